@@ -1,0 +1,263 @@
+"""The application facade: the one object the CLI and the desktop app both drive.
+
+It owns the vault and the domain services, checks input, and tells listeners what changed
+after every mutation (plain callbacks; the desktop app turns them into Qt signals).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from companion.checkins import CheckIns
+from companion.clock import Clock, SystemClock
+from companion.errors import InvalidInput
+from companion.journal import Journal
+from companion.models import (
+    Changes,
+    CheckIn,
+    CheckInDraft,
+    Entry,
+    EntryDraft,
+    ItemRef,
+    Kind,
+    SearchHit,
+    TagCount,
+    TimelineItem,
+)
+from companion.passphrase import check_new_passphrase
+from companion.schema import register_journal_schema
+from companion.search import SearchFilters, search_entries
+from companion.timeutil import month_bounds
+from storage import backup as backup_files
+from storage import keyring_store
+from storage.errors import VaultLocked
+from storage.kdf import Argon2Params
+from storage.paths import default_home
+from storage.vault import Vault
+
+log = logging.getLogger(__name__)
+register_journal_schema()
+
+ChangeListener = Callable[[Changes], None]
+
+
+@dataclass(frozen=True)
+class DayItems:
+    day: str
+    entries: list[Entry]
+    checkins: list[CheckIn]
+
+
+class CompanionApp:
+    def __init__(self, home: Path | None = None, *, clock: Clock | None = None) -> None:
+        self.home = Path(home) if home is not None else default_home()
+        self.clock: Clock = clock or SystemClock()
+        self.vault = Vault(self.home)
+        self._journal: Journal | None = None
+        self._checkins: CheckIns | None = None
+        self._listeners: list[ChangeListener] = []
+
+    # -- vault lifecycle ----------------------------------------------------------------------
+
+    def vault_exists(self) -> bool:
+        return self.vault.exists()
+
+    def create_vault(self, passphrase: str, confirmation: str | None = None, *,
+                     params: Argon2Params | None = None) -> str:
+        """Create the vault, leave it unlocked, return the recovery code (shown once)."""
+        check_new_passphrase(passphrase, confirmation)
+        self.vault, code = Vault.create(self.home, passphrase, params=params)
+        self._attach()
+        return code
+
+    def open(self) -> None:
+        self.vault.open()
+
+    def unlock(self, passphrase: str) -> None:
+        self.vault.unlock_with_passphrase(passphrase)
+        self._attach()
+
+    def unlock_with_recovery_code(self, code: str) -> None:
+        self.vault.unlock_with_recovery_code(code)
+        self._attach()
+
+    def unlock_with_keyring(self) -> bool:
+        if self.vault.unlock_with_keyring():
+            self._attach()
+            return True
+        return False
+
+    @property
+    def is_unlocked(self) -> bool:
+        return self.vault.is_unlocked
+
+    def lock(self) -> None:
+        self._journal = self._checkins = None
+        self.vault.lock()
+
+    def close(self) -> None:
+        self.lock()
+        self.vault.close()
+
+    def _attach(self) -> None:
+        db = self.vault.database
+        self._journal = Journal(db, self.clock)
+        self._checkins = CheckIns(db, self.clock)
+
+    # -- keys ---------------------------------------------------------------------------------
+
+    def change_passphrase(self, current: str, new: str, confirmation: str | None = None) -> None:
+        check_new_passphrase(new, confirmation)
+        self.vault.change_passphrase(current, new)
+
+    def reset_passphrase(self, recovery_code: str, new: str,
+                         confirmation: str | None = None) -> str:
+        check_new_passphrase(new, confirmation)
+        return self.vault.reset_passphrase(recovery_code, new)
+
+    def new_recovery_code(self) -> str:
+        return self.vault.new_recovery_code()
+
+    @staticmethod
+    def keyring_available() -> bool:
+        return keyring_store.available()
+
+    def remember_on_device(self) -> None:
+        self.vault.remember()
+
+    def forget_on_device(self) -> bool:
+        return self.vault.forget()
+
+    def is_remembered(self) -> bool:
+        return self.vault.is_remembered()
+
+    def backup(self, destination: Path) -> int:
+        return backup_files.write_backup(self.vault, destination)
+
+    @staticmethod
+    def restore_backup(home: Path, source: Path, secret: str) -> backup_files.RestoreResult:
+        return backup_files.restore_backup(home, source, secret)
+
+    # -- change notification ------------------------------------------------------------------
+
+    def subscribe(self, listener: ChangeListener) -> Callable[[], None]:
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def _notify(self, changes: Changes) -> Changes:
+        for listener in list(self._listeners):
+            listener(changes)
+        return changes
+
+    # -- journal and check-ins -----------------------------------------------------------------
+
+    @property
+    def journal(self) -> Journal:
+        if self._journal is None:
+            raise VaultLocked()
+        return self._journal
+
+    @property
+    def checkins(self) -> CheckIns:
+        if self._checkins is None:
+            raise VaultLocked()
+        return self._checkins
+
+    def add_entry(self, draft: EntryDraft) -> Entry:
+        entry = self.journal.add(draft)
+        self._notify(Changes(entries=True, tags=bool(entry.tags), ids=(entry.ref,)))
+        return entry
+
+    def add_checkin(self, draft: CheckInDraft) -> CheckIn:
+        checkin = self.checkins.add(draft)
+        self._notify(Changes(checkins=True, ids=(checkin.ref,)))
+        return checkin
+
+    def get(self, ref: ItemRef, *, include_deleted: bool = False) -> TimelineItem:
+        if ref.kind is Kind.ENTRY:
+            return self.journal.get(ref.number, include_deleted=include_deleted)
+        return self.checkins.get(ref.number, include_deleted=include_deleted)
+
+    def update_entry(self, entry_id: int, **fields: object) -> Entry:
+        entry = self.journal.update(entry_id, **fields)  # type: ignore[arg-type]
+        self._notify(Changes(entries=True, tags="tags" in fields, ids=(entry.ref,)))
+        return entry
+
+    def update_checkin(self, checkin_id: int, **fields: object) -> CheckIn:
+        checkin = self.checkins.update(checkin_id, **fields)  # type: ignore[arg-type]
+        self._notify(Changes(checkins=True, ids=(checkin.ref,)))
+        return checkin
+
+    def delete(self, ref: ItemRef) -> Changes:
+        service = self.journal if ref.kind is Kind.ENTRY else self.checkins
+        return self._notify(service.delete(ref.number))
+
+    def restore(self, ref: ItemRef) -> Changes:
+        service = self.journal if ref.kind is Kind.ENTRY else self.checkins
+        return self._notify(service.restore(ref.number))
+
+    def timeline(
+        self,
+        *,
+        kind: Kind | None = None,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        tag: str | None = None,
+        limit: int | None = None,
+        trash: bool = False,
+    ) -> list[TimelineItem]:
+        """Entries and check-ins in time order, oldest first; with `limit`, the newest ones."""
+        if limit is not None and limit < 0:
+            raise InvalidInput("--limit cannot be negative.")
+        if start is not None and end is not None and end <= start:
+            raise InvalidInput("The end of the period must be after its start.")
+        items: list[TimelineItem] = []
+        if kind in (None, Kind.ENTRY):
+            items += self.journal.browse(start=start, end=end, tag=tag, limit=limit, trash=trash)
+        # Check-ins carry no tags: filtering by tag shows entries only.
+        if kind in (None, Kind.CHECKIN) and tag is None:
+            items += self.checkins.browse(start=start, end=end, limit=limit, trash=trash)
+        items.sort(key=_when, reverse=True)
+        if limit is not None:
+            items = items[:limit]
+        items.reverse()
+        return items
+
+    def day(self, day: str) -> DayItems:
+        return DayItems(day, self.journal.list_days(day, day), self.checkins.list_days(day, day))
+
+    def month(self, year: int, month: int) -> list[DayItems]:
+        """Every day of the month that has something, oldest first."""
+        first, last = month_bounds(year, month)
+        by_day: dict[str, DayItems] = {}
+        for entry in self.journal.list_days(first, last):
+            by_day.setdefault(_local_day(entry.created), DayItems(_local_day(entry.created),
+                                                                  [], [])).entries.append(entry)
+        for checkin in self.checkins.list_days(first, last):
+            by_day.setdefault(_local_day(checkin.at), DayItems(_local_day(checkin.at),
+                                                               [], [])).checkins.append(checkin)
+        return [by_day[d] for d in sorted(by_day)]
+
+    def search(self, text: str, *, limit: int = 50,
+               filters: SearchFilters | None = None) -> list[SearchHit]:
+        if limit < 0:
+            raise InvalidInput("--limit cannot be negative.")
+        return search_entries(self.journal, text, limit=limit, filters=filters)
+
+    def tags(self) -> list[TagCount]:
+        return self.journal.tags()
+
+    def rename_tag(self, old: str, new: str) -> Changes:
+        return self._notify(self.journal.rename_tag(old, new))
+
+
+def _when(item: TimelineItem) -> tuple[datetime, int]:
+    return (item.created if isinstance(item, Entry) else item.at, item.id)
+
+
+def _local_day(when: datetime) -> str:
+    return when.date().isoformat()

@@ -1,0 +1,203 @@
+"""Mood check-ins: mood and energy 1–5, emotions, activities, sleep, a short note.
+
+Several a day are fine; nothing here counts streaks.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from companion.clock import Clock
+from companion.errors import InvalidInput, NotFound
+from companion.models import (
+    Changes,
+    CheckIn,
+    CheckInDraft,
+    ItemRef,
+    Kind,
+    check_scale,
+    normalize_label,
+)
+from companion.timeutil import Stamp
+from storage.database import Database
+
+MAX_NOTE = 10_000
+_COLUMNS = "c.id, c.at_us, c.at_offset, c.mood, c.energy, c.sleep_hours, c.note, c.deleted_us"
+_UNSET: Any = object()
+
+
+class CheckIns:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    def add(self, draft: CheckInDraft) -> CheckIn:
+        values = _validated(draft)
+        when = Stamp.of(draft.at or self.clock.now())
+        now = Stamp.of(self.clock.now())
+        with self.db.transaction() as cur:
+            cur.execute(
+                "INSERT INTO checkins (at_us, at_offset, day, mood, energy, sleep_hours, note,"
+                " updated_us) VALUES (?,?,?,?,?,?,?,?)",
+                (when.utc_us, when.offset_min, when.local_day, values["mood"], values["energy"],
+                 values["sleep_hours"], values["note"], now.utc_us),
+            )
+            checkin_id = int(cur.lastrowid)
+            _write_labels(cur, checkin_id, values["emotions"], values["activities"])
+        return self.get(checkin_id)
+
+    def update(
+        self,
+        checkin_id: int,
+        *,
+        mood: int | None = None,
+        energy: int | None = _UNSET,
+        emotions: Sequence[str] | None = None,
+        activities: Sequence[str] | None = None,
+        sleep_hours: float | None = _UNSET,
+        note: str | None = None,
+    ) -> CheckIn:
+        current = self.get(checkin_id)
+        draft = CheckInDraft(
+            mood=current.mood if mood is None else mood,
+            energy=current.energy if energy is _UNSET else energy,
+            emotions=current.emotions if emotions is None else tuple(emotions),
+            activities=current.activities if activities is None else tuple(activities),
+            sleep_hours=current.sleep_hours if sleep_hours is _UNSET else sleep_hours,
+            note=current.note if note is None else note,
+        )
+        values = _validated(draft)
+        with self.db.transaction() as cur:
+            cur.execute(
+                "UPDATE checkins SET mood = ?, energy = ?, sleep_hours = ?, note = ?,"
+                " updated_us = ? WHERE id = ?",
+                (values["mood"], values["energy"], values["sleep_hours"], values["note"],
+                 Stamp.of(self.clock.now()).utc_us, checkin_id),
+            )
+            cur.execute("DELETE FROM checkin_labels WHERE checkin_id = ?", (checkin_id,))
+            _write_labels(cur, checkin_id, values["emotions"], values["activities"])
+        return self.get(checkin_id)
+
+    def delete(self, checkin_id: int) -> Changes:
+        self._set_deleted(checkin_id, Stamp.of(self.clock.now()).utc_us, expect_deleted=False)
+        return Changes(checkins=True, ids=(ItemRef(Kind.CHECKIN, checkin_id),))
+
+    def restore(self, checkin_id: int) -> Changes:
+        self._set_deleted(checkin_id, None, expect_deleted=True)
+        return Changes(checkins=True, ids=(ItemRef(Kind.CHECKIN, checkin_id),))
+
+    def _set_deleted(self, checkin_id: int, value: int | None, *, expect_deleted: bool) -> None:
+        current = self.get(checkin_id, include_deleted=True)
+        if (current.deleted is not None) != expect_deleted:
+            state = "is not in the trash" if expect_deleted else "is already in the trash"
+            raise InvalidInput(f"Check-in c{checkin_id} {state}.")
+        with self.db.transaction() as cur:
+            cur.execute("UPDATE checkins SET deleted_us = ? WHERE id = ?", (value, checkin_id))
+
+    def get(self, checkin_id: int, *, include_deleted: bool = False) -> CheckIn:
+        row = self.db.query_one(f"SELECT {_COLUMNS} FROM checkins c WHERE c.id = ?",
+                                (checkin_id,))
+        if row is None or (row[7] is not None and not include_deleted):
+            raise NotFound(f"There is no check-in c{checkin_id}.",
+                           "Use `companion list --kind checkin` to see ids.")
+        return self._hydrate([row])[0]
+
+    def browse(
+        self,
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        limit: int | None = None,
+        trash: bool = False,
+        newest_first: bool = True,
+    ) -> list[CheckIn]:
+        where = ["c.deleted_us IS NOT NULL" if trash else "c.deleted_us IS NULL"]
+        params: list[Any] = []
+        if start is not None:
+            where.append("c.at_us >= ?")
+            params.append(Stamp.of(start).utc_us)
+        if end is not None:
+            where.append("c.at_us < ?")
+            params.append(Stamp.of(end).utc_us)
+        order = "DESC" if newest_first else "ASC"
+        sql = (f"SELECT {_COLUMNS} FROM checkins c WHERE {' AND '.join(where)}"
+               f" ORDER BY c.at_us {order}, c.id {order}")
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(max(0, limit))
+        return self._hydrate(self.db.query(sql, params))
+
+    def list_days(self, first_day: str, last_day: str) -> list[CheckIn]:
+        rows = self.db.query(
+            f"SELECT {_COLUMNS} FROM checkins c WHERE c.day BETWEEN ? AND ?"
+            " AND c.deleted_us IS NULL ORDER BY c.day, c.at_us",
+            (first_day, last_day),
+        )
+        return self._hydrate(rows)
+
+    def known_labels(self, kind: str) -> list[str]:
+        """Emotions or activities used before, most used first (for chips and completion)."""
+        rows = self.db.query(
+            "SELECT label FROM checkin_labels WHERE kind = ? GROUP BY label"
+            " ORDER BY count(*) DESC, label", (kind,))
+        return [r[0] for r in rows]
+
+    def _hydrate(self, rows: Sequence[Any]) -> list[CheckIn]:
+        if not rows:
+            return []
+        ids = [row[0] for row in rows]
+        labels: dict[tuple[int, str], list[str]] = {}
+        for start in range(0, len(ids), 900):
+            chunk = ids[start : start + 900]
+            marks = ",".join("?" * len(chunk))
+            for checkin_id, kind, label in self.db.query(
+                "SELECT checkin_id, kind, label FROM checkin_labels"
+                f" WHERE checkin_id IN ({marks}) ORDER BY position", chunk):
+                labels.setdefault((checkin_id, kind), []).append(label)
+        return [
+            CheckIn(
+                id=row[0], at=Stamp(row[1], row[2]).to_datetime(), mood=row[3], energy=row[4],
+                emotions=tuple(labels.get((row[0], "emotion"), ())),
+                activities=tuple(labels.get((row[0], "activity"), ())),
+                sleep_hours=row[5], note=row[6],
+                deleted=None if row[7] is None else Stamp(row[7], 0).to_datetime(),
+            )
+            for row in rows
+        ]
+
+
+def _validated(draft: CheckInDraft) -> dict[str, Any]:
+    sleep = draft.sleep_hours
+    if sleep is not None:
+        if isinstance(sleep, bool) or not isinstance(sleep, int | float) or not math.isfinite(
+            sleep) or not 0 <= sleep <= 24:
+            raise InvalidInput(f"Sleep must be between 0 and 24 hours, not {sleep!r}.")
+        sleep = round(float(sleep), 2)
+    if len(draft.note) > MAX_NOTE:
+        raise InvalidInput(f"A check-in note can have at most {MAX_NOTE:,} characters.")
+    if "\x00" in draft.note:
+        raise InvalidInput("The note contains a NUL character, which cannot be stored.")
+    return {
+        "mood": check_scale("mood", draft.mood, required=True),
+        "energy": check_scale("energy", draft.energy),
+        "emotions": _unique(draft.emotions),
+        "activities": _unique(draft.activities),
+        "sleep_hours": sleep,
+        "note": draft.note.strip(),
+    }
+
+
+def _unique(labels: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(normalize_label(label) for label in labels))
+
+
+def _write_labels(cur: Any, checkin_id: int, emotions: Sequence[str],
+                  activities: Sequence[str]) -> None:
+    for kind, labels in (("emotion", emotions), ("activity", activities)):
+        for position, label in enumerate(labels):
+            cur.execute(
+                "INSERT INTO checkin_labels (checkin_id, kind, label, position) VALUES (?,?,?,?)",
+                (checkin_id, kind, label, position))

@@ -1,0 +1,96 @@
+"""Full-text search over the journal (FTS5, inside the encrypted database).
+
+The user's words become a safe FTS5 query: each word is quoted, so punctuation and FTS5
+operators typed by the user are never interpreted as syntax. `"a phrase"` stays a phrase, and a
+word ending in `*` matches as a prefix. All words must match.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from companion.journal import Journal
+from companion.models import SearchHit, normalize_tag
+from companion.timeutil import Stamp
+
+_OPEN, _CLOSE = "\x02", "\x03"
+_TERM = re.compile(r'"([^"]*)"?|(\S+)')
+SNIPPET_TOKENS = 16
+MAX_QUERY_TERMS = 32
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    tag: str | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+
+
+def build_match_query(text: str) -> str | None:
+    """The FTS5 query for what the user typed, or None if it has nothing to search for."""
+    parts: list[str] = []
+    for phrase, word in _TERM.findall(text):
+        term = phrase if phrase else word
+        prefix = bool(word) and word.endswith("*")
+        term = term.rstrip("*") if prefix else term
+        if not any(ch.isalnum() for ch in term):
+            continue
+        quoted = '"' + term.replace('"', '""') + '"'
+        parts.append(quoted + ("*" if prefix else ""))
+        if len(parts) >= MAX_QUERY_TERMS:
+            break
+    return " AND ".join(parts) if parts else None
+
+
+def search_entries(journal: Journal, text: str, *, limit: int = 50,
+                   filters: SearchFilters | None = None) -> list[SearchHit]:
+    """Ranked hits (best first), each with its best passage highlighted."""
+    match = build_match_query(text)
+    if match is None or limit <= 0:
+        return []
+    filters = filters or SearchFilters()
+    where = ["entries_fts MATCH ?", "e.deleted_us IS NULL"]
+    params: list[Any] = [match]
+    if filters.start is not None:
+        where.append("e.created_us >= ?")
+        params.append(Stamp.of(filters.start).utc_us)
+    if filters.end is not None:
+        where.append("e.created_us < ?")
+        params.append(Stamp.of(filters.end).utc_us)
+    if filters.tag is not None:
+        where.append(
+            "e.id IN (SELECT et.entry_id FROM entry_tags et JOIN tags t ON t.id = et.tag_id"
+            " WHERE t.name = ?)"
+        )
+        params.append(normalize_tag(filters.tag))
+    params.append(limit)
+    rows = journal.db.query(
+        "SELECT entries_fts.rowid, snippet(entries_fts, -1, char(2), char(3), '…', "
+        f"{SNIPPET_TOKENS}), entries_fts.rank FROM entries_fts"
+        " JOIN entries e ON e.id = entries_fts.rowid"
+        f" WHERE {' AND '.join(where)} ORDER BY entries_fts.rank LIMIT ?",
+        params,
+    )
+    entries = {entry.id: entry for entry in journal.get_many([row[0] for row in rows])}
+    return [
+        SearchHit(entry=entries[row[0]], snippet=split_snippet(row[1]), rank=float(row[2]))
+        for row in rows
+        if row[0] in entries
+    ]
+
+
+def split_snippet(marked: str) -> tuple[tuple[str, bool], ...]:
+    """Turn FTS5's marked snippet into (text, is_match) pieces."""
+    pieces: list[tuple[str, bool]] = []
+    inside = False
+    for chunk in re.split(f"([{_OPEN}{_CLOSE}])", marked or ""):
+        if chunk == _OPEN:
+            inside = True
+        elif chunk == _CLOSE:
+            inside = False
+        elif chunk:
+            pieces.append((chunk, inside))
+    return tuple(pieces)

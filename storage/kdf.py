@@ -1,0 +1,132 @@
+"""Key derivation: Argon2id for passphrases, HKDF for the high-entropy recovery code.
+
+Argon2id is calibrated at vault creation to roughly half a second on this machine, but never
+below 64 MiB and 3 passes (RFC 9106's second recommended option). The recovery code carries
+160 random bits, so it needs no slow hash: HKDF-SHA256 with a per-file salt is enough.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+import time
+import unicodedata
+from dataclasses import dataclass
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+MIN_MEMORY_KIB = 64 * 1024
+MIN_ITERATIONS = 3
+MAX_MEMORY_KIB = 1024 * 1024
+MAX_ITERATIONS = 64
+DEFAULT_LANES = 4
+KEY_BYTES = 32
+SALT_BYTES = 16
+TARGET_ENV = "COMPANION_KDF_TARGET_SECONDS"
+DEFAULT_TARGET_SECONDS = 0.5
+
+RECOVERY_CODE_BYTES = 20
+_RECOVERY_GROUP = 4
+
+
+@dataclass(frozen=True)
+class Argon2Params:
+    memory_kib: int
+    iterations: int
+    lanes: int = DEFAULT_LANES
+
+    def check_sane(self) -> None:
+        """Refuse parameters below the floor or absurdly high (a hostile key file)."""
+        if not (MIN_MEMORY_KIB <= self.memory_kib <= MAX_MEMORY_KIB):
+            raise ValueError("memory outside the allowed range")
+        if not (MIN_ITERATIONS <= self.iterations <= MAX_ITERATIONS):
+            raise ValueError("iterations outside the allowed range")
+        if not (1 <= self.lanes <= 16):
+            raise ValueError("lanes outside the allowed range")
+
+
+FLOOR = Argon2Params(MIN_MEMORY_KIB, MIN_ITERATIONS)
+
+
+def normalize_passphrase(passphrase: str) -> bytes:
+    # NFC so the same passphrase typed on another keyboard layout or OS derives the same key.
+    return unicodedata.normalize("NFC", passphrase).encode("utf-8")
+
+
+def derive_passphrase_key(passphrase: str, salt: bytes, params: Argon2Params) -> bytes:
+    params.check_sane()
+    kdf = Argon2id(
+        salt=salt,
+        length=KEY_BYTES,
+        iterations=params.iterations,
+        lanes=params.lanes,
+        memory_cost=params.memory_kib,
+    )
+    return kdf.derive(normalize_passphrase(passphrase))
+
+
+def target_seconds() -> float:
+    raw = os.environ.get(TARGET_ENV)
+    if raw is None:
+        return DEFAULT_TARGET_SECONDS
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        return DEFAULT_TARGET_SECONDS
+
+
+def calibrate(target: float | None = None) -> Argon2Params:
+    """Pick Argon2id parameters that take about `target` seconds here, never below the floor.
+
+    Memory grows first (it is what makes GPU attacks expensive), up to 1 GiB; passes after.
+    """
+    goal = target_seconds() if target is None else target
+    if goal <= 0:
+        return FLOOR
+    start = time.perf_counter()
+    derive_passphrase_key("calibration", secrets.token_bytes(SALT_BYTES), FLOOR)
+    elapsed = max(time.perf_counter() - start, 1e-3)
+    scale = goal / elapsed
+    if scale <= 1:
+        return FLOOR
+    memory = int(MIN_MEMORY_KIB * scale) // 1024 * 1024
+    memory = max(MIN_MEMORY_KIB, min(memory, MAX_MEMORY_KIB))
+    iterations = MIN_ITERATIONS
+    if memory == MAX_MEMORY_KIB:
+        leftover = scale * MIN_MEMORY_KIB / MAX_MEMORY_KIB
+        iterations = max(MIN_ITERATIONS, min(int(MIN_ITERATIONS * leftover), MAX_ITERATIONS))
+    return Argon2Params(memory, iterations)
+
+
+def derive_recovery_key(code: bytes, salt: bytes) -> bytes:
+    return HKDF(
+        algorithm=hashes.SHA256(), length=KEY_BYTES, salt=salt, info=b"companion recovery v1"
+    ).derive(code)
+
+
+def new_recovery_code() -> tuple[str, bytes]:
+    """A fresh code: the text shown to the user once, and the raw bytes it stands for."""
+    raw = secrets.token_bytes(RECOVERY_CODE_BYTES)
+    text = base64.b32encode(raw).decode("ascii").rstrip("=")
+    groups = [text[i : i + _RECOVERY_GROUP] for i in range(0, len(text), _RECOVERY_GROUP)]
+    return "-".join(groups), raw
+
+
+# Characters people confuse with the base32 alphabet, read the way they were most likely meant.
+_LOOKALIKES = str.maketrans({"0": "O", "1": "I", "8": "B"})
+
+
+def parse_recovery_code(text: str) -> bytes | None:
+    """The raw bytes of a typed code (spaces, dashes and case ignored), or None if malformed."""
+    cleaned = "".join(ch for ch in text.upper() if ch.isalnum()).translate(_LOOKALIKES)
+    expected = len(base64.b32encode(bytes(RECOVERY_CODE_BYTES)).rstrip(b"="))
+    if len(cleaned) != expected:
+        return None
+    try:
+        raw = base64.b32decode(cleaned + "=" * (-len(cleaned) % 8))
+    except ValueError:
+        return None
+    return raw if len(raw) == RECOVERY_CODE_BYTES else None

@@ -1,0 +1,171 @@
+"""The key file: the vault's random data key, wrapped twice (passphrase, recovery code).
+
+Layout (version 1)::
+
+    b"COMPANION-KEYFILE\\n"  magic
+    b"\\x01"                 format version
+    JSON (UTF-8)            vault id, and one slot per way in: KDF, its parameters, a random
+                            salt, the nonce and the ChaCha20-Poly1305 ciphertext of the data key
+
+Each slot's associated data binds the format version, the vault id, the slot name and its
+KDF parameters, so a slot cannot be moved to another vault or have its parameters swapped.
+Every byte read from disk is treated as hostile: any deviation is `KeyFileDamaged`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+
+from storage.errors import KeyFileDamaged
+from storage.kdf import KEY_BYTES, SALT_BYTES, Argon2Params
+
+MAGIC = b"COMPANION-KEYFILE\n"
+VERSION = 1
+NONCE_BYTES = 12
+MAX_KEYFILE_BYTES = 64 * 1024
+
+PASSPHRASE_SLOT = "passphrase"
+RECOVERY_SLOT = "recovery"
+
+
+@dataclass(frozen=True)
+class KeySlot:
+    """One wrapped copy of the data key and how to derive the key that unwraps it."""
+
+    kdf: str  # "argon2id" or "hkdf-sha256"
+    salt: bytes
+    nonce: bytes
+    wrapped: bytes
+    argon2: Argon2Params | None = None
+
+    def params_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kdf": self.kdf}
+        if self.argon2 is not None:
+            out.update(
+                memory_kib=self.argon2.memory_kib,
+                iterations=self.argon2.iterations,
+                lanes=self.argon2.lanes,
+            )
+        return out
+
+
+@dataclass
+class KeyFile:
+    vault_id: str
+    slots: dict[str, KeySlot] = field(default_factory=dict)
+
+    def to_bytes(self) -> bytes:
+        body = {
+            "vault_id": self.vault_id,
+            "cipher": "chacha20-poly1305",
+            "slots": {
+                name: {
+                    **slot.params_json(),
+                    "salt": _b64(slot.salt),
+                    "nonce": _b64(slot.nonce),
+                    "wrapped": _b64(slot.wrapped),
+                }
+                for name, slot in sorted(self.slots.items())
+            },
+        }
+        return MAGIC + bytes([VERSION]) + json.dumps(body, sort_keys=True).encode("utf-8")
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> KeyFile:
+        try:
+            return _parse(data)
+        except KeyFileDamaged:
+            raise
+        except (ValueError, TypeError, KeyError, binascii.Error, UnicodeDecodeError) as exc:
+            raise KeyFileDamaged() from exc
+
+    def wrap(self, name: str, kek: bytes, data_key: bytes, *, kdf: str, salt: bytes,
+             argon2: Argon2Params | None = None) -> None:
+        """Store `data_key` in slot `name`, encrypted under `kek`."""
+        template = KeySlot(kdf=kdf, salt=salt, nonce=secrets.token_bytes(NONCE_BYTES),
+                           wrapped=b"", argon2=argon2)
+        aad = self._associated_data(name, template)
+        wrapped = ChaCha20Poly1305(kek).encrypt(template.nonce, data_key, aad)
+        self.slots[name] = KeySlot(kdf, salt, template.nonce, wrapped, argon2)
+
+    def unwrap(self, name: str, kek: bytes) -> bytes | None:
+        """The data key from slot `name`, or None if `kek` is not the right key."""
+        slot = self.slots[name]
+        try:
+            key = ChaCha20Poly1305(kek).decrypt(
+                slot.nonce, slot.wrapped, self._associated_data(name, slot)
+            )
+        except InvalidTag:
+            return None
+        return key if len(key) == KEY_BYTES else None
+
+    def _associated_data(self, name: str, slot: KeySlot) -> bytes:
+        params = json.dumps(slot.params_json(), sort_keys=True)
+        return b"|".join(
+            [MAGIC.strip(), str(VERSION).encode(), self.vault_id.encode(), name.encode(),
+             params.encode(), slot.salt]
+        )
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
+
+
+def _unb64(value: object, length: int | None = None) -> bytes:
+    if not isinstance(value, str):
+        raise ValueError("expected base64 text")
+    raw = base64.b64decode(value, validate=True)
+    if length is not None and len(raw) != length:
+        raise ValueError("wrong length")
+    return raw
+
+
+def _parse(data: bytes) -> KeyFile:
+    if len(data) > MAX_KEYFILE_BYTES or not data.startswith(MAGIC):
+        raise KeyFileDamaged()
+    version = data[len(MAGIC) : len(MAGIC) + 1]
+    if version != bytes([VERSION]):
+        raise KeyFileDamaged(
+            "The vault's key file has a format this version of Companion does not know.",
+            "Update Companion, or restore the key file from a backup.",
+        )
+    body = json.loads(data[len(MAGIC) + 1 :].decode("utf-8"))
+    if not isinstance(body, dict) or body.get("cipher") != "chacha20-poly1305":
+        raise ValueError("unexpected key file body")
+    vault_id = body["vault_id"]
+    if not isinstance(vault_id, str) or len(vault_id) != 32:
+        raise ValueError("bad vault id")
+    bytes.fromhex(vault_id)
+    slots_raw = body["slots"]
+    if not isinstance(slots_raw, dict) or PASSPHRASE_SLOT not in slots_raw:
+        raise ValueError("no passphrase slot")
+    slots: dict[str, KeySlot] = {}
+    for name, raw in slots_raw.items():
+        if name not in (PASSPHRASE_SLOT, RECOVERY_SLOT) or not isinstance(raw, dict):
+            raise ValueError("unknown slot")
+        kdf = raw["kdf"]
+        argon2 = None
+        if kdf == "argon2id":
+            values = (raw["memory_kib"], raw["iterations"], raw["lanes"])
+            if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+                raise ValueError("bad argon2 parameters")
+            argon2 = Argon2Params(*values)
+            argon2.check_sane()
+        elif kdf != "hkdf-sha256":
+            raise ValueError("unknown kdf")
+        slots[name] = KeySlot(
+            kdf=kdf,
+            salt=_unb64(raw["salt"], SALT_BYTES),
+            nonce=_unb64(raw["nonce"], NONCE_BYTES),
+            wrapped=_unb64(raw["wrapped"], KEY_BYTES + 16),
+            argon2=argon2,
+        )
+    return KeyFile(vault_id=vault_id, slots=slots)

@@ -1,0 +1,109 @@
+"""Schema migrations, registered per package.
+
+`PRAGMA user_version` holds the version of the vault's own layout (this module's bookkeeping
+table). Each package that owns tables (the journal, the circle, screen time) registers its own
+numbered steps under its own name; their versions live in `schema_components`. All pending
+steps run in one transaction when the vault opens, so an old vault either moves forward
+completely or stays exactly as it was. A vault touched by a newer Companion is refused rather
+than guessed at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from storage.errors import VaultTooNew
+
+VAULT_LAYOUT_VERSION = 1
+
+
+class Cursorish(Protocol):
+    def execute(self, sql: str, params: Sequence[Any] = ..., /) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    apply: Callable[[Cursorish], None]
+
+
+_REGISTRY: dict[str, list[Migration]] = {}
+
+
+def register(component: str, steps: Sequence[Migration]) -> None:
+    """Declare the migrations of `component`; versions must run 1, 2, 3 … without gaps."""
+    versions = [step.version for step in steps]
+    if versions != list(range(1, len(steps) + 1)):
+        raise ValueError(f"migrations of {component!r} must be numbered 1..n")
+    _REGISTRY[component] = list(steps)
+
+
+def sql_step(version: int, script: str) -> Migration:
+    """A migration made of plain SQL statements separated by `;` at line ends."""
+
+    def apply(cursor: Cursorish) -> None:
+        for statement in split_sql(script):
+            cursor.execute(statement)
+
+    return Migration(version, apply)
+
+
+def split_sql(script: str) -> list[str]:
+    # Triggers contain `;` inside BEGIN … END, so statements are separated by a `;` line end
+    # only when we are not inside a trigger body.
+    statements: list[str] = []
+    current: list[str] = []
+    in_trigger = False
+    for line in script.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("--"):
+            continue
+        current.append(line)
+        upper = stripped.upper()
+        if upper.startswith("CREATE TRIGGER"):
+            in_trigger = True
+        if (in_trigger and upper.startswith("END;")) or (not in_trigger and upper.endswith(";")):
+            statements.append("\n".join(current).rstrip().rstrip(";"))
+            current = []
+            in_trigger = False
+    if current:
+        statements.append("\n".join(current).rstrip().rstrip(";"))
+    return statements
+
+
+def registered_components() -> dict[str, int]:
+    return {name: len(steps) for name, steps in _REGISTRY.items()}
+
+
+def migrate(cursor: Cursorish) -> list[tuple[str, int]]:
+    """Bring every registered component up to date; return the steps applied.
+
+    The caller wraps this in one transaction.
+    """
+    layout = cursor.execute("PRAGMA user_version").fetchone()[0]
+    if layout > VAULT_LAYOUT_VERSION:
+        raise VaultTooNew()
+    if layout < 1:
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS schema_components ("
+            " component TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID"
+        )
+        cursor.execute(f"PRAGMA user_version = {VAULT_LAYOUT_VERSION}")
+    current = dict(cursor.execute("SELECT component, version FROM schema_components").fetchall())
+    applied: list[tuple[str, int]] = []
+    for component, steps in sorted(_REGISTRY.items()):
+        have = current.get(component, 0)
+        if have > len(steps):
+            raise VaultTooNew()
+        for step in steps[have:]:
+            step.apply(cursor)
+            applied.append((component, step.version))
+        if len(steps) > have:
+            cursor.execute(
+                "INSERT INTO schema_components(component, version) VALUES (?, ?)"
+                " ON CONFLICT(component) DO UPDATE SET version = excluded.version",
+                (component, len(steps)),
+            )
+    return applied

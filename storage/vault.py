@@ -1,0 +1,291 @@
+"""The vault: create, unlock (passphrase, recovery code, keyring), lock, rewrap, remember.
+
+A random 256-bit data key encrypts the SQLCipher database. It never changes for the life of the
+vault; what changes is how it is wrapped. Changing the passphrase or the recovery code rewrites
+only the small key file, never the database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import secrets
+from pathlib import Path
+
+from storage import keyring_store
+from storage.atomic import atomic_write_bytes
+from storage.database import Database, open_keyed
+from storage.errors import (
+    KeyFileMissing,
+    VaultDamaged,
+    VaultExists,
+    VaultLocked,
+    VaultMissing,
+    WeakPassphrase,
+    WrongPassphrase,
+    WrongRecoveryCode,
+)
+from storage.instance_lock import InstanceLock
+from storage.kdf import (
+    KEY_BYTES,
+    SALT_BYTES,
+    Argon2Params,
+    calibrate,
+    derive_passphrase_key,
+    derive_recovery_key,
+    new_recovery_code,
+    parse_recovery_code,
+)
+from storage.keyfile import PASSPHRASE_SLOT, RECOVERY_SLOT, KeyFile
+from storage.paths import VaultPaths, ensure_private_dir
+
+log = logging.getLogger(__name__)
+
+
+class Vault:
+    """One vault folder. `open()` takes the single-instance lock; `close()` gives it back."""
+
+    def __init__(self, home: Path) -> None:
+        self.paths = VaultPaths(Path(home))
+        self._lock = InstanceLock(self.paths.lock_file)
+        self._db: Database | None = None
+        self._data_key: bytes | None = None
+        self._key_file: KeyFile | None = None
+
+    # -- lifetime ---------------------------------------------------------------------------
+
+    def exists(self) -> bool:
+        return self.paths.exists()
+
+    def open(self) -> Vault:
+        """Claim the vault for this process (raises `VaultAlreadyOpen`), still locked."""
+        if not self.exists():
+            raise VaultMissing()
+        ensure_private_dir(self.paths.home)
+        self._lock.acquire()
+        return self
+
+    def close(self) -> None:
+        self.lock()
+        self._lock.release()
+
+    def __enter__(self) -> Vault:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @property
+    def is_unlocked(self) -> bool:
+        return self._db is not None
+
+    @property
+    def database(self) -> Database:
+        if self._db is None:
+            raise VaultLocked()
+        return self._db
+
+    @property
+    def vault_id(self) -> str:
+        return self._read_key_file().vault_id
+
+    @property
+    def kdf_params(self) -> Argon2Params:
+        slot = self._read_key_file().slots[PASSPHRASE_SLOT]
+        assert slot.argon2 is not None
+        return slot.argon2
+
+    # -- create ----------------------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls, home: Path, passphrase: str, *, params: Argon2Params | None = None
+    ) -> tuple[Vault, str]:
+        """Make a new vault; return it unlocked, and the recovery code to show once."""
+        if not passphrase:
+            raise WeakPassphrase("A passphrase is required.")
+        vault = cls(home)
+        if vault.exists():
+            raise VaultExists()
+        ensure_private_dir(vault.paths.home)
+        vault._lock.acquire()
+        try:
+            data_key = secrets.token_bytes(KEY_BYTES)
+            key_file = KeyFile(vault_id=secrets.token_hex(16))
+            _wrap_passphrase(key_file, passphrase, data_key, params or calibrate())
+            code = _wrap_new_recovery_code(key_file, data_key)
+            # Database first, key file last: a vault without its key file is not a vault yet,
+            # and `exists()` stays false if creation fails half way.
+            db: Database | None = None
+            try:
+                db = Database(open_keyed(vault.paths.database, data_key))
+                db.migrate()
+                atomic_write_bytes(vault.paths.key_file, key_file.to_bytes())
+            except BaseException:
+                if db is not None:
+                    db.close()
+                vault._remove_database_files()
+                raise
+            vault._db, vault._data_key, vault._key_file = db, data_key, key_file
+        except BaseException:
+            vault._lock.release()
+            raise
+        return vault, code
+
+    # -- unlock and lock ---------------------------------------------------------------------
+
+    def unlock_with_passphrase(self, passphrase: str) -> None:
+        key_file = self._read_key_file()
+        slot = key_file.slots[PASSPHRASE_SLOT]
+        assert slot.argon2 is not None
+        kek = derive_passphrase_key(passphrase, slot.salt, slot.argon2)
+        data_key = key_file.unwrap(PASSPHRASE_SLOT, kek)
+        if data_key is None:
+            raise WrongPassphrase()
+        self._open_database(data_key)
+
+    def unlock_with_recovery_code(self, code: str) -> None:
+        self._open_database(self._data_key_from_recovery_code(code))
+
+    def unlock_with_keyring(self) -> bool:
+        """Unlock with a remembered key; False if there is none (or it no longer fits)."""
+        data_key = keyring_store.load_key(self.vault_id)
+        if data_key is None:
+            return False
+        try:
+            self._open_database(data_key)
+        except VaultDamaged:
+            log.warning("remembered key does not open this vault; forgetting it")
+            keyring_store.forget_key(self.vault_id)
+            return False
+        return True
+
+    def lock(self) -> None:
+        """Close the database and drop the key from this object; the instance lock stays."""
+        if self._db is not None:
+            self._db.close()
+        self._db = None
+        self._data_key = None
+
+    # -- passphrase and recovery code -------------------------------------------------------
+
+    def change_passphrase(self, current: str, new: str) -> None:
+        """Rewrap the data key under `new`; `current` must be right (nothing changes if not)."""
+        key_file = self._read_key_file()
+        slot = key_file.slots[PASSPHRASE_SLOT]
+        assert slot.argon2 is not None
+        kek = derive_passphrase_key(current, slot.salt, slot.argon2)
+        data_key = key_file.unwrap(PASSPHRASE_SLOT, kek)
+        if data_key is None:
+            raise WrongPassphrase("The current passphrase is not right.", "Nothing was changed.")
+        _check_new_passphrase(new)
+        _wrap_passphrase(key_file, new, data_key, calibrate())
+        self._write_key_file(key_file)
+
+    def reset_passphrase(self, recovery_code: str, new: str) -> str:
+        """Set a new passphrase using the recovery code; return the next recovery code.
+
+        The used code has been typed somewhere, so it is replaced at the same time.
+        """
+        data_key = self._data_key_from_recovery_code(recovery_code)
+        _check_new_passphrase(new)
+        key_file = self._read_key_file()
+        _wrap_passphrase(key_file, new, data_key, calibrate())
+        code = _wrap_new_recovery_code(key_file, data_key)
+        self._write_key_file(key_file)
+        return code
+
+    def new_recovery_code(self) -> str:
+        """Replace the recovery code (the old one stops working); the vault must be unlocked."""
+        if self._data_key is None:
+            raise VaultLocked()
+        key_file = self._read_key_file()
+        code = _wrap_new_recovery_code(key_file, self._data_key)
+        self._write_key_file(key_file)
+        return code
+
+    # -- remember on this device ------------------------------------------------------------
+
+    def remember(self) -> None:
+        if self._data_key is None:
+            raise VaultLocked()
+        keyring_store.store_key(self.vault_id, self._data_key)
+
+    def forget(self) -> bool:
+        return keyring_store.forget_key(self.vault_id)
+
+    def is_remembered(self) -> bool:
+        return keyring_store.load_key(self.vault_id) is not None
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _read_key_file(self) -> KeyFile:
+        if self._key_file is not None:
+            return self._key_file
+        try:
+            data = self.paths.key_file.read_bytes()
+        except FileNotFoundError:
+            if self.paths.database.exists():
+                raise KeyFileMissing() from None
+            raise VaultMissing() from None
+        self._key_file = KeyFile.from_bytes(data)
+        return self._key_file
+
+    def _write_key_file(self, key_file: KeyFile) -> None:
+        # Serialise first: if the write fails (disk full), the cached copy is dropped so that
+        # the next read comes from disk, which still holds the old, valid key file.
+        data = key_file.to_bytes()
+        self._key_file = None
+        atomic_write_bytes(self.paths.key_file, data)
+        self._key_file = key_file
+
+    def _data_key_from_recovery_code(self, code: str) -> bytes:
+        raw = parse_recovery_code(code)
+        key_file = self._read_key_file()
+        slot = key_file.slots.get(RECOVERY_SLOT)
+        if raw is None or slot is None:
+            raise WrongRecoveryCode()
+        data_key = key_file.unwrap(RECOVERY_SLOT, derive_recovery_key(raw, slot.salt))
+        if data_key is None:
+            raise WrongRecoveryCode()
+        return data_key
+
+    def _open_database(self, data_key: bytes) -> None:
+        if not self._lock.held:
+            self.open()
+        if not self.paths.database.exists():
+            raise VaultDamaged("The vault database is missing.")
+        self.lock()
+        db = Database(open_keyed(self.paths.database, data_key))
+        try:
+            db.migrate()
+        except BaseException:
+            db.close()
+            raise
+        self._db, self._data_key = db, data_key
+
+    def _remove_database_files(self) -> None:
+        for path in (self.paths.database, *self.paths.database_sidecars):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
+
+def _check_new_passphrase(passphrase: str) -> None:
+    if not passphrase:
+        raise WeakPassphrase("A passphrase is required.")
+
+
+def _wrap_passphrase(key_file: KeyFile, passphrase: str, data_key: bytes,
+                     params: Argon2Params) -> None:
+    salt = secrets.token_bytes(SALT_BYTES)
+    kek = derive_passphrase_key(passphrase, salt, params)
+    key_file.wrap(PASSPHRASE_SLOT, kek, data_key, kdf="argon2id", salt=salt, argon2=params)
+
+
+def _wrap_new_recovery_code(key_file: KeyFile, data_key: bytes) -> str:
+    code, raw = new_recovery_code()
+    salt = secrets.token_bytes(SALT_BYTES)
+    key_file.wrap(RECOVERY_SLOT, derive_recovery_key(raw, salt), data_key,
+                  kdf="hkdf-sha256", salt=salt)
+    return code
+

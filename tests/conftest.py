@@ -1,0 +1,130 @@
+"""Shared fixtures: a private home per test, fast key derivation, a fake clock, the CLI.
+
+Every test gets its own COMPANION_HOME, HOME, XDG folders and TMPDIR inside pytest's tmp_path,
+so nothing can reach the real home. Argon2id runs at its floor (64 MiB, 3 passes): calibration
+is measured in benchmarks/, not paid for in every test.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import keyring
+import keyring.backends.fail
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["COMPANION_KDF_TARGET_SECONDS"] = "0"
+
+from companion.app import CompanionApp  # noqa: E402
+from companion.clock import FakeClock  # noqa: E402
+from companion.cli import main as cli_main  # noqa: E402
+from storage.paths import default_home  # noqa: E402
+from tests.support.file_keyring import ENV as KEYRING_ENV  # noqa: E402
+from tests.support.file_keyring import FileKeyring  # noqa: E402
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fresh home for the test; HOME, XDG folders and TMPDIR all point inside it."""
+    home = tmp_path / "companion-home"
+    user_home = tmp_path / "user"
+    temp = tmp_path / "tmp"
+    for folder in (user_home, temp):
+        folder.mkdir()
+    monkeypatch.setenv("COMPANION_HOME", str(home))
+    monkeypatch.setenv("HOME", str(user_home))
+    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        monkeypatch.setenv(name, str(user_home / name.lower()))
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    monkeypatch.setenv(KEYRING_ENV, str(tmp_path / "test-keyring.json"))
+    # Refuse to run at all if the vault folder could still resolve to the real one.
+    assert default_home().resolve().is_relative_to(tmp_path.resolve())
+    previous = keyring.get_keyring()
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    yield home
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def file_keyring(monkeypatch: pytest.MonkeyPatch) -> FileKeyring:
+    """Turn on the test keyring (see tests/support/file_keyring.py for why it is a stand-in)."""
+    backend = FileKeyring()
+    keyring.set_keyring(backend)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.support.file_keyring.FileKeyring")
+    return backend
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2026, 3, 14, 9, 30, tzinfo=timezone(timedelta(hours=1))))
+
+
+@pytest.fixture
+def app(private_home: Path, clock: FakeClock) -> Iterator[CompanionApp]:
+    """An unlocked vault with nothing in it, on the fake clock."""
+    companion = CompanionApp(private_home, clock=clock)
+    companion.create_vault(PASSPHRASE, PASSPHRASE)
+    yield companion
+    companion.close()
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    """Run the CLI in this process: `cli("add", "text", stdin="…")`.
+
+    With `passphrase=True` (the default for commands that unlock) the passphrase is sent as the
+    first line of standard input, with --passphrase-stdin.
+    """
+
+    def run(*argv: str, stdin: str = "", passphrase: bool | str = True) -> CliResult:
+        args = list(argv)
+        if passphrase:
+            secret = PASSPHRASE if passphrase is True else passphrase
+            stdin = f"{secret}\n{stdin}"
+            args = ["--passphrase-stdin", *args]
+        out = io.StringIO()
+        capsys.readouterr()
+        code = cli_main(args, stdin=io.StringIO(stdin), out=out)
+        captured = capsys.readouterr()
+        return CliResult(code, out.getvalue() + captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def vault_home(private_home: Path, cli) -> Path:  # type: ignore[no-untyped-def]
+    """A vault created through `companion init`, locked and closed again."""
+    result = cli("init", stdin=f"{PASSPHRASE}\n", passphrase=True)
+    assert result.code == 0, result.err
+    return private_home
+
+
+def run_companion(*argv: str, stdin: str = "", env: dict[str, str] | None = None,
+                  timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """The real `companion` command in a child process (for exit codes, stderr, imports)."""
+    full_env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "companion.cli", *argv], input=stdin, text=True,
+        capture_output=True, env=full_env, cwd=PROJECT_ROOT, timeout=timeout, check=False,
+    )
