@@ -139,6 +139,11 @@ class CompanionApp:
         return backup_files.write_backup(self.vault, destination)
 
     @staticmethod
+    def check_backup(source: Path, secret: str) -> str:
+        """Raise a `UserError` unless `secret` opens the intact backup `source`."""
+        return backup_files.check_backup(source, secret)
+
+    @staticmethod
     def restore_backup(home: Path, source: Path, secret: str) -> backup_files.RestoreResult:
         return backup_files.restore_backup(home, source, secret)
 

@@ -19,6 +19,7 @@ from companion.models import (
     ItemRef,
     Kind,
     check_scale,
+    check_storable,
     normalize_label,
 )
 from companion.timeutil import Stamp
@@ -178,8 +179,7 @@ def _validated(draft: CheckInDraft) -> dict[str, Any]:
         sleep = round(float(sleep), 2)
     if len(draft.note) > MAX_NOTE:
         raise InvalidInput(f"A check-in note can have at most {MAX_NOTE:,} characters.")
-    if "\x00" in draft.note:
-        raise InvalidInput("The note contains a NUL character, which cannot be stored.")
+    check_storable(draft.note, "note")
     return {
         "mood": check_scale("mood", draft.mood, required=True),
         "energy": check_scale("energy", draft.energy),

@@ -7,7 +7,10 @@ This module never imports Qt; only `companion gui` (or no command) loads the des
 from __future__ import annotations
 
 import argparse
+import codecs
+import errno
 import getpass
+import io
 import json
 import logging
 import os
@@ -22,10 +25,25 @@ from companion.app import CompanionApp
 from companion.cli_format import hit_json, hit_lines, item_details, item_json, item_line
 from companion.crash import write_crash_report
 from companion.errors import UserError
-from companion.models import CheckIn, CheckInDraft, Entry, EntryDraft, ItemRef, Kind
+from companion.models import (
+    CheckIn,
+    CheckInDraft,
+    Entry,
+    EntryDraft,
+    ItemRef,
+    Kind,
+    normalize_tag,
+)
 from companion.search import SearchFilters
 from companion.timeutil import parse_datetime
-from storage.errors import VaultExists, WrongPassphrase
+from storage.errors import (
+    DiskFull,
+    KeyringUnavailable,
+    VaultDamaged,
+    VaultExists,
+    WrongPassphrase,
+)
+from storage.paths import VaultPaths
 
 EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 70, 130
 PASSPHRASE_TRIES = 3
@@ -67,7 +85,7 @@ class SecretSource:
 
     def read(self, prompt: str, what: str = "passphrase") -> str:
         if self.from_stdin:
-            line = self.stdin.readline()
+            line = read_stdin(self.stdin.readline)
             if not line:
                 raise UserError(f"Standard input ended before the {what}.",
                                 "Give one per line with --passphrase-stdin.")
@@ -85,6 +103,14 @@ class SecretSource:
         return not self.from_stdin
 
 
+def read_stdin(read: Callable[[], str]) -> str:
+    """Standard input as text; bytes that are not UTF-8 are the user's to fix, not a bug."""
+    try:
+        return read()
+    except UnicodeDecodeError:
+        raise UserError("Standard input is not valid UTF-8 text.", "Nothing was changed.") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS,
@@ -98,13 +124,15 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"companion {__version__}")
+    parser.add_argument("--demo", action="store_true",
+                        help="start the desktop app on a throwaway vault with sample data")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, help=help_text, description=help_text, parents=[common])
 
     gui = command("gui", "start the desktop app (the same as no command)")
-    gui.add_argument("--demo", action="store_true",
+    gui.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,
                      help="open a throwaway vault with a year of sample data")
 
     command("init", "create a new vault; prints the recovery code once")
@@ -223,6 +251,8 @@ def run(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
             return cmd_passwd(app, secrets_in, out)
         if command == "recover":
             return cmd_recover(app, secrets_in, out)
+        if command == "remember" and not app.keyring_available():
+            raise KeyringUnavailable()  # say so before asking for a passphrase it cannot use
         unlock(app, secrets_in, allow_keyring=command != "remember")
         return COMMANDS[command](app, args, stdin, out)
     finally:
@@ -288,9 +318,13 @@ def cmd_recover(app: CompanionApp, secrets_in: SecretSource, out: TextIO) -> int
 
 def cmd_restore_backup(app: CompanionApp, args: argparse.Namespace, secrets_in: SecretSource,
                        out: TextIO) -> int:
+    source: Path = args.file.expanduser()
+    if not source.is_file():
+        # Before asking for a passphrase that could not be used anyway.
+        raise UserError(f"There is no backup file at {source}.", "Check the path.")
     secret = secrets_in.read("Passphrase in force when the backup was made: ")
-    result = app.restore_backup(app.home, args.file, secret)
-    print(f"Restored the vault in {app.home} from {args.file}.", file=out)
+    result = app.restore_backup(app.home, source, secret)
+    print(f"Restored the vault in {app.home} from {source}.", file=out)
     print("Unlock it with the passphrase (or recovery code) in force when the backup was made.",
           file=out)
     if result.previous_vault_kept_in is not None:
@@ -300,11 +334,12 @@ def cmd_restore_backup(app: CompanionApp, args: argparse.Namespace, secrets_in: 
 
 
 def cmd_add(app: CompanionApp, args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
-    text = stdin.read() if args.text == "-" else args.text
+    text = read_stdin(stdin.read) if args.text == "-" else args.text
     if args.title is not None:
         title, body = args.title, text
     else:
-        title, _, body = text.strip("\n").partition("\n")
+        # The first line with something on it is the title (blank lines before it are not).
+        title, _, body = text.lstrip().partition("\n")
     entry = app.add_entry(EntryDraft(
         title=title, body=body.strip("\n"), tags=tuple(args.tag), mood=args.mood,
         starred=args.star, at=when(app, args.at),
@@ -329,8 +364,7 @@ def cmd_list(app: CompanionApp, args: argparse.Namespace, _stdin: TextIO, out: T
                          end=period_end(app, args.end), tag=args.tag, limit=args.limit,
                          trash=args.trash)
     if args.json:
-        json.dump([item_json(item) for item in items], out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        write_json([item_json(item) for item in items], out)
     elif not items:
         print("Nothing to show." if not args.trash else "The trash is empty.", file=out)
     else:
@@ -344,8 +378,7 @@ def cmd_search(app: CompanionApp, args: argparse.Namespace, _stdin: TextIO, out:
                             end=period_end(app, args.end))
     hits = app.search(args.query, limit=args.limit, filters=filters)
     if args.json:
-        json.dump([hit_json(hit) for hit in hits], out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        write_json([hit_json(hit) for hit in hits], out)
     elif not hits:
         print("No entries match.", file=out)
     else:
@@ -357,14 +390,31 @@ def cmd_search(app: CompanionApp, args: argparse.Namespace, _stdin: TextIO, out:
 def cmd_show(app: CompanionApp, args: argparse.Namespace, _stdin: TextIO, out: TextIO) -> int:
     item = app.get(ItemRef.parse(args.id), include_deleted=True)
     if args.json:
-        json.dump(item_json(item), out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        write_json(item_json(item), out)
     else:
         out.write(item_details(item))
     return EXIT_OK
 
 
+def write_json(value: object, out: TextIO) -> None:
+    # Plain UTF-8 where the output takes it; \u escapes (still the same JSON) where it does not.
+    json.dump(value, out, ensure_ascii=not speaks_unicode(out), indent=2)
+    out.write("\n")
+
+
+def speaks_unicode(stream: TextIO) -> bool:
+    """Whether `stream` can take any text: a UTF encoding, or an in-memory stream."""
+    encoding = getattr(stream, "encoding", None)
+    if not encoding:
+        return True
+    try:
+        return codecs.lookup(encoding).name.startswith("utf")
+    except LookupError:
+        return False
+
+
 _ENTRY_ONLY = ("title", "body", "tag", "starred")
+_OPTION_NAMES = {"starred": "--star/--unstar", "add-tag/remove-tag": "--add-tag/--remove-tag"}
 _CHECKIN_ONLY = ("energy", "emotion", "activity", "sleep", "note")
 
 
@@ -377,17 +427,21 @@ def cmd_edit(app: CompanionApp, args: argparse.Namespace, stdin: TextIO, out: Te
         given.append("add-tag/remove-tag")
     if given:
         what = "an entry" if isinstance(item, Entry) else "a check-in"
-        raise UsageError(f"--{given[0].replace('_', '-')} does not apply to {what}")
+        raise UsageError(f"{_OPTION_NAMES.get(given[0], '--' + given[0])} does not apply to "
+                         f"{what}")
     if isinstance(item, Entry):
         fields: dict[str, Any] = {}
         if args.title is not None:
             fields["title"] = args.title
         if args.body is not None:
-            fields["body"] = stdin.read() if args.body == "-" else args.body
+            fields["body"] = read_stdin(stdin.read) if args.body == "-" else args.body
         if args.tag is not None or args.add_tag or args.remove_tag:
             tags = list(args.tag) if args.tag is not None else list(item.tags)
-            removing = {t.lstrip("#").casefold() for t in args.remove_tag}
-            fields["tags"] = [t for t in tags + args.add_tag if t.casefold() not in removing]
+            # Compare tags the way they are stored (`#`, case and inner spaces normalised), so
+            # `--remove-tag "Late night"` removes the tag `late-night`.
+            removing = {normalize_tag(t).casefold() for t in args.remove_tag}
+            fields["tags"] = [t for t in tags + args.add_tag
+                              if normalize_tag(t).casefold() not in removing]
         if args.starred is not None:
             fields["starred"] = args.starred
         if args.mood is not None:
@@ -434,8 +488,11 @@ def cmd_tags(app: CompanionApp, _args: argparse.Namespace, _stdin: TextIO, out: 
 
 def cmd_tag_rename(app: CompanionApp, args: argparse.Namespace, _stdin: TextIO,
                    out: TextIO) -> int:
-    app.rename_tag(args.old, args.new)
-    print(f"Renamed #{args.old.lstrip('#')} to #{args.new.lstrip('#')}.", file=out)
+    old, new = normalize_tag(args.old), normalize_tag(args.new)
+    merging = old.casefold() != new.casefold() and any(
+        tag.name.casefold() == new.casefold() for tag in app.tags())
+    app.rename_tag(old, new)
+    print(f"Merged #{old} into #{new}." if merging else f"Renamed #{old} to #{new}.", file=out)
     return EXIT_OK
 
 
@@ -449,10 +506,16 @@ def cmd_remember(app: CompanionApp, _args: argparse.Namespace, _stdin: TextIO,
 
 def cmd_backup(app: CompanionApp, args: argparse.Namespace, _stdin: TextIO, out: TextIO) -> int:
     target: Path = args.file.expanduser()
-    if target.exists() and not args.force:
-        raise UserError(f"{target} already exists.", "Choose another name, or add --force.")
     if target.is_dir() or not target.parent.is_dir():
         raise UserError(f"Cannot write a backup to {target}.", "Give a file in an existing folder.")
+    paths = VaultPaths(app.home)
+    own = (paths.database, *paths.database_sidecars, paths.key_file, paths.lock_file)
+    if any(target.resolve() == path.resolve() for path in own):
+        # With --force this would replace the live vault with its own backup.
+        raise UserError(f"Cannot write a backup over the vault's own file {target}.",
+                        "Choose another name.")
+    if target.exists() and not args.force:
+        raise UserError(f"{target} already exists.", "Choose another name, or add --force.")
     size = app.backup(target)
     print(f"Wrote an encrypted backup ({size / 1024:,.0f} KiB) to {target}.", file=out)
     return EXIT_OK
@@ -481,17 +544,29 @@ def period_end(app: CompanionApp, text: str | None) -> datetime | None:
     """`--to 2026-03-14` includes the whole of that day; a time is an exact end."""
     value = when(app, text)
     if value is not None and text is not None and len(text.strip()) == 10:
-        value += timedelta(days=1)
+        # The next local midnight, not 24 hours later: a day with a daylight-saving change
+        # is 23 or 25 hours long.
+        next_day = (value.date() + timedelta(days=1)).isoformat()
+        value = parse_datetime(next_day, local_now=app.clock.now())
     return value
 
 
 # -- entry point ------------------------------------------------------------------------------
 
 
-def start_gui(argv: Sequence[str]) -> int:
-    print("companion: the desktop app is not part of this version yet; use the commands "
-          "(`companion --help`).", file=sys.stderr)
-    return EXIT_USER_ERROR
+def start_gui(args: argparse.Namespace) -> int:
+    """Hand over to the desktop app; only this path loads Qt (imported lazily, by name, so the
+    core's layering contract holds: `companion` never imports `ui` at module level)."""
+    import importlib
+
+    home = Path(args.home).expanduser() if getattr(args, "home", None) else None
+    try:
+        gui = importlib.import_module("ui.app")
+    except ImportError as exc:
+        print(f"companion: the desktop app cannot start: {exc}. The command line still works "
+              "(`companion --help`).", file=sys.stderr)
+        return EXIT_USER_ERROR
+    return int(gui.run_gui(home, demo=bool(getattr(args, "demo", False))))
 
 
 def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None,
@@ -499,6 +574,11 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None,
     argv = list(sys.argv[1:] if argv is None else argv)
     stdin = stdin or sys.stdin
     out = out or sys.stdout
+    if not speaks_unicode(out) and isinstance(out, io.TextIOWrapper):
+        # A legacy code page (Windows with output redirected, PYTHONIOENCODING=ascii …) cannot
+        # hold every character of every entry, nor ★ and ·: show a ? for those rather than stop
+        # half way with an encoding error.
+        out.reconfigure(errors="replace")
     logging.basicConfig(level=logging.WARNING, format="companion: %(levelname)s: %(message)s")
     parser = build_parser()
     try:
@@ -506,11 +586,11 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None,
     except SystemExit as exc:  # argparse: --help / --version (0) or usage errors (2)
         return int(exc.code or 0)
     if args.command in (None, "gui"):
-        return start_gui(argv)
+        return start_gui(args)
     try:
         return run(args, out, stdin)
     except UsageError as exc:
-        parser.print_usage(sys.stderr)
+        subcommand_parser(parser, args.command).print_usage(sys.stderr)
         print(f"companion {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except UserError as exc:
@@ -522,12 +602,57 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None,
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return _quiet_broken_pipe()
-    except Exception as exc:  # a bug: report it without user content, never a traceback
-        report = write_crash_report(exc, home=getattr(args, "home", None))
-        where = f" A report without your content is in {report}." if report else ""
-        print(f"companion: an unexpected error happened (a bug in Companion).{where}",
-              file=sys.stderr)
-        return EXIT_BUG
+    except Exception as exc:
+        known = user_error_for(exc)
+        if known is None:  # a bug: report it without user content, never a traceback
+            return _report_bug(exc, args)
+        print(f"companion: {one_line_error(known)}", file=sys.stderr)
+        return EXIT_USER_ERROR
+
+
+def _report_bug(exc: BaseException, args: argparse.Namespace) -> int:
+    """A bug: report it without user content, never a traceback."""
+    report = write_crash_report(exc, home=getattr(args, "home", None))
+    where = f" A report without your content is in {report}." if report else ""
+    print(f"companion: an unexpected error happened (a bug in Companion).{where}",
+          file=sys.stderr)
+    return EXIT_BUG
+
+
+_SQLITE_FULL, _SQLITE_CORRUPT, _SQLITE_NOTADB = 13, 11, 26
+_ENVIRONMENT_ERRNOS = {errno.EACCES, errno.EPERM, errno.EEXIST, errno.ENOTDIR, errno.EISDIR,
+                       errno.EROFS, errno.ENOSPC, errno.EDQUOT}
+
+
+def user_error_for(exc: Exception) -> UserError | None:
+    """The user-facing error behind an exception the lower layers let through, if it is one.
+
+    A database page that fails its check is found only when a query reads it, long after the
+    vault opened: SQLite reports it as an error of its own (SQLITE_CORRUPT), which is damage to
+    be restored from a backup, not a bug. Likewise a folder that cannot be used.
+    """
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None  # extended codes keep it in 8 bits
+    if primary in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+        return VaultDamaged()
+    if primary == _SQLITE_FULL:
+        return DiskFull()
+    if isinstance(exc, OSError) and exc.errno in _ENVIRONMENT_ERRNOS:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return DiskFull()
+        where = f" {exc.filename}" if exc.filename else ""
+        return UserError(f"Cannot use{where}: {exc.strerror or 'not allowed'}.",
+                         "Check the path and its permissions.")
+    return None
+
+
+def subcommand_parser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            found = action.choices.get(name)
+            if isinstance(found, argparse.ArgumentParser):
+                return found
+    return parser
 
 
 def one_line_error(exc: UserError) -> str:

@@ -68,7 +68,9 @@ def item_details(item: TimelineItem) -> str:
             lines.append("starred")
         if item.deleted:
             lines.append("in the trash (`companion restore` brings it back)")
-        return "\n".join(lines) + "\n\n" + item.body.rstrip() + "\n"
+        body = item.body.rstrip()
+        # A title-only entry ends with its header, not with two empty lines.
+        return "\n".join(lines) + "\n" + (f"\n{body}\n" if body else "")
     lines = [f"{item.ref}  check-in at {item.at.isoformat(timespec='minutes')}",
              f"mood       {item.mood}/5 ({MOOD_LABELS[item.mood]})"]
     if item.energy is not None:

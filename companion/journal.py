@@ -20,6 +20,7 @@ from companion.models import (
     Kind,
     TagCount,
     check_scale,
+    check_storable,
     normalize_tag,
 )
 from companion.timeutil import Stamp
@@ -47,14 +48,15 @@ class Journal:
         title, body = _check_text(draft.title, draft.body)
         mood = check_scale("mood", draft.mood)
         tags = _unique_tags(draft.tags)
-        now = Stamp.of(self.clock.now())
-        created = Stamp.of(draft.at) if draft.at is not None else now
+        # A new entry has not been edited: its "updated" time is its creation time, even when
+        # it is back-dated (imports, `--at`).
+        created = Stamp.of(draft.at if draft.at is not None else self.clock.now())
         with self.db.transaction() as cur:
             cur.execute(
                 "INSERT INTO entries (title, body, tags_text, created_us, created_offset, day,"
                 " updated_us, updated_offset, starred, mood) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (title, body, " ".join(tags), created.utc_us, created.offset_min,
-                 created.local_day, now.utc_us, now.offset_min, int(draft.starred), mood),
+                 created.local_day, created.utc_us, created.offset_min, int(draft.starred), mood),
             )
             entry_id = int(cur.lastrowid)
             _link_tags(cur, entry_id, tags)
@@ -74,7 +76,7 @@ class Journal:
                     " day, updated_us, updated_offset, starred, mood)"
                     " VALUES (?,?,?,?,?,?,?,?,?,?)",
                     (title, body, " ".join(tags), created.utc_us, created.offset_min,
-                     created.local_day, now.utc_us, now.offset_min, int(draft.starred),
+                     created.local_day, created.utc_us, created.offset_min, int(draft.starred),
                      check_scale("mood", draft.mood)),
                 )
                 if tags:
@@ -161,27 +163,47 @@ class Journal:
         trash: bool = False,
         newest_first: bool = True,
     ) -> list[Entry]:
-        where = ["e.deleted_us IS NOT NULL" if trash else "e.deleted_us IS NULL"]
-        params: list[Any] = []
-        if start is not None:
-            where.append("e.created_us >= ?")
-            params.append(Stamp.of(start).utc_us)
-        if end is not None:
-            where.append("e.created_us < ?")
-            params.append(Stamp.of(end).utc_us)
-        if tag is not None:
-            where.append(
-                "e.id IN (SELECT et.entry_id FROM entry_tags et JOIN tags t ON t.id = et.tag_id"
-                " WHERE t.name = ?)"
-            )
-            params.append(normalize_tag(tag))
+        where, params = _browse_filters(start, end, tag, trash)
         order = "DESC" if newest_first else "ASC"
-        sql = (f"SELECT {_ENTRY_COLUMNS} FROM entries e WHERE {' AND '.join(where)}"
+        sql = (f"SELECT {_ENTRY_COLUMNS} FROM entries e WHERE {where}"
                f" ORDER BY e.created_us {order}, e.id {order}")
         if limit is not None:
             sql += " LIMIT ?"
             params.append(max(0, limit))
         return self._hydrate(self.db.query(sql, params))
+
+    def entry_index(
+        self,
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        tag: str | None = None,
+        trash: bool = False,
+    ) -> list[tuple[int, str]]:
+        """(id, local day) of the entries `browse` would list, newest day first.
+
+        Only ids and days: a list view of the whole journal (tens of thousands of entries)
+        costs two index-only scans and a few hundred kilobytes, and fetches the rows it shows
+        by id. Within a day, newest first; days never interleave, so a view can group by day.
+        """
+        order = " ORDER BY e.day DESC, e.created_us DESC, e.id DESC"
+        if tag is not None:
+            # A tag picks its entries by id, so the table is read anyway.
+            where, params = _browse_filters(start, end, tag, trash)
+            rows = self.db.query(f"SELECT e.id, e.day FROM entries e WHERE {where}{order}",
+                                 params)
+            return [(int(entry_id), str(day)) for entry_id, day in rows]
+        # `entries_by_day` covers (day, created_us, id) and the partial index
+        # `entries_live_by_time` lists the live ids: two index-only scans, filtered here, take
+        # half the time of one query that reads `deleted_us` from the table row by row.
+        where, params = _browse_filters(start, end, None, None)
+        with self.db.exclusive():
+            rows = self.db.query(f"SELECT e.id, e.day FROM entries e WHERE {where}{order}",
+                                 params)
+            live = {row[0] for row in self.db.query(
+                "SELECT e.id FROM entries e WHERE e.deleted_us IS NULL")}
+        return [(int(entry_id), str(day)) for entry_id, day in rows
+                if (entry_id in live) != trash]
 
     def list_days(self, first_day: str, last_day: str) -> list[Entry]:
         """Live entries whose local day is within [first_day, last_day], oldest first."""
@@ -262,6 +284,29 @@ class Journal:
         return Changes(entries=True, tags=True)
 
 
+def _browse_filters(start: datetime | None, end: datetime | None, tag: str | None,
+                    trash: bool | None) -> tuple[str, list[Any]]:
+    """The WHERE clause (over `entries e`) and parameters shared by `browse` and `entry_index`
+    (`trash=None`: live and deleted entries alike)."""
+    where = ["1"]
+    if trash is not None:
+        where = ["e.deleted_us IS NOT NULL" if trash else "e.deleted_us IS NULL"]
+    params: list[Any] = []
+    if start is not None:
+        where.append("e.created_us >= ?")
+        params.append(Stamp.of(start).utc_us)
+    if end is not None:
+        where.append("e.created_us < ?")
+        params.append(Stamp.of(end).utc_us)
+    if tag is not None:
+        where.append(
+            "e.id IN (SELECT et.entry_id FROM entry_tags et JOIN tags t ON t.id = et.tag_id"
+            " WHERE t.name = ?)"
+        )
+        params.append(normalize_tag(tag))
+    return " AND ".join(where), params
+
+
 def _check_text(title: str, body: str) -> tuple[str, str]:
     title = title.strip()
     if "\n" in title or "\r" in title:
@@ -270,8 +315,8 @@ def _check_text(title: str, body: str) -> tuple[str, str]:
         raise InvalidInput(f"A title can have at most {MAX_TITLE} characters.")
     if len(body) > MAX_BODY:
         raise InvalidInput(f"An entry can have at most {MAX_BODY:,} characters.")
-    if "\x00" in title or "\x00" in body:
-        raise InvalidInput("The text contains a NUL character, which cannot be stored.")
+    check_storable(title, "title")
+    check_storable(body, "text")
     if not title and not body.strip():
         raise InvalidInput("An entry needs a title or some text.")
     return title, body

@@ -156,13 +156,24 @@ def check_scale(name: str, value: int | None, *, required: bool = False) -> int 
     return value
 
 
+def check_storable(text: str, what: str) -> str:
+    """Refuse characters that cannot be stored as UTF-8 text (NUL, lone surrogates)."""
+    if "\x00" in text:
+        raise InvalidInput(f"The {what} contains a NUL character, which cannot be stored.")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInput(f"The {what} contains characters that are not valid text.") from None
+    return text
+
+
 MAX_TAG_LENGTH = 64
 _TAG_SPACE = re.compile(r"\s+")
 
 
 def normalize_tag(raw: str) -> str:
     """Tags are case-insensitive, trimmed, with a leading `#` dropped and inner spaces joined."""
-    tag = _TAG_SPACE.sub("-", raw.strip().lstrip("#").strip())
+    tag = _TAG_SPACE.sub("-", check_storable(raw, "tag").strip().lstrip("#").strip())
     if not tag:
         raise InvalidInput("A tag cannot be empty.")
     if len(tag) > MAX_TAG_LENGTH:
@@ -171,7 +182,7 @@ def normalize_tag(raw: str) -> str:
 
 
 def normalize_label(raw: str) -> str:
-    label = " ".join(raw.split())
+    label = " ".join(check_storable(raw, "emotion or activity").split())
     if not label:
         raise InvalidInput("An emotion or activity cannot be empty.")
     if len(label) > MAX_TAG_LENGTH:

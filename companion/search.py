@@ -8,6 +8,7 @@ word ending in `*` matches as a prefix. All words must match.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -31,6 +32,9 @@ class SearchFilters:
 
 def build_match_query(text: str) -> str | None:
     """The FTS5 query for what the user typed, or None if it has nothing to search for."""
+    # Control characters (NUL ends an FTS5 string early) and lone surrogates (not encodable)
+    # are separators, never part of a word.
+    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cs") else ch for ch in text)
     parts: list[str] = []
     for phrase, word in _TERM.findall(text):
         term = phrase if phrase else word

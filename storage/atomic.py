@@ -25,19 +25,23 @@ def atomic_write_chunks(path: Path, chunks: Iterable[bytes]) -> None:
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    fd = os.open(tmp, flags, 0o600)
     try:
+        # Creating the temp file can itself fail on a full disk (no free inode or directory
+        # block), so it sits inside the `DiskFull` translation too.
+        fd = os.open(tmp, flags, 0o600)
         try:
             with os.fdopen(fd, "wb") as handle:
                 for chunk in chunks:
                     handle.write(chunk)
                 handle.flush()
                 os.fsync(handle.fileno())
+            os.replace(tmp, path)
         except BaseException:
+            # Whatever failed (a write, the chunk source, the rename), the old file is intact
+            # and the half-written temp file must not stay behind.
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
-        os.replace(tmp, path)
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
             raise DiskFull() from exc

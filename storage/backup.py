@@ -27,9 +27,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import sqlcipher3
+
 from storage.atomic import atomic_write_chunks, fsync_dir
-from storage.database import Database, open_keyed
-from storage.errors import BackupInvalid, KeyFileDamaged, VaultDamaged, WrongPassphrase
+from storage.database import Database, is_damage, is_disk_full, open_keyed
+from storage.errors import (
+    BackupInvalid,
+    DiskFull,
+    KeyFileDamaged,
+    UserError,
+    VaultDamaged,
+    WrongPassphrase,
+)
 from storage.instance_lock import InstanceLock
 from storage.kdf import derive_passphrase_key, derive_recovery_key, parse_recovery_code
 from storage.keyfile import PASSPHRASE_SLOT, RECOVERY_SLOT, KeyFile
@@ -51,6 +60,12 @@ class RestoreResult:
 def write_backup(vault: Vault, destination: Path) -> int:
     """Write a backup of the unlocked `vault` to `destination` atomically; return its size."""
     db = vault.database
+    target = Path(destination).expanduser().resolve()
+    own = {p.resolve() for p in (vault.paths.database, *vault.paths.database_sidecars,
+                                 vault.paths.key_file, vault.paths.lock_file)}
+    if target in own or target.is_dir():
+        raise UserError(f"Cannot write a backup to {destination}.",
+                        "Choose a new file outside the vault's own files.")
     key_file_bytes = vault.paths.key_file.read_bytes()
     header = json.dumps(
         {
@@ -60,9 +75,6 @@ def write_backup(vault: Vault, destination: Path) -> int:
         },
         sort_keys=True,
     ).encode("utf-8")
-    # Fold the WAL into the main file so the file alone is the whole vault. The vault is held
-    # by this process (instance lock) and `db` serialises access, so nothing writes meanwhile.
-    db.checkpoint()
     digest = hashlib.sha256()
     written = 0
 
@@ -77,6 +89,11 @@ def write_backup(vault: Vault, destination: Path) -> int:
         yield digest.digest()
 
     with db.exclusive():
+        # Fold the WAL into the main file so the file alone is the whole vault. The vault is
+        # held by this process (instance lock), and `exclusive` keeps this process's other
+        # threads out from the checkpoint until the copy is complete, so nothing written in
+        # between can be left behind in the WAL.
+        db.checkpoint()
         atomic_write_chunks(Path(destination), chunks())
     return written
 
@@ -117,7 +134,7 @@ def read_backup_header(source: Path) -> tuple[dict[str, object], int, int]:
                 raise BackupInvalid("That backup is damaged (its checksum does not match).")
     except FileNotFoundError:
         raise BackupInvalid(f"There is no file at {source}.", "Check the path.") from None
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
+    except (OSError, ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise BackupInvalid() from exc
     if not isinstance(header, dict) or not isinstance(header.get("key_file"), str):
         raise BackupInvalid()
@@ -131,39 +148,86 @@ def restore_backup(home: Path, source: Path, secret: str) -> RestoreResult:
     The backup is fully checked (checksum, key, database integrity) before anything in `home`
     changes; the vault it replaces is moved, whole, into a `pre-restore-…` folder.
     """
+    key_file, offset, length, data_key = _open_backup(source, secret)
+    paths = VaultPaths(Path(home))
+    ensure_private_dir(paths.home)
+    with InstanceLock(paths.lock_file):
+        token = secrets.token_hex(6)
+        staged = paths.home / f".restore-{token}.db"
+        staged_key = paths.home / f".restore-{token}.key"
+        try:
+            _stage_database(source, offset, length, staged, data_key)
+            # The key file is staged too, before anything is moved: once the current vault is
+            # aside, only renames (which need no free space) remain.
+            atomic_write_chunks(staged_key, (key_file.to_bytes(),))
+            kept = _move_current_vault_aside(paths)
+            moved_in: list[Path] = []
+            try:
+                for staged_path, final in ((staged, paths.database),
+                                           (staged_key, paths.key_file)):
+                    os.replace(staged_path, final)
+                    moved_in.append(final)
+                fsync_dir(paths.home)
+            except BaseException:
+                # Never leave half a vault (a database without its key file) behind.
+                for path in moved_in:
+                    with contextlib.suppress(OSError):
+                        path.unlink()
+                if kept is not None:
+                    _put_back(kept, paths)
+                raise
+        finally:
+            for leftover in (staged, *_sidecars(staged), staged_key):
+                with contextlib.suppress(FileNotFoundError):
+                    leftover.unlink()
+    return RestoreResult(vault_id=key_file.vault_id, previous_vault_kept_in=kept)
+
+
+def _stage_database(source: Path, offset: int, length: int, staged: Path,
+                    data_key: bytes) -> None:
+    """Copy the backup's database to `staged` and check it whole, ready to be renamed in."""
+    try:
+        _copy_range(source, offset, length, staged)
+        try:
+            db = Database(open_keyed(staged, data_key))
+        except VaultDamaged as exc:
+            raise BackupInvalid("The database inside that backup is damaged.") from exc
+        try:
+            if not db.integrity_ok():
+                raise BackupInvalid("The database inside that backup is damaged.")
+            db.checkpoint()
+            db.conn.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            db.close()
+    except VaultDamaged as exc:
+        raise BackupInvalid("The database inside that backup is damaged.") from exc
+    except (OSError, sqlcipher3.Error) as exc:
+        if is_disk_full(exc, staged.parent):
+            raise DiskFull() from exc
+        if isinstance(exc, sqlcipher3.Error) and is_damage(exc):
+            # A page that fails its authentication code can surface as an error rather than
+            # as a line of `integrity_check`.
+            raise BackupInvalid("The database inside that backup is damaged.") from exc
+        raise
+
+
+def check_backup(source: Path, secret: str) -> str:
+    """Check that `source` is an intact backup that `secret` opens; return its vault id.
+
+    The checks `restore_backup` makes before it touches anything, for use while the current
+    vault is still open (the app asks before it locks).
+    """
+    key_file, _offset, _length, _key = _open_backup(source, secret)
+    return key_file.vault_id
+
+
+def _open_backup(source: Path, secret: str) -> tuple[KeyFile, int, int, bytes]:
     header, offset, length = read_backup_header(source)
     try:
         key_file = KeyFile.from_bytes(base64.b64decode(str(header["key_file"]), validate=True))
     except (KeyFileDamaged, ValueError) as exc:
         raise BackupInvalid() from exc
-    data_key = _unwrap_with_secret(key_file, secret)
-
-    paths = VaultPaths(Path(home))
-    ensure_private_dir(paths.home)
-    with InstanceLock(paths.lock_file):
-        staged = paths.home / f".restore-{secrets.token_hex(6)}.db"
-        try:
-            _copy_range(source, offset, length, staged)
-            try:
-                db = Database(open_keyed(staged, data_key))
-            except VaultDamaged as exc:
-                raise BackupInvalid("The database inside that backup is damaged.") from exc
-            try:
-                if not db.integrity_ok():
-                    raise BackupInvalid("The database inside that backup is damaged.")
-                db.checkpoint()
-                db.conn.execute("PRAGMA journal_mode = DELETE")
-            finally:
-                db.close()
-            kept = _move_current_vault_aside(paths)
-            os.replace(staged, paths.database)
-            fsync_dir(paths.home)
-            atomic_write_chunks(paths.key_file, (key_file.to_bytes(),))
-        finally:
-            for leftover in (staged, *_sidecars(staged)):
-                with contextlib.suppress(FileNotFoundError):
-                    leftover.unlink()
-    return RestoreResult(vault_id=key_file.vault_id, previous_vault_kept_in=kept)
+    return key_file, offset, length, _unwrap_with_secret(key_file, secret)
 
 
 def _unwrap_with_secret(key_file: KeyFile, secret: str) -> bytes:
@@ -200,6 +264,17 @@ def _copy_range(source: Path, offset: int, length: int, target: Path) -> None:
 
 def _sidecars(db_path: Path) -> tuple[Path, Path]:
     return (db_path.with_name(db_path.name + "-wal"), db_path.with_name(db_path.name + "-shm"))
+
+
+def _put_back(aside: Path, paths: VaultPaths) -> None:
+    """Undo `_move_current_vault_aside` after a failed restore, as far as possible."""
+    for path in aside.iterdir():
+        with contextlib.suppress(OSError):
+            os.replace(path, paths.home / path.name)
+    with contextlib.suppress(OSError):
+        aside.rmdir()
+    with contextlib.suppress(OSError):
+        fsync_dir(paths.home)
 
 
 def _move_current_vault_aside(paths: VaultPaths) -> Path | None:

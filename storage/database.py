@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +22,12 @@ from storage.kdf import KEY_BYTES
 from storage.migrations import migrate
 
 SQLITE_FULL = 13
+SQLITE_IOERR = 10
+SQLITE_CORRUPT = 11
+SQLITE_NOTADB = 26
+# Below this much free space, an I/O error is taken for a full disk (see `is_disk_full`). The
+# WAL index grows in 32 KiB steps; the margin covers a page or two written meanwhile.
+LOW_SPACE_BYTES = 128 * 1024
 
 Connection = Any  # sqlcipher3 ships no type information
 
@@ -42,6 +49,11 @@ def open_keyed(path: Path, data_key: bytes) -> Connection:
         # SQLite creates files 0644 and gives the WAL and SHM files the database's mode:
         # start from an empty 0600 file (a valid empty database) so all three stay private.
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    elif path.stat().st_size == 0:
+        # Any key "opens" an empty file as a new, empty database, and the vault would quietly
+        # start over. An existing vault's file is never empty (switching to WAL writes its
+        # first page), so an empty one has been truncated or replaced: damage.
+        raise VaultDamaged()
     conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
     try:
         # SQLCipher writes its own error lines straight to stderr; they would reach the user's
@@ -53,18 +65,47 @@ def open_keyed(path: Path, data_key: bytes) -> Connection:
             conn.execute(pragma)
     except sqlcipher3.DatabaseError as exc:
         conn.close()
-        if is_disk_full(exc):
-            raise DiskFull() from exc
+        if is_disk_full(exc, path.parent):
+            raise DiskFull(
+                "The disk is full, so the vault cannot be opened.",
+                "Free some space and try again; your vault is unchanged.",
+            ) from exc
         raise VaultDamaged() from exc
     return conn
 
 
-def is_disk_full(exc: BaseException) -> bool:
-    if getattr(exc, "sqlite_errorcode", None) == SQLITE_FULL:
+def is_disk_full(exc: BaseException, folder: Path | None = None) -> bool:
+    """Whether `exc` means the disk (holding `folder`, if given) ran out of space.
+
+    SQLite says SQLITE_FULL when a write to the database or its WAL falls short, but only
+    "disk I/O error" when it cannot grow the WAL index (`-shm`), which it maps into memory: so
+    a vault closed cleanly cannot even be opened on a full disk. With `folder`, an I/O error
+    on a disk with almost no room left counts as a full disk, not as a damaged vault.
+    """
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code == SQLITE_FULL:
         return True
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return True
-    return "disk is full" in str(exc) or "database or disk is full" in str(exc)
+    if "disk is full" in str(exc) or "database or disk is full" in str(exc):
+        return True
+    if folder is not None and isinstance(code, int) and code & 0xFF == SQLITE_IOERR:
+        return _free_bytes(folder) < LOW_SPACE_BYTES
+    return False
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether `exc` is SQLite finding the file damaged (a page failing its authentication
+    code reads as "database disk image is malformed")."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF in (SQLITE_CORRUPT, SQLITE_NOTADB)
+
+
+def _free_bytes(folder: Path) -> int:
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return LOW_SPACE_BYTES  # cannot tell: do not claim the disk is full
 
 
 class Database:
@@ -92,18 +133,30 @@ class Database:
                 with contextlib.suppress(sqlcipher3.Error):
                     if self.conn.in_transaction:
                         cur.execute("ROLLBACK")
-                if isinstance(exc, sqlcipher3.Error | OSError) and is_disk_full(exc):
+                if isinstance(exc, sqlcipher3.Error | OSError) and is_disk_full(
+                    exc, self._folder()
+                ):
                     raise DiskFull() from exc
+                if isinstance(exc, sqlcipher3.Error) and is_damage(exc):
+                    raise VaultDamaged() from exc
                 raise
             finally:
                 cur.close()
 
+    def _folder(self) -> Path | None:
+        """The folder of the database file, for telling a full disk from other I/O errors."""
+        with contextlib.suppress(sqlcipher3.Error):
+            row = self.conn.execute("PRAGMA database_list").fetchone()
+            if row is not None and row[2]:
+                return Path(row[2]).parent
+        return None
+
     def query(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[Any]:
-        with self._lock:
+        with self._lock, _damage_is_vault_damaged():
             return list(self.conn.execute(sql, params).fetchall())
 
     def query_one(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> Any:
-        with self._lock:
+        with self._lock, _damage_is_vault_damaged():
             return self.conn.execute(sql, params).fetchone()
 
     @contextlib.contextmanager
@@ -113,13 +166,42 @@ class Database:
             yield
 
     def integrity_ok(self) -> bool:
-        rows = self.query("PRAGMA integrity_check")
+        try:
+            rows = self.query("PRAGMA integrity_check")
+        except VaultDamaged:  # a damaged page can stop the check itself
+            return False
         return rows == [("ok",)]
 
     def checkpoint(self) -> None:
+        """Fold the WAL into the main file, completely, or raise.
+
+        Backups copy the main file alone, so a checkpoint that stopped half way (a full disk,
+        another connection reading) must not pass silently: the backup would miss the latest
+        writes. A failed checkpoint loses nothing; the WAL stays authoritative.
+        """
         with self._lock:
-            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            try:
+                row = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            except sqlcipher3.Error as exc:
+                if is_disk_full(exc, self._folder()):
+                    raise DiskFull() from exc
+                raise
+        busy, log_frames, checkpointed = row
+        if busy or log_frames != checkpointed:
+            raise sqlcipher3.OperationalError("the WAL checkpoint could not complete")
 
     def close(self) -> None:
         with self._lock, contextlib.suppress(sqlcipher3.Error):
             self.conn.close()
+
+
+@contextlib.contextmanager
+def _damage_is_vault_damaged() -> Iterator[None]:
+    """A damaged page met while reading is `VaultDamaged` (a message with what to do), not a
+    bug."""
+    try:
+        yield
+    except sqlcipher3.DatabaseError as exc:
+        if is_damage(exc):
+            raise VaultDamaged() from exc
+        raise

@@ -56,7 +56,12 @@ class InstanceLock:
         if self._fd is not None:
             return
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        if not _try_lock(fd):
+        try:
+            locked = _try_lock(fd)
+        except BaseException:  # e.g. ENOLCK: do not leak the descriptor
+            os.close(fd)
+            raise
+        if not locked:
             os.close(fd)
             raise VaultAlreadyOpen()
         self._fd = fd

@@ -8,12 +8,14 @@ below 64 MiB and 3 passes (RFC 9106's second recommended option). The recovery c
 from __future__ import annotations
 
 import base64
+import math
 import os
 import secrets
 import time
 import unicodedata
 from dataclasses import dataclass
 
+from argon2 import low_level as argon2_low_level
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -49,6 +51,7 @@ class Argon2Params:
 
 
 FLOOR = Argon2Params(MIN_MEMORY_KIB, MIN_ITERATIONS)
+_MAX_SCALE = (MAX_MEMORY_KIB / MIN_MEMORY_KIB) * (MAX_ITERATIONS / MIN_ITERATIONS)
 
 
 def normalize_passphrase(passphrase: str) -> bytes:
@@ -57,6 +60,29 @@ def normalize_passphrase(passphrase: str) -> bytes:
 
 
 def derive_passphrase_key(passphrase: str, salt: bytes, params: Argon2Params) -> bytes:
+    """Argon2id (RFC 9106, version 0x13) of the passphrase.
+
+    Computed with argon2-cffi (the reference C implementation) rather than cryptography's
+    `Argon2id`: both give identical output (tests/storage check one against the other), but
+    cryptography holds Python's GIL for the whole derivation, which froze the desktop app's GUI
+    thread even though the derivation ran on a worker thread. The C call through cffi releases
+    the GIL, and computes the lanes on threads of its own.
+    """
+    params.check_sane()
+    return argon2_low_level.hash_secret_raw(
+        normalize_passphrase(passphrase),
+        salt,
+        time_cost=params.iterations,
+        memory_cost=params.memory_kib,
+        parallelism=params.lanes,
+        hash_len=KEY_BYTES,
+        type=argon2_low_level.Type.ID,
+        version=19,
+    )
+
+
+def derive_passphrase_key_reference(passphrase: str, salt: bytes, params: Argon2Params) -> bytes:
+    """The same derivation with cryptography's `Argon2id`, kept to cross-check the two."""
     params.check_sane()
     kdf = Argon2id(
         salt=salt,
@@ -73,9 +99,11 @@ def target_seconds() -> float:
     if raw is None:
         return DEFAULT_TARGET_SECONDS
     try:
-        return max(0.0, float(raw))
+        value = float(raw)
     except ValueError:
         return DEFAULT_TARGET_SECONDS
+    # "inf" and "nan" parse as floats but are no target at all.
+    return max(0.0, value) if math.isfinite(value) else DEFAULT_TARGET_SECONDS
 
 
 def calibrate(target: float | None = None) -> Argon2Params:
@@ -84,12 +112,16 @@ def calibrate(target: float | None = None) -> Argon2Params:
     Memory grows first (it is what makes GPU attacks expensive), up to 1 GiB; passes after.
     """
     goal = target_seconds() if target is None else target
+    if math.isnan(goal):
+        goal = DEFAULT_TARGET_SECONDS
     if goal <= 0:
         return FLOOR
     start = time.perf_counter()
     derive_passphrase_key("calibration", secrets.token_bytes(SALT_BYTES), FLOOR)
     elapsed = max(time.perf_counter() - start, 1e-3)
-    scale = goal / elapsed
+    # Capped at the largest cost the parameters can express, so that a huge (or infinite)
+    # target gives the maximum rather than an overflow in the arithmetic below.
+    scale = min(goal / elapsed, _MAX_SCALE)
     if scale <= 1:
         return FLOOR
     memory = int(MIN_MEMORY_KIB * scale) // 1024 * 1024

@@ -35,6 +35,11 @@ MAX_KEYFILE_BYTES = 64 * 1024
 PASSPHRASE_SLOT = "passphrase"
 RECOVERY_SLOT = "recovery"
 
+# The one KDF each slot may use: a passphrase slot without Argon2id parameters (or a recovery
+# slot with them) is damage, and must be refused here rather than trip up the vault later.
+_SLOT_KDF = {PASSPHRASE_SLOT: "argon2id", RECOVERY_SLOT: "hkdf-sha256"}
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+
 
 @dataclass(frozen=True)
 class KeySlot:
@@ -84,7 +89,10 @@ class KeyFile:
             return _parse(data)
         except KeyFileDamaged:
             raise
-        except (ValueError, TypeError, KeyError, binascii.Error, UnicodeDecodeError) as exc:
+        except (ValueError, TypeError, KeyError, binascii.Error, UnicodeDecodeError,
+                RecursionError) as exc:
+            # RecursionError: deeply nested JSON (`[[[[…`) fits in 64 KiB and is as damaged
+            # as any other garbage.
             raise KeyFileDamaged() from exc
 
     def wrap(self, name: str, kek: bytes, data_key: bytes, *, kdf: str, salt: bytes,
@@ -141,17 +149,19 @@ def _parse(data: bytes) -> KeyFile:
     if not isinstance(body, dict) or body.get("cipher") != "chacha20-poly1305":
         raise ValueError("unexpected key file body")
     vault_id = body["vault_id"]
-    if not isinstance(vault_id, str) or len(vault_id) != 32:
+    # Exactly 32 hex digits (`bytes.fromhex` alone would also let spaces through).
+    if not isinstance(vault_id, str) or len(vault_id) != 32 or not _HEX_DIGITS.issuperset(vault_id):
         raise ValueError("bad vault id")
-    bytes.fromhex(vault_id)
     slots_raw = body["slots"]
     if not isinstance(slots_raw, dict) or PASSPHRASE_SLOT not in slots_raw:
         raise ValueError("no passphrase slot")
     slots: dict[str, KeySlot] = {}
     for name, raw in slots_raw.items():
-        if name not in (PASSPHRASE_SLOT, RECOVERY_SLOT) or not isinstance(raw, dict):
+        if name not in _SLOT_KDF or not isinstance(raw, dict):
             raise ValueError("unknown slot")
         kdf = raw["kdf"]
+        if kdf != _SLOT_KDF[name]:
+            raise ValueError("wrong kdf for this slot")
         argon2 = None
         if kdf == "argon2id":
             values = (raw["memory_kib"], raw["iterations"], raw["lanes"])

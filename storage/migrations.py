@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import sqlcipher3
+
 from storage.errors import VaultTooNew
 
 VAULT_LAYOUT_VERSION = 1
@@ -51,26 +53,33 @@ def sql_step(version: int, script: str) -> Migration:
 
 
 def split_sql(script: str) -> list[str]:
-    # Triggers contain `;` inside BEGIN … END, so statements are separated by a `;` line end
-    # only when we are not inside a trigger body.
+    """The statements of `script`, each without its closing `;` and without leading comments.
+
+    A `;` ends a statement only where SQLite's own tokenizer (`sqlite3_complete`) says the
+    statement is complete: not inside a trigger's BEGIN … END, a string literal, a quoted name
+    or a comment. Statements may share a line, and a line may carry a trailing comment.
+    """
     statements: list[str] = []
-    current: list[str] = []
-    in_trigger = False
-    for line in script.splitlines():
-        stripped = line.strip()
-        if not stripped or stripped.startswith("--"):
-            continue
-        current.append(line)
-        upper = stripped.upper()
-        if upper.startswith("CREATE TRIGGER"):
-            in_trigger = True
-        if (in_trigger and upper.startswith("END;")) or (not in_trigger and upper.endswith(";")):
-            statements.append("\n".join(current).rstrip().rstrip(";"))
-            current = []
-            in_trigger = False
-    if current:
-        statements.append("\n".join(current).rstrip().rstrip(";"))
+    start = 0
+    end = script.find(";")
+    while end != -1:
+        if sqlcipher3.complete_statement(script[start : end + 1]):
+            _append_statement(statements, script[start:end])
+            start = end + 1
+        end = script.find(";", end + 1)
+    _append_statement(statements, script[start:])
     return statements
+
+
+def _append_statement(statements: list[str], text: str) -> None:
+    lines = text.strip().splitlines()
+    # Leading blank and `--` comment lines belong to no statement; lines inside one (even a
+    # `--` line inside a string literal) are kept as written.
+    while lines and (not lines[0].strip() or lines[0].lstrip().startswith("--")):
+        lines.pop(0)
+    statement = "\n".join(lines).strip()
+    if statement:
+        statements.append(statement)
 
 
 def registered_components() -> dict[str, int]:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import platformdirs
 
+from storage.errors import UserError
+
 HOME_ENV = "COMPANION_HOME"
 APP_NAME = "Companion"
 
@@ -24,9 +26,16 @@ def default_home() -> Path:
 
 def ensure_private_dir(path: Path) -> Path:
     """Create `path` (and parents) and make it readable by the owner only."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if os.name == "posix":
-        os.chmod(path, 0o700)
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if os.name == "posix":
+            os.chmod(path, 0o700)
+    except FileExistsError:
+        raise UserError(f"Cannot use {path}: it is a file, not a folder.",
+                        "Choose a folder with --home (or COMPANION_HOME).") from None
+    except OSError as exc:
+        raise UserError(f"Cannot use {path}: {exc.strerror or exc}.",
+                        "Check the path and its permissions.") from None
     return path
 
 

@@ -62,7 +62,11 @@ class Vault:
         if not self.exists():
             raise VaultMissing()
         ensure_private_dir(self.paths.home)
-        self._lock.acquire()
+        if not self._lock.held:
+            self._lock.acquire()
+            # A key file read before the lock was ours may have been rewritten since by the
+            # process that held it (a new passphrase or recovery code): read it afresh.
+            self._key_file = None
         return self
 
     def close(self) -> None:
@@ -110,6 +114,9 @@ class Vault:
         ensure_private_dir(vault.paths.home)
         vault._lock.acquire()
         try:
+            # Again under the lock: another process may have created it in the meantime.
+            if vault.exists():
+                raise VaultExists()
             data_key = secrets.token_bytes(KEY_BYTES)
             key_file = KeyFile(vault_id=secrets.token_hex(16))
             _wrap_passphrase(key_file, passphrase, data_key, params or calibrate())
@@ -135,6 +142,7 @@ class Vault:
     # -- unlock and lock ---------------------------------------------------------------------
 
     def unlock_with_passphrase(self, passphrase: str) -> None:
+        self._claim()  # first, so that the key file is read while it is ours
         key_file = self._read_key_file()
         slot = key_file.slots[PASSPHRASE_SLOT]
         assert slot.argon2 is not None
@@ -145,19 +153,26 @@ class Vault:
         self._open_database(data_key)
 
     def unlock_with_recovery_code(self, code: str) -> None:
+        self._claim()
         self._open_database(self._data_key_from_recovery_code(code))
 
     def unlock_with_keyring(self) -> bool:
         """Unlock with a remembered key; False if there is none (or it no longer fits)."""
+        self._claim()
         data_key = keyring_store.load_key(self.vault_id)
         if data_key is None:
             return False
+        # A missing database says nothing about the remembered key: report it, keep the key.
+        self._check_database_present()
+        # Only a key that does not open the file is forgotten; damage found further in (by the
+        # migrations) is reported as it is, and the key, still right, is kept.
         try:
-            self._open_database(data_key)
+            open_keyed(self.paths.database, data_key).close()
         except VaultDamaged:
             log.warning("remembered key does not open this vault; forgetting it")
             keyring_store.forget_key(self.vault_id)
             return False
+        self._open_database(data_key)
         return True
 
     def lock(self) -> None:
@@ -171,6 +186,7 @@ class Vault:
 
     def change_passphrase(self, current: str, new: str) -> None:
         """Rewrap the data key under `new`; `current` must be right (nothing changes if not)."""
+        self._claim()
         key_file = self._read_key_file()
         slot = key_file.slots[PASSPHRASE_SLOT]
         assert slot.argon2 is not None
@@ -187,6 +203,7 @@ class Vault:
 
         The used code has been typed somewhere, so it is replaced at the same time.
         """
+        self._claim()
         data_key = self._data_key_from_recovery_code(recovery_code)
         _check_new_passphrase(new)
         key_file = self._read_key_file()
@@ -218,6 +235,12 @@ class Vault:
         return keyring_store.load_key(self.vault_id) is not None
 
     # -- internals ---------------------------------------------------------------------------
+
+    def _claim(self) -> None:
+        """Hold the single-instance lock before reading or rewriting the key file, so that two
+        processes can never rewrite it at once (the second would silently undo the first)."""
+        if not self._lock.held:
+            self.open()
 
     def _read_key_file(self) -> KeyFile:
         if self._key_file is not None:
@@ -251,10 +274,8 @@ class Vault:
         return data_key
 
     def _open_database(self, data_key: bytes) -> None:
-        if not self._lock.held:
-            self.open()
-        if not self.paths.database.exists():
-            raise VaultDamaged("The vault database is missing.")
+        self._claim()
+        self._check_database_present()
         self.lock()
         db = Database(open_keyed(self.paths.database, data_key))
         try:
@@ -263,6 +284,10 @@ class Vault:
             db.close()
             raise
         self._db, self._data_key = db, data_key
+
+    def _check_database_present(self) -> None:
+        if not self.paths.database.exists():
+            raise VaultDamaged("The vault database is missing.")
 
     def _remove_database_files(self) -> None:
         for path in (self.paths.database, *self.paths.database_sidecars):

@@ -25,8 +25,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["COMPANION_KDF_TARGET_SECONDS"] = "0"
 
 from companion.app import CompanionApp  # noqa: E402
-from companion.clock import FakeClock  # noqa: E402
 from companion.cli import main as cli_main  # noqa: E402
+from companion.clock import FakeClock  # noqa: E402
 from storage.paths import default_home  # noqa: E402
 from tests.support.file_keyring import ENV as KEYRING_ENV  # noqa: E402
 from tests.support.file_keyring import FileKeyring  # noqa: E402

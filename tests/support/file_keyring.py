@@ -19,7 +19,7 @@ ENV = "COMPANION_TEST_KEYRING"
 
 
 class FileKeyring(KeyringBackend):
-    priority = 10  # type: ignore[assignment]
+    priority = 10
 
     @staticmethod
     def _path() -> Path:

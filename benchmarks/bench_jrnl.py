@@ -1,0 +1,235 @@
+"""Side by side with jrnl 4.6 on the same content, both encrypted.
+
+jrnl lives in its own virtualenv (benchmarks/.work/jrnl-venv), made here if missing, so it
+never touches the project's dependencies. The same corpus is written as a plain jrnl journal
+(`[date] title`, body, tags as `@tag`), with a config in a private XDG folder under
+benchmarks/.work/jrnl, then encrypted by jrnl itself (`jrnl --encrypt`, password typed on
+standard input). jrnl reads the password through getpass; the commands run without a
+controlling terminal, so getpass reads it from standard input, and the keyring is the null
+backend, so jrnl never finds a stored password.
+
+Timed: `jrnl TEXT` (add one entry: decrypt, parse everything, re-encrypt, rewrite the file)
+and `jrnl -contains WORD` (decrypt, parse, filter), against `companion add` and
+`companion search WORD` on a vault of the same entries, with its default calibrated Argon2id.
+Target: Companion at least 10× faster.
+
+    python3 benchmarks/bench_jrnl.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import _bootstrap  # noqa: F401  (puts the project on sys.path)
+import corpus
+from bench_cli import (
+    child_env,
+    companion_add,
+    companion_search,
+    run_timed,
+    search_word,
+    time_command,
+)
+from common import (
+    FULL_SIZES,
+    PASSPHRASE,
+    QUICK_SIZES,
+    WORK,
+    Stats,
+    build_vault,
+    fmt_ms,
+    fresh_dir,
+    phase,
+    save_result,
+    table,
+    verdict,
+    without_kdf_override,
+)
+
+from storage.kdf import calibrate
+
+JRNL_VERSION = "4.6"
+VENV = WORK / "jrnl-venv"
+JRNL = VENV / "bin" / "jrnl"
+TARGET_SPEEDUP = 10.0
+JRNL_PASSWORD = PASSPHRASE
+JRNL_ADD_TEXT = ("Evening check. Walked by the river after work and felt calm. "
+                 "Slept well. @bench")
+CONFIG = """\
+colors:
+  body: none
+  date: none
+  tags: none
+  title: none
+default_hour: 9
+default_minute: 0
+editor: ''
+encrypt: false
+highlight: false
+indent_character: '|'
+journals:
+  default:
+    journal: {journal}
+linewrap: 79
+tagsymbols: '#@'
+template: false
+timeformat: '%F %r'
+version: v{version}
+"""
+
+
+def ensure_jrnl() -> str:
+    """The jrnl in its own venv, installed on first use; its `--version` line."""
+    if not JRNL.exists():
+        print(f"[jrnl] installing jrnl=={JRNL_VERSION} into {VENV} …", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+        subprocess.run([str(VENV / "bin" / "pip"), "install", "-q",
+                        f"jrnl=={JRNL_VERSION}"], check=True)
+    done = subprocess.run([str(JRNL), "--version"], capture_output=True, text=True,
+                          check=True)
+    version = done.stdout.strip().splitlines()[0]
+    if JRNL_VERSION not in version:
+        raise RuntimeError(f"expected jrnl {JRNL_VERSION}, found {version!r}")
+    return version
+
+
+def jrnl_text(entries: Sequence[corpus.CorpusEntry]) -> str:
+    """The journal in jrnl's own file format (what `Entry.__str__` writes)."""
+    parts = []
+    for entry in entries:
+        title = f"[{entry.at:%Y-%m-%d %I:%M:%S %p}] {entry.title}"
+        if entry.starred:
+            title += " *"
+        body = entry.body
+        if entry.tags:
+            body += "\n\n" + " ".join(f"@{tag}" for tag in entry.tags)
+        parts.append(f"{title}\n{body}\n")
+    return "\n".join(parts)
+
+
+def jrnl_env(folder: Path) -> dict[str, str]:
+    env = child_env()
+    env.update({
+        "XDG_CONFIG_HOME": str(folder / "xdg-config"),
+        "XDG_DATA_HOME": str(folder / "xdg-data"),
+        "XDG_CACHE_HOME": str(folder / "xdg-cache"),
+        "HOME": str(folder / "home"),
+        "EDITOR": "", "VISUAL": "",
+        "NO_COLOR": "1",
+    })
+    env.pop("PYTHONPATH", None)
+    return env
+
+
+def build_jrnl(folder: Path, entries: Sequence[corpus.CorpusEntry]) -> tuple[Path, Path]:
+    """A jrnl journal of `entries`, encrypted by jrnl; returns (config file, journal file)."""
+    fresh_dir(folder)
+    for sub in ("xdg-config", "xdg-data", "xdg-cache", "home"):
+        (folder / sub).mkdir()
+    journal = folder / "journal.txt"
+    journal.write_text(jrnl_text(entries), encoding="utf-8")
+    config = folder / "jrnl.yaml"
+    config.write_text(CONFIG.format(journal=journal, version=JRNL_VERSION), encoding="utf-8")
+    # Password, confirmation, and "n" to "store the password in your keychain?".
+    run_timed([str(JRNL), "--config-file", str(config), "--encrypt"],
+              f"{JRNL_PASSWORD}\n{JRNL_PASSWORD}\nn\n", jrnl_env(folder), cwd=folder)
+    head = journal.read_bytes()[:6]
+    if head != b"JRNLv3" or "encrypt: true" not in config.read_text():
+        raise RuntimeError(f"jrnl did not encrypt {journal} (starts with {head!r})")
+    return config, journal
+
+
+def check_jrnl(config: Path, folder: Path, word: str, expected: int) -> int:
+    """jrnl decrypts and finds the word: count its matching entries (cross-check)."""
+    _ms, out = run_timed([str(JRNL), "--config-file", str(config), "-contains", word,
+                          "--format", "short"], f"{JRNL_PASSWORD}\n", jrnl_env(folder),
+                         cwd=folder)
+    found = sum(1 for line in out.splitlines() if line.startswith(("19", "20")))
+    if found < expected:
+        raise RuntimeError(f"jrnl found {found} entries with {word!r}, expected ≥ {expected}")
+    return found
+
+
+def run(quick: bool) -> dict[str, Any]:
+    without_kdf_override()
+    version = ensure_jrnl()
+    sizes = QUICK_SIZES if quick else FULL_SIZES
+    runs = {"jrnl": 2 if quick else 3, "companion": 3 if quick else 7}
+    with phase("jrnl: calibration"):  # calibration times the machine: let it be quiet
+        params = calibrate()
+    result: dict[str, Any] = {"quick": quick, "jrnl": version, "sizes": list(sizes),
+                              "runs": runs, "params": asdict(params), "by_size": {}}
+    companion_env = child_env()
+    for size in sizes:
+        entries = corpus.generate(size)
+        word = search_word(entries)
+        expected = corpus.document_frequency(entries)[word]
+        folder = WORK / "jrnl" / str(size)
+        print(f"[jrnl] {size:,} entries: writing and encrypting the jrnl journal …",
+              flush=True)
+        config, journal = build_jrnl(folder, entries)
+        found = check_jrnl(config, folder, word, expected)
+        env = jrnl_env(folder)
+        add_argv = [str(JRNL), "--config-file", str(config), JRNL_ADD_TEXT]
+        search_argv = [str(JRNL), "--config-file", str(config), "-contains", word]
+        print(f"[jrnl] {size:,} entries: jrnl add ×{runs['jrnl']} …", flush=True)
+        with phase(f"jrnl: jrnl add, {size:,}"):
+            jrnl_add = Stats.of([run_timed(add_argv, f"{JRNL_PASSWORD}\n", env, folder)[0]
+                                 for _ in range(runs["jrnl"])])
+        print(f"[jrnl] {size:,} entries: jrnl -contains {word} ×{runs['jrnl']} …", flush=True)
+        with phase(f"jrnl: jrnl -contains, {size:,}"):
+            jrnl_search = Stats.of([run_timed(search_argv, f"{JRNL_PASSWORD}\n", env,
+                                              folder)[0] for _ in range(runs["jrnl"])])
+        home = WORK / "jrnl" / f"companion-{size}"
+        print(f"[jrnl] {size:,} entries: the same with companion …", flush=True)
+        build_vault(home, entries, params)
+        with phase(f"jrnl: companion add and search, {size:,}"):
+            comp_add = time_command(companion_add(home), runs["companion"], companion_env)
+            comp_search = time_command(companion_search(home, word), runs["companion"],
+                                       companion_env)
+        result["by_size"][str(size)] = {
+            "word": word, "entries_with_word": expected, "jrnl_found": found,
+            "journal_bytes": journal.stat().st_size,
+            "jrnl_add": jrnl_add.as_dict(), "jrnl_search": jrnl_search.as_dict(),
+            "companion_add": comp_add.as_dict(), "companion_search": comp_search.as_dict(),
+        }
+    return result
+
+
+def report(result: dict[str, Any]) -> str:
+    largest = str(result["sizes"][-1])
+    rows = []
+    for size, r in result["by_size"].items():
+        for op, jrnl_cmd, comp_cmd in (("add", "jrnl TEXT", "companion add"),
+                                       ("search", f"jrnl -contains {r['word']}",
+                                        f"companion search {r['word']}")):
+            j, c = r[f"jrnl_{op}"], r[f"companion_{op}"]
+            speedup = j["median"] / c["median"]
+            rows.append((f"{int(size):,}", op, f"`{jrnl_cmd}`", fmt_ms(j["median"]),
+                         j["n"], f"`{comp_cmd}`", fmt_ms(c["median"]), c["n"],
+                         f"{speedup:.1f}×",
+                         verdict(speedup >= TARGET_SPEEDUP) if size == largest else "–"))
+    return table(("entries", "operation", "jrnl command", "jrnl median", "runs",
+                  "Companion command", "Companion median", "runs", "Companion faster by",
+                  f"result (≥ {TARGET_SPEEDUP:.0f}×)"), rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, fewer runs")
+    args = parser.parse_args()
+    result = run(args.quick)
+    path = save_result("jrnl", result)
+    print()
+    print(report(result))
+    print(f"\n(raw figures: {path})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from companion.models import EntryDraft
+from companion.search import SearchFilters, build_match_query, split_snippet
+
+ZONE = timezone(timedelta(hours=1))
+
+
+@pytest.fixture
+def journal(app):
+    def add(title, body="", tags=(), day=1):
+        return app.add_entry(EntryDraft(title=title, body=body, tags=tags,
+                                        at=datetime(2026, 3, day, 12, tzinfo=ZONE)))
+
+    entries = {
+        "title": add("Lighthouse weekend", "We drove north.", ("travel",), 1),
+        "body": add("Sunday", "Walked to the old lighthouse and back. " * 3, ("walk",), 5),
+        "tag": add("Errands", "Groceries and laundry.", ("lighthouse",), 9),
+        "other": add("Work", "Long meeting about budgets.", ("work",), 12),
+    }
+    return entries
+
+
+def test_ranked_with_title_first_and_snippets(app, journal):
+    hits = app.search("lighthouse")
+    assert [h.entry.id for h in hits][0] == journal["title"].id
+    assert {h.entry.id for h in hits} == {journal["title"].id, journal["body"].id,
+                                          journal["tag"].id}
+    body_hit = next(h for h in hits if h.entry.id == journal["body"].id)
+    assert ("lighthouse", True) in body_hit.snippet
+    assert "[lighthouse]" in body_hit.snippet_text()
+
+
+def test_stemming_phrases_and_prefixes(app, journal):
+    assert [h.entry.id for h in app.search("walking")] == [journal["body"].id]
+    assert [h.entry.id for h in app.search('"old lighthouse"')] == [journal["body"].id]
+    assert app.search('"lighthouse old"') == []
+    assert [h.entry.id for h in app.search("budg*")] == [journal["other"].id]
+    assert [h.entry.id for h in app.search("meeting budgets")] == [journal["other"].id]
+    assert app.search("meeting lighthouse") == []
+
+
+def test_filters_by_tag_and_dates(app, journal):
+    assert [h.entry.id for h in app.search("lighthouse", filters=SearchFilters(tag="walk"))
+            ] == [journal["body"].id]
+    window = SearchFilters(start=datetime(2026, 3, 4, tzinfo=ZONE),
+                           end=datetime(2026, 3, 10, tzinfo=ZONE))
+    assert {h.entry.id for h in app.search("lighthouse", filters=window)} == {
+        journal["body"].id, journal["tag"].id}
+    assert app.search("lighthouse", limit=1)[0].entry.id == journal["title"].id
+    assert app.search("lighthouse", limit=0) == []
+
+
+def test_trash_is_not_searched_and_edits_are(app, journal):
+    app.delete(journal["title"].ref)
+    assert journal["title"].id not in {h.entry.id for h in app.search("lighthouse")}
+    app.update_entry(journal["other"].id, body="Now about a lighthouse")
+    assert journal["other"].id in {h.entry.id for h in app.search("lighthouse")}
+    assert app.search("budgets") == []
+
+
+@pytest.mark.parametrize("query", ["", "   ", "!!!", "* * *", '"', "()", "-", "^"])
+def test_queries_with_nothing_to_search_return_nothing(app, journal, query):
+    assert build_match_query(query) is None
+    assert app.search(query) == []
+
+
+def test_fts_syntax_typed_by_the_user_is_taken_literally():
+    assert build_match_query('NEAR(a b) OR "x') == '"NEAR(a" AND "b)" AND "OR" AND "x"'
+    assert build_match_query('say "hi there" now*') == '"say" AND "hi there" AND "now"*'
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=60))
+def test_any_text_is_a_safe_query(app, text):
+    # Must never raise: every byte a user types is data, never FTS5 syntax.
+    app.search(text)
+
+
+def test_snippet_pieces():
+    assert split_snippet("a \x02b\x03 c") == (("a ", False), ("b", True), (" c", False))
+    assert split_snippet("") == ()

@@ -1,0 +1,200 @@
+"""The app's states: onboarding, unlock, lock (Ctrl+L and auto-lock), and the task runner."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from PySide6.QtCore import Qt, QThread
+from PySide6.QtWidgets import QApplication
+
+import storage.vault
+from companion.app import CompanionApp
+from companion.models import EntryDraft
+from tests.conftest import PASSPHRASE, run_companion
+from tests.gui.conftest import visible_texts
+from ui.main_window import MainWindow
+from ui.tasks import InlineTaskRunner, Lane, TaskRunner
+from ui.workspace import Workspace
+
+CANARY = "zanzibar periwinkle"
+
+
+def test_onboarding_end_to_end(qtbot, private_home, runner, prefs, wait_for_tasks):
+    app = CompanionApp(private_home)
+    main = MainWindow(app, runner, prefs)
+    qtbot.addWidget(main)
+    main.start()
+    main.show()
+    flow = main.onboarding
+    assert flow is not None and main.windowTitle() == "Companion"
+    assert "never leaves" in " ".join(visible_texts(flow)).lower() or \
+        "what never leaves" in " ".join(visible_texts(flow)).lower()
+    qtbot.mouseClick(flow.start_button, Qt.MouseButton.LeftButton)
+    assert flow.stack.currentWidget() is flow.passphrase_step
+    qtbot.keyClicks(flow.pass1.edit, "short")
+    qtbot.keyClicks(flow.pass2.edit, "short")
+    assert not flow.create_button.isEnabled()  # too weak
+    flow.pass1.edit.setText(PASSPHRASE)
+    flow.pass2.edit.setText(PASSPHRASE + "x")
+    assert not flow.create_button.isEnabled()  # does not match
+    flow.pass2.edit.setText(PASSPHRASE)
+    assert flow.create_button.isEnabled()
+    qtbot.mouseClick(flow.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: flow.stack.currentWidget() is flow.code_step, timeout=15_000)
+    code = flow.code_label.text()
+    assert len(code.split("-")) == 8
+    assert not flow.code_next.isEnabled()
+    flow.stored.setChecked(True)
+    qtbot.mouseClick(flow.code_next, Qt.MouseButton.LeftButton)
+    assert flow.stack.currentWidget() is flow.finish_step
+    assert code not in " ".join(visible_texts(flow))  # shown once, then dropped
+    assert not flow.remember.isVisible()  # no keyring backend in tests
+    flow.reminder.setChecked(True)
+    qtbot.mouseClick(flow.done_button, Qt.MouseButton.LeftButton)
+    assert isinstance(main.workspace, Workspace)
+    wait_for_tasks()
+    assert prefs.current.reminder_enabled
+    # The vault is real: the recovery code shown opens it.
+    main.shutdown()
+    again = CompanionApp(private_home)
+    again.unlock_with_recovery_code(code)
+    again.close()
+
+
+def test_unlock_wrong_then_right(qtbot, app, runner, prefs):
+    app.close()
+    main = MainWindow(CompanionApp(app.home), runner, prefs)
+    qtbot.addWidget(main)
+    main.start()
+    main.show()
+    screen = main.unlock_screen
+    qtbot.waitUntil(screen.button.isEnabled, timeout=10_000)
+    qtbot.keyClicks(screen.field.edit, "not my passphrase")
+    qtbot.keyClick(screen.field.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "does not open" in screen.error.text(), timeout=10_000)
+    assert main.is_locked
+    screen.field.edit.setText(PASSPHRASE)
+    qtbot.keyClick(screen.field.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not main.is_locked, timeout=10_000)
+    assert screen.field.text() == ""
+    main.shutdown()
+
+
+def test_key_derivation_never_runs_on_the_gui_thread(qtbot, app, runner, prefs, monkeypatch):
+    app.close()
+    threads: list[bool] = []
+    real = storage.vault.derive_passphrase_key
+
+    def spy(*args, **kwargs):  # records where it runs, then does the real derivation
+        threads.append(QThread.currentThread() is QApplication.instance().thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(storage.vault, "derive_passphrase_key", spy)
+    main = MainWindow(CompanionApp(app.home), runner, prefs)
+    qtbot.addWidget(main)
+    main.start()
+    qtbot.waitUntil(lambda: not main.unlock_screen.is_busy, timeout=10_000)
+    main.unlock_screen.field.edit.setText(PASSPHRASE)
+    main.unlock_screen.submit()
+    assert main.unlock_screen.is_busy
+    qtbot.waitUntil(lambda: not main.is_locked, timeout=10_000)
+    # Derived once, on a worker; that the worker lets the GUI thread run meanwhile is
+    # tests/storage/test_kdf_implementations.py's job (argon2-cffi releases the GIL).
+    assert threads == [False]
+    main.shutdown()
+
+
+@pytest.mark.parametrize("how", ["shortcut", "idle"])
+def test_locking_leaves_no_decrypted_text_anywhere(qtbot, window, app, wait_for_tasks, how):
+    app.add_entry(EntryDraft(title=f"{CANARY} title", body=f"{CANARY} body", tags=("zanzi",)))
+    window.workspace.show_page(1)
+    qtbot.waitUntil(lambda: any(CANARY in t for t in visible_texts()), timeout=10_000)
+    if how == "shortcut":
+        qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    else:
+        now = [1000.0]
+        window.idle.clock = lambda: now[0]
+        window.idle.arm()
+        now[0] += window.idle.minutes * 60 - 1
+        window.idle.check()
+        assert not window.is_locked
+        now[0] += 2
+        window.idle.check()
+    assert window.is_locked
+    assert window.states.currentWidget() is window.unlock_screen
+    qtbot.waitUntil(lambda: not any(CANARY in t for t in visible_texts()), timeout=5_000)
+    wait_for_tasks()
+    assert not app.is_unlocked
+    QApplication.processEvents()
+    assert not window.findChildren(Workspace)
+
+
+def test_input_resets_the_idle_timer(qtbot, window):
+    now = [0.0]
+    window.idle.clock = lambda: now[0]
+    window.idle.arm()
+    now[0] = window.idle.minutes * 60 - 10
+    qtbot.keyClick(window.workspace.sidebar, Qt.Key.Key_Down)
+    now[0] += 20
+    window.idle.check()
+    assert not window.is_locked
+
+
+def test_runner_delivers_on_the_gui_thread(qtbot, runner, wait_for_tasks):
+    seen: dict[str, object] = {}
+
+    def work() -> int:
+        seen["worker"] = threading.current_thread() is threading.main_thread()
+        return 42
+
+    def done(value: int) -> None:
+        seen["value"] = value
+        seen["callback"] = threading.current_thread() is threading.main_thread()
+
+    def fail(exc: BaseException) -> None:
+        seen["failure"] = (type(exc), threading.current_thread() is threading.main_thread())
+
+    runner.run(work, done)
+    runner.run(lambda: 1 / 0, None, fail, lane=Lane.HEAVY)
+    wait_for_tasks()
+    assert seen == {"worker": False, "value": 42, "callback": True,
+                    "failure": (ZeroDivisionError, True)}
+
+
+def test_vault_lane_runs_in_submission_order(qtbot, runner, wait_for_tasks):
+    order: list[int] = []
+    for index in range(20):
+        runner.run(lambda i=index: order.append(i))
+    wait_for_tasks()
+    assert order == list(range(20))
+
+
+def test_callbacks_to_closed_widgets_are_dropped(qtbot, runner, wait_for_tasks):
+    from PySide6.QtWidgets import QLabel
+
+    label = QLabel()
+    gate = threading.Event()
+    runner.run(lambda: gate.wait(5) and "late", label.setText)
+    label.deleteLater()
+    QApplication.processEvents()
+    from PySide6.QtCore import QCoreApplication, QEvent
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gate.set()
+    wait_for_tasks()  # must not raise "Internal C++ object already deleted"
+
+
+def test_inline_runner_reports_failures():
+    runner = InlineTaskRunner()
+    caught: list[BaseException] = []
+    runner.run(lambda: 1 / 0, None, caught.append)
+    assert isinstance(caught[0], ZeroDivisionError)
+
+
+def test_no_display_is_one_clear_line():
+    result = run_companion("gui", env={"QT_QPA_PLATFORM": "", "DISPLAY": "",
+                                       "WAYLAND_DISPLAY": ""})
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "no display" in lines[0]
+    assert isinstance(TaskRunner, type)

@@ -1,0 +1,94 @@
+"""Start the desktop app: `companion`, `companion gui`, `companion gui --demo`."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from companion.app import CompanionApp
+from companion.preferences import load_preferences
+
+log = logging.getLogger(__name__)
+DEMO_PASSPHRASE = "companion demo journal"
+
+
+def display_problem() -> str | None:
+    """Why no window can open here, or None. Checked before Qt, which would abort instead."""
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform.startswith(("offscreen", "minimal", "vnc")):
+        return None
+    if sys.platform.startswith("linux") or "bsd" in sys.platform:
+        if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+            return ("no display found (neither DISPLAY nor WAYLAND_DISPLAY is set); run it "
+                    "from a desktop session, or use the command line (`companion --help`)")
+    return None
+
+
+def make_demo_vault(folder: Path) -> CompanionApp:
+    """A throwaway vault with a year of sample data (used by --demo and the screenshots)."""
+    from companion.demo_data import fill_with_demo_data
+    from storage.kdf import FLOOR
+
+    app = CompanionApp(folder)
+    app.create_vault(DEMO_PASSPHRASE, DEMO_PASSPHRASE, params=FLOOR)
+    fill_with_demo_data(app)
+    return app
+
+
+def run_gui(home: Path | None = None, *, demo: bool = False,
+            argv: Sequence[str] = ()) -> int:
+    problem = display_problem()
+    if problem:
+        print(f"companion: {problem}.", file=sys.stderr)
+        return 1
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication
+
+    from ui.context import PreferenceStore
+    from ui.errors import BugReporter
+    from ui.icons import app_icon
+    from ui.main_window import MainWindow
+    from ui.tasks import TaskRunner
+    from ui.theme import apply_theme
+    from ui.tray import Tray
+
+    QCoreApplication.setApplicationName("Companion")
+    QCoreApplication.setOrganizationName("Companion")
+    qt_app = QApplication.instance() or QApplication(["companion", *argv])
+    assert isinstance(qt_app, QApplication)
+    qt_app.setWindowIcon(app_icon())
+    qt_app.setDesktopFileName("companion")
+
+    demo_dir: Path | None = None
+    if demo:
+        demo_dir = Path(tempfile.mkdtemp(prefix="companion-demo-"))
+        app = make_demo_vault(demo_dir / f"vault-{secrets.token_hex(3)}")
+    else:
+        app = CompanionApp(home)
+    prefs = load_preferences(app.home)
+    apply_theme(qt_app, prefs.theme)
+    runner = TaskRunner()
+    bugs = BugReporter(app.home)
+    window = MainWindow(app, runner, PreferenceStore(app.home, prefs, runner), bugs=bugs,
+                        demo_passphrase=DEMO_PASSPHRASE if demo else None)
+    bugs.parent_widget = window
+    bugs.install()
+    runner.unhandled = bugs.report
+    window.tray = Tray.create(window)
+    if demo:
+        window.show_workspace()
+    else:
+        window.start()
+    window.show()
+    try:
+        return qt_app.exec()
+    finally:
+        window.shutdown()
+        if demo_dir is not None:
+            shutil.rmtree(demo_dir, ignore_errors=True)

@@ -1,0 +1,1 @@
+"""Dialogs opened from Settings: change passphrase, new recovery code, restore a backup."""

@@ -1,0 +1,98 @@
+"""Change the passphrase: the current one, a new one (with the strength meter), confirmed.
+
+Only the small key file is rewritten (the data key is re-wrapped); the journal itself is not
+touched. Deriving the two keys takes about a second, so it runs in the heavy lane.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from companion.app import CompanionApp
+from ui.dialogs.base import SettingsDialog
+from ui.onboarding import PassphraseField, StrengthMeter
+from ui.tasks import Lane, TaskRunner
+from ui.widgets.common import hint
+
+
+class ChangePassphraseDialog(SettingsDialog):
+    """Emits `changed` (and closes) once the new passphrase is in force."""
+
+    changed = Signal()
+
+    def __init__(self, app: CompanionApp, runner: TaskRunner, parent: QWidget | None) -> None:
+        super().__init__(self.tr("Change passphrase"), runner, parent)
+        self.app = app
+        intro = QLabel(self.tr(
+            "Your journal stays as it is; only the lock on it changes. Your recovery code "
+            "keeps working."))
+        intro.setWordWrap(True)
+        self.current = PassphraseField(self.tr("Current passphrase"),
+                                       self.tr("Current passphrase"))
+        self.new = PassphraseField(self.tr("New passphrase"), self.tr("New passphrase"))
+        self.meter = StrengthMeter()
+        self.confirm = PassphraseField(self.tr("The new one again"),
+                                       self.tr("Confirm new passphrase"))
+        self.match_label = hint("")
+        self.ok_button = self.add_ok(self.tr("Change passphrase"))
+        self.ok_button.clicked.connect(self.submit)
+        for field in (self.current, self.new, self.confirm):
+            field.textChanged.connect(self._validate)
+            field.returnPressed.connect(self.submit)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(10)
+        for widget in (intro, self.current, self.new, self.meter, self.confirm,
+                       self.match_label, self.error, self.busy, self.buttons):
+            layout.addWidget(widget)
+        self.quiet_buttons()
+        self._validate()
+        self.current.setFocus()
+
+    def _validate(self) -> None:
+        current, new, again = self.current.text(), self.new.text(), self.confirm.text()
+        strong = self.meter.update_for(new)
+        matches = bool(again) and new == again
+        if new and new == current:
+            self.match_label.setText(self.tr("That is your current passphrase; choose a new "
+                                             "one."))
+        elif again and not matches:
+            self.match_label.setText(self.tr("The two new passphrases do not match yet."))
+        elif matches:
+            self.match_label.setText(self.tr("They match."))
+        else:
+            self.match_label.setText("")
+        self.ok_button.setEnabled(bool(current) and strong and matches and new != current
+                                  and not self.is_busy)
+
+    def submit(self) -> None:
+        if not self.ok_button.isEnabled():
+            return
+        current, new, again = self.current.text(), self.new.text(), self.confirm.text()
+        self.set_error("")
+        self.set_busy(True, self.tr("Changing the passphrase"))
+        app = self.app
+        self.runner.run(lambda: app.change_passphrase(current, new, again), self._done,
+                        self._failed, lane=Lane.HEAVY)
+
+    def set_busy(self, busy: bool, what: str = "") -> None:
+        super().set_busy(busy, what)
+        for field in (self.current, self.new, self.confirm):
+            field.setEnabled(not busy)
+        self._validate()
+
+    def _done(self, _result: object) -> None:
+        self.set_busy(False)
+        self.wipe()
+        self.changed.emit()
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.set_busy(False)
+        self.show_failure(exc)
+        self.current.edit.selectAll()
+        self.current.setFocus()
+
+    def wipe(self) -> None:
+        for field in (self.current, self.new, self.confirm):
+            field.clear()

@@ -1,0 +1,203 @@
+"""The main window and the app's states: first run, locked, unlocked.
+
+Locking (Ctrl+L, the tray, or auto-lock after N idle minutes) destroys the workspace — every
+page, model and editor that held decrypted text — closes the database in the vault lane, and
+shows the unlock screen.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import shiboken6
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWidget
+
+from companion.app import CompanionApp
+from companion.preferences import Preferences
+from ui.autolock import IdleWatcher
+from ui.context import PreferenceStore, UiContext
+from ui.errors import BugReporter
+from ui.events import ChangeBridge
+from ui.icons import app_icon
+from ui.onboarding import Onboarding
+from ui.shortcuts import ShortcutsDialog
+from ui.tasks import Lane, TaskRunner
+from ui.theme import apply_theme
+from ui.unlock import UnlockScreen
+from ui.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    locked = Signal()
+    unlocked = Signal()
+
+    def __init__(self, app: CompanionApp, runner: TaskRunner, prefs: PreferenceStore, *,
+                 bugs: BugReporter | None = None, demo_passphrase: str | None = None) -> None:
+        super().__init__()
+        self.app, self.runner, self.prefs = app, runner, prefs
+        self.demo_passphrase = demo_passphrase
+        self.bugs = bugs
+        self.setWindowTitle("Companion")
+        self.setWindowIcon(app_icon())
+        self.resize(QSize(1100, 720))
+        self.setMinimumSize(QSize(760, 520))
+        self.states = QStackedWidget()
+        self.setCentralWidget(self.states)
+        self.workspace: Workspace | None = None
+        self.onboarding: Onboarding | None = None
+        self.unlock_screen = UnlockScreen(app, runner, demo_passphrase=demo_passphrase)
+        self.unlock_screen.unlocked.connect(self.show_workspace)
+        if bugs is not None:
+            self.unlock_screen.failed_with_bug.connect(bugs.report)
+        self.states.addWidget(self.unlock_screen)
+        self.idle = IdleWatcher(prefs.current.auto_lock_minutes, parent=self)
+        self.idle.idle.connect(self.lock)
+        instance = QApplication.instance()
+        if instance is not None:
+            instance.installEventFilter(self.idle)
+        prefs.changed.connect(self._preferences_changed)
+        self._add_actions()
+        self.tray = None  # set by ui.app when a system tray exists
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def _add_actions(self) -> None:
+        lock = QAction(self.tr("Lock now"), self)
+        lock.setShortcut(QKeySequence("Ctrl+L"))
+        lock.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        lock.triggered.connect(self.lock)
+        help_ = QAction(self.tr("Keyboard shortcuts"), self)
+        help_.setShortcuts([QKeySequence(Qt.Key.Key_F1), QKeySequence("Ctrl+?")])
+        help_.triggered.connect(self.show_shortcuts)
+        quit_ = QAction(self.tr("Quit"), self)
+        quit_.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_.triggered.connect(self.quit)
+        for action in (lock, help_, quit_):
+            self.addAction(action)
+        self.lock_action, self.help_action, self.quit_action = lock, help_, quit_
+
+    def show_shortcuts(self) -> None:
+        ShortcutsDialog(self).open()
+
+    # -- states -----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Show the right first screen: onboarding, remembered unlock, or the unlock screen."""
+        if not self.app.vault_exists():
+            self.show_onboarding()
+            return
+        self.show_unlock()
+        app = self.app
+
+        def try_keyring() -> bool:
+            app.open()
+            return app.unlock_with_keyring()
+
+        self.unlock_screen._set_busy(True)
+        self.runner.run(try_keyring, self._keyring_done, self._keyring_failed, lane=Lane.HEAVY)
+
+    def _keyring_done(self, ok: bool) -> None:
+        self.unlock_screen._set_busy(False)
+        if ok:
+            self.show_workspace()
+        else:
+            self.unlock_screen.reset()
+
+    def _keyring_failed(self, exc: BaseException) -> None:
+        self.unlock_screen._set_busy(False)
+        self.unlock_screen.reset()
+        self.unlock_screen.error.setText(str(exc))
+
+    def show_onboarding(self) -> None:
+        self.onboarding = Onboarding(self.app, self.runner)
+        self.onboarding.finished.connect(self._onboarded)
+        self.states.addWidget(self.onboarding)
+        self.states.setCurrentWidget(self.onboarding)
+
+    def _onboarded(self, remember: bool, reminder: str | None) -> None:
+        if reminder is not None:
+            current = self.prefs.current
+            self.prefs.update(Preferences(**{**current.__dict__, "reminder_enabled": True,
+                                             "reminder_time": reminder}))
+        if remember:
+            self.runner.run(self.app.remember_on_device, None, self._remember_failed)
+        onboarding, self.onboarding = self.onboarding, None
+        self.show_workspace()
+        if onboarding is not None:
+            self.states.removeWidget(onboarding)
+            onboarding.deleteLater()
+
+    def _remember_failed(self, exc: BaseException) -> None:
+        QMessageBox.warning(self, "Companion", str(exc))
+
+    def show_unlock(self) -> None:
+        self.states.setCurrentWidget(self.unlock_screen)
+        self.unlock_screen.reset()
+
+    def show_workspace(self) -> None:
+        if self.workspace is not None:
+            return
+        ctx = UiContext(app=self.app, runner=self.runner, prefs=self.prefs,
+                        changes=ChangeBridge(self.app), demo_passphrase=self.demo_passphrase)
+        self.workspace = Workspace(ctx)
+        self.states.addWidget(self.workspace)
+        self.states.setCurrentWidget(self.workspace)
+        self.idle.set_minutes(self.prefs.current.auto_lock_minutes)
+        self.idle.arm()
+        self.unlocked.emit()
+
+    def lock(self) -> None:
+        """Drop everything decrypted from the screen and memory, then close the database."""
+        self.idle.disarm()
+        workspace, self.workspace = self.workspace, None
+        if workspace is not None:
+            workspace.teardown()
+            self.states.removeWidget(workspace)
+            workspace.hide()
+            workspace.deleteLater()
+        for widget in QApplication.topLevelWidgets():
+            # Dialogs opened from pages (editors, pickers) may hold text too.
+            if widget is not self and widget.isVisible() and widget.parent() is self:
+                widget.close()
+        if self.app.is_unlocked:
+            self.runner.run(self.app.lock)
+        self.show_unlock()
+        self.locked.emit()
+
+    @property
+    def is_locked(self) -> bool:
+        return self.workspace is None
+
+    # -- preferences and closing ------------------------------------------------------------
+
+    def _preferences_changed(self, prefs: Preferences) -> None:
+        self.idle.set_minutes(prefs.auto_lock_minutes)
+        instance = QApplication.instance()
+        if isinstance(instance, QApplication):
+            apply_theme(instance, prefs.theme)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        tray = self.tray
+        if tray is not None and shiboken6.isValid(tray) and tray.keeps_running():
+            # Out of sight must mean locked: nobody should find the journal open in the tray.
+            event.ignore()
+            self.lock()
+            self.hide()
+            tray.note_hidden()
+            return
+        self.shutdown()
+        event.accept()
+
+    def quit(self) -> None:
+        self.shutdown()
+        QApplication.quit()
+
+    def shutdown(self) -> None:
+        if self.workspace is not None:
+            self.workspace.teardown()
+        self.runner.wait_idle()
+        self.app.close()

@@ -1,0 +1,94 @@
+"""Search results: the best hits for what the user typed, each with its highlighted passage.
+
+A search returns at most a page of hits (ranked by FTS5 in the vault lane), so the model holds
+them whole; there is nothing to fetch lazily.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+from companion.models import SearchHit
+from ui.models.journal_list import entry_label
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class SearchRoles(IntEnum):
+    ENTRY = Qt.ItemDataRole.UserRole + 1
+    ENTRY_ID = Qt.ItemDataRole.UserRole + 2
+    SNIPPET_HTML = Qt.ItemDataRole.UserRole + 3  # the passage, matches in <b>…</b>
+    IN_TITLE = Qt.ItemDataRole.UserRole + 4  # bool: the passage is the title itself
+
+
+def snippet_html(pieces: Sequence[tuple[str, bool]]) -> str:
+    """The passage as rich text: every piece escaped, the matching ones in <b>.
+
+    The delegate styles <b> (bold, with a highlight colour that suits the theme). Escaping
+    matters: journal text is the user's, and `<` or `&` in it must show as typed.
+    """
+    out = []
+    for text, is_match in pieces:
+        escaped = html.escape(text, quote=False).replace("\n", " ")
+        out.append(f"<b>{escaped}</b>" if is_match else escaped)
+    return "".join(out)
+
+
+def _is_title(hit: SearchHit) -> bool:
+    """FTS5 picks the best column for the passage; often that is the whole title."""
+    title = hit.entry.title.strip()
+    return bool(title) and hit.snippet_text("", "").strip(" …") == title
+
+
+class SearchResultsModel(QAbstractListModel):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._hits: list[SearchHit] = []
+        self._html: list[str] = []
+        self._in_title: list[bool] = []
+
+    def set_hits(self, hits: Sequence[SearchHit]) -> None:
+        self.beginResetModel()
+        self._hits = list(hits)
+        self._html = [snippet_html(hit.snippet) for hit in self._hits]
+        self._in_title = [_is_title(hit) for hit in self._hits]
+        self.endResetModel()
+
+    def clear(self) -> None:
+        self.set_hits(())
+
+    def hit_at(self, row: int) -> SearchHit | None:
+        return self._hits[row] if 0 <= row < len(self._hits) else None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
+        return 0 if parent.isValid() else len(self._hits)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                | Qt.ItemFlag.ItemNeverHasChildren)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._hits):
+            return None
+        hit = self._hits[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return entry_label(hit.entry)
+        if role == SearchRoles.ENTRY:
+            return hit.entry
+        if role == SearchRoles.ENTRY_ID:
+            return hit.entry.id
+        if role == SearchRoles.SNIPPET_HTML:
+            return self._html[index.row()]
+        if role == SearchRoles.IN_TITLE:
+            return self._in_title[index.row()]
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            when = hit.entry.created.strftime("%Y-%m-%d %H:%M")
+            return f"{entry_label(hit.entry)}, {when}: {hit.snippet_text('', '')}"
+        return None

@@ -1,0 +1,404 @@
+"""First run: what stays private, a passphrase with a strength meter, the recovery code
+(copy, save, print, "I have stored it"), then the opt-ins (remember on this device, a daily
+reminder). Creating the vault (key derivation) runs off the GUI thread."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTime, Signal
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QTextDocument
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from companion.app import CompanionApp
+from companion.passphrase import MIN_LENGTH, estimate
+from storage.atomic import atomic_write_bytes
+from storage.errors import UserError
+from ui.icons import app_icon, icon
+from ui.tasks import Lane, TaskRunner
+from ui.widgets.common import error_label, heading, hint, show_user_error
+
+STRENGTH_WORDS = ("Very weak", "Weak", "Fair", "Strong", "Very strong")
+
+
+def _column(*widgets: QWidget, stretch_end: bool = True) -> QVBoxLayout:
+    layout = QVBoxLayout()
+    layout.setSpacing(12)
+    for widget in widgets:
+        layout.addWidget(widget)
+    if stretch_end:
+        layout.addStretch(1)
+    return layout
+
+
+class _Step(QWidget):
+    """A centred column, like a dialog's body, in the middle of the window."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.body = QWidget()
+        self.body.setMaximumWidth(560)
+        self.body.setMinimumWidth(420)
+        row.addWidget(self.body, 4)
+        row.addStretch(1)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        outer.addLayout(row)
+        outer.addStretch(2)
+
+
+class PassphraseField(QWidget):
+    """A passphrase entry with a show/hide toggle."""
+
+    textChanged = Signal(str)
+    returnPressed = Signal()
+
+    def __init__(self, placeholder: str, accessible: str) -> None:
+        super().__init__()
+        self.edit = QLineEdit()
+        self.edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.edit.setPlaceholderText(placeholder)
+        self.edit.setAccessibleName(accessible)
+        self.edit.textChanged.connect(self.textChanged)
+        self.edit.returnPressed.connect(self.returnPressed)
+        self.toggle = QPushButton(icon("eye"), "")
+        self.toggle.setCheckable(True)
+        self.toggle.setToolTip(self.tr("Show the passphrase"))
+        self.toggle.setAccessibleName(self.tr("Show passphrase"))
+        self.toggle.toggled.connect(self._on_toggle)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.edit, 1)
+        row.addWidget(self.toggle)
+
+    def _on_toggle(self, shown: bool) -> None:
+        self.edit.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
+
+    def text(self) -> str:
+        return self.edit.text()
+
+    def clear(self) -> None:
+        self.edit.clear()
+
+    def setFocus(self) -> None:  # noqa: N802 - Qt naming
+        self.edit.setFocus()
+
+
+class StrengthMeter(QWidget):
+    """zxcvbn's estimate as a bar and a sentence."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 4)
+        self.bar.setTextVisible(False)
+        self.bar.setMaximumHeight(8)
+        self.bar.setAccessibleName(self.tr("Passphrase strength"))
+        self.label = hint("")
+        self.label.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.label)
+
+    def update_for(self, passphrase: str) -> bool:
+        if not passphrase:
+            self.bar.setValue(0)
+            self.label.setText(self.tr("Use at least %n characters; a few unrelated words "
+                                       "work well.", "", MIN_LENGTH))
+            return False
+        strength = estimate(passphrase)
+        self.bar.setValue(max(strength.score, 0))
+        colour = ("#c0392b", "#d35400", "#c9a227", "#4e9a4e", "#2e8b57")[strength.score]
+        self.bar.setStyleSheet(f"QProgressBar::chunk {{ background: {colour}; }}")
+        advice = " ".join(p for p in (strength.warning, *strength.suggestions[:1]) if p)
+        self.label.setText(f"{STRENGTH_WORDS[strength.score]}. {advice}".strip())
+        return strength.acceptable
+
+
+class Onboarding(QWidget):
+    """Emits `finished(remember, reminder_time_or_None)` once the vault exists and is open."""
+
+    finished = Signal(bool, object)
+
+    def __init__(self, app: CompanionApp, runner: TaskRunner) -> None:
+        super().__init__()
+        self.app, self.runner = app, runner
+        self.recovery_code = ""
+        self.is_busy = False
+        self.stack = QStackedWidget()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.stack)
+        self.welcome = self._build_welcome()
+        self.passphrase_step = self._build_passphrase()
+        self.code_step = self._build_code()
+        self.finish_step = self._build_finish()
+        for step in (self.welcome, self.passphrase_step, self.code_step, self.finish_step):
+            self.stack.addWidget(step)
+
+    # -- step 1 ---------------------------------------------------------------------------
+
+    def _build_welcome(self) -> _Step:
+        step = _Step()
+        logo = QLabel()
+        logo.setPixmap(app_icon().pixmap(72, 72))
+        text = QLabel(self.tr(
+            "<p>Companion is a private place to notice how you are doing: quick check-ins, a "
+            "journal, and later insights you can bring to therapy.</p>"
+            "<p><b>What stays private:</b> everything you write stays on this computer, "
+            "encrypted with a passphrase only you know. There is no account and no cloud.</p>"
+            "<p><b>What never leaves:</b> nothing is sent anywhere unless you choose to: to a "
+            "circle of people you invite, end-to-end encrypted, or as an export you make.</p>"
+            "<p>If you forget your passphrase, a recovery code you keep is the only way back. "
+            "Not even we can open your journal.</p>"))
+        text.setWordWrap(True)
+        text.setTextFormat(Qt.TextFormat.RichText)
+        start = QPushButton(self.tr("Get started"))
+        start.setDefault(True)
+        start.setAccessibleName(self.tr("Get started"))
+        start.clicked.connect(lambda: self._go(self.passphrase_step))
+        self.start_button = start
+        layout = _column(logo, heading(self.tr("Welcome to Companion")), text,
+                         stretch_end=False)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(start)
+        layout.addLayout(row)
+        step.body.setLayout(layout)
+        return step
+
+    # -- step 2 ---------------------------------------------------------------------------
+
+    def _build_passphrase(self) -> _Step:
+        step = _Step()
+        intro = QLabel(self.tr(
+            "Choose a passphrase to lock your journal. A few unrelated words are easy to "
+            "remember and hard to guess, e.g. “lantern orbit pickle meadow”."))
+        intro.setWordWrap(True)
+        self.pass1 = PassphraseField(self.tr("Passphrase"), self.tr("New passphrase"))
+        self.pass2 = PassphraseField(self.tr("The same again"), self.tr("Confirm passphrase"))
+        self.meter = StrengthMeter()
+        self.match_label = hint("")
+        self.create_error = error_label()
+        self.create_button = QPushButton(self.tr("Create my vault"))
+        self.create_button.setEnabled(False)
+        self.create_button.clicked.connect(self._create)
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setVisible(False)
+        self.busy.setAccessibleName(self.tr("Creating the vault"))
+        self.pass1.textChanged.connect(self._validate)
+        self.pass2.textChanged.connect(self._validate)
+        self.pass2.returnPressed.connect(self._create)
+        back = QPushButton(self.tr("Back"))
+        back.clicked.connect(lambda: self._go(self.welcome))
+        buttons = QHBoxLayout()
+        buttons.addWidget(back)
+        buttons.addStretch(1)
+        buttons.addWidget(self.create_button)
+        layout = _column(heading(self.tr("Your passphrase")), intro, self.pass1, self.meter,
+                         self.pass2, self.match_label, self.create_error, self.busy,
+                         stretch_end=False)
+        layout.addLayout(buttons)
+        step.body.setLayout(layout)
+        return step
+
+    def _validate(self) -> None:
+        strong = self.meter.update_for(self.pass1.text())
+        first, second = self.pass1.text(), self.pass2.text()
+        matches = bool(second) and first == second
+        if second and not matches:
+            self.match_label.setText(self.tr("The two passphrases do not match yet."))
+        elif matches:
+            self.match_label.setText(self.tr("They match."))
+        else:
+            self.match_label.setText("")
+        self.create_button.setEnabled(strong and matches and not self.is_busy)
+
+    def _create(self) -> None:
+        if not self.create_button.isEnabled():
+            return
+        passphrase, confirmation = self.pass1.text(), self.pass2.text()
+        self._set_busy(True)
+        self.create_error.setText("")
+        self.runner.run(lambda: self.app.create_vault(passphrase, confirmation),
+                        self._created, self._create_failed, lane=Lane.HEAVY)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.is_busy = busy
+        self.busy.setVisible(busy)
+        for field in (self.pass1, self.pass2):
+            field.setEnabled(not busy)
+        self._validate()
+
+    def _created(self, code: str) -> None:
+        self.recovery_code = code
+        self.pass1.clear()
+        self.pass2.clear()
+        self._set_busy(False)
+        self.code_label.setText(code)
+        self._go(self.code_step)
+
+    def _create_failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        if isinstance(exc, UserError):
+            self.create_error.setText(str(exc))
+        else:
+            raise exc
+
+    # -- step 3 ---------------------------------------------------------------------------
+
+    def _build_code(self) -> _Step:
+        step = _Step()
+        intro = QLabel(self.tr(
+            "This is your recovery code. If you ever forget your passphrase, it is the only "
+            "way back into your journal. It is shown only now: write it down, or save or "
+            "print it, and keep it somewhere safe and offline."))
+        intro.setWordWrap(True)
+        self.code_label = QLabel()
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        mono.setPointSize(mono.pointSize() + 5)
+        mono.setWeight(QFont.Weight.DemiBold)
+        self.code_label.setFont(mono)
+        self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.code_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.code_label.setAccessibleName(self.tr("Recovery code"))
+        frame = QFrame()
+        frame.setProperty("card", True)
+        frame_layout = QVBoxLayout(frame)
+        frame_layout.setContentsMargins(16, 18, 16, 18)
+        frame_layout.addWidget(self.code_label)
+        copy = QPushButton(icon("copy"), self.tr("Copy"))
+        copy.clicked.connect(self._copy_code)
+        save = QPushButton(icon("save"), self.tr("Save to file…"))
+        save.clicked.connect(self._save_code)
+        print_ = QPushButton(icon("print"), self.tr("Print…"))
+        print_.clicked.connect(self._print_code)
+        actions = QHBoxLayout()
+        for button in (copy, save, print_):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        self.code_status = hint("")
+        self.stored = QCheckBox(self.tr("I have stored my recovery code somewhere safe"))
+        self.code_next = QPushButton(self.tr("Continue"))
+        self.code_next.setEnabled(False)
+        self.stored.toggled.connect(self.code_next.setEnabled)
+        self.code_next.clicked.connect(self._leave_code_step)
+        layout = _column(heading(self.tr("Your recovery code")), intro, frame,
+                         stretch_end=False)
+        layout.addLayout(actions)
+        for widget in (self.code_status, self.stored):
+            layout.addWidget(widget)
+        next_row = QHBoxLayout()
+        next_row.addStretch(1)
+        next_row.addWidget(self.code_next)
+        layout.addLayout(next_row)
+        step.body.setLayout(layout)
+        return step
+
+    def _copy_code(self) -> None:
+        QGuiApplication.clipboard().setText(self.recovery_code)
+        self.code_status.setText(self.tr("Copied. Paste it somewhere safe, then clear your "
+                                         "clipboard."))
+
+    def _save_code(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save recovery code"),
+                                              "companion-recovery-code.txt",
+                                              self.tr("Text files (*.txt)"))
+        if not path:
+            return
+        text = self.tr("Companion recovery code\n\n%1\n\nKeep this somewhere safe and "
+                       "offline.\n").replace("%1", self.recovery_code)
+        try:
+            atomic_write_bytes(Path(path), text.encode("utf-8"))
+        except (OSError, UserError) as exc:
+            show_user_error(self, self.tr("Could not save the file"), exc)
+            return
+        self.code_status.setText(self.tr("Saved to %1.").replace("%1", path))
+
+    def _print_code(self) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter()
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+            return
+        document = QTextDocument()
+        document.setHtml(f"<h2>Companion recovery code</h2><p style='font-size:18pt;"
+                         f"font-family:monospace'>{self.recovery_code}</p>"
+                         "<p>Keep this somewhere safe and offline.</p>")
+        document.print_(printer)
+
+    def _leave_code_step(self) -> None:
+        self.recovery_code = ""
+        self.code_label.clear()
+        self._go(self.finish_step)
+
+    # -- step 4 ---------------------------------------------------------------------------
+
+    def _build_finish(self) -> _Step:
+        step = _Step()
+        self.remember = QCheckBox(self.tr("Remember on this device (unlock without typing "
+                                          "the passphrase)"))
+        keyring_ok = CompanionApp.keyring_available()
+        self.remember.setVisible(keyring_ok)
+        remember_hint = hint(self.tr(
+            "Your key is kept in this computer's keyring. Anyone who can use your logged-in "
+            "account could then open your journal.") if keyring_ok else self.tr(
+            "This computer has no secure keyring, so Companion will ask for your passphrase "
+            "when it starts. Everything else works the same."))
+        remember_hint.setWordWrap(True)
+        self.reminder = QCheckBox(self.tr("Remind me to check in every day at"))
+        self.reminder_time = QTimeEdit(QTime(20, 0))
+        self.reminder_time.setDisplayFormat("HH:mm")
+        self.reminder_time.setAccessibleName(self.tr("Reminder time"))
+        self.reminder_time.setEnabled(False)
+        self.reminder.toggled.connect(self.reminder_time.setEnabled)
+        reminder_row = QHBoxLayout()
+        reminder_row.addWidget(self.reminder)
+        reminder_row.addWidget(self.reminder_time)
+        reminder_row.addStretch(1)
+        no_pressure = hint(self.tr("A gentle nudge, off by default. There are no streaks to "
+                                   "keep: skip any day you like."))
+        no_pressure.setWordWrap(True)
+        done = QPushButton(self.tr("Open my journal"))
+        done.setDefault(True)
+        done.clicked.connect(self._finish)
+        self.done_button = done
+        layout = _column(heading(self.tr("Two choices, both optional")), self.remember,
+                         remember_hint, stretch_end=False)
+        layout.addSpacing(12)
+        layout.addLayout(reminder_row)
+        layout.addWidget(no_pressure)
+        layout.addSpacing(12)
+        done_row = QHBoxLayout()
+        done_row.addStretch(1)
+        done_row.addWidget(done)
+        layout.addLayout(done_row)
+        step.body.setLayout(layout)
+        return step
+
+    def _finish(self) -> None:
+        reminder = (self.reminder_time.time().toString("HH:mm") if self.reminder.isChecked()
+                    else None)
+        self.finished.emit(self.remember.isChecked() and self.remember.isVisible(), reminder)
+
+    def _go(self, step: QWidget) -> None:
+        self.stack.setCurrentWidget(step)
+        if step is self.passphrase_step:
+            self.pass1.setFocus()

@@ -1,0 +1,384 @@
+"""Today: a check-in in a few seconds, and what today holds so far. No streaks, no counts.
+
+Every vault call goes through the task runner. Each reply carries the generation it was asked
+in; `teardown` (lock) starts a new one, so a reply that arrives late cannot put decrypted text
+back on the screen.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QDate, QLocale, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QCheckBox,
+    QDoubleSpinBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from companion.app import DayItems
+from companion.models import (
+    MOOD_LABELS,
+    Changes,
+    CheckIn,
+    CheckInDraft,
+    normalize_label,
+)
+from storage.errors import UserError
+from ui.context import UiContext
+from ui.icons import icon
+from ui.pages.base import Page
+from ui.widgets.chips import ChipGroup
+from ui.widgets.common import error_label, heading, hint, subheading, user_message
+from ui.widgets.day_list import DayList
+from ui.widgets.mood_picker import EnergyPicker, MoodPicker
+
+DEFAULT_EMOTIONS = ("happy", "calm", "grateful", "hopeful", "proud", "excited", "tired",
+                    "anxious", "stressed", "sad", "lonely", "irritable")
+DEFAULT_ACTIVITIES = ("work", "exercise", "walk", "friends", "family", "reading", "cooking",
+                      "music", "outdoors", "chores", "rest")
+CONFIRMATION_MS = 8000
+WIDE_ENOUGH_FOR_TWO_COLUMNS = 860
+
+
+class TodayPage(Page):
+    title = "Today"
+    icon_name = "today"
+
+    def __init__(self, ctx: UiContext) -> None:
+        super().__init__(ctx)
+        self._generation = 0
+        self._day_busy = self._day_again = self._stale = self._saving = False
+        self._refocus_after_save = self._closed = False
+        self._shown_day = ""
+        self._build()
+        self._wire_keys()
+        ctx.changes.changed.connect(self._on_changes)
+        self._update_save_enabled()
+        self._midnight = QTimer(self)  # a page left open overnight moves on to the new day
+        self._midnight.setInterval(60_000)
+        self._midnight.timeout.connect(self._check_day)
+        self._midnight.start()
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.date_heading = heading("")
+        self.prompt = subheading(self.tr("How are you right now?"))
+        self.mood = MoodPicker()
+        self.energy = EnergyPicker()
+        self.emotions = ChipGroup(self.tr("Emotion"), DEFAULT_EMOTIONS, normalize=normalize_label)
+        self.activities = ChipGroup(self.tr("Activity"), DEFAULT_ACTIVITIES,
+                                    normalize=normalize_label)
+        self.sleep_check = QCheckBox(self.tr("&Hours slept"))
+        self.sleep_check.setAccessibleName(self.tr("Hours slept"))
+        self.sleep_hours = QDoubleSpinBox()
+        self.sleep_hours.setRange(0, 24)
+        self.sleep_hours.setSingleStep(0.5)
+        self.sleep_hours.setDecimals(1)
+        self.sleep_hours.setValue(7.5)
+        self.sleep_hours.setSuffix(self.tr(" h"))
+        self.sleep_hours.setAccessibleName(self.tr("Hours slept"))
+        self.sleep_hours.setEnabled(False)
+        self.sleep_check.toggled.connect(self.sleep_hours.setEnabled)
+        self.note = QPlainTextEdit()
+        self.note.setTabChangesFocus(True)
+        self.note.setPlaceholderText(self.tr("Anything you want to remember about now "
+                                             "(optional)"))
+        self.note.setAccessibleName(self.tr("Note"))
+        self.note.setFixedHeight(self.note.fontMetrics().lineSpacing() * 4 + 14)
+        self.save_button = QPushButton(icon("save"), self.tr("Save check-in"))
+        self.save_button.setToolTip(self.tr("Save check-in (Ctrl+Enter)"))
+        self.save_button.setAccessibleName(self.tr("Save check-in"))
+        self.save_button.clicked.connect(self.save)
+        self.error = error_label()
+        self.error.setVisible(False)
+        self.status = QLabel()
+        self.status.setAccessibleName(self.tr("Status"))
+        self._status_timer = QTimer(self)
+        self._status_timer.setSingleShot(True)
+        self._status_timer.timeout.connect(self.status.clear)
+        self.mood.changed.connect(self._mood_changed)
+
+        self.today_list = DayList()
+        self.today_model = self.today_list.day_model
+        self.today_list.setAccessibleName(self.tr("Today so far"))
+        self.today_list.setMinimumHeight(200)
+        self.today_empty = hint(self.tr("Nothing yet today. Whenever you check in or write, "
+                                        "it shows up here."))
+        self.today_error = error_label()
+        self.today_error.setVisible(False)
+
+        form = QVBoxLayout()
+        form.setSpacing(8)
+        form.addWidget(self.prompt)
+        form.addWidget(self.mood)
+        form.addSpacing(6)
+        for text, widget in ((self.tr("Energy (optional)"), self.energy),
+                             (self.tr("Emotions"), self.emotions),
+                             (self.tr("Activities"), self.activities)):
+            form.addWidget(_section(text, widget))
+            form.addWidget(widget)
+            form.addSpacing(4)
+        sleep_row = QHBoxLayout()
+        sleep_row.addWidget(self.sleep_check)
+        sleep_row.addWidget(self.sleep_hours)
+        sleep_row.addStretch(1)
+        form.addLayout(sleep_row)
+        form.addWidget(_section(self.tr("&Note"), self.note))
+        form.addWidget(self.note)
+        form.addWidget(self.error)
+        save_row = QHBoxLayout()
+        save_row.addWidget(self.save_button)
+        save_row.addWidget(self.status, 1)
+        form.addLayout(save_row)
+        form.addStretch(1)
+
+        side = QVBoxLayout()
+        side.setSpacing(8)
+        side.addWidget(subheading(self.tr("Today so far")))
+        side.addWidget(self.today_error)
+        side.addWidget(self.today_empty)
+        side.addWidget(self.today_list, 1)
+        side.addStretch(0)  # takes the room only while the list is hidden (see _show_day)
+        self._side = side
+
+        self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.columns.setSpacing(32)
+        form_box = QWidget()
+        form_box.setLayout(form)
+        form_box.setMaximumWidth(640)  # any wider and the eye travels too far
+        form.setContentsMargins(0, 0, 0, 0)
+        self.columns.addWidget(form_box, 3)
+        self.columns.addLayout(side, 2)
+        body = QWidget()
+        outer = QVBoxLayout(body)
+        outer.setContentsMargins(32, 28, 32, 28)
+        outer.setSpacing(16)
+        outer.addWidget(self.date_heading)
+        outer.addLayout(self.columns, 1)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(body)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.scroll)
+        self._show_day(None)
+        self._set_date()
+
+    def _wire_keys(self) -> None:
+        context = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        # Text fields take digits first (Qt's shortcut override), so typing "3" in the note
+        # writes a 3; everywhere else on the page it picks a mood.
+        for number in MOOD_LABELS:
+            shortcut = QShortcut(QKeySequence(str(number)), self, context=context)
+            shortcut.activated.connect(lambda n=number: self.mood.setValue(n))
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self, context=context)
+            shortcut.activated.connect(self.save)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        wide = event.size().width() >= WIDE_ENOUGH_FOR_TWO_COLUMNS
+        self.columns.setDirection(QBoxLayout.Direction.LeftToRight if wide
+                                  else QBoxLayout.Direction.TopToBottom)
+        super().resizeEvent(event)
+
+    # -- the page's life --------------------------------------------------------------------
+
+    def shown(self) -> None:
+        self._set_date()
+        self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if self._stale:  # something changed while the window was hidden (e.g. in the tray)
+            self.refresh()
+
+    def refresh(self) -> None:
+        self._stale = self._closed = False
+        if not self._midnight.isActive():
+            self._midnight.start()
+        self._request_day()
+        self._request_labels()
+
+    def focus_checkin(self) -> None:
+        """Put the keyboard in the check-in form (for the tray's "quick check-in")."""
+        target = self.mood.button(self.mood.value() or 1)
+        self.scroll.ensureWidgetVisible(self.mood)
+        target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def teardown(self) -> None:
+        self._generation += 1
+        self._closed = True
+        self._midnight.stop()
+        self._day_busy = self._day_again = self._saving = False
+        self._status_timer.stop()
+        self._show_day(None)
+        self._reset_form()
+        self.emotions.reset()
+        self.activities.reset()
+        for label in (self.status, self.error, self.today_error):
+            label.clear()
+
+    def _on_changes(self, changes: Changes) -> None:
+        if self._closed or not (changes.entries or changes.checkins):
+            return
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._request_day()
+        if changes.checkins:
+            self._request_labels()
+
+    # -- loading ----------------------------------------------------------------------------
+
+    def _today(self) -> str:
+        return self.ctx.app.clock.now().date().isoformat()
+
+    def _check_day(self) -> None:
+        if self.isVisible() and self._today() != self._shown_day:
+            self.shown()
+
+    def _set_date(self) -> None:
+        now = self.ctx.app.clock.now()
+        self._shown_day = now.date().isoformat()
+        text = QLocale().toString(QDate(now.year, now.month, now.day), "dddd, d MMMM")
+        self.date_heading.setText(text)
+        self.date_heading.setAccessibleName(text)
+
+    def _request_day(self) -> None:
+        if self._day_busy:  # coalesce: one more load once the current one is back
+            self._day_again = True
+            return
+        self._day_busy = True
+        app, day, generation = self.ctx.app, self._today(), self._generation
+        self.ctx.runner.run(lambda: (generation, app.day(day)), self._day_loaded,
+                            self._day_failed)
+
+    def _day_loaded(self, result: tuple[int, DayItems]) -> None:
+        generation, items = result
+        if generation != self._generation:
+            return
+        self._day_busy = False
+        self.today_error.setVisible(False)
+        self._show_day(items)
+        if self._day_again:
+            self._day_again = False
+            self._request_day()
+
+    def _day_failed(self, exc: BaseException) -> None:
+        self._day_busy = self._day_again = False
+        self._report(exc, self.today_error)
+
+    def _request_labels(self) -> None:
+        app, generation = self.ctx.app, self._generation
+        self.ctx.runner.run(lambda: (generation, app.checkins.known_labels("emotion"),
+                                     app.checkins.known_labels("activity")),
+                            self._labels_loaded, self._labels_failed)
+
+    def _labels_loaded(self, result: tuple[int, list[str], list[str]]) -> None:
+        generation, emotions, activities = result
+        if generation == self._generation:
+            self.emotions.add_known(emotions)
+            self.activities.add_known(activities)
+
+    def _labels_failed(self, exc: BaseException) -> None:
+        self._report(exc, self.today_error)
+
+    def _show_day(self, items: DayItems | None) -> None:
+        if items is None:
+            self.today_list.clear()
+        else:
+            self.today_list.show_day(items)
+        rows = self.today_model.rowCount() > 0
+        self.today_empty.setVisible(not rows)
+        self.today_list.setVisible(rows)
+        self._side.setStretch(self._side.count() - 1, 0 if rows else 1)
+
+    # -- the check-in -----------------------------------------------------------------------
+
+    def _mood_changed(self, value: int | None) -> None:
+        if value is not None:
+            self._status_timer.stop()
+            self.status.clear()
+        self._update_save_enabled()
+
+    def _update_save_enabled(self) -> None:
+        self.save_button.setEnabled(self.mood.value() is not None and not self._saving)
+
+    def draft(self) -> CheckInDraft | None:
+        mood = self.mood.value()
+        if mood is None:
+            return None
+        return CheckInDraft(
+            mood=mood, energy=self.energy.value(), emotions=self.emotions.selected(),
+            activities=self.activities.selected(),
+            sleep_hours=self.sleep_hours.value() if self.sleep_check.isChecked() else None,
+            note=self.note.toPlainText())
+
+    def save(self) -> None:
+        draft = self.draft()
+        if draft is None or self._saving:
+            return
+        self._saving = True
+        self._refocus_after_save = self.save_button.hasFocus()
+        self._update_save_enabled()
+        self.error.setVisible(False)
+        app, generation = self.ctx.app, self._generation
+        self.ctx.runner.run(lambda: (generation, app.add_checkin(draft)), self._saved,
+                            self._save_failed)
+
+    def _saved(self, result: tuple[int, CheckIn]) -> None:
+        if result[0] != self._generation:
+            return
+        self._saving = False
+        self._reset_form()
+        self.status.setText(self.tr("Saved. Thank you for checking in."))
+        self._status_timer.start(CONFIRMATION_MS)
+        if self._refocus_after_save:
+            self.focus_checkin()
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self._saving = False
+        self._update_save_enabled()  # the form keeps what was typed, to fix and retry
+        self._report(exc, self.error)
+
+    def _reset_form(self) -> None:
+        self.mood.setValue(None)
+        self.energy.setValue(None)
+        self.emotions.clear_selection()
+        self.activities.clear_selection()
+        self.sleep_check.setChecked(False)
+        self.sleep_hours.setValue(7.5)
+        self.note.setPlainText("")  # also drops the undo history
+        self.error.setVisible(False)
+        self._update_save_enabled()
+
+    def _report(self, exc: BaseException, label: QLabel) -> None:
+        if self._closed:  # e.g. the vault was locked while this was on its way: not news
+            return
+        label.setText(user_message(exc))
+        label.setVisible(True)
+        if not isinstance(exc, UserError):
+            self.ctx.runner.unhandled(exc)  # a bug: the report dialog, once per traceback
+
+
+def _section(text: str, buddy: QWidget) -> QLabel:
+    label = QLabel(text)
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    label.setBuddy(buddy)
+    return label
+
+

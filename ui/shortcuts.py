@@ -1,0 +1,50 @@
+"""The list of keyboard shortcuts (F1)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+SHORTCUTS: tuple[tuple[str, str], ...] = (
+    ("Ctrl+1 … Ctrl+6", "Today, Journal, Insights, Screen time, Circle, Settings"),
+    ("Ctrl+L", "Lock now"),
+    ("Ctrl+N", "New journal entry"),
+    ("Ctrl+F", "Search the journal"),
+    ("Ctrl+S", "Save the entry"),
+    ("Ctrl+Enter", "Save the check-in"),
+    ("1 … 5", "Pick a mood (Today page)"),
+    ("Ctrl+D", "Star or unstar the entry"),
+    ("Delete", "Move the selected entry to the trash"),
+    ("Ctrl+G", "Go to a day (calendar)"),
+    ("Ctrl+P", "Markdown preview on/off"),
+    ("F1", "This list"),
+    ("Ctrl+Q", "Quit"),
+)
+
+
+class ShortcutsDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Keyboard shortcuts"))
+        table = QTableWidget(len(SHORTCUTS), 2)
+        table.setHorizontalHeaderLabels([self.tr("Keys"), self.tr("Action")])
+        table.setAccessibleName(self.tr("Keyboard shortcuts"))
+        for row, (keys, action) in enumerate(SHORTCUTS):
+            table.setItem(row, 0, QTableWidgetItem(keys))
+            table.setItem(row, 1, QTableWidgetItem(self.tr(action)))
+        table.verticalHeader().setVisible(False)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.resizeColumnsToContents()
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(table)
+        layout.addWidget(buttons)
+        self.resize(520, 440)

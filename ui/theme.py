@@ -1,0 +1,89 @@
+"""Light, dark or the system's palette, and the few style rules we add on top of it.
+
+We keep the platform style (Fusion where the platform has none that follows dark mode) and only
+add spacing and a calm accent: the app should look like it belongs on the desktop.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
+
+ACCENT = "#5b6fd6"
+MOOD_COLOURS = {1: "#c75c5c", 2: "#d9904a", 3: "#c9b458", 4: "#6aa86a", 5: "#3f9a8f"}
+
+_STYLE = """
+QListWidget#sidebar { border: none; padding: 8px 4px; font-size: 11pt; }
+QListWidget#sidebar::item { padding: 8px 10px; border-radius: 6px; margin: 1px 4px; }
+QListWidget#sidebar::item:selected { background: ACCENT; color: white; }
+QLabel[role="heading"] { font-size: 17pt; font-weight: 600; }
+QLabel[role="subheading"] { font-size: 12pt; font-weight: 600; }
+QLabel[role="hint"] { color: palette(placeholder-text); }
+QLabel[role="error"] { color: ERROR; font-weight: 600; }
+QLabel[role="section"] { font-weight: 600; }
+QPushButton[chip="true"] { border: 1px solid palette(mid); border-radius: 12px;
+                           padding: 4px 12px; }
+QPushButton[chip="true"]:checked { background: ACCENT; color: white;
+                                   border-color: ACCENT; }
+QToolButton[mood="true"] { border: 1px solid palette(mid); border-radius: 10px;
+                           padding: 6px; }
+QToolButton[mood="true"]:checked { border: 2px solid ACCENT;
+                                   background: palette(alternate-base); }
+QFrame[card="true"] { border: 1px solid palette(mid); border-radius: 10px; }
+""".replace("ACCENT", ACCENT)
+
+
+def dark_palette() -> QPalette:
+    palette = QPalette()
+    base, window, text = QColor("#1e1f24"), QColor("#25262c"), QColor("#e8e8ea")
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive,
+                  QPalette.ColorGroup.Disabled):
+        palette.setColor(group, QPalette.ColorRole.Window, window)
+        palette.setColor(group, QPalette.ColorRole.WindowText, text)
+        palette.setColor(group, QPalette.ColorRole.Base, base)
+        palette.setColor(group, QPalette.ColorRole.AlternateBase, QColor("#2c2d34"))
+        palette.setColor(group, QPalette.ColorRole.Text, text)
+        palette.setColor(group, QPalette.ColorRole.Button, QColor("#2f3037"))
+        palette.setColor(group, QPalette.ColorRole.ButtonText, text)
+        palette.setColor(group, QPalette.ColorRole.Highlight, QColor(ACCENT))
+        palette.setColor(group, QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
+        palette.setColor(group, QPalette.ColorRole.ToolTipBase, window)
+        palette.setColor(group, QPalette.ColorRole.ToolTipText, text)
+        palette.setColor(group, QPalette.ColorRole.PlaceholderText, QColor("#8b8c94"))
+        palette.setColor(group, QPalette.ColorRole.Mid, QColor("#44454d"))
+        # Fusion draws frames, check boxes and spin boxes from these four.
+        palette.setColor(group, QPalette.ColorRole.Light, QColor("#3a3b42"))
+        palette.setColor(group, QPalette.ColorRole.Midlight, QColor("#34353c"))
+        palette.setColor(group, QPalette.ColorRole.Dark, QColor("#5a5b63"))
+        palette.setColor(group, QPalette.ColorRole.Shadow, QColor("#000000"))
+        palette.setColor(group, QPalette.ColorRole.Link, QColor("#8ea2ff"))
+    # Disabled text last, so it wins over the loop above.
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#6b6c74"))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText,
+                     QColor("#6b6c74"))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText,
+                     QColor("#6b6c74"))
+    return palette
+
+
+def light_palette() -> QPalette:
+    palette = QApplication.style().standardPalette()
+    palette.setColor(QPalette.ColorRole.Highlight, QColor(ACCENT))
+    palette.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
+    return palette
+
+
+def system_prefers_dark() -> bool:
+    hints = QGuiApplication.styleHints()
+    return bool(hints.colorScheme() == Qt.ColorScheme.Dark)
+
+
+def apply_theme(app: QApplication, theme: str) -> None:
+    """`theme` is "system", "light" or "dark"."""
+    if app.style().objectName().lower() not in ("fusion", "windowsvista", "macos", "breeze"):
+        app.setStyle("Fusion")
+    dark = theme == "dark" or (theme == "system" and system_prefers_dark())
+    app.setPalette(dark_palette() if dark else light_palette())
+    # A red that reads on both: the light one is too dark on the dark window colour.
+    app.setStyleSheet(_STYLE.replace("ERROR", "#ff7b72" if dark else "#c0392b"))

@@ -1,0 +1,273 @@
+"""How the journal list looks: a day header, then one compact line per entry.
+
+An entry line reads: time, star, title (with the start of the text after it), tags, mood dot.
+Painting only reads what the model already holds: a row whose entry is still on its way is
+drawn as a quiet placeholder bar, never fetched here.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from companion.models import Entry
+from ui.models.journal_list import JournalRoles, entry_label
+from ui.theme import ACCENT, MOOD_COLOURS
+
+STAR_COLOUR = "#e0a526"
+Index = QModelIndex | QPersistentModelIndex
+
+
+def muted(palette: QPalette, selected: bool) -> QColor:
+    if selected:
+        colour = QColor(palette.color(QPalette.ColorRole.HighlightedText))
+        colour.setAlphaF(0.75)
+        return colour
+    return palette.color(QPalette.ColorRole.PlaceholderText)
+
+
+def is_dark(palette: QPalette) -> bool:
+    return palette.color(QPalette.ColorRole.Base).lightness() < 128
+
+
+def paint_row_background(painter: QPainter, option: QStyleOptionViewItem) -> bool:
+    """Selection and hover backgrounds with rounded corners; returns whether selected."""
+    selected = bool(option.state & QStyle.StateFlag.State_Selected)
+    rect = option.rect.adjusted(4, 1, -4, -1)
+    painter.setPen(Qt.PenStyle.NoPen)
+    if selected:
+        painter.setBrush(option.palette.color(QPalette.ColorRole.Highlight))
+        painter.drawRoundedRect(rect, 6, 6)
+    elif option.state & QStyle.StateFlag.State_MouseOver:
+        painter.setBrush(option.palette.color(QPalette.ColorRole.AlternateBase))
+        painter.drawRoundedRect(rect, 6, 6)
+    if option.state & QStyle.StateFlag.State_HasFocus and not selected:
+        painter.setPen(option.palette.color(QPalette.ColorRole.Highlight))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(rect.adjusted(0, 0, -1, -1), 6, 6)
+    return selected
+
+
+@dataclass(frozen=True)
+class _RowText:
+    tags: str
+    tags_width: int
+    title: str
+    title_width: int
+    excerpt: str
+    excerpt_x: int
+    excerpt_width: int
+
+
+_TEXTS_KEPT = 400
+
+
+class EntryDelegate(QStyledItemDelegate):
+    """Every row has the same height, so the view can use uniform item sizes and never asks
+    the model about rows it does not show."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._texts: OrderedDict[tuple[object, ...], _RowText] = OrderedDict()
+
+    def row_height(self, font: QFont) -> int:
+        return QFontMetrics(font).height() + 16
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:  # noqa: N802
+        return QSize(240, self.row_height(option.font))
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        try:
+            if index.data(JournalRoles.HEADER):
+                self._paint_header(painter, option, str(index.data() or ""))
+            else:
+                self._paint_entry(painter, option, index.data(JournalRoles.ENTRY))
+        finally:
+            painter.restore()
+
+    def _paint_header(self, painter: QPainter, option: QStyleOptionViewItem, text: str) -> None:
+        rect = option.rect.adjusted(12, 0, -12, 0)
+        font = QFont(option.font)
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(option.palette.color(QPalette.ColorRole.WindowText))
+        text_rect = rect.adjusted(0, 8, 0, 0)
+        painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight,
+                                                       rect.width()))
+        line = QColor(option.palette.color(QPalette.ColorRole.Mid))
+        painter.setPen(line)
+        painter.drawLine(rect.left(), rect.bottom(), rect.right(), rect.bottom())
+
+    def _paint_entry(self, painter: QPainter, option: QStyleOptionViewItem,
+                     entry: Entry | None) -> None:
+        selected = paint_row_background(painter, option)
+        palette = option.palette
+        text_colour = palette.color(QPalette.ColorRole.HighlightedText if selected
+                                    else QPalette.ColorRole.Text)
+        quiet = muted(palette, selected)
+        metrics = QFontMetrics(option.font)
+        rect = option.rect.adjusted(16, 0, -14, 0)
+        middle = Qt.AlignmentFlag.AlignVCenter
+        time_width = metrics.horizontalAdvance("00:00") + 10
+        painter.setFont(option.font)
+        if entry is None:  # on its way from the vault: a placeholder, not a query
+            bar = QColor(palette.color(QPalette.ColorRole.Mid))
+            bar.setAlphaF(0.45)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(bar)
+            height = max(6, metrics.height() // 2)
+            top = rect.center().y() - height // 2
+            painter.drawRoundedRect(QRect(rect.left(), top, time_width - 14, height), 3, 3)
+            painter.drawRoundedRect(QRect(rect.left() + time_width + 18, top,
+                                          max(40, rect.width() // 2), height), 3, 3)
+            return
+        painter.setPen(quiet)
+        painter.drawText(QRect(rect.left(), rect.top(), time_width, rect.height()), middle,
+                         f"{entry.created:%H:%M}")
+        x = rect.left() + time_width
+        if entry.starred:
+            painter.setPen(QColor(text_colour if selected else STAR_COLOUR))
+            painter.drawText(QRect(x, rect.top(), 18, rect.height()), middle, "★")
+        x += 18
+        right = rect.right()
+        if entry.mood is not None:  # a small dot in the mood's colour
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(MOOD_COLOURS[entry.mood]))
+            painter.drawEllipse(QRect(right - 9, rect.center().y() - 4, 9, 9))
+        right -= 18
+        text = self._row_text(entry, option.font, right - x)
+        if text.tags:
+            painter.setPen(text_colour if selected else self._tag_colour(palette))
+            painter.drawText(QRect(right - text.tags_width, rect.top(), text.tags_width,
+                                   rect.height()), middle | Qt.AlignmentFlag.AlignRight,
+                             text.tags)
+        painter.setFont(self._title_font(option.font))
+        painter.setPen(text_colour)
+        painter.drawText(QRect(x, rect.top(), text.title_width, rect.height()), middle,
+                         text.title)
+        if text.excerpt:
+            painter.setFont(option.font)
+            painter.setPen(quiet)
+            painter.drawText(QRect(x + text.excerpt_x, rect.top(), text.excerpt_width,
+                                   rect.height()), middle, text.excerpt)
+
+    def _title_font(self, font: QFont) -> QFont:
+        bold = QFont(font)
+        bold.setWeight(QFont.Weight.DemiBold)
+        return bold
+
+    def _row_text(self, entry: Entry, font: QFont, width: int) -> _RowText:
+        """The elided texts of a row, kept for the rows last painted: eliding is what costs
+        most in painting, and scrolling repaints the same rows many times."""
+        key = (entry.id, entry.updated, entry.tags, width, font.key())
+        found = self._texts.get(key)
+        if found is not None:
+            return found
+        metrics = QFontMetrics(font)
+        tags, tags_width = "", 0
+        if entry.tags:
+            tags = fit_tags(entry.tags, metrics, width * 2 // 5)
+            tags_width = metrics.horizontalAdvance(tags) + 2  # +2: rounding, never elide
+        title_width = max(0, width - (tags_width + 12 if tags else 0))
+        label = entry_label(entry) or "…"
+        title_metrics = QFontMetrics(self._title_font(font))
+        title = title_metrics.elidedText(label, Qt.TextElideMode.ElideRight, title_width)
+        used = title_metrics.horizontalAdvance(title) + 10
+        excerpt = _excerpt(entry, label)
+        excerpt_width = title_width - used
+        if excerpt and excerpt_width >= 60:
+            excerpt = metrics.elidedText(excerpt, Qt.TextElideMode.ElideRight, excerpt_width)
+        else:
+            excerpt, excerpt_width = "", 0
+        found = _RowText(tags, tags_width, title, title_width, excerpt, used, excerpt_width)
+        self._texts[key] = found
+        while len(self._texts) > _TEXTS_KEPT:
+            self._texts.popitem(last=False)
+        return found
+
+    def forget(self) -> None:
+        """Drop the texts kept for painting (on lock)."""
+        self._texts.clear()
+
+    @staticmethod
+    def _tag_colour(palette: QPalette) -> QColor:
+        return QColor("#8ea2ff") if is_dark(palette) else QColor(ACCENT)
+
+
+def fit_tags(tags: tuple[str, ...], metrics: QFontMetrics, width: int) -> str:
+    """As many tags as fit in `width`, then "+n" for the others."""
+    for count in range(len(tags), 0, -1):
+        text = "  ".join(f"#{tag}" for tag in tags[:count])
+        if count < len(tags):
+            text += f"  +{len(tags) - count}"
+        if metrics.horizontalAdvance(text) <= width:
+            return text
+    more = f" +{len(tags) - 1}" if len(tags) > 1 else ""
+    return metrics.elidedText(f"#{tags[0]}", Qt.TextElideMode.ElideRight,
+                              max(0, width - metrics.horizontalAdvance(more))) + more
+
+
+def _excerpt(entry: Entry, title: str) -> str:
+    """The start of the text, on one line, after the title (skipping it if it is the title)."""
+    text = " ".join(entry.body[:400].split())
+    if not entry.title and text.lstrip("# ").startswith(title):
+        text = text.lstrip("# ")[len(title):].strip()
+    return text
+
+
+class JournalListView(QListView):
+    """A list that the keyboard moves through entry by entry, stepping over day headers."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setUniformItemSizes(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setMouseTracking(True)
+        self.setFrameShape(QListView.Shape.NoFrame)
+
+    def moveCursor(self, action: QAbstractItemView.CursorAction,  # noqa: N802 - Qt API
+                   modifiers: Qt.KeyboardModifier) -> QModelIndex:
+        index = super().moveCursor(action, modifiers)
+        model = self.model()
+        if not index.isValid() or model is None or not index.data(JournalRoles.HEADER):
+            return index
+        Action = QAbstractItemView.CursorAction
+        step = -1 if action in (Action.MoveUp, Action.MovePageUp, Action.MovePrevious,
+                                Action.MoveLeft, Action.MoveEnd) else 1
+        return _next_entry(model, index.row(), step) or _next_entry(model, index.row(), -step) \
+            or index
+
+
+def _next_entry(model: QAbstractItemModel, row: int, step: int) -> QModelIndex | None:
+    row += step
+    while 0 <= row < model.rowCount():
+        index = model.index(row, 0)
+        if not index.data(JournalRoles.HEADER):
+            return index
+        row += step
+    return None

@@ -1,0 +1,283 @@
+"""The entry editor: title, star, tags, mood and the Markdown text, with a rendered preview.
+
+It knows nothing of the vault. The page loads an entry into it, asks it for the values to save,
+and tells it when they were saved. Each load or new draft starts a new `session` and every edit
+bumps `revision`, so a save that finishes after the user moved on or typed more never marks
+newer text as saved.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QDate, QLocale, QTime, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from companion.models import MOOD_LABELS, Entry
+from ui.icons import icon
+from ui.widgets.entry_delegate import STAR_COLOUR
+from ui.widgets.markdown_view import MarkdownView
+from ui.widgets.tag_edit import TagEdit
+
+
+def when_label(when: datetime) -> str:
+    locale = QLocale()
+    day = locale.toString(QDate(when.year, when.month, when.day), "dddd, d MMMM yyyy")
+    return f"{day}, {locale.toString(QTime(when.hour, when.minute), 'HH:mm')}"
+
+
+class EntryEditor(QWidget):
+    save_requested = Signal()
+    trash_requested = Signal()
+    restore_requested = Signal()
+    star_toggled = Signal(bool)
+    dirty_changed = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.entry: Entry | None = None  # None: a new entry not saved yet
+        self.session = 0
+        self.revision = 0
+        self.dirty = False
+        self.opening = False  # waiting for the entry to arrive: nothing can be typed
+        self._loading = False
+        self.when = QLabel()
+        self.when.setProperty("role", "hint")
+        self.title = QLineEdit()
+        self.title.setPlaceholderText(self.tr("Title (optional)"))
+        self.title.setAccessibleName(self.tr("Title"))
+        font = QFont(self.title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setWeight(QFont.Weight.DemiBold)
+        self.title.setFont(font)
+        self.title.setFrame(False)
+        self.star = QToolButton()
+        self.star.setCheckable(True)
+        self.star.setAutoRaise(True)
+        self.star.setAccessibleName(self.tr("Starred"))
+        self.star.setToolTip(self.tr("Star this entry (Ctrl+D)"))
+        self.tags = TagEdit()
+        self.mood = QComboBox()
+        self.mood.setAccessibleName(self.tr("Mood"))
+        self.mood.addItem(self.tr("No mood"), None)
+        for value, label in MOOD_LABELS.items():
+            self.mood.addItem(f"{value} · {self.tr(label)}", value)
+        self.body = QPlainTextEdit()
+        self.body.setAccessibleName(self.tr("Entry text"))
+        self.body.setPlaceholderText(self.tr(
+            "Write here. Markdown works: **bold**, *italic*, # headings, - lists."))
+        self.body.setTabChangesFocus(True)
+        self.preview = MarkdownView()
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.body)
+        self.pages.addWidget(self.preview)
+        self.status = QLabel()
+        self.status.setProperty("role", "hint")
+        self.preview_button = self._button("eye", self.tr("Preview"),
+                                           self.tr("Show the text rendered (Ctrl+P)"))
+        self.preview_button.setCheckable(True)
+        self.trash_button = self._button("trash", self.tr("Move to trash"),
+                                         self.tr("Move this entry to the trash"))
+        self.restore_button = self._button("restore", self.tr("Restore"),
+                                           self.tr("Take this entry out of the trash"))
+        self.save_button = self._button("save", self.tr("Save"), self.tr("Save (Ctrl+S)"))
+        self.save_button.setDefault(True)
+        self._lay_out()
+        self.title.textEdited.connect(self._edited)
+        self.tags.textEdited.connect(self._edited)
+        self.body.textChanged.connect(self._edited)
+        self.mood.currentIndexChanged.connect(self._edited)
+        self.star.toggled.connect(self._star_toggled)
+        self.preview_button.toggled.connect(self.set_preview)
+        self.save_button.clicked.connect(self.save_requested)
+        self.trash_button.clicked.connect(self.trash_requested)
+        self.restore_button.clicked.connect(self.restore_requested)
+        self.start_new()
+
+    def _button(self, icon_name: str, text: str, tip: str) -> QPushButton:
+        button = QPushButton(icon(icon_name), text)
+        button.setToolTip(tip)
+        button.setAccessibleName(text)
+        return button
+
+    def _lay_out(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.star)
+        meta = QHBoxLayout()
+        meta.addWidget(self.tags, 1)
+        meta.addWidget(self.mood)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        for button in (self.preview_button, self.trash_button, self.restore_button,
+                       self.save_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 6, 16, 12)
+        layout.setSpacing(8)
+        layout.addWidget(self.when)
+        layout.addLayout(top)
+        layout.addLayout(meta)
+        layout.addWidget(self.pages, 1)
+        layout.addLayout(buttons)
+
+    # -- what is shown ----------------------------------------------------------------------
+
+    def load(self, entry: Entry) -> None:
+        self._fill(entry, entry.title, entry.tags, entry.mood, entry.starred, entry.body)
+
+    def start_new(self) -> None:
+        self._fill(None, "", (), None, False, "")
+
+    def show_opening(self) -> None:
+        """Blank and read-only until `load` brings the entry (typing now would go nowhere)."""
+        self._fill(None, "", (), None, False, "")
+        self.opening = True
+        self._show_state()
+
+    def _fill(self, entry: Entry | None, title: str, tags: tuple[str, ...], mood: int | None,
+              starred: bool, body: str) -> None:
+        self._loading = True
+        self.opening = False
+        try:
+            self.entry = entry
+            self.session += 1
+            self.title.setText(title)  # setText and setPlainText forget the undo history
+            self.tags.set_tags(tags)
+            self.mood.setCurrentIndex(max(0, self.mood.findData(mood)) if mood else 0)
+            self.star.setChecked(starred)
+            self.body.setPlainText(body)
+            self.body.document().clearUndoRedoStacks()
+            if self.preview_button.isChecked():
+                self.preview.show_markdown(body)
+        finally:
+            self._loading = False
+        self._set_dirty(False)
+        self._show_state()
+
+    def _show_state(self) -> None:
+        deleted = self.entry is not None and self.entry.deleted is not None
+        locked = deleted or self.opening
+        for field in (self.title, self.tags):
+            field.setReadOnly(locked)
+        self.body.setReadOnly(locked)
+        self.mood.setEnabled(not locked)
+        self.star.setEnabled(not locked)
+        self.save_button.setVisible(not locked)
+        self.trash_button.setVisible(self.entry is not None and not deleted)
+        self.restore_button.setVisible(deleted)
+        self._paint_star()
+        if self.opening:
+            self.when.setText(self.tr("Opening…"))
+        elif self.entry is None:
+            self.when.setText(self.tr("New entry"))
+        elif deleted:
+            self.when.setText(self.tr("In the trash · written %1").replace(
+                "%1", when_label(self.entry.created)))
+        else:
+            self.when.setText(when_label(self.entry.created))
+        self._show_status()
+
+    def _show_status(self) -> None:
+        if self.entry is not None and self.entry.deleted is not None:
+            text = self.tr("Restore it to edit it.")
+        elif self.dirty:
+            text = self.tr("Unsaved changes")
+        elif self.entry is not None:
+            text = self.tr("Saved")
+        else:
+            text = ""
+        self.status.setText(text)
+        self.save_button.setEnabled(self.dirty)
+
+    def _paint_star(self) -> None:
+        starred = self.star.isChecked()
+        self.star.setIcon(icon("star-filled", STAR_COLOUR) if starred else icon("star"))
+        self.star.setText("★" if starred else "☆")
+
+    # -- editing ----------------------------------------------------------------------------
+
+    @property
+    def read_only(self) -> bool:
+        return self.opening or (self.entry is not None and self.entry.deleted is not None)
+
+    def values(self) -> dict[str, object]:
+        return {"title": self.title.text(), "body": self.body.toPlainText(),
+                "tags": self.tags.tags(), "mood": self.mood.currentData(),
+                "starred": self.star.isChecked()}
+
+    def is_blank(self) -> bool:
+        return not (self.title.text().strip() or self.body.toPlainText().strip()
+                    or self.tags.text().strip())
+
+    def _edited(self) -> None:
+        if self._loading:
+            return
+        self.revision += 1
+        self._set_dirty(True)
+
+    def _set_dirty(self, dirty: bool) -> None:
+        changed = dirty != self.dirty
+        self.dirty = dirty
+        self._show_status()
+        if changed:
+            self.dirty_changed.emit(dirty)
+
+    def mark_saved(self, entry: Entry, revision: int) -> None:
+        """The values of `revision` were saved as `entry` (the text on screen stays put)."""
+        self.entry = entry
+        if revision == self.revision:
+            self._set_dirty(False)
+        self._show_state()
+
+    def toggle_star(self) -> None:
+        if self.star.isEnabled():
+            self.star.toggle()
+
+    def _star_toggled(self, starred: bool) -> None:
+        self._paint_star()
+        if not self._loading:
+            self.star_toggled.emit(starred)
+
+    def toggle_preview(self) -> None:
+        self.preview_button.toggle()
+
+    def set_preview(self, on: bool) -> None:
+        if self.preview_button.isChecked() != on:
+            self.preview_button.setChecked(on)
+            return
+        if on:
+            self.preview.show_markdown(self.body.toPlainText())
+        else:
+            self.preview.wipe()
+        self.pages.setCurrentWidget(self.preview if on else self.body)
+
+    def focus_text(self) -> None:
+        if self.preview_button.isChecked():
+            self.preview.setFocus()
+        else:
+            self.body.setFocus()
+
+    def wipe(self) -> None:
+        """Forget every value, including undo histories and the completer's tags."""
+        self.preview_button.setChecked(False)
+        self.start_new()
+        self.title.setText("")
+        self.body.clear()
+        self.body.document().clearUndoRedoStacks()
+        self.tags.wipe()
+        self.preview.wipe()
+        self.when.setText("")
+        self.status.setText("")

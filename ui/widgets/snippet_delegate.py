@@ -1,0 +1,125 @@
+"""How a search hit looks: title, star and date on the first line, the best passage below with
+the matching words highlighted.
+
+The passage comes from the model as rich text whose matches are in <b>; here a style sheet
+makes them bold on a highlight colour that reads well in light and dark themes.
+"""
+
+from __future__ import annotations
+
+from html import escape as html_escape
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPalette,
+    QTextDocument,
+)
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
+
+from companion.models import Entry
+from ui.models.journal_list import entry_label
+from ui.models.search_results import SearchRoles
+from ui.widgets.entry_delegate import STAR_COLOUR, is_dark, muted, paint_row_background
+
+Index = QModelIndex | QPersistentModelIndex
+SNIPPET_LINES = 2
+
+
+def highlight_style(palette: QPalette, selected: bool) -> str:
+    """CSS for the <b> around matches."""
+    if selected:
+        return "b { font-weight: 700; text-decoration: underline; }"
+    if is_dark(palette):
+        return "b { font-weight: 700; color: #1e1f24; background-color: #e6c860; }"
+    return "b { font-weight: 700; color: #1f2430; background-color: #fde68a; }"
+
+
+def snippet_document(html: str, font: QFont, width: int, palette: QPalette,
+                     selected: bool) -> QTextDocument:
+    document = QTextDocument()
+    document.setDocumentMargin(0)
+    document.setDefaultFont(font)
+    document.setDefaultStyleSheet(highlight_style(palette, selected))
+    document.setHtml(html)
+    document.setTextWidth(max(1, width))
+    return document
+
+
+class SnippetDelegate(QStyledItemDelegate):
+    def row_height(self, font: QFont) -> int:
+        return QFontMetrics(font).lineSpacing() * (1 + SNIPPET_LINES) + 22
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:  # noqa: N802
+        return QSize(240, self.row_height(option.font))
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        entry = index.data(SearchRoles.ENTRY)
+        if not isinstance(entry, Entry):
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        try:
+            selected = paint_row_background(painter, option)
+            self._paint_hit(painter, option, entry, str(index.data(SearchRoles.SNIPPET_HTML)),
+                            bool(index.data(SearchRoles.IN_TITLE)), selected)
+        finally:
+            painter.restore()
+
+    def _paint_hit(self, painter: QPainter, option: QStyleOptionViewItem, entry: Entry,
+                   html: str, in_title: bool, selected: bool) -> None:
+        palette = option.palette
+        colour = palette.color(QPalette.ColorRole.HighlightedText if selected
+                               else QPalette.ColorRole.Text)
+        rect = option.rect.adjusted(16, 8, -14, -6)
+        metrics = QFontMetrics(option.font)
+        line = metrics.lineSpacing()
+        date = f"{entry.created.day} {entry.created:%b %Y}"
+        date_width = metrics.horizontalAdvance(date) + 4
+        painter.setFont(option.font)
+        painter.setPen(muted(palette, selected))
+        painter.drawText(QRect(rect.right() - date_width, rect.top(), date_width, line),
+                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, date)
+        x = rect.left()
+        if entry.starred:
+            painter.setPen(QColor(colour if selected else STAR_COLOUR))
+            painter.drawText(QRect(x, rect.top(), 18, line), Qt.AlignmentFlag.AlignVCenter, "★")
+            x += 18
+        title_font = QFont(option.font)
+        title_font.setWeight(QFont.Weight.DemiBold)
+        width = rect.right() - date_width - 12 - x
+        if in_title:  # the match is in the title: highlight it there, show the text below
+            self._draw_rich(painter, snippet_document(html, title_font, 10_000, palette,
+                                                      selected), QRect(x, rect.top(), width, line),
+                            colour)
+            body = " ".join(entry.body[:600].split())
+            below = snippet_document(html_escape(body, quote=False), option.font, rect.width(),
+                                     palette, selected)
+            self._draw_rich(painter, below, QRect(rect.left(), rect.top() + line + 4,
+                                                  rect.width(), line * SNIPPET_LINES),
+                            muted(palette, selected))
+            return
+        painter.setFont(title_font)
+        painter.setPen(colour)
+        painter.drawText(QRect(x, rect.top(), width, line), Qt.AlignmentFlag.AlignVCenter,
+                         QFontMetrics(title_font).elidedText(entry_label(entry) or "…",
+                                                             Qt.TextElideMode.ElideRight, width))
+        document = snippet_document(html, option.font, rect.width(), palette, selected)
+        self._draw_rich(painter, document, QRect(rect.left(), rect.top() + line + 4,
+                                                 rect.width(), line * SNIPPET_LINES), colour)
+
+    @staticmethod
+    def _draw_rich(painter: QPainter, document: QTextDocument, area: QRect,
+                   colour: QColor) -> None:
+        painter.save()
+        context = QAbstractTextDocumentLayout.PaintContext()
+        context.palette.setColor(QPalette.ColorRole.Text, colour)
+        painter.translate(area.left(), area.top())
+        context.clip = QRect(0, 0, area.width(), area.height()).toRectF()
+        painter.setClipRect(context.clip)
+        document.documentLayout().draw(painter, context)
+        painter.restore()

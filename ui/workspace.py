@@ -1,0 +1,78 @@
+"""The unlocked app: a sidebar (Today, Journal, Insights, Screen time, Circle, Settings) and
+the page it selects. It is built after each unlock and destroyed on lock, so no decrypted value
+outlives the session in any widget or model."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QStackedWidget,
+    QWidget,
+)
+
+from ui.context import UiContext
+from ui.icons import icon
+from ui.pages.base import Page
+from ui.pages.journal import JournalPage
+from ui.pages.placeholder import CirclePage, InsightsPage, ScreenTimePage
+from ui.pages.settings import SettingsPage
+from ui.pages.today import TodayPage
+
+PAGE_TYPES: tuple[type[Page], ...] = (TodayPage, JournalPage, InsightsPage, ScreenTimePage,
+                                      CirclePage, SettingsPage)
+
+
+class Workspace(QWidget):
+    lock_requested = Signal()
+
+    def __init__(self, ctx: UiContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setAccessibleName(self.tr("Sections"))
+        self.sidebar.setIconSize(QSize(20, 20))
+        self.sidebar.setFixedWidth(190)
+        self.sidebar.setFrameShape(QListWidget.Shape.NoFrame)
+        self.stack = QStackedWidget()
+        self.pages: list[Page] = []
+        for index, page_type in enumerate(PAGE_TYPES):
+            page = page_type(ctx)
+            self.pages.append(page)
+            self.stack.addWidget(page)
+            item = QListWidgetItem(icon(page.icon_name), self.tr(page.title))
+            item.setToolTip(f"{self.tr(page.title)} (Ctrl+{index + 1})")
+            self.sidebar.addItem(item)
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)
+            shortcut.activated.connect(lambda i=index: self.show_page(i))
+        self.sidebar.currentRowChanged.connect(self._on_row)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.sidebar)
+        layout.addWidget(self.stack, 1)
+        self.sidebar.setCurrentRow(0)
+
+    def page(self, page_type: type[Page]) -> Page:
+        return next(p for p in self.pages if isinstance(p, page_type))
+
+    def show_page(self, index_or_type: int | type[Page]) -> Page:
+        index = (index_or_type if isinstance(index_or_type, int)
+                 else PAGE_TYPES.index(index_or_type))
+        self.sidebar.setCurrentRow(index)
+        return self.pages[index]
+
+    def _on_row(self, row: int) -> None:
+        if 0 <= row < len(self.pages):
+            self.stack.setCurrentIndex(row)
+            self.pages[row].shown()
+            self.pages[row].setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def teardown(self) -> None:
+        for page in self.pages:
+            page.teardown()
+        self.ctx.changes.detach()
