@@ -11,6 +11,9 @@ backend, so jrnl never finds a stored password.
 Timed: `jrnl TEXT` (add one entry: decrypt, parse everything, re-encrypt, rewrite the file)
 and `jrnl -contains WORD` (decrypt, parse, filter), against `companion add` and
 `companion search WORD` on a vault of the same entries, with its default calibrated Argon2id.
+Both ways each tool offers: the password typed (on standard input), and remembered in the
+keyring (jrnl's "store the password in your keychain", Companion's `companion remember`),
+with a file-backed stand-in keyring (benchmarks/keyring_backend) given to both.
 Target: Companion at least 10× faster.
 
     python3 benchmarks/bench_jrnl.py [--quick]
@@ -19,6 +22,8 @@ Target: Companion at least 10× faster.
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -29,6 +34,7 @@ from typing import Any
 import _bootstrap  # noqa: F401  (puts the project on sys.path)
 import corpus
 from bench_cli import (
+    COMPANION,
     child_env,
     companion_add,
     companion_search,
@@ -52,7 +58,7 @@ from common import (
     without_kdf_override,
 )
 
-from storage.kdf import calibrate
+from storage.kdf import Argon2Params, calibrate
 
 JRNL_VERSION = "4.6"
 VENV = WORK / "jrnl-venv"
@@ -156,6 +162,78 @@ def check_jrnl(config: Path, folder: Path, word: str, expected: int) -> int:
     return found
 
 
+KEYRING_DIR = _bootstrap.BENCH_DIR / "keyring_backend"
+MODES = {
+    "typed": "password typed (stdin)",
+    "keyring": "remembered in the keyring",
+}
+
+
+def with_keyring(env: dict[str, str], keyring_file: Path) -> dict[str, str]:
+    """`env` with the benchmarks' file keyring as the keyring backend."""
+    env = dict(env)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (env.get("PYTHONPATH"), str(KEYRING_DIR))
+                                        if p)
+    env["PYTHON_KEYRING_BACKEND"] = "bench_file_keyring.FileKeyring"
+    env["BENCH_KEYRING_FILE"] = str(keyring_file)
+    return env
+
+
+def measure_size(size: int, runs: dict[str, int], params: Argon2Params) -> dict[str, Any]:
+    entries = corpus.generate(size)
+    word = search_word(entries)
+    expected = corpus.document_frequency(entries)[word]
+    folder = WORK / "jrnl" / str(size)
+    print(f"[jrnl] {size:,} entries: writing and encrypting the jrnl journal …", flush=True)
+    config, journal = build_jrnl(folder, entries)
+    found = check_jrnl(config, folder, word, expected)
+    home = WORK / "jrnl" / f"companion-{size}"
+    print(f"[jrnl] {size:,} entries: the same entries in a Companion vault …", flush=True)
+    build_vault(home, entries, params)
+
+    # Keyring mode: jrnl finds its password under ("jrnl", "default"), as after answering
+    # yes to "store the password in your keychain"; Companion after `companion remember`.
+    keyring_file = WORK / "jrnl" / f"keyring-{size}.json"
+    keyring_file.write_text(json.dumps({"jrnl/default": JRNL_PASSWORD}))
+    companion_env = {"typed": child_env(), "keyring": with_keyring(child_env(), keyring_file)}
+    jrnl_envs = {"typed": jrnl_env(folder), "keyring": with_keyring(jrnl_env(folder),
+                                                                   keyring_file)}
+    run_timed([*COMPANION, "--home", str(home), "remember", "--passphrase-stdin"],
+              PASSPHRASE + "\n", companion_env["keyring"])
+    stdin = {"typed": (f"{JRNL_PASSWORD}\n", PASSPHRASE + "\n"), "keyring": ("", "")}
+
+    out: dict[str, Any] = {"word": word, "entries_with_word": expected, "jrnl_found": found,
+                           "journal_bytes": journal.stat().st_size, "modes": {}}
+    for mode in MODES:
+        jrnl_in, companion_in = stdin[mode]
+        jrnl_add = [str(JRNL), "--config-file", str(config), JRNL_ADD_TEXT]
+        jrnl_search = [str(JRNL), "--config-file", str(config), "-contains", word]
+        comp_add, comp_search = companion_add(home), companion_search(home, word)
+        if mode == "keyring":  # no --passphrase-stdin: the CLI then tries the keyring first
+            comp_add, comp_search = comp_add[:-1], comp_search[:-1]
+        print(f"[jrnl] {size:,} entries, {MODES[mode]}: jrnl add ×{runs['jrnl']} …",
+              flush=True)
+        with phase(f"jrnl: jrnl add, {mode}, {size:,}"):
+            j_add = Stats.of([run_timed(jrnl_add, jrnl_in, jrnl_envs[mode], folder)[0]
+                              for _ in range(runs["jrnl"])])
+        print(f"[jrnl] {size:,} entries, {MODES[mode]}: jrnl -contains {word} "
+              f"×{runs['jrnl']} …", flush=True)
+        with phase(f"jrnl: jrnl -contains, {mode}, {size:,}"):
+            j_search = Stats.of([run_timed(jrnl_search, jrnl_in, jrnl_envs[mode], folder)[0]
+                                 for _ in range(runs["jrnl"])])
+        print(f"[jrnl] {size:,} entries, {MODES[mode]}: companion add and search "
+              f"×{runs['companion']} …", flush=True)
+        with phase(f"jrnl: companion add and search, {mode}, {size:,}"):
+            c_add = time_command(comp_add, runs["companion"], companion_env[mode],
+                                 stdin=companion_in)
+            c_search = time_command(comp_search, runs["companion"], companion_env[mode],
+                                    stdin=companion_in)
+        out["modes"][mode] = {"jrnl_add": j_add.as_dict(), "jrnl_search": j_search.as_dict(),
+                              "companion_add": c_add.as_dict(),
+                              "companion_search": c_search.as_dict()}
+    return out
+
+
 def run(quick: bool) -> dict[str, Any]:
     without_kdf_override()
     version = ensure_jrnl()
@@ -165,40 +243,8 @@ def run(quick: bool) -> dict[str, Any]:
         params = calibrate()
     result: dict[str, Any] = {"quick": quick, "jrnl": version, "sizes": list(sizes),
                               "runs": runs, "params": asdict(params), "by_size": {}}
-    companion_env = child_env()
     for size in sizes:
-        entries = corpus.generate(size)
-        word = search_word(entries)
-        expected = corpus.document_frequency(entries)[word]
-        folder = WORK / "jrnl" / str(size)
-        print(f"[jrnl] {size:,} entries: writing and encrypting the jrnl journal …",
-              flush=True)
-        config, journal = build_jrnl(folder, entries)
-        found = check_jrnl(config, folder, word, expected)
-        env = jrnl_env(folder)
-        add_argv = [str(JRNL), "--config-file", str(config), JRNL_ADD_TEXT]
-        search_argv = [str(JRNL), "--config-file", str(config), "-contains", word]
-        print(f"[jrnl] {size:,} entries: jrnl add ×{runs['jrnl']} …", flush=True)
-        with phase(f"jrnl: jrnl add, {size:,}"):
-            jrnl_add = Stats.of([run_timed(add_argv, f"{JRNL_PASSWORD}\n", env, folder)[0]
-                                 for _ in range(runs["jrnl"])])
-        print(f"[jrnl] {size:,} entries: jrnl -contains {word} ×{runs['jrnl']} …", flush=True)
-        with phase(f"jrnl: jrnl -contains, {size:,}"):
-            jrnl_search = Stats.of([run_timed(search_argv, f"{JRNL_PASSWORD}\n", env,
-                                              folder)[0] for _ in range(runs["jrnl"])])
-        home = WORK / "jrnl" / f"companion-{size}"
-        print(f"[jrnl] {size:,} entries: the same with companion …", flush=True)
-        build_vault(home, entries, params)
-        with phase(f"jrnl: companion add and search, {size:,}"):
-            comp_add = time_command(companion_add(home), runs["companion"], companion_env)
-            comp_search = time_command(companion_search(home, word), runs["companion"],
-                                       companion_env)
-        result["by_size"][str(size)] = {
-            "word": word, "entries_with_word": expected, "jrnl_found": found,
-            "journal_bytes": journal.stat().st_size,
-            "jrnl_add": jrnl_add.as_dict(), "jrnl_search": jrnl_search.as_dict(),
-            "companion_add": comp_add.as_dict(), "companion_search": comp_search.as_dict(),
-        }
+        result["by_size"][str(size)] = measure_size(size, runs, params)
     return result
 
 
@@ -206,18 +252,19 @@ def report(result: dict[str, Any]) -> str:
     largest = str(result["sizes"][-1])
     rows = []
     for size, r in result["by_size"].items():
-        for op, jrnl_cmd, comp_cmd in (("add", "jrnl TEXT", "companion add"),
-                                       ("search", f"jrnl -contains {r['word']}",
-                                        f"companion search {r['word']}")):
-            j, c = r[f"jrnl_{op}"], r[f"companion_{op}"]
-            speedup = j["median"] / c["median"]
-            rows.append((f"{int(size):,}", op, f"`{jrnl_cmd}`", fmt_ms(j["median"]),
-                         j["n"], f"`{comp_cmd}`", fmt_ms(c["median"]), c["n"],
-                         f"{speedup:.1f}×",
-                         verdict(speedup >= TARGET_SPEEDUP) if size == largest else "–"))
-    return table(("entries", "operation", "jrnl command", "jrnl median", "runs",
-                  "Companion command", "Companion median", "runs", "Companion faster by",
-                  f"result (≥ {TARGET_SPEEDUP:.0f}×)"), rows)
+        for mode, m in r["modes"].items():
+            for op, jrnl_cmd, comp_cmd in (("add", "jrnl TEXT", "companion add"),
+                                           ("search", f"jrnl -contains {r['word']}",
+                                            f"companion search {r['word']}")):
+                j, c = m[f"jrnl_{op}"], m[f"companion_{op}"]
+                speedup = j["median"] / c["median"]
+                rows.append((f"{int(size):,}", MODES[mode], op, f"`{jrnl_cmd}`",
+                             fmt_ms(j["median"]), j["n"], f"`{comp_cmd}`",
+                             fmt_ms(c["median"]), c["n"], f"{speedup:.1f}×",
+                             verdict(speedup >= TARGET_SPEEDUP) if size == largest else "–"))
+    return table(("entries", "password / key", "operation", "jrnl command", "jrnl median",
+                  "runs", "Companion command", "Companion median", "runs",
+                  "Companion faster by", f"result (≥ {TARGET_SPEEDUP:.0f}×)"), rows)
 
 
 def main() -> None:

@@ -143,9 +143,10 @@ def _version(package: str) -> str:
 def machine() -> dict[str, str]:
     conn = sqlcipher3.connect(":memory:")
     try:
+        conn.execute("PRAGMA key = 'probe'")  # the provider is reported once keyed
         cipher = conn.execute("PRAGMA cipher_version").fetchone()[0]
         sqlite = conn.execute("SELECT sqlite_version()").fetchone()[0]
-        provider = conn.execute("PRAGMA cipher_provider").fetchone()
+        provider = conn.execute("PRAGMA cipher_provider_version").fetchone()
     finally:
         conn.close()
     WORK.mkdir(parents=True, exist_ok=True)

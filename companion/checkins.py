@@ -29,6 +29,8 @@ MAX_NOTE = 10_000
 _COLUMNS = "c.id, c.at_us, c.at_offset, c.mood, c.energy, c.sleep_hours, c.note, c.deleted_us"
 _UNSET: Any = object()
 
+DayMood = tuple[str, int, tuple[str, ...]]  # a check-in on a day header: "HH:MM", mood, emotions
+
 
 class CheckIns:
     def __init__(self, db: Database, clock: Clock) -> None:
@@ -138,6 +140,48 @@ class CheckIns:
             (first_day, last_day),
         )
         return self._hydrate(rows)
+
+    def day_moods(self, start: datetime | None = None, end: datetime | None = None
+                  ) -> dict[str, list[DayMood]]:
+        """Each day's live check-ins in time order, as (local "HH:MM", mood, emotions): what
+        a journal's day header shows. `start`/`end` filter as `Journal.entry_index` does (the
+        moment, start included, end excluded); days are the writer's local days.
+
+        One query over the check-ins and their emotion labels, no notes or activities: ten
+        years of daily check-ins come back in a few milliseconds.
+        """
+        where = ["c.deleted_us IS NULL"]
+        params: list[Any] = []
+        if start is not None:
+            where.append("c.at_us >= ?")
+            params.append(Stamp.of(start).utc_us)
+        if end is not None:
+            where.append("c.at_us < ?")
+            params.append(Stamp.of(end).utc_us)
+        rows = self.db.query(
+            "SELECT c.id, c.day, c.at_us, c.at_offset, c.mood, l.label FROM checkins c"
+            " LEFT JOIN checkin_labels l ON l.checkin_id = c.id AND l.kind = 'emotion'"
+            f" WHERE {' AND '.join(where)} ORDER BY c.at_us, c.id, l.position", params)
+        found: list[tuple[str, str, int, list[str]]] = []  # (day, time, mood, emotions)
+        times: dict[int, str] = {}  # one string per minute of the day, shared
+        last_id: int | None = None
+        for checkin_id, day, at_us, offset, mood, label in rows:
+            if checkin_id != last_id:
+                last_id = checkin_id
+                minute = (at_us // 60_000_000 + offset) % 1440
+                time = times.get(minute)
+                if time is None:
+                    time = times[minute] = f"{minute // 60:02d}:{minute % 60:02d}"
+                found.append((str(day), time, int(mood), []))
+            if label is not None:
+                found[-1][3].append(str(label))
+        days: dict[str, list[DayMood]] = {}
+        shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # the same emotions, one tuple
+        for day, time, mood, labels in found:
+            emotions = tuple(labels)
+            emotions = shared.setdefault(emotions, emotions)
+            days.setdefault(day, []).append((time, mood, emotions))
+        return days
 
     def known_labels(self, kind: str) -> list[str]:
         """Emotions or activities used before, most used first (for chips and completion)."""

@@ -54,10 +54,12 @@ def run_gui(home: Path | None = None, *, demo: bool = False,
     from ui.errors import BugReporter
     from ui.icons import app_icon
     from ui.main_window import MainWindow
+    from ui.models.none_guard import keep_singletons_alive
     from ui.tasks import TaskRunner
     from ui.theme import apply_theme
     from ui.tray import Tray
 
+    keep_singletons_alive()  # before any Qt traffic; a no-op where PySide6 is not affected
     QCoreApplication.setApplicationName("Companion")
     QCoreApplication.setOrganizationName("Companion")
     qt_app = QApplication.instance() or QApplication(["companion", *argv])

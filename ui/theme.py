@@ -14,7 +14,7 @@ ACCENT = "#5b6fd6"
 MOOD_COLOURS = {1: "#c75c5c", 2: "#d9904a", 3: "#c9b458", 4: "#6aa86a", 5: "#3f9a8f"}
 
 _STYLE = """
-QListWidget#sidebar { border: none; padding: 8px 4px; font-size: 11pt; }
+QListWidget#sidebar { border: none; padding: 8px 4px; font-size: 11pt; outline: 0; }
 QListWidget#sidebar::item { padding: 8px 10px; border-radius: 6px; margin: 1px 4px; }
 QListWidget#sidebar::item:selected { background: ACCENT; color: white; }
 QLabel[role="heading"] { font-size: 17pt; font-weight: 600; }

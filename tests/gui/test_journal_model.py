@@ -257,8 +257,13 @@ def test_none_and_bools_survive_many_qt_calls(qtbot, ctx, model):
 
     add_sample_entries(ctx.app)
     load(qtbot, model)
+    singletons = (None, True, False)
+    before = [sys.getrefcount(obj) for obj in singletons]
     for _ in range(40_000):
         model.index(0).data(Qt.ItemDataRole.ToolTipRole)  # an empty QVariant, back in Python
         model.layoutChanged.emit()  # returns a bool
         model.setObjectName("journal")  # returns nothing
-    assert min(sys.getrefcount(None), sys.getrefcount(True), sys.getrefcount(False)) > 10_000
+    # Unaffected PySide6 (or the guard applied): no drift. Affected without the guard: the
+    # counts would have dropped by tens of thousands (and the interpreter likely aborted).
+    after = [sys.getrefcount(obj) for obj in singletons]
+    assert all(a >= b - 1_000 for a, b in zip(after, before, strict=True)), (before, after)

@@ -180,6 +180,10 @@ class JournalPage(JournalSearch, JournalActions, Page):
             self.model.reload(self.filters.index_query(self.zone()))
             self._load_tags()
 
+    def waiting_on_timer(self) -> bool:
+        """A refresh or a search is about to start (for tests and benchmarks)."""
+        return self._refresh_timer.isActive() or self.filters.delay.isActive()
+
     def zone(self) -> tzinfo | None:
         return self.ctx.app.clock.now().tzinfo
 

@@ -96,7 +96,9 @@ class JournalActions(_Base):
         if not self.alive:
             return
         if self.editor.session == session:
-            self.editor.mark_saved(entry, revision)  # a new one is selected once it is listed
+            self.editor.mark_saved(entry, revision)
+            if not self.search_text:
+                self._follow_editor()  # a new entry: selected now, or once it is listed
         self._save_next()
 
     def _save_failed(self, exc: BaseException) -> None:
@@ -160,7 +162,11 @@ class JournalActions(_Base):
             return
         if self.editor.entry is not None and self.editor.entry.id == entry_id:
             self.editor.start_new()
-            self._open_cursor_when_listed = True  # then the entry next to it
+            # Then open the entry next to it: now if the list already lost the row (the
+            # refresh can come first), else once it does.
+            self._open_cursor_when_listed = True
+            if self.model.row_of(entry_id) < 0 and not self.search_text:
+                self._follow_editor()
         self.messages.show_message(self.tr("Moved to the trash."), self.tr("Restore"),
                                    lambda: self.restore_entry(entry_id))
 
@@ -182,6 +188,8 @@ class JournalActions(_Base):
         if self.model.query.trash:
             if self.editor.entry is not None and self.editor.entry.id == entry_id:
                 self.editor.start_new()
+        elif self.model.row_of(entry_id) >= 0:  # the refresh came first
+            self.select_entry(entry_id)
         else:
             self._reveal_when_listed = entry_id
         self.messages.show_message(self.tr("Restored from the trash."))

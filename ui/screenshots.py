@@ -1,0 +1,148 @@
+"""Render every screen with demo data to PNG: `python -m ui.screenshots [--out DIR]`.
+
+Uses the offscreen platform and a fixed clock, so the pictures change only when the app does.
+The README shows some of them; docs/screenshots/ keeps the current set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+DEFAULT_OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+MOMENT = datetime(2026, 11, 20, 21, 40, tzinfo=timezone(timedelta(hours=1)))
+SIZE = (1100, 720)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ["COMPANION_KDF_TARGET_SECONDS"] = "0"
+    from PySide6.QtWidgets import QApplication
+
+    from ui.models.none_guard import keep_singletons_alive
+
+    keep_singletons_alive()
+    qt = QApplication.instance() or QApplication(["companion"])
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="companion-shots-") as tmp:
+        for theme in ("light", "dark"):
+            _render_theme(qt, theme, Path(tmp) / theme, args.out)
+    print(f"screenshots written to {args.out}")
+    return 0
+
+
+def _render_theme(qt: object, theme: str, folder: Path, out: Path) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from companion.app import CompanionApp
+    from companion.clock import FakeClock
+    from companion.demo_data import fill_with_demo_data
+    from companion.models import EntryDraft
+    from companion.preferences import Preferences
+    from storage.kdf import FLOOR
+    from ui.app import DEMO_PASSPHRASE
+    from ui.context import PreferenceStore
+    from ui.main_window import MainWindow
+    from ui.pages.journal import JournalPage
+    from ui.pages.settings import SettingsPage
+    from ui.pages.today import TodayPage
+    from ui.tasks import TaskRunner
+    from ui.theme import apply_theme
+
+    assert isinstance(qt, QApplication)
+    apply_theme(qt, theme)
+    runner = TaskRunner()
+
+    def pump(ms: int = 300) -> None:
+        end = time.monotonic() + ms / 1000
+        while time.monotonic() < end:
+            qt.processEvents()
+            time.sleep(0.01)
+        runner.wait_idle()
+        qt.processEvents()
+
+    def shot(window: MainWindow, name: str) -> None:
+        pump(150)
+        window.grab().save(str(out / f"{name}-{theme}.png"))
+
+    def new_window(app: CompanionApp) -> MainWindow:
+        window = MainWindow(app, runner, PreferenceStore(app.home, Preferences(), runner))
+        window.resize(*SIZE)
+        window.show()
+        return window
+
+    # First run.
+    fresh = CompanionApp(folder / "fresh", clock=FakeClock(MOMENT))
+    window = new_window(fresh)
+    window.start()
+    shot(window, "onboarding-welcome")
+    flow = window.onboarding
+    assert flow is not None
+    flow.start_button.click()
+    flow.pass1.edit.setText("lantern orbit pickle meadow")
+    flow.pass2.edit.setText("lantern orbit pickle meadow")
+    shot(window, "onboarding-passphrase")
+    flow.create_button.click()
+    _wait(pump, lambda: flow.stack.currentWidget() is flow.code_step)
+    shot(window, "onboarding-recovery-code")
+    window.shutdown()
+    window.deleteLater()
+
+    # A year of demo data, and one entry with some Markdown to show off the preview.
+    app = CompanionApp(folder / "demo", clock=FakeClock(MOMENT))
+    app.create_vault(DEMO_PASSPHRASE, DEMO_PASSPHRASE, params=FLOOR)
+    fill_with_demo_data(app)
+    app.add_entry(EntryDraft(
+        title="Notes after therapy",
+        body="## What we talked about\n\nHow I treat **rest** as something I have to *earn*."
+             "\n\n- Ask for help sooner\n- One thing at a time\n- Walk by the river on "
+             "Sundays\n\n> It got easier in the afternoon.",
+        tags=("therapy", "ideas"), mood=4, starred=True, at=MOMENT - timedelta(minutes=20)))
+    window = new_window(app)
+    window.show_workspace()
+    assert window.workspace is not None
+    window.workspace.show_page(TodayPage)
+    pump(600)
+    shot(window, "today")
+    journal = window.workspace.show_page(JournalPage)
+    assert isinstance(journal, JournalPage)
+    pump(800)
+    journal.list_view.setCurrentIndex(journal.model.index(1))
+    shot(window, "journal")
+    journal.editor.toggle_preview()
+    shot(window, "editor-preview")
+    journal.editor.toggle_preview()
+    journal.filters.search.setText("river walk")
+    journal.search_now()
+    pump(500)
+    shot(window, "search")
+    journal.filters.search.setText("")
+    window.workspace.show_page(SettingsPage)
+    shot(window, "settings")
+    window.lock()
+    shot(window, "unlock")
+    window.shutdown()
+    window.deleteLater()
+    pump(100)
+
+
+def _wait(pump: Callable[[int], None], condition: Callable[[], bool],
+          timeout: float = 30.0) -> None:
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            raise TimeoutError("the screen never got there")
+        pump(50)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
