@@ -20,6 +20,11 @@ from companion.timeutil import Stamp
 _OPEN, _CLOSE = "\x02", "\x03"
 _TERM = re.compile(r'"([^"]*)"?|(\S+)')
 SNIPPET_TOKENS = 16
+# bm25 scores every matching entry before ORDER BY rank LIMIT can keep the best few, so a
+# query that matches most of a 36,500-entry journal ("the", "walk*") costs ~50–100 ms. Such
+# broad queries are ranked within the most recently written RANK_WINDOW matches instead:
+# still the best of thousands, in a few milliseconds (docs/benchmarks.md has the figures).
+RANK_WINDOW = 2_000
 MAX_QUERY_TERMS = 32
 
 
@@ -70,6 +75,13 @@ def search_entries(journal: Journal, text: str, *, limit: int = 50,
             " WHERE t.name = ?)"
         )
         params.append(normalize_tag(filters.tag))
+    if len(where) == 2:  # no date or tag filter: a rowid window cannot hide what they ask for
+        threshold = journal.db.query_one(
+            "SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?"
+            " ORDER BY rowid DESC LIMIT 1 OFFSET ?", (match, RANK_WINDOW - 1))
+        if threshold is not None:
+            where.append("entries_fts.rowid >= ?")
+            params.append(threshold[0])
     params.append(limit)
     rows = journal.db.query(
         "SELECT entries_fts.rowid, snippet(entries_fts, -1, char(2), char(3), '…', "

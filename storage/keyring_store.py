@@ -9,19 +9,24 @@ from __future__ import annotations
 
 import contextlib
 import logging
-
-import keyring
-import keyring.errors
-from keyring.backend import KeyringBackend
+from typing import TYPE_CHECKING
 
 from storage.errors import KeyringUnavailable
 from storage.kdf import KEY_BYTES
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
+
+# `keyring` is imported where it is used: it costs ~50 ms at start-up (it pulls in urllib via
+# its plugins) and most commands, given --passphrase-stdin, never touch it.
 
 SERVICE = "Companion vault"
 log = logging.getLogger(__name__)
 
 
 def _backend() -> KeyringBackend | None:
+    import keyring
+
     try:
         backend = keyring.get_keyring()
     except Exception:  # a broken keyring configuration must not break the app
@@ -45,6 +50,8 @@ def _account(vault_id: str) -> str:
 
 
 def store_key(vault_id: str, data_key: bytes) -> None:
+    import keyring.errors
+
     backend = _backend()
     if backend is None:
         raise KeyringUnavailable()
@@ -58,6 +65,8 @@ def store_key(vault_id: str, data_key: bytes) -> None:
 
 def load_key(vault_id: str) -> bytes | None:
     """The remembered key, or None (not remembered, no backend, locked or broken keyring)."""
+    import keyring.errors
+
     backend = _backend()
     if backend is None:
         return None
@@ -77,6 +86,8 @@ def load_key(vault_id: str) -> bytes | None:
 
 def forget_key(vault_id: str) -> bool:
     """Remove the remembered key; True if there was one."""
+    import keyring.errors
+
     backend = _backend()
     if backend is None:
         return False

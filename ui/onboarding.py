@@ -4,14 +4,9 @@ reminder). Creating the vault (key derivation) runs off the GUI thread."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import Qt, QTime, Signal
-from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFileDialog,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -25,11 +20,11 @@ from PySide6.QtWidgets import (
 
 from companion.app import CompanionApp
 from companion.passphrase import MIN_LENGTH, estimate
-from storage.atomic import atomic_write_bytes
 from storage.errors import UserError
+from ui.dialogs.recovery import RecoveryCodeView
 from ui.icons import app_icon, icon
 from ui.tasks import Lane, TaskRunner
-from ui.widgets.common import error_label, heading, hint, show_user_error
+from ui.widgets.common import error_label, heading, hint
 
 STRENGTH_WORDS = ("Very weak", "Weak", "Fair", "Strong", "Very strong")
 
@@ -251,7 +246,7 @@ class Onboarding(QWidget):
         self.pass1.clear()
         self.pass2.clear()
         self._set_busy(False)
-        self.code_label.setText(code)
+        self.code_view.set_code(code)
         self._go(self.code_step)
 
     def _create_failed(self, exc: BaseException) -> None:
@@ -270,40 +265,15 @@ class Onboarding(QWidget):
             "way back into your journal. It is shown only now: write it down, or save or "
             "print it, and keep it somewhere safe and offline."))
         intro.setWordWrap(True)
-        self.code_label = QLabel()
-        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        mono.setPointSize(mono.pointSize() + 5)
-        mono.setWeight(QFont.Weight.DemiBold)
-        self.code_label.setFont(mono)
-        self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.code_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.code_label.setAccessibleName(self.tr("Recovery code"))
-        frame = QFrame()
-        frame.setProperty("card", True)
-        frame_layout = QVBoxLayout(frame)
-        frame_layout.setContentsMargins(16, 18, 16, 18)
-        frame_layout.addWidget(self.code_label)
-        copy = QPushButton(icon("copy"), self.tr("Copy"))
-        copy.clicked.connect(self._copy_code)
-        save = QPushButton(icon("save"), self.tr("Save to file…"))
-        save.clicked.connect(self._save_code)
-        print_ = QPushButton(icon("print"), self.tr("Print…"))
-        print_.clicked.connect(self._print_code)
-        actions = QHBoxLayout()
-        for button in (copy, save, print_):
-            actions.addWidget(button)
-        actions.addStretch(1)
-        self.code_status = hint("")
+        self.code_view = RecoveryCodeView()
+        self.code_label = self.code_view.code_label
         self.stored = QCheckBox(self.tr("I have stored my recovery code somewhere safe"))
         self.code_next = QPushButton(self.tr("Continue"))
         self.code_next.setEnabled(False)
         self.stored.toggled.connect(self.code_next.setEnabled)
         self.code_next.clicked.connect(self._leave_code_step)
-        layout = _column(heading(self.tr("Your recovery code")), intro, frame,
-                         stretch_end=False)
-        layout.addLayout(actions)
-        for widget in (self.code_status, self.stored):
-            layout.addWidget(widget)
+        layout = _column(heading(self.tr("Your recovery code")), intro, self.code_view,
+                         self.stored, stretch_end=False)
         next_row = QHBoxLayout()
         next_row.addStretch(1)
         next_row.addWidget(self.code_next)
@@ -311,42 +281,9 @@ class Onboarding(QWidget):
         step.body.setLayout(layout)
         return step
 
-    def _copy_code(self) -> None:
-        QGuiApplication.clipboard().setText(self.recovery_code)
-        self.code_status.setText(self.tr("Copied. Paste it somewhere safe, then clear your "
-                                         "clipboard."))
-
-    def _save_code(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save recovery code"),
-                                              "companion-recovery-code.txt",
-                                              self.tr("Text files (*.txt)"))
-        if not path:
-            return
-        text = self.tr("Companion recovery code\n\n%1\n\nKeep this somewhere safe and "
-                       "offline.\n").replace("%1", self.recovery_code)
-        try:
-            atomic_write_bytes(Path(path), text.encode("utf-8"))
-        except (OSError, UserError) as exc:
-            show_user_error(self, self.tr("Could not save the file"), exc)
-            return
-        self.code_status.setText(self.tr("Saved to %1.").replace("%1", path))
-
-    def _print_code(self) -> None:
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-
-        printer = QPrinter()
-        dialog = QPrintDialog(printer, self)
-        if dialog.exec() != QPrintDialog.DialogCode.Accepted:
-            return
-        document = QTextDocument()
-        document.setHtml(f"<h2>Companion recovery code</h2><p style='font-size:18pt;"
-                         f"font-family:monospace'>{self.recovery_code}</p>"
-                         "<p>Keep this somewhere safe and offline.</p>")
-        document.print_(printer)
-
     def _leave_code_step(self) -> None:
         self.recovery_code = ""
-        self.code_label.clear()
+        self.code_view.clear()
         self._go(self.finish_step)
 
     # -- step 4 ---------------------------------------------------------------------------

@@ -85,3 +85,20 @@ def test_any_text_is_a_safe_query(app, text):
 def test_snippet_pieces():
     assert split_snippet("a \x02b\x03 c") == (("a ", False), ("b", True), (" c", False))
     assert split_snippet("") == ()
+
+
+def test_broad_queries_are_ranked_within_the_newest_matches(app, monkeypatch):
+    import companion.search
+
+    monkeypatch.setattr(companion.search, "RANK_WINDOW", 3)
+    old_title_hit = app.add_entry(EntryDraft(title="Harbour", body="the harbour at dawn"))
+    newer = [app.add_entry(EntryDraft(title=f"Day {i}", body="we walked past the harbour"))
+             for i in range(4)]
+    hits = app.search("harbour")
+    # Only the 3 most recent matches are ranked; the older title match is outside the window.
+    assert {h.entry.id for h in hits} == {e.id for e in newer[-3:]}
+    # A narrower query (fewer matches than the window) ranks everything: title first.
+    assert app.search("harbour dawn")[0].entry.id == old_title_hit.id
+    # Filters turn the window off, so they never hide what they ask for.
+    filtered = app.search("harbour", filters=SearchFilters(start=old_title_hit.created))
+    assert filtered[0].entry.id == old_title_hit.id and len(filtered) == 5

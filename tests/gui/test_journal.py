@@ -8,9 +8,9 @@ import pytest
 import shiboken6
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QFont, QTextCursor
-from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QAbstractItemView, QApplication
 
-from companion.models import EntryDraft
+from companion.models import CheckInDraft, EntryDraft
 from tests.gui.conftest import visible_texts
 from tests.gui.journal_helpers import SqlRecorder, add_sample_entries, at
 from ui.models.journal_list import JournalRoles
@@ -464,3 +464,113 @@ def test_leaving_search_selects_the_open_entry_in_the_list(qtbot, make_page, wai
     assert page.left.currentWidget() is page.list_view
     assert page.list_view.currentIndex().data(JournalRoles.ENTRY_ID) == ids["old"]
     assert page.editor.entry.id == ids["old"]
+
+
+# -- check-ins on the day headers ---------------------------------------------------------
+
+
+def headers(page):
+    """(day, tooltip) of every day header."""
+    model = page.model
+    return [(model.index(row).data(JournalRoles.DAY),
+             model.index(row).data(Qt.ItemDataRole.ToolTipRole))
+            for row in range(model.rowCount()) if model.is_header(row)]
+
+
+def test_a_check_in_shows_on_its_days_header_even_on_a_day_without_entries(
+        qtbot, ctx, make_page, wait_for_tasks, sql):
+    page, _ids = make_page()
+    assert headers(page)[0] == (date(2026, 3, 14), None)
+    app = ctx.app
+    ctx.runner.run(lambda: app.add_checkin(CheckInDraft(mood=4)))  # now: the 14th, 09:30
+    wait_for_tasks()
+    assert headers(page)[0] == (date(2026, 3, 14), "Check-ins: good at 09:30")
+    ctx.runner.run(lambda: app.add_checkin(CheckInDraft(
+        mood=3, emotions=("tired", "calm"), at=at(3, 14, 19, 5))))
+    ctx.runner.run(lambda: app.add_checkin(CheckInDraft(mood=2, emotions=("lonely",),
+                                                        at=at(3, 13, 21, 40))))
+    wait_for_tasks()
+    assert headers(page)[:3] == [
+        (date(2026, 3, 14), "Check-ins: good at 09:30, okay at 19:05 (tired, calm)"),
+        (date(2026, 3, 13), "Check-ins: low at 21:40 (lonely)"),  # no entries that day
+        (date(2026, 3, 12), None)]
+    row = page.model.row_for_day(date(2026, 3, 12)) - 1
+    assert page.model.index(row).data(Qt.ItemDataRole.AccessibleTextRole) == \
+        "Friday, 13 March 2026. Check-ins: low at 21:40 (lonely)"
+    assert page.model.entry_count == 5 and page.count.text() == "5 entries"
+    with sql.paused():
+        lonely = next(c for c in app.checkins.browse() if c.emotions == ("lonely",))
+    ctx.runner.run(lambda: app.delete(lonely.ref))  # and it goes again
+    wait_for_tasks()
+    assert [day for day, _tip in headers(page)] == [
+        date(2026, 3, 14), date(2026, 3, 12), date(2026, 3, 10), date(2026, 2, 20)]
+    assert sql.on_gui_thread == []
+
+
+def test_the_keyboard_steps_over_days_with_check_ins_alone(qtbot, ctx, make_page,
+                                                           wait_for_tasks, sql):
+    with sql.paused():
+        for day in (13, 11):  # each a header of its own, without entries
+            ctx.app.add_checkin(CheckInDraft(mood=3, at=at(3, day, 8)))
+    page, ids = make_page()
+    view, model = page.list_view, page.model
+    assert [model.index(r).data(JournalRoles.HEADER) for r in range(model.rowCount())] == [
+        True, False, False, True, True, False, True, True, False, True, False]
+    click_row(qtbot, view, row_of(page, ids["herons"]), wait_for_tasks)  # last of the 14th
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    wait_for_tasks()
+    assert view.currentIndex().data(JournalRoles.ENTRY_ID) == ids["tea"]  # over two headers
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    wait_for_tasks()
+    assert view.currentIndex().data(JournalRoles.ENTRY_ID) == ids["untitled"]
+    qtbot.keyClick(view, Qt.Key.Key_Up)
+    qtbot.keyClick(view, Qt.Key.Key_Up)
+    wait_for_tasks()
+    assert view.currentIndex().data(JournalRoles.ENTRY_ID) == ids["herons"]
+    click_row(qtbot, view, 3)  # a click on a day of check-ins alone: its next entry
+    wait_for_tasks()
+    assert view.currentIndex().data(JournalRoles.ENTRY_ID) == ids["tea"]
+    assert page.editor.title.text() == "Tea with Priya"
+    assert sql.on_gui_thread == []
+
+
+def test_teardown_leaves_no_check_in_text_anywhere(qtbot, ctx, make_page, wait_for_tasks,
+                                                   sql):
+    with sql.paused():
+        ctx.app.add_checkin(CheckInDraft(mood=2, emotions=("lonely", "wistful"),
+                                         at=at(3, 13, 21, 40)))
+    page, _ids = make_page()
+    secrets = ("Check-ins", "lonely", "wistful", "21:40")
+    assert any(s in text for text in visible_texts(page) for s in secrets)
+    page.teardown()
+    wait_for_tasks()
+    assert [text for text in visible_texts(page) for s in secrets if s in text] == []
+    assert page.model.rowCount() == 0
+    assert sql.on_gui_thread == []
+
+
+def test_a_check_in_from_today_shows_in_the_journal(qtbot, window, wait_for_tasks):
+    workspace = window.workspace
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(window, Qt.Key.Key_2, CTRL)  # the journal first: it refreshes on the change
+    journal = workspace.stack.currentWidget()
+    assert isinstance(journal, JournalPage)
+    wait_for_tasks()
+    assert journal.model.rowCount() == 0 and journal.empty.isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_1, CTRL)
+    today = workspace.stack.currentWidget()
+    wait_for_tasks()
+    focus = QApplication.focusWidget()
+    assert focus is not None and today.isAncestorOf(focus)
+    qtbot.keyClick(focus, Qt.Key.Key_4)
+    qtbot.keyClick(focus, Qt.Key.Key_Return, CTRL)
+    qtbot.waitUntil(lambda: today.today_model.rowCount() == 1)
+    qtbot.keyClick(window, Qt.Key.Key_2, CTRL)
+    wait_for_tasks()
+    assert workspace.stack.currentWidget() is journal
+    assert headers(journal) == [(date(2026, 3, 14), "Check-ins: good at 09:30")]
+    assert journal.left.currentWidget() is journal.list_view  # a day, though no entries
+    window.lock()
+    wait_for_tasks()
+    assert not any("Check-ins" in text for text in visible_texts())

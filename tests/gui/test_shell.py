@@ -198,3 +198,36 @@ def test_no_display_is_one_clear_line():
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "no display" in lines[0]
     assert isinstance(TaskRunner, type)
+
+
+def _raise_with(message: str) -> BaseException:
+    try:
+        raise ValueError(message)
+    except ValueError as exc:
+        return exc
+
+
+def test_a_bug_is_shown_once_per_traceback_and_reported_without_content(qtbot, private_home):
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui.errors import BugReporter
+
+    bugs = BugReporter(private_home)
+    first = _raise_with(f"{CANARY} in an exception message")
+    bugs.report(first)
+    bugs.report(_raise_with(f"{CANARY} again"))  # same place, same traceback shape
+    qtbot.waitUntil(lambda: bugs.dialogs_shown == 1)
+    try:
+        raise KeyError(CANARY)
+    except KeyError as other:
+        bugs.report(other)
+    qtbot.waitUntil(lambda: bugs.dialogs_shown == 2)
+    assert len(bugs.reports) == 2
+    for report in bugs.reports:
+        text = report.read_text()
+        assert CANARY not in text and "test_shell.py" in text
+    assert oct(bugs.reports[0].stat().st_mode & 0o777) == "0o600"
+    for box in QApplication.topLevelWidgets():
+        if isinstance(box, QMessageBox):
+            assert CANARY not in box.text()
+            box.close()

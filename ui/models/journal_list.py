@@ -6,6 +6,10 @@ live in a bounded cache. `data()` on a row that is not cached answers with a pla
 asks the task runner for the block of rows around it; when the block arrives, `dataChanged`
 repaints it. So no SQL ever runs in `data()` or in a delegate's `paint()`.
 
+A day header carries that day's check-ins ("HH:MM", mood, emotions), loaded with the ids and
+kept by day ordinal (about 1 MB for ten years of two a day); a day with check-ins and no
+entries is a header alone. The trash shows none; with a tag filter, only days with matches do.
+
 Reloading after a change diffs the new ids against the old ones and inserts or removes only
 the rows that differ, so the selection and the scroll position survive a new or deleted entry.
 """
@@ -15,7 +19,7 @@ from __future__ import annotations
 import bisect
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import IntEnum
@@ -23,6 +27,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QCoreApplication,
     QDate,
     QLocale,
     QModelIndex,
@@ -32,6 +37,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from companion.checkins import DayMood
 from companion.models import MOOD_LABELS, Entry
 from ui.tasks import TaskRunner
 
@@ -47,6 +53,7 @@ class JournalRoles(IntEnum):
     ENTRY_ID = Qt.ItemDataRole.UserRole + 2  # int, or None on a day header
     DAY = Qt.ItemDataRole.UserRole + 3  # datetime.date, on every row
     HEADER = Qt.ItemDataRole.UserRole + 4  # bool
+    CHECKINS = Qt.ItemDataRole.UserRole + 5  # a header's ("HH:MM", mood, emotions), in order
 
 
 @dataclass(frozen=True)
@@ -61,24 +68,46 @@ class IndexQuery:
 
 IndexLoader = Callable[[IndexQuery], list[tuple[int, str]]]
 EntryLoader = Callable[[list[int]], list[Entry]]
+MoodLoader = Callable[[IndexQuery], Mapping[str, Sequence[DayMood]]]  # day -> its check-ins
+DayMoods = tuple[DayMood, ...]
+Rows = tuple[array, array, dict[int, DayMoods]]
 
 
-def build_rows(index: Iterable[tuple[int, str]]) -> tuple[array, array]:
-    """Rows with a header before each day's entries (runs on a worker thread)."""
+def build_rows(index: Iterable[tuple[int, str]],
+               moods: Mapping[str, Sequence[DayMood]] | None = None, *,
+               entry_days_only: bool = False) -> Rows:
+    """Rows with a header before each day's entries, and the check-ins of each header's day by
+    its ordinal (runs on a worker thread). Days with check-ins and no entries get a header of
+    their own, in date order, unless `entry_days_only`."""
     rows, days = array("q"), array("i")
-    ordinals: dict[str, int] = {}
+    summaries: dict[int, DayMoods] = {}
+    moods = moods or {}
+    alone = [] if entry_days_only else sorted(moods, reverse=True)  # newest first, like rows
+    taken = 0
+
+    def header(day: str) -> int:
+        ordinal = date.fromisoformat(day).toordinal()
+        rows.append(-ordinal)
+        days.append(ordinal)
+        if day in moods:
+            summaries[ordinal] = tuple(moods[day])
+        return ordinal
+
     last = ""
     ordinal = 0
     for entry_id, day in index:
         if day != last:
-            ordinal = ordinals.get(day) or date.fromisoformat(day).toordinal()
-            ordinals[day] = ordinal
-            rows.append(-ordinal)
-            days.append(ordinal)
+            while taken < len(alone) and alone[taken] >= day:
+                if alone[taken] > day:
+                    header(alone[taken])
+                taken += 1
+            ordinal = header(day)
             last = day
         rows.append(entry_id)
         days.append(ordinal)
-    return rows, days
+    for day in alone[taken:]:
+        header(day)
+    return rows, days, summaries
 
 
 def day_label(day: date) -> str:
@@ -93,6 +122,16 @@ def entry_label(entry: Entry) -> str:
         if line.strip():
             return line.strip().lstrip("#").strip()[:200]
     return ""
+
+
+def describe_moods(moods: Iterable[DayMood]) -> list[str]:
+    """A header's check-ins in words: ["good at 09:30", "okay at 19:05 (tired, calm)"]."""
+    parts = []
+    for time, mood, emotions in moods:
+        feeling = QCoreApplication.translate("JournalListModel", "%1 at %2").replace(
+            "%1", MOOD_LABELS.get(mood, "?")).replace("%2", time)
+        parts.append(f"{feeling} ({', '.join(emotions)})" if emotions else feeling)
+    return parts
 
 
 def describe_entry(entry: Entry) -> str:
@@ -112,12 +151,15 @@ class JournalListModel(QAbstractListModel):
     failed = Signal(object)  # an exception from a background load
 
     def __init__(self, runner: TaskRunner, load_index: IndexLoader, load_entries: EntryLoader,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, *, load_moods: MoodLoader | None = None
+                 ) -> None:
         super().__init__(parent)
         self._runner = runner
         self._load_index, self._load_entries = load_index, load_entries
+        self._load_moods = load_moods
         self.query = IndexQuery()
         self._rows, self._days = array("q"), array("i")
+        self._moods: dict[int, DayMoods] = {}  # day ordinal -> its check-ins, in time order
         self.entry_count = 0
         self.loaded = False
         self._cache: OrderedDict[int, Entry] = OrderedDict()
@@ -138,15 +180,21 @@ class JournalListModel(QAbstractListModel):
             self.query = query
             self._reset_due = True
         self._token += 1
-        token, load, wanted = self._token, self._load_index, self.query
-        self._runner.run(lambda: (token, build_rows(load(wanted))), self._index_arrived,
-                         self._load_failed)
+        token, load, moods, wanted = self._token, self._load_index, self._load_moods, self.query
 
-    def _index_arrived(self, payload: tuple[int, tuple[array, array]]) -> None:
-        token, (rows, days) = payload
+        def load_rows() -> tuple[int, Rows]:
+            index = load(wanted)
+            day_moods = None if moods is None or wanted.trash else moods(wanted)
+            return token, build_rows(index, day_moods, entry_days_only=wanted.tag is not None)
+
+        self._runner.run(load_rows, self._index_arrived, self._load_failed)
+
+    def _index_arrived(self, payload: tuple[int, Rows]) -> None:
+        token, (rows, days, moods) = payload
         if token != self._token:
             return
         self._missing.clear()
+        old_moods, self._moods = self._moods, moods
         if self._reset_due or not self.loaded:
             self._reset_due = False
             self.beginResetModel()
@@ -154,6 +202,7 @@ class JournalListModel(QAbstractListModel):
             self.endResetModel()
         else:
             self._apply_diff(rows, days)
+            self._moods_changed(old_moods)
         self.entry_count = sum(1 for value in rows if value > 0) if len(rows) else 0
         self.loaded = True
         self.index_loaded.emit()
@@ -184,6 +233,16 @@ class JournalListModel(QAbstractListModel):
         else:
             self._rows, self._days = rows, days  # the same values: no row moved
 
+    def _moods_changed(self, old: dict[int, DayMoods]) -> None:
+        """Repaint the headers whose check-ins changed (rows that came or went are done)."""
+        new = self._moods
+        if old == new:
+            return
+        for day in old.keys() | new.keys():
+            row = self._header_row(day) if old.get(day) != new.get(day) else -1
+            if row >= 0:
+                self.dataChanged.emit(self.index(row), self.index(row))
+
     def _load_failed(self, exc: BaseException) -> None:
         self._pending.clear()
         self.failed.emit(exc)
@@ -197,6 +256,7 @@ class JournalListModel(QAbstractListModel):
         self._pending.clear()
         self._missing.clear()
         self._labels.clear()
+        self._moods = {}
         self.entry_count = 0
         self.loaded = False
         self.endResetModel()
@@ -276,9 +336,7 @@ class JournalListModel(QAbstractListModel):
         if role == JournalRoles.DAY:
             return date.fromordinal(self._days[row])
         if value < 0:
-            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-                return self._day_label(-value)
-            return None
+            return self._header_data(-value, role)
         if role == JournalRoles.ENTRY_ID:
             return value
         if role not in (JournalRoles.ENTRY, Qt.ItemDataRole.DisplayRole,
@@ -294,6 +352,23 @@ class JournalListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return entry_label(entry)
         return describe_entry(entry)
+
+    def _header_data(self, ordinal: int, role: int) -> Any:
+        """A day header: its date, its check-ins, and those in words (tooltip, screen readers)."""
+        moods = self._moods.get(ordinal, ())
+        if role == JournalRoles.CHECKINS:
+            return moods
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._day_label(ordinal)
+        if role not in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            return None
+        parts = describe_moods(moods)
+        said = self.tr("Check-ins: %1").replace("%1", ", ".join(parts)) if parts else ""
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{self._day_label(ordinal)}. {said}" if said else self._day_label(ordinal)
+        if len(parts) > 3:  # a busy day: one a line
+            return "\n".join([self.tr("Check-ins:"), *parts])
+        return said or None
 
     def _day_label(self, ordinal: int) -> str:
         label = self._labels.get(ordinal)
@@ -321,10 +396,19 @@ class JournalListModel(QAbstractListModel):
             return -1
 
     def row_for_day(self, day: date) -> int:
-        """The header row of `day`, or of the nearest earlier day with entries; -1 if none."""
+        """The header row of `day`, or of the nearest earlier day with entries; -1 if none.
+        (A day with check-ins alone is stepped over: this is where the entries are.)"""
         wanted = day.toordinal()
         row = bisect.bisect_left(self._days, -wanted, key=lambda ordinal: -ordinal)
-        return row if row < len(self._rows) else -1
+        rows, count = self._rows, len(self._rows)
+        while row < count and not (rows[row] < 0 and row + 1 < count and rows[row + 1] > 0):
+            row += 1
+        return row if row < count else -1
+
+    def _header_row(self, ordinal: int) -> int:
+        row = bisect.bisect_left(self._days, -ordinal, key=lambda value: -value)
+        found = row < len(self._rows) and self._days[row] == ordinal and self._rows[row] < 0
+        return row if found else -1
 
 
 def _common_prefix(a: array, b: array) -> int:

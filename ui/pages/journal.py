@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from companion.app import CompanionApp
+from companion.checkins import DayMood
 from companion.models import Changes, Entry, Kind, TagCount
 from ui.context import UiContext
 from ui.icons import icon
@@ -31,6 +32,7 @@ from ui.models.journal_list import (
     IndexLoader,
     IndexQuery,
     JournalListModel,
+    MoodLoader,
 )
 from ui.models.search_results import SearchResultsModel
 from ui.pages.base import Page
@@ -38,7 +40,7 @@ from ui.pages.journal_actions import JournalActions
 from ui.pages.journal_search import SEARCH_LIMIT, JournalSearch
 from ui.widgets.common import heading, hint
 from ui.widgets.day_picker import DayPicker
-from ui.widgets.entry_delegate import EntryDelegate, JournalListView
+from ui.widgets.entry_delegate import EntryDelegate, JournalListView, next_entry
 from ui.widgets.entry_editor import EntryEditor
 from ui.widgets.journal_filters import JournalFilterBar
 from ui.widgets.message_bar import MessageBar
@@ -49,6 +51,12 @@ def index_loader(app: CompanionApp) -> IndexLoader:
     def load(query: IndexQuery) -> list[tuple[int, str]]:
         return app.journal.entry_index(start=query.start, end=query.end, tag=query.tag,
                                        trash=query.trash)
+    return load
+
+
+def moods_loader(app: CompanionApp) -> MoodLoader:
+    def load(query: IndexQuery) -> dict[str, list[DayMood]]:
+        return app.checkins.day_moods(query.start, query.end)  # the day headers' check-ins
     return load
 
 
@@ -71,7 +79,8 @@ class JournalPage(JournalSearch, JournalActions, Page):
         self._open_cursor_when_listed = False
         self._jump_when_listed: date | None = None
         self.model = JournalListModel(ctx.runner, index_loader(ctx.app),
-                                      entries_loader(ctx.app), self)
+                                      entries_loader(ctx.app), self,
+                                      load_moods=moods_loader(ctx.app))
         self.results = SearchResultsModel(self)
         self._build()
         self._connect()
@@ -202,6 +211,8 @@ class JournalPage(JournalSearch, JournalActions, Page):
             ids = [ref.number for ref in changes.ids if ref.kind is Kind.ENTRY]
             self.model.invalidate(ids if ids or changes.ids else None)
             self._refresh_timer.start(0)  # several changes in a row: one refresh
+        if changes.checkins and not self.model.query.trash:  # the day headers show them
+            self._refresh_timer.start(0)
         if changes.tags:
             self._load_tags()
 
@@ -304,10 +315,10 @@ class JournalPage(JournalSearch, JournalActions, Page):
     def _step_off_header(self) -> None:
         index = self.list_view.currentIndex()
         if self.alive and index.isValid() and self.model.is_header(index.row()):
-            below = self.model.index(index.row() + 1)
-            above = self.model.index(index.row() - 1)
-            target = below if self.model.entry_id_at(index.row() + 1) else above
-            if target.isValid():
+            # Headers can follow each other (days with check-ins and no entries).
+            target = next_entry(self.model, index.row(), 1) or next_entry(
+                self.model, index.row(), -1)
+            if target is not None:
                 self.list_view.setCurrentIndex(target)
 
     def _result_selection_changed(self) -> None:

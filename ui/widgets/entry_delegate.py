@@ -1,5 +1,8 @@
 """How the journal list looks: a day header, then one compact line per entry.
 
+A day header reads: the date, and on the right one small face per check-in that day, in the
+mood's colour and in time order (at most six, then "+n"); its tooltip says them in words.
+
 An entry line reads: time, star, title (with the start of the text after it), tags, mood dot.
 Painting only reads what the model already holds: a row whose entry is still on its way is
 drawn as a quiet placeholder bar, never fetched here.
@@ -9,17 +12,21 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import date
 
 from PySide6.QtCore import (
     QAbstractItemModel,
+    QDate,
+    QLocale,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
     QRect,
+    QRectF,
     QSize,
     Qt,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QListView,
@@ -30,10 +37,12 @@ from PySide6.QtWidgets import (
 )
 
 from companion.models import Entry
-from ui.models.journal_list import JournalRoles, entry_label
+from ui.icons import pixmap
+from ui.models.journal_list import DayMoods, JournalRoles, day_label, entry_label
 from ui.theme import ACCENT, MOOD_COLOURS
 
 STAR_COLOUR = "#e0a526"
+MAX_FACES = 6  # check-in faces on a day header; more are counted ("+3")
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -88,6 +97,8 @@ class EntryDelegate(QStyledItemDelegate):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._texts: OrderedDict[tuple[object, ...], _RowText] = OrderedDict()
+        self._faces: dict[tuple[int, int, bool], QPixmap] = {}
+        self._widest_dates: dict[tuple[str, bool], int] = {}
 
     def row_height(self, font: QFont) -> int:
         return QFontMetrics(font).height() + 16
@@ -100,25 +111,102 @@ class EntryDelegate(QStyledItemDelegate):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         try:
             if index.data(JournalRoles.HEADER):
-                self._paint_header(painter, option, str(index.data() or ""))
+                self._paint_header(painter, option, index)
             else:
                 self._paint_entry(painter, option, index.data(JournalRoles.ENTRY))
         finally:
             painter.restore()
 
-    def _paint_header(self, painter: QPainter, option: QStyleOptionViewItem, text: str) -> None:
+    def _paint_header(self, painter: QPainter, option: QStyleOptionViewItem,
+                      index: Index) -> None:
         rect = option.rect.adjusted(12, 0, -12, 0)
+        text_rect = rect.adjusted(0, 8, 0, 0)
         font = QFont(option.font)
         font.setBold(True)
+        metrics = QFontMetrics(font)
+        moods = index.data(JournalRoles.CHECKINS) or ()
+        room = rect.width() - self._widest_date(font, short=True) - 12  # the date comes first
+        faces = self._paint_faces(painter, option, text_rect, moods, room) if moods else 0
+        width = max(0, rect.width() - (faces + 12 if faces else 0))
+        text = str(index.data() or "")
+        day = index.data(JournalRoles.DAY)
+        # Long dates when any fits beside three faces, so the list keeps one form; else (or
+        # if this one does not fit) "Thu, 19 Nov 2026" rather than "Thursday, 19 No…".
+        roomy = self._widest_date(font) + 3 * 19 + 12 <= rect.width()
+        if (not roomy or metrics.horizontalAdvance(text) > width) and isinstance(day, date):
+            text = short_day_label(day)
         painter.setFont(font)
         painter.setPen(option.palette.color(QPalette.ColorRole.WindowText))
-        text_rect = rect.adjusted(0, 8, 0, 0)
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight,
-                                                       rect.width()))
+                         metrics.elidedText(text, Qt.TextElideMode.ElideRight, width))
         line = QColor(option.palette.color(QPalette.ColorRole.Mid))
         painter.setPen(line)
         painter.drawLine(rect.left(), rect.bottom(), rect.right(), rect.bottom())
+
+    def _widest_date(self, font: QFont, *, short: bool = False) -> int:
+        """The width of the longest date (the longest weekday with the longest month)."""
+        key = (font.key(), short)
+        widest = self._widest_dates.get(key)
+        if widest is None:
+            metrics, label = QFontMetrics(font), short_day_label if short else day_label
+            widest = self._widest_dates[key] = max(
+                metrics.horizontalAdvance(label(date(2026, month, day)))
+                for month in range(1, 13) for day in range(22, 29))
+        return widest
+
+    def _paint_faces(self, painter: QPainter, option: QStyleOptionViewItem, rect: QRect,
+                     moods: DayMoods, room: int) -> int:
+        """The check-ins' faces, oldest first, right-aligned in `rect`: at most MAX_FACES and
+        what fits in `room` (one at least), then "+n"; returns the width used."""
+        metrics = QFontMetrics(option.font)
+        size, gap = (16 if metrics.height() < 22 else 20), 3
+
+        def needed(count: int) -> tuple[int, str]:
+            more = f"+{len(moods) - count}" if count < len(moods) else ""
+            return count * (size + gap) - gap + (
+                metrics.horizontalAdvance(more) + 4 if more else 0), more
+
+        count = min(len(moods), MAX_FACES)
+        while count > 1 and needed(count)[0] > room:
+            count -= 1
+        width, more = needed(count)
+        x = rect.right() - width + 1
+        top = rect.center().y() - size // 2 + 1
+        dark = is_dark(option.palette)
+        for _time, mood, _emotions in moods[:count]:
+            painter.drawPixmap(x, top, self._face(mood, size, dark))
+            x += size + gap
+        if more:
+            painter.setFont(option.font)
+            painter.setPen(muted(option.palette, False))
+            painter.drawText(QRect(x - gap + 4, rect.top(), rect.right() - x + gap, rect.height()),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, more)
+        return width
+
+    def _face(self, mood: int, size: int, dark: bool) -> QPixmap:
+        """A mood's face in its colour on a soft disc of it, made once per size and theme
+        (nothing is rendered while scrolling)."""
+        key = (mood, size, dark)
+        found = self._faces.get(key)
+        if found is None:
+            colour = QColor(MOOD_COLOURS.get(mood, ACCENT))
+            if dark:
+                colour = colour.lighter(115)
+            face = pixmap(f"mood-{mood if mood in MOOD_COLOURS else 3}", size, colour)
+            found = QPixmap(face.size())
+            found.setDevicePixelRatio(face.devicePixelRatio())
+            found.fill(Qt.GlobalColor.transparent)
+            disc = QColor(colour)
+            disc.setAlphaF(0.24 if dark else 0.2)
+            painter = QPainter(found)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(disc)
+            painter.drawEllipse(QRectF(1.5, 1.5, size - 3, size - 3))
+            painter.drawPixmap(0, 0, face)
+            painter.end()
+            self._faces[key] = found
+        return found
 
     def _paint_entry(self, painter: QPainter, option: QStyleOptionViewItem,
                      entry: Entry | None) -> None:
@@ -216,6 +304,10 @@ class EntryDelegate(QStyledItemDelegate):
         return QColor("#8ea2ff") if is_dark(palette) else QColor(ACCENT)
 
 
+def short_day_label(day: date) -> str:
+    return QLocale().toString(QDate(day.year, day.month, day.day), "ddd, d MMM yyyy")
+
+
 def fit_tags(tags: tuple[str, ...], metrics: QFontMetrics, width: int) -> str:
     """As many tags as fit in `width`, then "+n" for the others."""
     for count in range(len(tags), 0, -1):
@@ -259,11 +351,12 @@ class JournalListView(QListView):
         Action = QAbstractItemView.CursorAction
         step = -1 if action in (Action.MoveUp, Action.MovePageUp, Action.MovePrevious,
                                 Action.MoveLeft, Action.MoveEnd) else 1
-        return _next_entry(model, index.row(), step) or _next_entry(model, index.row(), -step) \
+        return next_entry(model, index.row(), step) or next_entry(model, index.row(), -step) \
             or index
 
 
-def _next_entry(model: QAbstractItemModel, row: int, step: int) -> QModelIndex | None:
+def next_entry(model: QAbstractItemModel, row: int, step: int) -> QModelIndex | None:
+    """The first row after `row` (going by `step`, 1 or -1) that is not a day header."""
     row += step
     while 0 <= row < model.rowCount():
         index = model.index(row, 0)
