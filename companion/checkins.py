@@ -22,7 +22,7 @@ from companion.models import (
     check_storable,
     normalize_label,
 )
-from companion.timeutil import Stamp
+from companion.timeutil import Stamp, period_clauses
 from storage.database import Database
 
 MAX_NOTE = 10_000
@@ -119,12 +119,9 @@ class CheckIns:
     ) -> list[CheckIn]:
         where = ["c.deleted_us IS NOT NULL" if trash else "c.deleted_us IS NULL"]
         params: list[Any] = []
-        if start is not None:
-            where.append("c.at_us >= ?")
-            params.append(Stamp.of(start).utc_us)
-        if end is not None:
-            where.append("c.at_us < ?")
-            params.append(Stamp.of(end).utc_us)
+        clauses, bounds = period_clauses("c.at_us", start, end)
+        where += clauses
+        params += bounds
         order = "DESC" if newest_first else "ASC"
         sql = (f"SELECT {_COLUMNS} FROM checkins c WHERE {' AND '.join(where)}"
                f" ORDER BY c.at_us {order}, c.id {order}")
@@ -152,12 +149,9 @@ class CheckIns:
         """
         where = ["c.deleted_us IS NULL"]
         params: list[Any] = []
-        if start is not None:
-            where.append("c.at_us >= ?")
-            params.append(Stamp.of(start).utc_us)
-        if end is not None:
-            where.append("c.at_us < ?")
-            params.append(Stamp.of(end).utc_us)
+        clauses, bounds = period_clauses("c.at_us", start, end)
+        where += clauses
+        params += bounds
         rows = self.db.query(
             "SELECT c.id, c.day, c.at_us, c.at_offset, c.mood, l.label FROM checkins c"
             " LEFT JOIN checkin_labels l ON l.checkin_id = c.id AND l.kind = 'emotion'"

@@ -23,7 +23,7 @@ from companion.models import (
     check_storable,
     normalize_tag,
 )
-from companion.timeutil import Stamp
+from companion.timeutil import Stamp, period_clauses
 from storage.database import Database
 
 MAX_TITLE = 500
@@ -292,12 +292,9 @@ def _browse_filters(start: datetime | None, end: datetime | None, tag: str | Non
     if trash is not None:
         where = ["e.deleted_us IS NOT NULL" if trash else "e.deleted_us IS NULL"]
     params: list[Any] = []
-    if start is not None:
-        where.append("e.created_us >= ?")
-        params.append(Stamp.of(start).utc_us)
-    if end is not None:
-        where.append("e.created_us < ?")
-        params.append(Stamp.of(end).utc_us)
+    clauses, bounds = period_clauses("e.created_us", start, end)
+    where += clauses
+    params += bounds
     if tag is not None:
         where.append(
             "e.id IN (SELECT et.entry_id FROM entry_tags et JOIN tags t ON t.id = et.tag_id"

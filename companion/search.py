@@ -15,7 +15,7 @@ from typing import Any
 
 from companion.journal import Journal
 from companion.models import SearchHit, normalize_tag
-from companion.timeutil import Stamp
+from companion.timeutil import period_clauses
 
 _OPEN, _CLOSE = "\x02", "\x03"
 _TERM = re.compile(r'"([^"]*)"?|(\S+)')
@@ -63,12 +63,9 @@ def search_entries(journal: Journal, text: str, *, limit: int = 50,
     filters = filters or SearchFilters()
     where = ["entries_fts MATCH ?", "e.deleted_us IS NULL"]
     params: list[Any] = [match]
-    if filters.start is not None:
-        where.append("e.created_us >= ?")
-        params.append(Stamp.of(filters.start).utc_us)
-    if filters.end is not None:
-        where.append("e.created_us < ?")
-        params.append(Stamp.of(filters.end).utc_us)
+    clauses, bounds = period_clauses("e.created_us", filters.start, filters.end)
+    where += clauses
+    params += bounds
     if filters.tag is not None:
         where.append(
             "e.id IN (SELECT et.entry_id FROM entry_tags et JOIN tags t ON t.id = et.tag_id"

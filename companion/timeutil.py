@@ -39,6 +39,21 @@ class Stamp:
         return self.to_datetime().date().isoformat()
 
 
+def period_clauses(column: str, start: datetime | None, end: datetime | None
+                   ) -> tuple[list[str], list[int]]:
+    """SQL conditions (and their parameters) for `start <= column < end` on a UTC-µs column;
+    either bound may be left open."""
+    clauses: list[str] = []
+    params: list[int] = []
+    if start is not None:
+        clauses.append(f"{column} >= ?")
+        params.append(Stamp.of(start).utc_us)
+    if end is not None:
+        clauses.append(f"{column} < ?")
+        params.append(Stamp.of(end).utc_us)
+    return clauses, params
+
+
 def parse_datetime(text: str, *, local_now: datetime) -> datetime:
     """An ISO 8601 date or date-time from the user; naive values take the local zone."""
     raw = text.strip()

@@ -30,6 +30,33 @@ def display_problem() -> str | None:
     return None
 
 
+# Libraries Qt's X11 platform plugin loads and PySide6's wheels do not ship (Qt 6.5+), with the
+# Debian/Ubuntu package that provides each. Without them Qt aborts with a long message.
+_XCB_LIBRARIES = {
+    "xcb-cursor": "libxcb-cursor0",
+    "xcb-icccm": "libxcb-icccm4",
+    "xcb-keysyms": "libxcb-keysyms1",
+    "xcb-image": "libxcb-image0",
+    "xcb-render-util": "libxcb-render-util0",
+    "xcb-shape": "libxcb-shape0",
+    "xcb-xkb": "libxcb-xkb1",
+    "xkbcommon-x11": "libxkbcommon-x11-0",
+}
+
+
+def missing_x11_libraries() -> list[str]:
+    """Debian packages Qt's X11 plugin would need here and cannot find (Linux with X only)."""
+    import ctypes.util
+
+    if not sys.platform.startswith("linux") or os.environ.get("WAYLAND_DISPLAY"):
+        return []
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform and not platform.startswith("xcb"):
+        return []
+    return [package for name, package in _XCB_LIBRARIES.items()
+            if ctypes.util.find_library(name) is None]
+
+
 def make_demo_vault(folder: Path) -> CompanionApp:
     """A throwaway vault with a year of sample data (used by --demo and the screenshots)."""
     from companion.demo_data import fill_with_demo_data
@@ -46,6 +73,11 @@ def run_gui(home: Path | None = None, *, demo: bool = False,
     problem = display_problem()
     if problem:
         print(f"companion: {problem}.", file=sys.stderr)
+        return 1
+    missing = missing_x11_libraries()
+    if missing:
+        print("companion: the desktop app needs system libraries that are missing here; on "
+              f"Debian or Ubuntu: sudo apt install {' '.join(missing)}", file=sys.stderr)
         return 1
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication

@@ -231,3 +231,22 @@ def test_a_bug_is_shown_once_per_traceback_and_reported_without_content(qtbot, p
         if isinstance(box, QMessageBox):
             assert CANARY not in box.text()
             box.close()
+
+
+def test_missing_x11_libraries_are_named_not_a_qt_abort(monkeypatch, capsys):
+    """Qt aborts with a page of text when its X11 plugin's libraries are missing; we check
+    first. (The library lookup is replaced: removing system libraries is not possible here.)"""
+    import ctypes.util
+
+    import ui.app
+
+    real = ctypes.util.find_library
+    monkeypatch.setattr(ctypes.util, "find_library",
+                        lambda name: None if name in ("xcb-cursor", "xcb-icccm") else real(name))
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
+    assert ui.app.missing_x11_libraries()[:2] == ["libxcb-cursor0", "libxcb-icccm4"]
+    assert ui.app.run_gui(None) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "sudo apt install libxcb-cursor0 libxcb-icccm4" in err[0]
