@@ -12,7 +12,8 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 WORK = BENCH_DIR / ".work"  # git-ignored: every generated vault, journal and result lives here
-RESULTS = WORK / "results"
+RESULTS = WORK / "results"  # full runs; --quick runs go to results-quick/, never mixed
+QUICK_RESULTS = WORK / "results-quick"
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))

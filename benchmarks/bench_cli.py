@@ -6,7 +6,8 @@ single-instance lock, Argon2id, opening the database, the command, closing.
 
 Key derivation is reported both ways:
 - "with KDF": vaults made with the default calibrated Argon2id (COMPANION_KDF_TARGET_SECONDS
-  unset; calibrated once, the same parameters for both sizes so the sizes compare fairly);
+  unset; the parameters bench_unlock.py found calibration picks here, else one calibration;
+  the same parameters for both sizes so the sizes compare fairly);
 - "without KDF": the same runs minus the median Argon2id derivation time for those exact
   parameters, measured separately in fresh processes (a new process pays the same page
   faults on the Argon2 memory as the command does);
@@ -43,6 +44,7 @@ from common import (
     WORK,
     Stats,
     build_vault,
+    calibrated_params,
     fmt_ms,
     phase,
     save_result,
@@ -51,7 +53,7 @@ from common import (
     without_kdf_override,
 )
 
-from storage.kdf import FLOOR, TARGET_ENV, Argon2Params, calibrate
+from storage.kdf import FLOOR, TARGET_ENV, Argon2Params
 
 TARGET_GROWTH = 1.2
 ADD_TEXT = "Evening check\nWalked by the river after work and felt calm. Slept well."
@@ -192,14 +194,13 @@ def run(quick: bool) -> dict[str, Any]:
     sizes = QUICK_SIZES if quick else FULL_SIZES
     runs = 3 if quick else 15
     env = child_env()
-    with phase("cli: calibration"):  # calibration times the machine: let it be quiet
-        calibrated = calibrate()
-    print(f"[cli] calibrated Argon2id: {calibrated}", flush=True)
+    calibrated, source = calibrated_params(quick, "cli")
+    print(f"[cli] calibrated Argon2id: {calibrated} (from {source})", flush=True)
     result: dict[str, Any] = {"quick": quick, "sizes": list(sizes), "runs": runs,
                               "command": " ".join(Path(a).name if i == 0 else a
                                                   for i, a in enumerate(COMPANION)),
                               "params": {"calibrated": asdict(calibrated),
-                                         "floor": asdict(FLOOR)},
+                                         "floor": asdict(FLOOR)}, "params_from": source,
                               "derive": {}, "startup": {}, "modes": {}}
     with phase("cli: companion --version"):
         startup = time_command([*COMPANION, "--version"], runs, env, stdin="")

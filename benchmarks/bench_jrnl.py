@@ -49,16 +49,18 @@ from common import (
     WORK,
     Stats,
     build_vault,
+    calibrated_params,
     fmt_ms,
     fresh_dir,
     phase,
+    repeat_ms,
     save_result,
     table,
     verdict,
     without_kdf_override,
 )
 
-from storage.kdf import Argon2Params, calibrate
+from storage.kdf import Argon2Params
 
 JRNL_VERSION = "4.6"
 VENV = WORK / "jrnl-venv"
@@ -234,15 +236,29 @@ def measure_size(size: int, runs: dict[str, int], params: Argon2Params) -> dict[
     return out
 
 
+def pbkdf2_ms(runs: int = 7) -> float:
+    """One derivation of jrnl v3's key (PBKDF2-HMAC-SHA256, 100,000 iterations), in ms."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+
+    def derive() -> bytes:
+        return PBKDF2HMAC(algorithm=hashes.SHA256(), length=32, salt=b"\0" * 16,
+                          iterations=100_000).derive(JRNL_PASSWORD.encode())
+
+    return repeat_ms(derive, runs, warmup=1).median
+
+
 def run(quick: bool) -> dict[str, Any]:
     without_kdf_override()
     version = ensure_jrnl()
     sizes = QUICK_SIZES if quick else FULL_SIZES
     runs = {"jrnl": 2 if quick else 3, "companion": 3 if quick else 7}
-    with phase("jrnl: calibration"):  # calibration times the machine: let it be quiet
-        params = calibrate()
+    params, source = calibrated_params(quick, "jrnl")
     result: dict[str, Any] = {"quick": quick, "jrnl": version, "sizes": list(sizes),
-                              "runs": runs, "params": asdict(params), "by_size": {}}
+                              "runs": runs, "params": asdict(params), "params_from": source,
+                              "by_size": {}}
+    with phase("jrnl: PBKDF2 alone"):
+        result["jrnl_pbkdf2_ms"] = pbkdf2_ms()
     for size in sizes:
         result["by_size"][str(size)] = measure_size(size, runs, params)
     return result

@@ -27,6 +27,7 @@ from storage.kdf import TARGET_ENV, Argon2Params
 ROOT = _bootstrap.ROOT
 WORK = _bootstrap.WORK
 RESULTS = _bootstrap.RESULTS
+QUICK_RESULTS = _bootstrap.QUICK_RESULTS
 PASSPHRASE = "plum-orbit-velvet-canyon-42"
 FULL_SIZES = (3_650, 36_500)
 QUICK_SIZES = (365, 3_650)
@@ -237,17 +238,53 @@ class phase:  # noqa: N801  (used as a statement: `with phase("…"):`)
                          "others_cores_during": round(others / wall, 2) if wall else 0.0})
 
 
+def calibrated_params(quick: bool, label: str) -> tuple[Argon2Params, str]:
+    """The Argon2id parameters calibration picks on this machine, and where they came from.
+
+    bench_unlock.py calibrates several times and keeps the median choice; when its results
+    are there (from a run of the same kind), the other benchmarks use the same parameters, so
+    that one noisy calibration does not make the documents disagree. Otherwise calibrate
+    once here, after waiting for the machine to be quiet."""
+    from storage.kdf import calibrate
+
+    unlock = load_result("unlock", quick=quick)
+    if unlock is not None:
+        return Argon2Params(**unlock["calibrated"]), "bench_unlock.py (median of its calibrations)"
+    with phase(f"{label}: calibration"):
+        return calibrate(), "one calibration in this run"
+
+
+def code_version() -> str:
+    """The commit measured, with "+changes" if the measured packages differ from it."""
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True,
+                              check=False)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short", "HEAD")
+    if not commit:
+        return "unknown"
+    dirty = git("status", "--porcelain", "--", "companion", "storage", "sync")
+    return commit + (" +uncommitted changes in companion/storage" if dirty else "")
+
+
+def results_dir(quick: bool) -> Path:
+    return QUICK_RESULTS if quick else RESULTS
+
+
 def save_result(name: str, data: dict[str, Any]) -> Path:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{name}.json"
+    """Write `data` (which says whether it is a quick run) as NAME.json."""
+    folder = results_dir(bool(data.get("quick")))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.json"
     data = {"benchmark": name, "recorded": time.strftime("%Y-%m-%d %H:%M:%S %z"), **data,
-            "niceness": os.nice(0), "load": list(LOAD_LOG)}
+            "niceness": os.nice(0), "code": code_version(), "load": list(LOAD_LOG)}
     path.write_text(json.dumps(data, indent=2, default=str) + "\n")
     return path
 
 
-def load_result(name: str) -> dict[str, Any] | None:
-    path = RESULTS / f"{name}.json"
+def load_result(name: str, *, quick: bool = False) -> dict[str, Any] | None:
+    path = results_dir(quick) / f"{name}.json"
     if not path.exists():
         return None
     loaded: dict[str, Any] = json.loads(path.read_text())

@@ -6,13 +6,15 @@
     python3 benchmarks/run_all.py --report-only   # rewrite the doc from the last results
 
 Each benchmark runs as its own process (as it would alone) and leaves its figures in
-benchmarks/.work/results/NAME.json; the document is made from those files only.
+benchmarks/.work/results/NAME.json (results-quick/ for --quick); the document is made from
+those files only.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -22,6 +24,7 @@ from typing import Any
 import _bootstrap
 import bench_cli
 import bench_core
+import bench_gui
 import bench_jrnl
 import bench_unlock
 from common import (
@@ -36,6 +39,7 @@ BENCHMARKS = {  # in the order they run: the short ones first, jrnl (minutes) la
     "unlock": "bench_unlock.py",
     "core": "bench_core.py",
     "cli": "bench_cli.py",
+    "gui": "bench_gui.py",
     "jrnl": "bench_jrnl.py",
 }
 DOC = _bootstrap.ROOT / "docs" / "benchmarks.md"
@@ -71,10 +75,23 @@ def _summary(results: dict[str, dict[str, Any] | None]) -> list[tuple[str, ...]]
         for kind, s in ops["search"].items():
             st = s["stats"]
             ok = st["median"] <= bench_core.TARGET_SEARCH_MS
+            per_query = s.get("per_query", {})
+            over = {t: q for t, q in per_query.items()
+                    if q["median"] > bench_core.TARGET_SEARCH_MS}
+            measured = f"{fmt_ms(st['median'])} (p95 {fmt_ms(st['p95'])})"
+            if per_query and len(per_query) > 1:
+                slow = max(per_query, key=lambda t: per_query[t]["median"])
+                measured += (f"; slowest query `{slow}` {fmt_ms(per_query[slow]['median'])} "
+                             f"({per_query[slow]['matches']:,} matches)")
+            if not s["target"]:
+                result = "info" if ok else "info (over 25 ms)"
+            elif ok and over:
+                result = f"pass on the median; {len(over)} of {len(per_query)} queries over"
+            else:
+                result = verdict(ok)
             rows.append((f"Search top 50 with snippets, {kind}, {n} entries",
                          "≤ 25 ms median" if s["target"] else "— (worst case, for information)",
-                         f"{fmt_ms(st['median'])} (p95 {fmt_ms(st['p95'])})",
-                         verdict(ok) if s["target"] else ("info" if ok else "info (over 25 ms)")))
+                         measured, result))
         for key, label in (("month", "`CompanionApp.month`"),
                            ("list_days", "`Journal.list_days` for a month")):
             st = ops[key]
@@ -186,7 +203,9 @@ def render(results: dict[str, dict[str, Any] | None], quick: bool) -> str:
         "## Machine",
         "",
         table(("", ""), [(k, v) for k, v in facts.items()]
-              + [("measured", f"{recorded[0]} … {recorded[-1]}" if recorded else "—")]),
+              + [("measured", f"{recorded[0]} … {recorded[-1]}" if recorded else "—"),
+                 ("code measured", ", ".join(sorted({str(r["code"]) for r in results.values()
+                                                     if r and "code" in r})) or "—")]),
         "",
         "The machine is a 2-core virtual machine that other work shares: see "
         "[Load while measuring](#load-while-measuring) for how busy it was during each "
@@ -208,7 +227,8 @@ def render(results: dict[str, dict[str, Any] | None], quick: bool) -> str:
         "days between entries, ending 2025-12-31). `python3 benchmarks/corpus.py --count "
         "3650` shows a sample and the query words.",
         "- `bench_core.py` (in process), `bench_cli.py` (end to end), `bench_jrnl.py` "
-        "(against jrnl), `bench_unlock.py` (key derivation and unlock).",
+        "(against jrnl), `bench_unlock.py` (key derivation and unlock), `bench_gui.py` "
+        "(the desktop app).",
         "- Everything generated — vaults, the jrnl virtualenv and journals, raw results — "
         "lives in `benchmarks/.work/` (git-ignored). jrnl 4.6 is installed there in its own "
         "virtualenv, never in the project's environment.",
@@ -253,8 +273,10 @@ def render(results: dict[str, dict[str, Any] | None], quick: bool) -> str:
             "rare word, `--limit 50`.",
             "",
             "**How the key derivation is taken out.** Both ways were done. (1) The vaults "
-            "were created with the default calibrated Argon2id (calibrated once on this "
-            "machine and used for both sizes, so the two sizes differ only in the journal); "
+            "were created with the default calibrated Argon2id: the parameters `calibrate()` "
+            "picks on this machine (the median of the calibrations in the unlock benchmark "
+            "below; a vault made by `companion init` calibrates the same way), the same for "
+            "both sizes, so that the two differ only in the journal; "
             "\"without KDF\" is the measured time minus the median time of one Argon2id "
             "derivation with those exact parameters, itself measured in fresh processes. "
             "(2) As a cross-check, the same commands on vaults created at the floor "
@@ -301,6 +323,23 @@ def render(results: dict[str, dict[str, Any] | None], quick: bool) -> str:
             bench_jrnl.report(jrnl),
             "",
         ]
+    gui = results.get("gui")
+    if gui:
+        summary = gui["summary"]
+        out += [
+            f"## The desktop app ({summary['entries']:,} entries)",
+            "",
+            "Each run is a fresh app process on Qt's offscreen platform (`bench_gui.py`), "
+            f"median of {summary['runs']} runs: it starts, shows the unlock screen, is unlocked "
+            "through that screen, shows Today, then the Journal; the whole journal list is "
+            "scrolled a page at a time with a repaint at each step while every SQL statement "
+            "is traced with the thread that ran it; then searches are typed (the last "
+            "character as a key press; the 200 ms typing pause is left out, as it is a "
+            "choice, not a cost). Memory is the process's resident set (VmRSS).",
+            "",
+            bench_gui.report(summary),
+            "",
+        ]
     if unlock:
         out += [
             "## Unlock and the Argon2id calibration",
@@ -318,7 +357,7 @@ def render(results: dict[str, dict[str, Any] | None], quick: bool) -> str:
     out += ["", "## Load while measuring", "",
             "Other processes on this shared 2-core machine, in cores busy (from "
             "`/proc/stat`, less this benchmark's own CPU time). Each phase first waits up to "
-            "two minutes for them to drop under 0.3 cores.", "",
+            "90 s (two minutes per benchmark in all) for them to drop under 0.3 cores.", "",
             _load_table(results), ""]
     return "\n".join(out)
 
@@ -327,18 +366,29 @@ def _notes(core: dict[str, Any] | None, cli: dict[str, Any] | None,
            jrnl: dict[str, Any] | None, unlock: dict[str, Any] | None) -> list[str]:
     notes: list[str] = []
     if core:
-        misses = [(kind, s) for kind, s in core["operations"][str(core["sizes"][-1])]
-                  ["search"].items() if s["stats"]["median"] > bench_core.TARGET_SEARCH_MS]
-        if misses:
+        if any(core["operations"][str(size)]["search_diagnosis"] for size in core["sizes"]):
+            largest = core["operations"][str(core["sizes"][-1])]["search"]
+            per_thousand = statistics.median(
+                q["median"] / q["matches"] * 1000 for s in largest.values()
+                for q in s.get("per_query", {}).values() if q["matches"] >= 5000) \
+                if any(q["matches"] >= 5000 for s in largest.values()
+                       for q in s.get("per_query", {}).values()) else 0.0
+            crossover = round(25 / per_thousand * 1000, -2) if per_thousand else 0.0
             notes += ["**Search slows down with the number of matching entries.** Rare "
-                      "words and two-word queries are a few milliseconds; queries that "
-                      "match a large part of the journal are not:", ""]
+                      "words and two-word queries take a few milliseconds; a query that "
+                      "matches a large part of the journal costs about "
+                      f"{fmt_ms(per_thousand)} per thousand matching entries, so it passes "
+                      f"25 ms at about {crossover:,.0f} "
+                      "matches (the slowest query of each kind that went over, taken apart):",
+                      ""]
             notes += _search_findings(core)
             notes += [
                 "The cost is FTS5's bm25 ranking: it scores every matching row (one "
                 "`entries_fts_docsize` lookup each) before `ORDER BY rank LIMIT 50` can "
-                "keep 50. The join to `entries`, the snippets (computed for the 50 rows "
-                "kept only) and loading the 50 entries add little. Listing the newest 50 "
+                "keep 50. The join to `entries`, the snippets (FTS5 read the text of only "
+                "the 50 rows kept: 50 content lookups above) and loading the 50 entries "
+                "add little (the parts are timed separately, 15 runs each, on a shared "
+                "machine, so they do not add up exactly). Listing the newest 50 "
                 "matches by rowid instead stops after 50 rows and stays in the low "
                 "milliseconds whatever the count. Ways out, for the code owner to weigh: "
                 "count first (cheap) and rank only when the matches are few, else order by "
@@ -346,6 +396,24 @@ def _notes(core: dict[str, Any] | None, cli: dict[str, Any] | None,
                 "matches, an FTS5 `rowid >= ?` constraint); or both.",
                 "",
             ]
+        top = core["operations"][str(core["sizes"][-1])]
+        broad = top.get("search_broadest")
+        if broad and not top["search_diagnosis"]:
+            timings = broad["timings_ms"]
+            notes += [
+                "**Search stays fast however many entries match.** For scale, the query "
+                f"with the most matches at {core['sizes'][-1]:,} entries, `{broad['query']}` "
+                f"({broad['matches']:,} matching entries), taken apart: scoring every match "
+                "with bm25 (FTS5 looks up each matching entry's length in "
+                "`entries_fts_docsize`) is what grows with the number of matches; "
+                f"`app.search` takes {fmt_ms(timings[bench_core.APP_SEARCH_TOTAL])}. The "
+                "statements it runs:", "",
+                *[f"    {sql if len(sql) <= 150 else sql[:149] + '…'}"
+                  for sql in broad["statements"]], "",
+                "Query plan of the main one: "
+                f"`{' / '.join(broad['query_plan'])}`.", "",
+                table(("part", "median"), [(k, fmt_ms(v)) for k, v in timings.items()]),
+                ""]
         bulk = core["bulk"][-1]
         notes += [f"**Bulk insert** costs {bulk['ratio']:.2f}× the raw `executemany`: the "
                   "difference is per-row Python work in `add_many` (validation, time "
@@ -354,32 +422,70 @@ def _notes(core: dict[str, Any] | None, cli: dict[str, Any] | None,
     if cli:
         imports = cli.get("imports_ms", {})
         if imports:
+            optional = [name for name in ("keyring", "zxcvbn") if name in imports]
+            if optional:
+                which = " and ".join(f"`{n}` {fmt_ms(imports[n])}" for n in optional)
+                extra = (f" (`keyring` pulls in `urllib.request`, "
+                         f"{fmt_ms(imports['urllib.request'])}, through jaraco)"
+                         if "keyring" in optional and "urllib.request" in imports else "")
+                tail = (f", of which {which}{extra}, although a command given "
+                        "`--passphrase-stdin` uses neither and most commands never check a "
+                        "new passphrase; importing them lazily would trim every command")
+            else:
+                tail = ("; neither `keyring` nor `zxcvbn` is imported at start-up any more "
+                        "(they load only for the commands that use them)")
             notes += [
                 f"**Start-up.** `companion --version` takes "
                 f"{fmt_ms(cli['startup']['median'])}; importing `companion.cli` costs about "
-                f"{fmt_ms(imports.get('companion.cli', 0))} of it, of which `keyring` "
-                f"{fmt_ms(imports.get('keyring', 0))} (it pulls in `urllib.request`, "
-                f"{fmt_ms(imports.get('urllib.request', 0))}, through jaraco) and `zxcvbn` "
-                f"{fmt_ms(imports.get('zxcvbn', 0))}, although a command given "
-                "`--passphrase-stdin` uses neither and most commands never check a new "
-                "passphrase. This is a fixed cost, the same at any journal size, so the "
-                "growth target is unaffected; importing them lazily would trim every "
-                "command.", ""]
+                f"{fmt_ms(imports.get('companion.cli', 0))} of it{tail}. This is a fixed "
+                "cost, the same at any journal size.", ""]
     if unlock:
         chosen = [bench_unlock.Argon2Params(**p) for p in unlock["calibrations"]]
         memories = sorted({p.memory_kib // 1024 for p in chosen})
         if len(memories) > 1:
             notes += [f"**Calibration varies from run to run** on this machine: "
                       f"{len(chosen)} calls of `calibrate()` chose "
-                      f"{', '.join(str(m) for m in memories)} MiB. It times a single "
-                      "floor derivation, and on a shared virtual machine one sample is "
-                      "noisy; the median of a few would be steadier. Any choice is at or "
-                      "above the floor, so this affects speed, not safety.", ""]
+                      f"{', '.join(str(m) for m in memories)} MiB of memory (3 passes), "
+                      "because it times derivations on a machine that other work shares "
+                      f"(the benchmarks use the median choice, "
+                      f"{unlock['calibrated']['memory_kib'] // 1024} MiB). Any choice is at "
+                      "or above the floor, so this affects speed, not safety.", ""]
     if jrnl:
-        notes += ["**jrnl** pays for the whole journal on every command (decrypt, parse, "
-                  "and for an add, re-encrypt and rewrite); Companion's cost is nearly "
-                  "constant, most of it interpreter start-up and the deliberate Argon2id "
-                  "derivation.", ""]
+        notes += ["**jrnl** pays for the whole journal on every command: decrypt it all, "
+                  "parse every entry (with its default `timeformat: '%F %r'`, which "
+                  "`strptime` cannot read, each date goes through dateutil), and for an add "
+                  "re-encrypt and rewrite it all. Its add is much slower than its search "
+                  "because before adding it counts the journal's tags (`controller.py`: "
+                  "`existing_tags = {tag.name for tag in journal.tags}`; `Journal.tags` calls "
+                  "`list.count` once per tag occurrence, quadratic in the number of tags). "
+                  "Companion's cost does not depend on the journal's size.", ""]
+        modes = jrnl["by_size"][str(jrnl["sizes"][-1])]["modes"]
+        typed, remembered = modes.get("typed"), modes.get("keyring")
+        if typed and cli:
+            j_search = typed["jrnl_search"]["median"]
+            c_search = typed["companion_search"]["median"]
+            kdf = cli["derive"]["calibrated"]["median"]
+            startup = cli["startup"]["median"]
+            # Older results lack the PBKDF2 figure; it does not depend on the journal.
+            jrnl_pbkdf2 = jrnl.get("jrnl_pbkdf2_ms") or bench_jrnl.pbkdf2_ms()
+            keyring_speedup = (remembered["jrnl_search"]["median"]
+                               / remembered["companion_search"]["median"]) if remembered else 0
+            if j_search / c_search < bench_jrnl.TARGET_SPEEDUP:
+                notes += [
+                    f"**Search with a typed passphrase misses 10× against jrnl** "
+                    f"({j_search / c_search:.1f}×): jrnl takes {fmt_ms(j_search)}, so 10× "
+                    f"means Companion in {fmt_ms(j_search / 10)}, but a typed-passphrase "
+                    f"command pays {fmt_ms(kdf)} of deliberate Argon2id (calibrated to about "
+                    f"half a second by design, against {fmt_ms(jrnl_pbkdf2)} of PBKDF2 for "
+                    f"jrnl) plus about {fmt_ms(startup)} of interpreter start-up and imports "
+                    "(`companion --version`) before any search, which itself takes "
+                    "milliseconds. The search does not grow with the journal (see the "
+                    "end-to-end table): this miss is the key derivation the design asks "
+                    "for, plus the start-up cost noted above. With the key remembered on "
+                    f"the device (no key derivation) Companion is {keyring_speedup:.0f}× "
+                    "faster. (The issue quotes about 20 s per jrnl add and 2.7 s per "
+                    "search on this kind of machine; here jrnl took "
+                    f"{fmt_ms(typed['jrnl_add']['median'])} and {fmt_ms(j_search)}.)", ""]
     notes += ["**Noise.** Medians are used throughout because this is a shared virtual "
               "machine; p95 shows the spread. Figures from different phases are comparable "
               "only as far as the load table allows."]
@@ -405,11 +511,10 @@ def main() -> None:
             print(f"note: could not raise the priority ({exc}); going on", file=sys.stderr)
     if not args.report_only:
         run_benchmarks(args.only or list(BENCHMARKS), args.quick)
-    results = {name: load_result(name) for name in BENCHMARKS}
-    quick = any(r and r.get("quick") for r in results.values())
-    target: Path = QUICK_DOC if quick else DOC
+    results = {name: load_result(name, quick=args.quick) for name in BENCHMARKS}
+    target: Path = QUICK_DOC if args.quick else DOC
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(render(results, quick))
+    target.write_text(render(results, args.quick))
     print(f"wrote {target}")
 
 

@@ -1,7 +1,7 @@
 """Journal entries: write, edit, star, tag, move to the trash and back, list by day or month.
 
 Every query here is index-backed; none reads more rows than it returns (see
-benchmarks/journal_bench.py for the figures).
+benchmarks/bench_core.py for the figures).
 """
 
 from __future__ import annotations
