@@ -263,7 +263,9 @@ class JournalPage(JournalSearch, JournalActions, Page):
                 empty = self.tr("No entries match these filters.")
             else:
                 empty = self.tr("Nothing here yet. Press Ctrl+N to write your first entry.")
-            count = self._counted(self.model.entry_count, "1 entry", "%1 entries")
+            count = (self._counted(self.model.entry_count, "1 entry", "%1 entries")
+                     if self.model.entry_count else
+                     self.tr("Check-ins only so far; Ctrl+N writes an entry"))
         if rows == 0 and (self.model.loaded or self.search_text):
             self.empty.setText(empty)
             self.left.setCurrentWidget(self.empty)
