@@ -7,13 +7,14 @@ after every mutation (plain callbacks; the desktop app turns them into Qt signal
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from companion.checkins import CheckIns
 from companion.clock import Clock, SystemClock
+from companion.crisis import CrisisResources, load_crisis_resources
 from companion.errors import InvalidInput
 from companion.journal import Journal
 from companion.models import (
@@ -29,6 +30,13 @@ from companion.models import (
     TimelineItem,
 )
 from companion.passphrase import check_new_passphrase
+from companion.questionnaire_store import (
+    QuestionnaireService,
+    SavedResult,
+    Trend,
+    register_questionnaire_schema,
+)
+from companion.questionnaires import QuestionnaireKind, Result, score
 from companion.schema import register_journal_schema
 from companion.search import SearchFilters, search_entries
 from companion.timeutil import month_bounds
@@ -41,6 +49,7 @@ from storage.vault import Vault
 
 log = logging.getLogger(__name__)
 register_journal_schema()
+register_questionnaire_schema()
 
 ChangeListener = Callable[[Changes], None]
 
@@ -59,6 +68,7 @@ class CompanionApp:
         self.vault = Vault(self.home)
         self._journal: Journal | None = None
         self._checkins: CheckIns | None = None
+        self._questionnaires: QuestionnaireService | None = None
         self._listeners: list[ChangeListener] = []
 
     # -- vault lifecycle ----------------------------------------------------------------------
@@ -97,6 +107,7 @@ class CompanionApp:
 
     def lock(self) -> None:
         self._journal = self._checkins = None
+        self._questionnaires = None
         self.vault.lock()
 
     def close(self) -> None:
@@ -107,6 +118,7 @@ class CompanionApp:
         db = self.vault.database
         self._journal = Journal(db, self.clock)
         self._checkins = CheckIns(db, self.clock)
+        self._questionnaires = QuestionnaireService(db, self.clock)
 
     # -- keys ---------------------------------------------------------------------------------
 
@@ -258,6 +270,38 @@ class CompanionApp:
 
     def rename_tag(self, old: str, new: str) -> Changes:
         return self._notify(self.journal.rename_tag(old, new))
+
+    # -- questionnaires ------------------------------------------------------------------------
+
+    @property
+    def questionnaires(self) -> QuestionnaireService:
+        if self._questionnaires is None:
+            raise VaultLocked()
+        return self._questionnaires
+
+    @staticmethod
+    def score_questionnaire(kind: QuestionnaireKind | str, answers: Sequence[int],
+                            followup: int | None = None) -> Result:
+        """Score without saving (needs no vault)."""
+        return score(kind, answers, followup)
+
+    def save_questionnaire(self, kind: QuestionnaireKind | str, answers: Sequence[int], *,
+                           followup: int | None = None,
+                           taken_at: datetime | None = None) -> SavedResult:
+        saved = self.questionnaires.save(score(kind, answers, followup), taken_at=taken_at)
+        self._notify(Changes(questionnaires=True))
+        return saved
+
+    def questionnaire_history(self, kind: QuestionnaireKind | str | None = None, *,
+                              limit: int | None = None) -> list[SavedResult]:
+        return self.questionnaires.history(kind, limit=limit)
+
+    def questionnaire_trend(self, kind: QuestionnaireKind | str) -> Trend:
+        return self.questionnaires.trend(kind)
+
+    def crisis_resources(self) -> CrisisResources:
+        """The user's own list in the vault folder if valid, else the shipped one."""
+        return load_crisis_resources(self.home)
 
 
 def _when(item: TimelineItem) -> tuple[datetime, int]:

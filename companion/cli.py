@@ -23,6 +23,12 @@ from typing import Any, TextIO
 from companion import __version__
 from companion.app import CompanionApp
 from companion.cli_format import hit_json, hit_lines, item_details, item_json, item_line
+from companion.cli_questionnaire import add_arguments as add_questionnaire_arguments
+from companion.cli_questionnaire import (
+    add_crisis_arguments,
+    cmd_crisis_resources,
+    cmd_questionnaire,
+)
 from companion.crash import write_crash_report
 from companion.errors import UserError
 from companion.models import (
@@ -66,6 +72,8 @@ examples:
   companion checkin --mood 3 --energy 2 --emotion tired --activity work --sleep 6.5
   companion list --from 2026-03-01 --to 2026-03-31 --kind entry
   companion search 'river walk' --limit 5
+  companion questionnaire phq9
+  companion questionnaire gad7 --answers 1,0,2,1,0,0,1
   companion backup ~/companion-backup.cbak
 
 exit codes: 0 success, 1 an error explained on stderr, 2 wrong usage.
@@ -208,6 +216,12 @@ def build_parser() -> argparse.ArgumentParser:
     rename.add_argument("old")
     rename.add_argument("new")
 
+    questionnaire = command(
+        "questionnaire", "take PHQ-9 (depression), GAD-7 (anxiety) or WHO-5 (wellbeing)")
+    add_questionnaire_arguments(questionnaire)
+    add_crisis_arguments(command("crisis-resources",
+                                 "show support lines (works offline, without the passphrase)"))
+
     command("passwd", "change the passphrase (current, new, new again)")
     command("recover", "set a new passphrase with the recovery code; prints a new code")
     command("remember", "remember the vault key in this device's keyring")
@@ -236,6 +250,8 @@ def run(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         return cmd_init(app, secrets_in, out)
     if command == "restore-backup":
         return cmd_restore_backup(app, args, secrets_in, out)
+    if command == "crisis-resources":
+        return cmd_crisis_resources(app.home, args, out)
     if command == "forget":
         app.open()
         try:
@@ -525,7 +541,7 @@ COMMANDS: dict[str, Callable[[CompanionApp, argparse.Namespace, TextIO, TextIO],
     "add": cmd_add, "checkin": cmd_checkin, "list": cmd_list, "search": cmd_search,
     "show": cmd_show, "edit": cmd_edit, "delete": cmd_delete, "restore": cmd_restore,
     "tags": cmd_tags, "tag-rename": cmd_tag_rename, "remember": cmd_remember,
-    "backup": cmd_backup,
+    "backup": cmd_backup, "questionnaire": cmd_questionnaire,
 }
 
 

@@ -129,6 +129,7 @@ class Changes:
     checkins: bool = False
     tags: bool = False
     ids: tuple[ItemRef, ...] = field(default=())
+    questionnaires: bool = False
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(
@@ -136,6 +137,7 @@ class Changes:
             self.checkins or other.checkins,
             self.tags or other.tags,
             self.ids + other.ids,
+            self.questionnaires or other.questionnaires,
         )
 
 
