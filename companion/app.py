@@ -37,7 +37,8 @@ from companion.questionnaire_store import (
     register_questionnaire_schema,
 )
 from companion.questionnaires import QuestionnaireKind, Result, score
-from companion.schema import register_journal_schema
+from companion.schema import register_imports_schema, register_journal_schema
+from companion.screentime.store import register_screentime_schema
 from companion.search import SearchFilters, search_entries
 from companion.timeutil import month_bounds
 from storage import backup as backup_files
@@ -49,6 +50,8 @@ from storage.vault import Vault
 
 log = logging.getLogger(__name__)
 register_journal_schema()
+register_screentime_schema()
+register_imports_schema()
 register_questionnaire_schema()
 
 ChangeListener = Callable[[Changes], None]

@@ -22,6 +22,12 @@ from typing import Any, TextIO
 
 from companion import __version__
 from companion.app import CompanionApp
+from companion.cli_exports import (
+    add_export_arguments,
+    add_import_arguments,
+    cmd_export,
+    cmd_import,
+)
 from companion.cli_format import hit_json, hit_lines, item_details, item_json, item_line
 from companion.cli_questionnaire import add_arguments as add_questionnaire_arguments
 from companion.cli_questionnaire import (
@@ -235,6 +241,9 @@ def build_parser() -> argparse.ArgumentParser:
         "replace the vault with a backup (asks for the passphrase in force when it was made)",
     )
     restore_backup.add_argument("file", type=Path)
+    add_export_arguments(command(
+        "export", "write everything to JSON, Markdown or CSV (plaintext, not encrypted)"))
+    add_import_arguments(command("import", "import a Companion JSON export (all or nothing)"))
     return parser
 
 
@@ -542,6 +551,7 @@ COMMANDS: dict[str, Callable[[CompanionApp, argparse.Namespace, TextIO, TextIO],
     "show": cmd_show, "edit": cmd_edit, "delete": cmd_delete, "restore": cmd_restore,
     "tags": cmd_tags, "tag-rename": cmd_tag_rename, "remember": cmd_remember,
     "backup": cmd_backup, "questionnaire": cmd_questionnaire,
+    "export": cmd_export, "import": cmd_import,
 }
 
 

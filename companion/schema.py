@@ -97,3 +97,23 @@ MIGRATIONS = [sql_step(1, _V1)]
 
 def register_journal_schema() -> None:
     register(COMPONENT, MIGRATIONS)
+
+
+IMPORTS_COMPONENT = "imports"
+
+# Which item each imported record became, so importing the same file again adds nothing twice.
+_IMPORTS_V1 = """
+CREATE TABLE import_sources (
+    source TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('entry', 'checkin')),
+    item_id INTEGER NOT NULL,
+    PRIMARY KEY (source, source_id)
+) WITHOUT ROWID;
+"""
+
+IMPORTS_MIGRATIONS = [sql_step(1, _IMPORTS_V1)]
+
+
+def register_imports_schema() -> None:
+    register(IMPORTS_COMPONENT, IMPORTS_MIGRATIONS)
