@@ -38,7 +38,7 @@ class CheckIns:
         self.clock = clock
 
     def add(self, draft: CheckInDraft) -> CheckIn:
-        values = _validated(draft)
+        values = validated_checkin(draft)
         when = Stamp.of(draft.at or self.clock.now())
         now = Stamp.of(self.clock.now())
         with self.db.transaction() as cur:
@@ -49,7 +49,7 @@ class CheckIns:
                  values["sleep_hours"], values["note"], now.utc_us),
             )
             checkin_id = int(cur.lastrowid)
-            _write_labels(cur, checkin_id, values["emotions"], values["activities"])
+            write_labels(cur, checkin_id, values["emotions"], values["activities"])
         return self.get(checkin_id)
 
     def update(
@@ -72,7 +72,7 @@ class CheckIns:
             sleep_hours=current.sleep_hours if sleep_hours is _UNSET else sleep_hours,
             note=current.note if note is None else note,
         )
-        values = _validated(draft)
+        values = validated_checkin(draft)
         with self.db.transaction() as cur:
             cur.execute(
                 "UPDATE checkins SET mood = ?, energy = ?, sleep_hours = ?, note = ?,"
@@ -81,7 +81,7 @@ class CheckIns:
                  Stamp.of(self.clock.now()).utc_us, checkin_id),
             )
             cur.execute("DELETE FROM checkin_labels WHERE checkin_id = ?", (checkin_id,))
-            _write_labels(cur, checkin_id, values["emotions"], values["activities"])
+            write_labels(cur, checkin_id, values["emotions"], values["activities"])
         return self.get(checkin_id)
 
     def delete(self, checkin_id: int) -> Changes:
@@ -208,7 +208,7 @@ class CheckIns:
         ]
 
 
-def _validated(draft: CheckInDraft) -> dict[str, Any]:
+def validated_checkin(draft: CheckInDraft) -> dict[str, Any]:
     sleep = draft.sleep_hours
     if sleep is not None:
         if isinstance(sleep, bool) or not isinstance(sleep, int | float) or not math.isfinite(
@@ -232,7 +232,7 @@ def _unique(labels: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(normalize_label(label) for label in labels))
 
 
-def _write_labels(cur: Any, checkin_id: int, emotions: Sequence[str],
+def write_labels(cur: Any, checkin_id: int, emotions: Sequence[str],
                   activities: Sequence[str]) -> None:
     for kind, labels in (("emotion", emotions), ("activity", activities)):
         for position, label in enumerate(labels):

@@ -83,22 +83,10 @@ def ask(app: CompanionApp, definition: Questionnaire, stdin: TextIO, out: TextIO
     _say(shown, "\n".join(f"  {o.value}  {o.label}" for o in definition.options) + "\n")
     answers: list[int] = []
     for number, item in enumerate(definition.items, start=1):
-        while True:
-            _say(shown, f"{number}. {item}")
-            _say(shown, f"   Your answer ({low}–{high}): ", end="")
-            line = stdin.readline()
-            if not line:
-                raise UserError("The questionnaire was not finished; nothing was saved.")
-            try:
-                value = _one_answer(line, low, high)
-            except InvalidInput as exc:
-                if from_stdin:
-                    raise InvalidInput(f"Answer {number}: {exc.message}") from None
-                _say(shown, f"   {exc.message}")
-                continue
-            if from_stdin:
-                _say(shown, str(value))  # the answer, as a terminal would have echoed it
-            break
+        _say(shown, f"{number}. {item}")
+        value = _ask_answer(stdin, shown, low, high, from_stdin=from_stdin,
+                            label=f"Answer {number}")
+        assert value is not None
         answers.append(value)
         if definition.kind is QuestionnaireKind.PHQ9 and number == ITEM9 + 1 and value > 0:
             _say(shown, "")
@@ -119,12 +107,21 @@ def ask_followup(definition: Questionnaire, stdin: TextIO, shown: TextIO, *,
     low, high = min(values), max(values)
     _say(shown, f"\n{extra.text}")
     _say(shown, "\n".join(f"  {o.value}  {o.label}" for o in extra.options))
+    return _ask_answer(stdin, shown, low, high, from_stdin=from_stdin, label="Difficulty",
+                       skippable=True)
+
+
+def _ask_answer(stdin: TextIO, shown: TextIO, low: int, high: int, *, from_stdin: bool,
+                label: str, skippable: bool = False) -> int | None:
+    """One answer: asked again on a terminal until valid; from standard input (scripts), a
+    bad answer is an error. With `skippable`, an empty line answers None."""
+    hint = f"{low}–{high}, or Enter to skip" if skippable else f"{low}–{high}"
     while True:
-        _say(shown, f"   Your answer ({low}–{high}, or Enter to skip): ", end="")
+        _say(shown, f"   Your answer ({hint}): ", end="")
         line = stdin.readline()
         if not line:
             raise UserError("The questionnaire was not finished; nothing was saved.")
-        if not line.strip():
+        if skippable and not line.strip():
             if from_stdin:
                 _say(shown, "")
             return None
@@ -132,11 +129,11 @@ def ask_followup(definition: Questionnaire, stdin: TextIO, shown: TextIO, *,
             value = _one_answer(line, low, high)
         except InvalidInput as exc:
             if from_stdin:
-                raise InvalidInput(f"Difficulty: {exc.message}") from None
+                raise InvalidInput(f"{label}: {exc.message}") from None
             _say(shown, f"   {exc.message}")
             continue
         if from_stdin:
-            _say(shown, str(value))
+            _say(shown, str(value))  # the answer, as a terminal would have echoed it
         return value
 
 

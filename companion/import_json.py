@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from companion.app import CompanionApp
-from companion.checkins import _validated, _write_labels
+from companion.checkins import validated_checkin, write_labels
 from companion.errors import InvalidInput, UserError
 from companion.export import FORMAT, VERSION
-from companion.journal import _check_text, _link_tags, _unique_tags
+from companion.journal import check_entry_text, link_tags, unique_tags
 from companion.models import Changes, CheckInDraft, check_scale
 from companion.timeutil import Stamp
 
@@ -89,8 +89,8 @@ def _entry_row(item: Any) -> tuple[int, list[Any], list[str]]:
     if not isinstance(item, dict):
         raise _Bad("it is not an object")
     source_id = _field(item, "id", int)
-    title, body = _check_text(_field(item, "title", str), _field(item, "body", str))
-    tags = _unique_tags(_strings(item, "tags"))
+    title, body = check_entry_text(_field(item, "title", str), _field(item, "body", str))
+    tags = unique_tags(_strings(item, "tags"))
     created, updated = _time(item, "created"), _time(item, "updated")
     deleted = _time(item, "deleted", optional=True)
     assert created is not None and updated is not None
@@ -111,7 +111,7 @@ def _checkin_row(item: Any) -> tuple[int, dict[str, Any], Stamp, int | None]:
     sleep = _field(item, "sleep_hours", (int, float), optional=True)
     if isinstance(sleep, float) and not math.isfinite(sleep):
         raise _Bad("'sleep_hours' is not a number")
-    values = _validated(CheckInDraft(
+    values = validated_checkin(CheckInDraft(
         mood=_field(item, "mood", int), energy=_field(item, "energy", int, optional=True),
         emotions=_strings(item, "emotions"), activities=_strings(item, "activities"),
         sleep_hours=sleep, note=_field(item, "note", str)))
@@ -209,7 +209,7 @@ def _write(app: CompanionApp, source: str, own: bool, entries: list[Any], checki
                 " updated_us, updated_offset, starred, mood, deleted_us)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?)", row)
             entry_id = int(cur.lastrowid)
-            _link_tags(cur, entry_id, tags)
+            link_tags(cur, entry_id, tags)
             record("entry", source_id, entry_id)
         now = Stamp.of(app.clock.now()).utc_us
         for source_id, values, at, deleted_us in checkins:
@@ -222,7 +222,7 @@ def _write(app: CompanionApp, source: str, own: bool, entries: list[Any], checki
                 (at.utc_us, at.offset_min, at.local_day, values["mood"], values["energy"],
                  values["sleep_hours"], values["note"], now, deleted_us))
             checkin_id = int(cur.lastrowid)
-            _write_labels(cur, checkin_id, values["emotions"], values["activities"])
+            write_labels(cur, checkin_id, values["emotions"], values["activities"])
             record("checkin", source_id, checkin_id)
         if dry_run:
             raise _DryRun()

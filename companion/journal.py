@@ -45,9 +45,9 @@ class Journal:
     # -- writing -----------------------------------------------------------------------------
 
     def add(self, draft: EntryDraft) -> Entry:
-        title, body = _check_text(draft.title, draft.body)
+        title, body = check_entry_text(draft.title, draft.body)
         mood = check_scale("mood", draft.mood)
-        tags = _unique_tags(draft.tags)
+        tags = unique_tags(draft.tags)
         # A new entry has not been edited: its "updated" time is its creation time, even when
         # it is back-dated (imports, `--at`).
         created = Stamp.of(draft.at if draft.at is not None else self.clock.now())
@@ -59,7 +59,7 @@ class Journal:
                  created.local_day, created.utc_us, created.offset_min, int(draft.starred), mood),
             )
             entry_id = int(cur.lastrowid)
-            _link_tags(cur, entry_id, tags)
+            link_tags(cur, entry_id, tags)
         return self.get(entry_id)
 
     def add_many(self, drafts: Iterable[EntryDraft]) -> int:
@@ -68,8 +68,8 @@ class Journal:
         count = 0
         with self.db.transaction() as cur:
             for draft in drafts:
-                title, body = _check_text(draft.title, draft.body)
-                tags = _unique_tags(draft.tags)
+                title, body = check_entry_text(draft.title, draft.body)
+                tags = unique_tags(draft.tags)
                 created = Stamp.of(draft.at) if draft.at is not None else now
                 cur.execute(
                     "INSERT INTO entries (title, body, tags_text, created_us, created_offset,"
@@ -80,7 +80,7 @@ class Journal:
                      check_scale("mood", draft.mood)),
                 )
                 if tags:
-                    _link_tags(cur, int(cur.lastrowid), tags)
+                    link_tags(cur, int(cur.lastrowid), tags)
                 count += 1
         return count
 
@@ -95,7 +95,7 @@ class Journal:
         mood: int | None = _UNSET,
     ) -> Entry:
         current = self.get(entry_id)
-        new_title, new_body = _check_text(
+        new_title, new_body = check_entry_text(
             current.title if title is None else title, current.body if body is None else body
         )
         new_mood = current.mood if mood is _UNSET else check_scale("mood", mood)
@@ -109,8 +109,8 @@ class Journal:
             )
             if tags is not None:
                 cur.execute("DELETE FROM entry_tags WHERE entry_id = ?", (entry_id,))
-                clean = _unique_tags(tags)
-                _link_tags(cur, entry_id, clean)
+                clean = unique_tags(tags)
+                link_tags(cur, entry_id, clean)
                 cur.execute("UPDATE entries SET tags_text = ? WHERE id = ?",
                             (" ".join(clean), entry_id))
                 _drop_unused_tags(cur)
@@ -304,7 +304,7 @@ def _browse_filters(start: datetime | None, end: datetime | None, tag: str | Non
     return " AND ".join(where), params
 
 
-def _check_text(title: str, body: str) -> tuple[str, str]:
+def check_entry_text(title: str, body: str) -> tuple[str, str]:
     title = title.strip()
     if "\n" in title or "\r" in title:
         raise InvalidInput("A title is one line.")
@@ -319,7 +319,7 @@ def _check_text(title: str, body: str) -> tuple[str, str]:
     return title, body
 
 
-def _unique_tags(raw: Iterable[str]) -> list[str]:
+def unique_tags(raw: Iterable[str]) -> list[str]:
     seen: dict[str, str] = {}
     for tag in raw:
         clean = normalize_tag(tag)
@@ -327,7 +327,7 @@ def _unique_tags(raw: Iterable[str]) -> list[str]:
     return list(seen.values())
 
 
-def _link_tags(cur: Any, entry_id: int, tags: Sequence[str]) -> None:
+def link_tags(cur: Any, entry_id: int, tags: Sequence[str]) -> None:
     for name in tags:
         cur.execute("INSERT INTO tags (name) VALUES (?) ON CONFLICT (name) DO NOTHING", (name,))
         cur.execute(

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QLabel, QMessageBox, QVBoxLayout, QWidget
@@ -108,6 +109,15 @@ class RestoreDialog(SettingsDialog):
         self.secret.clear()
 
 
+@runtime_checkable
+class LockableWindow(Protocol):
+    """What a restore needs of the main window (named here so ui.dialogs need not import it)."""
+
+    unlock_screen: QWidget
+
+    def lock(self) -> None: ...
+
+
 class BackupRestorer(QObject):
     """Locks `host` (the main window), restores in the vault lane, then says how it went.
 
@@ -117,13 +127,16 @@ class BackupRestorer(QObject):
     finished = Signal(object)
 
     def __init__(self, app: CompanionApp, runner: TaskRunner, host: QWidget) -> None:
+        # Restoring under an open vault would be wrong, not merely degraded: refuse a host
+        # that cannot lock rather than skip the lock.
+        if not isinstance(host, LockableWindow):
+            raise TypeError("a restore needs the main window, which can lock")
         super().__init__(host)
         self.app, self.runner, self.host = app, runner, host
+        self.window: LockableWindow = host
 
     def start(self, source: Path, secret: str) -> None:
-        lock = getattr(self.host, "lock", None)
-        if callable(lock):
-            lock()
+        self.window.lock()
         self._set_screen_enabled(False)
         app = self.app
 
@@ -156,12 +169,11 @@ class BackupRestorer(QObject):
 
     def _set_screen_enabled(self, enabled: bool) -> None:
         # While the vault is being replaced, an unlock would reopen the old one under it.
-        screen = getattr(self.host, "unlock_screen", None)
-        if isinstance(screen, QWidget):
-            screen.setEnabled(enabled)
-            reset = getattr(screen, "reset", None)
-            if enabled and callable(reset):
-                reset()
+        screen = self.window.unlock_screen
+        screen.setEnabled(enabled)
+        reset = getattr(screen, "reset", None)
+        if enabled and callable(reset):
+            reset()
 
     def _tell(self, icon: QMessageBox.Icon, text: str) -> None:
         box = QMessageBox(icon, self.tr("Restore a backup"), text,
