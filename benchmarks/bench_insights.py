@@ -3,7 +3,7 @@
 Target: `insights_summary` over 10 years of daily data ≤ 200 ms. Loading the check-ins from
 the vault is measured separately (bench_core.py); this is the pure computation.
 
-    python3 benchmarks/bench_insights.py [--years 10] [--repeat 20]
+    python3 benchmarks/bench_insights.py [--quick] [--years 10] [--repeat 20]
 """
 
 from __future__ import annotations
@@ -14,14 +14,17 @@ import random
 import statistics
 import time
 from datetime import date, datetime, timedelta, timezone
+from typing import Any
 
 import _bootstrap  # noqa: F401  (puts the project on sys.path)
+from common import fmt_ms, save_result, verdict
 
 from companion.demo_data import ACTIVITIES, EMOTIONS
 from companion.insights import insights_summary
 from companion.models import CheckIn
 
 TARGET_MS = 200.0
+TITLE = "Insights"
 
 
 def generate(years: int, seed: int = 7) -> list[CheckIn]:
@@ -49,11 +52,29 @@ def generate(years: int, seed: int = 7) -> list[CheckIn]:
     return checkins
 
 
+def summary_rows(result: dict[str, Any]) -> list[tuple[str, ...]]:
+    return [(f"All insights over {result['years']} years of daily data (pure computation)",
+             f"≤ {TARGET_MS:.0f} ms", fmt_ms(result["median_ms"]),
+             verdict(result["median_ms"] <= TARGET_MS))]
+
+
+def section(result: dict[str, Any]) -> list[str]:
+    return [f"`insights_summary` over {result['checkins']:,} check-ins spanning "
+            f"{result['days']:,} days ({result['years']} years, two a day, a few gaps), built "
+            "in memory: median "
+            f"{fmt_ms(result['median_ms'])}, min {fmt_ms(result['min_ms'])}, max "
+            f"{fmt_ms(result['max_ms'])} over {result['repeat']} runs. Loading check-ins from "
+            "the vault is measured with the core benchmark."]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="two years, five runs")
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
+    if args.quick:
+        args.years, args.repeat = 2, 5
     checkins = generate(args.years)
     today = checkins[-1].at.date()
     samples = []
@@ -67,6 +88,10 @@ def main() -> None:
     print(f"  median {median:.1f} ms, min {min(samples):.1f} ms, max {max(samples):.1f} ms "
           f"over {args.repeat} runs; target ≤ {TARGET_MS:.0f} ms: "
           f"{'met' if median <= TARGET_MS else 'MISSED'}")
+    save_result("insights", {"quick": args.quick, "years": args.years, "repeat": args.repeat,
+                             "checkins": len(checkins), "days": summary.based_on.days,
+                             "median_ms": median, "min_ms": min(samples),
+                             "max_ms": max(samples)})
 
 
 if __name__ == "__main__":

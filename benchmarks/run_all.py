@@ -25,6 +25,7 @@ import _bootstrap
 import bench_cli
 import bench_core
 import bench_gui
+import bench_insights
 import bench_jrnl
 import bench_unlock
 from common import (
@@ -42,6 +43,13 @@ BENCHMARKS = {  # in the order they run: the short ones first, jrnl (minutes) la
     "gui": "bench_gui.py",
     "jrnl": "bench_jrnl.py",
 }
+# Benchmarks of one feature each. Every module has TITLE, `summary_rows(result)` (rows of the
+# summary table) and `section(result)` (the lines of its own section); its script saves its
+# result with `common.save_result(NAME, ...)` under the key used here.
+FEATURES: dict[str, Any] = {
+    "insights": bench_insights,
+}
+BENCHMARKS.update({name: f"{module.__name__}.py" for name, module in FEATURES.items()})
 DOC = _bootstrap.ROOT / "docs" / "benchmarks.md"
 QUICK_DOC = _bootstrap.WORK / "benchmarks-quick.md"
 
@@ -150,6 +158,9 @@ def _summary(results: dict[str, dict[str, Any] | None]) -> list[tuple[str, ...]]
                      f"{fmt_ms(case['unlock']['median'])} with "
                      f"{bench_unlock.describe(bench_unlock.Argon2Params(**case['params']))}",
                      "info"))
+    for name, module in FEATURES.items():
+        if results.get(name):
+            rows += module.summary_rows(results[name])
     return rows
 
 
@@ -372,6 +383,9 @@ def render(results: dict[str, dict[str, Any] | None], quick: bool) -> str:
             bench_unlock.report(unlock),
             "",
         ]
+    for name, module in FEATURES.items():
+        if results.get(name):
+            out += [f"## {module.TITLE}", "", *module.section(results[name]), ""]
     out += ["## Findings and notes", ""]
     out += _notes(core, cli, jrnl, unlock)
     out += ["", "## Load while measuring", "",
