@@ -1,0 +1,123 @@
+"""What a message says, once it is authenticated: the body schema and its strict reader.
+
+Bodies are canonical JSON. Every body carries the sender's checkpoint (`seen`): for each member,
+the highest message of theirs the sender has applied and its hash. Receivers compare checkpoints
+with their own view to detect forks (two different messages at one place in a chain) and
+withheld messages (a member has seen messages this device cannot find).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sync.codec import Reader, canonical, parse_object
+from sync.crypto import Rejected, b64
+from sync.identity import MEMBER_ID_BYTES
+from sync.roster import MAX_MEMBERS, SignedOp
+
+TYPES = ("checkin", "note", "reply", "reaction", "edit", "delete", "roster", "guidelines")
+CHECKPOINT_HASH_BYTES = 12
+MAX_NOTE_TITLE = 120
+MAX_NOTE_BODY = 20_000
+MAX_CHECKIN_NOTE = 280
+MAX_REPLY = 2_000
+MAX_EMOTIONS = 8
+MAX_EMOTION = 32
+MAX_REACTION = 16
+MAX_GUIDELINES = 4_000
+
+
+@dataclass(frozen=True)
+class Ref:
+    member: bytes
+    seq: int
+
+    def to_json(self) -> dict[str, object]:
+        return {"m": b64(self.member), "s": self.seq}
+
+
+@dataclass(frozen=True)
+class Body:
+    type: str
+    at: int
+    seen: dict[bytes, tuple[int, bytes]]
+    data: dict[str, Any] = field(default_factory=dict)
+    ref: Ref | None = None
+    op: SignedOp | None = None
+
+
+def encode_body(type_: str, at: int, seen: dict[bytes, tuple[int, bytes]],
+                data: dict[str, Any], ref: Ref | None = None) -> bytes:
+    value: dict[str, Any] = {"type": type_, "at": at,
+                             "seen": {b64(m): [s, b64(h[:CHECKPOINT_HASH_BYTES])]
+                                      for m, (s, h) in seen.items()},
+                             **data}
+    if ref is not None:
+        value["to"] = ref.to_json()
+    return canonical(value)
+
+
+def _ref(reader: Reader) -> Ref:
+    to = reader.child("to")
+    assert to is not None
+    to.only("m", "s")
+    return Ref(to.raw("m", MEMBER_ID_BYTES), to.require_int("s", 1, 2**40))
+
+
+def parse_body(data: bytes) -> Body:
+    r = Reader(parse_object(data, "message body"), "message body")
+    kind = r.choice("type", TYPES)
+    at = r.require_int("at", 0, 2**40)
+    seen_reader = r.child("seen")
+    assert seen_reader is not None
+    if len(seen_reader.value) > MAX_MEMBERS * 2:
+        raise Rejected("message body has too many checkpoints")
+    seen: dict[bytes, tuple[int, bytes]] = {}
+    for key, value in seen_reader.value.items():
+        member = Reader({"k": key}, "checkpoint").raw("k", MEMBER_ID_BYTES)
+        if not isinstance(value, list) or len(value) != 2:
+            raise Rejected("message body has a bad checkpoint")
+        item = Reader({"s": value[0], "h": value[1]}, "checkpoint")
+        seen[member] = (item.require_int("s", 0, 2**40), item.raw("h", CHECKPOINT_HASH_BYTES))
+    common = ("type", "at", "seen")
+    if kind == "checkin":
+        r.only(*common, "mood", "energy", "emotions", "note")
+        out = {"mood": r.require_int("mood", 1, 5), "energy": r.integer("energy", 1, 5,
+                                                                        optional=True),
+               "emotions": list(r.strings("emotions", max_items=MAX_EMOTIONS,
+                                          max_len=MAX_EMOTION, optional=True)),
+               "note": r.text("note", max_len=MAX_CHECKIN_NOTE, optional=True)}
+        return Body(kind, at, seen, out)
+    if kind == "note":
+        r.only(*common, "title", "body")
+        return Body(kind, at, seen, {"title": r.text("title", max_len=MAX_NOTE_TITLE,
+                                                     allow_empty=False),
+                                     "body": r.text("body", max_len=MAX_NOTE_BODY)})
+    if kind == "reply":
+        r.only(*common, "to", "text")
+        return Body(kind, at, seen, {"text": r.text("text", max_len=MAX_REPLY,
+                                                    allow_empty=False)}, _ref(r))
+    if kind == "reaction":
+        r.only(*common, "to", "emoji", "remove")
+        return Body(kind, at, seen, {"emoji": r.text("emoji", max_len=MAX_REACTION,
+                                                     allow_empty=False),
+                                     "remove": bool(r.integer("remove", 0, 1, optional=True))},
+                    _ref(r))
+    if kind == "edit":
+        r.only(*common, "to", "title", "body", "text", "note")
+        changes = {key: r.text(key, max_len=limit)
+                   for key, limit in (("title", MAX_NOTE_TITLE), ("body", MAX_NOTE_BODY),
+                                      ("text", MAX_REPLY), ("note", MAX_CHECKIN_NOTE))
+                   if key in r.value}
+        if not changes:
+            raise Rejected("edit changes nothing")
+        return Body(kind, at, seen, changes, _ref(r))
+    if kind == "delete":
+        r.only(*common, "to")
+        return Body(kind, at, seen, {}, _ref(r))
+    if kind == "guidelines":
+        r.only(*common, "text")
+        return Body(kind, at, seen, {"text": r.text("text", max_len=MAX_GUIDELINES)})
+    r.only(*common, "op")
+    return Body(kind, at, seen, {}, op=SignedOp.from_json(r.value["op"]))

@@ -1,0 +1,496 @@
+"""One sync round: fetch what is new, check it, apply it, then send the outbox.
+
+Fetching never lists the storage. Each member's next object has a name this device can
+compute (a keyed hash of member and sequence number), so a round asks for exactly the next name
+of each member until one is missing: a round with nothing new costs one read per member, plus
+one to check that the storage still holds this device's newest message (rollback).
+
+Every object goes through the receiver checks in `_check` (docs/protocol.md lists them); a
+failure is counted with its reason and never stops the round. What was downloaded but cannot be
+applied yet (its epoch is not known yet) is kept in the vault, so nothing is fetched twice.
+Each batch is applied in one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from storage.database import Database
+from sync.content import Body, encode_body, parse_body
+from sync.crypto import Randomness, Rejected, SystemRandomness, object_name
+from sync.envelope import (
+    ChainCache,
+    check_signature,
+    message_hash,
+    open_message,
+    parse_envelope,
+    seal_message,
+)
+from sync.invite import Invite, Welcome, open_join_request, seal_welcome
+from sync.roster import Roster, make_op, parse_op
+from sync.state import ZERO_CHAIN, Chain, CircleRow, CircleState
+from sync.transport import MAX_OBJECT_BYTES, ObjectTooLarge, Transport
+
+log = logging.getLogger(__name__)
+MAX_FETCH_PER_MEMBER = 10_000  # per round; the rest comes next round
+MAX_ROUNDS = 8
+
+
+def message_name(names_key: bytes, member: bytes, seq: int) -> str:
+    return object_name(names_key, b"msg", member, seq.to_bytes(8, "big"))
+
+
+@dataclass
+class SyncReport:
+    fetched: int = 0
+    applied: int = 0
+    sent: int = 0
+    waiting: int = 0
+    held: int = 0
+    rejected: dict[str, int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    joined: list[str] = field(default_factory=list)
+    welcomed: bool = False
+    removed: bool = False
+    requests: int = 0
+
+    def reject(self, reason: str) -> None:
+        self.rejected[reason] = self.rejected.get(reason, 0) + 1
+
+    @property
+    def rejected_total(self) -> int:
+        return sum(self.rejected.values())
+
+
+class _Hold(Exception):
+    """Not applicable yet (its epoch is not known here yet); keep it and retry later."""
+
+
+class Engine:
+    def __init__(self, db: Database, now_us: Callable[[], int],
+                 rng: Randomness | None = None) -> None:
+        self.db = db
+        self.state = CircleState(db)
+        self.now_us = now_us
+        self.rng: Randomness = rng or SystemRandomness()
+
+    # -- the round ----------------------------------------------------------------------------
+
+    def sync(self, circle: bytes, transport: Transport) -> SyncReport:
+        report = SyncReport()
+        start_requests = transport.requests_made
+        row = self._row(circle)
+        if row.status == "joining":
+            from sync.actions import try_welcome  # late import: actions builds on the engine
+
+            report.welcomed = try_welcome(self, row, transport)
+            row = self._row(circle)
+        if row.status != "joining":
+            self._fetch_and_apply(self._row(circle), transport, report)
+            row = self._row(circle)
+            if row.status == "active":
+                roster = self.state.roster(row)
+                if row.me in roster.admins():
+                    self._accept_joins(row, roster, transport, report)
+                    self._heal(self._row(circle))
+                self._seal_outbox(self._row(circle), report)
+                self._upload(row, transport, report)
+                self._check_rollback(row, transport, report)
+            elif row.status == "left":
+                self._seal_outbox(row, report)  # the leave message itself
+                self._upload(row, transport, report)
+        with self.db.transaction() as cur:
+            cur.execute("UPDATE circles SET last_sync_us = ? WHERE id = ?",
+                        (self.now_us(), circle))
+        report.waiting = self.db.query_one(
+            "SELECT count(*) FROM circle_outbox WHERE circle = ? AND sent = 0", (circle,))[0]
+        report.held = self.db.query_one(
+            "SELECT count(*) FROM circle_held WHERE circle = ?", (circle,))[0]
+        report.requests = transport.requests_made - start_requests
+        return report
+
+    def _row(self, circle: bytes) -> CircleRow:
+        row = self.state.circle(circle)
+        if row is None:
+            raise KeyError("no such circle")
+        return row
+
+    # -- fetch and apply ----------------------------------------------------------------------
+
+    def _fetch_and_apply(self, row: CircleRow, transport: Transport, report: SyncReport) -> None:
+        assert row.names_key is not None
+        held = self.state.held(row.id)
+        probed: set[bytes] = set()
+        cache = ChainCache()
+        for _ in range(MAX_ROUNDS):
+            roster = self.state.roster(row)
+            chains = self.state.chains(row.id)
+            downloaded: dict[tuple[bytes, int], bytes] = {}
+            members = [m for m in roster.members.values()
+                       if m.id != row.me and m.id not in probed]
+            if not members and not held:
+                break
+            for member in members:
+                probed.add(member.id)
+                seq = chains.get(member.id, ZERO_CHAIN).seq + 1
+                for _count in range(MAX_FETCH_PER_MEMBER):
+                    if member.last_seq is not None and seq > member.last_seq:
+                        break
+                    raw = held.get((member.id, seq))
+                    if raw is None:
+                        raw = self._read(transport, message_name(row.names_key, member.id, seq),
+                                         report)
+                        if raw is None:
+                            break
+                        report.fetched += 1
+                    downloaded[(member.id, seq)] = raw
+                    seq += 1
+            for key, raw in held.items():
+                downloaded.setdefault(key, raw)
+            held = {}
+            if not downloaded:
+                break
+            with self.db.transaction() as cur:
+                self._apply_batch(cur, row, downloaded, cache, report)
+            held = self.state.held(row.id)
+            row = self._row(row.id)
+            if row.status != "active":
+                break
+        self._report_gaps(row, report)
+
+    def _read(self, transport: Transport, name: str, report: SyncReport) -> bytes | None:
+        try:
+            return transport.read(name)
+        except ObjectTooLarge:
+            report.reject(f"object larger than {MAX_OBJECT_BYTES // 1024} KiB")
+            return None
+
+    def _apply_batch(self, cur: Any, row: CircleRow, downloaded: dict[tuple[bytes, int], bytes],
+                     cache: ChainCache, report: SyncReport) -> None:
+        now = self.now_us()
+        roster = self.state.roster(row)
+        keys = self.state.epoch_keys(row.id)
+        chains = self.state.chains(row.id)
+        self.state.store_epoch_keys(cur, row, roster, keys)
+        progress = True
+        while progress:
+            progress = False
+            for member in sorted({m for m, _ in downloaded}):
+                chain = chains.get(member, ZERO_CHAIN)
+                while (member, chain.seq + 1) in downloaded:
+                    seq = chain.seq + 1
+                    raw = downloaded[(member, seq)]
+                    try:
+                        chain, body = self._check(row, roster, keys, chain, member, seq, raw,
+                                                  cache)
+                    except _Hold:
+                        cur.execute("INSERT OR IGNORE INTO circle_held (circle, member, seq, "
+                                    "raw) VALUES (?, ?, ?, ?)", (row.id, member, seq, raw))
+                        break
+                    except Rejected as exc:
+                        report.reject(exc.reason)
+                        CircleState.event(cur, row.id, "rejected", exc.reason, now, member, seq)
+                        cur.execute("DELETE FROM circle_held WHERE circle = ? AND member = ? "
+                                    "AND seq = ?", (row.id, member, seq))
+                        del downloaded[(member, seq)]
+                        break
+                    del downloaded[(member, seq)]
+                    cur.execute("DELETE FROM circle_held WHERE circle = ? AND member = ? "
+                                "AND seq = ?", (row.id, member, seq))
+                    chains[member] = chain
+                    CircleState.set_chain(cur, row.id, member, chain, now)
+                    report.applied += 1
+                    progress = True
+                    if body is not None:
+                        roster_changed = self._apply_body(cur, row, roster, member, seq, body,
+                                                          chains, report)
+                        if roster_changed:
+                            roster = self.state.roster(row)
+                            self.state.store_epoch_keys(cur, row, roster, keys)
+                            self._after_roster_change(cur, row, roster)
+        for (member, seq), raw in downloaded.items():  # beyond a gap: keep for later
+            cur.execute("INSERT OR IGNORE INTO circle_held (circle, member, seq, raw) "
+                        "VALUES (?, ?, ?, ?)", (row.id, member, seq, raw))
+
+    def _check(self, row: CircleRow, roster: Roster, keys: dict[bytes, bytes], chain: Chain,
+               member: bytes, seq: int, raw: bytes,
+               cache: ChainCache) -> tuple[Chain, Body | None]:
+        """Every receiver check, in order; returns the new chain position and the body (None
+        for a message of an epoch this device was never part of)."""
+        envelope = parse_envelope(raw)
+        h = envelope.header
+        if h.circle != row.id or h.sender != member or h.seq != seq:
+            raise Rejected("message is not where its name says (replayed or moved)")
+        info = roster.members.get(member)
+        if info is None:
+            raise Rejected("unknown sender")
+        check_signature(envelope, info.public.signing)
+        if h.prev_hash != chain.hash:
+            raise Rejected("message does not follow the sender's previous one (fork)")
+        expected_index = chain.index + 1 if chain.epoch == h.epoch else 0
+        if h.index != expected_index:
+            raise Rejected("chain index out of order")
+        problem = roster.may_send(member, h.epoch, seq)
+        if problem == "unknown epoch":
+            raise _Hold()
+        if problem:
+            raise Rejected(problem)
+        new_chain = Chain(seq, envelope.hash, h.epoch, h.index)
+        key = keys.get(h.epoch)
+        if key is None:
+            return new_chain, None
+        body = parse_body(open_message(envelope, key, cache))
+        if body.type == "checkin" and len(envelope.ciphertext) != 4096 + 16:
+            raise Rejected("check-in not padded to the fixed size")
+        return new_chain, body
+
+    def _apply_body(self, cur: Any, row: CircleRow, roster: Roster, sender: bytes, seq: int,
+                    body: Body, chains: dict[bytes, Chain], report: SyncReport) -> bool:
+        now = self.now_us()
+        self._compare_checkpoints(cur, row, sender, body, chains, now)
+        if body.type == "roster":
+            assert body.op is not None
+            op = parse_op(body.op)
+            if op.author != sender:
+                raise_later = "roster op carried by someone other than its author"
+                report.reject(raise_later)
+                CircleState.event(cur, row.id, "rejected", raise_later, now, sender, seq)
+                return False
+            if op.action == "leave" and op.cutoff != seq:
+                report.reject("leave with a wrong last message")
+                CircleState.event(cur, row.id, "rejected", "leave with a wrong last message",
+                                  now, sender, seq)
+                return False
+            return CircleState.add_op(cur, row.id, body.op)
+        if body.type in ("edit", "delete") and (body.ref is None or body.ref.member != sender):
+            reason = "edit or delete of someone else's message"
+            report.reject(reason)
+            CircleState.event(cur, row.id, "rejected", reason, now, sender, seq)
+            return False
+        if body.type == "guidelines":
+            if sender not in roster.admins():
+                report.reject("guidelines from a member who is not an admin")
+                CircleState.event(cur, row.id, "rejected",
+                                  "guidelines from a member who is not an admin", now, sender, seq)
+                return False
+            cur.execute("UPDATE circles SET guidelines = ? WHERE id = ?",
+                        (body.data["text"], row.id))
+        ref = (body.ref.member, body.ref.seq) if body.ref else None
+        CircleState.add_item(cur, row.id, sender, seq, body.type, body.at, body.data, ref)
+        return False
+
+    def _compare_checkpoints(self, cur: Any, row: CircleRow, sender: bytes, body: Body,
+                             chains: dict[bytes, Chain], now: int) -> None:
+        for member, (seq, prefix) in body.seen.items():
+            mine = chains.get(member)
+            if mine is None or seq == 0:
+                continue
+            if mine.seq == seq and mine.hash[:len(prefix)] != prefix:
+                CircleState.event(cur, row.id, "fork", "a member saw a different message at the "
+                                  "same place in a chain (fork)", now, member, seq)
+            elif seq > mine.seq:
+                CircleState.event(cur, row.id, "expected", "seen by another member", now,
+                                  member, seq)
+
+    def _after_roster_change(self, cur: Any, row: CircleRow, roster: Roster) -> None:
+        for member in roster.members.values():
+            if member.last_seq is not None:
+                cur.execute("UPDATE circle_items SET state = 'withdrawn' WHERE circle = ? AND "
+                            "sender = ? AND seq > ? AND state = 'shown'",
+                            (row.id, member.id, member.last_seq))
+        for old, new in roster.key_changes:
+            cur.execute("INSERT INTO circle_peers (circle, member, key_alert) VALUES (?, ?, 1) "
+                        "ON CONFLICT (circle, member) DO NOTHING", (row.id, new))
+            CircleState.event(cur, row.id, "key-change", "a member's keys changed", self.now_us(),
+                              old)
+        me = roster.members.get(row.me)
+        if me is not None and not me.active and row.status == "active":
+            cur.execute("UPDATE circles SET status = 'removed' WHERE id = ?", (row.id,))
+
+    def _report_gaps(self, row: CircleRow, report: SyncReport) -> None:
+        chains = self.state.chains(row.id)
+        for member, seq in self.db.query(
+                "SELECT member, max(seq) FROM circle_events WHERE circle = ? AND kind = "
+                "'expected' GROUP BY member", (row.id,)):
+            have = chains.get(bytes(member), ZERO_CHAIN).seq
+            if seq > have:
+                report.problems.append(
+                    f"{seq - have} message(s) that other members have seen are not on this "
+                    "storage yet (held until they arrive)")
+        forks = self.db.query_one("SELECT count(*) FROM circle_events WHERE circle = ? AND "
+                                  "kind = 'fork'", (row.id,))[0]
+        if forks:
+            report.problems.append(f"{forks} fork(s) detected: members were shown different "
+                                   "messages; compare safety numbers and tell the admin")
+        me = self.state.roster(row).members.get(row.me)
+        report.removed = me is not None and not me.active and row.status == "removed"
+
+    # -- admin duties -------------------------------------------------------------------------
+
+    def _accept_joins(self, row: CircleRow, roster: Roster, transport: Transport,
+                      report: SyncReport) -> None:
+        assert row.names_key is not None and row.genesis is not None
+        now = self.now_us()
+        for secret, claimed_by, expires in self.db.query(
+                "SELECT secret, used_by, expires_us FROM circle_invites "
+                "WHERE circle = ? AND welcomed = 0", (row.id,)):
+            invite = Invite(row.id, bytes(secret), row.identity.public)
+            used_by = claimed_by
+            if used_by is None:
+                if expires < now:
+                    continue
+                raw = self._read(transport, invite.join_name, report)
+                if raw is None:
+                    continue
+                try:
+                    request = open_join_request(invite, row.identity, raw)
+                except Rejected as exc:
+                    report.reject(exc.reason)
+                    with self.db.transaction() as cur:
+                        CircleState.event(cur, row.id, "rejected", exc.reason, now)
+                    continue
+                from sync.actions import add_member
+
+                with self.db.transaction() as cur:
+                    add_member(self, cur, row, request.member, request.name)
+                    cur.execute("UPDATE circle_invites SET used_by = ? WHERE secret = ?",
+                                (request.member.member_id, bytes(secret)))
+                report.joined.append(request.name)
+                roster = self.state.roster(row)
+                used_by = request.member.member_id
+            member = roster.members.get(bytes(used_by))
+            if member is None:
+                continue
+            welcome = Welcome(row.id, row.names_key, row.genesis,
+                              tuple(op.signed for op in roster.applied))
+            sealed = seal_welcome(invite, row.identity, member.public, welcome, self.rng)
+            transport.write_once(invite.welcome_name, sealed)
+            with self.db.transaction() as cur:
+                cur.execute("UPDATE circle_invites SET welcomed = 1 WHERE secret = ?",
+                            (bytes(secret),))
+
+    def _heal(self, row: CircleRow) -> None:
+        roster = self.state.roster(row)
+        if not roster.needs_rotation():
+            return
+        from sync.actions import roster_change
+
+        with self.db.transaction() as cur:
+            roster_change(self, cur, row, "rotate")
+
+    # -- send ---------------------------------------------------------------------------------
+
+    def _seal_outbox(self, row: CircleRow, report: SyncReport) -> None:
+        pending = self.db.query(
+            "SELECT id, type, data, ref_sender, ref_seq, epoch FROM circle_outbox "
+            "WHERE circle = ? AND raw IS NULL ORDER BY id", (row.id,))
+        if not pending or row.names_key is None:
+            return
+        roster = self.state.roster(row)
+        me_info = roster.members.get(row.me)
+        epoch = roster.send_epoch(row.me)
+        if me_info is not None and not me_info.active and row.status == "left":
+            epoch = self._last_epoch_of(row)
+        if epoch is None:
+            report.problems.append("waiting for an admin to start a new epoch before sending")
+            return
+        keys = self.state.epoch_keys(row.id)
+        now = self.now_us()
+        with self.db.transaction() as cur:
+            chains = self.state.chains(row.id)
+            chain = chains.get(row.me, ZERO_CHAIN)
+            for item_id, type_, data_text, ref_sender, ref_seq, pinned in pending:
+                epoch_id = bytes(pinned) if pinned is not None else epoch.id
+                key = keys.get(epoch_id)
+                if key is None:
+                    report.problems.append("a message waits for an epoch key this device lacks")
+                    break
+                seq = chain.seq + 1
+                index = chain.index + 1 if chain.epoch == epoch_id else 0
+                data: dict[str, Any] = json.loads(data_text)
+                ref = None
+                if ref_sender is not None:
+                    from sync.content import Ref
+
+                    ref = Ref(bytes(ref_sender), ref_seq)
+                body_type = type_
+                if type_ in ("roster", "rotate", "leave"):
+                    body_type = "roster"
+                    if type_ == "leave":
+                        data = {"op": self._leave_op(row, roster, seq)}
+                        CircleState.add_op(cur, row.id, _signed(data["op"]))
+                seen = {m: (c.seq, c.hash) for m, c in chains.items()}
+                body = encode_body(body_type, now // 1_000_000, seen, data, ref)
+                raw = seal_message(signing_private=row.identity.signing_private,
+                                   epoch_key=key, circle=row.id, epoch=epoch_id,
+                                   sender=row.me, seq=seq, index=index, prev_hash=chain.hash,
+                                   body=body, checkin=body_type == "checkin", rng=self.rng)
+                name = message_name(row.names_key, row.me, seq)
+                cur.execute("UPDATE circle_outbox SET seq = ?, name = ?, raw = ? WHERE id = ?",
+                            (seq, name, raw, item_id))
+                if body_type not in ("roster",):
+                    CircleState.add_item(cur, row.id, row.me, seq, body_type, now // 1_000_000,
+                                         data, (ref.member, ref.seq) if ref else None)
+                    if body_type == "guidelines":
+                        cur.execute("UPDATE circles SET guidelines = ? WHERE id = ?",
+                                    (data["text"], row.id))
+                chain = Chain(seq, message_hash(raw), epoch_id, index)
+                chains[row.me] = chain
+                CircleState.set_chain(cur, row.id, row.me, chain, now)
+
+    def _last_epoch_of(self, row: CircleRow) -> Any:
+        roster = self.state.roster(row)
+        mine = [e for e in roster.epochs.values() if row.me in e.members]
+        return max(mine, key=lambda e: e.order) if mine else None
+
+    def _leave_op(self, row: CircleRow, roster: Roster, seq: int) -> dict[str, str]:
+        op, _ = make_op(row.identity, row.id, "leave", parents=roster.heads(),
+                        lamport=roster.next_lamport(), at=self.now_us() // 1_000_000,
+                        rng=self.rng, cutoff=seq)
+        return op.to_json()
+
+    def _upload(self, row: CircleRow, transport: Transport, report: SyncReport) -> None:
+        for item_id, name, stored in self.db.query(
+                "SELECT id, name, raw FROM circle_outbox WHERE circle = ? AND raw IS NOT NULL "
+                "AND sent = 0 ORDER BY seq", (row.id,)):
+            raw = bytes(stored)
+            if not transport.write_once(name, raw) and transport.read(name) != raw:
+                report.problems.append("another message already holds the place of one of "
+                                       "yours on the storage (fork); sending stopped")
+                with self.db.transaction() as cur:
+                    CircleState.event(cur, row.id, "fork", "own message displaced",
+                                      self.now_us(), row.me)
+                return
+            with self.db.transaction() as cur:
+                cur.execute("UPDATE circle_outbox SET sent = 1 WHERE id = ?", (item_id,))
+            report.sent += 1
+
+    def _check_rollback(self, row: CircleRow, transport: Transport, report: SyncReport) -> None:
+        """The storage must still hold this device's newest message; if it lost it (a restore
+        from an old snapshot, a frozen view), say so and upload again what went missing."""
+        missing = []
+        for item_id, name, raw in self.db.query(
+                "SELECT id, name, raw FROM circle_outbox WHERE circle = ? AND sent = 1 "
+                "ORDER BY seq DESC LIMIT 50", (row.id,)):
+            if transport.read(name) is not None:
+                break
+            missing.append((item_id, name, bytes(raw)))
+        if not missing:
+            return
+        report.problems.append(f"the storage lost {len(missing)} of your messages (rolled "
+                               "back); they were sent again")
+        with self.db.transaction() as cur:
+            CircleState.event(cur, row.id, "rollback", "storage lost messages already sent",
+                              self.now_us(), row.me)
+        for _item_id, name, raw in reversed(missing):
+            transport.write_once(name, raw)
+
+
+def _signed(value: dict[str, str]) -> Any:
+    from sync.roster import SignedOp
+
+    return SignedOp.from_json(value)

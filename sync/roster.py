@@ -1,0 +1,385 @@
+"""The roster: a signed, hash-chained log of membership operations, folded the same way
+everywhere.
+
+Each operation is signed by its author and names the hashes of the operations its author had
+seen (its parents), which makes the log a hash-linked graph. Every member orders the operations
+it holds by (Lamport number, hash) — a topological order that does not depend on arrival — and
+folds them through the rules below, so members holding the same operations agree on the roster,
+however concurrent the changes were. Invalid operations (an author who is not an admin at that
+point, say) are skipped identically everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sync.codec import Reader, canonical, parse_object
+from sync.crypto import (
+    Randomness,
+    Rejected,
+    b64,
+    sha256,
+    sign,
+    unwrap_key,
+    verify,
+    wrap_key,
+)
+from sync.identity import MEMBER_ID_BYTES, Identity, PublicIdentity
+
+ACTIONS = ("create", "add", "remove", "promote", "rotate", "leave")
+EPOCH_ACTIONS = ("create", "add", "remove", "rotate")
+MAX_NAME = 40
+MAX_MEMBERS = 32
+MAX_PARENTS = 16
+MAX_OP_BYTES = 32_000
+
+
+@dataclass(frozen=True)
+class SignedOp:
+    body: bytes  # canonical JSON, exactly as signed
+    signature: bytes
+
+    @property
+    def hash(self) -> bytes:
+        return sha256(b"companion roster op v1", self.body)
+
+    def to_json(self) -> dict[str, str]:
+        return {"op": b64(self.body), "sig": b64(self.signature)}
+
+    @classmethod
+    def from_json(cls, value: object) -> SignedOp:
+        reader = Reader(value, "roster op")
+        reader.only("op", "sig")
+        body = reader.raw("op")
+        if len(body) > MAX_OP_BYTES:
+            raise Rejected("roster op too large")
+        return cls(body, reader.raw("sig", 64))
+
+
+@dataclass(frozen=True)
+class Op:
+    """A parsed operation (its signature not yet checked against the roster)."""
+
+    signed: SignedOp
+    circle: bytes
+    author: bytes
+    lamport: int
+    parents: tuple[bytes, ...]
+    action: str
+    at: int
+    member: PublicIdentity | None = None
+    member_name: str = ""
+    target: bytes = b""
+    cutoff: int = 0
+    replaces: bytes = b""
+    epoch_id: bytes = b""
+    wraps: dict[bytes, bytes] = field(default_factory=dict)
+    circle_name: str = ""
+
+    @property
+    def hash(self) -> bytes:
+        return self.signed.hash
+
+
+def parse_op(signed: SignedOp) -> Op:
+    r = Reader(parse_object(signed.body, "roster op"), "roster op")
+    r.only("v", "circle", "author", "lamport", "parents", "action", "at", "member", "target",
+           "cutoff", "replaces", "epoch", "circle_name")
+    if r.require_int("v", 1, 1) != 1:
+        raise Rejected("roster op version")
+    parents = tuple(Reader({"p": p}, "roster op parent").raw("p", 32)
+                    for p in r.items("parents", max_items=MAX_PARENTS))
+    if list(parents) != sorted(set(parents)):
+        raise Rejected("roster op parents not sorted")
+    action = r.choice("action", ACTIONS)
+    member, name = None, ""
+    m = r.child("member", optional=True)
+    if m is not None:
+        m.only("sign", "agree", "name")
+        member = PublicIdentity(m.raw("sign", 32), m.raw("agree", 32))
+        name = m.text("name", max_len=MAX_NAME, allow_empty=False)
+    epoch_id, wraps = b"", {}
+    e = r.child("epoch", optional=True)
+    if e is not None:
+        e.only("id", "wraps")
+        epoch_id = e.raw("id", 16)
+        w = e.child("wraps")
+        assert w is not None
+        if len(w.value) > MAX_MEMBERS:
+            raise Rejected("roster op wraps too many keys")
+        for key in w.value:
+            wraps[Reader({"k": key}, "wrap").raw("k", MEMBER_ID_BYTES)] = w.raw(key, 80)
+    op = Op(signed=signed, circle=r.raw("circle", 16), author=r.raw("author", MEMBER_ID_BYTES),
+            lamport=r.require_int("lamport", 1, 2**40), parents=parents, action=action,
+            at=r.require_int("at", 0, 2**40), member=member, member_name=name,
+            target=r.raw("target", MEMBER_ID_BYTES, optional=True),
+            cutoff=r.integer("cutoff", 0, 2**40, optional=True) or 0,
+            replaces=r.raw("replaces", MEMBER_ID_BYTES, optional=True),
+            epoch_id=epoch_id, wraps=wraps,
+            circle_name=r.text("circle_name", max_len=80, optional=True))
+    needs_member = action in ("create", "add")
+    if needs_member != (member is not None) or (action in EPOCH_ACTIONS) != bool(epoch_id):
+        raise Rejected("roster op fields do not fit its action")
+    if action in ("remove", "promote") and not op.target:
+        raise Rejected("roster op lacks its target")
+    if action == "create" and (parents or op.lamport != 1):
+        raise Rejected("create op with parents")
+    if action != "create" and not parents:
+        raise Rejected("roster op without parents")
+    return op
+
+
+def make_op(author: Identity, circle: bytes, action: str, *, parents: Iterable[bytes],
+            lamport: int, at: int, rng: Randomness, wrap_to: Iterable[PublicIdentity] = (),
+            epoch_key: bytes | None = None, member: PublicIdentity | None = None,
+            member_name: str = "", target: bytes = b"", cutoff: int = 0,
+            replaces: bytes = b"", circle_name: str = "") -> tuple[SignedOp, bytes | None]:
+    """Build and sign an operation. For the epoch-starting actions, a fresh epoch key (or the
+    given one) is wrapped to each member of `wrap_to`; it is returned with the operation."""
+    body: dict[str, object] = {
+        "v": 1, "circle": b64(circle), "author": b64(author.public.member_id),
+        "lamport": lamport, "parents": [b64(p) for p in sorted(set(parents))],
+        "action": action, "at": at}
+    if member is not None:
+        body["member"] = {**member.to_json(), "name": member_name}
+    if target:
+        body["target"] = b64(target)
+    if action in ("remove", "leave"):
+        body["cutoff"] = cutoff
+    if replaces:
+        body["replaces"] = b64(replaces)
+    if circle_name:
+        body["circle_name"] = circle_name
+    key = None
+    if action in EPOCH_ACTIONS:
+        key = epoch_key or rng.token(32)
+        epoch_id = rng.token(16)
+        body["epoch"] = {"id": b64(epoch_id), "wraps": {
+            b64(p.member_id): b64(wrap_key(key, p.agreement, wrap_aad(circle, epoch_id,
+                                                                      p.member_id), rng))
+            for p in wrap_to}}
+    data = canonical(body)
+    return SignedOp(data, sign(author.signing_private, data)), key
+
+
+def wrap_aad(circle: bytes, epoch_id: bytes, member_id: bytes) -> bytes:
+    return b"companion epoch key v1" + circle + epoch_id + member_id
+
+
+def open_epoch_key(op: Op, me: Identity) -> bytes | None:
+    wrapped = op.wraps.get(me.public.member_id)
+    if wrapped is None:
+        return None
+    return unwrap_key(wrapped, me.agreement_private,
+                      wrap_aad(op.circle, op.epoch_id, me.public.member_id))
+
+
+@dataclass
+class Member:
+    id: bytes
+    public: PublicIdentity
+    name: str
+    admin: bool
+    added_order: int
+    active: bool = True
+    last_seq: int | None = None  # set when removed or left: their later messages are refused
+    replaced: bytes = b""  # the member id whose keys these replace (a key change)
+
+
+@dataclass(frozen=True)
+class Epoch:
+    id: bytes
+    members: frozenset[bytes]
+    order: int
+    op: Op
+
+
+@dataclass
+class Roster:
+    circle: bytes
+    name: str = ""
+    members: dict[bytes, Member] = field(default_factory=dict)
+    epochs: dict[bytes, Epoch] = field(default_factory=dict)
+    applied: list[Op] = field(default_factory=list)
+    invalid: list[tuple[bytes, str]] = field(default_factory=list)
+    waiting: list[Op] = field(default_factory=list)  # parents not all known yet
+    key_changes: list[tuple[bytes, bytes]] = field(default_factory=list)
+
+    def active(self) -> frozenset[bytes]:
+        return frozenset(m.id for m in self.members.values() if m.active)
+
+    def admins(self) -> frozenset[bytes]:
+        return frozenset(m.id for m in self.members.values() if m.active and m.admin)
+
+    def heads(self) -> tuple[bytes, ...]:
+        referenced = {p for op in self.applied for p in op.parents}
+        return tuple(sorted(op.hash for op in self.applied if op.hash not in referenced))
+
+    def next_lamport(self) -> int:
+        return 1 + max((op.lamport for op in self.applied), default=0)
+
+    def send_epoch(self, me: bytes) -> Epoch | None:
+        """The newest epoch whose readers are all still members and include `me`."""
+        active = self.active()
+        for epoch in sorted(self.epochs.values(), key=lambda e: -e.order):
+            if me in epoch.members and epoch.members <= active:
+                return epoch
+        return None
+
+    def needs_rotation(self) -> bool:
+        """True when the newest epoch's readers differ from the members (a leave, or
+        concurrent changes): an admin then starts a new epoch for exactly the members."""
+        if not self.epochs:
+            return False
+        newest = max(self.epochs.values(), key=lambda e: e.order)
+        return newest.members != self.active()
+
+    def may_send(self, member: bytes, epoch_id: bytes, seq: int) -> str | None:
+        """None if `member` may have sent message `seq` in `epoch_id`, else the reason."""
+        epoch = self.epochs.get(epoch_id)
+        if epoch is None:
+            return "unknown epoch"
+        if member not in epoch.members:
+            return "sender is not a member of that epoch"
+        info = self.members.get(member)
+        if info is None:
+            return "unknown sender"
+        if info.last_seq is not None and seq > info.last_seq:
+            return "sent after the sender was removed or left"
+        return None
+
+
+def fold(circle: bytes, genesis: bytes, ops: Iterable[SignedOp]) -> Roster:
+    """The roster from a set of operations. `genesis` is the hash of the circle's creating
+    operation, pinned when this device created or joined the circle."""
+    parsed: dict[bytes, Op] = {}
+    roster = Roster(circle)
+    for signed in ops:
+        try:
+            op = parse_op(signed)
+        except Rejected as exc:
+            roster.invalid.append((signed.hash, exc.reason))
+            continue
+        parsed[op.hash] = op
+    # Only operations whose whole past is known take part, so every member folds the same set.
+    complete: dict[bytes, Op] = {}
+    pending = dict(parsed)
+    progress = True
+    while progress:
+        progress = False
+        for h, op in list(pending.items()):
+            if all(p in complete for p in op.parents):
+                complete[h] = op
+                del pending[h]
+                progress = True
+    roster.waiting = list(pending.values())
+    for op in sorted(complete.values(), key=lambda o: (o.lamport, o.hash)):
+        reason = _apply(roster, op, genesis)
+        if reason:
+            roster.invalid.append((op.hash, reason))
+        else:
+            roster.applied.append(op)
+    return roster
+
+
+def _apply(roster: Roster, op: Op, genesis: bytes) -> str | None:
+    if op.circle != roster.circle:
+        return "op for another circle"
+    if any(p not in {a.hash for a in roster.applied} for p in op.parents):
+        return "op follows a rejected op"
+    if op.lamport <= max((roster_op.lamport for roster_op in roster.applied
+                          if roster_op.hash in op.parents), default=0):
+        return "op's Lamport number does not follow its parents"
+    if op.action == "create":
+        if op.hash != genesis or roster.applied:
+            return "a second circle creation"
+        assert op.member is not None
+        if op.author != op.member.member_id:
+            return "creator is not the author"
+        verify(op.member.signing, op.signed.signature, op.signed.body)
+        if set(op.wraps) != {op.author}:
+            return "first epoch not wrapped to the creator alone"
+        roster.name = op.circle_name
+        roster.members[op.author] = Member(op.author, op.member, op.member_name, True, 0)
+        _start_epoch(roster, op)
+        return None
+    author = roster.members.get(op.author)
+    if author is None:
+        return "author unknown"
+    try:
+        verify(author.public.signing, op.signed.signature, op.signed.body)
+    except Rejected:
+        return "bad signature on roster op"
+    if not author.active:
+        return "author is no longer a member"
+    if op.action == "leave":
+        author.active, author.admin = False, False
+        author.last_seq = op.cutoff if op.cutoff else author.last_seq
+        _keep_an_admin(roster)
+        return None
+    if not author.admin:
+        return "author is not an admin"
+    if op.action == "add":
+        assert op.member is not None
+        new_id = op.member.member_id
+        if new_id in roster.members:
+            return "member already added"
+        if len(roster.active()) >= MAX_MEMBERS:
+            return "circle is full"
+        problem = _epoch_problem(roster, op, new_id)
+        if problem:
+            return problem
+        member = Member(new_id, op.member, op.member_name, False, len(roster.members))
+        if op.replaces and op.replaces in roster.members:
+            member.replaced = op.replaces
+            roster.key_changes.append((op.replaces, new_id))
+        roster.members[new_id] = member
+        _start_epoch(roster, op)
+        return None
+    if op.action in ("remove", "promote"):
+        target = roster.members.get(op.target)
+        if target is None or not target.active:
+            return "target is not a member"
+        if op.action == "promote":
+            if target.admin:
+                return "target is already an admin"
+            target.admin = True
+            return None
+        problem = _epoch_problem(roster, op)
+        if problem:
+            return problem
+        if op.target in op.wraps:
+            return "new epoch wrapped to the removed member"
+        target.active, target.admin, target.last_seq = False, False, op.cutoff
+        _keep_an_admin(roster)
+        _start_epoch(roster, op)
+        return None
+    problem = _epoch_problem(roster, op)  # rotate
+    if problem:
+        return problem
+    _start_epoch(roster, op)
+    return None
+
+
+def _epoch_problem(roster: Roster, op: Op, newcomer: bytes = b"") -> str | None:
+    readers = frozenset(op.wraps)
+    if op.epoch_id in roster.epochs:
+        return "epoch id reused"
+    if op.author not in readers:
+        return "epoch not wrapped to its author"
+    if not readers <= set(roster.members) | {newcomer}:
+        return "epoch wrapped to a stranger"
+    return None
+
+
+def _start_epoch(roster: Roster, op: Op) -> None:
+    roster.epochs[op.epoch_id] = Epoch(op.epoch_id, frozenset(op.wraps), len(roster.epochs), op)
+
+
+def _keep_an_admin(roster: Roster) -> None:
+    """A circle never ends up without an admin: the longest-standing member takes over."""
+    if roster.admins() or not roster.active():
+        return
+    eldest = min((m for m in roster.members.values() if m.active), key=lambda m: m.added_order)
+    eldest.admin = True

@@ -1,0 +1,130 @@
+"""The circle's tables in the vault (component "circle").
+
+Everything a device knows about its circles lives here, inside the encrypted database: its
+private identity per circle, storage credentials, roster operations, epoch keys, where each
+member's chain stands, what was applied, what waits in the outbox, and what was rejected.
+"""
+
+from __future__ import annotations
+
+from storage.migrations import register, sql_step
+
+COMPONENT = "circle"
+
+_V1 = """
+CREATE TABLE circles (
+    id BLOB PRIMARY KEY,
+    name TEXT NOT NULL,
+    identity BLOB NOT NULL,
+    display_name TEXT NOT NULL,
+    names_key BLOB,
+    genesis BLOB,
+    storage_kind TEXT NOT NULL,
+    storage_location TEXT NOT NULL,
+    webdav_user TEXT NOT NULL DEFAULT '',
+    webdav_password TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL CHECK (status IN ('joining', 'active', 'removed', 'left')),
+    invite_code TEXT NOT NULL DEFAULT '',
+    guidelines TEXT NOT NULL DEFAULT '',
+    created_us INTEGER NOT NULL,
+    last_sync_us INTEGER
+);
+CREATE TABLE circle_ops (
+    circle BLOB NOT NULL REFERENCES circles (id) ON DELETE CASCADE,
+    hash BLOB NOT NULL,
+    body BLOB NOT NULL,
+    signature BLOB NOT NULL,
+    PRIMARY KEY (circle, hash)
+) WITHOUT ROWID;
+CREATE TABLE circle_epoch_keys (
+    circle BLOB NOT NULL REFERENCES circles (id) ON DELETE CASCADE,
+    epoch BLOB NOT NULL,
+    key BLOB NOT NULL,
+    PRIMARY KEY (circle, epoch)
+) WITHOUT ROWID;
+-- The last message applied from each member, mine included (the last one sealed).
+CREATE TABLE circle_chains (
+    circle BLOB NOT NULL REFERENCES circles (id) ON DELETE CASCADE,
+    member BLOB NOT NULL,
+    seq INTEGER NOT NULL,
+    hash BLOB NOT NULL,
+    epoch BLOB NOT NULL,
+    idx INTEGER NOT NULL,
+    heard_us INTEGER,
+    PRIMARY KEY (circle, member)
+) WITHOUT ROWID;
+-- Downloaded but not applicable yet (its epoch is not known yet), so never fetched twice.
+CREATE TABLE circle_held (
+    circle BLOB NOT NULL REFERENCES circles (id) ON DELETE CASCADE,
+    member BLOB NOT NULL,
+    seq INTEGER NOT NULL,
+    raw BLOB NOT NULL,
+    PRIMARY KEY (circle, member, seq)
+) WITHOUT ROWID;
+CREATE TABLE circle_items (
+    id INTEGER PRIMARY KEY,
+    circle BLOB NOT NULL REFERENCES circles (id) ON DELETE CASCADE,
+    sender BLOB NOT NULL,
+    seq INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    ref_sender BLOB,
+    ref_seq INTEGER,
+    data TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'shown' CHECK (state IN ('shown', 'deleted', 'withdrawn')),
+    edited_at INTEGER,
+    UNIQUE (circle, sender, seq)
+);
+CREATE INDEX circle_items_by_time ON circle_items (circle, at);
+CREATE INDEX circle_items_by_ref ON circle_items (circle, ref_sender, ref_seq);
+CREATE TABLE circle_outbox (
+    id INTEGER PRIMARY KEY,
+    circle BLOB NOT NULL REFERENCES circles (id) ON DELETE CASCADE,
+    type TEXT NOT NULL,
+    data TEXT NOT NULL,
+    ref_sender BLOB,
+    ref_seq INTEGER,
+    created_us INTEGER NOT NULL,
+    -- Roster changes travel in the epoch before the one they start (its readers must read
+    -- them); NULL means the newest epoch at sealing time.
+    epoch BLOB,
+    seq INTEGER,
+    name TEXT,
+    raw BLOB,
+    sent INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE circle_invites (
+    secret BLOB PRIMARY KEY,
+    circle BLOB NOT NULL REFERENCES circles (id) ON DELETE CASCADE,
+    created_us INTEGER NOT NULL,
+    expires_us INTEGER NOT NULL,
+    used_by BLOB,
+    welcomed INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE circle_peers (
+    circle BLOB NOT NULL REFERENCES circles (id) ON DELETE CASCADE,
+    member BLOB NOT NULL,
+    verified INTEGER NOT NULL DEFAULT 0,
+    muted INTEGER NOT NULL DEFAULT 0,
+    key_alert INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (circle, member)
+) WITHOUT ROWID;
+-- What sync noticed: rejected objects, forks, gaps, rollback, key changes; counted, never lost.
+CREATE TABLE circle_events (
+    id INTEGER PRIMARY KEY,
+    circle BLOB NOT NULL REFERENCES circles (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    member BLOB NOT NULL DEFAULT x'',
+    seq INTEGER NOT NULL DEFAULT 0,
+    reason TEXT NOT NULL,
+    first_us INTEGER NOT NULL,
+    last_us INTEGER NOT NULL,
+    count INTEGER NOT NULL DEFAULT 1,
+    acknowledged INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (circle, kind, member, seq, reason)
+);
+"""
+
+
+def register_circle_schema() -> None:
+    register(COMPONENT, [sql_step(1, _V1)])
