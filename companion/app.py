@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from companion.checkins import CheckIns
+from companion.circle import CircleService
 from companion.clock import Clock, SystemClock
 from companion.crisis import CrisisResources, load_crisis_resources
 from companion.errors import InvalidInput
@@ -47,12 +48,14 @@ from storage.errors import VaultLocked
 from storage.kdf import Argon2Params
 from storage.paths import default_home
 from storage.vault import Vault
+from sync.schema import register_circle_schema
 
 log = logging.getLogger(__name__)
 register_journal_schema()
 register_screentime_schema()
 register_imports_schema()
 register_questionnaire_schema()
+register_circle_schema()
 
 ChangeListener = Callable[[Changes], None]
 
@@ -72,6 +75,7 @@ class CompanionApp:
         self._journal: Journal | None = None
         self._checkins: CheckIns | None = None
         self._questionnaires: QuestionnaireService | None = None
+        self._circles: CircleService | None = None
         self._listeners: list[ChangeListener] = []
 
     # -- vault lifecycle ----------------------------------------------------------------------
@@ -111,6 +115,7 @@ class CompanionApp:
     def lock(self) -> None:
         self._journal = self._checkins = None
         self._questionnaires = None
+        self._circles = None
         self.vault.lock()
 
     def close(self) -> None:
@@ -122,6 +127,7 @@ class CompanionApp:
         self._journal = Journal(db, self.clock)
         self._checkins = CheckIns(db, self.clock)
         self._questionnaires = QuestionnaireService(db, self.clock)
+        self._circles = CircleService(db, self.clock)
 
     # -- keys ---------------------------------------------------------------------------------
 
@@ -275,6 +281,12 @@ class CompanionApp:
         return self._notify(self.journal.rename_tag(old, new))
 
     # -- questionnaires ------------------------------------------------------------------------
+
+    @property
+    def circles(self) -> CircleService:
+        if self._circles is None:
+            raise VaultLocked()
+        return self._circles
 
     @property
     def questionnaires(self) -> QuestionnaireService:

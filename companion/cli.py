@@ -22,6 +22,7 @@ from typing import Any, TextIO
 
 from companion import __version__
 from companion.app import CompanionApp
+from companion.cli_circle import add_circle_arguments, cmd_circle
 from companion.cli_exports import (
     add_export_arguments,
     add_import_arguments,
@@ -243,6 +244,8 @@ def build_parser() -> argparse.ArgumentParser:
     restore_backup.add_argument("file", type=Path)
     add_export_arguments(command(
         "export", "write everything to JSON, Markdown or CSV (plaintext, not encrypted)"))
+    add_circle_arguments(command(
+        "circle", "share check-ins and notes with a small circle, end-to-end encrypted"), common)
     add_import_arguments(command("import", "import a Companion JSON export (all or nothing)"))
     return parser
 
@@ -551,7 +554,7 @@ COMMANDS: dict[str, Callable[[CompanionApp, argparse.Namespace, TextIO, TextIO],
     "show": cmd_show, "edit": cmd_edit, "delete": cmd_delete, "restore": cmd_restore,
     "tags": cmd_tags, "tag-rename": cmd_tag_rename, "remember": cmd_remember,
     "backup": cmd_backup, "questionnaire": cmd_questionnaire,
-    "export": cmd_export, "import": cmd_import,
+    "export": cmd_export, "import": cmd_import, "circle": cmd_circle,
 }
 
 

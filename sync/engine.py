@@ -33,7 +33,7 @@ from sync.envelope import (
 from sync.invite import Invite, Welcome, open_join_request, seal_welcome
 from sync.roster import Roster, make_op, parse_op
 from sync.state import ZERO_CHAIN, Chain, CircleRow, CircleState
-from sync.transport import MAX_OBJECT_BYTES, ObjectTooLarge, Transport
+from sync.transport import ObjectRejected, Transport
 
 log = logging.getLogger(__name__)
 MAX_FETCH_PER_MEMBER = 10_000  # per round; the rest comes next round
@@ -165,8 +165,8 @@ class Engine:
     def _read(self, transport: Transport, name: str, report: SyncReport) -> bytes | None:
         try:
             return transport.read(name)
-        except ObjectTooLarge:
-            report.reject(f"object larger than {MAX_OBJECT_BYTES // 1024} KiB")
+        except ObjectRejected as exc:
+            report.reject(exc.message)
             return None
 
     def _apply_batch(self, cur: Any, row: CircleRow, downloaded: dict[tuple[bytes, int], bytes],

@@ -109,7 +109,9 @@ def parse_op(signed: SignedOp) -> Op:
         if len(w.value) > MAX_MEMBERS:
             raise Rejected("roster op wraps too many keys")
         for key in w.value:
-            wraps[Reader({"k": key}, "wrap").raw("k", MEMBER_ID_BYTES)] = w.raw(key, 80)
+            # The reason names no peer-chosen text (the key), so rejections count as one.
+            wraps[Reader({"k": key}, "wrap").raw("k", MEMBER_ID_BYTES)] = Reader(
+                {"wrap": w.value[key]}, "roster op").raw("wrap", 80)
     op = Op(signed=signed, circle=r.raw("circle", 16), author=r.raw("author", MEMBER_ID_BYTES),
             lamport=r.require_int("lamport", 1, 2**40), parents=parents, action=action,
             at=r.require_int("at", 0, 2**40), member=member, member_name=name,
@@ -297,7 +299,10 @@ def _apply(roster: Roster, op: Op, genesis: bytes) -> str | None:
         assert op.member is not None
         if op.author != op.member.member_id:
             return "creator is not the author"
-        verify(op.member.signing, op.signed.signature, op.signed.body)
+        try:  # the genesis hash covers the body only, not the signature
+            verify(op.member.signing, op.signed.signature, op.signed.body)
+        except Rejected:
+            return "bad signature on roster op"
         if set(op.wraps) != {op.author}:
             return "first epoch not wrapped to the creator alone"
         roster.name = op.circle_name

@@ -16,8 +16,9 @@ from typing import Protocol
 from storage.errors import UserError
 
 # Object names are lowercase base32 of a keyed hash plus a fixed suffix; nothing else is ever
-# read or written, which also keeps a hostile name out of any path or URL we build.
-OBJECT_NAME = re.compile(r"^[a-z2-7]{32}\.cmp$")
+# read or written, which also keeps a hostile name out of any path or URL we build. `\Z`, not
+# `$`: `$` also matches before a trailing newline.
+OBJECT_NAME = re.compile(r"^[a-z2-7]{32}\.cmp\Z")
 # No honest object is larger than this; a bigger file is rejected without reading it all.
 MAX_OBJECT_BYTES = 1 << 20
 
@@ -64,8 +65,36 @@ class StorageUnreachable(StorageError):
     default_hint = "Check the network or the address and sync again; nothing was lost."
 
 
-class ObjectTooLarge(StorageError):
+class StorageTlsFailed(StorageError):
+    default_message = "The server's certificate could not be verified, so nothing was sent."
+    default_hint = ("Check the address; a server with its own certificate authority needs that "
+                    "authority trusted on this device.")
+
+
+class StorageAddressInvalid(UserError):
+    """A storage address (`folder:PATH` or `webdav:URL`) that Companion will not use."""
+
+    default_message = "That is not a storage address Companion can use."
+    default_hint = "Use folder:PATH or webdav:https://server/path/."
+
+
+class ObjectRejected(StorageError):
+    """One file on the storage was refused unread; the others are still usable.
+
+    The sync engine counts these with their reason and goes on with the next name."""
+
+    default_message = "A file on the circle's storage was refused."
+    default_hint = "It was ignored."
+
+
+class ObjectTooLarge(ObjectRejected):
     default_message = "A file on the circle's storage is larger than any Companion message."
+    default_hint = "It was ignored."
+
+
+class ObjectNotAFile(ObjectRejected):
+    default_message = ("A file on the circle's storage is a link, a folder or a device, "
+                       "not a plain file.")
     default_hint = "It was ignored."
 
 
@@ -84,14 +113,24 @@ class Transport(Protocol):
 
     def check(self) -> None:
         """Make sure the storage is usable (the folder exists and is writable; the server
-        answers and accepts the credentials). Creates the circle's folder if its parent exists.
-        Raises a `StorageError` saying what is wrong."""
+        answers and accepts the credentials). Creates the circle's folder if its parent exists
+        (on folders only when the transport was built with `create=True`: a missing folder
+        under an existing parent is more often an unmounted stick or share than a new circle).
+        Raises a `StorageError` saying what is wrong.
+
+        Folders: a real write probe (a hidden file made and removed). WebDAV: one PROPFIND
+        (plus MKCOL when creating); a missing write permission shows on the first write.
+        Call it once per sync round: on WebDAV a vanished folder otherwise looks like "no new
+        objects", since every GET in it is a 404."""
         ...
 
     def read(self, name: str) -> bytes | None:
         """The object's bytes, or None when it does not exist (yet).
 
-        Raises `ObjectTooLarge` above `MAX_OBJECT_BYTES` and `StorageError` for anything else.
+        Raises `ValueError` for a name that does not match `OBJECT_NAME` (a bug in the
+        caller), an `ObjectRejected` (`ObjectTooLarge` above `MAX_OBJECT_BYTES`,
+        `ObjectNotAFile` for links and the like) for this one object, and `StorageError` for
+        anything that affects the whole storage.
         """
         ...
 
@@ -102,11 +141,14 @@ class Transport(Protocol):
         or exclusive create on folders; MOVE with `Overwrite: F` on WebDAV), so a reader never
         sees half an object. Returns True if created, False if `name` already existed (its
         content is left untouched). Raises `StorageError` on failure; nothing half-written stays.
+        A False after a failed attempt (a timeout) can mean that attempt landed after all.
+        Raises `ValueError` for a bad name or more than `MAX_OBJECT_BYTES` (bugs in the caller).
         """
         ...
 
 
 def check_name(name: str) -> str:
-    if not OBJECT_NAME.match(name):
+    """`name` if it is an object name; ValueError otherwise (a bug or a hostile caller)."""
+    if not isinstance(name, str) or not OBJECT_NAME.fullmatch(name):
         raise ValueError("not a circle object name")
     return name

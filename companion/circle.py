@@ -1,0 +1,401 @@
+"""Circles as people use them: create, invite, join, verify, share, read, sync.
+
+This is the facade over `sync/` that the CLI and the desktop app drive. Names are what people
+type (a circle's name, a member's display name, a post's `p12`); the protocol's ids stay inside.
+Storage credentials live in the vault with everything else.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from companion.circle_feed import FeedItem, load_feed
+from companion.clock import Clock
+from companion.errors import InvalidInput, NotFound, UserError
+from storage.database import Database
+from sync import actions
+from sync.content import (
+    MAX_CHECKIN_NOTE,
+    MAX_EMOTION,
+    MAX_EMOTIONS,
+    MAX_NOTE_BODY,
+    MAX_NOTE_TITLE,
+    MAX_REPLY,
+    Ref,
+)
+from sync.crypto import Rejected
+from sync.engine import Engine, SyncReport
+from sync.identity import safety_number
+from sync.invite import Invite, parse_invite
+from sync.roster import MAX_NAME, Member, Roster
+from sync.state import CircleRow
+from sync.storage_spec import StorageSpec, build_transport, parse_storage_spec
+from sync.transport_folder import FolderTransport
+from sync.transport_webdav import WebDavCredentials, WebDavTransport
+
+AnyTransport = FolderTransport | WebDavTransport
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CircleSummary:
+    id: str
+    name: str
+    status: str
+    members: int
+    storage: str
+    last_sync: datetime | None
+    waiting: int
+    you: str
+
+
+@dataclass(frozen=True)
+class MemberView:
+    id: str
+    name: str
+    admin: bool
+    active: bool
+    verified: bool
+    muted: bool
+    key_changed: bool
+    you: bool
+
+    @property
+    def state(self) -> str:
+        if self.you:
+            return "you"
+        if not self.active:
+            return "removed or left"
+        if self.key_changed:
+            return "KEYS CHANGED — verify again"
+        return "verified" if self.verified else "unverified"
+
+
+class CircleService:
+    def __init__(self, db: Database, clock: Clock,
+                 transport_factory: Callable[[CircleRow], AnyTransport] | None = None) -> None:
+        self.db = db
+        self.clock = clock
+        self.engine = Engine(db, self._now_us)
+        self._transport_factory = transport_factory or _default_transport
+
+    def _now_us(self) -> int:
+        return int(self.clock.now().timestamp() * 1_000_000)
+
+    # -- finding things -----------------------------------------------------------------------
+
+    def rows(self) -> list[CircleRow]:
+        return self.engine.state.circles()
+
+    def find(self, text: str) -> CircleRow:
+        wanted = text.strip()
+        rows = self.rows()
+        exact = [r for r in rows if r.name.casefold() == wanted.casefold()]
+        if len(exact) == 1:
+            return exact[0]
+        by_id = [r for r in rows if len(wanted) >= 4 and r.id.hex().startswith(wanted.lower())]
+        if len(by_id) == 1:
+            return by_id[0]
+        if len(exact) > 1 or len(by_id) > 1:
+            raise InvalidInput(f"More than one circle matches “{text}”.",
+                               "Use its id from `companion circle list`.")
+        raise NotFound(f"No circle called “{text}”.", "See `companion circle list`.")
+
+    def roster(self, row: CircleRow) -> Roster:
+        return self.engine.state.roster(row)
+
+    def find_member(self, row: CircleRow, text: str) -> Member:
+        roster = self.roster(row)
+        wanted = text.strip()
+        by_name = [m for m in roster.members.values() if m.name.casefold() == wanted.casefold()]
+        active = [m for m in by_name if m.active]
+        if len(active) == 1:
+            return active[0]
+        if len(by_name) == 1:
+            return by_name[0]
+        by_id = [m for m in roster.members.values()
+                 if len(wanted) >= 4 and m.id.hex().startswith(wanted.lower())]
+        if len(by_id) == 1:
+            return by_id[0]
+        if by_name or by_id:
+            raise InvalidInput(f"More than one member matches “{text}”.",
+                               "Use the id from `companion circle members`.")
+        raise NotFound(f"No member “{text}” in {row.name}.",
+                       "See `companion circle members CIRCLE`.")
+
+    def summaries(self) -> list[CircleSummary]:
+        out = []
+        for row in self.rows():
+            waiting = self.db.query_one("SELECT count(*) FROM circle_outbox WHERE circle = ? "
+                                        "AND sent = 0", (row.id,))[0]
+            last = (datetime.fromtimestamp(row.last_sync_us / 1e6, UTC)
+                    if row.last_sync_us else None)
+            out.append(CircleSummary(row.id.hex()[:8], row.name or "(joining)", row.status,
+                                     len(self.roster(row).active()),
+                                     _describe(row), last, waiting, row.display_name))
+        return out
+
+    # -- creating and joining -----------------------------------------------------------------
+
+    def create(self, name: str, storage: str, display_name: str, *, webdav_user: str = "",
+               webdav_password: str = "") -> CircleRow:
+        name = _clean_name(name, "circle name", 80)
+        display_name = _clean_name(display_name, "display name", MAX_NAME)
+        if any(r.name.casefold() == name.casefold() for r in self.rows()):
+            raise InvalidInput(f"You already have a circle called “{name}”.",
+                               "Choose another name.")
+        spec = parse_storage_spec(storage)
+        with self._probe(spec, webdav_user, webdav_password):
+            pass
+        circle = actions.create_circle(self.engine, name, display_name, spec.kind,
+                                       spec.location, webdav_user, webdav_password)
+        row = self.engine.state.circle(circle)
+        assert row is not None
+        return row
+
+    def invite(self, row: CircleRow) -> Invite:
+        self._require_admin(row)
+        return actions.make_invite(self.engine, row)
+
+    def join(self, code: str, display_name: str, storage: str | None = None, *,
+             webdav_user: str = "", webdav_password: str = "") -> CircleRow:
+        try:
+            invite = parse_invite(code)
+        except Rejected as exc:
+            raise InvalidInput(f"That invite code cannot be used: {exc.reason}.",
+                               "Paste the whole code exactly as you received it.") from None
+        display_name = _clean_name(display_name, "display name", MAX_NAME)
+        if self.engine.state.circle(invite.circle) is not None:
+            raise InvalidInput("You are already in this circle (or joining it).")
+        if storage is None:
+            if not invite.webdav_url:
+                raise InvalidInput("This circle uses a shared folder, and each member names "
+                                   "their own copy of it.",
+                                   "Add --storage folder:PATH (your synced folder).")
+            storage = f"webdav:{invite.webdav_url}"
+        spec = parse_storage_spec(storage)
+        with self._probe(spec, webdav_user, webdav_password) as transport:
+            try:
+                circle = actions.begin_join(self.engine, invite, display_name, spec.kind,
+                                            spec.location, transport, webdav_user,
+                                            webdav_password)
+            except Rejected:
+                raise InvalidInput("This invite has already been used.",
+                                   "Ask the admin for a new one.") from None
+        row = self.engine.state.circle(circle)
+        assert row is not None
+        return row
+
+    def _probe(self, spec: StorageSpec, user: str, password: str) -> AnyTransport:
+        transport = build_transport(spec, _credentials(user, password), create=True)
+        try:
+            transport.check()
+        except BaseException:
+            transport.close()
+            raise
+        return transport
+
+    # -- members ------------------------------------------------------------------------------
+
+    def members(self, row: CircleRow) -> list[MemberView]:
+        peers = {bytes(m): (v, mu, k) for m, v, mu, k in self.db.query(
+            "SELECT member, verified, muted, key_alert FROM circle_peers WHERE circle = ?",
+            (row.id,))}
+        views = []
+        for member in sorted(self.roster(row).members.values(), key=lambda m: m.added_order):
+            verified, muted, alert = peers.get(member.id, (0, 0, 0))
+            views.append(MemberView(member.id.hex()[:12], member.name, member.admin,
+                                    member.active, bool(verified), bool(muted), bool(alert),
+                                    member.id == row.me))
+        return views
+
+    def safety_number(self, row: CircleRow, member: Member) -> str:
+        return safety_number(row.identity.public, member.public)
+
+    def set_verified(self, row: CircleRow, member: Member, verified: bool = True) -> None:
+        with self.db.transaction() as cur:
+            cur.execute("INSERT INTO circle_peers (circle, member, verified, key_alert) "
+                        "VALUES (?, ?, ?, 0) ON CONFLICT (circle, member) DO UPDATE SET "
+                        "verified = excluded.verified, key_alert = 0",
+                        (row.id, member.id, int(verified)))
+
+    def set_muted(self, row: CircleRow, member: Member, muted: bool) -> None:
+        with self.db.transaction() as cur:
+            cur.execute("INSERT INTO circle_peers (circle, member, muted) VALUES (?, ?, ?) "
+                        "ON CONFLICT (circle, member) DO UPDATE SET muted = excluded.muted",
+                        (row.id, member.id, int(muted)))
+
+    def key_alerts(self, row: CircleRow) -> list[MemberView]:
+        return [m for m in self.members(row) if m.key_changed and m.active]
+
+    def remove(self, row: CircleRow, member: Member) -> None:
+        self._require_admin(row)
+        if member.id == row.me:
+            raise InvalidInput("You cannot remove yourself.", "Use `companion circle leave`.")
+        if not member.active:
+            raise InvalidInput(f"{member.name} is no longer in {row.name}.")
+        with self.db.transaction() as cur:
+            actions.roster_change(self.engine, cur, row, "remove", member.id)
+
+    def promote(self, row: CircleRow, member: Member) -> None:
+        self._require_admin(row)
+        if not member.active or member.admin:
+            raise InvalidInput(f"{member.name} cannot be made an admin (already one, or gone).")
+        with self.db.transaction() as cur:
+            actions.roster_change(self.engine, cur, row, "promote", member.id)
+
+    def leave(self, row: CircleRow) -> None:
+        self._require_active(row)
+        roster = self.roster(row)
+        if roster.admins() == {row.me} and len(roster.active()) > 1:
+            log.info("the last admin leaves; the longest-standing member becomes admin")
+        actions.leave(self.engine, row)
+
+    def _require_admin(self, row: CircleRow) -> None:
+        self._require_active(row)
+        if row.me not in self.roster(row).admins():
+            raise InvalidInput(f"Only an admin of {row.name} can do that.")
+
+    def _require_active(self, row: CircleRow) -> None:
+        if row.status == "joining":
+            raise InvalidInput(f"You are not in {row.name or 'this circle'} yet: the admin's "
+                               "device has to accept you first.",
+                               "Sync again later (`companion circle sync`).")
+        if row.status in ("removed", "left"):
+            why = "removed by an admin" if row.status == "removed" else "you left"
+            raise InvalidInput(f"You are no longer in {row.name} ({why}).")
+
+    # -- sharing ------------------------------------------------------------------------------
+
+    def share_checkin(self, row: CircleRow, mood: int, energy: int | None = None,
+                      emotions: tuple[str, ...] = (), note: str = "") -> None:
+        if not 1 <= mood <= 5 or (energy is not None and not 1 <= energy <= 5):
+            raise InvalidInput("Mood and energy go from 1 to 5.")
+        emotions = tuple(e.strip() for e in emotions if e.strip())
+        if len(emotions) > MAX_EMOTIONS or any(len(e) > MAX_EMOTION for e in emotions):
+            raise InvalidInput(f"At most {MAX_EMOTIONS} emotions of {MAX_EMOTION} characters.")
+        self._queue(row, "checkin", {"mood": mood, "energy": energy, "emotions": list(emotions),
+                                     "note": _text(note, "note", MAX_CHECKIN_NOTE)})
+
+    def post(self, row: CircleRow, title: str, body: str) -> None:
+        title = _text(title, "title", MAX_NOTE_TITLE).strip()
+        if not title:
+            raise InvalidInput("A note needs a title.")
+        self._queue(row, "note", {"title": title, "body": _text(body, "note", MAX_NOTE_BODY)})
+
+    def reply(self, row: CircleRow, post_id: str, text: str) -> None:
+        text = _text(text, "reply", MAX_REPLY).strip()
+        if not text:
+            raise InvalidInput("A reply cannot be empty.")
+        self._queue(row, "reply", {"text": text}, self._target(row, post_id))
+
+    def react(self, row: CircleRow, post_id: str, emoji: str, remove: bool = False) -> None:
+        emoji = emoji.strip()
+        if not emoji or len(emoji) > 16:
+            raise InvalidInput("A reaction is one emoji or a short word.")
+        self._queue(row, "reaction", {"emoji": emoji, "remove": int(remove)},
+                    self._target(row, post_id))
+
+    def edit(self, row: CircleRow, post_id: str, **changes: str) -> None:
+        ref = self._target(row, post_id, own=True)
+        self._queue(row, "edit", {k: v for k, v in changes.items() if v is not None}, ref)
+
+    def delete(self, row: CircleRow, post_id: str) -> None:
+        self._queue(row, "delete", {}, self._target(row, post_id, own=True))
+
+    def set_guidelines(self, row: CircleRow, text: str) -> None:
+        self._require_admin(row)
+        self._queue(row, "guidelines", {"text": _text(text, "guidelines", 4_000)})
+
+    def _target(self, row: CircleRow, post_id: str, own: bool = False) -> Ref:
+        text = post_id.strip().lower().removeprefix("p")
+        found = self.db.query_one("SELECT sender, seq FROM circle_items WHERE circle = ? AND "
+                                  "id = ?", (row.id, int(text))) if text.isdigit() else None
+        if found is None:
+            raise NotFound(f"No post {post_id} in {row.name}.",
+                           "See the ids with `companion circle feed`.")
+        if own and bytes(found[0]) != row.me:
+            raise InvalidInput("Only the author can edit or delete a post.")
+        return Ref(bytes(found[0]), int(found[1]))
+
+    def _queue(self, row: CircleRow, type_: str, data: dict[str, Any],
+               ref: Ref | None = None) -> None:
+        self._require_active(row)
+        with self.db.transaction() as cur:
+            actions.queue(self.engine, cur, row, type_, data, ref)
+
+    def readers(self, row: CircleRow) -> int:
+        """How many other people will read what this device shares now."""
+        return max(0, len(self.roster(row).active()) - 1)
+
+    # -- reading and syncing ------------------------------------------------------------------
+
+    def feed(self, row: CircleRow, limit: int = 200) -> list[FeedItem]:
+        roster = self.roster(row)
+        names = {m.id: m.name for m in roster.members.values()}
+        muted = {bytes(m) for (m,) in self.db.query(
+            "SELECT member FROM circle_peers WHERE circle = ? AND muted = 1", (row.id,))}
+        return load_feed(self.db, row.id, names, row.me, muted, limit)
+
+    def transport(self, row: CircleRow) -> AnyTransport:
+        return self._transport_factory(row)
+
+    def sync(self, row: CircleRow) -> SyncReport:
+        if row.status in ("removed",):
+            return SyncReport(removed=True)
+        with self.transport(row) as transport:
+            return self.engine.sync(row.id, transport)
+
+    def problems(self, row: CircleRow) -> list[tuple[str, str, int]]:
+        """(kind, reason, count) of what sync noticed and has not been acknowledged."""
+        return [(k, r, n) for k, r, n in self.db.query(
+            "SELECT kind, reason, count(*) FROM circle_events WHERE circle = ? AND kind != "
+            "'expected' GROUP BY kind, reason ORDER BY kind", (row.id,))]
+
+
+def _default_transport(row: CircleRow) -> AnyTransport:
+    spec = StorageSpec.from_dict({"kind": row.storage_kind, "location": row.storage_location})
+    return build_transport(spec, _credentials(row.webdav_user, row.webdav_password))
+
+
+def _credentials(user: str, password: str) -> WebDavCredentials | None:
+    return WebDavCredentials(user, password) if user or password else None
+
+
+def _describe(row: CircleRow) -> str:
+    return f"{row.storage_kind}:{row.storage_location}"
+
+
+def _clean_name(text: str, what: str, limit: int) -> str:
+    value = " ".join(text.split())
+    if not value:
+        raise InvalidInput(f"The {what} cannot be empty.")
+    if len(value) > limit:
+        raise InvalidInput(f"The {what} can have at most {limit} characters.")
+    return value
+
+
+def _text(text: str, what: str, limit: int) -> str:
+    value = text.replace("\r\n", "\n")
+    if len(value) > limit:
+        raise InvalidInput(f"The {what} can have at most {limit:,} characters "
+                           f"(this one has {len(value):,}).")
+    if any(ord(ch) < 32 and ch not in "\n\t" for ch in value):
+        raise InvalidInput(f"The {what} contains control characters.")
+    return value
+
+
+def write_qr_png(text: str, target: Path) -> None:
+    """The invite code or a safety number as a QR code image (segno, pure Python)."""
+    import segno
+
+    try:
+        segno.make(text, error="m").save(str(target), scale=6, border=4)
+    except OSError as exc:
+        raise UserError(f"Cannot write {target}: {exc.strerror or exc}.") from None

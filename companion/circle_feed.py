@@ -1,0 +1,97 @@
+"""The circle's feed as people read it: posts and check-ins with their replies and reactions,
+edits applied and deletions honoured, built from the applied messages in the vault.
+
+Edits and deletes count only when their author wrote the message they change (the engine also
+refuses others, and this keeps the rule in one more place, where it decides what is shown).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from storage.database import Database
+
+
+@dataclass
+class FeedItem:
+    id: int  # local, shown as p<id>
+    sender: bytes
+    sender_name: str
+    seq: int
+    type: str  # checkin | note | reply
+    at: datetime
+    data: dict[str, Any]
+    edited: bool = False
+    withdrawn: bool = False
+    replies: list[FeedItem] = field(default_factory=list)
+    reactions: dict[str, list[str]] = field(default_factory=dict)  # emoji -> names
+    mine: bool = False
+
+    @property
+    def ref(self) -> str:
+        return f"p{self.id}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.ref, "type": self.type, "from": self.sender_name,
+                "member": self.sender.hex(), "at": self.at.isoformat(), **self.data,
+                "edited": self.edited, "withdrawn": self.withdrawn,
+                "reactions": self.reactions,
+                "replies": [r.to_json() for r in self.replies]}
+
+
+def load_feed(db: Database, circle: bytes, names: dict[bytes, str], me: bytes,
+              muted: set[bytes] | frozenset[bytes] = frozenset(),
+              limit: int = 200) -> list[FeedItem]:
+    rows = db.query("SELECT id, sender, seq, type, at, ref_sender, ref_seq, data, state "
+                    "FROM circle_items WHERE circle = ? ORDER BY at, id", (circle,))
+    by_ref: dict[tuple[bytes, int], FeedItem] = {}
+    top: list[FeedItem] = []
+    later: list[tuple[str, bytes, tuple[bytes, int] | None, dict[str, Any]]] = []
+    for item_id, sender_raw, seq, type_, at, ref_sender, ref_seq, data_text, state in rows:
+        sender = bytes(sender_raw)
+        data = json.loads(data_text)
+        ref = (bytes(ref_sender), int(ref_seq)) if ref_sender is not None else None
+        if type_ in ("reaction", "edit", "delete"):
+            later.append((type_, sender, ref, data))
+            continue
+        if type_ not in ("checkin", "note", "reply") or sender in muted:
+            continue
+        item = FeedItem(item_id, sender, names.get(sender, "someone who left"), seq, type_,
+                        datetime.fromtimestamp(at, UTC), data, withdrawn=state == "withdrawn",
+                        mine=sender == me)
+        by_ref[(sender, seq)] = item
+        if type_ == "reply" and ref is not None and ref in by_ref:
+            by_ref[ref].replies.append(item)
+        elif type_ != "reply":
+            top.append(item)
+    deleted: set[tuple[bytes, int]] = set()
+    reactions: dict[tuple[bytes, int], dict[tuple[str, bytes], bool]] = {}
+    for type_, sender, ref, data in later:
+        if ref is None:
+            continue
+        if type_ == "reaction":
+            reactions.setdefault(ref, {})[(data["emoji"], sender)] = not data.get("remove")
+            continue
+        target = by_ref.get(ref)
+        if target is None or target.sender != sender:
+            continue
+        if type_ == "delete":
+            deleted.add(ref)
+        else:
+            target.data.update(data)
+            target.edited = True
+    for ref, marks in reactions.items():
+        target = by_ref.get(ref)
+        if target is None:
+            continue
+        for (emoji, sender), present in sorted(marks.items()):
+            if present:
+                target.reactions.setdefault(emoji, []).append(names.get(sender, "someone"))
+    for item in by_ref.values():
+        item.replies = [r for r in item.replies if (r.sender, r.seq) not in deleted
+                        and not r.withdrawn]
+    shown = [i for i in top if (i.sender, i.seq) not in deleted and not i.withdrawn]
+    return shown[-limit:]

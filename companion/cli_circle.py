@@ -1,0 +1,406 @@
+"""`companion circle …`: share check-ins and notes with a small circle, end-to-end encrypted.
+
+WebDAV credentials never go on the command line (other users can read it in the process
+list): the user comes from --webdav-user or $COMPANION_WEBDAV_USER, the app password from
+--webdav-password-file FILE, $COMPANION_WEBDAV_PASSWORD, or a no-echo prompt. Both are kept
+in the vault afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import secrets
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from companion.app import CompanionApp
+from companion.circle import CircleService, write_qr_png
+from companion.circle_feed import FeedItem
+from companion.errors import InvalidInput, UserError
+from sync.engine import SyncReport
+from sync.state import CircleRow
+
+SUBCOMMANDS = ("create", "list", "invite", "join", "members", "verify", "checkin", "post",
+               "reply", "react", "edit", "delete", "feed", "sync", "remove", "leave", "promote",
+               "mute", "unmute", "guidelines", "status")
+
+
+def add_circle_arguments(parser: argparse.ArgumentParser,
+                         common: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="circle_command", metavar="SUBCOMMAND", required=True)
+
+    def command(name: str, text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=text, description=text, parents=[common])
+
+    def credentials(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--webdav-user", metavar="USER",
+                       help="WebDAV user (default: $COMPANION_WEBDAV_USER)")
+        p.add_argument("--webdav-password-file", metavar="FILE", type=Path,
+                       help="read the WebDAV app password from FILE (else "
+                            "$COMPANION_WEBDAV_PASSWORD, else a prompt)")
+
+    create = command("create", "create a circle on a shared folder or a WebDAV server")
+    create.add_argument("name")
+    create.add_argument("--storage", required=True, metavar="folder:PATH|webdav:URL")
+    create.add_argument("--name", dest="display_name", help="your name in this circle")
+    credentials(create)
+    lst = command("list", "your circles")
+    lst.add_argument("--json", action="store_true")
+    invite = command("invite", "make a one-time invite code (valid 7 days); printed last")
+    invite.add_argument("circle")
+    invite.add_argument("--qr", type=Path, metavar="FILE", help="also write it as a QR PNG")
+    join = command("join", "join a circle with an invite code")
+    join.add_argument("code")
+    join.add_argument("--storage", metavar="folder:PATH|webdav:URL",
+                      help="your copy of the shared folder (WebDAV: the invite's by default)")
+    join.add_argument("--name", dest="display_name", help="your name in this circle")
+    credentials(join)
+    members = command("members", "who is in the circle, and whom you have verified")
+    members.add_argument("circle")
+    members.add_argument("--json", action="store_true")
+    verify = command("verify", "compare safety numbers with a member, then mark them verified")
+    verify.add_argument("circle")
+    verify.add_argument("member", help="display name or id")
+    verify.add_argument("--yes", action="store_true",
+                        help="the numbers match (you compared them in person or by call)")
+    verify.add_argument("--qr", type=Path, metavar="FILE", help="write the number as a QR PNG")
+    checkin = command("checkin", "share a check-in with the circle (never automatic)")
+    checkin.add_argument("circle")
+    checkin.add_argument("--mood", type=int, required=True, help="1 (awful) – 5 (great)")
+    checkin.add_argument("--energy", type=int, help="1 – 5")
+    checkin.add_argument("--emotion", action="append", default=[], help="repeatable")
+    checkin.add_argument("--note", default="", help="a short note (280 characters)")
+    post = command("post", "share a note (Markdown)")
+    post.add_argument("circle")
+    post.add_argument("--title", required=True)
+    post.add_argument("body", metavar="BODY|-", help="- reads it from standard input")
+    reply = command("reply", "reply to a post or check-in")
+    reply.add_argument("circle")
+    reply.add_argument("post_id", metavar="POST_ID", help="as shown by `circle feed`, e.g. p3")
+    reply.add_argument("text")
+    react = command("react", "react to a post with an emoji")
+    react.add_argument("circle")
+    react.add_argument("post_id", metavar="POST_ID")
+    react.add_argument("emoji")
+    react.add_argument("--remove", action="store_true")
+    edit = command("edit", "change one of your posts, replies or check-in notes")
+    edit.add_argument("circle")
+    edit.add_argument("post_id", metavar="POST_ID")
+    edit.add_argument("--title")
+    edit.add_argument("--body")
+    edit.add_argument("--text", help="a reply's text")
+    edit.add_argument("--note", help="a check-in's note")
+    delete = command("delete", "delete one of your posts or replies for everyone")
+    delete.add_argument("circle")
+    delete.add_argument("post_id", metavar="POST_ID")
+    feed = command("feed", "check-ins and notes, oldest first")
+    feed.add_argument("circle")
+    feed.add_argument("--json", action="store_true")
+    feed.add_argument("--limit", type=int, default=50)
+    sync = command("sync", "send the outbox and fetch what is new (all circles by default)")
+    sync.add_argument("circle", nargs="?")
+    remove = command("remove", "remove a member (admins); they cannot read anything after")
+    remove.add_argument("circle")
+    remove.add_argument("member", help="display name or id")
+    leave = command("leave", "leave the circle")
+    leave.add_argument("circle")
+    promote = command("promote", "make a member a co-admin (admins)")
+    promote.add_argument("circle")
+    promote.add_argument("member")
+    for name, text in (("mute", "hide a member's posts on this device"),
+                       ("unmute", "show a muted member's posts again")):
+        p = command(name, text)
+        p.add_argument("circle")
+        p.add_argument("member")
+    guidelines = command("guidelines", "show the circle's guidelines, or set them (admins)")
+    guidelines.add_argument("circle")
+    guidelines.add_argument("text", nargs="?", help="new guidelines (- reads standard input)")
+    status = command("status", "what sync noticed: rejected files, forks, rollback")
+    status.add_argument("circle")
+
+
+def cmd_circle(app: CompanionApp, args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
+    service = app.circles
+    command: str = args.circle_command
+    if command == "create":
+        user, password = _credentials(args, args.storage, stdin)
+        row = service.create(args.name, args.storage, args.display_name or _pseudonym(),
+                             webdav_user=user, webdav_password=password)
+        print(f"Created circle “{row.name}” on {row.storage_kind} {row.storage_location}; "
+              f"you are “{row.display_name}”, its admin.", file=out)
+        print("Invite someone with `companion circle invite "
+              f"{_quote(row.name)}`.", file=out)
+        return 0
+    if command == "list":
+        return _list(service, args, out)
+    if command == "join":
+        storage = args.storage
+        user, password = ("", "")
+        if storage is None or storage.startswith("webdav:"):
+            user, password = _credentials(args, storage or "webdav:", stdin)
+        row = service.join(args.code, args.display_name or _pseudonym(), storage,
+                           webdav_user=user, webdav_password=password)
+        print(f"Asked to join as “{row.display_name}”. The admin's device lets you in on its "
+              "next sync; then run `companion circle sync`.", file=out)
+        return 0
+    if command == "sync":
+        rows = [service.find(args.circle)] if args.circle else service.rows()
+        for row in rows:
+            _print_report(service, row, service.sync(row), out)
+        return 0
+    row = service.find(args.circle)
+    handler = _HANDLERS[command]
+    return handler(service, row, args, stdin, out)
+
+
+def _list(service: CircleService, args: argparse.Namespace, out: TextIO) -> int:
+    summaries = service.summaries()
+    if args.json:
+        print(json.dumps([{"id": s.id, "name": s.name, "status": s.status,
+                           "members": s.members, "storage": s.storage, "you": s.you,
+                           "waiting": s.waiting,
+                           "last_sync": s.last_sync.isoformat() if s.last_sync else None}
+                          for s in summaries], ensure_ascii=False, indent=2), file=out)
+        return 0
+    if not summaries:
+        print("No circles yet. Create one with `companion circle create NAME --storage "
+              "folder:PATH`.", file=out)
+    for s in summaries:
+        last = s.last_sync.astimezone().strftime("%Y-%m-%d %H:%M") if s.last_sync else "never"
+        print(f"{s.id}  {s.name}  ({s.status}, {s.members} member{'s' * (s.members != 1)}, "
+              f"you: {s.you})  {s.storage}  last sync {last}"
+              f"{f', {s.waiting} waiting to send' if s.waiting else ''}", file=out)
+    return 0
+
+
+def _invite(service: CircleService, row: CircleRow, args: argparse.Namespace, _stdin: TextIO,
+            out: TextIO) -> int:
+    invite = service.invite(row)
+    code = invite.code()
+    if args.qr:
+        write_qr_png(code, args.qr.expanduser())
+        print(f"Wrote the invite as a QR code to {args.qr}.", file=out)
+    print("Give this code to one person, privately (it works once, for 7 days). They run "
+          "`companion circle join CODE`; then compare safety numbers with "
+          "`companion circle verify`:", file=out)
+    print(code, file=out)
+    return 0
+
+
+def _members(service: CircleService, row: CircleRow, args: argparse.Namespace,
+             _stdin: TextIO, out: TextIO) -> int:
+    views = service.members(row)
+    if args.json:
+        print(json.dumps([{"id": m.id, "name": m.name, "admin": m.admin, "active": m.active,
+                           "verified": m.verified, "muted": m.muted,
+                           "key_changed": m.key_changed, "you": m.you, "state": m.state}
+                          for m in views], ensure_ascii=False, indent=2), file=out)
+        return 0
+    for m in views:
+        print(f"{m.id}  {m.name}{' (admin)' if m.admin else ''}  {m.state}"
+              f"{'  muted' if m.muted else ''}", file=out)
+    return 0
+
+
+def _verify(service: CircleService, row: CircleRow, args: argparse.Namespace, stdin: TextIO,
+            out: TextIO) -> int:
+    member = service.find_member(row, args.member)
+    if member.id == row.me:
+        raise InvalidInput("That is you; verify the other members.")
+    number = service.safety_number(row, member)
+    print(f"Safety number for you and {member.name}:\n\n    {number[:35]}\n    {number[36:]}\n",
+          file=out)
+    if args.qr:
+        write_qr_png(number, args.qr.expanduser())
+        print(f"Wrote it as a QR code to {args.qr}.", file=out)
+    print(f"Compare it with the number {member.name} sees, in person or on a call. If they "
+          "match, nobody is in the middle.", file=out)
+    confirmed = args.yes
+    if not confirmed and stdin.isatty():
+        answer = input("Do the numbers match? [y/N] ")
+        confirmed = answer.strip().lower() in ("y", "yes")
+    if confirmed:
+        service.set_verified(row, member)
+        print(f"{member.name} is now verified.", file=out)
+    else:
+        print(f"{member.name} stays unverified (add --yes once the numbers match).", file=out)
+    return 0
+
+
+def _share(service: CircleService, row: CircleRow, args: argparse.Namespace, stdin: TextIO,
+           out: TextIO) -> int:
+    alerts = service.key_alerts(row)
+    if alerts:
+        names = ", ".join(a.name for a in alerts)
+        raise UserError(f"The keys of {names} changed. Nothing was shared.",
+                        "Compare safety numbers with `companion circle verify "
+                        f"{_quote(row.name)} NAME` before sharing again.")
+    command = args.circle_command
+    if command == "checkin":
+        service.share_checkin(row, args.mood, args.energy, tuple(args.emotion), args.note)
+    elif command == "post":
+        body = stdin.read() if args.body == "-" else args.body
+        service.post(row, args.title, body)
+    elif command == "reply":
+        service.reply(row, args.post_id, args.text)
+    elif command == "react":
+        service.react(row, args.post_id, args.emoji, args.remove)
+    elif command == "edit":
+        service.edit(row, args.post_id, title=args.title, body=args.body, text=args.text,
+                     note=args.note)
+    elif command == "delete":
+        service.delete(row, args.post_id)
+    readers = service.readers(row)
+    print(f"Queued; {readers} other member{'s' * (readers != 1)} will be able to read it after "
+          "the next sync.", file=out)
+    return 0
+
+
+def _feed(service: CircleService, row: CircleRow, args: argparse.Namespace, _stdin: TextIO,
+          out: TextIO) -> int:
+    items = service.feed(row, args.limit)
+    if args.json:
+        print(json.dumps([i.to_json() for i in items], ensure_ascii=False, indent=2), file=out)
+        return 0
+    if row.status == "removed":
+        print(f"You were removed from {row.name}; below is what you could read before.",
+              file=out)
+    if not items:
+        print("Nothing shared yet.", file=out)
+    for item in items:
+        print(_feed_line(item), file=out)
+        for reply in item.replies:
+            print("    " + _feed_line(reply), file=out)
+    return 0
+
+
+def _feed_line(item: FeedItem) -> str:
+    when = item.at.astimezone().strftime("%Y-%m-%d %H:%M")
+    head = f"{item.ref}  {when}  {item.sender_name}{' (you)' if item.mine else ''}: "
+    if item.type == "checkin":
+        d = item.data
+        text = f"check-in mood {d['mood']}/5"
+        if d.get("energy"):
+            text += f", energy {d['energy']}/5"
+        if d.get("emotions"):
+            text += f" ({', '.join(d['emotions'])})"
+        if d.get("note"):
+            text += f" — {d['note']}"
+    elif item.type == "note":
+        text = f"{item.data['title']}\n      " + item.data["body"].replace("\n", "\n      ")
+    else:
+        text = item.data["text"]
+    marks = "  ".join(f"{emoji} {len(names)}" for emoji, names in item.reactions.items())
+    return head + text + (" (edited)" if item.edited else "") + (f"   [{marks}]" if marks else "")
+
+
+def _roster(service: CircleService, row: CircleRow, args: argparse.Namespace, _stdin: TextIO,
+            out: TextIO) -> int:
+    command = args.circle_command
+    if command == "leave":
+        service.leave(row)
+        print(f"You left {row.name}; the others learn it on your next sync "
+              "(`companion circle sync`).", file=out)
+        return 0
+    member = service.find_member(row, args.member)
+    if command == "remove":
+        service.remove(row, member)
+        print(f"Removed {member.name}. A new key was made for the others: {member.name} cannot "
+              "read anything shared from now on. Sync to tell everyone.", file=out)
+    elif command == "promote":
+        service.promote(row, member)
+        print(f"{member.name} is now a co-admin (after the next sync).", file=out)
+    else:
+        service.set_muted(row, member, command == "mute")
+        print(f"{member.name} is {'muted' if command == 'mute' else 'no longer muted'} on this "
+              "device.", file=out)
+    return 0
+
+
+def _guidelines(service: CircleService, row: CircleRow, args: argparse.Namespace,
+                stdin: TextIO, out: TextIO) -> int:
+    if args.text is None:
+        print(row.guidelines or "This circle has no guidelines yet.", file=out)
+        return 0
+    service.set_guidelines(row, stdin.read() if args.text == "-" else args.text)
+    print("Guidelines updated; members see them after the next sync.", file=out)
+    return 0
+
+
+def _status(service: CircleService, row: CircleRow, _args: argparse.Namespace,
+            _stdin: TextIO, out: TextIO) -> int:
+    problems = service.problems(row)
+    if not problems:
+        print("Nothing unusual: no rejected files, forks or rollbacks.", file=out)
+    for kind, reason, count in problems:
+        print(f"{kind}: {reason} ({count})", file=out)
+    return 0
+
+
+def _print_report(service: CircleService, row: CircleRow, report: SyncReport,
+                  out: TextIO) -> None:
+    fresh = service.find(row.id.hex())
+    name = fresh.name or "(joining)"
+    parts = [f"{report.applied} new", f"{report.sent} sent"]
+    if report.waiting:
+        parts.append(f"{report.waiting} waiting to send")
+    if report.held:
+        parts.append(f"{report.held} held until earlier messages arrive")
+    print(f"{name}: " + ", ".join(parts) + ".", file=out)
+    if report.welcomed:
+        print(f"You are now in {name}. Compare safety numbers with the others "
+              f"(`companion circle verify {_quote(name)} NAME`).", file=out)
+    for joined in report.joined:
+        print(f"{joined} joined {name} (unverified until you compare safety numbers).",
+              file=out)
+    if fresh.status == "joining":
+        print("Still waiting for the admin's device to let you in.", file=out)
+    if report.removed or fresh.status == "removed":
+        print(f"You were removed from {name}.", file=out)
+    if report.rejected:
+        total = report.rejected_total
+        print(f"Rejected {total} file{'s' * (total != 1)} that failed the checks:", file=out)
+        for reason, count in sorted(report.rejected.items()):
+            print(f"  {count} × {reason}", file=out)
+    for problem in report.problems:
+        print(f"Warning: {problem}.", file=out)
+    for alert in service.key_alerts(fresh) if fresh.status == "active" else []:
+        print(f"ALERT: the keys of {alert.name} changed. Verify them before sharing.",
+              file=out)
+
+
+def _credentials(args: argparse.Namespace, storage: str, stdin: TextIO) -> tuple[str, str]:
+    if not storage.startswith("webdav:"):
+        return "", ""
+    user = args.webdav_user or os.environ.get("COMPANION_WEBDAV_USER", "")
+    if args.webdav_password_file:
+        try:
+            password = args.webdav_password_file.expanduser().read_text("utf-8").strip("\r\n")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UserError(f"Cannot read the password file {args.webdav_password_file}: "
+                            f"{getattr(exc, 'strerror', None) or exc}.") from None
+    else:
+        password = os.environ.get("COMPANION_WEBDAV_PASSWORD", "")
+    if not password and user and sys.stdin.isatty() and stdin is sys.stdin:
+        password = getpass.getpass(f"WebDAV app password for {user}: ")
+    return user, password
+
+
+def _pseudonym() -> str:
+    return f"Member {secrets.randbelow(9000) + 1000}"
+
+
+def _quote(text: str) -> str:
+    return f'"{text}"' if " " in text else text
+
+
+_HANDLERS = {
+    "invite": _invite, "members": _members, "verify": _verify,
+    "checkin": _share, "post": _share, "reply": _share, "react": _share, "edit": _share,
+    "delete": _share, "feed": _feed, "remove": _roster, "leave": _roster, "promote": _roster,
+    "mute": _roster, "unmute": _roster, "guidelines": _guidelines, "status": _status,
+}
