@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import _bootstrap
+import bench_circle
 import bench_cli
 import bench_core
 import bench_gui
@@ -48,6 +49,7 @@ BENCHMARKS = {  # in the order they run: the short ones first, jrnl (minutes) la
 # result with `common.save_result(NAME, ...)` under the key used here.
 FEATURES: dict[str, Any] = {
     "insights": bench_insights,
+    "circle": bench_circle,
 }
 BENCHMARKS.update({name: f"{module.__name__}.py" for name, module in FEATURES.items()})
 DOC = _bootstrap.ROOT / "docs" / "benchmarks.md"

@@ -350,6 +350,11 @@ class CircleService:
         if row.status in ("removed",):
             return SyncReport(removed=True)
         with self.transport(row) as transport:
+            if isinstance(transport, WebDavTransport):
+                # A vanished WebDAV folder answers every GET with 404, which would read as
+                # "nothing new"; one PROPFIND per round tells the two apart. (A missing
+                # local folder already fails every read.)
+                transport.check()
             return self.engine.sync(row.id, transport)
 
     def problems(self, row: CircleRow) -> list[tuple[str, str, int]]:

@@ -136,7 +136,10 @@ def roster_change(engine: Engine, cur: Any, row: CircleRow, action: str,
 
 
 def _record_op(engine: Engine, cur: Any, row: CircleRow, op: SignedOp) -> None:
-    before = engine.state.roster(row).send_epoch(row.me)
+    # The change travels in the newest epoch this device is in before it, so that everyone
+    # who must learn of it (the members, a removed member too) can read it; it reveals nothing
+    # the readers may not know (the new epoch's key is wrapped to its own readers only).
+    before = engine.state.roster(row).newest_epoch_of(row.me)
     CircleState.add_op(cur, row.id, op)
     roster = engine.state.roster(row)
     CircleState.store_epoch_keys(cur, row, roster, engine.state.epoch_keys(row.id))

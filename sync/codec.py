@@ -8,11 +8,13 @@ below, which reject anything unexpected with a fixed reason instead of raising s
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from sync.crypto import Rejected, unb64
 
 MAX_TEXT = 20_000
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def canonical(value: object) -> bytes:
@@ -57,7 +59,7 @@ class Reader:
             return ""
         if not isinstance(value, str) or len(value) > max_len or (not allow_empty and not value):
             raise Rejected(f"{self.what} has a bad {key}")
-        if any(ord(ch) < 32 and ch not in "\n\t" for ch in value) or "\x7f" in value:
+        if _CONTROL.search(value):
             raise Rejected(f"{self.what} has control characters in {key}")
         return value
 

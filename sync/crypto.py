@@ -8,6 +8,7 @@ test vectors (tests/sync/vectors.json) are reproducible; production code uses `o
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import os
@@ -144,15 +145,27 @@ def unb64(text: object, size: int | None = None, what: str = "field") -> bytes:
     """Strict base64url (no padding) of an exact size when given; anything else is rejected."""
     if not isinstance(text, str) or len(text) > 1_400_000:
         raise Rejected(f"{what} is not base64")
-    try:
-        data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except (ValueError, TypeError):
-        raise Rejected(f"{what} is not base64") from None
-    if b64(data) != text:
+    data = _decode_short(text) if len(text) <= 64 else _decode(text)
+    if data is None:
+        raise Rejected(f"{what} is not base64")
+    if not data and text:
         raise Rejected(f"{what} is not canonical base64")
     if size is not None and len(data) != size:
         raise Rejected(f"{what} has the wrong length")
     return data
+
+
+def _decode(text: str) -> bytes | None:
+    """The bytes, None if not base64, b"" if not canonical (or empty)."""
+    try:
+        data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (ValueError, TypeError):
+        return None
+    return data if b64(data) == text else b""
+
+
+# Member ids and checkpoint hashes recur in every message: decoding them once is enough.
+_decode_short = functools.lru_cache(maxsize=8192)(_decode)
 
 
 def object_name(key: bytes, *parts: bytes) -> str:

@@ -151,11 +151,12 @@ class Engine:
                     seq += 1
             for key, raw in held.items():
                 downloaded.setdefault(key, raw)
+            was_held = set(held)
             held = {}
             if not downloaded:
                 break
             with self.db.transaction() as cur:
-                self._apply_batch(cur, row, downloaded, cache, report)
+                self._apply_batch(cur, row, downloaded, was_held, cache, report)
             held = self.state.held(row.id)
             row = self._row(row.id)
             if row.status != "active":
@@ -170,7 +171,8 @@ class Engine:
             return None
 
     def _apply_batch(self, cur: Any, row: CircleRow, downloaded: dict[tuple[bytes, int], bytes],
-                     cache: ChainCache, report: SyncReport) -> None:
+                     was_held: set[tuple[bytes, int]], cache: ChainCache,
+                     report: SyncReport) -> None:
         now = self.now_us()
         roster = self.state.roster(row)
         keys = self.state.epoch_keys(row.id)
@@ -199,8 +201,9 @@ class Engine:
                         del downloaded[(member, seq)]
                         break
                     del downloaded[(member, seq)]
-                    cur.execute("DELETE FROM circle_held WHERE circle = ? AND member = ? "
-                                "AND seq = ?", (row.id, member, seq))
+                    if (member, seq) in was_held:
+                        cur.execute("DELETE FROM circle_held WHERE circle = ? AND member = ? "
+                                    "AND seq = ?", (row.id, member, seq))
                     chains[member] = chain
                     CircleState.set_chain(cur, row.id, member, chain, now)
                     report.applied += 1
@@ -286,8 +289,8 @@ class Engine:
     def _compare_checkpoints(self, cur: Any, row: CircleRow, sender: bytes, body: Body,
                              chains: dict[bytes, Chain], now: int) -> None:
         for member, (seq, prefix) in body.seen.items():
-            mine = chains.get(member)
-            if mine is None or seq == 0:
+            mine = chains.get(member, ZERO_CHAIN)
+            if seq == 0:
                 continue
             if mine.seq == seq and mine.hash[:len(prefix)] != prefix:
                 CircleState.event(cur, row.id, "fork", "a member saw a different message at the "
@@ -394,7 +397,7 @@ class Engine:
         me_info = roster.members.get(row.me)
         epoch = roster.send_epoch(row.me)
         if me_info is not None and not me_info.active and row.status == "left":
-            epoch = self._last_epoch_of(row)
+            epoch = roster.newest_epoch_of(row.me)
         if epoch is None:
             report.problems.append("waiting for an admin to start a new epoch before sending")
             return
@@ -441,11 +444,6 @@ class Engine:
                 chain = Chain(seq, message_hash(raw), epoch_id, index)
                 chains[row.me] = chain
                 CircleState.set_chain(cur, row.id, row.me, chain, now)
-
-    def _last_epoch_of(self, row: CircleRow) -> Any:
-        roster = self.state.roster(row)
-        mine = [e for e in roster.epochs.values() if row.me in e.members]
-        return max(mine, key=lambda e: e.order) if mine else None
 
     def _leave_op(self, row: CircleRow, roster: Roster, seq: int) -> dict[str, str]:
         op, _ = make_op(row.identity, row.id, "leave", parents=roster.heads(),

@@ -128,7 +128,8 @@ def unpad(plaintext: bytes) -> bytes:
     (length,) = struct.unpack(">I", plaintext[:4])
     if length > len(plaintext) - 4:
         raise Rejected("padding length is out of range")
-    if any(plaintext[4 + length:]):
+    padding = plaintext[4 + length:]
+    if padding != bytes(len(padding)):
         raise Rejected("padding is not zero")
     return plaintext[4:4 + length]
 

@@ -229,6 +229,10 @@ class Roster:
                 return epoch
         return None
 
+    def newest_epoch_of(self, member: bytes) -> Epoch | None:
+        mine = [e for e in self.epochs.values() if member in e.members]
+        return max(mine, key=lambda e: e.order) if mine else None
+
     def needs_rotation(self) -> bool:
         """True when the newest epoch's readers differ from the members (a leave, or
         concurrent changes): an admin then starts a new epoch for exactly the members."""

@@ -342,6 +342,8 @@ def test_credentials_and_description_never_show_the_password() -> None:
     ("https://Cloud.Example.org:8443/dav/", "https://cloud.example.org:8443/dav/"),
     ("https://cloud.example.org", "https://cloud.example.org/"),
     ("https://cloud.example.org/My%20Circle/", "https://cloud.example.org/My%20Circle/"),
+    ("https://cloud.example.org/remote.php/dav/files/me@example.org/c",
+     "https://cloud.example.org/remote.php/dav/files/me@example.org/c/"),
     ("http://127.0.0.1:8080/dav", "http://127.0.0.1:8080/dav/"),
     ("http://localhost/dav/", "http://localhost/dav/"),
     ("http://[::1]:8080/dav/", "http://[::1]:8080/dav/"),

@@ -1,0 +1,180 @@
+"""The circle as its members use it (three vaults, one shared folder): edits, reactions,
+muting, leaving, co-admins, key changes, guidelines, the outbox, hostile files, rollback and
+gaps."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from companion.clock import FakeClock
+from companion.errors import InvalidInput
+from sync.engine import message_name
+from sync.transport import StorageMissing
+from tests.sync.circle_helpers import Member, everyone_syncs, join, make_member, trio
+
+Trio = tuple[Member, Member, Member, Path]
+
+
+@pytest.fixture
+def circle_trio(tmp_path: Path, clock: FakeClock) -> Iterator[Trio]:
+    yield from trio(tmp_path, clock)
+
+
+def newest_file(folder: Path) -> Path:
+    return max(folder.iterdir(), key=lambda p: p.stat().st_mtime_ns)
+
+
+def test_edits_deletes_reactions_and_mute(circle_trio: Trio) -> None:
+    ann, bob, cat, _ = circle_trio
+    ann.circles.post(ann.row, "Plans", "Walk on Sunday?")
+    everyone_syncs(ann, bob, cat)
+    note = bob.circles.feed(bob.row)[0]
+    bob.circles.reply(bob.row, note.ref, "Count me in")
+    cat.circles.react(cat.row, cat.circles.feed(cat.row)[0].ref, "👍")
+    ann.circles.edit(ann.row, ann.circles.feed(ann.row)[0].ref, body="Walk on Saturday?")
+    everyone_syncs(ann, bob, cat)
+    seen = cat.circles.feed(cat.row)[0]
+    assert seen.data["body"] == "Walk on Saturday?" and seen.edited
+    assert seen.reactions == {"👍": ["Cat"]}
+    assert [r.data["text"] for r in seen.replies] == ["Count me in"]
+    with pytest.raises(InvalidInput, match="Only the author"):
+        bob.circles.edit(bob.row, bob.circles.feed(bob.row)[0].ref, body="hijacked")
+    reply_ref = bob.circles.feed(bob.row)[0].replies[0].ref
+    bob.circles.delete(bob.row, reply_ref)
+    everyone_syncs(ann, bob, cat)
+    assert cat.circles.feed(cat.row)[0].replies == []
+    cat.circles.set_muted(cat.row, cat.circles.find_member(cat.row, "Ann"), True)
+    assert cat.circles.feed(cat.row) == []  # Ann's posts are hidden on Cat's device only
+    assert len(bob.circles.feed(bob.row)) == 1
+
+
+def test_leaving_starts_a_new_epoch_without_the_leaver(circle_trio: Trio) -> None:
+    ann, bob, cat, _ = circle_trio
+    cat.circles.leave(cat.row)
+    cat.sync()  # sends the leave
+    ann.sync()  # sees it and, as admin, starts an epoch for Ann and Bob
+    bob.sync()
+    assert [m.name for m in ann.circles.members(ann.row) if m.active] == ["Ann", "Bob"]
+    bob.circles.post(bob.row, "Just us", "Cat will not see this")
+    everyone_syncs(bob, ann)
+    assert "Cat will not see this" in ann.feed_texts()
+    cat.sync()
+    assert "Cat will not see this" not in cat.feed_texts()
+    with pytest.raises(InvalidInput, match="no longer in Friends"):
+        cat.circles.post(cat.row, "Hi", "again")
+
+
+def test_a_co_admin_can_invite_and_remove(circle_trio: Trio, tmp_path: Path,
+                                          clock: FakeClock) -> None:
+    ann, bob, cat, shared = circle_trio
+    with pytest.raises(InvalidInput, match="Only an admin"):
+        bob.circles.invite(bob.row)
+    ann.circles.promote(ann.row, ann.circles.find_member(ann.row, "Bob"))
+    everyone_syncs(ann, bob, cat)
+    assert [m.admin for m in cat.circles.members(cat.row)] == [True, True, False]
+    dan = make_member(tmp_path, "Dan", clock)
+    join(bob, dan, f"folder:{shared}")
+    everyone_syncs(ann, bob, cat, dan)
+    assert {m.name for m in ann.circles.members(ann.row) if m.active} == {"Ann", "Bob", "Cat",
+                                                                          "Dan"}
+    bob.circles.remove(bob.row, bob.circles.find_member(bob.row, "Cat"))
+    everyone_syncs(bob, ann, cat, dan)
+    assert cat.row.status == "removed"
+    assert {m.name for m in dan.circles.members(dan.row) if m.active} == {"Ann", "Bob", "Dan"}
+    dan.app.close()
+
+
+def test_new_keys_under_a_known_name_block_sharing_until_verified(
+        circle_trio: Trio, tmp_path: Path, clock: FakeClock) -> None:
+    ann, bob, cat, shared = circle_trio
+    bob.circles.leave(bob.row)
+    everyone_syncs(bob, ann, cat)
+    impostor = make_member(tmp_path, "Bob2", clock)
+    join(ann, impostor, f"folder:{shared}", "Bob")
+    everyone_syncs(ann, impostor, cat)
+    alerts = cat.circles.key_alerts(cat.row)
+    assert [a.name for a in alerts] == ["Bob"] and alerts[0].state.startswith("KEYS CHANGED")
+    new_bob = cat.circles.find_member(cat.row, "Bob")
+    assert new_bob.active and new_bob.id != bob.row.me
+    cat.circles.set_verified(cat.row, new_bob)
+    assert cat.circles.key_alerts(cat.row) == []
+    impostor.app.close()
+
+
+def test_guidelines_come_from_admins(circle_trio: Trio) -> None:
+    ann, bob, cat, _ = circle_trio
+    ann.circles.set_guidelines(ann.row, "Be kind. What is shared here stays here.")
+    everyone_syncs(ann, bob, cat)
+    assert cat.row.guidelines == "Be kind. What is shared here stays here."
+    with pytest.raises(InvalidInput, match="Only an admin"):
+        bob.circles.set_guidelines(bob.row, "No rules")
+
+
+def test_the_outbox_waits_for_a_missing_folder_and_loses_nothing(circle_trio: Trio) -> None:
+    ann, bob, cat, shared = circle_trio
+    moved = shared.with_name("away")
+    shared.rename(moved)
+    bob.circles.share_checkin(bob.row, 2, note="rough day")
+    with pytest.raises(StorageMissing):
+        bob.sync()
+    bob.app.lock()  # the outbox lives in the vault: it survives a restart
+    bob.app.unlock("correct horse battery staple")
+    assert bob.sync is not None
+    moved.rename(shared)
+    assert bob.sync().sent == 1
+    ann.sync()
+    assert "rough day" in ann.feed_texts()
+
+
+def test_a_tampered_file_is_rejected_counted_and_harmless(circle_trio: Trio) -> None:
+    ann, bob, cat, shared = circle_trio
+    bob.circles.post(bob.row, "Note", "honest words")
+    bob.sync()
+    target = newest_file(shared)
+    data = bytearray(target.read_bytes())
+    data[200] ^= 0x01
+    target.write_bytes(bytes(data))
+    report = ann.sync()
+    assert report.rejected == {"bad signature on message": 1}
+    assert "honest words" not in ann.feed_texts()
+    assert ("rejected", "bad signature on message", 1) in ann.circles.problems(ann.row)
+
+
+def test_storage_rollback_is_detected_and_repaired(circle_trio: Trio) -> None:
+    ann, bob, cat, shared = circle_trio
+    bob.circles.post(bob.row, "One", "first")
+    bob.sync()
+    newest_file(shared).unlink()  # the storage "forgets" Bob's newest message
+    report = bob.sync()
+    assert any("rolled back" in p for p in report.problems)
+    ann.sync()
+    assert "first" in ann.feed_texts()
+
+
+def test_a_gap_is_held_and_reported_until_it_closes(circle_trio: Trio,
+                                                    tmp_path: Path) -> None:
+    ann, bob, cat, shared = circle_trio
+    bob.circles.post(bob.row, "One", "first")
+    bob.circles.post(bob.row, "Two", "second")
+    bob.sync()
+    cat.sync()  # Cat has both
+    row = bob.row
+    assert row.names_key is not None
+    first = shared / message_name(row.names_key, row.me,
+                                  bob.app.circles.engine.state.chains(row.id)[row.me].seq - 1)
+    kept = tmp_path / "kept"
+    shutil.move(first, kept)
+    cat.circles.share_checkin(cat.row, 4)  # its checkpoint says Cat has seen Bob's two
+    cat.sync()
+    report = ann.sync()
+    assert "first" not in ann.feed_texts()
+    assert any("not on this storage yet" in p for p in report.problems)
+    shutil.move(kept, first)
+    report = ann.sync()
+    texts = ann.feed_texts()
+    assert texts.count("first") == 1 and texts.count("second") == 1
+    assert not any("not on this storage yet" in p for p in report.problems)
