@@ -23,6 +23,7 @@ from companion.circle_feed import FeedItem
 from companion.errors import InvalidInput, UserError
 from sync.engine import SyncReport
 from sync.state import CircleRow
+from sync.transport import StorageError
 
 SUBCOMMANDS = ("create", "list", "invite", "join", "members", "verify", "checkin", "post",
                "reply", "react", "edit", "delete", "feed", "sync", "remove", "leave", "promote",
@@ -149,9 +150,16 @@ def cmd_circle(app: CompanionApp, args: argparse.Namespace, stdin: TextIO, out: 
         return 0
     if command == "sync":
         rows = [service.find(args.circle)] if args.circle else service.rows()
+        failed = 0
         for row in rows:
-            _print_report(service, row, service.sync(row), out)
-        return 0
+            try:
+                report = service.sync(row)
+            except StorageError as exc:  # one circle's storage failing does not stop the rest
+                failed += 1
+                print(f"companion: {row.name or 'a circle being joined'}: {exc}", file=sys.stderr)
+                continue
+            _print_report(service, row, report, out)
+        return 1 if failed else 0
     row = service.find(args.circle)
     handler = _HANDLERS[command]
     return handler(service, row, args, stdin, out)

@@ -1,0 +1,113 @@
+"""`companion circle …` on bad input and failing storage: a clear line, the right exit code,
+nothing lost, and `circle sync` exiting 0 when it rejected hostile files."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CliResult
+from tests.support.webdav_server import WebDavServer
+
+
+@pytest.fixture
+def admin(vault_home: Path, cli: Callable[..., CliResult], tmp_path: Path) -> Path:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    result = cli("circle", "create", "Friends", "--storage", f"folder:{shared}", "--name", "Ann")
+    assert result.code == 0, result.err
+    return shared
+
+
+def test_a_damaged_invite_code_is_refused_plainly(vault_home: Path,
+                                                   cli: Callable[..., CliResult]) -> None:
+    for code in ("hello", "companion-invite-1:AAAA", "companion-invite-1:" + "A" * 190):
+        result = cli("circle", "join", code, "--storage", "folder:/tmp")
+        assert result.code == 1
+        assert "invite code cannot be used" in result.err and "Traceback" not in result.err
+
+
+def test_a_folder_circle_needs_the_joiners_own_folder(admin: Path,
+                                                      cli: Callable[..., CliResult],
+                                                      tmp_path: Path) -> None:
+    code = cli("circle", "invite", "Friends").out.strip().splitlines()[-1]
+    other = tmp_path / "bob"
+    assert cli("--home", str(other), "init", stdin="correct horse battery staple\n").code == 0
+    result = cli("--home", str(other), "circle", "join", code)
+    assert result.code == 1 and "--storage folder:PATH" in result.err
+
+
+def test_unknown_circles_members_and_posts_are_named(admin: Path,
+                                                     cli: Callable[..., CliResult]) -> None:
+    assert "No circle called “Family”" in cli("circle", "feed", "Family").err
+    assert "No member “Zed”" in cli("circle", "verify", "Friends", "Zed").err
+    assert "No post p99" in cli("circle", "reply", "Friends", "p99", "hi").err
+    bad = cli("circle", "create", "Other", "--storage", "ftp://example.org")
+    assert bad.code == 1 and "folder: or webdav:" in bad.err
+    same = cli("circle", "create", "friends", "--storage", f"folder:{admin}")
+    assert same.code == 1 and "already have a circle" in same.err
+    assert cli("circle", "checkin", "Friends", "--mood", "9").code == 1
+
+
+def test_invite_writes_a_qr_code_and_prints_the_code_last(admin: Path, tmp_path: Path,
+                                                          cli: Callable[..., CliResult]) -> None:
+    result = cli("circle", "invite", "Friends", "--qr", str(tmp_path / "invite.png"))
+    assert result.code == 0
+    assert result.out.strip().splitlines()[-1].startswith("companion-invite-1:")
+    assert (tmp_path / "invite.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_sync_says_how_many_hostile_files_it_rejected_and_exits_0(
+        admin: Path, cli: Callable[..., CliResult], tmp_path: Path) -> None:
+    bob = tmp_path / "bob"
+    assert cli("--home", str(bob), "init", stdin="correct horse battery staple\n").code == 0
+    code = cli("circle", "invite", "Friends").out.strip().splitlines()[-1]
+    assert cli("--home", str(bob), "circle", "join", code, "--storage", f"folder:{admin}",
+               "--name", "Bob").code == 0
+    cli("circle", "sync")
+    cli("--home", str(bob), "circle", "sync")
+    cli("--home", str(bob), "circle", "post", "Friends", "--title", "Hi", "honest")
+    cli("--home", str(bob), "circle", "sync")
+    newest = max(admin.iterdir(), key=lambda p: p.stat().st_mtime_ns)
+    newest.write_bytes(newest.read_bytes()[:-10])  # truncated on the way
+    result = cli("circle", "sync")
+    assert result.code == 0, result.err
+    assert "Rejected 1 file that failed the checks" in result.out
+    assert "1 × message length does not match its header" in result.out
+    status = cli("circle", "status", "Friends").out
+    assert "message length does not match its header" in status
+    assert json.loads(cli("circle", "feed", "Friends", "--json").out) == []
+
+
+def test_a_wrong_webdav_password_is_said_plainly_and_the_outbox_keeps_its_messages(
+        vault_home: Path, cli: Callable[..., CliResult], webdav_server: WebDavServer,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COMPANION_WEBDAV_USER", webdav_server.user)
+    monkeypatch.setenv("COMPANION_WEBDAV_PASSWORD", webdav_server.password)
+    url = webdav_server.url_for("friends")
+    assert cli("circle", "create", "Friends", "--storage", f"webdav:{url}").code == 0
+    cli("circle", "post", "Friends", "--title", "Kept", "safe in the outbox")
+    webdav_server.fail(401)
+    result = cli("circle", "sync")
+    assert result.code == 1
+    assert "did not accept the user name or app password" in result.err
+    assert "(401)" in result.err
+    assert webdav_server.password not in result.err + result.out
+    listed = json.loads(cli("circle", "list", "--json").out)
+    assert listed[0]["waiting"] == 1
+    webdav_server.clear_faults()
+    assert "1 sent" in cli("circle", "sync").out
+
+
+def test_an_unreachable_server_is_said_plainly(vault_home: Path,
+                                               cli: Callable[..., CliResult],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COMPANION_WEBDAV_USER", "someone")
+    monkeypatch.setenv("COMPANION_WEBDAV_PASSWORD", "app-password-123")
+    result = cli("circle", "create", "Friends", "--storage", "webdav:http://127.0.0.1:9/dav/")
+    assert result.code == 1 and "cannot be reached" in result.err
+    assert "app-password-123" not in result.err
+    assert json.loads(cli("circle", "list", "--json").out) == []
