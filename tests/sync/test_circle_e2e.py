@@ -126,6 +126,16 @@ def test_three_homes_through_webdav(people: dict[str, Person], webdav_server: We
     monkeypatch.setenv("COMPANION_WEBDAV_PASSWORD", webdav_server.password)
     url = webdav_server.url_for("friends")
     run_circle(people, lambda _name: f"webdav:{url}", webdav_server.root)
+    # Never a listing: every read names its object (PROPFIND only checks the folder itself).
+    depths = {r.headers.get("depth") for r in webdav_server.requests if r.method == "PROPFIND"}
+    assert depths <= {"0"}, depths
+    before = len(webdav_server.requests)
+    idle = people["Bob"]("circle", "sync").out
+    assert "0 new, 0 sent" in idle
+    idle_requests = webdav_server.requests[before:]
+    # One PROPFIND of the folder, one GET per other member ever in the circle that may still
+    # send (Ann; Cat was removed), one GET of Bob's own newest message (rollback check).
+    assert [r.method for r in idle_requests] == ["PROPFIND", "GET", "GET"], idle_requests
     # Credentials were given through the environment, never on the command line, and the
     # vault keeps them: a sync with the variables gone still works.
     monkeypatch.delenv("COMPANION_WEBDAV_PASSWORD")

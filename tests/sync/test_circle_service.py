@@ -178,3 +178,19 @@ def test_a_gap_is_held_and_reported_until_it_closes(circle_trio: Trio,
     texts = ann.feed_texts()
     assert texts.count("first") == 1 and texts.count("second") == 1
     assert not any("not on this storage yet" in p for p in report.problems)
+
+
+def test_conflict_copies_and_foreign_files_are_never_read(circle_trio: Trio) -> None:
+    ann, bob, cat, shared = circle_trio
+    bob.circles.post(bob.row, "Real", "the real one")
+    bob.sync()
+    real = newest_file(shared)
+    (shared / f"{real.stem} (conflicted copy 2026-03-14).cmp").write_bytes(b"evil")
+    (shared / f"{real.stem}.sync-conflict-20260314-093000-ABCDEFG.cmp").write_bytes(b"evil")
+    (shared / "notes.txt").write_text("someone's shopping list")
+    (shared / ".stfolder").mkdir()
+    report = ann.sync()
+    assert report.rejected == {} and report.applied == 1
+    assert ann.feed_texts() == ["the real one"]
+    again = ann.sync()
+    assert again.fetched == 0 and again.applied == 0  # nothing is fetched twice
