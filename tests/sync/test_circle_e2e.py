@@ -31,7 +31,8 @@ class Person:
     run: Callable[..., CliResult]
 
     def __call__(self, *argv: str, stdin: str = "", ok: bool = True) -> CliResult:
-        result = self.run("--home", str(self.home), *argv, stdin=stdin)
+        # Each vault remembers its key in the (test) keyring, so commands skip Argon2id.
+        result = self.run("--home", str(self.home), *argv, stdin=stdin, passphrase=False)
         if ok:
             assert result.code == 0, f"{self.name} {argv}: {result.err}"
         return result
@@ -43,11 +44,13 @@ class Person:
 
 
 @pytest.fixture
-def people(tmp_path: Path, cli: Callable[..., CliResult]) -> dict[str, Person]:
+def people(tmp_path: Path, cli: Callable[..., CliResult],
+           file_keyring: object) -> dict[str, Person]:
     crowd = {}
     for name in ("Ann", "Bob", "Cat"):
         home = tmp_path / name.lower()
         assert cli("--home", str(home), "init", stdin=f"{PASSPHRASE}\n").code == 0
+        assert cli("--home", str(home), "remember").code == 0
         crowd[name] = Person(name, home, cli)
     return crowd
 
