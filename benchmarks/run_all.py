@@ -23,11 +23,15 @@ from typing import Any
 
 import _bootstrap
 import bench_circle
+import bench_circle_gui
 import bench_cli
 import bench_core
 import bench_gui
+import bench_imports
 import bench_insights
 import bench_jrnl
+import bench_screentime
+import bench_summary
 import bench_unlock
 from common import (
     fmt_ms,
@@ -49,7 +53,11 @@ BENCHMARKS = {  # in the order they run: the short ones first, jrnl (minutes) la
 # result with `common.save_result(NAME, ...)` under the key used here.
 FEATURES: dict[str, Any] = {
     "insights": bench_insights,
+    "summary": bench_summary,
+    "screentime": bench_screentime,
     "circle": bench_circle,
+    "circle_gui": bench_circle_gui,
+    "imports": bench_imports,
 }
 BENCHMARKS.update({name: f"{module.__name__}.py" for name, module in FEATURES.items()})
 DOC = _bootstrap.ROOT / "docs" / "benchmarks.md"

@@ -31,6 +31,7 @@ from companion.models import (
     TimelineItem,
 )
 from companion.passphrase import check_new_passphrase
+from companion.preferences import load_preferences
 from companion.questionnaire_store import (
     QuestionnaireService,
     SavedResult,
@@ -39,7 +40,8 @@ from companion.questionnaire_store import (
 )
 from companion.questionnaires import QuestionnaireKind, Result, score
 from companion.schema import register_imports_schema, register_journal_schema
-from companion.screentime.store import register_screentime_schema
+from companion.screentime.service import ScreenTimeService
+from companion.screentime.store import ScreenTime, register_screentime_schema
 from companion.search import SearchFilters, search_entries
 from companion.timeutil import month_bounds
 from storage import backup as backup_files
@@ -76,6 +78,7 @@ class CompanionApp:
         self._checkins: CheckIns | None = None
         self._questionnaires: QuestionnaireService | None = None
         self._circles: CircleService | None = None
+        self._screen_time: ScreenTimeService | None = None
         self._listeners: list[ChangeListener] = []
 
     # -- vault lifecycle ----------------------------------------------------------------------
@@ -116,6 +119,7 @@ class CompanionApp:
         self._journal = self._checkins = None
         self._questionnaires = None
         self._circles = None
+        self._screen_time = None
         self.vault.lock()
 
     def close(self) -> None:
@@ -128,6 +132,7 @@ class CompanionApp:
         self._checkins = CheckIns(db, self.clock)
         self._questionnaires = QuestionnaireService(db, self.clock)
         self._circles = CircleService(db, self.clock)
+        self._screen_time = ScreenTimeService(ScreenTime(db), load_preferences(self.home))
 
     # -- keys ---------------------------------------------------------------------------------
 
@@ -313,6 +318,14 @@ class CompanionApp:
 
     def questionnaire_trend(self, kind: QuestionnaireKind | str) -> Trend:
         return self.questionnaires.trend(kind)
+
+    # -- screen time (companion/screentime, DESIGN.md §6) ----------------------------------
+
+    @property
+    def screen_time(self) -> ScreenTimeService:
+        if self._screen_time is None:
+            raise VaultLocked()
+        return self._screen_time
 
     def crisis_resources(self) -> CrisisResources:
         """The user's own list in the vault folder if valid, else the shipped one."""

@@ -46,9 +46,10 @@ def load_feed(db: Database, circle: bytes, names: dict[bytes, str], me: bytes,
               muted: set[bytes] | frozenset[bytes] = frozenset(),
               limit: int = 200) -> list[FeedItem]:
     rows = db.query("SELECT id, sender, seq, type, at, ref_sender, ref_seq, data, state "
-                    "FROM circle_items WHERE circle = ? ORDER BY at, id", (circle,))
+                    "FROM circle_items WHERE circle = ? ORDER BY at, sender, seq", (circle,))
     by_ref: dict[tuple[bytes, int], FeedItem] = {}
     top: list[FeedItem] = []
+    replies: list[tuple[FeedItem, tuple[bytes, int] | None]] = []
     later: list[tuple[str, bytes, tuple[bytes, int] | None, dict[str, Any]]] = []
     for item_id, sender_raw, seq, type_, at, ref_sender, ref_seq, data_text, state in rows:
         sender = bytes(sender_raw)
@@ -63,10 +64,16 @@ def load_feed(db: Database, circle: bytes, names: dict[bytes, str], me: bytes,
                         datetime.fromtimestamp(at, UTC), data, withdrawn=state == "withdrawn",
                         mine=sender == me)
         by_ref[(sender, seq)] = item
-        if type_ == "reply" and ref is not None and ref in by_ref:
-            by_ref[ref].replies.append(item)
-        elif type_ != "reply":
+        if type_ == "reply":
+            replies.append((item, ref))
+        else:
             top.append(item)
+    # Replies attach once everything is known: one written in the same second as its post can
+    # sort before it.
+    for reply, target_ref in replies:
+        target = by_ref.get(target_ref) if target_ref is not None else None
+        if target is not None and target.type != "reply":
+            target.replies.append(reply)
     deleted: set[tuple[bytes, int]] = set()
     reactions: dict[tuple[bytes, int], dict[tuple[str, bytes], bool]] = {}
     for type_, sender, ref, data in later:

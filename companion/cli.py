@@ -20,7 +20,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-from companion import __version__
 from companion.app import CompanionApp
 from companion.cli_circle import add_circle_arguments, cmd_circle
 from companion.cli_exports import (
@@ -36,6 +35,8 @@ from companion.cli_questionnaire import (
     cmd_crisis_resources,
     cmd_questionnaire,
 )
+from companion.cli_screentime import add_arguments as add_screentime_arguments
+from companion.cli_screentime import cmd_screentime
 from companion.crash import write_crash_report
 from companion.errors import UserError
 from companion.models import (
@@ -49,6 +50,7 @@ from companion.models import (
 )
 from companion.search import SearchFilters
 from companion.timeutil import parse_datetime
+from companion.version import VersionAction
 from storage.errors import (
     DiskFull,
     KeyringUnavailable,
@@ -138,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="companion", description=DESCRIPTION, epilog=EPILOG, parents=[common],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"companion {__version__}")
+    parser.add_argument("--version", action=VersionAction)
     parser.add_argument("--demo", action="store_true",
                         help="start the desktop app on a throwaway vault with sample data")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -246,7 +248,10 @@ def build_parser() -> argparse.ArgumentParser:
         "export", "write everything to JSON, Markdown or CSV (plaintext, not encrypted)"))
     add_circle_arguments(command(
         "circle", "share check-ins and notes with a small circle, end-to-end encrypted"), common)
-    add_import_arguments(command("import", "import a Companion JSON export (all or nothing)"))
+    add_import_arguments(command(
+        "import", "import from jrnl, Daylio, Day One or a Companion JSON export (all or nothing)"))
+    add_screentime_arguments(command(
+        "screentime", "screen time: status, budgets, ActivityWatch import, a foreground tracker"))
     return parser
 
 
@@ -555,6 +560,7 @@ COMMANDS: dict[str, Callable[[CompanionApp, argparse.Namespace, TextIO, TextIO],
     "tags": cmd_tags, "tag-rename": cmd_tag_rename, "remember": cmd_remember,
     "backup": cmd_backup, "questionnaire": cmd_questionnaire,
     "export": cmd_export, "import": cmd_import, "circle": cmd_circle,
+    "screentime": cmd_screentime,
 }
 
 

@@ -14,7 +14,7 @@ import time
 import traceback
 from pathlib import Path
 
-from companion import __version__
+from companion.version import version
 from storage.atomic import atomic_write_bytes
 from storage.paths import default_home, ensure_private_dir
 
@@ -22,7 +22,7 @@ from storage.paths import default_home, ensure_private_dir
 def describe(exc: BaseException) -> str:
     frames = traceback.extract_tb(exc.__traceback__)
     lines = [
-        f"Companion {__version__} on Python {platform.python_version()} ({sys.platform})",
+        f"Companion {version()} on Python {platform.python_version()} ({sys.platform})",
         f"{type(exc).__module__}.{type(exc).__qualname__}",
     ]
     lines += [f"  {Path(f.filename).name}:{f.lineno} in {f.name}" for f in frames]

@@ -2,7 +2,8 @@
 
 Every field is checked before anything is written, the same way the journal and check-in
 services check what the user types; the rows are then written in one transaction, so a bad
-file changes nothing. Each imported item is recorded in `import_sources` under the exporting
+file changes nothing (`companion.imports.common.write_plan`, shared with the other
+importers). Each imported item is recorded in `import_sources` under the exporting
 vault's id and its id there, so importing the same file twice adds nothing the second time.
 """
 
@@ -11,32 +12,28 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from companion.app import CompanionApp
-from companion.checkins import validated_checkin, write_labels
+from companion.checkins import validated_checkin
 from companion.errors import InvalidInput, UserError
 from companion.export import FORMAT, VERSION
-from companion.journal import check_entry_text, link_tags, unique_tags
-from companion.models import Changes, CheckInDraft, check_scale
+from companion.imports.common import (
+    CancelToken,
+    ImportedCheckIn,
+    ImportedEntry,
+    ImportPlan,
+    ImportReport,
+    Progress,
+    write_plan,
+)
+from companion.journal import check_entry_text, unique_tags
+from companion.models import CheckInDraft, check_scale
 from companion.timeutil import Stamp
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    entries_imported: int = 0
-    checkins_imported: int = 0
-    skipped: int = 0
-    dry_run: bool = False
-
-    @property
-    def imported(self) -> int:
-        return self.entries_imported + self.checkins_imported
 
 
 class _Bad(Exception):
@@ -85,7 +82,7 @@ def _strings(item: dict[str, Any], name: str) -> tuple[str, ...]:
     return tuple(values)
 
 
-def _entry_row(item: Any) -> tuple[int, list[Any], list[str]]:
+def _entry(item: Any) -> ImportedEntry:
     if not isinstance(item, dict):
         raise _Bad("it is not an object")
     source_id = _field(item, "id", int)
@@ -96,13 +93,11 @@ def _entry_row(item: Any) -> tuple[int, list[Any], list[str]]:
     assert created is not None and updated is not None
     mood = check_scale("mood", _field(item, "mood", int, optional=True))
     starred = _field(item, "starred", bool)
-    row = [title, body, " ".join(tags), created.utc_us, created.offset_min, created.local_day,
-           updated.utc_us, updated.offset_min, int(starred), mood,
-           None if deleted is None else deleted.utc_us]
-    return source_id, row, tags
+    return ImportedEntry(str(source_id), title, body, tuple(tags), created, updated, starred,
+                         mood, None if deleted is None else deleted.utc_us)
 
 
-def _checkin_row(item: Any) -> tuple[int, dict[str, Any], Stamp, int | None]:
+def _checkin(item: Any) -> ImportedCheckIn:
     if not isinstance(item, dict):
         raise _Bad("it is not an object")
     source_id = _field(item, "id", int)
@@ -116,7 +111,8 @@ def _checkin_row(item: Any) -> tuple[int, dict[str, Any], Stamp, int | None]:
         emotions=_strings(item, "emotions"), activities=_strings(item, "activities"),
         sleep_hours=sleep, note=_field(item, "note", str)))
     deleted = _time(item, "deleted", optional=True)
-    return source_id, values, at, None if deleted is None else deleted.utc_us
+    return ImportedCheckIn(str(source_id), at, values,
+                           None if deleted is None else deleted.utc_us)
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -145,88 +141,39 @@ def _load(path: Path) -> dict[str, Any]:
     return document
 
 
-def import_json(app: CompanionApp, path: Path, dry_run: bool = False) -> ImportReport:
-    """Import a JSON export all or nothing; raise `InvalidInput` (vault unchanged) if bad."""
+def read_json_plan(path: Path, app: CompanionApp | None = None) -> ImportPlan:
+    """Read and check a JSON export; raise `InvalidInput` naming the item if anything is bad.
+    With `app`, an export of that very vault is recognised (its items are already there)."""
     path = Path(path)
     document = _load(path)
-    entries = _parse_all(path, document["entries"], "entries", _entry_row)
-    checkins = _parse_all(path, document["checkins"], "checkins", _checkin_row)
-    source = f"companion:{document['vault_id']}"
-    own = document["vault_id"] == app.vault.vault_id
-    counts = {"entry": 0, "checkin": 0, "skipped": 0}
-    try:
-        _write(app, source, own, entries, checkins, counts, dry_run)
-    except _DryRun:
-        return ImportReport(counts["entry"], counts["checkin"], counts["skipped"], dry_run=True)
-    report = ImportReport(counts["entry"], counts["checkin"], counts["skipped"])
-    if report.imported:
-        app._notify(Changes(entries=bool(counts["entry"]), checkins=bool(counts["checkin"]),
-                            tags=True))
-    return report
+    plan = ImportPlan(f"companion:{document['vault_id']}", path)
+    plan.entries = _parse_all(path, document["entries"], "entries", _entry)
+    plan.checkins = _parse_all(path, document["checkins"], "checkins", _checkin)
+    plan.own_ids = app is not None and document["vault_id"] == app.vault.vault_id
+    return plan
+
+
+def import_json(app: CompanionApp, path: Path, dry_run: bool = False, *,
+                progress: Progress | None = None, cancel: CancelToken | None = None
+                ) -> ImportReport:
+    """Import a JSON export all or nothing; raise `InvalidInput` (vault unchanged) if bad."""
+    plan = read_json_plan(path, app)
+    return write_plan(app, plan, dry_run=dry_run, progress=progress, cancel=cancel)
 
 
 def _parse_all(path: Path, items: list[Any], key: str, parse: Callable[[Any], Any]
                ) -> list[Any]:
     parsed: list[Any] = []
-    seen: set[int] = set()
+    seen: set[str] = set()
     for index, item in enumerate(items):
         try:
             row = parse(item)
-            if row[0] in seen:
-                raise _Bad(f"id {row[0]} appears twice")
-            seen.add(row[0])
+            if row.source_id in seen:
+                raise _Bad(f"id {row.source_id} appears twice")
+            seen.add(row.source_id)
         except (_Bad, InvalidInput) as exc:
             reason = exc.message if isinstance(exc, InvalidInput) else str(exc)
             raise InvalidInput(f"{path}: {key}[{index}]: {reason}",
                                "Nothing was imported.") from None
         parsed.append(row)
     return parsed
-
-
-def _write(app: CompanionApp, source: str, own: bool, entries: list[Any], checkins: list[Any],
-           counts: dict[str, int], dry_run: bool) -> None:
-    with app.vault.database.transaction() as cur:
-
-        def known(kind: str, source_id: int) -> bool:
-            table = "entries" if kind == "entry" else "checkins"
-            if own and cur.execute(f"SELECT 1 FROM {table} WHERE id = ?",
-                                   (source_id,)).fetchone():
-                return True  # the vault's own export: the item is already here
-            return cur.execute("SELECT 1 FROM import_sources WHERE source = ? AND source_id = ?",
-                               (source, f"{kind}:{source_id}")).fetchone() is not None
-
-        def record(kind: str, source_id: int, item_id: int) -> None:
-            counts[kind] += 1
-            cur.execute("INSERT INTO import_sources (source, source_id, kind, item_id)"
-                        " VALUES (?,?,?,?)", (source, f"{kind}:{source_id}", kind, item_id))
-
-        for source_id, row, tags in entries:
-            if known("entry", source_id):
-                counts["skipped"] += 1
-                continue
-            cur.execute(
-                "INSERT INTO entries (title, body, tags_text, created_us, created_offset, day,"
-                " updated_us, updated_offset, starred, mood, deleted_us)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?)", row)
-            entry_id = int(cur.lastrowid)
-            link_tags(cur, entry_id, tags)
-            record("entry", source_id, entry_id)
-        now = Stamp.of(app.clock.now()).utc_us
-        for source_id, values, at, deleted_us in checkins:
-            if known("checkin", source_id):
-                counts["skipped"] += 1
-                continue
-            cur.execute(
-                "INSERT INTO checkins (at_us, at_offset, day, mood, energy, sleep_hours, note,"
-                " updated_us, deleted_us) VALUES (?,?,?,?,?,?,?,?,?)",
-                (at.utc_us, at.offset_min, at.local_day, values["mood"], values["energy"],
-                 values["sleep_hours"], values["note"], now, deleted_us))
-            checkin_id = int(cur.lastrowid)
-            write_labels(cur, checkin_id, values["emotions"], values["activities"])
-            record("checkin", source_id, checkin_id)
-        if dry_run:
-            raise _DryRun()
-
-
-class _DryRun(Exception):
-    """Rolls the import's transaction back after counting what it would do."""

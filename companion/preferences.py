@@ -30,6 +30,17 @@ class Preferences:
     reminder_enabled: bool = False
     reminder_time: str = "20:00"
     day_starts_at: str = "04:00"
+    # Screen time (DESIGN.md §6): what is measured and when breaks are suggested.
+    screen_time_enabled: bool = True
+    idle_minutes: int = 3
+    privacy_mode: bool = False  # keep app names only, never window titles
+    eye_breaks: bool = True
+    rest_breaks: bool = True
+    rest_after_minutes: int = 50
+    rest_minutes: int = 5
+    questionnaire_reminder: bool = False  # a gentle nudge when questionnaires are 2 weeks old
+    circle_sync_minutes: int = 5  # background sync of circles; 0 syncs only on demand
+    circle_notify_content: bool = False  # notifications show who and how, not just that
 
     def validated(self) -> Preferences:
         if self.theme not in THEMES:
@@ -40,8 +51,15 @@ class Preferences:
         for value in (self.reminder_time, self.day_starts_at):
             if not isinstance(value, str) or not _TIME.match(value):
                 raise InvalidInput(f"'{value}' is not a time of day.", "Use HH:MM, e.g. 20:00.")
-        if not isinstance(self.reminder_enabled, bool):
-            raise InvalidInput("reminder_enabled must be true or false.")
+        for name in ("reminder_enabled", "screen_time_enabled", "privacy_mode", "eye_breaks",
+                     "rest_breaks", "questionnaire_reminder", "circle_notify_content"):
+            if not isinstance(getattr(self, name), bool):
+                raise InvalidInput(f"{name} must be true or false.")
+        for name, low, high in (("idle_minutes", 1, 60), ("rest_after_minutes", 50, 60),
+                                ("rest_minutes", 5, 10), ("circle_sync_minutes", 0, 1440)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise InvalidInput(f"{name} must be a whole number from {low} to {high}.")
         return self
 
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sync.content import Ref
+from sync.content import MAX_CARRY, Ref
 from sync.crypto import Rejected
 from sync.engine import Engine
 from sync.identity import Identity, PublicIdentity
 from sync.invite import Invite, open_welcome, seal_join_request
-from sync.roster import SignedOp, make_op
+from sync.roster import SignedOp, concurrent_ops, make_op
 from sync.state import CircleRow, CircleState
 from sync.transport import Transport
 
@@ -139,12 +139,15 @@ def _record_op(engine: Engine, cur: Any, row: CircleRow, op: SignedOp) -> None:
     # The change travels in the newest epoch this device is in before it, so that everyone
     # who must learn of it (the members, a removed member too) can read it; it reveals nothing
     # the readers may not know (the new epoch's key is wrapped to its own readers only).
-    before = engine.state.roster(row).newest_epoch_of(row.me)
+    before = engine.state.roster(row).roster_epoch_of(row.me)
     CircleState.add_op(cur, row.id, op)
     roster = engine.state.roster(row)
     CircleState.store_epoch_keys(cur, row, roster, engine.state.epoch_keys(row.id))
-    queue(engine, cur, row, "roster", {"op": op.to_json()},
-          epoch=before.id if before is not None else None)
+    data: dict[str, Any] = {"op": op.to_json()}
+    carry = [c.to_json() for c in concurrent_ops(roster) if c.hash != op.hash]
+    if carry:
+        data["carry"] = carry[-MAX_CARRY:]
+    queue(engine, cur, row, "roster", data, epoch=before.id if before is not None else None)
     engine._after_roster_change(cur, row, roster)
 
 

@@ -15,6 +15,9 @@ from sync.crypto import Rejected, unb64
 
 MAX_TEXT = 20_000
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+# In a name, line breaks and the bidirectional overrides (which can make "Ann" display as
+# someone else's name) have no honest use.
+_NOT_IN_NAMES = re.compile("[\n\t\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def canonical(value: object) -> bytes:
@@ -61,6 +64,13 @@ class Reader:
             raise Rejected(f"{self.what} has a bad {key}")
         if _CONTROL.search(value):
             raise Rejected(f"{self.what} has control characters in {key}")
+        return value
+
+    def name(self, key: str, *, max_len: int) -> str:
+        """A display name: non-empty text on one line without direction overrides."""
+        value = self.text(key, max_len=max_len, allow_empty=False)
+        if _NOT_IN_NAMES.search(value) or not value.strip():
+            raise Rejected(f"{self.what} has a bad {key}")
         return value
 
     def integer(self, key: str, low: int, high: int, *, optional: bool = False) -> int | None:

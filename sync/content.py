@@ -26,6 +26,7 @@ MAX_EMOTIONS = 8
 MAX_EMOTION = 32
 MAX_REACTION = 16
 MAX_GUIDELINES = 4_000
+MAX_CARRY = 64
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class Body:
     data: dict[str, Any] = field(default_factory=dict)
     ref: Ref | None = None
     op: SignedOp | None = None
+    carry: tuple[SignedOp, ...] = ()  # earlier roster changes some readers may have missed
 
 
 def encode_body(type_: str, at: int, seen: dict[bytes, tuple[int, bytes]],
@@ -119,5 +121,9 @@ def parse_body(data: bytes) -> Body:
     if kind == "guidelines":
         r.only(*common, "text")
         return Body(kind, at, seen, {"text": r.text("text", max_len=MAX_GUIDELINES)})
-    r.only(*common, "op")
-    return Body(kind, at, seen, {}, op=SignedOp.from_json(r.value["op"]))
+    r.only(*common, "op", "carry")
+    carry = (tuple(SignedOp.from_json(item) for item in r.items("carry", max_items=MAX_CARRY))
+             if "carry" in r.value else ())
+    if "op" not in r.value:
+        raise Rejected("message body lacks op")
+    return Body(kind, at, seen, {}, op=SignedOp.from_json(r.value["op"]), carry=carry)

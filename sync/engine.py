@@ -38,6 +38,7 @@ from sync.transport import ObjectRejected, Transport
 log = logging.getLogger(__name__)
 MAX_FETCH_PER_MEMBER = 10_000  # per round; the rest comes next round
 MAX_ROUNDS = 8
+MAX_GAP_CHASE = 50  # how far past a missing message a round looks
 
 
 def message_name(names_key: bytes, member: bytes, seq: int) -> str:
@@ -87,7 +88,14 @@ class Engine:
         if row.status == "joining":
             from sync.actions import try_welcome  # late import: actions builds on the engine
 
-            report.welcomed = try_welcome(self, row, transport)
+            try:
+                report.welcomed = try_welcome(self, row, transport)
+            except Rejected as exc:  # a damaged or forged welcome: count it, keep waiting
+                report.reject(exc.reason)
+                with self.db.transaction() as cur:
+                    CircleState.event(cur, circle, "rejected", exc.reason, self.now_us())
+            except ObjectRejected as exc:
+                report.reject(exc.message)
             row = self._row(circle)
         if row.status != "joining":
             self._fetch_and_apply(self._row(circle), transport, report)
@@ -143,7 +151,7 @@ class Engine:
                     raw = held.get((member.id, seq))
                     if raw is None:
                         raw = self._read(transport, message_name(row.names_key, member.id, seq),
-                                         report)
+                                         report, row.id)
                         if raw is None:
                             break
                         report.fetched += 1
@@ -161,13 +169,16 @@ class Engine:
             row = self._row(row.id)
             if row.status != "active":
                 break
-        self._report_gaps(row, report)
+        self._chase_gaps(row, transport, report)
 
-    def _read(self, transport: Transport, name: str, report: SyncReport) -> bytes | None:
+    def _read(self, transport: Transport, name: str, report: SyncReport,
+              circle: bytes) -> bytes | None:
         try:
             return transport.read(name)
         except ObjectRejected as exc:
             report.reject(exc.message)
+            with self.db.transaction() as cur:
+                CircleState.event(cur, circle, "rejected", exc.message, self.now_us())
             return None
 
     def _apply_batch(self, cur: Any, row: CircleRow, downloaded: dict[tuple[bytes, int], bytes],
@@ -216,8 +227,15 @@ class Engine:
                             self.state.store_epoch_keys(cur, row, roster, keys)
                             self._after_roster_change(cur, row, roster)
         for (member, seq), raw in downloaded.items():  # beyond a gap: keep for later
-            cur.execute("INSERT OR IGNORE INTO circle_held (circle, member, seq, raw) "
-                        "VALUES (?, ?, ?, ?)", (row.id, member, seq, raw))
+            info = roster.members.get(member)
+            # Only what the sender really signed is kept; anything else is fetched afresh
+            # next round, so a tampered copy cannot sit in the vault in place of the real one.
+            if info is not None and _authentic(raw, row.id, member, seq, info.public.signing):
+                cur.execute("INSERT OR IGNORE INTO circle_held (circle, member, seq, raw) "
+                            "VALUES (?, ?, ?, ?)", (row.id, member, seq, raw))
+            elif (member, seq) in was_held:
+                cur.execute("DELETE FROM circle_held WHERE circle = ? AND member = ? AND "
+                            "seq = ?", (row.id, member, seq))
 
     def _check(self, row: CircleRow, roster: Roster, keys: dict[bytes, bytes], chain: Chain,
                member: bytes, seq: int, raw: bytes,
@@ -257,7 +275,12 @@ class Engine:
         self._compare_checkpoints(cur, row, sender, body, chains, now)
         if body.type == "roster":
             assert body.op is not None
-            op = parse_op(body.op)
+            try:
+                op = parse_op(body.op)
+            except Rejected as exc:
+                report.reject(exc.reason)
+                CircleState.event(cur, row.id, "rejected", exc.reason, now, sender, seq)
+                return False
             if op.author != sender:
                 raise_later = "roster op carried by someone other than its author"
                 report.reject(raise_later)
@@ -268,7 +291,10 @@ class Engine:
                 CircleState.event(cur, row.id, "rejected", "leave with a wrong last message",
                                   now, sender, seq)
                 return False
-            return CircleState.add_op(cur, row.id, body.op)
+            added = CircleState.add_op(cur, row.id, body.op)
+            for carried in body.carry:  # checked by the fold like any other operation
+                added = CircleState.add_op(cur, row.id, carried) or added
+            return added
         if body.type in ("edit", "delete") and (body.ref is None or body.ref.member != sender):
             reason = "edit or delete of someone else's message"
             report.reject(reason)
@@ -314,16 +340,44 @@ class Engine:
         if me is not None and not me.active and row.status == "active":
             cur.execute("UPDATE circles SET status = 'removed' WHERE id = ?", (row.id,))
 
-    def _report_gaps(self, row: CircleRow, report: SyncReport) -> None:
+    def _chase_gaps(self, row: CircleRow, transport: Transport, report: SyncReport) -> None:
+        """Other members' checkpoints say a member sent more than this device found: look past
+        the missing message (what is found is held until the gap closes) and report the gap."""
+        assert row.names_key is not None
+        with self.db.transaction() as cur:  # gaps that closed are no longer news
+            cur.execute("DELETE FROM circle_events WHERE circle = ? AND kind = 'expected' AND "
+                        "seq <= coalesce((SELECT c.seq FROM circle_chains c WHERE c.circle = "
+                        "circle_events.circle AND c.member = circle_events.member), 0)",
+                        (row.id,))
         chains = self.state.chains(row.id)
-        for member, seq in self.db.query(
+        held = self.state.held(row.id)
+        roster = self.state.roster(row)
+        for member_raw, seq in self.db.query(
                 "SELECT member, max(seq) FROM circle_events WHERE circle = ? AND kind = "
                 "'expected' GROUP BY member", (row.id,)):
-            have = chains.get(bytes(member), ZERO_CHAIN).seq
-            if seq > have:
-                report.problems.append(
-                    f"{seq - have} message(s) that other members have seen are not on this "
-                    "storage yet (held until they arrive)")
+            member = bytes(member_raw)
+            have = chains.get(member, ZERO_CHAIN).seq
+            info = roster.members.get(member)
+            if info is not None and member != row.me:
+                last = min(seq, have + MAX_GAP_CHASE)
+                if info.last_seq is not None:
+                    last = min(last, info.last_seq)
+                found: dict[int, bytes] = {}
+                for n in range(have + 2, last + 1):  # have + 1 is the one that is missing
+                    if (member, n) in held:
+                        continue
+                    raw = self._read(transport, message_name(row.names_key, member, n), report,
+                                     row.id)
+                    if raw is not None and _authentic(raw, row.id, member, n, info.public.signing):
+                        found[n] = raw
+                if found:
+                    with self.db.transaction() as cur:
+                        for n, raw in found.items():
+                            cur.execute("INSERT OR IGNORE INTO circle_held (circle, member, seq, "
+                                        "raw) VALUES (?, ?, ?, ?)", (row.id, member, n, raw))
+            report.problems.append(
+                f"{seq - have} message(s) that other members have seen are not on this "
+                "storage yet (held until they arrive)")
         forks = self.db.query_one("SELECT count(*) FROM circle_events WHERE circle = ? AND "
                                   "kind = 'fork'", (row.id,))[0]
         if forks:
@@ -346,7 +400,7 @@ class Engine:
             if used_by is None:
                 if expires < now:
                     continue
-                raw = self._read(transport, invite.join_name, report)
+                raw = self._read(transport, invite.join_name, report, row.id)
                 if raw is None:
                     continue
                 try:
@@ -389,7 +443,7 @@ class Engine:
 
     def _seal_outbox(self, row: CircleRow, report: SyncReport) -> None:
         pending = self.db.query(
-            "SELECT id, type, data, ref_sender, ref_seq, epoch FROM circle_outbox "
+            "SELECT id, type, data, ref_sender, ref_seq, epoch, created_us FROM circle_outbox "
             "WHERE circle = ? AND raw IS NULL ORDER BY id", (row.id,))
         if not pending or row.names_key is None:
             return
@@ -406,7 +460,8 @@ class Engine:
         with self.db.transaction() as cur:
             chains = self.state.chains(row.id)
             chain = chains.get(row.me, ZERO_CHAIN)
-            for item_id, type_, data_text, ref_sender, ref_seq, pinned in pending:
+            for item_id, type_, data_text, ref_sender, ref_seq, pinned, created in pending:
+                written = created // 1_000_000  # when it was written, not when it was sent
                 epoch_id = bytes(pinned) if pinned is not None else epoch.id
                 key = keys.get(epoch_id)
                 if key is None:
@@ -427,7 +482,7 @@ class Engine:
                         data = {"op": self._leave_op(row, roster, seq)}
                         CircleState.add_op(cur, row.id, _signed(data["op"]))
                 seen = {m: (c.seq, c.hash) for m, c in chains.items()}
-                body = encode_body(body_type, now // 1_000_000, seen, data, ref)
+                body = encode_body(body_type, written, seen, data, ref)
                 raw = seal_message(signing_private=row.identity.signing_private,
                                    epoch_key=key, circle=row.id, epoch=epoch_id,
                                    sender=row.me, seq=seq, index=index, prev_hash=chain.hash,
@@ -436,7 +491,7 @@ class Engine:
                 cur.execute("UPDATE circle_outbox SET seq = ?, name = ?, raw = ? WHERE id = ?",
                             (seq, name, raw, item_id))
                 if body_type not in ("roster",):
-                    CircleState.add_item(cur, row.id, row.me, seq, body_type, now // 1_000_000,
+                    CircleState.add_item(cur, row.id, row.me, seq, body_type, written,
                                          data, (ref.member, ref.seq) if ref else None)
                     if body_type == "guidelines":
                         cur.execute("UPDATE circles SET guidelines = ? WHERE id = ?",
@@ -456,7 +511,7 @@ class Engine:
                 "SELECT id, name, raw FROM circle_outbox WHERE circle = ? AND raw IS NOT NULL "
                 "AND sent = 0 ORDER BY seq", (row.id,)):
             raw = bytes(stored)
-            if not transport.write_once(name, raw) and transport.read(name) != raw:
+            if not transport.write_once(name, raw) and self._read_back(transport, name) != raw:
                 report.problems.append("another message already holds the place of one of "
                                        "yours on the storage (fork); sending stopped")
                 with self.db.transaction() as cur:
@@ -467,16 +522,36 @@ class Engine:
                 cur.execute("UPDATE circle_outbox SET sent = 1 WHERE id = ?", (item_id,))
             report.sent += 1
 
+    @staticmethod
+    def _read_back(transport: Transport, name: str) -> bytes | None:
+        """One of this device's own objects, as the storage now has it; an object too large
+        or not a file counts as "something else"."""
+        try:
+            return transport.read(name)
+        except ObjectRejected:
+            return b""
+
     def _check_rollback(self, row: CircleRow, transport: Transport, report: SyncReport) -> None:
         """The storage must still hold this device's newest message; if it lost it (a restore
         from an old snapshot, a frozen view), say so and upload again what went missing."""
         missing = []
+        displaced = 0
         for item_id, name, raw in self.db.query(
                 "SELECT id, name, raw FROM circle_outbox WHERE circle = ? AND sent = 1 "
                 "ORDER BY seq DESC LIMIT 50", (row.id,)):
-            if transport.read(name) is not None:
+            found = self._read_back(transport, name)
+            if found == bytes(raw):
                 break
-            missing.append((item_id, name, bytes(raw)))
+            if found is None:
+                missing.append((item_id, name, bytes(raw)))
+            else:  # something else sits in its place, which write-once storage cannot undo
+                displaced += 1
+        if displaced:
+            report.problems.append(f"the storage holds something else in place of {displaced} "
+                                   "of your messages (fork)")
+            with self.db.transaction() as cur:
+                CircleState.event(cur, row.id, "fork", "own message displaced", self.now_us(),
+                                  row.me)
         if not missing:
             return
         report.problems.append(f"the storage lost {len(missing)} of your messages (rolled "
@@ -486,6 +561,19 @@ class Engine:
                               self.now_us(), row.me)
         for _item_id, name, raw in reversed(missing):
             transport.write_once(name, raw)
+
+
+def _authentic(raw: bytes, circle: bytes, member: bytes, seq: int, signing: bytes) -> bool:
+    """Well formed, in its place, and signed by `member` (the chain is checked on applying)."""
+    try:
+        envelope = parse_envelope(raw)
+        h = envelope.header
+        if h.circle != circle or h.sender != member or h.seq != seq:
+            return False
+        check_signature(envelope, signing)
+    except Rejected:
+        return False
+    return True
 
 
 def _signed(value: dict[str, str]) -> Any:

@@ -130,7 +130,7 @@ def open_join_request(invite: Invite, admin: Identity, sealed: bytes) -> JoinReq
     m.only("sign", "agree", "name")
     member = PublicIdentity(m.raw("sign", 32), m.raw("agree", 32))
     verify(member.signing, signature, body, "bad signature on join request")
-    return JoinRequest(member, m.text("name", max_len=MAX_NAME, allow_empty=False),
+    return JoinRequest(member, m.name("name", max_len=MAX_NAME),
                        r.require_int("at", 0, 2**40))
 
 

@@ -98,7 +98,7 @@ def parse_op(signed: SignedOp) -> Op:
     if m is not None:
         m.only("sign", "agree", "name")
         member = PublicIdentity(m.raw("sign", 32), m.raw("agree", 32))
-        name = m.text("name", max_len=MAX_NAME, allow_empty=False)
+        name = m.name("name", max_len=MAX_NAME)
     epoch_id, wraps = b"", {}
     e = r.child("epoch", optional=True)
     if e is not None:
@@ -233,6 +233,17 @@ class Roster:
         mine = [e for e in self.epochs.values() if member in e.members]
         return max(mine, key=lambda e: e.order) if mine else None
 
+    def roster_epoch_of(self, member: bytes) -> Epoch | None:
+        """Where `member` sends a roster change: the newest epoch of theirs that every current
+        member can read (after concurrent changes, one that a removed member can read too —
+        it learns of the change, not a key), else their newest."""
+        active = self.active()
+        readable = [e for e in self.epochs.values() if member in e.members
+                    and active <= e.members]
+        if readable:
+            return max(readable, key=lambda e: e.order)
+        return self.newest_epoch_of(member)
+
     def needs_rotation(self) -> bool:
         """True when the newest epoch's readers differ from the members (a leave, or
         concurrent changes): an admin then starts a new epoch for exactly the members."""
@@ -254,6 +265,37 @@ class Roster:
         if info.last_seq is not None and seq > info.last_seq:
             return "sent after the sender was removed or left"
         return None
+
+
+def concurrent_ops(roster: Roster) -> list[SignedOp]:
+    """Operations that some current member may never have received: those neither before nor
+    after the operation that added that member (concurrent with it). They were sealed in epochs
+    the member may not read and were not in its welcome, so roster messages carry them."""
+    by_hash = {op.hash: op for op in roster.applied}
+    memo: dict[bytes, frozenset[bytes]] = {}
+
+    def ancestors(h: bytes) -> frozenset[bytes]:
+        if h not in memo:
+            seen: set[bytes] = {h}
+            stack = [h]
+            while stack:
+                for parent in by_hash[stack.pop()].parents:
+                    if parent in by_hash and parent not in seen:
+                        seen.add(parent)
+                        stack.append(parent)
+            memo[h] = frozenset(seen)
+        return memo[h]
+
+    active = roster.active()
+    carried: set[bytes] = set()
+    for op in roster.applied:
+        if op.action != "add" or op.member is None or op.member.member_id not in active:
+            continue
+        before = ancestors(op.hash)
+        for other in roster.applied:
+            if other.hash not in before and op.hash not in ancestors(other.hash):
+                carried.add(other.hash)
+    return [by_hash[h].signed for h in sorted(carried)]
 
 
 def fold(circle: bytes, genesis: bytes, ops: Iterable[SignedOp]) -> Roster:

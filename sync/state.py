@@ -132,7 +132,7 @@ class CircleState:
               member: bytes = b"", seq: int = 0) -> None:
         cur.execute("INSERT INTO circle_events (circle, kind, member, seq, reason, first_us, "
                     "last_us) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (circle, kind, member, "
-                    "seq, reason) DO UPDATE SET last_us = excluded.last_us",
+                    "seq, reason) DO UPDATE SET last_us = excluded.last_us, count = count + 1",
                     (circle, kind, member, seq, reason, now_us, now_us))
 
     @staticmethod

@@ -10,9 +10,15 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from companion.app import CompanionApp
 from companion.preferences import load_preferences
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 DEMO_PASSPHRASE = "companion demo journal"
@@ -68,6 +74,37 @@ def make_demo_vault(folder: Path) -> CompanionApp:
     return app
 
 
+# Set to 1, the app quits as soon as its window is shown, after saying so on stdout: how the
+# packaging check (packaging/ci_check_bundle.sh) proves that a bundle starts, with no display.
+SMOKE_TEST_ENV = "COMPANION_EXIT_AFTER_START"
+DESKTOP_FILE_NAME = "org.companionapp.Companion"  # packaging/appinfo.py APP_ID
+
+
+def start_smoke_test(qt_app: QApplication, window: MainWindow) -> list[int]:
+    """Once the event loop runs and the window is on screen, check what a bundle could lack
+    (the platform plugin, SVG rendering), say what was found, and quit. The list receives the
+    exit code."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QImageReader
+
+    from ui.icons import pixmap
+
+    result: list[int] = []
+
+    def check() -> None:
+        svg = b"svg" in [bytes(fmt.data()) for fmt in QImageReader.supportedImageFormats()]
+        svg = svg and not pixmap("lock", 32).toImage().isNull()
+        shown = window.isVisible()
+        print(f"companion: smoke test: window {'shown' if shown else 'hidden'} on "
+              f"{qt_app.platformName()}, svg {'ok' if svg else 'missing'}, "
+              f"screen {type(window.states.currentWidget()).__name__}", flush=True)
+        result.append(0 if shown and svg else 1)
+        qt_app.quit()
+
+    QTimer.singleShot(0, check)
+    return result
+
+
 def run_gui(home: Path | None = None, *, demo: bool = False,
             argv: Sequence[str] = ()) -> int:
     problem = display_problem()
@@ -97,7 +134,9 @@ def run_gui(home: Path | None = None, *, demo: bool = False,
     qt_app = QApplication.instance() or QApplication(["companion", *argv])
     assert isinstance(qt_app, QApplication)
     qt_app.setWindowIcon(app_icon())
-    qt_app.setDesktopFileName("companion")
+    # The installed .desktop file's name (packaging/linux): Wayland compositors match the
+    # window to its menu entry and icon by it.
+    qt_app.setDesktopFileName(DESKTOP_FILE_NAME)
 
     demo_dir: Path | None = None
     if demo:
@@ -120,8 +159,10 @@ def run_gui(home: Path | None = None, *, demo: bool = False,
     else:
         window.start()
     window.show()
+    smoke = start_smoke_test(qt_app, window) if os.environ.get(SMOKE_TEST_ENV) else None
     try:
-        return qt_app.exec()
+        code = qt_app.exec()
+        return code if smoke is None else (smoke[0] if smoke else 1)
     finally:
         window.shutdown()
         if demo_dir is not None:

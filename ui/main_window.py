@@ -81,7 +81,7 @@ class MainWindow(QMainWindow):
         self.lock_action, self.help_action, self.quit_action = lock, help_, quit_
 
     def show_shortcuts(self) -> None:
-        ShortcutsDialog(self).open()
+        ShortcutsDialog(self, runner=self.runner).open()
 
     # -- states -----------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
@@ -96,3 +97,76 @@ class ReminderScheduler(QObject):
 
     def stop(self) -> None:
         self.timer.stop()
+
+
+QUESTIONNAIRE_EVERY_DAYS = 14
+QUESTIONNAIRE_TEXT = ("It has been two weeks since your last questionnaire. A few minutes for "
+                      "one, if you like? (Insights → Take a questionnaire)")
+QUESTIONNAIRE_CHECK_MS = 60_000
+
+
+class QuestionnaireReminder(QObject):
+    """Emits `due` when questionnaires are two weeks old, if the person asked for it.
+
+    The rule: at most once a day, and only when 14 days have passed since the last result and
+    since the last reminder. It stays quiet until the date of the last result is known (read
+    from the vault after unlocking, `note_taken`), so a locked app never guesses. Dates live
+    in memory only.
+    """
+
+    due = Signal()
+
+    def __init__(self, clock: Now | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.clock: Now = clock or local_now
+        self.enabled = False
+        self.known = False
+        self.last_taken: date | None = None
+        self.last_fired: date | None = None
+        self.timer = QTimer(self)
+        self.timer.setTimerType(Qt.TimerType.VeryCoarseTimer)
+        self.timer.setInterval(QUESTIONNAIRE_CHECK_MS)
+        self.timer.timeout.connect(self.check)
+
+    def apply(self, prefs: Preferences) -> None:
+        self.enabled = prefs.questionnaire_reminder
+        if self.enabled:
+            self.timer.start()
+        else:
+            self.timer.stop()
+
+    def note_taken(self, day: date | None) -> None:
+        """The date of the newest saved result (None: none yet)."""
+        self.known = True
+        if day is not None and (self.last_taken is None or day > self.last_taken):
+            self.last_taken = day
+
+    def check(self) -> bool:
+        today = self.clock().date()
+        if not self.enabled or not self.known or self.last_fired == today:
+            return False
+        anchors = [d for d in (self.last_taken, self.last_fired) if d is not None]
+        if anchors and (today - max(anchors)).days < QUESTIONNAIRE_EVERY_DAYS:
+            return False
+        self.last_fired = today
+        self.due.emit()
+        return True
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+
+def watch_questionnaires(window: Any, reminder: QuestionnaireReminder) -> None:
+    """After an unlock: read the newest result's date (on the task runner) and follow saves."""
+    workspace = getattr(window, "workspace", None)
+    if workspace is None:
+        return
+    app = window.app
+
+    def newest() -> date | None:
+        found = app.questionnaire_history(limit=1)
+        return found[-1].taken_at.date() if found else None
+
+    window.runner.run(newest, reminder.note_taken)
+    workspace.ctx.changes.changed.connect(
+        lambda changes: changes.questionnaires and reminder.note_taken(app.clock.now().date()))

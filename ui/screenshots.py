@@ -128,6 +128,25 @@ def _render_theme(qt: object, theme: str, folder: Path, out: Path) -> None:
     journal.filters.search.setText("")
     window.workspace.show_page(SettingsPage)
     shot(window, "settings")
+    from ui.dialogs.about import AboutDialog
+
+    about = AboutDialog(runner, window)
+    about.show()
+    pump(400)
+    about.grab().save(str(out / f"about-{theme}.png"))
+    about.close()
+    from ui.screenshots_insights import render_insights_screens
+
+    render_insights_screens(window, pump, out, theme)
+    from ui.screenshots_screentime import render_screen_time
+
+    render_screen_time(window, pump, out, theme)
+    from ui.screenshots_data import render_data_screens
+
+    render_data_screens(window, pump, out, theme, folder / "data-samples")
+    from ui.screenshots_circle import render_circle_screens
+
+    render_circle_screens(window, pump, out, theme, folder / "circle")
     window.lock()
     shot(window, "unlock")
     window.shutdown()

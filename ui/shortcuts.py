@@ -11,6 +11,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.tasks import TaskRunner
+
 SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+1 … Ctrl+6", "Today, Journal, Insights, Screen time, Circle, Settings"),
     ("Ctrl+L", "Lock now"),
@@ -32,8 +34,10 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
 
 
 class ShortcutsDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *,
+                 runner: TaskRunner | None = None) -> None:
         super().__init__(parent)
+        self.runner = runner
         self.setWindowTitle(self.tr("Keyboard shortcuts"))
         table = QTableWidget(len(SHORTCUTS), 2)
         table.setHorizontalHeaderLabels([self.tr("Keys"), self.tr("Action")])
@@ -47,7 +51,17 @@ class ShortcutsDialog(QDialog):
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        self.about_button = buttons.addButton(self.tr("About Companion…"),
+                                              QDialogButtonBox.ButtonRole.HelpRole)
+        self.about_button.setVisible(runner is not None)
+        self.about_button.clicked.connect(self.show_about)
         layout = QVBoxLayout(self)
         layout.addWidget(table)
         layout.addWidget(buttons)
         self.resize(520, 440)
+
+    def show_about(self) -> None:
+        from ui.dialogs.about import AboutDialog
+
+        if self.runner is not None:
+            AboutDialog(self.runner, self.parentWidget() or self).open()

@@ -18,7 +18,15 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 from companion.preferences import Preferences
 from ui.icons import app_icon, icon
 from ui.pages.today import TodayPage
-from ui.reminders import REMINDER_TEXT, REMINDER_TITLE, Now, ReminderScheduler
+from ui.reminders import (
+    QUESTIONNAIRE_TEXT,
+    REMINDER_TEXT,
+    REMINDER_TITLE,
+    Now,
+    QuestionnaireReminder,
+    ReminderScheduler,
+    watch_questionnaires,
+)
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -45,10 +53,15 @@ class Tray(QObject):
                                            self.quick_check_in)
         self.lock_action = self._action(self.tr("Lock now"), "lock", self.lock_now)
         self.menu.addSeparator()
+        self.about_action = self._action(self.tr("About Companion"), "help", self.show_about)
         self.quit_action = self._action(self.tr("Quit Companion"), "", self.quit)
         self.reminders = ReminderScheduler(clock, parent=self)
         self.reminders.due.connect(self.show_reminder)
         self.reminders.apply(window.prefs.current)
+        self.questionnaire_reminders = QuestionnaireReminder(clock, parent=self)
+        self.questionnaire_reminders.due.connect(
+            lambda: self.notify(self.tr(REMINDER_TITLE), self.tr(QUESTIONNAIRE_TEXT)))
+        self.questionnaire_reminders.apply(window.prefs.current)
         window.prefs.changed.connect(self._preferences_changed)
         window.locked.connect(self._update_actions)
         window.unlocked.connect(self._on_unlocked)
@@ -121,6 +134,12 @@ class Tray(QObject):
         if not self.window.is_locked:
             self.window.lock()
 
+    def show_about(self) -> None:
+        from ui.dialogs.about import AboutDialog
+
+        self.open_window()
+        AboutDialog(self.window.runner, self.window).open()
+
     def quit(self) -> None:
         self.reminders.stop()
         if self.tray_icon is not None:
@@ -151,9 +170,18 @@ class Tray(QObject):
 
     def _preferences_changed(self, prefs: Preferences) -> None:
         self.reminders.apply(prefs)
+        self.questionnaire_reminders.apply(prefs)
 
     def _on_unlocked(self) -> None:
         self._update_actions()
+        watch_questionnaires(self.window, self.questionnaire_reminders)
+        workspace = self.window.workspace
+        if workspace is not None:  # screen-time warnings and breaks, as notifications
+            workspace.screen_time.notice.connect(
+                lambda notice: self.notify(self.tr(notice.title), self.tr(notice.text)))
+            circle_sync = workspace.ctx.extras.get("circle_sync")
+            if circle_sync is not None:  # new check-ins (content only if opted in)
+                circle_sync.notice.connect(self.notify)  # type: ignore[attr-defined]
         if self._checkin_after_unlock:
             self.quick_check_in()
 

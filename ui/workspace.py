@@ -17,10 +17,13 @@ from PySide6.QtWidgets import (
 from ui.context import UiContext
 from ui.icons import icon
 from ui.pages.base import Page
+from ui.pages.circle import CirclePage
+from ui.pages.insights import InsightsPage
 from ui.pages.journal import JournalPage
-from ui.pages.placeholder import CirclePage, InsightsPage, ScreenTimePage
+from ui.pages.screen_time import ScreenTimePage
 from ui.pages.settings import SettingsPage
 from ui.pages.today import TodayPage
+from ui.screentime_driver import ScreenTimeDriver
 
 PAGE_TYPES: tuple[type[Page], ...] = (TodayPage, JournalPage, InsightsPage, ScreenTimePage,
                                       CirclePage, SettingsPage)
@@ -40,6 +43,9 @@ class Workspace(QWidget):
         self.sidebar.setFrameShape(QListWidget.Shape.NoFrame)
         self.stack = QStackedWidget()
         self.pages: list[Page] = []
+        # Screen time is measured while the workspace (the unlocked vault) exists.
+        self.screen_time = ScreenTimeDriver(ctx, parent=self)
+        ctx.extras["screen_time"] = self.screen_time
         for index, page_type in enumerate(PAGE_TYPES):
             page = page_type(ctx)
             self.pages.append(page)
@@ -56,6 +62,7 @@ class Workspace(QWidget):
         layout.addWidget(self.sidebar)
         layout.addWidget(self.stack, 1)
         self.sidebar.setCurrentRow(0)
+        self.screen_time.start()
 
     def page(self, page_type: type[Page]) -> Page:
         return next(p for p in self.pages if isinstance(p, page_type))
@@ -73,6 +80,7 @@ class Workspace(QWidget):
             self.pages[row].setFocus(Qt.FocusReason.OtherFocusReason)
 
     def teardown(self) -> None:
+        self.screen_time.stop()  # saves the open span before the vault locks
         for page in self.pages:
             page.teardown()
         self.ctx.changes.detach()

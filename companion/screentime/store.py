@@ -11,13 +11,19 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import timedelta
-from functools import cache
+from datetime import datetime, timedelta
 
-from assets import asset
 from companion.errors import InvalidInput, NotFound
 from companion.models import check_storable
-from companion.screentime.tracker import Budget, BudgetKind, SpanClosed
+from companion.screentime.categories import (
+    CategoryRule,
+    check_rules,
+    default_rules,
+    make_categorizer,
+    rules_from_json,
+    rules_to_json,
+)
+from companion.screentime.tracker import BUDGET_KINDS, Budget, BudgetKind, SpanClosed
 from companion.timeutil import Stamp
 from storage.database import Database
 from storage.migrations import register, sql_step
@@ -52,24 +58,34 @@ CREATE TABLE screen_budgets (
 ) WITHOUT ROWID;
 """
 
-MIGRATIONS = [sql_step(1, _V1)]
+# v2: budgets for the daily total and per weekday (-1 = every day), user-edited category rules
+# (JSON under "rules" in screen_settings), where a span came from (the tracker or an import),
+# and an index on start times for the overlap checks of imports.
+_V2 = """
+CREATE TABLE screen_budgets_v2 (
+    kind TEXT NOT NULL CHECK (kind IN ('total', 'app', 'category')),
+    target TEXT NOT NULL COLLATE NOCASE,
+    weekday INTEGER NOT NULL DEFAULT -1 CHECK (weekday BETWEEN -1 AND 6),
+    minutes INTEGER NOT NULL CHECK (minutes > 0),
+    PRIMARY KEY (kind, target, weekday)
+) WITHOUT ROWID;
+INSERT INTO screen_budgets_v2 (kind, target, weekday, minutes)
+    SELECT kind, target, -1, minutes FROM screen_budgets;
+DROP TABLE screen_budgets;
+ALTER TABLE screen_budgets_v2 RENAME TO screen_budgets;
+ALTER TABLE screen_spans ADD COLUMN source TEXT NOT NULL DEFAULT 'tracker';
+CREATE INDEX screen_spans_by_start ON screen_spans (start_us);
+CREATE TABLE screen_settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+
+MIGRATIONS = [sql_step(1, _V1), sql_step(2, _V2)]
 
 
 def register_screentime_schema() -> None:
     register(COMPONENT, MIGRATIONS)
-
-
-@cache
-def default_categories() -> dict[str, str]:
-    """The shipped app → category mapping (lower-case app names)."""
-    raw = json.loads(asset("screentime_categories.json").read_text(encoding="utf-8"))
-    mapping: dict[str, str] = {}
-    for category, apps in raw.items():
-        if category.startswith("_"):
-            continue
-        for app in apps:
-            mapping[str(app).lower()] = str(category)
-    return mapping
 
 
 @dataclass(frozen=True)
@@ -98,7 +114,7 @@ class ScreenTime:
 
     # -- spans -----------------------------------------------------------------------------
 
-    def save_spans(self, spans: Iterable[SpanClosed]) -> int:
+    def save_spans(self, spans: Iterable[SpanClosed], source: str = "tracker") -> int:
         """Store a batch of closed spans in one transaction; returns how many."""
         rows = []
         for span in spans:
@@ -106,12 +122,12 @@ class ScreenTime:
             if end.utc_us < start.utc_us:
                 raise InvalidInput("A screen-time span cannot end before it starts.")
             rows.append((span.app, span.title, span.category, start.utc_us, end.utc_us,
-                         start.offset_min, span.day))
+                         start.offset_min, span.day, source))
         if rows:
             with self.db.transaction() as cur:
                 cur.executemany(
                     "INSERT INTO screen_spans (app, title, category, start_us, end_us,"
-                    " start_offset, day) VALUES (?,?,?,?,?,?,?)", rows)
+                    " start_offset, day, source) VALUES (?,?,?,?,?,?,?,?)", rows)
         return len(rows)
 
     def spans(self, day: str) -> list[SpanClosed]:
@@ -120,6 +136,15 @@ class ScreenTime:
             " WHERE day = ? ORDER BY start_us, id", (day,))
         return [SpanClosed(r[0], r[1], r[2], Stamp(r[3], r[5]).to_datetime(),
                            Stamp(r[4], r[5]).to_datetime(), r[6]) for r in rows]
+
+    def covered(self, start: datetime, end: datetime) -> list[tuple[int, int]]:
+        """(start_us, end_us) of every stored span that overlaps [start, end), by start."""
+        # Spans never run past a day start, so none starts more than a day before `start`.
+        low = Stamp.of(start).utc_us
+        return [(a, b) for a, b in self.db.query(
+            "SELECT start_us, end_us FROM screen_spans WHERE start_us < ? AND start_us >= ?"
+            " AND end_us > ? ORDER BY start_us",
+            (Stamp.of(end).utc_us, low - 86_400_000_000 - 3_600_000_000, low))]
 
     def totals(self, day: str) -> DayTotals:
         """Active time per app and per category on a tracker day (day-start hour honoured,
@@ -136,6 +161,15 @@ class ScreenTime:
             by_category[category] = timedelta(microseconds=micros)
         return DayTotals(day, by_app, by_category)
 
+    def daily_by_category(self, first: str, last: str) -> dict[str, dict[str, timedelta]]:
+        """day → category → active time, for the tracker days first…last (inclusive)."""
+        result: dict[str, dict[str, timedelta]] = {}
+        for day, category, micros in self.db.query(
+                "SELECT day, category, SUM(end_us - start_us) FROM screen_spans"
+                " WHERE day BETWEEN ? AND ? GROUP BY day, category ORDER BY day", (first, last)):
+            result.setdefault(day, {})[category] = timedelta(microseconds=micros)
+        return result
+
     # -- categories ------------------------------------------------------------------------
 
     def category_overrides(self) -> dict[str, str]:
@@ -143,7 +177,7 @@ class ScreenTime:
                 self.db.query("SELECT app, category FROM screen_categories ORDER BY app")}
 
     def set_category(self, app: str, category: str | None) -> None:
-        """Put `app` in `category` for this user; None goes back to the default mapping."""
+        """Put `app` in `category` for this user; None goes back to the rules."""
         app = _name(app, "app name")
         with self.db.transaction() as cur:
             if category is None:
@@ -152,41 +186,66 @@ class ScreenTime:
                 cur.execute(
                     "INSERT INTO screen_categories (app, category) VALUES (?, ?)"
                     " ON CONFLICT (app) DO UPDATE SET category = excluded.category",
-                    (app, _name(category, "category")))
+                    (app, _name(category, "category").lower()))
 
-    def categorizer(self) -> Callable[[str], str]:
-        """app → category: the user's overrides first, then the shipped mapping."""
-        mapping = {**default_categories(), **self.category_overrides()}
+    def rules(self) -> tuple[CategoryRule, ...]:
+        """The user's category rules, or the shipped ones until they edit them."""
+        row = self.db.query_one("SELECT value FROM screen_settings WHERE key = 'rules'")
+        if row is None:
+            return default_rules()
+        try:
+            return rules_from_json(json.loads(row[0]))
+        except (ValueError, InvalidInput):
+            # Only this app writes the row; if it is damaged, fall back rather than stop.
+            return default_rules()
 
-        def categorize(app: str) -> str:
-            return mapping.get(app.lower(), DEFAULT_CATEGORY)
+    def set_rules(self, rules: Iterable[CategoryRule] | None) -> tuple[CategoryRule, ...]:
+        """Replace the rules (None: back to the shipped ones). Applies to new spans only."""
+        with self.db.transaction() as cur:
+            if rules is None:
+                cur.execute("DELETE FROM screen_settings WHERE key = 'rules'")
+                return default_rules()
+            checked = check_rules(rules)
+            cur.execute("INSERT INTO screen_settings (key, value) VALUES ('rules', ?)"
+                        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        (rules_to_json(checked),))
+        return checked
 
-        return categorize
+    def categorizer(self) -> Callable[[str, str | None], str]:
+        """(app, title) → category: the user's per-app overrides, then the rules."""
+        return make_categorizer(self.rules(), self.category_overrides())
 
     # -- budgets ---------------------------------------------------------------------------
 
-    def set_budget(self, kind: BudgetKind, target: str, minutes: int) -> Budget:
-        if kind not in ("app", "category"):
-            raise InvalidInput(f"A budget is for an app or a category, not {kind!r}.")
+    def set_budget(self, kind: BudgetKind, target: str, minutes: int,
+                   weekday: int | None = None) -> Budget:
+        if kind not in BUDGET_KINDS:
+            raise InvalidInput(f"A budget is for the total, an app or a category, not {kind!r}.")
         if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 < minutes <= 1440:
             raise InvalidInput("A daily budget is a whole number of minutes from 1 to 1440.")
-        target = _name(target, "budget target")
+        if weekday is not None and weekday not in range(7):
+            raise InvalidInput("A weekday is 0 (Monday) to 6 (Sunday).")
+        target = "" if kind == "total" else _name(target, "budget target")
         with self.db.transaction() as cur:
             cur.execute(
-                "INSERT INTO screen_budgets (kind, target, minutes) VALUES (?, ?, ?)"
-                " ON CONFLICT (kind, target) DO UPDATE SET minutes = excluded.minutes",
-                (kind, target, minutes))
-        return Budget(kind, target, timedelta(minutes=minutes))
+                "INSERT INTO screen_budgets (kind, target, weekday, minutes) VALUES (?,?,?,?)"
+                " ON CONFLICT (kind, target, weekday) DO UPDATE SET minutes = excluded.minutes",
+                (kind, target, -1 if weekday is None else weekday, minutes))
+        return Budget(kind, target, timedelta(minutes=minutes), weekday)
 
     def budgets(self) -> tuple[Budget, ...]:
-        rows = self.db.query("SELECT kind, target, minutes FROM screen_budgets"
-                             " ORDER BY kind, target")
-        return tuple(Budget(kind, target, timedelta(minutes=minutes))
-                     for kind, target, minutes in rows)
+        rows = self.db.query("SELECT kind, target, weekday, minutes FROM screen_budgets"
+                             " ORDER BY kind, target, weekday")
+        return tuple(Budget(kind, target, timedelta(minutes=minutes),
+                            None if weekday < 0 else weekday)
+                     for kind, target, weekday, minutes in rows)
 
-    def remove_budget(self, kind: BudgetKind, target: str) -> None:
+    def remove_budget(self, kind: BudgetKind, target: str, weekday: int | None = None) -> None:
         with self.db.transaction() as cur:
-            cur.execute("DELETE FROM screen_budgets WHERE kind = ? AND target = ?",
-                        (kind, target.strip()))
+            cur.execute("DELETE FROM screen_budgets WHERE kind = ? AND target = ?"
+                        " AND weekday = ?",
+                        (kind, "" if kind == "total" else " ".join(target.split()),
+                         -1 if weekday is None else weekday))
             if cur.rowcount == 0:
-                raise NotFound(f"There is no {kind} budget for {target!r}.")
+                what = "daily total" if kind == "total" else f"{kind} {target!r}"
+                raise NotFound(f"There is no budget for the {what}.")

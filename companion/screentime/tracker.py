@@ -8,6 +8,9 @@ each other (ActivityWatch's pulsetime). A span closes when the app or title chan
 heartbeat's time), when the user goes idle (at the moment input stopped: `now - idle_seconds`),
 when a gap longer than `pulse` shows the machine slept (at the last heartbeat), or when the day
 starts (at the day-start hour, default 04:00, the span is split in two).
+
+Break reminders come from `breaks.BreakPlanner`; budget warnings from the usage it counts per
+app, category and in total (keys "app:firefox", "category:video", "total:").
 """
 
 from __future__ import annotations
@@ -17,8 +20,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Literal
 
-BudgetKind = Literal["app", "category"]
-BreakKind = Literal["eye", "rest"]
+from companion.screentime.breaks import BreakDue, BreakKind, BreakPlanner, BreakSettings
+
+BudgetKind = Literal["total", "app", "category"]
+BUDGET_KINDS: tuple[BudgetKind, ...] = ("total", "category", "app")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 @dataclass(frozen=True)
@@ -52,21 +58,31 @@ class IdleEnded:
 
 
 @dataclass(frozen=True)
-class BreakDue:
-    kind: BreakKind
-    at: datetime
-    suggested: timedelta  # how long a break to suggest
-
-
-@dataclass(frozen=True)
 class Budget:
     kind: BudgetKind
-    target: str
+    target: str  # "" for the daily total
     limit: timedelta
+    weekday: int | None = None  # 0 = Monday … 6 = Sunday; None = every day
 
     @property
     def key(self) -> str:
         return f"{self.kind}:{self.target.lower()}"
+
+    @property
+    def label(self) -> str:
+        return "all screen time" if self.kind == "total" else self.target
+
+
+def budgets_for(budgets: tuple[Budget, ...], day: date) -> tuple[Budget, ...]:
+    """The budgets in force on `day`: a weekday's own budget replaces the every-day one."""
+    chosen: dict[str, Budget] = {}
+    for budget in budgets:
+        if budget.weekday is None:
+            chosen.setdefault(budget.key, budget)
+    for budget in budgets:
+        if budget.weekday == day.weekday():
+            chosen[budget.key] = budget
+    return tuple(chosen.values())
 
 
 @dataclass(frozen=True)
@@ -84,11 +100,7 @@ Event = SpanClosed | IdleStarted | IdleEnded | BreakDue | BudgetWarning
 class TrackerSettings:
     pulse: timedelta = timedelta(seconds=30)
     idle_after: timedelta = timedelta(minutes=3)
-    eye_after: timedelta = timedelta(minutes=20)
-    eye_reset: timedelta = timedelta(seconds=20)
-    rest_after: timedelta = timedelta(minutes=50)
-    rest_reset: timedelta = timedelta(minutes=5)
-    rest_suggested: timedelta = timedelta(minutes=5)
+    breaks: BreakSettings = field(default_factory=BreakSettings)
     day_start_hour: int = 4
     keep_titles: bool = True
     budget_levels: tuple[int, ...] = (80, 100)
@@ -104,6 +116,19 @@ def day_start(day: date, day_start_hour: int, tz: tzinfo | None) -> datetime:
     return datetime.combine(day, time(day_start_hour), tzinfo=tz)
 
 
+def split_at_day_starts(start: datetime, end: datetime, day_start_hour: int
+                        ) -> Iterator[tuple[date, datetime, datetime]]:
+    """(day, start, end) pieces of [start, end), cut where a tracker day begins."""
+    while True:
+        day = tracker_day(start, day_start_hour)
+        boundary = day_start(day + timedelta(days=1), day_start_hour, start.tzinfo)
+        if end <= boundary:
+            yield day, start, end
+            return
+        yield day, start, boundary
+        start = boundary
+
+
 @dataclass
 class _Span:
     app: str
@@ -113,24 +138,26 @@ class _Span:
     end: datetime
 
 
-def _uncategorized(app: str) -> str:
+def _uncategorized(app: str, title: str | None) -> str:
     return "other"
 
 
 @dataclass
 class Tracker:
     settings: TrackerSettings = field(default_factory=TrackerSettings)
-    categorize: Callable[[str], str] = _uncategorized
+    categorize: Callable[[str, str | None], str] = _uncategorized
     budgets: tuple[Budget, ...] = ()
 
     def __post_init__(self) -> None:
         if not 0 <= self.settings.day_start_hour <= 23:
             raise ValueError("day_start_hour must be 0–23")
         self._span: _Span | None = None
+        # Spans that ended (a switch) while input was already quiet: whether that quiet time
+        # was a short pause (counted) or the start of idleness (not) is known only later.
+        self._held: list[_Span] = []
         self._last: datetime | None = None
         self._idle = False
-        self._eye_since: datetime | None = None
-        self._rest_since: datetime | None = None
+        self.breaks = BreakPlanner(self.settings.breaks)
         self._used: dict[tuple[date, str], timedelta] = {}
         self._fired: set[tuple[date, str, int]] = set()
         self._postponed: dict[str, datetime] = {}
@@ -141,6 +168,15 @@ class Tracker:
     def idle(self) -> bool:
         return self._idle
 
+    @property
+    def open_span(self) -> SpanClosed | None:
+        """The span being measured, as it would close now (for live views)."""
+        span = self._span
+        if span is None:
+            return None
+        day = tracker_day(span.start, self.settings.day_start_hour).isoformat()
+        return SpanClosed(span.app, span.title, span.category, span.start, span.end, day)
+
     def set_budgets(self, budgets: tuple[Budget, ...]) -> None:
         self.budgets = tuple(budgets)
 
@@ -148,9 +184,20 @@ class Tracker:
         """Usage already recorded today (say, before a restart) so budgets count it."""
         self._used[(day, key)] = self._used.get((day, key), timedelta()) + used
 
+    def configure(self, settings: TrackerSettings) -> None:
+        """New settings from here on (the open span keeps its title if it had one)."""
+        if not 0 <= settings.day_start_hour <= 23:
+            raise ValueError("day_start_hour must be 0–23")
+        self.settings = settings
+        self.breaks.configure(settings.breaks)
+
     def postpone(self, budget: Budget, minutes: float, now: datetime) -> None:
         """No warnings for `budget` until `minutes` after `now`."""
         self._postponed[budget.key] = now + timedelta(minutes=minutes)
+
+    def postpone_break(self, kind: BreakKind, minutes: float) -> None:
+        """Remind about this break again after `minutes` more of active use."""
+        self.breaks.postpone(kind, minutes)
 
     def used(self, day: date, key: str) -> timedelta:
         """Active time on `day` for an "app:name" or "category:name" key, open span included."""
@@ -167,6 +214,7 @@ class Tracker:
         last heartbeat if `now` is past the pulse."""
         _check_aware(now)
         events: list[Event] = []
+        self._release(events)
         span = self._span
         if span is not None:
             fresh = timedelta() <= now - span.end <= self.settings.pulse
@@ -185,17 +233,19 @@ class Tracker:
             return events  # the clock went back: wait until it passes the last heartbeat
         if last is not None and now - last > s.pulse:
             # The machine slept (or the tracker was paused): the span ends at the last heartbeat.
+            self._release(events)
             if self._span is not None:
                 self._close(self._span.end, events)
-            self._reset_breaks(now - last)
+            self.breaks.rested(now - last)
             last = None
         self._last = now
-        self._reset_breaks(idle)
+        self.breaks.rested(idle)
 
         if idle >= s.idle_after:
             if not self._idle:
                 self._idle = True
                 stopped = min(now - idle, now)
+                self._release(events, trim_at=stopped)
                 if self._span is not None:
                     stopped = max(stopped, self._span.start)
                     self._close(stopped, events)
@@ -207,48 +257,62 @@ class Tracker:
         if resumed:
             self._idle = False
             events.append(IdleEnded(input_at))
+        quiet_since = now - idle
+        if self._held and quiet_since >= self._held[-1].end:
+            self._release(events)  # input came after them: the pause was short
 
         if active is None:
             if self._span is not None:
-                self._close(now, events)
+                self._close(now, events, quiet_since)
         else:
+            # Privacy mode: the title is dropped here, before it is stored or even categorized.
             title = active.title if s.keep_titles else None
             span = self._span
             if span is not None and (span.app, span.title) != (active.app, title):
-                self._close(now, events)
+                self._close(now, events, quiet_since)
                 span = None
             if span is None:
                 start = input_at if resumed else now
-                self._span = _Span(active.app, title, self.categorize(active.app), start, now)
+                self._span = _Span(active.app, title, self.categorize(active.app, title),
+                                   start, now)
             else:
                 span.end = now
             self._split_at_day_start(events)
-            self._breaks(now, events)
+        # Active use (as for spans: since the last heartbeat) counts towards breaks, with or
+        # without a known window; idle stretches never get here, so they do not count.
+        events.extend(self.breaks.observe(now, timedelta() if last is None else now - last))
         self._check_budgets(now, events)
         return events
 
     # -- internals -------------------------------------------------------------------------
 
-    def _keys(self, span: _Span) -> tuple[str, str]:
-        return (f"app:{span.app.lower()}", f"category:{span.category.lower()}")
+    def _keys(self, span: _Span) -> tuple[str, str, str]:
+        return (f"app:{span.app.lower()}", f"category:{span.category.lower()}", "total:")
 
     def _pieces(self, start: datetime, end: datetime) -> Iterator[tuple[date, datetime, datetime]]:
-        hour = self.settings.day_start_hour
-        while True:
-            day = tracker_day(start, hour)
-            boundary = day_start(day + timedelta(days=1), hour, start.tzinfo)
-            if end <= boundary:
-                yield day, start, end
-                return
-            yield day, start, boundary
-            start = boundary
+        return split_at_day_starts(start, end, self.settings.day_start_hour)
 
-    def _close(self, end: datetime, events: list[Event]) -> None:
+    def _close(self, end: datetime, events: list[Event],
+                quiet_since: datetime | None = None) -> None:
         span = self._span
         self._span = None
         if span is None:
             return
         end = max(end, span.start)
+        if quiet_since is not None and quiet_since < end:
+            self._held.append(_Span(span.app, span.title, span.category, span.start, end))
+            return
+        self._emit(span, end, events)
+
+    def _release(self, events: list[Event], trim_at: datetime | None = None) -> None:
+        """Emit the held spans; cut at `trim_at` (where idleness began) if it was idleness."""
+        held, self._held = self._held, []
+        for span in held:
+            end = span.end if trim_at is None else min(span.end, trim_at)
+            if end > span.start:
+                self._emit(span, end, events)
+
+    def _emit(self, span: _Span, end: datetime, events: list[Event]) -> None:
         for day, start, stop in self._pieces(span.start, end):
             if stop <= start:
                 continue
@@ -267,28 +331,9 @@ class Tracker:
             self._close(last_start, events)
             self._span = _Span(span.app, span.title, span.category, last_start, end)
 
-    def _reset_breaks(self, rest: timedelta) -> None:
-        if rest >= self.settings.eye_reset:
-            self._eye_since = None
-        if rest >= self.settings.rest_reset:
-            self._rest_since = None
-
-    def _breaks(self, now: datetime, events: list[Event]) -> None:
-        s = self.settings
-        if self._eye_since is None:
-            self._eye_since = now
-        if self._rest_since is None:
-            self._rest_since = now
-        if now - self._rest_since >= s.rest_after:
-            events.append(BreakDue("rest", now, s.rest_suggested))
-            self._rest_since = self._eye_since = now  # a rest break covers the eye break
-        elif now - self._eye_since >= s.eye_after:
-            events.append(BreakDue("eye", now, s.eye_reset))
-            self._eye_since = now
-
     def _check_budgets(self, now: datetime, events: list[Event]) -> None:
         day = tracker_day(now, self.settings.day_start_hour)
-        for budget in self.budgets:
+        for budget in budgets_for(self.budgets, day):
             until = self._postponed.get(budget.key)
             if until is not None and now < until:
                 continue

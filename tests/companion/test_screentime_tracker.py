@@ -176,7 +176,7 @@ def test_rest_break_after_fifty_minutes_resets_after_five_idle_minutes() -> None
 
 def test_budget_warnings_at_80_and_100_percent_once_per_day() -> None:
     budget = Budget("category", "Browsers", timedelta(minutes=10))
-    tracker = Tracker(categorize=lambda app: "browsers", budgets=(budget,))
+    tracker = Tracker(categorize=lambda app, title: "browsers", budgets=(budget,))
     tracker.tick(T0, BROWSER, 0)
     now, events = run(tracker, T0, 15 * 60, BROWSER)
     warnings = [e for e in events if isinstance(e, BudgetWarning)]
@@ -242,3 +242,38 @@ def test_random_heartbeats_keep_the_span_invariants(
     assert sum((s.end - s.start for s in closed), timedelta()) <= now - start
     idles = [e for e in events if isinstance(e, IdleStarted | IdleEnded)]
     assert all(isinstance(e, IdleStarted) == (i % 2 == 0) for i, e in enumerate(idles))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.integers(1, 900), st.sampled_from(APPS[1:])),
+                min_size=1, max_size=25),
+       st.integers(1, 30))
+def test_idle_stretches_are_never_counted(
+        segments: list[tuple[bool, int, ActiveWindow]], step: int) -> None:
+    """Scripted input: stretches of use and of no input (idle_seconds grows as it would from
+    a real probe). No span may overlap a stretch without input that reached the idle limit,
+    and the time tracked never exceeds the time with input."""
+    tracker = Tracker()
+    limit = tracker.settings.idle_after.total_seconds()
+    start = now = datetime(2026, 3, 14, 9, 0, tzinfo=TZ)
+    last_input = now
+    events: list[Event] = []
+    idle_stretches: list[tuple[datetime, datetime]] = []
+    for using, seconds, window in segments:
+        end = now + timedelta(seconds=seconds)
+        while now < end:
+            now = min(end, now + timedelta(seconds=step))
+            if using:
+                last_input = now
+            events += tracker.tick(now, window, (now - last_input).total_seconds())
+        if not using and (now - last_input).total_seconds() >= limit + step:
+            if idle_stretches and idle_stretches[-1][0] == last_input:
+                idle_stretches.pop()  # the same stretch, grown by another idle segment
+            idle_stretches.append((last_input, now))
+    events += tracker.close(now)
+    closed = spans(events)
+    for a, b in idle_stretches:
+        assert all(s.end <= a or s.start >= b for s in closed), (a, b)
+    idle_total = sum((b - a).total_seconds() for a, b in idle_stretches)
+    tracked = sum(s.seconds for s in closed)
+    assert tracked <= (now - start).total_seconds() - idle_total

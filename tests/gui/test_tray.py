@@ -124,7 +124,8 @@ def test_no_tray_here_means_no_tray_object(window):
 def test_menu_actions_work_without_a_system_tray(qtbot, window, wait_for_tasks):
     tray = Tray(window)
     texts = [action.text() for action in tray.menu.actions() if not action.isSeparator()]
-    assert texts == ["Open Companion", "Quick check-in", "Lock now", "Quit Companion"]
+    assert texts == ["Open Companion", "Quick check-in", "Lock now", "About Companion",
+                     "Quit Companion"]
     window.hide()
     tray.open_action.trigger()
     assert window.isVisible()

@@ -26,31 +26,3 @@ class ComingPage(Page):
                                       "release.")))
         layout.addStretch(1)
 
-
-class InsightsPage(ComingPage):
-    title = "Insights"
-    icon_name = "insights"
-    explanation = (
-        "<p>Here you will see patterns in your check-ins: your mood and energy over weeks and "
-        "months, which activities go with better days, how sleep and screen time line up with "
-        "how you feel.</p><p>You will also be able to take standard self-assessments (PHQ-9, "
-        "GAD-7, WHO-5) and make a clear PDF summary to bring to your therapist.</p>")
-
-
-class ScreenTimePage(ComingPage):
-    title = "Screen time"
-    icon_name = "screentime"
-    explanation = (
-        "<p>Here Companion will measure how long you actively use your computer, per app and "
-        "category, let you set gentle daily budgets, and remind you to rest your eyes and take "
-        "breaks.</p><p>What it measures stays in your vault, next to your mood.</p>")
-
-
-class CirclePage(ComingPage):
-    title = "Circle"
-    icon_name = "circle"
-    explanation = (
-        "<p>Here you will be able to share check-ins and notes with a small circle of people "
-        "you trust, end-to-end encrypted, over a folder you already sync (Syncthing, "
-        "Nextcloud, Dropbox) or a WebDAV server. Companion runs no server; the storage "
-        "provider sees nothing but sizes and times.</p>")

@@ -1,10 +1,10 @@
 """Settings: passphrase, recovery code, remember on this device, auto-lock, theme, the daily
-reminder, backup and restore.
+reminder, backup and restore, and "Your data" (import and export).
 
 Preferences (theme, auto-lock, reminder) are saved through `ctx.prefs` and take effect at once:
 the main window and the tray listen to its `changed` signal. Everything that touches the vault
 or the disk runs in the task runner; the dialogs for the passphrase, the recovery code and
-restoring live in `ui.dialogs`.
+restoring, importing and exporting live in `ui.dialogs`.
 """
 
 from __future__ import annotations
@@ -34,6 +34,9 @@ from storage.errors import UserError
 from storage.paths import VaultPaths
 from ui.context import UiContext
 from ui.dialogs.base import SettingsDialog
+from ui.dialogs.data_common import DataDialog
+from ui.dialogs.export_dialog import ExportDialog
+from ui.dialogs.import_dialog import ImportDialog
 from ui.dialogs.passphrase import ChangePassphraseDialog
 from ui.dialogs.recovery import NewRecoveryCodeDialog
 from ui.dialogs.restore import BackupRestorer, RestoreDialog
@@ -99,7 +102,7 @@ class SettingsPage(Page):
         column.setSpacing(16)
         column.addWidget(heading(self.tr(self.title)))
         for card in (self._build_security(), self._build_appearance(),
-                     self._build_reminder(), self._build_backup()):
+                     self._build_reminder(), self._build_backup(), self._build_data()):
             column.addWidget(card)
         column.addStretch(1)
         content = QWidget()
@@ -204,6 +207,13 @@ class SettingsPage(Page):
         time_layout.addStretch(1)
         time_layout.addWidget(self.reminder_time)
         layout.addWidget(_row(self.reminder, text, time_box))
+        self.questionnaire_reminder = QCheckBox(self.tr("Remind me of questionnaires"))
+        self.questionnaire_reminder.setStyleSheet("font-weight: 600;")
+        self.questionnaire_reminder.toggled.connect(
+            lambda on: self._save(questionnaire_reminder=on))
+        layout.addWidget(_row(self.questionnaire_reminder, self.tr(
+            "A gentle note when your last PHQ-9, GAD-7 or WHO-5 is two weeks old. Skip it "
+            "whenever you like.")))
         return card
 
     def _build_backup(self) -> QFrame:
@@ -229,11 +239,26 @@ class SettingsPage(Page):
         layout.addWidget(self.backup_error)
         return card
 
+    def _build_data(self) -> QFrame:
+        card, layout = _card(self.tr("Your data"))
+        self.import_button = QPushButton(icon("import"), self.tr("Import…"))
+        self.import_button.clicked.connect(self.open_import)
+        self.export_button = QPushButton(icon("export"), self.tr("Export…"))
+        self.export_button.clicked.connect(self.open_export)
+        layout.addWidget(_row(self.tr("Import"), self.tr(
+            "Bring your history from jrnl, Daylio or Day One, or from a Companion export. "
+            "You see what a file holds before anything is added."), self.import_button))
+        layout.addWidget(_row(self.tr("Export"), self.tr(
+            "Take everything with you: JSON (which Companion can import again), Markdown or "
+            "CSV. Exported files are not encrypted."), self.export_button))
+        return card
+
     # -- preferences ------------------------------------------------------------------------
 
     def load_preferences(self, prefs: Preferences) -> None:
         """Show `prefs` without saving them again."""
-        widgets = (self.auto_lock, self.theme, self.reminder, self.reminder_time)
+        widgets = (self.auto_lock, self.theme, self.reminder, self.reminder_time,
+                   self.questionnaire_reminder)
         for widget in widgets:
             widget.blockSignals(True)
         try:
@@ -247,6 +272,7 @@ class SettingsPage(Page):
             self.reminder.setChecked(prefs.reminder_enabled)
             self.reminder_time.setTime(QTime.fromString(prefs.reminder_time, "HH:mm"))
             self.reminder_time.setEnabled(prefs.reminder_enabled)
+            self.questionnaire_reminder.setChecked(prefs.questionnaire_reminder)
         finally:
             for widget in widgets:
                 widget.blockSignals(False)
@@ -384,6 +410,20 @@ class SettingsPage(Page):
         # The restorer belongs to the main window: locking destroys this page.
         BackupRestorer(self.ctx.app, self.ctx.runner, self.window()).start(source, secret)
 
+    # -- your data --------------------------------------------------------------------------
+
+    def open_import(self) -> ImportDialog:
+        dialog = ImportDialog(self.ctx.app, self.ctx.runner, self)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def open_export(self) -> ExportDialog:
+        dialog = ExportDialog(self.ctx.app, self.ctx.runner, self)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
     # -- helpers ----------------------------------------------------------------------------
 
     @staticmethod
@@ -395,3 +435,5 @@ class SettingsPage(Page):
     def teardown(self) -> None:
         for dialog in self.findChildren(SettingsDialog):
             dialog.dismiss()
+        for data_dialog in self.findChildren(DataDialog):
+            data_dialog.dismiss()

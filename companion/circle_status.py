@@ -1,0 +1,160 @@
+"""Read-only views of a circle that the desktop app shows beside the feed: a storage check
+before creating, who has gone quiet, how many messages wait to be sent, new check-ins since the
+last notification, and what an invite code asks for.
+
+Nothing here changes the vault or the storage (the connection test writes and removes one
+probe file, as the transport's own `check()` does). The CLI does not need these; the app polls
+them after each sync round.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from companion.circle import CircleService
+from companion.errors import InvalidInput
+from storage.database import Database
+from sync.crypto import Rejected
+from sync.invite import parse_invite
+from sync.state import CircleRow
+from sync.storage_spec import build_transport, parse_storage_spec
+from sync.transport_webdav import WebDavCredentials
+
+QUIET_AFTER = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class QuietMember:
+    name: str
+    last_heard: datetime | None  # None: nothing received from them yet
+
+
+@dataclass(frozen=True)
+class NewCheckin:
+    id: int
+    sender_name: str
+    mood: int
+    note: str
+
+
+@dataclass(frozen=True)
+class CircleStatus:
+    """What the status line under a circle's name says."""
+
+    status: str
+    last_sync: datetime | None
+    waiting: int
+    problems: list[tuple[str, str, int]]  # (kind, reason, count), as CircleService.problems
+    quiet: list[QuietMember]
+    key_alerts: list[str]  # display names whose keys changed
+
+
+def test_connection(storage: str, webdav_user: str = "", webdav_password: str = "") -> None:
+    """Reach the storage the way creating a circle would, and raise its `StorageError` (with
+    a hint) if that fails. A folder that does not exist yet is reported, not created."""
+    spec = parse_storage_spec(storage)
+    credentials = (WebDavCredentials(webdav_user, webdav_password)
+                   if webdav_user or webdav_password else None)
+    with build_transport(spec, credentials, create=False) as transport:
+        transport.check()
+
+
+def invite_webdav_url(code: str) -> str:
+    """The WebDAV address an invite code names ("" for a shared-folder circle), so the join
+    form can ask for a folder or for a user and app password before joining."""
+    try:
+        return parse_invite(code).webdav_url
+    except Rejected as exc:
+        raise InvalidInput(f"That invite code cannot be used: {exc.reason}.",
+                           "Paste the whole code exactly as you received it.") from None
+
+
+def waiting_count(db: Database, row: CircleRow) -> int:
+    """Messages composed on this device that the storage has not received yet."""
+    return int(db.query_one("SELECT count(*) FROM circle_outbox WHERE circle = ? AND sent = 0",
+                            (row.id,))[0])
+
+
+def last_heard(db: Database, row: CircleRow) -> dict[bytes, datetime]:
+    """When this device last applied a message from each member (not the sender's claim)."""
+    out: dict[bytes, datetime] = {}
+    for member, heard in db.query("SELECT member, heard_us FROM circle_chains WHERE circle = ? "
+                                  "AND heard_us IS NOT NULL", (row.id,)):
+        out[bytes(member)] = datetime.fromtimestamp(heard / 1e6, UTC)
+    return out
+
+
+def quiet_members(db: Database, row: CircleRow, active: dict[bytes, str], now: datetime,
+                  after: timedelta = QUIET_AFTER) -> list[QuietMember]:
+    """Active members (`active`: id -> name, without this device's own) not heard from for
+    `after`. A storage that withholds everything looks like a quiet circle (docs/protocol.md
+    §1), so this is shown rather than left for people to notice. Someone never heard from is
+    listed only once the circle itself is older than `after`."""
+    heard = last_heard(db, row)
+    created = datetime.fromtimestamp(row.created_us / 1e6, UTC)
+    quiet = []
+    for member, name in active.items():
+        when = heard.get(member)
+        if (when is not None and now - when > after) or (when is None and now - created > after):
+            quiet.append(QuietMember(name, when))
+    return sorted(quiet, key=lambda q: q.name.casefold())
+
+
+def latest_item_id(db: Database, row: CircleRow) -> int:
+    return int(db.query_one("SELECT coalesce(max(id), 0) FROM circle_items WHERE circle = ?",
+                            (row.id,))[0])
+
+
+def new_checkins(db: Database, row: CircleRow, after_id: int, names: dict[bytes, str],
+                 muted: set[bytes]) -> list[NewCheckin]:
+    """Check-ins from others applied after item `after_id` (for notifications); muted members
+    and this device's own check-ins are left out."""
+    out = []
+    for item_id, sender_raw, data in db.query(
+            "SELECT id, sender, data FROM circle_items WHERE circle = ? AND id > ? AND "
+            "type = 'checkin' AND state = 'shown' ORDER BY id", (row.id, after_id)):
+        sender = bytes(sender_raw)
+        if sender == row.me or sender in muted:
+            continue
+        body = json.loads(data)
+        out.append(NewCheckin(int(item_id), names.get(sender, "someone"), int(body["mood"]),
+                              str(body.get("note") or "")))
+    return out
+
+
+def muted_members(db: Database, row: CircleRow) -> set[bytes]:
+    return {bytes(m) for (m,) in db.query(
+        "SELECT member FROM circle_peers WHERE circle = ? AND muted = 1", (row.id,))}
+
+
+def circle_status(service: CircleService, row: CircleRow, now: datetime) -> CircleStatus:
+    """Everything the status line shows for `row`, read in one go (on a worker thread)."""
+    db = service.db
+    roster = service.roster(row)
+    active = {m.id: m.name for m in roster.members.values() if m.active and m.id != row.me}
+    last = datetime.fromtimestamp(row.last_sync_us / 1e6, UTC) if row.last_sync_us else None
+    alerts = ([m.name for m in service.key_alerts(row)] if row.status == "active" else [])
+    return CircleStatus(row.status, last, waiting_count(db, row), service.problems(row),
+                        quiet_members(db, row, active, now) if row.status == "active" else [],
+                        alerts)
+
+
+@dataclass(frozen=True)
+class PendingPost:
+    """Something composed on this device that no sync round has sealed yet (offline)."""
+
+    type: str
+    data: dict[str, Any]
+    at: datetime
+
+
+def pending_posts(db: Database, row: CircleRow) -> list[PendingPost]:
+    """Check-ins, notes and replies still waiting in the outbox unsealed, oldest first. Once
+    sealed they are in the feed like everything else (and may still wait to be uploaded)."""
+    return [PendingPost(type_, json.loads(data), datetime.fromtimestamp(created / 1e6, UTC))
+            for type_, data, created in db.query(
+                "SELECT type, data, created_us FROM circle_outbox WHERE circle = ? AND "
+                "seq IS NULL AND type IN ('checkin', 'note', 'reply') ORDER BY id", (row.id,))]

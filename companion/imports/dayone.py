@@ -1,0 +1,193 @@
+"""Read Day One JSON export zips (Day One → Export → JSON).
+
+The zip holds one JSON file per journal (`Journal.json`, or the journal's name) and the media
+in `photos/`, `videos/` … Each JSON file is `{"metadata": {...}, "entries": [...]}`, an entry
+being `uuid`, `creationDate` (UTC, `2026-03-01T07:15:00Z`), `timeZone` (IANA name, the zone it
+was written in), `text` (Markdown, with punctuation escaped and photos as
+`![](dayone-moment://ID)`), `tags`, `starred`, `modifiedDate`, and `photos`, `videos`,
+`audios`, `pdfAttachments`.
+
+Times are kept as they were lived: the UTC moment shown at the entry's own zone's offset, so an
+entry written at 08:00 in Tokyo reads 08:00. Companion has no attachments yet: media are
+counted in the report as not imported. The entry's `uuid` is its stable id.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from companion.errors import InvalidInput
+from companion.imports.common import (
+    BadItem,
+    ImportPlan,
+    item_error,
+    make_entry,
+    read_limited,
+)
+from companion.imports.text import dayone_text
+
+SOURCE = "dayone"
+MEDIA_KEYS = {"photos": "photos", "videos": "videos", "audios": "audio recordings",
+              "pdfAttachments": "PDF attachments"}
+MAX_TITLE = 500
+MAX_MEMBER = 256 * 1024 * 1024
+
+
+def read_dayone_plan(path: Path) -> ImportPlan:
+    path = Path(path)
+    plan = ImportPlan(SOURCE, path)
+    media = dict.fromkeys(MEDIA_KEYS, 0)
+    unknown_zones = empty = 0
+    for name, document in _journals(read_limited(path, "a Day One export"), path):
+        for index, item in enumerate(document["entries"]):
+            where = f"{name}: entries[{index}]"
+            try:
+                entry, counts, zone_known = _entry(item)
+            except (BadItem, InvalidInput) as exc:
+                raise item_error(path, where, exc) from None
+            for key, count in counts.items():
+                media[key] += count
+            unknown_zones += not zone_known
+            if entry is None:
+                empty += 1
+            else:
+                plan.entries.append(entry)
+    seen: set[str] = set()
+    for entry in plan.entries:
+        if entry.source_id in seen:
+            raise InvalidInput(f"{path}: the entry {entry.source_id} appears twice.",
+                               "Nothing was imported.")
+        seen.add(entry.source_id)
+    missing = [f"{count} {MEDIA_KEYS[key]}" for key, count in media.items() if count]
+    if missing:
+        plan.notes.append(f"{', '.join(missing)} not imported: Companion cannot hold "
+                          "attachments yet (the entries' text is imported).")
+    if unknown_zones:
+        plan.notes.append(f"{unknown_zones} entries had no known time zone and are shown in "
+                          "UTC.")
+    if empty:
+        plan.notes.append(f"{empty} entries had no text (only media or nothing) and were "
+                          "skipped.")
+    return plan
+
+
+def _journals(data: bytes, path: Path) -> list[tuple[str, dict[str, Any]]]:
+    found = []
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                name = PurePosixPath(info.filename)
+                if name.suffix.lower() != ".json" or len(name.parts) > 2 or info.is_dir():
+                    continue
+                if info.file_size > MAX_MEMBER:
+                    raise InvalidInput(f"{path}: {name.name} is too large.",
+                                       "Nothing was imported.")
+                document = _document(archive.read(info), path, name.name)
+                if document is not None:
+                    found.append((name.name, document))
+    except (zipfile.BadZipFile, EOFError, NotImplementedError):
+        raise InvalidInput(f"{path} is not a Day One export zip, or it is damaged "
+                           "(truncated?).", "Export again with Day One → Export → JSON. "
+                           "Nothing was imported.") from None
+    if not found:
+        raise InvalidInput(f"{path} holds no Day One journal (a Journal.json with entries).",
+                           "Export again with Day One → Export → JSON. Nothing was imported.")
+    return found
+
+
+def _document(raw: bytes, path: Path, name: str) -> dict[str, Any] | None:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InvalidInput(f"{path}: {name}: line {line} is not UTF-8 text.",
+                           "Nothing was imported.") from None
+    try:
+        document = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        line = getattr(exc, "lineno", 1)
+        raise InvalidInput(f"{path}: {name}: line {line}: not valid JSON (truncated or "
+                           "damaged?).", "Nothing was imported.") from None
+    if isinstance(document, dict) and isinstance(document.get("entries"), list):
+        return document
+    return None  # some other JSON file in the zip
+
+
+def _local_time(item: dict[str, Any]) -> tuple[datetime, bool]:
+    raw = item.get("creationDate")
+    if not isinstance(raw, str):
+        raise BadItem("'creationDate' is missing")
+    try:
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise BadItem(f"'creationDate' {raw[:30]!r} is not an ISO 8601 time") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    zone_name = item.get("timeZone")
+    zone = None
+    if isinstance(zone_name, str) and zone_name:
+        try:
+            zone = ZoneInfo(zone_name)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            zone = None  # an unknown or hostile name: reported, shown in UTC
+    try:
+        return moment.astimezone(zone or UTC), zone is not None
+    except (OverflowError, ValueError):
+        raise BadItem("'creationDate' is out of range") from None
+
+
+def _entry(item: Any) -> tuple[Any, dict[str, int], bool]:
+    if not isinstance(item, dict):
+        raise BadItem("it is not an object")
+    uuid = item.get("uuid")
+    if not isinstance(uuid, str) or not uuid.strip():
+        raise BadItem("'uuid' is missing")
+    created, zone_known = _local_time(item)
+    counts = {}
+    for key in MEDIA_KEYS:
+        value = item.get(key, [])
+        if not isinstance(value, list):
+            raise BadItem(f"'{key}' must be a list")
+        counts[key] = len(value)
+    text = item.get("text", "")
+    tags = item.get("tags", [])
+    starred = item.get("starred", False)
+    if not isinstance(text, str):
+        raise BadItem("'text' must be text")
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise BadItem("'tags' must be a list of text")
+    if not isinstance(starred, bool):
+        raise BadItem("'starred' must be true or false")
+    plain, _links = dayone_text(text)
+    if not plain.strip():
+        return None, counts, zone_known
+    title, body = split_dayone(plain)
+    updated = None
+    if isinstance(item.get("modifiedDate"), str):
+        try:
+            updated = datetime.fromisoformat(item["modifiedDate"].replace("Z", "+00:00"))
+            updated = updated.astimezone(created.tzinfo) if updated.tzinfo else None
+        except (ValueError, OverflowError):
+            updated = None  # only a detail: the creation time is what matters
+    entry = make_entry(uuid.strip(), title=title, body=body, tags=tags, created=created,
+                       updated=updated if updated and updated >= created else None,
+                       starred=starred)
+    return entry, counts, zone_known
+
+
+def split_dayone(text: str) -> tuple[str, str]:
+    """Day One shows the first line as the entry's title (often a `# heading`)."""
+    stripped = text.strip("\n")
+    first, _sep, rest = stripped.partition("\n")
+    title = first.strip()
+    if title.startswith("#"):
+        title = title.lstrip("#").strip()
+    if len(title) > MAX_TITLE:
+        return "", stripped
+    return title, rest.strip("\n")

@@ -1,0 +1,9 @@
+"""The bundled executable's entry point: the same dispatch as the `companion` console script
+(`companion.cli:main`), so the one executable runs both the CLI and, with no command, the app."""
+
+import sys
+
+from companion.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+"""Homes with their own vault, UiContext and circle page, for the circle page tests.
+
+Each home is a real `CompanionApp` (its own SQLCipher vault) with the real task runner; pages
+are driven through their widgets and dialogs the way a person would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from companion.app import CompanionApp
+from companion.clock import FakeClock
+from companion.preferences import Preferences
+from tests.conftest import PASSPHRASE
+from ui.context import PreferenceStore, UiContext
+from ui.events import ChangeBridge
+from ui.pages.circle import CirclePage
+from ui.tasks import TaskRunner
+
+
+@dataclass
+class Home:
+    name: str
+    app: CompanionApp
+    ctx: UiContext
+    page: CirclePage
+
+    def close(self) -> None:
+        self.page.teardown()
+        self.ctx.changes.detach()
+
+
+def make_home(qtbot, tmp_path: Path, name: str, clock: FakeClock,  # type: ignore[no-untyped-def]
+              runner: TaskRunner, app: CompanionApp | None = None) -> Home:
+    if app is None:
+        app = CompanionApp(tmp_path / name.lower(), clock=clock)
+        app.create_vault(PASSPHRASE, PASSPHRASE)
+    prefs = PreferenceStore(app.home, Preferences(), runner)
+    ctx = UiContext(app=app, runner=runner, prefs=prefs, changes=ChangeBridge(app))
+    page = CirclePage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1000, 700)
+    page.show()
+    return Home(name, app, ctx, page)
+
+
+def settle(qtbot, runner: TaskRunner, page: CirclePage) -> None:  # type: ignore[no-untyped-def]
+    """Wait until every task and queued sync round has finished and the page has redrawn."""
+    qtbot.waitUntil(lambda: runner.pending == 0 and not page.syncer.busy, timeout=30_000)
+    qtbot.wait(1)
+    qtbot.waitUntil(lambda: runner.pending == 0, timeout=30_000)
+
+
+def sync(qtbot, runner: TaskRunner, home: Home) -> None:  # type: ignore[no-untyped-def]
+    settle(qtbot, runner, home.page)
+    home.page.sync_button.click()
+    settle(qtbot, runner, home.page)
+
+
+def create_circle(qtbot, runner: TaskRunner, home: Home, storage: Path,  # type: ignore[no-untyped-def]
+                  circle: str = "Friends") -> None:
+    home.page.create_circle()
+    dialog = home.page.dialog
+    dialog.name.setText(circle)
+    dialog.display_name.setText(home.name)
+    dialog.storage.folder.setText(str(storage))
+    dialog.ok_button.click()
+    settle(qtbot, runner, home.page)
+
+
+def invite_code(qtbot, runner: TaskRunner, home: Home) -> str:  # type: ignore[no-untyped-def]
+    home.page.invite_button.click()
+    settle(qtbot, runner, home.page)
+    dialog = home.page.dialog
+    code = dialog.code_view.toPlainText()
+    dialog.reject()
+    return str(code)
+
+
+def join_circle(qtbot, runner: TaskRunner, home: Home, code: str,  # type: ignore[no-untyped-def]
+                storage: Path) -> None:
+    home.page.join_button.click()
+    dialog = home.page.dialog
+    dialog.code.setPlainText(code)
+    dialog.display_name.setText(home.name)
+    dialog.storage.folder.setText(str(storage))
+    dialog.ok_button.click()
+    settle(qtbot, runner, home.page)
+
+
+def share_checkin(qtbot, runner: TaskRunner, home: Home, mood: int,  # type: ignore[no-untyped-def]
+                  note: str) -> None:
+    composer = home.page.composer
+    composer.tabs.setCurrentIndex(0)
+    composer.mood.button(mood).click()
+    composer.note.setText(note)
+    composer.share_button.click()
+    settle(qtbot, runner, home.page)
+
+
+def feed_text(home: Home) -> str:
+    return str(home.page.feed_view.toPlainText())

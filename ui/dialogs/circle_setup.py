@@ -1,0 +1,280 @@
+"""Creating and joining a circle: where the shared storage is, and your name in the circle.
+
+Both reach the storage before anything is saved (the service probes it), so a wrong folder or a
+refused password is said at once, in the dialog, with what to do. Reaching storage is network
+or disk work: it runs in the task runner's heavy lane, never on the GUI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from companion.app import CompanionApp
+from companion.circle_status import invite_webdav_url, test_connection
+from companion.errors import InvalidInput
+from sync.state import CircleRow
+from ui.dialogs.base import SettingsDialog
+from ui.tasks import Lane, TaskRunner
+from ui.widgets.common import hint, user_message
+
+FOLDER_HINTS = (
+    "<b>Syncthing</b>: share one folder between your devices and the others' "
+    "(Syncthing → Add Folder), then choose it here.<br>"
+    "<b>Nextcloud</b> or <b>ownCloud</b> desktop client: a folder inside your synced "
+    "Nextcloud folder, shared with the others.<br>"
+    "<b>Dropbox</b>: a shared folder inside your Dropbox folder.<br>"
+    "Everything written there is encrypted; the provider sees only sizes and times.")
+WEBDAV_HINT = ("For Nextcloud: https://SERVER/remote.php/dav/files/USER/Circle/ — make an app "
+               "password in Settings → Security, never use your main password.")
+
+
+class StorageForm(QWidget):
+    """A shared folder (with a folder dialog) or a WebDAV address, user and app password."""
+
+    def __init__(self, runner: TaskRunner, *, allow_webdav: bool = True) -> None:
+        super().__init__()
+        self.runner = runner
+        self.folder_choice = QRadioButton(self.tr("A shared folder on this computer"))
+        self.webdav_choice = QRadioButton(self.tr("A WebDAV server (Nextcloud, ownCloud…)"))
+        self.folder_choice.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.folder_choice)
+        group.addButton(self.webdav_choice)
+        self.folder = QLineEdit()
+        self.folder.setPlaceholderText(self.tr("e.g. ~/Sync/our-circle"))
+        self.folder.setAccessibleName(self.tr("Shared folder"))
+        self.browse_button = QPushButton(self.tr("Choose…"))
+        self.browse_button.clicked.connect(self.choose_folder)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(self.browse_button)
+        folder_page = QWidget()
+        folder_box = QVBoxLayout(folder_page)
+        folder_box.setContentsMargins(0, 0, 0, 0)
+        folder_box.addLayout(folder_row)
+        folder_hints = QLabel(self.tr(FOLDER_HINTS))
+        folder_hints.setWordWrap(True)
+        folder_hints.setProperty("role", "hint")
+        folder_box.addWidget(folder_hints)
+        self.url = QLineEdit()
+        self.url.setPlaceholderText("https://cloud.example.org/remote.php/dav/files/me/Circle/")
+        self.url.setAccessibleName(self.tr("WebDAV address"))
+        self.user = QLineEdit()
+        self.user.setAccessibleName(self.tr("WebDAV user"))
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName(self.tr("App password"))
+        self.test_button = QPushButton(self.tr("Test connection"))
+        self.test_button.clicked.connect(self.test)
+        self.test_result = QLabel("")
+        self.test_result.setWordWrap(True)
+        webdav_page = QWidget()
+        form = QFormLayout(webdav_page)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.addRow(self.tr("Address"), self.url)
+        form.addRow(self.tr("User"), self.user)
+        form.addRow(self.tr("App password"), self.password)
+        test_row = QHBoxLayout()
+        test_row.addWidget(self.test_button)
+        test_row.addWidget(self.test_result, 1)
+        form.addRow("", test_row)
+        form.addRow("", hint(self.tr(WEBDAV_HINT)))
+        # Shown one at a time (not stacked), so the dialog is as tall as the choice made.
+        self.folder_page, self.webdav_page = folder_page, webdav_page
+        webdav_page.setVisible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.folder_choice)
+        layout.addWidget(self.webdav_choice)
+        layout.addWidget(folder_page)
+        layout.addWidget(webdav_page)
+        self.webdav_choice.toggled.connect(self._switch)
+        if not allow_webdav:
+            self.webdav_choice.setVisible(False)
+
+    def _switch(self, webdav: bool) -> None:
+        self.webdav_page.setVisible(webdav)
+        self.folder_page.setVisible(not webdav)
+
+    def use_webdav(self, url: str) -> None:
+        self.webdav_choice.setChecked(True)
+        self.url.setText(url)
+
+    def choose_folder(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, self.tr("Choose the shared folder"),
+                                                  self.folder.text())
+        if chosen:
+            self.folder.setText(chosen)
+
+    def storage(self) -> str:
+        if self.webdav_choice.isChecked():
+            return f"webdav:{self.url.text().strip()}"
+        return f"folder:{self.folder.text().strip()}"
+
+    def credentials(self) -> tuple[str, str]:
+        if not self.webdav_choice.isChecked():
+            return "", ""
+        return self.user.text().strip(), self.password.text()
+
+    def test(self) -> None:
+        storage = self.storage()
+        user, password = self.credentials()
+        self.test_button.setEnabled(False)
+        self.test_result.setProperty("role", "hint")
+        self.test_result.setText(self.tr("Connecting…"))
+        self.runner.run(lambda: test_connection(storage, user, password), self._tested,
+                        self._test_failed, lane=Lane.HEAVY)
+
+    def _tested(self, _result: object) -> None:
+        self.test_button.setEnabled(True)
+        self.test_result.setText(self.tr("Connected: Companion can read and write there."))
+
+    def _test_failed(self, exc: BaseException) -> None:
+        self.test_button.setEnabled(True)
+        self.test_result.setProperty("role", "error")
+        self.test_result.style().unpolish(self.test_result)
+        self.test_result.style().polish(self.test_result)
+        self.test_result.setText(user_message(exc))
+
+    def wipe(self) -> None:
+        self.password.clear()
+
+
+class _CircleDialog(SettingsDialog):
+    def __init__(self, title: str, app: CompanionApp, runner: TaskRunner,
+                 parent: QWidget | None) -> None:
+        super().__init__(title, runner, parent)
+        self.app = app
+        self.result_row: CircleRow | None = None
+        self.ok_button = QPushButton()  # replaced by the subclass's own OK button
+        self.display_name = QLineEdit()
+        self.display_name.setAccessibleName(self.tr("Your name in this circle"))
+        self.display_name.setPlaceholderText(self.tr("a first name or a nickname"))
+
+    def _run(self, work: Callable[[], Any], what: str) -> None:
+        self.set_error("")
+        self.set_busy(True, what)
+        self.ok_button.setEnabled(False)
+        self.runner.run(work, self._succeeded, self._failed, lane=Lane.HEAVY)
+
+    def _succeeded(self, row: CircleRow) -> None:
+        self.set_busy(False)
+        self.result_row = row
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.set_busy(False)
+        self.ok_button.setEnabled(True)
+        self.show_failure(exc)
+
+
+class CreateCircleDialog(_CircleDialog):
+    def __init__(self, app: CompanionApp, runner: TaskRunner, parent: QWidget | None) -> None:
+        super().__init__(self.tr("New circle"), app, runner, parent)
+        self.name = QLineEdit()
+        self.name.setAccessibleName(self.tr("Circle name"))
+        self.name.setPlaceholderText(self.tr("e.g. Tuesday group"))
+        self.storage = StorageForm(runner)
+        form = QFormLayout()
+        form.addRow(self.tr("Circle name"), self.name)
+        form.addRow(self.tr("Your name in it"), self.display_name)
+        self.ok_button = self.add_ok(self.tr("Create circle"))
+        self.ok_button.clicked.connect(self.create_circle)
+        layout = QVBoxLayout(self)
+        layout.addWidget(hint(self.tr(
+            "A circle shares check-ins and notes with a few people you trust, end-to-end "
+            "encrypted, through storage you already have. You will be its admin.")))
+        layout.addLayout(form)
+        layout.addWidget(self.storage)
+        layout.addWidget(self.error)
+        layout.addWidget(self.busy)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(560)
+        self.quiet_buttons()
+
+    def create_circle(self) -> None:
+        service = self.app.circles
+        name, display = self.name.text(), self.display_name.text()
+        storage = self.storage.storage()
+        user, password = self.storage.credentials()
+        self._run(lambda: service.create(name, storage, display, webdav_user=user,
+                                         webdav_password=password),
+                  self.tr("Creating the circle"))
+
+    def wipe(self) -> None:
+        self.storage.wipe()
+
+
+class JoinCircleDialog(_CircleDialog):
+    def __init__(self, app: CompanionApp, runner: TaskRunner, parent: QWidget | None) -> None:
+        super().__init__(self.tr("Join a circle"), app, runner, parent)
+        self.code = QPlainTextEdit()
+        self.code.setAccessibleName(self.tr("Invite code"))
+        self.code.setPlaceholderText("companion-invite-1:…")
+        self.code.setMaximumHeight(80)
+        self.code.textChanged.connect(self._code_changed)
+        self.storage = StorageForm(runner)
+        self.storage_hint = hint("")
+        form = QFormLayout()
+        form.addRow(self.tr("Invite code"), self.code)
+        form.addRow(self.tr("Your name in it"), self.display_name)
+        self.ok_button = self.add_ok(self.tr("Join"))
+        self.ok_button.clicked.connect(self.join)
+        layout = QVBoxLayout(self)
+        layout.addWidget(hint(self.tr(
+            "Paste the code the circle's admin gave you. Then say where your copy of the "
+            "circle's storage is: the same shared folder (as synced on this computer) or the "
+            "WebDAV server named in the invite.")))
+        layout.addLayout(form)
+        layout.addWidget(self.storage_hint)
+        layout.addWidget(self.storage)
+        layout.addWidget(self.error)
+        layout.addWidget(self.busy)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(560)
+        self.quiet_buttons()
+
+    def _code_changed(self) -> None:
+        code = self.code.toPlainText().strip()
+        if not code:
+            return
+        try:
+            url = invite_webdav_url(code)
+        except InvalidInput:  # an incomplete paste: said when Join is pressed
+            return
+        if url:
+            self.storage.use_webdav(url)
+            self.storage_hint.setText(self.tr("This circle is on a WebDAV server; enter your "
+                                              "user and app password for it."))
+        else:
+            self.storage.folder_choice.setChecked(True)
+            self.storage_hint.setText(self.tr("This circle uses a shared folder: choose your "
+                                              "copy of it."))
+
+    def join(self) -> None:
+        service = self.app.circles
+        code, display = self.code.toPlainText().strip(), self.display_name.text()
+        storage = self.storage.storage()
+        user, password = self.storage.credentials()
+        self._run(lambda: service.join(code, display, storage, webdav_user=user,
+                                       webdav_password=password),
+                  self.tr("Asking to join"))
+
+    def wipe(self) -> None:
+        self.code.clear()
+        self.storage.wipe()

@@ -1,0 +1,177 @@
+"""Trust in a circle: the invite (code and QR), comparing safety numbers, and the blocking
+alert when a member's keys change.
+
+The safety number is the same on both screens (docs/protocol.md §2), so the verify dialog shows
+it twice, side by side: what this screen shows and what the other person's screen must show.
+Only the person can say they match; nothing here marks anyone verified on its own.
+"""
+
+from __future__ import annotations
+
+import io
+
+import segno
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QGuiApplication, QPixmap, QTextOption
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.widgets.common import hint, subheading
+
+
+def qr_pixmap(text: str, scale: int = 4) -> QPixmap:
+    """`text` as a QR code (segno, pure Python), dark on white whatever the theme: scanners
+    need the contrast."""
+    buffer = io.BytesIO()
+    segno.make(text, error="m").save(buffer, kind="png", scale=scale, border=3)
+    pixmap = QPixmap()
+    pixmap.loadFromData(buffer.getvalue(), "PNG")
+    return pixmap
+
+
+def _qr_label(text: str, scale: int, name: str) -> QLabel:
+    label = QLabel()
+    label.setPixmap(qr_pixmap(text, scale))
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setAccessibleName(name)
+    return label
+
+
+def number_lines(number: str) -> str:
+    """Twelve groups of five digits as three lines of four, the way people read them out."""
+    groups = number.split()
+    return "\n".join(" ".join(groups[i:i + 4]) for i in range(0, len(groups), 4))
+
+
+class InviteDialog(QDialog):
+    def __init__(self, circle_name: str, code: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Invite someone to %1").replace("%1", circle_name))
+        self.code = code
+        layout = QVBoxLayout(self)
+        layout.addWidget(subheading(self.tr("A one-time invite")))
+        layout.addWidget(hint(self.tr(
+            "Give this code to one person, privately: it works once, for 7 days. They paste it "
+            "in Circle → Join, or scan the QR code. Then compare safety numbers with them.")))
+        self.qr = _qr_label(code, 3, self.tr("Invite QR code"))
+        layout.addWidget(self.qr)
+        self.code_view = QPlainTextEdit(code)
+        self.code_view.setReadOnly(True)
+        self.code_view.setMaximumHeight(96)
+        self.code_view.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere)
+        self.code_view.setFont(QFont("monospace"))
+        self.code_view.setAccessibleName(self.tr("Invite code"))
+        layout.addWidget(self.code_view)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.copy_button = buttons.addButton(self.tr("Copy code"),
+                                             QDialogButtonBox.ButtonRole.ActionRole)
+        self.copy_button.clicked.connect(self.copy)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(520)
+
+    def copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.code)
+        self.copy_button.setText(self.tr("Copied"))
+
+    def done(self, result: int) -> None:
+        self.code_view.clear()  # the code is a secret until used: do not keep it around
+        super().done(result)
+
+
+class VerifyDialog(QDialog):
+    """Both safety numbers side by side; "They match" / "They don't match"."""
+
+    answered = Signal(bool)  # True: they match
+
+    def __init__(self, member_name: str, number: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Verify %1").replace("%1", member_name))
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        layout = QVBoxLayout(self)
+        layout.addWidget(subheading(self.tr("Compare safety numbers with %1").replace(
+            "%1", member_name)))
+        layout.addWidget(hint(self.tr(
+            "Meet in person or call each other. %1 opens Circle → Members → Verify on their "
+            "side. The two numbers below must be the same as on their screen, digit for digit "
+            "(or scan their QR code). If they are, nobody is in the middle.").replace(
+            "%1", member_name)))
+        sides = QHBoxLayout()
+        sides.addWidget(self._side(self.tr("Your screen"), number))
+        sides.addWidget(self._side(self.tr("%1's screen should show").replace(
+            "%1", member_name), number))
+        layout.addLayout(sides)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.mismatch_button = QPushButton(self.tr("They don't match"))
+        self.match_button = QPushButton(self.tr("They match"))
+        self.match_button.setDefault(True)
+        self.mismatch_button.clicked.connect(lambda: self._answer(False))
+        self.match_button.clicked.connect(lambda: self._answer(True))
+        buttons.addWidget(self.mismatch_button)
+        buttons.addWidget(self.match_button)
+        layout.addLayout(buttons)
+
+    def _side(self, title: str, number: str) -> QFrame:
+        frame = QFrame()
+        frame.setProperty("card", True)
+        box = QVBoxLayout(frame)
+        label = QLabel(title)
+        label.setProperty("role", "section")
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        box.addWidget(label)
+        digits = QLabel(number_lines(number))
+        digits.setFont(QFont("monospace", 13))
+        digits.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        digits.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        digits.setAccessibleName(self.tr("Safety number"))
+        box.addWidget(digits)
+        box.addWidget(_qr_label(number, 3, self.tr("Safety number QR code")))
+        return frame
+
+    def _answer(self, match: bool) -> None:
+        self.answered.emit(match)
+        self.accept() if match else self.reject()
+
+
+class KeyChangeDialog(QDialog):
+    """Blocking: a member's keys changed, so sharing waits until the numbers are compared."""
+
+    verify_requested = Signal()
+
+    def __init__(self, names: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Keys changed"))
+        self.setModal(True)
+        layout = QVBoxLayout(self)
+        who = ", ".join(names)
+        layout.addWidget(subheading(self.tr("The keys of %1 changed").replace("%1", who)))
+        text = QLabel(self.tr(
+            "This happens when someone sets Companion up again, but it is also what it would "
+            "look like if someone else took their place. Nothing will be shared with the "
+            "circle until you compare safety numbers with %1 again.").replace("%1", who))
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        buttons = QDialogButtonBox()
+        self.later_button = buttons.addButton(self.tr("Not now"),
+                                              QDialogButtonBox.ButtonRole.RejectRole)
+        self.verify_button = buttons.addButton(self.tr("Verify again"),
+                                               QDialogButtonBox.ButtonRole.AcceptRole)
+        self.verify_button.setDefault(True)
+        buttons.rejected.connect(self.reject)
+        buttons.accepted.connect(self._verify)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(440)
+
+    def _verify(self) -> None:
+        self.accept()
+        self.verify_requested.emit()

@@ -1,0 +1,413 @@
+"""The circle page: a small group's check-ins and notes, its members, and how it syncs.
+
+Everything the page shows is loaded in one vault-lane call (`load_view`) and rendered on the GUI
+thread; sharing only queues a message in the vault (so it works offline) and then asks the
+background syncer to send it. Trust is explicit: members stay "unverified" until the person
+compares safety numbers, and a member whose keys changed blocks sharing behind a modal alert
+until they are compared again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from companion.circle_feed import FeedItem
+from companion.circle_status import CircleStatus, circle_status
+from sync.state import CircleRow
+from ui.circle_sync import CircleSyncer, SyncOutcome
+from ui.context import UiContext
+from ui.dialogs.circle_setup import CreateCircleDialog, JoinCircleDialog
+from ui.icons import icon
+from ui.pages.circle_members import (
+    CircleMembers,
+    CircleView,
+    FormMessage,
+    load_view,
+    refuse_on_key_change,
+)
+from ui.pages.circle_text import describe_status, removed_text
+from ui.widgets.circle_feed import FEED_PAGE, Composer, FeedView, ReplyBar, feed_html
+from ui.widgets.common import error_label, heading, hint, user_message
+
+
+class CirclePage(CircleMembers):
+    title = "Circle"
+    icon_name = "circle"
+
+    def __init__(self, ctx: UiContext) -> None:
+        super().__init__(ctx)
+        self.view = CircleView()
+        self.current: bytes | None = None
+        self.welcomed: set[bytes] = set()  # joined this session: show the guidelines once
+        self.alerted: set[tuple[bytes, tuple[str, ...]]] = set()
+        self.dialog: Any = None  # the dialog open now (tests drive it)
+        self.feed_limit = FEED_PAGE
+        self._build()
+        existing = ctx.extras.get("circle_sync")
+        self.syncer = existing if isinstance(existing, CircleSyncer) else CircleSyncer(ctx, self)
+        ctx.extras["circle_sync"] = self.syncer
+        self.syncer.started.connect(self._sync_started)
+        self.syncer.finished.connect(self._synced)
+        self.syncer.start()
+        self.refresh()
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.picker = QComboBox()
+        self.picker.setAccessibleName(self.tr("Circle"))
+        self.picker.activated.connect(self._picked)
+        self.sync_button = QPushButton(self.tr("Sync now"))
+        self.sync_button.clicked.connect(self.sync_now)
+        self.new_button = QPushButton(icon("plus"), self.tr("New circle…"))
+        self.new_button.clicked.connect(self.create_circle)
+        self.join_button = QPushButton(self.tr("Join…"))
+        self.join_button.clicked.connect(self.join_circle)
+        top = QHBoxLayout()
+        top.addWidget(heading(self.tr(self.title)))
+        top.addWidget(self.picker)
+        top.addStretch(1)
+        for button in (self.sync_button, self.new_button, self.join_button):
+            top.addWidget(button)
+        self.status_line = hint("")
+        self.status_line.setAccessibleName(self.tr("Sync status"))
+        self.error = error_label()
+        self.error.setVisible(False)
+        self.banner = QLabel("")
+        self.banner.setWordWrap(True)
+        self.banner.setProperty("role", "section")
+        self.banner.setVisible(False)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self._empty_state())
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._feed_tab(), self.tr("Feed"))
+        self.tabs.addTab(self._members_tab(), self.tr("Members"))
+        self.tabs.addTab(self._about_tab(), self.tr("About this circle"))
+        self.stack.addWidget(self.tabs)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 14, 12, 8)
+        layout.setSpacing(6)
+        layout.addLayout(top)
+        layout.addWidget(self.status_line)
+        layout.addWidget(self.error)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.stack, 1)
+
+    def _empty_state(self) -> QWidget:
+        page = QWidget()
+        box = QVBoxLayout(page)
+        box.setContentsMargins(0, 20, 0, 0)
+        text = QLabel(self.tr(
+            "<p>Share check-ins and notes with a small circle of people you trust, end-to-end "
+            "encrypted, over a folder you already sync (Syncthing, Nextcloud, Dropbox) or a "
+            "WebDAV server. Companion runs no server; the storage provider sees nothing but "
+            "sizes and times.</p><p>Start a circle and invite people, or join one with the "
+            "code someone gave you.</p>"))
+        text.setWordWrap(True)
+        box.addWidget(text)
+        row = QHBoxLayout()
+        create = QPushButton(self.tr("Start a circle…"))
+        create.clicked.connect(self.create_circle)
+        join = QPushButton(self.tr("Join with a code…"))
+        join.clicked.connect(self.join_circle)
+        row.addWidget(create)
+        row.addWidget(join)
+        row.addStretch(1)
+        box.addLayout(row)
+        box.addStretch(1)
+        return page
+
+    def _feed_tab(self) -> QWidget:
+        page = QWidget()
+        box = QVBoxLayout(page)
+        self.composer = Composer()
+        self.composer.share_button.clicked.connect(self.share)
+        self.feed_view = FeedView()
+        self.feed_view.action.connect(self._feed_action)
+        self.reply_bar = ReplyBar()
+        self.reply_bar.send_button.clicked.connect(self.send_reply)
+        box.addWidget(self.composer)
+        box.addWidget(self.feed_view, 1)
+        box.addWidget(self.reply_bar)
+        return page
+
+    def _about_tab(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.storage_label = QLabel("")
+        self.storage_label.setWordWrap(True)
+        self.storage_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.guidelines = QPlainTextEdit()
+        self.guidelines.setAccessibleName(self.tr("Circle guidelines"))
+        self.guidelines.setMaximumHeight(160)
+        self.save_guidelines_button = QPushButton(self.tr("Save guidelines"))
+        self.save_guidelines_button.clicked.connect(self.save_guidelines)
+        self.interval = QSpinBox()
+        self.interval.setRange(0, 1440)
+        self.interval.setSuffix(self.tr(" min"))
+        self.interval.setSpecialValueText(self.tr("only when I press Sync now"))
+        self.interval.setValue(self.ctx.prefs.current.circle_sync_minutes)
+        self.interval.setAccessibleName(self.tr("Sync every"))
+        self.interval.editingFinished.connect(self._save_preferences)
+        self.notify_content = QCheckBox(self.tr(
+            "Show who shared a check-in and how they feel in notifications"))
+        self.notify_content.setChecked(self.ctx.prefs.current.circle_notify_content)
+        self.notify_content.toggled.connect(self._save_preferences)
+        form.addRow(self.tr("Storage"), self.storage_label)
+        form.addRow(self.tr("Guidelines"), self.guidelines)
+        form.addRow("", self.save_guidelines_button)
+        form.addRow(self.tr("Sync every"), self.interval)
+        form.addRow(self.tr("Notifications"), self.notify_content)
+        form.addRow("", hint(self.tr(
+            "Without this, a notification says only that a check-in arrived, so nothing "
+            "personal shows on a locked or shared screen. These two settings apply to all "
+            "your circles on this device.")))
+        return page
+
+    def _save_preferences(self) -> None:
+        current = self.ctx.prefs.current
+        wanted = replace(current, circle_sync_minutes=self.interval.value(),
+                         circle_notify_content=self.notify_content.isChecked())
+        if wanted != current:
+            self.ctx.prefs.update(wanted)
+
+    # -- loading and showing ----------------------------------------------------------------
+
+    def shown(self) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        app, wanted = self.ctx.app, self.current
+        self.ctx.runner.run(lambda: load_view(app, wanted), self._render, self._load_failed)
+
+    def _load_failed(self, exc: BaseException) -> None:
+        if self.ctx.app.is_unlocked:
+            self.ctx.runner.unhandled(exc)
+
+    def _render(self, view: CircleView) -> None:
+        self.view = view
+        row = view.row
+        self.stack.setCurrentIndex(0 if row is None else 1)
+        self.picker.clear()
+        for circle, name in view.circles:
+            self.picker.addItem(name, circle)
+        self.picker.setVisible(len(view.circles) > 1)
+        self.sync_button.setEnabled(row is not None)
+        if row is None:
+            self.current = None
+            for label in (self.status_line, self.error, self.banner):
+                label.setVisible(False)
+            return
+        self.current = row.id
+        self.picker.setCurrentIndex(self.picker.findData(row.id))
+        status = view.status
+        assert status is not None
+        outcome = self.syncer.outcomes.get(row.id)
+        error = outcome.error if outcome is not None else None
+        self.status_line.setText(describe_status(status, outcome, self.syncer.busy))
+        self.status_line.setVisible(True)
+        self.error.setText(self.tr("Last sync failed: %1").replace("%1", user_message(error))
+                           if error is not None else "")
+        self.error.setVisible(error is not None)
+        banner = removed_text(row)
+        self.banner.setText(banner)
+        self.banner.setVisible(bool(banner))
+        active = row.status == "active"
+        paused = ""
+        if status.key_alerts:
+            paused = self.tr("Sharing is paused: the keys of %1 changed. Verify them again "
+                             "in Members.").replace("%1", ", ".join(status.key_alerts))
+        elif not active:
+            paused = banner or self.tr("You cannot share in this circle.")
+        self.composer.set_readers(view.readers, paused)
+        self.composer.setVisible(active or bool(status.key_alerts))
+        self._show_feed()
+        self._render_members(view)
+        self.storage_label.setText(f"{row.storage_kind}: {row.storage_location}")
+        self.guidelines.setPlainText(row.guidelines)
+        self.guidelines.setReadOnly(not view.admin)
+        self.guidelines.setPlaceholderText(
+            self.tr("Write how you want to treat each other here.") if view.admin
+            else self.tr("The admin has not written guidelines."))
+        self.save_guidelines_button.setVisible(view.admin)
+        if row.id in self.welcomed and row.guidelines:
+            self.welcomed.discard(row.id)
+            self._show_guidelines(row)
+        self._key_alert(row, status)
+
+    def _show_feed(self) -> None:
+        view, row = self.view, self.view.row
+        if row is None:
+            return
+        bar = self.feed_view.verticalScrollBar()
+        position = bar.value()
+        self.feed_view.setHtml(feed_html(view.feed, row.display_name, self.palette(),
+                                         view.pending, self.feed_limit)
+                               or f"<p>{self.tr('Nothing shared yet.')}</p>")
+        bar.setValue(position)  # a redraw after a sync keeps the reader where they were
+
+    def _picked(self, index: int) -> None:
+        self.current = self.picker.itemData(index)
+        self.refresh()
+
+    # -- sync ---------------------------------------------------------------------------------
+
+    def sync_now(self) -> None:
+        if self.current is not None:
+            self.syncer.sync_circle(self.current)
+
+    def _sync_started(self, circle: bytes) -> None:
+        if circle == self.current:
+            self.status_line.setText(self.tr("Syncing…"))
+
+    def _synced(self, outcome: SyncOutcome) -> None:
+        report = outcome.report
+        if report is not None and report.welcomed:
+            self.welcomed.add(outcome.circle)
+        if outcome.circle != self.current and self.current is not None:
+            return
+        quiet_round = (report is not None and not (
+            report.applied or report.sent or report.welcomed or report.removed
+            or report.rejected or report.problems or report.joined)
+            and self.error.isHidden() and self.view.row is not None)
+        if quiet_round:
+            self._refresh_status()  # nothing new: only the status line changes
+        else:
+            self.refresh()
+
+    def _refresh_status(self) -> None:
+        app, circle = self.ctx.app, self.current
+        if circle is None:
+            return
+
+        def load() -> CircleStatus:
+            service = app.circles
+            return circle_status(service, service.find(circle.hex()), app.clock.now())
+
+        def show(status: CircleStatus) -> None:
+            if self.current == circle:
+                self.status_line.setText(describe_status(
+                    status, self.syncer.outcomes.get(circle), self.syncer.busy))
+
+        self.ctx.runner.run(load, show, self._load_failed)
+
+    # -- sharing ------------------------------------------------------------------------------
+
+    def share(self) -> None:
+        c = self.composer
+        if c.is_checkin:
+            mood, energy, note = c.mood.value(), c.energy.value(), c.note.text()
+            if mood is None:
+                self._action_failed(FormMessage(self.tr("Choose a mood to share a check-in.")))
+                return
+
+            def work(service: Any, row: CircleRow) -> None:
+                refuse_on_key_change(service, row)
+                service.share_checkin(row, mood, energy, (), note)
+        else:
+            title, body = c.title.text(), c.body.toPlainText()
+
+            def work(service: Any, row: CircleRow) -> None:
+                refuse_on_key_change(service, row)
+                service.post(row, title, body)
+        self.error.setVisible(False)
+        self._with_row(work, lambda _r: c.clear(), sync=True)
+
+    def _feed_action(self, kind: str, item_id: int, argument: str) -> None:
+        if kind == "older":
+            self.feed_limit += FEED_PAGE
+            self._show_feed()
+            return
+        item = _find_item(self.view.feed, item_id)
+        if item is None:
+            return
+        if kind == "reply":
+            self.reply_bar.open_reply(item)
+            return
+        if kind == "delete":
+            ref = item.ref
+            self._confirm(self.tr("Delete this for everyone?"), self.tr(
+                "It disappears from everyone's feed after their next sync. Someone who has "
+                "already read it may remember it."), self.tr("Delete"),
+                lambda: self._with_row(lambda s, r: s.delete(r, ref), sync=True))
+            return
+        def react(service: Any, row: CircleRow) -> None:
+            refuse_on_key_change(service, row)
+            service.react(row, item.ref, argument, kind == "unreact")
+
+        self._with_row(react, sync=True)
+
+    def send_reply(self) -> None:
+        target, text = self.reply_bar.target, self.reply_bar.text.text()
+        if target is None:
+            return
+        def reply(service: Any, row: CircleRow) -> None:
+            refuse_on_key_change(service, row)
+            service.reply(row, f"p{target}", text)
+
+        self._with_row(reply, lambda _r: self.reply_bar.close_reply(), sync=True)
+
+    def save_guidelines(self) -> None:
+        text = self.guidelines.toPlainText()
+        self._with_row(lambda s, r: s.set_guidelines(r, text), sync=True)
+
+    # -- dialogs ------------------------------------------------------------------------------
+
+    def create_circle(self) -> None:
+        dialog = CreateCircleDialog(self.ctx.app, self.ctx.runner, self)
+        dialog.accepted.connect(lambda: self._circle_added(dialog))
+        self._open(dialog)
+
+    def join_circle(self) -> None:
+        dialog = JoinCircleDialog(self.ctx.app, self.ctx.runner, self)
+        dialog.accepted.connect(lambda: self._circle_added(dialog))
+        self._open(dialog)
+
+    def _circle_added(self, dialog: CreateCircleDialog | JoinCircleDialog) -> None:
+        if dialog.result_row is not None:
+            self.current = dialog.result_row.id
+            self.syncer.sync_circle(self.current)
+        self.refresh()
+
+    def teardown(self) -> None:
+        self.syncer.stop()
+        self.view = CircleView()
+        if self.dialog is not None and shiboken6.isValid(self.dialog):
+            self.dialog.close()
+        self.dialog = None
+        for label in (self.status_line, self.error, self.banner, self.storage_label):
+            label.clear()
+        self.picker.clear()
+        self.feed_view.clear()
+        self.member_list.clear()
+        self.guidelines.clear()
+        self.composer.clear()
+        self.reply_bar.close_reply()
+
+
+def _find_item(items: list[FeedItem], item_id: int) -> FeedItem | None:
+    for item in items:
+        if item.id == item_id:
+            return item
+        for reply in item.replies:
+            if reply.id == item_id:
+                return reply
+    return None

@@ -1,0 +1,221 @@
+"""Insights: the period's charts, patterns worded as associations, questionnaires, summary.
+
+The period's data is read and computed in one task on the runner (companion.period); the
+charts are laid out by companion.charts and painted by ChartView, the same layouts the PDF
+summary draws. Every chart says what it rests on, and a chart without enough data says so
+instead of drawing a pattern that is not there.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from companion.app import CompanionApp
+from companion.charts import chart_layouts
+from companion.models import Changes
+from companion.period import PeriodData, load_period
+from companion.questionnaires import QuestionnaireKind, load
+from ui.context import UiContext
+from ui.dialogs.questionnaire import QuestionnaireDialog
+from ui.icons import icon
+from ui.pages.base import Page
+from ui.widgets.chart_view import ChartView
+from ui.widgets.common import error_label, heading, hint, subheading, user_message
+
+PERIODS = (("Last 30 days", 30), ("Last 90 days", 90), ("Last 12 months", 365),
+           ("All time", 0))
+
+
+def period_bounds(app: CompanionApp, today: date, days: int) -> tuple[date, date]:
+    """Runs on the task runner: "all time" starts at the first check-in."""
+    if days:
+        return today - timedelta(days=days - 1), today
+    first = app.checkins.browse(limit=1, newest_first=False)
+    return (first[0].at.date() if first else today), today
+
+
+class InsightsPage(Page):
+    title = "Insights"
+    icon_name = "insights"
+
+    def __init__(self, ctx: UiContext) -> None:
+        super().__init__(ctx)
+        self.data: PeriodData | None = None
+        self.stale = True
+        self.period = QComboBox()
+        self.period.setAccessibleName(self.tr("Period"))
+        for label, days in PERIODS:
+            self.period.addItem(self.tr(label), days)
+        self.period.setCurrentIndex(1)
+        self.period.activated.connect(lambda _i: self.reload())
+        self.take_button = QPushButton(self.tr("Take a questionnaire"))
+        menu = QMenu(self.take_button)
+        for kind in QuestionnaireKind:
+            definition = load(kind)
+            menu.addAction(f"{definition.short_title} — {definition.title}",
+                           lambda k=kind: self.take_questionnaire(k))
+        self.take_button.setMenu(menu)
+        self.summary_button = QPushButton(icon("print"), self.tr("Summary for therapy…"))
+        self.summary_button.clicked.connect(self.open_summary)
+        top = QHBoxLayout()
+        top.addWidget(heading(self.tr(self.title)))
+        top.addStretch(1)
+        top.addWidget(self.period)
+        top.addWidget(self.take_button)
+        top.addWidget(self.summary_button)
+        self.status = hint("")
+        self.error = error_label()
+        self.error.setVisible(False)
+        self.content = QWidget()
+        self.content_layout = QVBoxLayout(self.content)
+        self.content_layout.setContentsMargins(0, 0, 8, 0)
+        self.content_layout.setSpacing(14)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.content)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 28, 24, 12)
+        layout.addLayout(top)
+        layout.addWidget(self.status)
+        layout.addWidget(self.error)
+        layout.addWidget(scroll, 1)
+        ctx.changes.changed.connect(self._changed)
+
+    # -- loading ----------------------------------------------------------------------------
+
+    def shown(self) -> None:
+        if self.stale:
+            self.reload()
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.checkins or changes.questionnaires:
+            self.stale = True
+            if self.isVisible():
+                self.reload()
+
+    def reload(self) -> None:
+        self.stale = False
+        self.status.setText(self.tr("Looking at your check-ins…"))
+        app, days = self.ctx.app, int(self.period.currentData())
+        today = app.clock.now().date()
+
+        def work() -> PeriodData:
+            start, end = period_bounds(app, today, days)
+            return load_period(app, start, end)
+
+        self.ctx.runner.run(work, self._loaded, self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.status.setText("")
+        self.error.setText(user_message(exc))
+        self.error.setVisible(True)
+
+    def _loaded(self, data: PeriodData) -> None:
+        self.error.setVisible(False)
+        self.data = data
+        self._clear()
+        basis = data.insights.based_on
+        self.status.setText(self.tr("%1 to %2 · %3").replace("%1", data.start.strftime(
+            "%d %b %Y")).replace("%2", data.end.strftime("%d %b %Y")).replace(
+            "%3", basis.text))
+        if basis.checkins == 0:
+            self.content_layout.addWidget(self._card_text(
+                self.tr("Not enough data yet"),
+                self.tr("There are no check-ins in this period. Patterns appear here once "
+                        "you have checked in on a few days; nothing is guessed before that.")))
+        self.content_layout.addWidget(self._questionnaire_card(data))
+        for layout in chart_layouts(data):
+            self.content_layout.addWidget(self._chart_card(layout))
+        self.content_layout.addStretch(1)
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _chart_card(self, layout) -> QFrame:  # type: ignore[no-untyped-def]
+        card = QFrame()
+        card.setProperty("card", True)
+        column = QVBoxLayout(card)
+        column.setContentsMargins(16, 12, 16, 12)
+        view = ChartView(layout)
+        column.addWidget(view)
+        chart = view.chart
+        for sentence in chart.texts:
+            label = QLabel(f"• {sentence}")
+            label.setWordWrap(True)
+            column.addWidget(label)
+        column.addWidget(hint(chart.basis))
+        column.addWidget(hint(chart.meaning))
+        return card
+
+    def _card_text(self, title: str, text: str) -> QFrame:
+        card = QFrame()
+        card.setProperty("card", True)
+        column = QVBoxLayout(card)
+        column.setContentsMargins(16, 12, 16, 12)
+        column.addWidget(subheading(title))
+        label = QLabel(text)
+        label.setWordWrap(True)
+        column.addWidget(label)
+        return card
+
+    def _questionnaire_card(self, data: PeriodData) -> QFrame:
+        lines = []
+        for kind, trend in data.trends.items():
+            definition = load(kind)
+            latest = trend.latest
+            if latest is None:
+                continue
+            line = (f"{definition.short_title}: {latest.score} ({latest.band}) on "
+                    f"{latest.taken_at.strftime('%d %b %Y')}")
+            if trend.change is not None:
+                line += (" — same as the time before" if trend.change == 0 else
+                         f" — {'+' if trend.change > 0 else '−'}{abs(trend.change)} since the "
+                         "time before")
+            lines.append(line)
+        text = "\n".join(lines) if lines else self.tr(
+            "No questionnaires taken in this period. PHQ-9 (mood), GAD-7 (anxiety) and WHO-5 "
+            "(wellbeing) take two or three minutes each; every two weeks is a common rhythm.")
+        return self._card_text(self.tr("Questionnaires"), text)
+
+    def _clear(self) -> None:
+        while self.content_layout.count():
+            item = self.content_layout.takeAt(0)
+            widget = item.widget()
+            if widget is not None:
+                widget.deleteLater()
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def take_questionnaire(self, kind: QuestionnaireKind) -> QuestionnaireDialog:
+        dialog = QuestionnaireDialog(self.ctx.app, self.ctx.runner, kind, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def open_summary(self) -> QWidget:
+        from ui.dialogs.summary import SummaryDialog  # only loaded when asked for
+
+        dialog = SummaryDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def teardown(self) -> None:
+        self.data = None
+        self._clear()
+        for dialog in self.findChildren(QWidget):
+            if dialog.isWindow():
+                dialog.close()
