@@ -1,4 +1,9 @@
-"""Auto-lock after N minutes without keyboard or mouse input."""
+"""Auto-lock after N minutes without keyboard or mouse input.
+
+Input inside Companion always counts. Where the screen-time probe can see input anywhere on the
+desktop, that counts too: someone working in other apps is at their computer, and locking
+Companion under them would also stop the screen-time measurement they asked for.
+"""
 
 from __future__ import annotations
 
@@ -48,6 +53,10 @@ class IdleWatcher(QObject):
         if event.type() in _INPUT_EVENTS:
             self.last_input = self.clock()
         return False
+
+    def note_activity(self, idle_seconds: float) -> None:
+        """Input elsewhere on the desktop, `idle_seconds` ago (from the screen-time probe)."""
+        self.last_input = max(self.last_input, self.clock() - max(0.0, idle_seconds))
 
     def check(self) -> None:
         if self.armed and self.minutes > 0 and \

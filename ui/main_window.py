@@ -144,6 +144,7 @@ class MainWindow(QMainWindow):
         ctx = UiContext(app=self.app, runner=self.runner, prefs=self.prefs,
                         changes=ChangeBridge(self.app), demo_passphrase=self.demo_passphrase)
         self.workspace = Workspace(ctx)
+        self.workspace.screen_time.desktop_input.connect(self.idle.note_activity)
         self.states.addWidget(self.workspace)
         self.states.setCurrentWidget(self.workspace)
         self.idle.set_minutes(self.prefs.current.auto_lock_minutes)

@@ -27,6 +27,7 @@ SAVE_EVERY = 60  # polls
 class ScreenTimeDriver(QObject):
     notice = Signal(object)      # a companion.screentime.messages.Notice
     state_changed = Signal()     # probe found, measuring started or stopped
+    desktop_input = Signal(float)  # seconds since input anywhere (where the probe knows)
 
     def __init__(self, ctx: UiContext, *,
                  probe_factory: Callable[[], GuardedProbe] = detect_probe,
@@ -85,6 +86,9 @@ class ScreenTimeDriver(QObject):
 
     def _sampled(self, sample: Sample) -> None:
         self._sampling = False
+        if (self.probe is not None and self.probe.capabilities.idle and not sample.locked
+                and self.measuring):
+            self.desktop_input.emit(sample.idle_seconds)
         if self.measuring:
             self.feed(self.now(), sample)
 

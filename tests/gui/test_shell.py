@@ -249,3 +249,28 @@ def test_missing_x11_libraries_are_named_not_a_qt_abort(monkeypatch, capsys):
     assert ui.app.run_gui(None) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "sudo apt install libxcb-cursor0 libxcb-icccm4" in err[0]
+
+
+def test_input_elsewhere_on_the_desktop_keeps_companion_unlocked(qtbot, window):
+    """Someone working in other apps is at the computer: where the screen-time probe sees
+    desktop-wide input, auto-lock waits for real absence (and measuring goes on)."""
+    from types import SimpleNamespace
+
+    from companion.screentime.probes import Sample
+
+    now = [0.0]
+    window.idle.clock = lambda: now[0]
+    window.idle.arm()
+    driver = window.workspace.screen_time
+    driver.probe = SimpleNamespace(capabilities=SimpleNamespace(idle=True, measures=True),
+                                   close=lambda: None)
+    driver.measuring = True
+    now[0] = window.idle.minutes * 60 - 10
+    driver._sampled(Sample(active=None, idle_seconds=4.0))  # typing in another app
+    now[0] += 20
+    window.idle.check()
+    assert not window.is_locked
+    driver._sampled(Sample(active=None, idle_seconds=window.idle.minutes * 60.0, locked=True))
+    now[0] += window.idle.minutes * 60
+    window.idle.check()
+    assert window.is_locked  # a locked screen or real absence still locks
