@@ -414,6 +414,12 @@ class Engine:
 
                 with self.db.transaction() as cur:
                     add_member(self, cur, row, request.member, request.name)
+                    if row.guidelines:
+                        # The newcomer cannot read what was said before they joined (a new
+                        # epoch), so the guidelines are shared again, in the epoch they join.
+                        from sync.actions import queue
+
+                        queue(self, cur, row, "guidelines", {"text": row.guidelines})
                     cur.execute("UPDATE circle_invites SET used_by = ? WHERE secret = ?",
                                 (request.member.member_id, bytes(secret)))
                 report.joined.append(request.name)

@@ -39,7 +39,6 @@ class SyncOutcome:
     report: SyncReport | None = None
     error: BaseException | None = None
     new_checkins: list[Any] = field(default_factory=list)
-    guidelines_reshared: bool = False
     latest_item: int | None = None
 
 
@@ -135,12 +134,6 @@ class CircleSyncer(QObject):
             report = service.sync(row)
             row = service.find(circle.hex())
             outcome = SyncOutcome(circle, app.clock.now(), report)
-            if report.joined and row.guidelines and row.status == "active":
-                # A newcomer cannot read what was sent before they joined (a new epoch), so
-                # the admin's device shares the guidelines again for them, in the same go.
-                service.set_guidelines(row, row.guidelines)
-                outcome.report = _merge(report, service.sync(row))
-                outcome.guidelines_reshared = True
             names = {m.id: m.name for m in service.roster(row).members.values()}
             outcome.new_checkins = new_checkins(service.db, row, before, names,
                                                 muted_members(service.db, row))
@@ -198,14 +191,3 @@ class CircleSyncer(QObject):
         elif self.timer.interval() != minutes * MINUTE_MS or not self.timer.isActive():
             self.timer.start(minutes * MINUTE_MS)
 
-
-def _merge(first: SyncReport, second: SyncReport) -> SyncReport:
-    merged = SyncReport(
-        fetched=first.fetched + second.fetched, applied=first.applied + second.applied,
-        sent=first.sent + second.sent, waiting=second.waiting, held=second.held,
-        rejected=dict(first.rejected), problems=first.problems + second.problems,
-        joined=first.joined + second.joined, welcomed=first.welcomed or second.welcomed,
-        removed=first.removed or second.removed, requests=first.requests + second.requests)
-    for reason, count in second.rejected.items():
-        merged.rejected[reason] = merged.rejected.get(reason, 0) + count
-    return merged

@@ -114,6 +114,19 @@ def test_guidelines_come_from_admins(circle_trio: Trio) -> None:
         bob.circles.set_guidelines(bob.row, "No rules")
 
 
+
+def test_a_newcomer_receives_the_guidelines(circle_trio: Trio, tmp_path: Path,
+                                            clock: FakeClock) -> None:
+    ann, bob, cat, shared = circle_trio
+    ann.circles.set_guidelines(ann.row, "Be kind.")
+    everyone_syncs(ann, bob, cat)
+    dan = make_member(tmp_path, "Dan", clock)
+    join(ann, dan, f"folder:{shared}")
+    everyone_syncs(ann, dan)
+    assert dan.row.guidelines == "Be kind."
+    dan.app.close()
+
+
 def test_the_outbox_waits_for_a_missing_folder_and_loses_nothing(circle_trio: Trio) -> None:
     ann, bob, cat, shared = circle_trio
     moved = shared.with_name("away")
