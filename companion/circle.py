@@ -250,6 +250,12 @@ class CircleService:
         with self.db.transaction() as cur:
             actions.roster_change(self.engine, cur, row, "promote", member.id)
 
+    def rotate(self, row: CircleRow) -> None:
+        """Start a new epoch key for the current members now (e.g. after a lost device)."""
+        self._require_admin(row)
+        with self.db.transaction() as cur:
+            actions.roster_change(self.engine, cur, row, "rotate")
+
     def leave(self, row: CircleRow) -> None:
         self._require_active(row)
         roster = self.roster(row)

@@ -27,6 +27,7 @@ from sync.transport import StorageError
 
 SUBCOMMANDS = ("create", "list", "invite", "join", "members", "verify", "checkin", "post",
                "reply", "react", "edit", "delete", "feed", "sync", "remove", "leave", "promote",
+               "rotate",
                "mute", "unmute", "guidelines", "status")
 
 
@@ -109,6 +110,9 @@ def add_circle_arguments(parser: argparse.ArgumentParser,
     remove.add_argument("member", help="display name or id")
     leave = command("leave", "leave the circle")
     leave.add_argument("circle")
+    rotate = command("rotate", "start a new key for the members now, e.g. after a device was "
+                               "lost (admins)")
+    rotate.add_argument("circle")
     promote = command("promote", "make a member a co-admin (admins)")
     promote.add_argument("circle")
     promote.add_argument("member")
@@ -309,6 +313,11 @@ def _feed_line(item: FeedItem) -> str:
 def _roster(service: CircleService, row: CircleRow, args: argparse.Namespace, _stdin: TextIO,
             out: TextIO) -> int:
     command = args.circle_command
+    if command == "rotate":
+        service.rotate(row)
+        print(f"Made a new key for {row.name}: what is shared from now on needs it. Sync to "
+              "tell everyone.", file=out)
+        return 0
     if command == "leave":
         service.leave(row)
         print(f"You left {row.name}; the others learn it on your next sync "
@@ -410,5 +419,6 @@ _HANDLERS = {
     "invite": _invite, "members": _members, "verify": _verify,
     "checkin": _share, "post": _share, "reply": _share, "react": _share, "edit": _share,
     "delete": _share, "feed": _feed, "remove": _roster, "leave": _roster, "promote": _roster,
-    "mute": _roster, "unmute": _roster, "guidelines": _guidelines, "status": _status,
+    "mute": _roster, "unmute": _roster, "rotate": _roster, "guidelines": _guidelines,
+    "status": _status,
 }

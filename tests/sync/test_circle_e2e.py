@@ -96,6 +96,13 @@ def run_circle(people: dict[str, Person], storage: Callable[[str], str], root: P
     note = next(i for i in ann.feed() if i["type"] == "note")
     assert [r["text"] for r in note["replies"]] == ["Lovelyreplytext"]
 
+    ann("circle", "rotate", "Friends")  # a new key for everyone, then a removal (another)
+    for person in (ann, bob, cat):
+        person("circle", "sync")
+    bob("circle", "post", "Friends", "--title", "Rotated", "still readable by all three")
+    bob("circle", "sync")
+    cat("circle", "sync")
+    assert "still readable by all three" in json.dumps(cat.feed())
     ann("circle", "remove", "Friends", "Cat")
     ann("circle", "sync")
     bob("circle", "sync")
