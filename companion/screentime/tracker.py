@@ -192,8 +192,11 @@ class Tracker:
         self.breaks.configure(settings.breaks)
 
     def postpone(self, budget: Budget, minutes: float, now: datetime) -> None:
-        """No warnings for `budget` until `minutes` after `now`."""
+        """No warnings for `budget` until `minutes` after `now`; then the highest level reached
+        by then is said again ("remind me later" means later, not never)."""
         self._postponed[budget.key] = now + timedelta(minutes=minutes)
+        day = tracker_day(now, self.settings.day_start_hour)
+        self._fired = {f for f in self._fired if f[:2] != (day, budget.key)}
 
     def postpone_break(self, kind: BreakKind, minutes: float) -> None:
         """Remind about this break again after `minutes` more of active use."""

@@ -205,6 +205,20 @@ def test_postponed_budget_warnings_wait_and_skip_to_the_highest_level() -> None:
     assert [(w.level, w.at) for w in warnings] == [(100, T0 + timedelta(minutes=15))]
 
 
+def test_a_snoozed_warning_comes_back_after_the_snooze() -> None:
+    budget = Budget("app", "firefox", timedelta(minutes=10))
+    tracker = Tracker(budgets=(budget,))
+    tracker.tick(T0, BROWSER, 0)
+    now, events = run(tracker, T0, 11 * 60, BROWSER)
+    assert [w.level for w in events if isinstance(w, BudgetWarning)] == [80, 100]
+    tracker.postpone(budget, 15, now)  # "Remind me in 15 min" on the 100% warning
+    later, events = run(tracker, now, 14 * 60, BROWSER)
+    assert not [e for e in events if isinstance(e, BudgetWarning)]
+    _, events = run(tracker, later, 2 * 60, BROWSER)
+    warnings = [e for e in events if isinstance(e, BudgetWarning)]
+    assert [(w.level, w.at) for w in warnings] == [(100, now + timedelta(minutes=15))]
+
+
 def test_preloaded_usage_counts_towards_budgets() -> None:
     budget = Budget("app", "firefox", timedelta(minutes=10))
     tracker = Tracker(budgets=(budget,))

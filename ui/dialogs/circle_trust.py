@@ -61,7 +61,8 @@ class InviteDialog(QDialog):
         layout.addWidget(subheading(self.tr("A one-time invite")))
         layout.addWidget(hint(self.tr(
             "Give this code to one person, privately: it works once, for 7 days. They paste it "
-            "in Circle → Join, or scan the QR code. Then compare safety numbers with them.")))
+            "in Circle → Join (a phone can read the QR code to pass it on). Then compare "
+            "safety numbers with them.")))
         self.qr = _qr_label(code, 3, self.tr("Invite QR code"))
         layout.addWidget(self.qr)
         self.code_view = QPlainTextEdit(code)
@@ -102,8 +103,9 @@ class VerifyDialog(QDialog):
             "%1", member_name)))
         layout.addWidget(hint(self.tr(
             "Meet in person or call each other. %1 opens Circle → Members → Verify on their "
-            "side. The two numbers below must be the same as on their screen, digit for digit "
-            "(or scan their QR code). If they are, nobody is in the middle.").replace(
+            "side. The number must be the same on both screens, digit for digit (on a call, "
+            "read it aloud; side by side, the QR codes must match too). If it is, nobody is "
+            "in the middle.").replace(
             "%1", member_name)))
         sides = QHBoxLayout()
         sides.addWidget(self._side(self.tr("Your screen"), number))
