@@ -18,7 +18,7 @@ from typing import Any, TextIO
 
 from companion.app import CompanionApp
 from companion.errors import InvalidInput, UserError
-from companion.screentime.activitywatch import DEFAULT_URL, import_activitywatch
+from companion.screentime.activitywatch import DEFAULT_URL, describe
 from companion.screentime.messages import format_duration
 from companion.screentime.probes import Probe, detect_probe
 from companion.screentime.service import DayStatus
@@ -185,22 +185,8 @@ def import_aw(app: CompanionApp, args: argparse.Namespace, out: TextIO) -> int:
     end = parse_datetime(args.end, local_now=now) if args.end else now
     if args.end and len(args.end.strip()) == 10:
         end += timedelta(days=1)  # `--to 2026-03-14` includes that day
-    service = app.screen_time
-    prefs = service.prefs
-    result = import_activitywatch(
-        service.store, service.store.categorizer(), start=start, end=end, url=args.url,
-        keep_titles=not prefs.privacy_mode, day_start_hour=service.tracker.settings.day_start_hour)
-    if not result.window_buckets:
-        print("ActivityWatch has no window history; nothing was imported.", file=out)
-    elif not result.afk_known:
-        print("ActivityWatch has window history but no AFK data for that computer, so no "
-              "time could be counted as active; nothing was imported.", file=out)
-    elif not result.spans:
-        print("Everything in that period was already in your vault; nothing new to import.",
-              file=out)
-    else:
-        print(f"Imported {format_duration(timedelta(seconds=result.seconds))} of active use "
-              f"({result.spans} stretches) from ActivityWatch.", file=out)
+    result = app.screen_time.import_activitywatch(start=start, end=end, url=args.url)
+    print(describe(result), file=out)
     return 0
 
 

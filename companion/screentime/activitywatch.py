@@ -89,6 +89,21 @@ def import_activitywatch(store: ScreenTime, categorize: Callable[[str, str | Non
     return ImportResult(len(fresh), sum(s.seconds for s in fresh), len(windows), afk_known)
 
 
+def describe(result: ImportResult) -> str:
+    """What an import did, in one sentence (the CLI and the app say the same)."""
+    from companion.screentime.messages import format_duration
+
+    if not result.window_buckets:
+        return "ActivityWatch has no window history; nothing was imported."
+    if not result.afk_known:
+        return ("ActivityWatch has window history but no AFK data for that computer, so no "
+                "time could be counted as active; nothing was imported.")
+    if not result.spans:
+        return "Everything in that period was already in your vault; nothing new to import."
+    return (f"Imported {format_duration(timedelta(seconds=result.seconds))} of active use "
+            f"({result.spans} stretches) from ActivityWatch.")
+
+
 # -- reading the API --------------------------------------------------------------------------
 
 

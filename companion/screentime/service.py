@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from companion.preferences import Preferences
+from companion.screentime.activitywatch import DEFAULT_URL, ImportResult, import_activitywatch
 from companion.screentime.breaks import BreakDue, BreakKind, BreakSettings
 from companion.screentime.categories import CategoryRule
 from companion.screentime.messages import Notice, break_notice, budget_notice
@@ -169,6 +170,15 @@ class ScreenTimeService:
         return [f"app:{span.app.lower()}", f"category:{span.category.lower()}"]
 
     # -- editors ----------------------------------------------------------------------------
+
+    def import_activitywatch(self, *, start: datetime, end: datetime,
+                             url: str = DEFAULT_URL) -> ImportResult:
+        """Add ActivityWatch's not-afk window time of [start, end) (network and SQL: run this
+        off the GUI thread). Privacy mode and the day start apply as to measured time."""
+        return import_activitywatch(
+            self.store, self.store.categorizer(), start=start, end=end, url=url,
+            keep_titles=not self.prefs.privacy_mode,
+            day_start_hour=self.tracker.settings.day_start_hour)
 
     def set_budget(self, kind: BudgetKind, target: str, minutes: int,
                    weekday: int | None = None) -> Budget:

@@ -117,3 +117,33 @@ def test_settings_turn_breaks_and_privacy_on_and_off(
     assert "Measuring is turned off" in page.state.text() or "cannot measure" in \
         page.state.text()
     wait_for_tasks()
+
+
+def test_activitywatch_history_is_imported_from_the_page(
+        qtbot, window: MainWindow, app: CompanionApp, clock: FakeClock,  # type: ignore[no-untyped-def]
+        wait_for_tasks, tmp_path) -> None:
+    """A real aw-server (see tests/companion/test_screentime_activitywatch.py), driven through
+    the page's own field and button; the import runs on the task runner."""
+    from tests.companion.test_screentime_activitywatch import T0, seed
+    from tests.support.aw_server import free_port, running_aw_server
+
+    clock.advance(hours=4)  # the seeded hour (T0) is now in the past
+    page = open_page(window, wait_for_tasks)
+    page.aw_url.setText(f"http://127.0.0.1:{free_port()}")  # nothing listens there
+    page.aw_days.setValue(2)
+    page.aw_button.click()
+    wait_for_tasks()
+    assert "ActivityWatch" in page.bar.text.text() and page.aw_button.isEnabled()
+    with running_aw_server(tmp_path / "aw") as url:
+        seed(url)
+        page.aw_url.setText(url)
+        page.aw_button.click()
+        assert not page.aw_button.isEnabled()  # no second import while one runs
+        wait_for_tasks()
+        assert page.bar.text.text() == ("Imported 40 min of active use (2 stretches) from "
+                                        "ActivityWatch.")
+        page.aw_button.click()
+        wait_for_tasks()
+        assert "nothing new to import" in page.bar.text.text()
+    day = T0.astimezone().date().isoformat()
+    assert sorted(s.app for s in app.screen_time.store.spans(day)) == ["code", "firefox"]

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from companion.screentime.activitywatch import DEFAULT_URL, ImportResult, describe
 from companion.screentime.categories import CategoryRule
 from companion.screentime.messages import (
     BREAK_POSTPONE_MINUTES,
@@ -97,6 +98,7 @@ class ScreenTimePage(Page):
         layout.addWidget(self._budget_box())
         layout.addWidget(self._rules_box())
         layout.addWidget(self._settings_box())
+        layout.addWidget(self._activitywatch_box())
         layout.addStretch(1)
         driver = ctx.extras.get("screen_time")
         if isinstance(driver, ScreenTimeDriver):
@@ -244,6 +246,42 @@ class ScreenTimePage(Page):
                      self.day_start_spin):
             spin.valueChanged.connect(self._save_preferences)
         return box
+
+    def _activitywatch_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Bring your ActivityWatch history"))
+        form = QFormLayout(box)
+        form.addRow(hint(self.tr(
+            "If ActivityWatch runs on this computer, Companion can add its history: only the "
+            "time it marked as not away counts, and importing again adds nothing twice.")))
+        self.aw_url = QLineEdit(DEFAULT_URL)
+        self.aw_url.setAccessibleName(self.tr("ActivityWatch address"))
+        self.aw_days = _spin(1, 3650, self.tr(" days"))
+        self.aw_days.setValue(365)
+        self.aw_button = QPushButton(self.tr("Import"))
+        self.aw_button.clicked.connect(self.import_activitywatch)
+        form.addRow(self.tr("Address"), self.aw_url)
+        form.addRow(self.tr("The last"), self.aw_days)
+        form.addRow("", self.aw_button)
+        return box
+
+    def import_activitywatch(self) -> None:
+        service = self.ctx.app.screen_time
+        url, days, now = self.aw_url.text().strip() or DEFAULT_URL, self.aw_days.value(), \
+            self.ctx.app.clock.now()
+        self.aw_button.setEnabled(False)
+        self.bar.show_message(self.tr("Reading from ActivityWatch…"))
+
+        def done(result: ImportResult) -> None:
+            self.aw_button.setEnabled(True)
+            self._edited(describe(result))
+
+        def failed(exc: BaseException) -> None:
+            self.aw_button.setEnabled(True)
+            self._failed(exc)
+
+        self.ctx.runner.run(
+            lambda: service.import_activitywatch(start=now - timedelta(days=days), end=now,
+                                                 url=url), done, failed)
 
     # -- the driver ---------------------------------------------------------------------------
 
