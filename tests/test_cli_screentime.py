@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -85,6 +86,9 @@ def test_track_saves_on_sigterm(vault_home: Path, tmp_path: Path) -> None:
         lines = [child.stdout.readline(), child.stdout.readline()]
         assert "On X11, Companion sees which app is in front" in lines[0]
         assert "Measuring screen time" in lines[1]
+        # Let a few one-second heartbeats pass so there is use to save: a SIGTERM in the first
+        # instant (possible on a busy machine) would rightly save nothing.
+        time.sleep(3)
         child.send_signal(signal.SIGTERM)
         child.wait(60)
         out = child.stdout.read()
