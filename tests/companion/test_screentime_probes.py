@@ -4,6 +4,7 @@ so those are checked for importing and for failing gently)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
@@ -14,6 +15,7 @@ from companion.screentime.probes import (
     UNKNOWN_APP,
     Capabilities,
     GuardedProbe,
+    Probe,
     Sample,
     detect_probe,
 )
@@ -33,6 +35,18 @@ def xsession() -> Iterator[XSession]:
         yield session
 
 
+def settled(probe: Probe, title: str) -> Sample:
+    """The first sample showing `title` in front: the window manager sets _NET_ACTIVE_WINDOW a
+    moment after xdotool's focus request, so a sample taken at once may still see the last."""
+    deadline = time.monotonic() + 10
+    while True:
+        sample = probe.sample()
+        if getattr(sample.active, "title", None) == title:
+            return sample
+        assert time.monotonic() < deadline, f"{title!r} never became the active window"
+        time.sleep(0.05)
+
+
 def test_the_x11_probe_follows_focus_between_two_real_windows(xsession: XSession) -> None:
     first, second = xsession.xterm("notes.txt - first"), xsession.xterm("second window")
     probe = detect_probe({"DISPLAY": xsession.display}, "linux")
@@ -40,11 +54,11 @@ def test_the_x11_probe_follows_focus_between_two_real_windows(xsession: XSession
         assert probe.capabilities == Capabilities("X11", True, True, True, True)
         assert "which app is in front and its window title" in probe.capabilities.summary
         xsession.focus(first)
-        one = probe.sample()
+        one = settled(probe, "notes.txt - first")
         xsession.focus(second)
-        two = probe.sample()
+        two = settled(probe, "second window")
         xsession.focus(first)
-        three = probe.sample()
+        three = settled(probe, "notes.txt - first")
     finally:
         probe.close()
     assert (one.active.app, one.active.title) == ("XTerm", "notes.txt - first")  # type: ignore[union-attr]
@@ -61,8 +75,10 @@ def test_real_focus_changes_become_merged_spans(xsession: XSession, app: Compani
     now = datetime(2026, 3, 14, 9, 0, tzinfo=TZ)
     service.load(now)
     try:
-        for window, seconds in ((first, 30), (second, 20), (first, 10)):
+        for window, seconds, title in ((first, 30, "alpha"), (second, 20, "beta"),
+                                       (first, 10, "alpha")):
             xsession.focus(window)
+            settled(probe, title)  # the scripted seconds start once the X server agrees
             for _ in range(seconds):
                 sample = probe.sample()
                 service.tick(now, Sample(sample.active, 0.0))  # idle comes from the clock
