@@ -132,8 +132,7 @@ class CircleService:
     def summaries(self) -> list[CircleSummary]:
         out = []
         for row in self.rows():
-            waiting = self.db.query_one("SELECT count(*) FROM circle_outbox WHERE circle = ? "
-                                        "AND sent = 0", (row.id,))[0]
+            waiting = self.engine.state.waiting(row.id)
             last = (datetime.fromtimestamp(row.last_sync_us / 1e6, UTC)
                     if row.last_sync_us else None)
             out.append(CircleSummary(row.id.hex()[:8], row.name or "(joining)", row.status,
@@ -345,9 +344,7 @@ class CircleService:
     def feed(self, row: CircleRow, limit: int = 200) -> list[FeedItem]:
         roster = self.roster(row)
         names = {m.id: m.name for m in roster.members.values()}
-        muted = {bytes(m) for (m,) in self.db.query(
-            "SELECT member FROM circle_peers WHERE circle = ? AND muted = 1", (row.id,))}
-        return load_feed(self.db, row.id, names, row.me, muted, limit)
+        return load_feed(self.db, row.id, names, row.me, self.engine.state.muted(row.id), limit)
 
     def transport(self, row: CircleRow) -> AnyTransport:
         return self._transport_factory(row)

@@ -19,7 +19,7 @@ from companion.errors import InvalidInput
 from storage.database import Database
 from sync.crypto import Rejected
 from sync.invite import parse_invite
-from sync.state import CircleRow
+from sync.state import CircleRow, CircleState
 from sync.storage_spec import build_transport, parse_storage_spec
 from sync.transport_webdav import WebDavCredentials
 
@@ -74,8 +74,7 @@ def invite_webdav_url(code: str) -> str:
 
 def waiting_count(db: Database, row: CircleRow) -> int:
     """Messages composed on this device that the storage has not received yet."""
-    return int(db.query_one("SELECT count(*) FROM circle_outbox WHERE circle = ? AND sent = 0",
-                            (row.id,))[0])
+    return CircleState(db).waiting(row.id)
 
 
 def last_heard(db: Database, row: CircleRow) -> dict[bytes, datetime]:
@@ -126,8 +125,7 @@ def new_checkins(db: Database, row: CircleRow, after_id: int, names: dict[bytes,
 
 
 def muted_members(db: Database, row: CircleRow) -> set[bytes]:
-    return {bytes(m) for (m,) in db.query(
-        "SELECT member FROM circle_peers WHERE circle = ? AND muted = 1", (row.id,))}
+    return CircleState(db).muted(row.id)
 
 
 def circle_status(service: CircleService, row: CircleRow, now: datetime) -> CircleStatus:

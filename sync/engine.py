@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from storage.database import Database
-from sync.content import Body, encode_body, parse_body
+from sync.content import Body, Ref, encode_body, parse_body
 from sync.crypto import Randomness, Rejected, SystemRandomness, object_name
 from sync.envelope import (
     ChainCache,
@@ -31,7 +31,7 @@ from sync.envelope import (
     seal_message,
 )
 from sync.invite import Invite, Welcome, open_join_request, seal_welcome
-from sync.roster import Roster, make_op, parse_op
+from sync.roster import Roster, SignedOp, make_op, parse_op
 from sync.state import ZERO_CHAIN, Chain, CircleRow, CircleState
 from sync.transport import ObjectRejected, Transport
 
@@ -114,8 +114,7 @@ class Engine:
         with self.db.transaction() as cur:
             cur.execute("UPDATE circles SET last_sync_us = ? WHERE id = ?",
                         (self.now_us(), circle))
-        report.waiting = self.db.query_one(
-            "SELECT count(*) FROM circle_outbox WHERE circle = ? AND sent = 0", (circle,))[0]
+        report.waiting = self.state.waiting(circle)
         report.held = self.db.query_one(
             "SELECT count(*) FROM circle_held WHERE circle = ?", (circle,))[0]
         report.requests = transport.requests_made - start_requests
@@ -220,8 +219,14 @@ class Engine:
                     report.applied += 1
                     progress = True
                     if body is not None:
-                        roster_changed = self._apply_body(cur, row, roster, member, seq, body,
-                                                          chains, report)
+                        try:
+                            roster_changed = self._apply_body(cur, row, roster, member, seq,
+                                                              body, chains)
+                        except Rejected as exc:  # authentic, so its place in the chain
+                            report.reject(exc.reason)  # stands; what it asks is refused
+                            CircleState.event(cur, row.id, "rejected", exc.reason,
+                                              self.now_us(), member, seq)
+                            continue
                         if roster_changed:
                             roster = self.state.roster(row)
                             self.state.store_epoch_keys(cur, row, roster, keys)
@@ -270,42 +275,26 @@ class Engine:
         return new_chain, body
 
     def _apply_body(self, cur: Any, row: CircleRow, roster: Roster, sender: bytes, seq: int,
-                    body: Body, chains: dict[bytes, Chain], report: SyncReport) -> bool:
-        now = self.now_us()
-        self._compare_checkpoints(cur, row, sender, body, chains, now)
+                    body: Body, chains: dict[bytes, Chain]) -> bool:
+        """Apply an authentic message's content; True if the roster changed. Raises `Rejected`
+        for content its sender may not send (the caller counts it)."""
+        self._compare_checkpoints(cur, row, sender, body, chains, self.now_us())
         if body.type == "roster":
             assert body.op is not None
-            try:
-                op = parse_op(body.op)
-            except Rejected as exc:
-                report.reject(exc.reason)
-                CircleState.event(cur, row.id, "rejected", exc.reason, now, sender, seq)
-                return False
+            op = parse_op(body.op)
             if op.author != sender:
-                raise_later = "roster op carried by someone other than its author"
-                report.reject(raise_later)
-                CircleState.event(cur, row.id, "rejected", raise_later, now, sender, seq)
-                return False
+                raise Rejected("roster op carried by someone other than its author")
             if op.action == "leave" and op.cutoff != seq:
-                report.reject("leave with a wrong last message")
-                CircleState.event(cur, row.id, "rejected", "leave with a wrong last message",
-                                  now, sender, seq)
-                return False
+                raise Rejected("leave with a wrong last message")
             added = CircleState.add_op(cur, row.id, body.op)
             for carried in body.carry:  # checked by the fold like any other operation
                 added = CircleState.add_op(cur, row.id, carried) or added
             return added
         if body.type in ("edit", "delete") and (body.ref is None or body.ref.member != sender):
-            reason = "edit or delete of someone else's message"
-            report.reject(reason)
-            CircleState.event(cur, row.id, "rejected", reason, now, sender, seq)
-            return False
+            raise Rejected("edit or delete of someone else's message")
         if body.type == "guidelines":
             if sender not in roster.admins():
-                report.reject("guidelines from a member who is not an admin")
-                CircleState.event(cur, row.id, "rejected",
-                                  "guidelines from a member who is not an admin", now, sender, seq)
-                return False
+                raise Rejected("guidelines from a member who is not an admin")
             cur.execute("UPDATE circles SET guidelines = ? WHERE id = ?",
                         (body.data["text"], row.id))
         ref = (body.ref.member, body.ref.seq) if body.ref else None
@@ -478,15 +467,13 @@ class Engine:
                 data: dict[str, Any] = json.loads(data_text)
                 ref = None
                 if ref_sender is not None:
-                    from sync.content import Ref
-
                     ref = Ref(bytes(ref_sender), ref_seq)
                 body_type = type_
                 if type_ in ("roster", "rotate", "leave"):
                     body_type = "roster"
                     if type_ == "leave":
                         data = {"op": self._leave_op(row, roster, seq)}
-                        CircleState.add_op(cur, row.id, _signed(data["op"]))
+                        CircleState.add_op(cur, row.id, SignedOp.from_json(data["op"]))
                 seen = {m: (c.seq, c.hash) for m, c in chains.items()}
                 body = encode_body(body_type, written, seen, data, ref)
                 raw = seal_message(signing_private=row.identity.signing_private,
@@ -580,9 +567,3 @@ def _authentic(raw: bytes, circle: bytes, member: bytes, seq: int, signing: byte
     except Rejected:
         return False
     return True
-
-
-def _signed(value: dict[str, str]) -> Any:
-    from sync.roster import SignedOp
-
-    return SignedOp.from_json(value)

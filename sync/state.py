@@ -92,6 +92,15 @@ class CircleState:
             "SELECT member, seq, hash, epoch, idx FROM circle_chains WHERE circle = ?",
             (circle,))}
 
+    def waiting(self, circle: bytes) -> int:
+        """Messages composed on this device that the storage has not received yet."""
+        return int(self.db.query_one("SELECT count(*) FROM circle_outbox WHERE circle = ? AND "
+                                     "sent = 0", (circle,))[0])
+
+    def muted(self, circle: bytes) -> set[bytes]:
+        return {bytes(m) for (m,) in self.db.query(
+            "SELECT member FROM circle_peers WHERE circle = ? AND muted = 1", (circle,))}
+
     def held(self, circle: bytes) -> dict[tuple[bytes, int], bytes]:
         return {(bytes(m), s): bytes(r) for m, s, r in self.db.query(
             "SELECT member, seq, raw FROM circle_held WHERE circle = ?", (circle,))}

@@ -30,6 +30,7 @@ from companion.clock import FakeClock  # noqa: E402
 from storage.paths import default_home  # noqa: E402
 from tests.support.file_keyring import ENV as KEYRING_ENV  # noqa: E402
 from tests.support.file_keyring import FileKeyring  # noqa: E402
+from tests.support.webdav_server import WebDavServer  # noqa: E402
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PASSPHRASE = "correct horse battery staple"
@@ -128,3 +129,14 @@ def run_companion(*argv: str, stdin: str = "", env: dict[str, str] | None = None
         [sys.executable, "-m", "companion.cli", *argv], input=stdin, text=True,
         capture_output=True, env=full_env, cwd=PROJECT_ROOT, timeout=timeout, check=False,
     )
+
+
+@pytest.fixture
+def webdav_server(tmp_path: Path) -> Iterator[WebDavServer]:
+    """A wsgidav server on 127.0.0.1 serving `tmp_path / "webdav"` with basic auth.
+
+    `.url` is the served root (`http://127.0.0.1:PORT/`), `.url_for("circle")` a folder under
+    it, `.user` / `.password` the credentials, `.root` the served folder; `.fail(...)`,
+    `.delay(...)` and `.clear_faults()` switch failure modes; `.requests` records requests."""
+    with WebDavServer(tmp_path / "webdav") as server:
+        yield server

@@ -33,13 +33,6 @@ from ui.tasks import TaskRunner
 
 
 @pytest.fixture
-def webdav_server(tmp_path: Path) -> Iterator[WebDavServer]:
-    """A real wsgidav server on 127.0.0.1 (as in tests/sync/conftest.py)."""
-    with WebDavServer(tmp_path / "webdav") as server:
-        yield server
-
-
-@pytest.fixture
 def ann(qtbot, tmp_path: Path, app: CompanionApp, clock: FakeClock,  # type: ignore[no-untyped-def]
         runner: TaskRunner) -> Iterator[Home]:
     home = make_home(qtbot, tmp_path, "Ann", clock, runner, app)

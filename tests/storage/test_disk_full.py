@@ -8,38 +8,23 @@ in its own child, all four at once, and prints a JSON summary that the tests bel
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.support.storage_helpers import PROJECT_ROOT, child_env
+from tests.support.tmpfs import in_namespace, require_private_tmpfs
 
 CHILD = PROJECT_ROOT / "tests" / "support" / "disk_full_child.py"
 SCENARIOS = ("fill", "create", "reopen", "restore")
-TMPFS_SIZE = "1m"
-
-
-def _in_namespace(mount_point: Path, command: str) -> list[str]:
-    script = f'mount -t tmpfs -o size={TMPFS_SIZE} tmpfs "$1" && shift && {command}'
-    return ["unshare", "-rm", "sh", "-c", script, "sh", str(mount_point)]
 
 
 @pytest.fixture(scope="module")
 def summaries(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
-    if shutil.which("unshare") is None:
-        pytest.skip("unshare (util-linux) is not installed")
     root = tmp_path_factory.mktemp("disk-full")
-    probe = root / "probe"
-    probe.mkdir()
-    checked = subprocess.run(_in_namespace(probe, f'stat -f -c %T "{probe}"'),
-                             capture_output=True, text=True, timeout=60, check=False)
-    if checked.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs in a private namespace: {checked.stderr.strip()}")
-    assert checked.stdout.strip() == "tmpfs", checked.stdout
+    require_private_tmpfs(root)
 
     children = {}
     for scenario in SCENARIOS:
@@ -49,7 +34,7 @@ def summaries(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, A
         command = (f'exec "{sys.executable}" "{CHILD}" "{mount_point}" "{outside}" '
                    f'{scenario}')
         children[scenario] = subprocess.Popen(
-            _in_namespace(mount_point, command), stdout=subprocess.PIPE,
+            in_namespace(mount_point, command), stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, text=True, env=child_env(), cwd=PROJECT_ROOT,
         )
     results = {}

@@ -29,6 +29,7 @@ from sync.transport import (
 )
 from sync.transport_folder import FolderTransport
 from tests.support.storage_helpers import PROJECT_ROOT, child_env, mode
+from tests.support.tmpfs import in_namespace, require_private_tmpfs
 
 NAME = "a" * 32 + ".cmp"
 OTHER = "b" * 32 + ".cmp"
@@ -254,30 +255,17 @@ def test_requests_made_counts_every_operation(folder: Path) -> None:
 # -- a real full disk and a real read-only file system ------------------------------------------
 
 
-def _in_namespace(mount_point: Path, command: str) -> list[str]:
-    script = f'mount -t tmpfs -o size=1m tmpfs "$1" && shift && {command}'
-    return ["unshare", "-rm", "sh", "-c", script, "sh", str(mount_point)]
-
-
 @pytest.fixture(scope="module")
 def tmpfs_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
-    if shutil.which("unshare") is None:
-        pytest.skip("unshare (util-linux) is not installed")
     root = tmp_path_factory.mktemp("folder-transport")
-    probe = root / "probe"
-    probe.mkdir()
-    checked = subprocess.run(_in_namespace(probe, f'stat -f -c %T "{probe}"'),
-                             capture_output=True, text=True, timeout=60, check=False)
-    if checked.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs in a private namespace: {checked.stderr.strip()}")
-    assert checked.stdout.strip() == "tmpfs", checked.stdout
+    require_private_tmpfs(root)
     children = {}
     for scenario in ("full", "readonly"):
         mount_point = root / scenario
         mount_point.mkdir()
         command = f'exec "{sys.executable}" "{CHILD}" "{mount_point}" {scenario}'
         children[scenario] = subprocess.Popen(
-            _in_namespace(mount_point, command), stdout=subprocess.PIPE,
+            in_namespace(mount_point, command), stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, text=True, env=child_env(), cwd=PROJECT_ROOT,
         )
     results = {}
@@ -287,7 +275,7 @@ def tmpfs_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, 
         results[scenario] = json.loads(out)
         assert results[scenario]["unexpected"] is None, results[scenario].get("traceback")
         assert list((root / scenario).iterdir()) == []  # it all stayed on the tmpfs
-    probe.rmdir()
+    (root / "probe").rmdir()
     return results
 
 
