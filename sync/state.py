@@ -64,6 +64,10 @@ class CircleState:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        # Folding verifies every operation's signature; a page load or a sync round asks for
+        # the roster many times while the operations rarely change. Operations are only ever
+        # added, so the set of their hashes identifies a fold.
+        self._folds: dict[tuple[bytes, bytes, frozenset[bytes]], Roster] = {}
 
     def circles(self) -> list[CircleRow]:
         return [_circle(r) for r in self.db.query(
@@ -79,9 +83,19 @@ class CircleState:
             "SELECT body, signature FROM circle_ops WHERE circle = ?", (circle,))]
 
     def roster(self, row: CircleRow) -> Roster:
+        """The folded roster (treat it as read-only: it may be shared by later calls)."""
         if row.genesis is None:
             return Roster(row.id)
-        return fold(row.id, row.genesis, self.ops(row.id))
+        hashes = frozenset(bytes(h) for (h,) in self.db.query(
+            "SELECT hash FROM circle_ops WHERE circle = ?", (row.id,)))
+        key = (row.id, row.genesis, hashes)
+        found = self._folds.get(key)
+        if found is None:
+            found = fold(row.id, row.genesis, self.ops(row.id))
+            if len(self._folds) >= 16:
+                self._folds.clear()
+            self._folds[key] = found
+        return found
 
     def epoch_keys(self, circle: bytes) -> dict[bytes, bytes]:
         return {bytes(e): bytes(k) for e, k in self.db.query(
