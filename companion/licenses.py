@@ -40,7 +40,6 @@ NATIVE: tuple[Component, ...] = (
     Component("SQLCipher", "", "BSD-3-Clause", "Zetetic; built into sqlcipher3"),
     Component("SQLite", "", "blessing (public domain)", "inside SQLCipher"),
     Component("OpenSSL", "", "Apache-2.0", "in cryptography and SQLCipher"),
-    Component("Argon2 reference code", "", "CC0-1.0 OR Apache-2.0", "in argon2-cffi-bindings"),
 )
 
 # Packages whose metadata names no license (or only a vague one), by normalized name.

@@ -15,7 +15,6 @@ import time
 import unicodedata
 from dataclasses import dataclass
 
-from argon2 import low_level as argon2_low_level
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -60,29 +59,14 @@ def normalize_passphrase(passphrase: str) -> bytes:
 
 
 def derive_passphrase_key(passphrase: str, salt: bytes, params: Argon2Params) -> bytes:
-    """Argon2id (RFC 9106, version 0x13) of the passphrase.
+    """Argon2id (RFC 9106, version 0x13) of the passphrase, with cryptography's `Argon2id`.
 
-    Computed with argon2-cffi (the reference C implementation) rather than cryptography's
-    `Argon2id`: both give identical output (tests/storage check one against the other), but
-    cryptography holds Python's GIL for the whole derivation, which froze the desktop app's GUI
-    thread even though the derivation ran on a worker thread. The C call through cffi releases
-    the GIL, and computes the lanes on threads of its own.
+    Since cryptography 50 the derivation releases Python's GIL, so the desktop app's GUI
+    thread keeps running while a worker thread derives (tests/storage measure this). Earlier
+    releases held it for the whole derivation, which is why vaults used to be derived with
+    argon2-cffi; both compute RFC 9106 exactly, and a known answer from that reference C
+    implementation is checked in the tests so existing vaults keep opening.
     """
-    params.check_sane()
-    return argon2_low_level.hash_secret_raw(
-        normalize_passphrase(passphrase),
-        salt,
-        time_cost=params.iterations,
-        memory_cost=params.memory_kib,
-        parallelism=params.lanes,
-        hash_len=KEY_BYTES,
-        type=argon2_low_level.Type.ID,
-        version=19,
-    )
-
-
-def derive_passphrase_key_reference(passphrase: str, salt: bytes, params: Argon2Params) -> bytes:
-    """The same derivation with cryptography's `Argon2id`, kept to cross-check the two."""
     params.check_sane()
     kdf = Argon2id(
         salt=salt,

@@ -39,7 +39,7 @@ def test_about_shows_the_version_and_the_licenses(qtbot, runner, wait_for_tasks)
     assert rows["Qt 6"] == (qVersion(), "LGPL-3.0-only")
     assert rows["PySide6_Essentials"][1] == "LGPL-3.0-only"
     assert rows["SQLCipher"][1] == "BSD-3-Clause"
-    for name in ("argon2-cffi", "keyring", "platformdirs", "zxcvbn"):
+    for name in ("keyring", "platformdirs", "zxcvbn"):
         assert rows[name][1] == "MIT", name
     assert "Apache-2.0" in rows["cryptography"][1]
     assert all(version_and_license[1] for version_and_license in rows.values())

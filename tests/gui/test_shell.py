@@ -100,7 +100,7 @@ def test_key_derivation_never_runs_on_the_gui_thread(qtbot, app, runner, prefs, 
     assert main.unlock_screen.is_busy
     qtbot.waitUntil(lambda: not main.is_locked, timeout=10_000)
     # Derived once, on a worker; that the worker lets the GUI thread run meanwhile is
-    # tests/storage/test_kdf_implementations.py's job (argon2-cffi releases the GIL).
+    # tests/storage/test_kdf_implementations.py's job (cryptography's Argon2id releases the GIL).
     assert threads == [False]
     main.shutdown()
 
