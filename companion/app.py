@@ -11,9 +11,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from companion.checkins import CheckIns
-from companion.circle import CircleService
 from companion.clock import Clock, SystemClock
 from companion.crisis import CrisisResources, load_crisis_resources
 from companion.errors import InvalidInput
@@ -51,6 +51,9 @@ from storage.kdf import Argon2Params
 from storage.paths import default_home
 from storage.vault import Vault
 from sync.schema import register_circle_schema
+
+if TYPE_CHECKING:
+    from companion.circle import CircleService
 
 log = logging.getLogger(__name__)
 register_journal_schema()
@@ -111,6 +114,12 @@ class CompanionApp:
             return True
         return False
 
+    def unlock_with_data_key(self, data_key: bytes) -> bool:
+        if self.vault.unlock_with_data_key(data_key):
+            self._attach()
+            return True
+        return False
+
     @property
     def is_unlocked(self) -> bool:
         return self.vault.is_unlocked
@@ -131,7 +140,6 @@ class CompanionApp:
         self._journal = Journal(db, self.clock)
         self._checkins = CheckIns(db, self.clock)
         self._questionnaires = QuestionnaireService(db, self.clock)
-        self._circles = CircleService(db, self.clock)
         self._screen_time = ScreenTimeService(ScreenTime(db), load_preferences(self.home))
 
     # -- keys ---------------------------------------------------------------------------------
@@ -289,8 +297,13 @@ class CompanionApp:
 
     @property
     def circles(self) -> CircleService:
+        """The circle service, built on first use: commands and pages that never touch a
+        circle do not load the protocol (sync/) at all."""
         if self._circles is None:
-            raise VaultLocked()
+            db = self.vault.database  # raises VaultLocked when locked
+            from companion.circle import CircleService
+
+            self._circles = CircleService(db, self.clock)
         return self._circles
 
     @property

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from companion.circle_feed import FeedItem, load_feed
 from companion.clock import Clock
@@ -36,9 +36,12 @@ from sync.roster import MAX_NAME, Member, Roster
 from sync.state import CircleRow
 from sync.storage_spec import StorageSpec, build_transport, parse_storage_spec
 from sync.transport_folder import FolderTransport
-from sync.transport_webdav import WebDavCredentials, WebDavTransport
+from sync.webdav_address import WebDavCredentials
 
-AnyTransport = FolderTransport | WebDavTransport
+if TYPE_CHECKING:
+    from sync.transport_webdav import WebDavTransport  # loaded only when a circle uses WebDAV
+
+    AnyTransport: TypeAlias = FolderTransport | WebDavTransport
 
 log = logging.getLogger(__name__)
 
@@ -353,7 +356,7 @@ class CircleService:
         if row.status in ("removed",):
             return SyncReport(removed=True)
         with self.transport(row) as transport:
-            if isinstance(transport, WebDavTransport):
+            if getattr(transport, "check_each_round", False):
                 # A vanished WebDAV folder answers every GET with 404, which would read as
                 # "nothing new"; one PROPFIND per round tells the two apart. (A missing
                 # local folder already fails every read.)

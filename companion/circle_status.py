@@ -21,7 +21,7 @@ from sync.crypto import Rejected
 from sync.invite import parse_invite
 from sync.state import CircleRow, CircleState
 from sync.storage_spec import build_transport, parse_storage_spec
-from sync.transport_webdav import WebDavCredentials
+from sync.webdav_address import WebDavCredentials
 
 QUIET_AFTER = timedelta(days=7)
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from companion.app import CompanionApp
 from companion.errors import UserError
@@ -249,3 +249,75 @@ def csv_files(app: CompanionApp, target: Path, kind: str | None = None) -> dict[
                         "Use --kind entries or --kind checkins.")
     return {target / "entries.csv": entries_csv(data.entries),
             target / "checkins.csv": checkins_csv(data.checkins)}
+
+
+# -- where an export may go (the CLI and the desktop app alike) ------------------------------
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote: `count` items, days or files (`unit`) at `target`."""
+
+    unit: Literal["items", "days", "files"]
+    count: int
+    target: Path
+
+
+def check_target(app: CompanionApp, target: Path, *, force: bool) -> None:
+    home = app.home.resolve()
+    resolved = target.resolve()
+    if resolved == home or resolved.is_relative_to(home):
+        raise UserError(f"Cannot export into the vault's own folder ({target}).",
+                        "Choose a path outside it.")
+    if target.is_dir():
+        raise UserError(f"{target} is a folder.", "Give a file name.")
+    if target.exists() and not force:
+        raise UserError(f"{target} already exists.", "Choose another name, or add --force.")
+    if not target.parent.is_dir():
+        raise UserError(f"Cannot write {target}: its folder does not exist.")
+
+
+def prepare_folder(app: CompanionApp, folder: Path) -> None:
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"{folder} is a file, not a folder.", "Give a folder to write into.")
+    home = app.home.resolve()
+    resolved = folder.resolve()
+    if resolved == home or resolved.is_relative_to(home) or home.is_relative_to(resolved):
+        raise UserError(f"Cannot export into the vault's folder or around it ({folder}).",
+                        "Choose a folder outside it.")
+    if not folder.parent.is_dir():
+        raise UserError(f"Cannot write into {folder}: its parent folder does not exist.")
+    folder.mkdir(exist_ok=True)
+
+
+def write_checked(app: CompanionApp, files: dict[Path, str], force: bool) -> None:
+    for path in files:
+        check_target(app, path, force=force)
+    write_files(files)
+
+
+def export_to(app: CompanionApp, fmt: str, target: Path, *, per_day: bool = False,
+              kind: str | None = None, force: bool = False, progress: Progress | None = None,
+              cancel: CancelToken | None = None) -> ExportResult:
+    """Write an export (`fmt` json, markdown or csv) to `target`, checked the same way for
+    the CLI and the desktop app (never inside the vault's folder, nothing replaced without
+    `force`), and say what was written."""
+    if fmt == "json":
+        check_target(app, target, force=force)
+        count = export_json(app, target, progress=progress, cancel=cancel)
+        return ExportResult("items", count, target)
+    if cancel is not None and cancel.cancelled:
+        raise ExportCancelled()
+    if fmt == "markdown" and not per_day:
+        check_target(app, target, force=force)
+        days = export_markdown(app, target)
+        return ExportResult("days", days, target)
+    if fmt == "csv" and kind:
+        check_target(app, target, force=force)
+        files = csv_files(app, target, kind)
+    else:
+        prepare_folder(app, target)
+        files = (markdown_day_files(app, target) if fmt == "markdown"
+                 else csv_files(app, target))
+    write_checked(app, files, force)
+    return ExportResult("files", len(files), target)

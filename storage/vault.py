@@ -8,6 +8,7 @@ only the small key file, never the database.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import secrets
 from pathlib import Path
@@ -175,6 +176,31 @@ class Vault:
         self._open_database(data_key)
         return True
 
+    def unlock_with_data_key(self, data_key: bytes) -> bool:
+        """Unlock with a data key held in memory elsewhere (the command line's unlock
+        session); False if it does not open this vault (then nothing changes)."""
+        self._claim()
+        if len(data_key) != KEY_BYTES:
+            return False
+        self._check_database_present()
+        try:
+            open_keyed(self.paths.database, data_key).close()
+        except VaultDamaged:
+            return False
+        self._open_database(data_key)
+        return True
+
+    def data_key_for_session(self) -> bytes:
+        """The data key, for `companion unlock` to hand to its agent (memory only)."""
+        if self._data_key is None:
+            raise VaultLocked()
+        return self._data_key
+
+    def key_file_fingerprint(self) -> str:
+        """A hash of the key file as it is on disk now: it changes with the passphrase, the
+        recovery code or a restored backup (an unlock session ends when it does)."""
+        return key_file_fingerprint(self.paths)
+
     def lock(self) -> None:
         """Close the database and drop the key from this object; the instance lock stays."""
         if self._db is not None:
@@ -293,6 +319,14 @@ class Vault:
         for path in (self.paths.database, *self.paths.database_sidecars):
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
+
+
+def key_file_fingerprint(paths: VaultPaths) -> str:
+    """SHA-256 of the key file's bytes, or "" when there is none."""
+    try:
+        return hashlib.sha256(paths.key_file.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return ""
 
 
 def _check_new_passphrase(passphrase: str) -> None:

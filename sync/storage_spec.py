@@ -11,17 +11,19 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from sync.transport import StorageAddressInvalid, Transport
 from sync.transport_folder import FolderTransport
-from sync.transport_webdav import (
+from sync.webdav_address import (
     WebDavCredentials,
     WebDavTimeouts,
-    WebDavTransport,
     normalize_webdav_url,
     redact_url,
 )
+
+if TYPE_CHECKING:
+    from sync.transport_webdav import WebDavTransport
 
 StorageKind = Literal["folder", "webdav"]
 KINDS: tuple[StorageKind, ...] = ("folder", "webdav")
@@ -100,6 +102,8 @@ def build_transport(spec: StorageSpec, credentials: WebDavCredentials | None = N
     `ca_file` apply to WebDAV only."""
     if spec.kind == "folder":
         return FolderTransport(Path(spec.location), create=create)
+    from sync.transport_webdav import WebDavTransport  # the HTTP client, loaded when used
+
     return WebDavTransport(spec.location, credentials, timeouts=timeouts, ca_file=ca_file)
 
 

@@ -17,12 +17,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import re
 import ssl
 import threading
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -32,7 +30,6 @@ import httpx
 from sync.transport import (
     MAX_OBJECT_BYTES,
     ObjectTooLarge,
-    StorageAddressInvalid,
     StorageAuthFailed,
     StorageConflict,
     StorageError,
@@ -45,92 +42,28 @@ from sync.transport import (
     check_name,
 )
 from sync.transport_folder import temp_name
+from sync.webdav_address import (  # re-exported: callers build transports with these
+    LOOPBACK_HOSTS,
+    WebDavCredentials,
+    WebDavTimeouts,
+    normalize_webdav_url,
+    redact_url,
+)
+
+__all__ = ["LOOPBACK_HOSTS", "WebDavCredentials", "WebDavTimeouts", "WebDavTransport",
+           "normalize_webdav_url", "redact_url"]
 
 # httpx logs every request line at INFO; a circle's URLs (a server, a user's folder names)
 # and timing are nobody's business, even in a debug log.
 for _name in ("httpx", "httpcore"):
     logging.getLogger(_name).setLevel(logging.WARNING)
 
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 _PROPFIND_BODY = (b'<?xml version="1.0" encoding="utf-8"?>'
                   b'<d:propfind xmlns:d="DAV:"><d:prop><d:resourcetype/></d:prop></d:propfind>')
 # A depth-0 PROPFIND asking for one property is a few hundred bytes; anything far larger is
 # not an honest answer and is not parsed.
 _MAX_PROPFIND_BYTES = 256 * 1024
 _SUCCESS = frozenset({200, 201, 204})
-_USERINFO = re.compile(r"//[^/?#]*@")
-
-
-@dataclass(frozen=True)
-class WebDavCredentials:
-    """A WebDAV user and app password. The password never shows in repr() or str()."""
-
-    user: str
-    password: str = field(repr=False)
-
-    def __repr__(self) -> str:
-        return f"WebDavCredentials(user={self.user!r}, password='***')"
-
-    __str__ = __repr__
-
-
-@dataclass(frozen=True)
-class WebDavTimeouts:
-    """Seconds to wait: to connect, and for each read or write once connected."""
-
-    connect: float = 10.0
-    read: float = 30.0
-
-
-def normalize_webdav_url(url: str) -> str:
-    """The circle folder's URL, checked and with a trailing slash; `StorageAddressInvalid`
-    for anything Companion will not send a password to."""
-    text = url.strip()
-    if not text or any(ord(c) < 0x21 or ord(c) == 0x7F for c in text):
-        raise StorageAddressInvalid("A WebDAV address cannot be empty or contain spaces or "
-                                    "control characters.",
-                                    "Use webdav:https://server/path/ (spaces as %20).")
-    try:
-        parts = urlsplit(text)
-        port = parts.port
-    except ValueError as exc:
-        raise StorageAddressInvalid(
-            f"The WebDAV address {redact_url(text)} is not a valid URL.") from exc
-    host = (parts.hostname or "").lower()
-    if parts.scheme not in ("https", "http") or not host:
-        raise StorageAddressInvalid(
-            "A WebDAV address must start with https:// and name a server.",
-            "For example webdav:https://cloud.example.org/remote.php/dav/files/me/circle/.",
-        )
-    if parts.username is not None or parts.password is not None:
-        raise StorageAddressInvalid(
-            "A WebDAV address must not contain a user name or password.",
-            "Give the user and app password separately; Companion keeps them in the vault.",
-        )
-    if parts.scheme == "http" and host not in LOOPBACK_HOSTS:
-        raise StorageAddressInvalid(
-            f"The WebDAV address for {host} uses http://, which would send the password "
-            "unencrypted.",
-            "Use https:// (plain http is accepted only for a server on this computer).",
-        )
-    if parts.query or parts.fragment or "?" in text or "#" in text:
-        raise StorageAddressInvalid("A WebDAV address cannot contain '?' or '#'.")
-    path = parts.path if parts.path.endswith("/") else parts.path + "/"
-    netloc = f"[{host}]" if ":" in host else host
-    if port is not None:
-        netloc += f":{port}"
-    # httpx percent-encodes what needs it, so the Destination header of a MOVE matches the
-    # URL the request itself goes to.
-    try:
-        return str(httpx.URL(f"{parts.scheme}://{netloc}{path}"))
-    except httpx.InvalidURL as exc:
-        raise StorageAddressInvalid(
-            f"The WebDAV address {redact_url(text)} is not a valid URL.") from exc
-
-
-def redact_url(text: str) -> str:
-    """`text` without anything between "//" and "@" (a user name and password), for messages."""
-    return _USERINFO.sub("//", text)
 
 
 def _ssl_context(ca_file: Path | None) -> ssl.SSLContext:
@@ -143,6 +76,10 @@ def _ssl_context(ca_file: Path | None) -> ssl.SSLContext:
 
 class WebDavTransport:
     """Write-once objects in one WebDAV collection (see the module docstring)."""
+
+    # A vanished WebDAV folder answers every GET with 404, which reads as "nothing new": the
+    # circle service asks for one check() per sync round (a missing folder fails every read).
+    check_each_round = True
 
     def __init__(self, url: str, credentials: WebDavCredentials | None = None, *,
                  timeouts: WebDavTimeouts | None = None, ca_file: Path | None = None,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -52,12 +53,17 @@ def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     monkeypatch.setenv(KEYRING_ENV, str(tmp_path / "test-keyring.json"))
+    # The unlock session's sockets: a short private folder (a socket path must fit in 108
+    # bytes, which tmp_path may not); removing it at the end also ends any agent a test left.
+    runtime = Path(tempfile.mkdtemp(prefix="companion-run-", dir="/tmp"))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
     # Refuse to run at all if the vault folder could still resolve to the real one.
     assert default_home().resolve().is_relative_to(tmp_path.resolve())
     previous = keyring.get_keyring()
     keyring.set_keyring(keyring.backends.fail.Keyring())
     yield home
     keyring.set_keyring(previous)
+    shutil.rmtree(runtime, ignore_errors=True)
 
 
 @pytest.fixture

@@ -35,7 +35,7 @@ import pytest
 
 from companion.app import CompanionApp
 from companion.cli import main as cli_main
-from companion.cli import user_error_for
+from companion.cli.main import user_error_for
 from companion.clock import FakeClock
 from companion.errors import UserError
 from companion.models import CheckInDraft, EntryDraft

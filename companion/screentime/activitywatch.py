@@ -15,15 +15,16 @@ import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-
-import httpx
 
 from companion.errors import UserError
 from companion.screentime.store import ScreenTime
 from companion.screentime.tracker import SpanClosed, split_at_day_starts
 from companion.timeutil import Stamp
+
+if TYPE_CHECKING:
+    import httpx
 
 DEFAULT_URL = "http://127.0.0.1:5600"
 SOURCE = "activitywatch"
@@ -52,6 +53,8 @@ def import_activitywatch(store: ScreenTime, categorize: Callable[[str, str | Non
                          keep_titles: bool = True, day_start_hour: int = 4,
                          client: httpx.Client | None = None) -> ImportResult:
     """Add the not-afk window time of [start, end) from ActivityWatch at `url`."""
+    import httpx  # the HTTP client is loaded when an import runs, not when screen time starts
+
     if end <= start:
         raise UserError("The end of the import period must be after its start.")
     owned = client is None

@@ -21,7 +21,6 @@ from companion.summary.model import (
     build_summary,
     parse_entry_id,
 )
-from companion.summary.pdf import render_pdf
 from companion.summary.tabular import summary_csv, summary_json
 from storage.atomic import atomic_write_bytes
 
@@ -37,6 +36,14 @@ class SummaryFormat(StrEnum):
     PDF = "pdf"
     CSV = "csv"
     JSON = "json"
+
+
+def render_pdf(summary: Summary) -> bytes:
+    """The summary as PDF pages. The renderer (fpdf2, with fontTools and Pillow) is loaded
+    here, on first use: the CLI and the desktop app start without it."""
+    from companion.summary.pdf import render_pdf as render_with_fpdf
+
+    return render_with_fpdf(summary)
 
 
 def render(summary: Summary, fmt: SummaryFormat) -> bytes:

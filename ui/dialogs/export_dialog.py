@@ -1,8 +1,8 @@
 """Export everything: JSON (complete, can be imported again), Markdown or CSV.
 
-The same `export_to` as `companion export` does the work, in the vault lane, with the same
-rules (never into the vault's folder; files written atomically). JSON counts its progress and
-can be cancelled until the file is written; no half file is ever left.
+`companion.export.export_to`, as in `companion export`, does the work in the vault lane,
+with the same rules (never into the vault's folder; files written atomically). JSON counts
+its progress and can be cancelled until the file is written; no half file is ever left.
 """
 
 from __future__ import annotations
@@ -23,8 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from companion.app import CompanionApp
-from companion.cli_exports import export_to
-from companion.export import PLAINTEXT_REMINDER, ExportCancelled
+from companion.export import PLAINTEXT_REMINDER, ExportCancelled, ExportResult, export_to
 from storage.errors import UserError
 from ui.dialogs.data_common import DataDialog
 from ui.tasks import Lane, TaskRunner
@@ -123,10 +122,17 @@ class ExportDialog(DataDialog):
                                           progress=box.update, cancel=token),
                         self._exported, self._failed, lane=Lane.VAULT)
 
-    def _exported(self, message: str) -> None:
+    def _exported(self, result: ExportResult) -> None:
         self.finished_ok()
         self.status.setTextFormat(Qt.TextFormat.PlainText)
-        self.set_status(message)
+        target = str(result.target)
+        if result.unit == "items":
+            message = self.tr("Exported %n items to {0}.", "", result.count)
+        elif result.unit == "days":
+            message = self.tr("Exported %n days to {0}.", "", result.count)
+        else:
+            message = self.tr("Wrote %n files to {0}.", "", result.count)
+        self.set_status(message.format(target))
 
     def _failed(self, exc: BaseException) -> None:
         self.stop_running()

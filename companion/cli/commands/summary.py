@@ -14,7 +14,7 @@ from typing import TextIO
 
 from companion.app import CompanionApp
 from companion.errors import UserError
-from companion.export import PLAINTEXT_REMINDER
+from companion.export import PLAINTEXT_REMINDER, check_target
 from companion.summary import (
     ALL_PARTS,
     Paper,
@@ -26,31 +26,6 @@ from companion.summary import (
     write_summary,
 )
 from companion.timeutil import parse_day
-
-
-def add_summary_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options of `export summary` (the export command's other formats ignore them)."""
-    group = parser.add_argument_group("summary (companion export summary …)")
-    group.add_argument("--from", dest="summary_from", metavar="DATE",
-                       help="summary: first day of the period (YYYY-MM-DD)")
-    group.add_argument("--to", dest="summary_to", metavar="DATE",
-                       help="summary: last day of the period, included")
-    group.add_argument("--include-entry", dest="summary_entries", action="append", default=[],
-                       metavar="ID", help="summary: a journal entry to include (e.g. e12); "
-                                          "repeat for more. None are included otherwise")
-    group.add_argument("--format", dest="summary_format", default="pdf",
-                       choices=[f.value for f in SummaryFormat],
-                       help="summary: pdf (default), or csv/json of the check-ins and "
-                            "questionnaire results")
-    group.add_argument("--paper", dest="summary_paper", default="a4",
-                       choices=[p.value for p in Paper], help="summary: PDF paper size")
-    group.add_argument("--name", dest="summary_name", default="", metavar="NAME",
-                       help="summary: a name for the cover (optional)")
-    group.add_argument("--leave-out", dest="summary_leave_out", action="append", default=[],
-                       choices=[p.value for p in Part], metavar="PART",
-                       help="summary: leave out a part: " + ", ".join(p.value for p in Part))
-    group.add_argument("--checkin-notes", dest="summary_notes", action="store_true",
-                       help="summary: include check-in notes (left out by default)")
 
 
 def request_from(args: argparse.Namespace) -> SummaryRequest:
@@ -67,8 +42,6 @@ def request_from(args: argparse.Namespace) -> SummaryRequest:
 
 def cmd_summary(app: CompanionApp, args: argparse.Namespace, _stdin: TextIO,
                 out: TextIO) -> int:
-    from companion.cli_exports import check_target  # the export command's own path rules
-
     request = request_from(args)
     fmt = SummaryFormat(args.summary_format)
     target = args.output.expanduser()

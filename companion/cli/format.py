@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
+import json
 from datetime import datetime
-from typing import Any
+from typing import Any, TextIO
 
 from companion.models import (
     ENERGY_LABELS,
@@ -125,3 +127,20 @@ def item_json(item: TimelineItem) -> dict[str, Any]:
 
 def hit_json(hit: SearchHit) -> dict[str, Any]:
     return {**item_json(hit.entry), "snippet": hit.snippet_text(), "rank": hit.rank}
+
+
+def write_json(value: object, out: TextIO) -> None:
+    # Plain UTF-8 where the output takes it; \u escapes (still the same JSON) where it does not.
+    json.dump(value, out, ensure_ascii=not speaks_unicode(out), indent=2)
+    out.write("\n")
+
+
+def speaks_unicode(stream: TextIO) -> bool:
+    """Whether `stream` can take any text: a UTF encoding, or an in-memory stream."""
+    encoding = getattr(stream, "encoding", None)
+    if not encoding:
+        return True
+    try:
+        return codecs.lookup(encoding).name.startswith("utf")
+    except LookupError:
+        return False

@@ -33,20 +33,6 @@ KINDS = [kind.value for kind in QuestionnaireKind]
 ITEM9 = 8  # PHQ-9's ninth item, zero-based
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("kind", choices=KINDS, help="which questionnaire")
-    mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--answers", metavar="LIST",
-                      help="the answers in item order, e.g. 1,0,2,… (default: ask each item)")
-    mode.add_argument("--history", action="store_true",
-                      help="show saved results and the trend instead of asking")
-    parser.add_argument("--difficulty", type=int, metavar="N",
-                        help="PHQ-9 with --answers: the unscored difficulty question, 0 (not "
-                             "difficult at all) – 3 (extremely difficult)")
-    parser.add_argument("--no-save", action="store_true", help="score only; keep nothing")
-    parser.add_argument("--json", action="store_true", help="JSON output")
-
-
 def cmd_questionnaire(app: CompanionApp, args: argparse.Namespace, stdin: TextIO,
                       out: TextIO) -> int:
     kind = parse_kind(args.kind)
@@ -158,12 +144,6 @@ def show_crisis(app: CompanionApp, out: TextIO) -> None:
     out.write(format_resources(app.crisis_resources()))
     print(f"(You can keep your own list in {user_file(app.home)}: "
           "`companion crisis-resources --edit` starts one.)\n", file=out)
-
-
-def add_crisis_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--edit", action="store_true",
-                        help="put a copy of the list in the vault folder for you to edit "
-                             "(an existing copy is kept) and print its path")
 
 
 def cmd_crisis_resources(home: Path, args: argparse.Namespace, out: TextIO) -> int:

@@ -14,7 +14,6 @@ import json
 import os
 import secrets
 import sys
-from pathlib import Path
 from typing import TextIO
 
 from companion.app import CompanionApp
@@ -29,103 +28,6 @@ SUBCOMMANDS = ("create", "list", "invite", "join", "members", "verify", "checkin
                "reply", "react", "edit", "delete", "feed", "sync", "remove", "leave", "promote",
                "rotate",
                "mute", "unmute", "guidelines", "status")
-
-
-def add_circle_arguments(parser: argparse.ArgumentParser,
-                         common: argparse.ArgumentParser) -> None:
-    sub = parser.add_subparsers(dest="circle_command", metavar="SUBCOMMAND", required=True)
-
-    def command(name: str, text: str) -> argparse.ArgumentParser:
-        return sub.add_parser(name, help=text, description=text, parents=[common])
-
-    def credentials(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--webdav-user", metavar="USER",
-                       help="WebDAV user (default: $COMPANION_WEBDAV_USER)")
-        p.add_argument("--webdav-password-file", metavar="FILE", type=Path,
-                       help="read the WebDAV app password from FILE (else "
-                            "$COMPANION_WEBDAV_PASSWORD, else a prompt)")
-
-    create = command("create", "create a circle on a shared folder or a WebDAV server")
-    create.add_argument("name")
-    create.add_argument("--storage", required=True, metavar="folder:PATH|webdav:URL")
-    create.add_argument("--name", dest="display_name", help="your name in this circle")
-    credentials(create)
-    lst = command("list", "your circles")
-    lst.add_argument("--json", action="store_true")
-    invite = command("invite", "make a one-time invite code (valid 7 days); printed last")
-    invite.add_argument("circle")
-    invite.add_argument("--qr", type=Path, metavar="FILE", help="also write it as a QR PNG")
-    join = command("join", "join a circle with an invite code")
-    join.add_argument("code")
-    join.add_argument("--storage", metavar="folder:PATH|webdav:URL",
-                      help="your copy of the shared folder (WebDAV: the invite's by default)")
-    join.add_argument("--name", dest="display_name", help="your name in this circle")
-    credentials(join)
-    members = command("members", "who is in the circle, and whom you have verified")
-    members.add_argument("circle")
-    members.add_argument("--json", action="store_true")
-    verify = command("verify", "compare safety numbers with a member, then mark them verified")
-    verify.add_argument("circle")
-    verify.add_argument("member", help="display name or id")
-    verify.add_argument("--yes", action="store_true",
-                        help="the numbers match (you compared them in person or by call)")
-    verify.add_argument("--qr", type=Path, metavar="FILE", help="write the number as a QR PNG")
-    checkin = command("checkin", "share a check-in with the circle (never automatic)")
-    checkin.add_argument("circle")
-    checkin.add_argument("--mood", type=int, required=True, help="1 (awful) – 5 (great)")
-    checkin.add_argument("--energy", type=int, help="1 – 5")
-    checkin.add_argument("--emotion", action="append", default=[], help="repeatable")
-    checkin.add_argument("--note", default="", help="a short note (280 characters)")
-    post = command("post", "share a note (Markdown)")
-    post.add_argument("circle")
-    post.add_argument("--title", required=True)
-    post.add_argument("body", metavar="BODY|-", help="- reads it from standard input")
-    reply = command("reply", "reply to a post or check-in")
-    reply.add_argument("circle")
-    reply.add_argument("post_id", metavar="POST_ID", help="as shown by `circle feed`, e.g. p3")
-    reply.add_argument("text")
-    react = command("react", "react to a post with an emoji")
-    react.add_argument("circle")
-    react.add_argument("post_id", metavar="POST_ID")
-    react.add_argument("emoji")
-    react.add_argument("--remove", action="store_true")
-    edit = command("edit", "change one of your posts, replies or check-in notes")
-    edit.add_argument("circle")
-    edit.add_argument("post_id", metavar="POST_ID")
-    edit.add_argument("--title")
-    edit.add_argument("--body")
-    edit.add_argument("--text", help="a reply's text")
-    edit.add_argument("--note", help="a check-in's note")
-    delete = command("delete", "delete one of your posts or replies for everyone")
-    delete.add_argument("circle")
-    delete.add_argument("post_id", metavar="POST_ID")
-    feed = command("feed", "check-ins and notes, oldest first")
-    feed.add_argument("circle")
-    feed.add_argument("--json", action="store_true")
-    feed.add_argument("--limit", type=int, default=50)
-    sync = command("sync", "send the outbox and fetch what is new (all circles by default)")
-    sync.add_argument("circle", nargs="?")
-    remove = command("remove", "remove a member (admins); they cannot read anything after")
-    remove.add_argument("circle")
-    remove.add_argument("member", help="display name or id")
-    leave = command("leave", "leave the circle")
-    leave.add_argument("circle")
-    rotate = command("rotate", "start a new key for the members now, e.g. after a device was "
-                               "lost (admins)")
-    rotate.add_argument("circle")
-    promote = command("promote", "make a member a co-admin (admins)")
-    promote.add_argument("circle")
-    promote.add_argument("member")
-    for name, text in (("mute", "hide a member's posts on this device"),
-                       ("unmute", "show a muted member's posts again")):
-        p = command(name, text)
-        p.add_argument("circle")
-        p.add_argument("member")
-    guidelines = command("guidelines", "show the circle's guidelines, or set them (admins)")
-    guidelines.add_argument("circle")
-    guidelines.add_argument("text", nargs="?", help="new guidelines (- reads standard input)")
-    status = command("status", "what sync noticed: rejected files, forks, rollback")
-    status.add_argument("circle")
 
 
 def cmd_circle(app: CompanionApp, args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:

@@ -18,7 +18,7 @@ from typing import Any, TextIO
 
 from companion.app import CompanionApp
 from companion.errors import InvalidInput, UserError
-from companion.screentime.activitywatch import DEFAULT_URL, describe
+from companion.screentime.activitywatch import describe
 from companion.screentime.messages import format_duration
 from companion.screentime.probes import Probe, detect_probe
 from companion.screentime.service import DayStatus
@@ -28,55 +28,6 @@ from companion.timeutil import parse_datetime
 POLL_SECONDS = 1.0
 SAVE_EVERY = 60  # polls
 IMPORT_DAYS = 365
-
-
-def _common() -> argparse.ArgumentParser:
-    """--home and --passphrase-stdin after the action too (`screentime status --home X`)."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS,
-                        help="the vault folder")
-    common.add_argument("--passphrase-stdin", action="store_true", default=argparse.SUPPRESS,
-                        help="read the passphrase from the first line of standard input")
-    return common
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    common = _common()
-    sub = parser.add_subparsers(dest="screentime_command", metavar="ACTION", required=True)
-
-    def action(subparsers: Any, name: str, help_text: str) -> argparse.ArgumentParser:
-        made: argparse.ArgumentParser = subparsers.add_parser(
-            name, help=help_text, description=help_text, parents=[common])
-        return made
-
-    status = action(sub, "status", "time per app and category, against budgets")
-    status.add_argument("--date", metavar="YYYY-MM-DD", help="which day (default: today)")
-    status.add_argument("--json", action="store_true", help="JSON output (times in seconds)")
-
-    budget = action(sub, "budget", "daily budgets (set, list, remove)")
-    actions = budget.add_subparsers(dest="budget_command", metavar="ACTION", required=True)
-    set_ = action(actions, "set", "set a daily budget: CATEGORY MINUTES, `total` for all "
-                                  "screen time, or --app for one app")
-    set_.add_argument("target", metavar="CATEGORY")
-    set_.add_argument("minutes", type=int)
-    set_.add_argument("--app", action="store_true", help="TARGET is an app, not a category")
-    set_.add_argument("--weekday", choices=[d[:3] for d in WEEKDAYS], action="append",
-                      help="only on this weekday (repeatable; default: every day)")
-    remove = action(actions, "remove", "remove a budget")
-    remove.add_argument("target", metavar="CATEGORY")
-    remove.add_argument("--app", action="store_true")
-    remove.add_argument("--weekday", choices=[d[:3] for d in WEEKDAYS], action="append")
-    action(actions, "list", "list budgets")
-
-    aw = action(sub, "import-activitywatch",
-                "import window and AFK history from a running ActivityWatch")
-    aw.add_argument("--url", default=DEFAULT_URL, help=f"its address (default {DEFAULT_URL})")
-    aw.add_argument("--from", dest="start", metavar="DATE",
-                    help=f"from this date (default: {IMPORT_DAYS} days ago)")
-    aw.add_argument("--to", dest="end", metavar="DATE", help="up to this date (default: now)")
-
-    action(sub, "track", "measure screen time in the foreground until interrupted (saves on "
-                         "Ctrl+C or SIGTERM)")
 
 
 def cmd_screentime(app: CompanionApp, args: argparse.Namespace, _stdin: TextIO,

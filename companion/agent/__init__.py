@@ -1,0 +1,4 @@
+"""The command line's unlock session (`companion unlock`): a small per-vault agent that keeps
+the vault's data key in memory only, ssh-agent style, so a run of short commands needs the
+passphrase once. paths.py says where its socket lives and what makes it trustworthy;
+server.py is the agent; client.py is what commands use to reach it."""

@@ -1,0 +1,95 @@
+"""Where a vault's unlock session listens, and the checks that make it safe to use.
+
+One folder per user: `$XDG_RUNTIME_DIR/companion` (a tmpfs that only the user can enter and
+that the system empties at logout), else `companion-UID` in the temp folder. It must be a real
+folder (not a symlink), owned by this user, with no access for anyone else; the socket in it
+must be a socket owned by this user with mode 0600. Anything else is refused and said, never
+used: another local user could otherwise plant a socket that collects data keys.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from companion.errors import UserError
+
+# sockaddr_un holds 108 bytes on Linux (104 on the BSDs); keep well inside.
+MAX_SOCKET_PATH = 100
+
+
+class SessionUnsafe(UserError):
+    """The session folder or socket is not private to this user, so it is not used."""
+
+
+@dataclass(frozen=True)
+class SessionPaths:
+    folder: Path
+    socket: Path
+    lock: Path  # held (flock) by the running agent for its whole life
+
+
+def session_folder() -> Path:
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    if runtime and os.path.isabs(runtime) and os.path.isdir(runtime):
+        return Path(runtime) / "companion"
+    return Path(tempfile.gettempdir()) / f"companion-{os.getuid()}"
+
+
+def session_paths(home: Path) -> SessionPaths:
+    """The paths of the session for the vault in `home` (one per vault folder)."""
+    folder = session_folder()
+    digest = hashlib.sha256(os.fsencode(os.path.realpath(home))).hexdigest()[:24]
+    return SessionPaths(folder, folder / f"{digest}.sock", folder / f"{digest}.lock")
+
+
+def socket_path_fits(paths: SessionPaths) -> bool:
+    """Whether the socket's path fits a Unix socket address (else no session can exist)."""
+    return len(os.fsencode(paths.socket)) <= MAX_SOCKET_PATH
+
+
+def check_socket_path_fits(paths: SessionPaths) -> None:
+    if not socket_path_fits(paths):
+        raise UserError(f"The unlock-session folder {paths.folder} has too long a path for a "
+                        "socket, so no session can start.",
+                        "Set XDG_RUNTIME_DIR (or TMPDIR) to a shorter folder.")
+
+
+def check_private_folder(folder: Path, *, create: bool) -> bool:
+    """True if `folder` is there and private; False if absent (and not `create`)."""
+    if create:
+        try:
+            os.mkdir(folder, 0o700)
+        except FileExistsError:
+            pass
+        except OSError as exc:
+            raise UserError(f"Cannot make the unlock-session folder {folder}: "
+                            f"{exc.strerror or exc}.") from None
+    try:
+        info = os.lstat(folder)
+    except FileNotFoundError:
+        return False
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
+        raise SessionUnsafe(
+            f"The unlock-session folder {folder} is not private (a symlink, another user's, "
+            "or open to others), so it was not used.",
+            "Remove it; `companion unlock` makes a new one.")
+    return True
+
+
+def check_private_socket(socket_path: Path) -> bool:
+    """True if the socket is there and private; False if absent."""
+    try:
+        info = os.lstat(socket_path)
+    except FileNotFoundError:
+        return False
+    if not stat.S_ISSOCK(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
+        raise SessionUnsafe(
+            f"The unlock-session socket {socket_path} is not private (not a socket, another "
+            "user's, or open to others), so it was not used.",
+            "Remove it; `companion unlock` makes a new one.")
+    return True

@@ -1,0 +1,189 @@
+"""Journal commands: add, checkin, list, search, show, edit, delete, restore, tags,
+tag-rename."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime, timedelta
+from typing import Any, TextIO
+
+from companion.app import CompanionApp
+from companion.cli.exits import EXIT_OK, UsageError
+from companion.cli.format import hit_json, hit_lines, item_details, item_json, item_line, write_json
+from companion.cli.prompts import read_stdin
+from companion.models import (
+    CheckIn,
+    CheckInDraft,
+    Entry,
+    EntryDraft,
+    ItemRef,
+    Kind,
+    normalize_tag,
+)
+from companion.search import SearchFilters
+from companion.timeutil import parse_datetime
+
+
+def cmd_add(app: CompanionApp, args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
+    text = read_stdin(stdin.read) if args.text == "-" else args.text
+    if args.title is not None:
+        title, body = args.title, text
+    else:
+        # The first line with something on it is the title (blank lines before it are not).
+        title, _, body = text.lstrip().partition("\n")
+    entry = app.add_entry(EntryDraft(
+        title=title, body=body.strip("\n"), tags=tuple(args.tag), mood=args.mood,
+        starred=args.star, at=when(app, args.at),
+    ))
+    print(entry.ref, file=out)
+    return EXIT_OK
+
+
+def cmd_checkin(app: CompanionApp, args: argparse.Namespace, _stdin: TextIO, out: TextIO) -> int:
+    checkin = app.add_checkin(CheckInDraft(
+        mood=args.mood, energy=args.energy, emotions=tuple(args.emotion),
+        activities=tuple(args.activity), sleep_hours=args.sleep, note=args.note,
+        at=when(app, args.at),
+    ))
+    print(checkin.ref, file=out)
+    return EXIT_OK
+
+
+def cmd_list(app: CompanionApp, args: argparse.Namespace, _stdin: TextIO, out: TextIO) -> int:
+    kind = Kind(args.kind) if args.kind else None
+    items = app.timeline(kind=kind, start=period_start(app, args.start),
+                         end=period_end(app, args.end), tag=args.tag, limit=args.limit,
+                         trash=args.trash)
+    if args.json:
+        write_json([item_json(item) for item in items], out)
+    elif not items:
+        print("Nothing to show." if not args.trash else "The trash is empty.", file=out)
+    else:
+        for item in items:
+            print(item_line(item), file=out)
+    return EXIT_OK
+
+
+def cmd_search(app: CompanionApp, args: argparse.Namespace, _stdin: TextIO, out: TextIO) -> int:
+    filters = SearchFilters(tag=args.tag, start=period_start(app, args.start),
+                            end=period_end(app, args.end))
+    hits = app.search(args.query, limit=args.limit, filters=filters)
+    if args.json:
+        write_json([hit_json(hit) for hit in hits], out)
+    elif not hits:
+        print("No entries match.", file=out)
+    else:
+        for hit in hits:
+            print(hit_lines(hit), file=out)
+    return EXIT_OK
+
+
+def cmd_show(app: CompanionApp, args: argparse.Namespace, _stdin: TextIO, out: TextIO) -> int:
+    item = app.get(ItemRef.parse(args.id), include_deleted=True)
+    if args.json:
+        write_json(item_json(item), out)
+    else:
+        out.write(item_details(item))
+    return EXIT_OK
+
+
+_ENTRY_ONLY = ("title", "body", "tag", "starred")
+_OPTION_NAMES = {"starred": "--star/--unstar", "add-tag/remove-tag": "--add-tag/--remove-tag"}
+_CHECKIN_ONLY = ("energy", "emotion", "activity", "sleep", "note")
+
+
+def cmd_edit(app: CompanionApp, args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
+    ref = ItemRef.parse(args.id)
+    item = app.get(ref)
+    wrong = _CHECKIN_ONLY if isinstance(item, Entry) else _ENTRY_ONLY
+    given = [name for name in wrong if getattr(args, name) is not None]
+    if isinstance(item, CheckIn) and (args.add_tag or args.remove_tag):
+        given.append("add-tag/remove-tag")
+    if given:
+        what = "an entry" if isinstance(item, Entry) else "a check-in"
+        raise UsageError(f"{_OPTION_NAMES.get(given[0], '--' + given[0])} does not apply to "
+                         f"{what}")
+    if isinstance(item, Entry):
+        fields: dict[str, Any] = {}
+        if args.title is not None:
+            fields["title"] = args.title
+        if args.body is not None:
+            fields["body"] = read_stdin(stdin.read) if args.body == "-" else args.body
+        if args.tag is not None or args.add_tag or args.remove_tag:
+            tags = list(args.tag) if args.tag is not None else list(item.tags)
+            # Compare tags the way they are stored (`#`, case and inner spaces normalised), so
+            # `--remove-tag "Late night"` removes the tag `late-night`.
+            removing = {normalize_tag(t).casefold() for t in args.remove_tag}
+            fields["tags"] = [t for t in tags + args.add_tag
+                              if normalize_tag(t).casefold() not in removing]
+        if args.starred is not None:
+            fields["starred"] = args.starred
+        if args.mood is not None:
+            fields["mood"] = args.mood
+        if not fields:
+            raise UsageError("say what to change, e.g. --title, --body, --tag or --star")
+        app.update_entry(item.id, **fields)
+    else:
+        fields = {}
+        for option, field in (("mood", "mood"), ("energy", "energy"), ("emotion", "emotions"),
+                              ("activity", "activities"), ("sleep", "sleep_hours"),
+                              ("note", "note")):
+            if getattr(args, option) is not None:
+                fields[field] = getattr(args, option)
+        if not fields:
+            raise UsageError("say what to change, e.g. --mood, --energy, --note")
+        app.update_checkin(item.id, **fields)
+    print(ref, file=out)
+    return EXIT_OK
+
+
+def cmd_delete(app: CompanionApp, args: argparse.Namespace, _stdin: TextIO, out: TextIO) -> int:
+    ref = ItemRef.parse(args.id)
+    app.delete(ref)
+    print(f"Moved {ref} to the trash (`companion restore {ref}` brings it back).", file=out)
+    return EXIT_OK
+
+
+def cmd_restore(app: CompanionApp, args: argparse.Namespace, _stdin: TextIO, out: TextIO) -> int:
+    ref = ItemRef.parse(args.id)
+    app.restore(ref)
+    print(f"Restored {ref} from the trash.", file=out)
+    return EXIT_OK
+
+
+def cmd_tags(app: CompanionApp, _args: argparse.Namespace, _stdin: TextIO, out: TextIO) -> int:
+    tags = app.tags()
+    if not tags:
+        print("No tags yet.", file=out)
+    for tag in tags:
+        print(f"#{tag.name}  {tag.entries}", file=out)
+    return EXIT_OK
+
+
+def cmd_tag_rename(app: CompanionApp, args: argparse.Namespace, _stdin: TextIO,
+                   out: TextIO) -> int:
+    old, new = normalize_tag(args.old), normalize_tag(args.new)
+    merging = old.casefold() != new.casefold() and any(
+        tag.name.casefold() == new.casefold() for tag in app.tags())
+    app.rename_tag(old, new)
+    print(f"Merged #{old} into #{new}." if merging else f"Renamed #{old} to #{new}.", file=out)
+    return EXIT_OK
+
+
+def when(app: CompanionApp, text: str | None) -> datetime | None:
+    return None if text is None else parse_datetime(text, local_now=app.clock.now())
+
+
+def period_start(app: CompanionApp, text: str | None) -> datetime | None:
+    return when(app, text)
+
+
+def period_end(app: CompanionApp, text: str | None) -> datetime | None:
+    """`--to 2026-03-14` includes the whole of that day; a time is an exact end."""
+    value = when(app, text)
+    if value is not None and text is not None and len(text.strip()) == 10:
+        # The next local midnight, not 24 hours later: a day with a daylight-saving change
+        # is 23 or 25 hours long.
+        next_day = (value.date() + timedelta(days=1)).isoformat()
+        value = parse_datetime(next_day, local_now=app.clock.now())
+    return value

@@ -1,0 +1,121 @@
+"""Vault commands: init, passwd, recover, remember, forget, backup, restore-backup."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TextIO
+
+from companion.app import CompanionApp
+from companion.cli.exits import EXIT_OK
+from companion.cli.prompts import SecretSource, print_recovery_code, read_new_passphrase
+from companion.errors import UserError
+from storage.errors import VaultExists
+from storage.paths import VaultPaths
+
+
+def cmd_init(app: CompanionApp, _args: argparse.Namespace, secrets_in: SecretSource,
+             out: TextIO) -> int:
+    if app.vault_exists():
+        raise VaultExists(f"A vault already exists in {app.home}.",
+                          "Use it, or choose another folder with --home.")
+    passphrase, confirmation = read_new_passphrase(secrets_in, "Choose a passphrase")
+    code = app.create_vault(passphrase, confirmation)
+    app.close()
+    print(f"Created your encrypted vault in {app.home}.\n", file=out)
+    print_recovery_code(code, out)
+    return EXIT_OK
+
+
+def cmd_passwd(app: CompanionApp, _args: argparse.Namespace, secrets_in: SecretSource,
+               out: TextIO) -> int:
+    app.open()
+    try:
+        current = secrets_in.read("Current passphrase: ")
+        new, confirmation = read_new_passphrase(secrets_in)
+        app.change_passphrase(current, new, confirmation)
+    finally:
+        app.close()
+    print("Passphrase changed. Your recovery code still works.", file=out)
+    _end_session(app, out)
+    return EXIT_OK
+
+
+def cmd_recover(app: CompanionApp, _args: argparse.Namespace, secrets_in: SecretSource,
+                out: TextIO) -> int:
+    app.open()
+    try:
+        code = secrets_in.read("Recovery code: ", "recovery code")
+        new, confirmation = read_new_passphrase(secrets_in)
+        new_code = app.reset_passphrase(code, new, confirmation)
+    finally:
+        app.close()
+    print("Passphrase set.\n", file=out)
+    print_recovery_code(new_code, out, replaced=True)
+    _end_session(app, out)
+    return EXIT_OK
+
+
+def cmd_forget(app: CompanionApp, _args: argparse.Namespace, _secrets_in: SecretSource,
+               out: TextIO) -> int:
+    app.open()
+    try:
+        removed = app.forget_on_device()
+    finally:
+        app.close()
+    print("This device no longer remembers the vault key." if removed
+          else "This device did not remember the vault key; nothing to forget.", file=out)
+    _end_session(app, out)
+    return EXIT_OK
+
+
+def _end_session(app: CompanionApp, out: TextIO) -> None:
+    """The key's ways in changed: an unlock session for this vault ends too (its agent would
+    also notice a changed key file by itself; `forget` changes none)."""
+    from companion.agent.client import end_session
+
+    if end_session(app.home):
+        print("The unlock session for this vault has ended.", file=out)
+
+
+def cmd_restore_backup(app: CompanionApp, args: argparse.Namespace, secrets_in: SecretSource,
+                       out: TextIO) -> int:
+    source: Path = args.file.expanduser()
+    if not source.is_file():
+        # Before asking for a passphrase that could not be used anyway.
+        raise UserError(f"There is no backup file at {source}.", "Check the path.")
+    secret = secrets_in.read("Passphrase in force when the backup was made: ")
+    result = app.restore_backup(app.home, source, secret)
+    print(f"Restored the vault in {app.home} from {source}.", file=out)
+    print("Unlock it with the passphrase (or recovery code) in force when the backup was made.",
+          file=out)
+    if result.previous_vault_kept_in is not None:
+        print(f"The vault it replaced is kept, still encrypted, in "
+              f"{result.previous_vault_kept_in}.", file=out)
+    _end_session(app, out)
+    return EXIT_OK
+
+
+def cmd_remember(app: CompanionApp, _args: argparse.Namespace, _stdin: TextIO,
+                 out: TextIO) -> int:
+    app.remember_on_device()
+    print("This device now remembers the vault key in its keyring; commands will not ask for "
+          "the passphrase. Undo with `companion forget`.", file=out)
+    return EXIT_OK
+
+
+def cmd_backup(app: CompanionApp, args: argparse.Namespace, _stdin: TextIO, out: TextIO) -> int:
+    target: Path = args.file.expanduser()
+    if target.is_dir() or not target.parent.is_dir():
+        raise UserError(f"Cannot write a backup to {target}.", "Give a file in an existing folder.")
+    paths = VaultPaths(app.home)
+    own = (paths.database, *paths.database_sidecars, paths.key_file, paths.lock_file)
+    if any(target.resolve() == path.resolve() for path in own):
+        # With --force this would replace the live vault with its own backup.
+        raise UserError(f"Cannot write a backup over the vault's own file {target}.",
+                        "Choose another name.")
+    if target.exists() and not args.force:
+        raise UserError(f"{target} already exists.", "Choose another name, or add --force.")
+    size = app.backup(target)
+    print(f"Wrote an encrypted backup ({size / 1024:,.0f} KiB) to {target}.", file=out)
+    return EXIT_OK

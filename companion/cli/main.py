@@ -1,0 +1,215 @@
+"""The `companion` command: the same core as the desktop app, for scripting and for tests.
+
+Exit codes: 0 success; 1 a user error (one clear line on stderr, never a traceback); 2 usage.
+This module never imports Qt; only `companion gui` (or no command) loads the desktop app.
+It loads a command's module (companion/cli/commands/) only when that command runs, and the
+core only for commands that open the vault: `--version`, `--help`, `lock` and `status` load
+neither (tests/test_cli_imports.py checks which modules each loads).
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import importlib
+import io
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from companion.cli.exits import (
+    EXIT_BUG,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    EXIT_USER_ERROR,
+    UsageError,
+)
+from companion.cli.format import speaks_unicode
+from companion.cli.parser import build_parser
+from companion.cli.prompts import SecretSource, unlock
+from companion.errors import UserError
+from storage.errors import DiskFull, KeyringUnavailable, VaultDamaged
+
+__all__ = ["EXIT_BUG", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "EXIT_USER_ERROR", "main"]
+
+# Commands that run on an unlocked vault: (module in companion.cli.commands, function).
+UNLOCKED_COMMANDS: dict[str, tuple[str, str]] = {
+    "add": ("journal", "cmd_add"), "checkin": ("journal", "cmd_checkin"),
+    "list": ("journal", "cmd_list"), "search": ("journal", "cmd_search"),
+    "show": ("journal", "cmd_show"), "edit": ("journal", "cmd_edit"),
+    "delete": ("journal", "cmd_delete"), "restore": ("journal", "cmd_restore"),
+    "tags": ("journal", "cmd_tags"), "tag-rename": ("journal", "cmd_tag_rename"),
+    "remember": ("vault", "cmd_remember"), "backup": ("vault", "cmd_backup"),
+    "questionnaire": ("questionnaire", "cmd_questionnaire"),
+    "export": ("exports", "cmd_export"), "import": ("exports", "cmd_import"),
+    "circle": ("circle", "cmd_circle"), "screentime": ("screentime", "cmd_screentime"),
+}
+
+# The hidden first argument that makes this process an unlock-session agent
+# (companion/agent/server.py); `companion unlock` starts it, never a person.
+AGENT_ARGUMENT = "__companion_agent__"
+
+
+def _command(module: str, name: str):  # type: ignore[no-untyped-def]
+    return getattr(importlib.import_module(f"companion.cli.commands.{module}"), name)
+
+
+def _home(args: argparse.Namespace) -> Path | None:
+    return Path(args.home).expanduser() if getattr(args, "home", None) else None
+
+
+def run(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    command = args.command
+    if command in ("lock", "status", "crisis-resources"):
+        # Nothing here opens the vault: no passphrase, and none of the core is loaded.
+        from storage.paths import default_home
+
+        home = _home(args) or default_home()
+        if command == "crisis-resources":
+            return int(_command("questionnaire", "cmd_crisis_resources")(home, args, out))
+        return int(_command("session", f"cmd_{command}")(home, out))
+    from companion.app import CompanionApp
+
+    app = CompanionApp(_home(args))
+    secrets_in = SecretSource(getattr(args, "passphrase_stdin", False), stdin)
+    if command in ("init", "restore-backup", "forget", "passwd", "recover"):
+        return int(_command("vault", "cmd_" + command.replace("-", "_"))(app, args, secrets_in,
+                                                                          out))
+    app.open()
+    try:
+        if command == "unlock":
+            return int(_command("session", "cmd_unlock")(app, args, secrets_in, out))
+        if command == "remember" and not app.keyring_available():
+            raise KeyringUnavailable()  # say so before asking for a passphrase it cannot use
+        # `remember` wants the passphrase itself: a session must not be able to persist the
+        # key in the keyring.
+        unlock(app, secrets_in, allow_remembered=command != "remember")
+        return int(_command(*UNLOCKED_COMMANDS[command])(app, args, stdin, out))
+    finally:
+        app.close()
+
+
+def start_gui(args: argparse.Namespace) -> int:
+    """Hand over to the desktop app; only this path loads Qt (imported lazily, by name, so the
+    core's layering contract holds: `companion` never imports `ui` at module level)."""
+    import importlib
+
+    home = Path(args.home).expanduser() if getattr(args, "home", None) else None
+    try:
+        gui = importlib.import_module("ui.app")
+    except ImportError as exc:
+        print(f"companion: the desktop app cannot start: {exc}. The command line still works "
+              "(`companion --help`).", file=sys.stderr)
+        return EXIT_USER_ERROR
+    return int(gui.run_gui(home, demo=bool(getattr(args, "demo", False))))
+
+
+def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None,
+         out: TextIO | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    stdin = stdin or sys.stdin
+    out = out or sys.stdout
+    if not speaks_unicode(out) and isinstance(out, io.TextIOWrapper):
+        # A legacy code page (Windows with output redirected, PYTHONIOENCODING=ascii …) cannot
+        # hold every character of every entry, nor ★ and ·: show a ? for those rather than stop
+        # half way with an encoding error.
+        out.reconfigure(errors="replace")
+    if argv[:1] == [AGENT_ARGUMENT]:
+        from companion.agent.server import serve_from_stdin
+
+        return serve_from_stdin()
+    logging.basicConfig(level=logging.WARNING, format="companion: %(levelname)s: %(message)s")
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: --help / --version (0) or usage errors (2)
+        return int(exc.code or 0)
+    if args.command in (None, "gui"):
+        return start_gui(args)
+    try:
+        return run(args, out, stdin)
+    except UsageError as exc:
+        subcommand_parser(parser, args.command).print_usage(sys.stderr)
+        print(f"companion {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except UserError as exc:
+        print(f"companion: {one_line_error(exc)}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("companion: interrupted; nothing was changed by the unfinished step.",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
+    except Exception as exc:
+        known = user_error_for(exc)
+        if known is None:  # a bug: report it without user content, never a traceback
+            return _report_bug(exc, args)
+        print(f"companion: {one_line_error(known)}", file=sys.stderr)
+        return EXIT_USER_ERROR
+
+
+def _report_bug(exc: BaseException, args: argparse.Namespace) -> int:
+    """A bug: report it without user content, never a traceback."""
+    from companion.crash import write_crash_report
+
+    report = write_crash_report(exc, home=getattr(args, "home", None))
+    where = f" A report without your content is in {report}." if report else ""
+    print(f"companion: an unexpected error happened (a bug in Companion).{where}",
+          file=sys.stderr)
+    return EXIT_BUG
+
+
+_SQLITE_FULL, _SQLITE_CORRUPT, _SQLITE_NOTADB = 13, 11, 26
+_ENVIRONMENT_ERRNOS = {errno.EACCES, errno.EPERM, errno.EEXIST, errno.ENOTDIR, errno.EISDIR,
+                       errno.EROFS, errno.ENOSPC, errno.EDQUOT}
+
+
+def user_error_for(exc: Exception) -> UserError | None:
+    """The user-facing error behind an exception the lower layers let through, if it is one.
+
+    A database page that fails its check is found only when a query reads it, long after the
+    vault opened: SQLite reports it as an error of its own (SQLITE_CORRUPT), which is damage to
+    be restored from a backup, not a bug. Likewise a folder that cannot be used.
+    """
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None  # extended codes keep it in 8 bits
+    if primary in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+        return VaultDamaged()
+    if primary == _SQLITE_FULL:
+        return DiskFull()
+    if isinstance(exc, OSError) and exc.errno in _ENVIRONMENT_ERRNOS:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return DiskFull()
+        where = f" {exc.filename}" if exc.filename else ""
+        return UserError(f"Cannot use{where}: {exc.strerror or 'not allowed'}.",
+                         "Check the path and its permissions.")
+    return None
+
+
+def subcommand_parser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            found = action.choices.get(name)
+            if isinstance(found, argparse.ArgumentParser):
+                return found
+    return parser
+
+
+def one_line_error(exc: UserError) -> str:
+    return " ".join(str(exc).split())
+
+
+def _quiet_broken_pipe() -> int:
+    # `companion list | head`: the reader went away; that is not an error worth a message.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

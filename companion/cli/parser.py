@@ -1,0 +1,178 @@
+"""The command line's grammar: every command and option, and nothing that runs them.
+
+Building the parser imports no domain module at all (the httpie split of definition from
+code): `companion --version` and `--help` load this and argparse, and a command loads its
+own module only when it runs (companion/cli/main.py). Groups with many options live in
+companion/cli/parser_groups.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from companion.cli.parser_groups import (
+    add_circle_arguments,
+    add_crisis_arguments,
+    add_export_arguments,
+    add_import_arguments,
+    add_questionnaire_arguments,
+    add_screentime_arguments,
+    add_session_arguments,
+)
+from companion.version import VersionAction
+
+DESCRIPTION = """\
+Companion keeps an encrypted mood journal on this computer.
+With no command, it starts the desktop app.
+
+Your vault lives in one folder: --home DIR, else $COMPANION_HOME, else the usual
+per-user data folder. Commands that read or write it ask for the passphrase (no echo), use
+the OS keyring if you chose `companion remember`, or read it from standard input with
+--passphrase-stdin.
+"""
+
+EPILOG = """\
+examples:
+  companion init
+  companion add "Long walk by the river" --tag walk --mood 4
+  echo "Slept badly. Big meeting." | companion add - --tag work
+  companion checkin --mood 3 --energy 2 --emotion tired --activity work --sleep 6.5
+  companion list --from 2026-03-01 --to 2026-03-31 --kind entry
+  companion search 'river walk' --limit 5
+  companion questionnaire phq9
+  companion questionnaire gad7 --answers 1,0,2,1,0,0,1
+  companion backup ~/companion-backup.cbak
+  companion unlock --for 30m      # then commands need no passphrase until `companion lock`
+
+exit codes: 0 success, 1 an error explained on stderr, 2 wrong usage.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS,
+                        help="the vault folder (default: $COMPANION_HOME or the per-user one)")
+    common.add_argument("--passphrase-stdin", action="store_true", default=argparse.SUPPRESS,
+                        help="read the passphrase from the first line of standard input (at "
+                             "init: passphrase and confirmation, one per line)")
+
+    parser = argparse.ArgumentParser(
+        prog="companion", description=DESCRIPTION, epilog=EPILOG, parents=[common],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action=VersionAction)
+    parser.add_argument("--demo", action="store_true",
+                        help="start the desktop app on a throwaway vault with sample data")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help_text, description=help_text, parents=[common])
+
+    gui = command("gui", "start the desktop app (the same as no command)")
+    gui.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,
+                     help="open a throwaway vault with a year of sample data")
+
+    command("init", "create a new vault; prints the recovery code once")
+
+    add = command("add", "write a journal entry; prints its id")
+    add.add_argument("text", metavar="TEXT|-",
+                     help="the entry: first line is the title, the rest the body; "
+                          "- reads it from standard input")
+    add.add_argument("--title", help="a title (then TEXT is all body)")
+    add.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
+    add.add_argument("--mood", type=int, help="mood 1–5")
+    add.add_argument("--star", action="store_true", help="star the entry")
+    add.add_argument("--at", metavar="ISO-DATETIME", help="when it was written (default: now)")
+
+    checkin = command("checkin", "record a mood check-in; prints its id")
+    checkin.add_argument("--mood", type=int, required=True, help="mood 1 (awful) – 5 (great)")
+    checkin.add_argument("--energy", type=int, help="energy 1 (drained) – 5 (energised)")
+    checkin.add_argument("--emotion", action="append", default=[], help="an emotion (repeatable)")
+    checkin.add_argument("--activity", action="append", default=[],
+                         help="an activity (repeatable)")
+    checkin.add_argument("--sleep", type=float, metavar="HOURS", help="hours slept")
+    checkin.add_argument("--note", default="", help="a short note")
+    checkin.add_argument("--at", metavar="ISO-DATETIME", help="when (default: now)")
+
+    lst = command("list", "entries and check-ins in time order")
+    lst.add_argument("--kind", choices=["entry", "checkin"], help="only entries or check-ins")
+    lst.add_argument("--from", dest="start", metavar="DATE", help="from this date or time")
+    lst.add_argument("--to", dest="end", metavar="DATE",
+                     help="up to this date (inclusive) or time")
+    lst.add_argument("--tag", help="only entries with this tag")
+    lst.add_argument("--limit", type=int, help="only the newest N")
+    lst.add_argument("--trash", action="store_true", help="list what is in the trash")
+    lst.add_argument("--json", action="store_true", help="JSON output")
+
+    search = command("search", "full-text search of the journal, best matches first")
+    search.add_argument("query", help='words (all must match), "a phrase", or a prefix*')
+    search.add_argument("--limit", type=int, default=20, help="at most N hits (default 20)")
+    search.add_argument("--tag", help="only entries with this tag")
+    search.add_argument("--from", dest="start", metavar="DATE", help="from this date or time")
+    search.add_argument("--to", dest="end", metavar="DATE", help="up to this date (inclusive)")
+    search.add_argument("--json", action="store_true", help="JSON output")
+
+    show = command("show", "show one entry or check-in in full")
+    show.add_argument("id", help="an id such as e12 or c3")
+    show.add_argument("--json", action="store_true", help="JSON output")
+
+    edit = command("edit", "change an entry or check-in (only the options given change)")
+    edit.add_argument("id", help="an id such as e12 or c3")
+    edit.add_argument("--title", help="entry: new title")
+    edit.add_argument("--body", metavar="TEXT|-", help="entry: new text (- reads standard input)")
+    edit.add_argument("--tag", action="append", help="entry: replace the tags (repeatable)")
+    edit.add_argument("--add-tag", action="append", default=[], help="entry: add a tag")
+    edit.add_argument("--remove-tag", action="append", default=[], help="entry: remove a tag")
+    star = edit.add_mutually_exclusive_group()
+    star.add_argument("--star", dest="starred", action="store_const", const=True,
+                      help="entry: star it")
+    star.add_argument("--unstar", dest="starred", action="store_const", const=False,
+                      help="entry: remove the star")
+    edit.add_argument("--mood", type=int, help="mood 1–5")
+    edit.add_argument("--energy", type=int, help="check-in: energy 1–5")
+    edit.add_argument("--emotion", action="append", help="check-in: replace the emotions")
+    edit.add_argument("--activity", action="append", help="check-in: replace the activities")
+    edit.add_argument("--sleep", type=float, metavar="HOURS", help="check-in: hours slept")
+    edit.add_argument("--note", help="check-in: new note")
+
+    delete = command("delete", "move an entry or check-in to the trash")
+    delete.add_argument("id")
+    restore = command("restore", "bring an entry or check-in back from the trash")
+    restore.add_argument("id")
+
+    command("tags", "list tags and how many entries use each")
+    rename = command("tag-rename", "rename a tag (merging it if the new name exists)")
+    rename.add_argument("old")
+    rename.add_argument("new")
+
+    questionnaire = command(
+        "questionnaire", "take PHQ-9 (depression), GAD-7 (anxiety) or WHO-5 (wellbeing)")
+    add_questionnaire_arguments(questionnaire)
+    add_crisis_arguments(command("crisis-resources",
+                                 "show support lines (works offline, without the passphrase)"))
+
+    add_session_arguments(command)
+
+    command("passwd", "change the passphrase (current, new, new again)")
+    command("recover", "set a new passphrase with the recovery code; prints a new code")
+    command("remember", "remember the vault key in this device's keyring")
+    command("forget", "remove the remembered key from this device's keyring")
+
+    backup = command("backup", "write an encrypted backup of the vault to FILE")
+    backup.add_argument("file", type=Path)
+    backup.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    restore_backup = command(
+        "restore-backup",
+        "replace the vault with a backup (asks for the passphrase in force when it was made)",
+    )
+    restore_backup.add_argument("file", type=Path)
+    add_export_arguments(command(
+        "export", "write everything to JSON, Markdown or CSV (plaintext, not encrypted)"))
+    add_circle_arguments(command(
+        "circle", "share check-ins and notes with a small circle, end-to-end encrypted"), common)
+    add_import_arguments(command(
+        "import", "import from jrnl, Daylio, Day One or a Companion JSON export (all or nothing)"))
+    add_screentime_arguments(command(
+        "screentime", "screen time: status, budgets, ActivityWatch import, a foreground tracker"))
+    return parser

@@ -1,0 +1,92 @@
+"""Where passphrases come from (a no-echo prompt, standard input, the keyring or an unlock
+session) and the few sentences about them the commands share."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TextIO
+
+from companion.errors import UserError
+
+if TYPE_CHECKING:
+    from companion.app import CompanionApp
+
+PASSPHRASE_TRIES = 3
+
+
+class SecretSource:
+    """Where passphrases and codes come from: standard input lines, or a no-echo prompt."""
+
+    def __init__(self, from_stdin: bool, stdin: TextIO) -> None:
+        self.from_stdin = from_stdin
+        self.stdin = stdin
+
+    def read(self, prompt: str, what: str = "passphrase") -> str:
+        if self.from_stdin:
+            line = read_stdin(self.stdin.readline)
+            if not line:
+                raise UserError(f"Standard input ended before the {what}.",
+                                "Give one per line with --passphrase-stdin.")
+            return line.rstrip("\r\n")
+        if not self.stdin.isatty():
+            raise UserError(f"No {what} was given and there is no terminal to ask for one.",
+                            "Run the command in a terminal, or use --passphrase-stdin.")
+        try:
+            return getpass.getpass(prompt)
+        except EOFError:
+            raise UserError(f"No {what} was given.") from None
+
+    @property
+    def can_retry(self) -> bool:
+        return not self.from_stdin
+
+
+def read_stdin(read: Callable[[], str]) -> str:
+    """Standard input as text; bytes that are not UTF-8 are the user's to fix, not a bug."""
+    try:
+        return read()
+    except UnicodeDecodeError:
+        raise UserError("Standard input is not valid UTF-8 text.", "Nothing was changed.") from None
+
+
+def unlock(app: CompanionApp, secrets_in: SecretSource, *, allow_remembered: bool = True) -> str:
+    """Unlock the opened vault; say how: "session", "keyring" or "passphrase".
+
+    An open unlock session comes first, then the keyring, then the passphrase; an explicit
+    --passphrase-stdin skips the first two (its first line is the passphrase).
+    """
+    from storage.errors import WrongPassphrase
+
+    if allow_remembered and not secrets_in.from_stdin:
+        from companion.agent.client import unlock_from_session
+
+        if unlock_from_session(app):
+            return "session"
+        if app.unlock_with_keyring():
+            return "keyring"
+    for attempt in range(PASSPHRASE_TRIES):
+        try:
+            app.unlock(secrets_in.read("Passphrase: "))
+            return "passphrase"
+        except WrongPassphrase:
+            if not secrets_in.can_retry or attempt == PASSPHRASE_TRIES - 1:
+                raise
+            print("That passphrase does not open this vault. Try again.", file=sys.stderr)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def read_new_passphrase(secrets_in: SecretSource, label: str = "New passphrase") -> tuple[str, str]:
+    first = secrets_in.read(f"{label}: ", "new passphrase")
+    second = secrets_in.read(f"{label} again: ", "confirmation of the new passphrase")
+    return first, second
+
+
+def print_recovery_code(code: str, out: TextIO, *, replaced: bool = False) -> None:
+    lead = "Your new recovery code (the old one no longer works):" if replaced else \
+        "Your recovery code:"
+    print(f"{lead}\n\n    {code}\n\n"
+          "It is shown only this once. Write it down and keep it somewhere safe, offline.\n"
+          "With it you can set a new passphrase if you forget yours; without either, nobody\n"
+          "can open your vault, not even us.", file=out)
