@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 from companion.checkins import CheckIns
 from companion.clock import Clock, SystemClock
-from companion.crisis import CrisisResources, load_crisis_resources
 from companion.errors import InvalidInput
 from companion.journal import Journal
 from companion.models import (
@@ -31,20 +30,11 @@ from companion.models import (
     TimelineItem,
 )
 from companion.passphrase import check_new_passphrase
-from companion.preferences import load_preferences
-from companion.questionnaire_store import (
-    QuestionnaireService,
-    SavedResult,
-    Trend,
-    register_questionnaire_schema,
-)
-from companion.questionnaires import QuestionnaireKind, Result, score
+from companion.questionnaire_schema import register_questionnaire_schema
 from companion.schema import register_imports_schema, register_journal_schema
-from companion.screentime.service import ScreenTimeService
-from companion.screentime.store import ScreenTime, register_screentime_schema
+from companion.screentime.schema import register_screentime_schema
 from companion.search import SearchFilters, search_entries
 from companion.timeutil import month_bounds
-from storage import backup as backup_files
 from storage import keyring_store
 from storage.errors import VaultLocked
 from storage.kdf import Argon2Params
@@ -54,6 +44,11 @@ from sync.schema import register_circle_schema
 
 if TYPE_CHECKING:
     from companion.circle import CircleService
+    from companion.crisis import CrisisResources
+    from companion.questionnaire_store import QuestionnaireService, SavedResult, Trend
+    from companion.questionnaires import QuestionnaireKind, Result
+    from companion.screentime.service import ScreenTimeService
+    from storage.backup import RestoreResult
 
 log = logging.getLogger(__name__)
 register_journal_schema()
@@ -139,8 +134,6 @@ class CompanionApp:
         db = self.vault.database
         self._journal = Journal(db, self.clock)
         self._checkins = CheckIns(db, self.clock)
-        self._questionnaires = QuestionnaireService(db, self.clock)
-        self._screen_time = ScreenTimeService(ScreenTime(db), load_preferences(self.home))
 
     # -- keys ---------------------------------------------------------------------------------
 
@@ -170,15 +163,21 @@ class CompanionApp:
         return self.vault.is_remembered()
 
     def backup(self, destination: Path) -> int:
+        from storage import backup as backup_files
+
         return backup_files.write_backup(self.vault, destination)
 
     @staticmethod
     def check_backup(source: Path, secret: str) -> str:
         """Raise a `UserError` unless `secret` opens the intact backup `source`."""
+        from storage import backup as backup_files
+
         return backup_files.check_backup(source, secret)
 
     @staticmethod
-    def restore_backup(home: Path, source: Path, secret: str) -> backup_files.RestoreResult:
+    def restore_backup(home: Path, source: Path, secret: str) -> RestoreResult:
+        from storage import backup as backup_files
+
         return backup_files.restore_backup(home, source, secret)
 
     # -- change notification ------------------------------------------------------------------
@@ -309,19 +308,25 @@ class CompanionApp:
     @property
     def questionnaires(self) -> QuestionnaireService:
         if self._questionnaires is None:
-            raise VaultLocked()
+            db = self.vault.database  # raises VaultLocked when locked
+            from companion.questionnaire_store import QuestionnaireService
+
+            self._questionnaires = QuestionnaireService(db, self.clock)
         return self._questionnaires
 
     @staticmethod
     def score_questionnaire(kind: QuestionnaireKind | str, answers: Sequence[int],
                             followup: int | None = None) -> Result:
         """Score without saving (needs no vault)."""
+        from companion.questionnaires import score
+
         return score(kind, answers, followup)
 
     def save_questionnaire(self, kind: QuestionnaireKind | str, answers: Sequence[int], *,
                            followup: int | None = None,
                            taken_at: datetime | None = None) -> SavedResult:
-        saved = self.questionnaires.save(score(kind, answers, followup), taken_at=taken_at)
+        saved = self.questionnaires.save(self.score_questionnaire(kind, answers, followup),
+                                         taken_at=taken_at)
         self._notify(Changes(questionnaires=True))
         return saved
 
@@ -336,12 +341,21 @@ class CompanionApp:
 
     @property
     def screen_time(self) -> ScreenTimeService:
+        """Built on first use, like the circle and questionnaire services: a command that
+        lists entries loads none of them."""
         if self._screen_time is None:
-            raise VaultLocked()
+            db = self.vault.database  # raises VaultLocked when locked
+            from companion.preferences import load_preferences
+            from companion.screentime.service import ScreenTimeService
+            from companion.screentime.store import ScreenTime
+
+            self._screen_time = ScreenTimeService(ScreenTime(db), load_preferences(self.home))
         return self._screen_time
 
     def crisis_resources(self) -> CrisisResources:
         """The user's own list in the vault folder if valid, else the shipped one."""
+        from companion.crisis import load_crisis_resources
+
         return load_crisis_resources(self.home)
 
 

@@ -12,9 +12,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from companion.circle import CircleService
 from companion.errors import InvalidInput
 from storage.database import Database
 from sync.crypto import Rejected
@@ -22,6 +21,9 @@ from sync.invite import parse_invite
 from sync.state import CircleRow, CircleState
 from sync.storage_spec import build_transport, parse_storage_spec
 from sync.webdav_address import WebDavCredentials
+
+if TYPE_CHECKING:
+    from companion.circle import CircleService
 
 QUIET_AFTER = timedelta(days=7)
 

@@ -18,31 +18,6 @@ from companion.errors import InvalidInput
 from companion.questionnaires import QuestionnaireKind, Result, parse_kind, score
 from companion.timeutil import Stamp, period_clauses
 from storage.database import Database
-from storage.migrations import register, sql_step
-
-COMPONENT = "questionnaires"
-
-_V1 = """
-CREATE TABLE questionnaire_results (
-    id INTEGER PRIMARY KEY,
-    kind TEXT NOT NULL CHECK (kind IN ('phq9', 'gad7', 'who5')),
-    taken_us INTEGER NOT NULL,
-    taken_offset INTEGER NOT NULL,
-    day TEXT NOT NULL,
-    answers TEXT NOT NULL,
-    total INTEGER NOT NULL CHECK (total >= 0),
-    followup INTEGER,
-    deleted_us INTEGER
-);
-CREATE INDEX questionnaire_results_by_kind
-    ON questionnaire_results (kind, taken_us) WHERE deleted_us IS NULL;
-"""
-
-MIGRATIONS = [sql_step(1, _V1)]
-
-
-def register_questionnaire_schema() -> None:
-    register(COMPONENT, MIGRATIONS)
 
 
 @dataclass(frozen=True)

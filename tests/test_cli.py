@@ -35,7 +35,7 @@ import pytest
 
 from companion.app import CompanionApp
 from companion.cli import main as cli_main
-from companion.cli.main import user_error_for
+from companion.cli.entry import user_error_for
 from companion.clock import FakeClock
 from companion.errors import UserError
 from companion.models import CheckInDraft, EntryDraft
@@ -1239,7 +1239,7 @@ def test_process_cli_never_imports_qt(journal):
     script = (
         "import sys\n"
         "import companion.cli\n"
-        "code = companion.cli.main(['--passphrase-stdin', 'list', '--json'])\n"
+        "code = companion.cli.entry(['--passphrase-stdin', 'list', '--json'])\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6'))\n"
         "assert not loaded, loaded\n"
         "sys.exit(code)\n"

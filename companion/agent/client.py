@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-import selectors
 import socket
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,7 +136,7 @@ def end_session(home: Path) -> bool:
 
 
 def agent_command() -> list[str]:
-    from companion.cli.main import AGENT_ARGUMENT
+    from companion.cli.entry import AGENT_ARGUMENT
 
     if getattr(sys, "frozen", False):  # the PyInstaller bundle: its executable is `companion`
         return [sys.executable, AGENT_ARGUMENT]
@@ -158,6 +156,7 @@ def check_can_start(home: Path) -> None:
 
 def start_session(home: Path, data_key: bytes, fingerprint: str, idle: int) -> bool:
     """Start the agent for `home`; False if another agent already holds the session."""
+    import subprocess
     env = dict(os.environ)
     if not getattr(sys, "frozen", False):
         # The agent imports this package from where this process did, installed or not.
@@ -189,6 +188,8 @@ def start_session(home: Path, data_key: bytes, fingerprint: str, idle: int) -> b
 
 
 def _read_answer(stream: Any) -> str:
+    import selectors
+
     with selectors.DefaultSelector() as selector:
         selector.register(stream, selectors.EVENT_READ)
         if not selector.select(START_SECONDS):

@@ -161,10 +161,10 @@ class Agent:
     def answer(self, connection: socket.socket) -> None:
         connection.settimeout(2.0)
         try:
+            request = _read_line(connection)
             if _peer_uid(connection) != os.getuid():
                 connection.sendall(b'{"error": "refused"}\n')
                 return
-            request = _read_line(connection)
             reply = self.reply_to(request)
             connection.sendall(json.dumps(reply).encode() + b"\n")
         except (OSError, ValueError):
@@ -244,8 +244,9 @@ def serve_from_stdin() -> int:
         claimed = None
     print({True: "ready", False: "busy", None: "failed"}[claimed], flush=True)
     devnull = os.open(os.devnull, os.O_RDWR)
-    for fd in (1, 2):
+    for fd in (0, 1, 2):  # the pipes from `unlock` (sys.stdin.close() leaves fd 0 open)
         os.dup2(devnull, fd)
+    os.close(devnull)
     try:
         if claimed:
             agent.serve()

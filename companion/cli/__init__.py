@@ -1,7 +1,7 @@
-"""The `companion` command line: entry point (main), grammar (parser, parser_groups),
+"""The `companion` command line: entry point (entry.main), grammar (parser, parser_groups),
 prompts, output formatting, and one module per command group in commands/, each loaded only
 when one of its commands runs."""
 
-from companion.cli.main import main
+from companion.cli.entry import main
 
 __all__ = ["main"]

@@ -1,5 +1,5 @@
 import sys
 
-from companion.cli.main import main
+from companion.cli.entry import main
 
 sys.exit(main())

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import codecs
 import json
 from datetime import datetime
 from typing import Any, TextIO
 
+from companion.cli.terminal import speaks_unicode
 from companion.models import (
     ENERGY_LABELS,
     MOOD_LABELS,
@@ -133,14 +133,3 @@ def write_json(value: object, out: TextIO) -> None:
     # Plain UTF-8 where the output takes it; \u escapes (still the same JSON) where it does not.
     json.dump(value, out, ensure_ascii=not speaks_unicode(out), indent=2)
     out.write("\n")
-
-
-def speaks_unicode(stream: TextIO) -> bool:
-    """Whether `stream` can take any text: a UTF encoding, or an in-memory stream."""
-    encoding = getattr(stream, "encoding", None)
-    if not encoding:
-        return True
-    try:
-        return codecs.lookup(encoding).name.startswith("utf")
-    except LookupError:
-        return False

@@ -2,13 +2,14 @@
 
 Building the parser imports no domain module at all (the httpie split of definition from
 code): `companion --version` and `--help` load this and argparse, and a command loads its
-own module only when it runs (companion/cli/main.py). Groups with many options live in
+own module only when it runs (companion/cli/entry.py). Groups with many options live in
 companion/cli/parser_groups.py.
 """
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
 
 from companion.cli.parser_groups import (
@@ -49,7 +50,32 @@ exit codes: 0 success, 1 an error explained on stderr, 2 wrong usage.
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_named_in(argv: Sequence[str]) -> str:
+    """The command `argv` names ("" if none): its first word that is not an option or the
+    value of --home (the only top-level option with a value)."""
+    takes_value = False
+    for token in argv:
+        if takes_value:
+            takes_value = False
+        elif token == "--home":
+            takes_value = True
+        elif token == "--":
+            return ""
+        elif not token.startswith("-"):
+            return token
+    return ""
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole grammar; given the `argv` to parse, the groups with many options (circle,
+    screen time, export, import, questionnaire) are filled in only for the command `argv`
+    names. Every command is still listed: argparse builds a parser per subcommand, and the
+    nested ones cost more than the rest of a short command's start together."""
+    wanted = None if argv is None else command_named_in(argv)
+
+    def full(name: str) -> bool:
+        return wanted is None or wanted == name
+
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS,
                         help="the vault folder (default: $COMPANION_HOME or the per-user one)")
@@ -148,7 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     questionnaire = command(
         "questionnaire", "take PHQ-9 (depression), GAD-7 (anxiety) or WHO-5 (wellbeing)")
-    add_questionnaire_arguments(questionnaire)
+    if full("questionnaire"):
+        add_questionnaire_arguments(questionnaire)
     add_crisis_arguments(command("crisis-resources",
                                  "show support lines (works offline, without the passphrase)"))
 
@@ -167,12 +194,20 @@ def build_parser() -> argparse.ArgumentParser:
         "replace the vault with a backup (asks for the passphrase in force when it was made)",
     )
     restore_backup.add_argument("file", type=Path)
-    add_export_arguments(command(
-        "export", "write everything to JSON, Markdown or CSV (plaintext, not encrypted)"))
-    add_circle_arguments(command(
-        "circle", "share check-ins and notes with a small circle, end-to-end encrypted"), common)
-    add_import_arguments(command(
-        "import", "import from jrnl, Daylio, Day One or a Companion JSON export (all or nothing)"))
-    add_screentime_arguments(command(
-        "screentime", "screen time: status, budgets, ActivityWatch import, a foreground tracker"))
+    export = command(
+        "export", "write everything to JSON, Markdown or CSV (plaintext, not encrypted)")
+    circle = command(
+        "circle", "share check-ins and notes with a small circle, end-to-end encrypted")
+    imports = command(
+        "import", "import from jrnl, Daylio, Day One or a Companion JSON export (all or nothing)")
+    screentime = command(
+        "screentime", "screen time: status, budgets, ActivityWatch import, a foreground tracker")
+    if full("export"):
+        add_export_arguments(export)
+    if full("circle"):
+        add_circle_arguments(circle, common)
+    if full("import"):
+        add_import_arguments(imports)
+    if full("screentime"):
+        add_screentime_arguments(screentime)
     return parser

@@ -9,7 +9,8 @@ import pytest
 from companion.app import CompanionApp
 from companion.errors import InvalidInput, NotFound
 from companion.screentime.categories import CategoryRule, default_rules
-from companion.screentime.store import ScreenTime, register_screentime_schema
+from companion.screentime.schema import register_screentime_schema
+from companion.screentime.store import ScreenTime
 from companion.screentime.tracker import (
     ActiveWindow,
     Budget,

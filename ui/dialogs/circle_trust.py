@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 
-import segno
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QGuiApplication, QPixmap, QTextOption
 from PySide6.QtWidgets import (
@@ -30,7 +29,9 @@ from ui.widgets.common import hint, subheading
 
 def qr_pixmap(text: str, scale: int = 4) -> QPixmap:
     """`text` as a QR code (segno, pure Python), dark on white whatever the theme: scanners
-    need the contrast."""
+    need the contrast. segno loads here, when a dialog first shows a code."""
+    import segno
+
     buffer = io.BytesIO()
     segno.make(text, error="m").save(buffer, kind="png", scale=scale, border=3)
     pixmap = QPixmap()

@@ -28,9 +28,9 @@ from companion.cli.exits import (
     EXIT_USER_ERROR,
     UsageError,
 )
-from companion.cli.format import speaks_unicode
 from companion.cli.parser import build_parser
 from companion.cli.prompts import SecretSource, unlock
+from companion.cli.terminal import speaks_unicode
 from companion.errors import UserError
 from storage.errors import DiskFull, KeyringUnavailable, VaultDamaged
 
@@ -123,7 +123,7 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None,
 
         return serve_from_stdin()
     logging.basicConfig(level=logging.WARNING, format="companion: %(levelname)s: %(message)s")
-    parser = build_parser()
+    parser = build_parser(argv)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help / --version (0) or usage errors (2)

@@ -1,0 +1,65 @@
+"""The screen-time tables, registered with the vault's migrations as component "screentime".
+
+Apart from the store so that opening a vault registers them without loading the store.
+"""
+
+from __future__ import annotations
+
+from storage.migrations import register, sql_step
+
+COMPONENT = "screentime"
+
+_V1 = """
+CREATE TABLE screen_spans (
+    id INTEGER PRIMARY KEY,
+    app TEXT NOT NULL,
+    title TEXT,
+    category TEXT NOT NULL,
+    start_us INTEGER NOT NULL,
+    end_us INTEGER NOT NULL CHECK (end_us >= start_us),
+    start_offset INTEGER NOT NULL,
+    day TEXT NOT NULL
+);
+CREATE INDEX screen_spans_by_day ON screen_spans (day, app);
+
+CREATE TABLE screen_categories (
+    app TEXT PRIMARY KEY COLLATE NOCASE,
+    category TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE screen_budgets (
+    kind TEXT NOT NULL CHECK (kind IN ('app', 'category')),
+    target TEXT NOT NULL COLLATE NOCASE,
+    minutes INTEGER NOT NULL CHECK (minutes > 0),
+    PRIMARY KEY (kind, target)
+) WITHOUT ROWID;
+"""
+
+# v2: budgets for the daily total and per weekday (-1 = every day), user-edited category rules
+# (JSON under "rules" in screen_settings), where a span came from (the tracker or an import),
+# and an index on start times for the overlap checks of imports.
+_V2 = """
+CREATE TABLE screen_budgets_v2 (
+    kind TEXT NOT NULL CHECK (kind IN ('total', 'app', 'category')),
+    target TEXT NOT NULL COLLATE NOCASE,
+    weekday INTEGER NOT NULL DEFAULT -1 CHECK (weekday BETWEEN -1 AND 6),
+    minutes INTEGER NOT NULL CHECK (minutes > 0),
+    PRIMARY KEY (kind, target, weekday)
+) WITHOUT ROWID;
+INSERT INTO screen_budgets_v2 (kind, target, weekday, minutes)
+    SELECT kind, target, -1, minutes FROM screen_budgets;
+DROP TABLE screen_budgets;
+ALTER TABLE screen_budgets_v2 RENAME TO screen_budgets;
+ALTER TABLE screen_spans ADD COLUMN source TEXT NOT NULL DEFAULT 'tracker';
+CREATE INDEX screen_spans_by_start ON screen_spans (start_us);
+CREATE TABLE screen_settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+
+MIGRATIONS = [sql_step(1, _V1), sql_step(2, _V2)]
+
+
+def register_screentime_schema() -> None:
+    register(COMPONENT, MIGRATIONS)
