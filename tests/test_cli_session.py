@@ -124,8 +124,8 @@ def test_two_unlocks_at_once_leave_one_agent(vault_home):
 def test_agents_started_at_once_leave_one(vault_home):
     """The agent's own guard, without the vault's lock in front of it: an exclusive lock on
     the session's lock file, taken before the socket is bound."""
-    from companion.app import CompanionApp
     from companion.agent.client import start_session
+    from companion.app import CompanionApp
 
     app = CompanionApp(vault_home)
     app.open()
