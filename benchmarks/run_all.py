@@ -31,6 +31,7 @@ import bench_imports
 import bench_insights
 import bench_jrnl
 import bench_screentime
+import bench_startup
 import bench_summary
 import bench_unlock
 from common import (
@@ -52,6 +53,7 @@ BENCHMARKS = {  # in the order they run: the short ones first, jrnl (minutes) la
 # summary table) and `section(result)` (the lines of its own section); its script saves its
 # result with `common.save_result(NAME, ...)` under the key used here.
 FEATURES: dict[str, Any] = {
+    "startup": bench_startup,
     "insights": bench_insights,
     "summary": bench_summary,
     "screentime": bench_screentime,

@@ -3,6 +3,16 @@
 Every test gets its own COMPANION_HOME, HOME, XDG folders and TMPDIR inside pytest's tmp_path,
 so nothing can reach the real home. Argon2id runs at its floor (64 MiB, 3 passes): calibration
 is measured in benchmarks/, not paid for in every test.
+
+Two things keep vault fixtures quick without faking anything a test checks:
+
+- `app` and `vault_home` copy one template vault, made once per session, into the test's home
+  (tests/support/vault_template.py). Copies share the template's vault id, data key and
+  recovery code; a test that needs vaults that differ creates its own.
+- Argon2id derivations are remembered for the whole session (tests/support/cli_memo.py): the
+  same passphrase, salt and parameters give the same key, so the real derivation runs once per
+  distinct input. A wrong passphrase, a new salt or new parameters still derive for real, and
+  child processes always do.
 """
 
 from __future__ import annotations
@@ -29,12 +39,21 @@ from companion.app import CompanionApp  # noqa: E402
 from companion.cli import main as cli_main  # noqa: E402
 from companion.clock import FakeClock  # noqa: E402
 from storage.paths import default_home  # noqa: E402
+from tests.support.cli_memo import remembered_derivations  # noqa: E402
 from tests.support.file_keyring import ENV as KEYRING_ENV  # noqa: E402
 from tests.support.file_keyring import FileKeyring  # noqa: E402
+from tests.support.vault_template import install_vault, make_template  # noqa: E402
 from tests.support.webdav_server import WebDavServer  # noqa: E402
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remembered_derivations() -> Iterator[None]:
+    """Argon2id is a pure function: derive each (passphrase, salt, parameters) once."""
+    with remembered_derivations():
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -80,11 +99,18 @@ def clock() -> FakeClock:
     return FakeClock(datetime(2026, 3, 14, 9, 30, tzinfo=timezone(timedelta(hours=1))))
 
 
+@pytest.fixture(scope="session")
+def empty_vault_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty vault with passphrase PASSPHRASE, closed; `app` and `vault_home` copy it."""
+    return make_template(tmp_path_factory.mktemp("vault-template") / "home", PASSPHRASE)
+
+
 @pytest.fixture
-def app(private_home: Path, clock: FakeClock) -> Iterator[CompanionApp]:
-    """An unlocked vault with nothing in it, on the fake clock."""
-    companion = CompanionApp(private_home, clock=clock)
-    companion.create_vault(PASSPHRASE, PASSPHRASE)
+def app(private_home: Path, clock: FakeClock,
+        empty_vault_template: Path) -> Iterator[CompanionApp]:
+    """An unlocked vault with nothing in it, on the fake clock (a copy of the template)."""
+    companion = CompanionApp(install_vault(empty_vault_template, private_home), clock=clock)
+    companion.unlock(PASSPHRASE)
     yield companion
     companion.close()
 
@@ -120,11 +146,10 @@ def cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def vault_home(private_home: Path, cli) -> Path:  # type: ignore[no-untyped-def]
-    """A vault created through `companion init`, locked and closed again."""
-    result = cli("init", stdin=f"{PASSPHRASE}\n", passphrase=True)
-    assert result.code == 0, result.err
-    return private_home
+def vault_home(private_home: Path, empty_vault_template: Path) -> Path:
+    """A vault as `companion init` leaves it (closed, passphrase PASSPHRASE): a copy of the
+    template. tests/test_cli.py checks `companion init` itself."""
+    return install_vault(empty_vault_template, private_home)
 
 
 def run_companion(*argv: str, stdin: str = "", env: dict[str, str] | None = None,

@@ -1239,7 +1239,7 @@ def test_process_cli_never_imports_qt(journal):
     script = (
         "import sys\n"
         "import companion.cli\n"
-        "code = companion.cli.entry(['--passphrase-stdin', 'list', '--json'])\n"
+        "code = companion.cli.main(['--passphrase-stdin', 'list', '--json'])\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6'))\n"
         "assert not loaded, loaded\n"
         "sys.exit(code)\n"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import stat
@@ -233,11 +234,19 @@ def test_a_key_file_changed_behind_its_back_ends_the_session(cli, unlocked):
     _wait_gone(pid)
 
 
-def test_sigterm_ends_the_agent_and_removes_its_socket(cli, unlocked):
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_a_signal_ends_the_agent_and_removes_its_socket(cli, unlocked, signum):
     pid = _pid(unlocked)
-    os.kill(pid, signal.SIGTERM)
+    os.kill(pid, signum)
     _wait_gone(pid)
     assert not session_paths(unlocked).socket.exists()
+
+
+def test_removing_the_session_folder_ends_the_agent(cli, unlocked):
+    """As at logout, when the system empties $XDG_RUNTIME_DIR."""
+    pid = _pid(unlocked)
+    shutil.rmtree(session_paths(unlocked).folder)
+    _wait_gone(pid)
 
 
 def test_a_stale_socket_from_a_crashed_agent_is_no_session(cli, unlocked):

@@ -8,9 +8,10 @@ shows the unlock screen.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWidget
 
@@ -26,7 +27,9 @@ from ui.shortcuts import ShortcutsDialog
 from ui.tasks import Lane, TaskRunner
 from ui.theme import apply_theme
 from ui.unlock import UnlockScreen
-from ui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from ui.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +54,7 @@ class MainWindow(QMainWindow):
         self.onboarding: Onboarding | None = None
         self.unlock_screen = UnlockScreen(app, runner, demo_passphrase=demo_passphrase)
         self.unlock_screen.unlocked.connect(self.show_workspace)
+        self.unlock_screen.unlocking.connect(load_workspace_modules)
         if bugs is not None:
             self.unlock_screen.failed_with_bug.connect(bugs.report)
         self.states.addWidget(self.unlock_screen)
@@ -98,7 +102,10 @@ class MainWindow(QMainWindow):
             return app.unlock_with_keyring()
 
         self.unlock_screen._set_busy(True)
-        self.runner.run(try_keyring, self._keyring_done, self._keyring_failed, lane=Lane.HEAVY)
+        # After the first paint: the lookup loads keyring and its backends (about a tenth of
+        # a second of imports) on a worker, which would otherwise compete with drawing.
+        QTimer.singleShot(0, self, lambda: self.runner.run(
+            try_keyring, self._keyring_done, self._keyring_failed, lane=Lane.HEAVY))
 
     def _keyring_done(self, ok: bool) -> None:
         self.unlock_screen._set_busy(False)
@@ -143,7 +150,7 @@ class MainWindow(QMainWindow):
             return
         ctx = UiContext(app=self.app, runner=self.runner, prefs=self.prefs,
                         changes=ChangeBridge(self.app), demo_passphrase=self.demo_passphrase)
-        self.workspace = Workspace(ctx)
+        self.workspace = load_workspace_modules()(ctx)
         self.workspace.screen_time.desktop_input.connect(self.idle.note_activity)
         self.states.addWidget(self.workspace)
         self.states.setCurrentWidget(self.workspace)
@@ -202,3 +209,13 @@ class MainWindow(QMainWindow):
             self.workspace.teardown()
         self.runner.wait_idle()
         self.app.close()
+
+
+def load_workspace_modules() -> type[Workspace]:
+    """The pages and everything they import (about a third of a second of imports), loaded
+    on first need rather than before the unlock screen can be drawn: when an unlock starts
+    (Argon2id then runs on a worker and lets this thread work), or when the workspace is
+    first shown (a remembered key, onboarding, the demo)."""
+    from ui.workspace import Workspace
+
+    return Workspace

@@ -24,6 +24,9 @@ from ui.widgets.common import error_label, heading, hint
 
 class UnlockScreen(QWidget):
     unlocked = Signal()
+    # Emitted when key derivation starts on a worker: the main window loads its pages then,
+    # while Argon2id (which releases the GIL) runs, not before the unlock screen is drawn.
+    unlocking = Signal()
     failed_with_bug = Signal(object)
 
     def __init__(self, app: CompanionApp, runner: TaskRunner, *,
@@ -119,6 +122,7 @@ class UnlockScreen(QWidget):
                 app.unlock(secret)
 
         self.runner.run(work, self._done, self._failed, lane=Lane.HEAVY)
+        self.unlocking.emit()
 
     def _set_busy(self, busy: bool) -> None:
         self.is_busy = busy

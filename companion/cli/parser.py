@@ -9,8 +9,9 @@ companion/cli/parser_groups.py.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import cast
 
 from companion.cli.parser_groups import (
     add_circle_arguments,
@@ -66,12 +67,30 @@ def command_named_in(argv: Sequence[str]) -> str:
     return ""
 
 
+class _Unused:
+    """Stands in for the parser of a command this run does not name: every argparse call on
+    it does nothing, so the grammar stays written once, in one place."""
+
+    def __getattr__(self, _name: str) -> Callable[..., _Unused]:
+        return lambda *_args, **_kwargs: self
+
+
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
-    """The whole grammar; given the `argv` to parse, the groups with many options (circle,
-    screen time, export, import, questionnaire) are filled in only for the command `argv`
-    names. Every command is still listed: argparse builds a parser per subcommand, and the
-    nested ones cost more than the rest of a short command's start together."""
+    """The whole grammar; given the `argv` to parse, only the command it names.
+
+    argparse makes a full parser for every subcommand (each one looks for translations on
+    disk), which cost a short command more than its own work. A run that names a command
+    gets that command's parser alone; with no command, or a name that is not a command (so
+    that the error can list them all), every command is built."""
     wanted = None if argv is None else command_named_in(argv)
+    parser, names = _build(wanted)
+    if wanted is not None and wanted not in names:
+        parser, _ = _build(None)
+    return parser
+
+
+def _build(wanted: str | None) -> tuple[argparse.ArgumentParser, set[str]]:
+    names: set[str] = set()
 
     def full(name: str) -> bool:
         return wanted is None or wanted == name
@@ -93,6 +112,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        names.add(name)
+        if not full(name):
+            return cast(argparse.ArgumentParser, _Unused())
         return sub.add_parser(name, help=help_text, description=help_text, parents=[common])
 
     gui = command("gui", "start the desktop app (the same as no command)")
@@ -174,8 +196,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
     questionnaire = command(
         "questionnaire", "take PHQ-9 (depression), GAD-7 (anxiety) or WHO-5 (wellbeing)")
-    if full("questionnaire"):
-        add_questionnaire_arguments(questionnaire)
+    add_questionnaire_arguments(questionnaire)
     add_crisis_arguments(command("crisis-resources",
                                  "show support lines (works offline, without the passphrase)"))
 
@@ -202,12 +223,8 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         "import", "import from jrnl, Daylio, Day One or a Companion JSON export (all or nothing)")
     screentime = command(
         "screentime", "screen time: status, budgets, ActivityWatch import, a foreground tracker")
-    if full("export"):
-        add_export_arguments(export)
-    if full("circle"):
-        add_circle_arguments(circle, common)
-    if full("import"):
-        add_import_arguments(imports)
-    if full("screentime"):
-        add_screentime_arguments(screentime)
-    return parser
+    add_export_arguments(export)
+    add_circle_arguments(circle, common)
+    add_import_arguments(imports)
+    add_screentime_arguments(screentime)
+    return parser, names

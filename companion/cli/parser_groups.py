@@ -259,12 +259,14 @@ def add_screentime_arguments(parser: argparse.ArgumentParser) -> None:
 def parse_duration(text: str) -> int:
     """`15m`, `1h30m`, `90s`, `2h` or plain minutes (`30`) as seconds; `0` means no limit."""
     cleaned = text.strip().lower()
-    if cleaned.isdigit():
-        return int(cleaned) * 60
+    if len(cleaned) > 20:  # no sane duration is longer; int() of thousands of digits raises
+        return _checked_duration(text, -1)
+    if cleaned and cleaned.isascii() and cleaned.isdigit():
+        return _checked_duration(text, int(cleaned) * 60)
     total, number = 0, ""
     units = {"h": 3600, "m": 60, "s": 1}
     for char in cleaned:
-        if char.isdigit():
+        if char in "0123456789":
             number += char
         elif char in units and number:
             total += int(number) * units[char]
@@ -272,10 +274,16 @@ def parse_duration(text: str) -> int:
         else:
             number = "!"
             break
-    if number or not cleaned or total > 7 * 24 * 3600:
+    if number or not cleaned:
+        total = -1
+    return _checked_duration(text, total)
+
+
+def _checked_duration(text: str, seconds: int) -> int:
+    if not 0 <= seconds <= 7 * 24 * 3600:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a duration such as 15m, 1h30m or 0 (up to 7 days)")
-    return total
+    return seconds
 
 
 def add_session_arguments(command: CommandMaker) -> None:

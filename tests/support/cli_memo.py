@@ -1,4 +1,5 @@
-"""Remembered Argon2id derivations, for tests that unlock the same vault many times in-process.
+"""Remembered Argon2id derivations, for tests that unlock the same vault many times in-process
+(tests/conftest.py turns them on for the whole session).
 
 Argon2id is a pure function: the same passphrase, salt and parameters always give the same
 key. Tests that run dozens of commands against one vault (or copies of one template) would
