@@ -264,8 +264,8 @@ def code_version() -> str:
     commit = git("rev-parse", "--short", "HEAD")
     if not commit:
         return "unknown"
-    dirty = git("status", "--porcelain", "--", "companion", "storage", "sync")
-    return commit + (" +uncommitted changes in companion/storage" if dirty else "")
+    dirty = git("status", "--porcelain", "--", "companion", "storage", "sync", "ui")
+    return commit + (" +uncommitted changes" if dirty else "")
 
 
 def results_dir(quick: bool) -> Path:

@@ -15,10 +15,6 @@ import time
 import unicodedata
 from dataclasses import dataclass
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
 MIN_MEMORY_KIB = 64 * 1024
 MIN_ITERATIONS = 3
 MAX_MEMORY_KIB = 1024 * 1024
@@ -67,6 +63,10 @@ def derive_passphrase_key(passphrase: str, salt: bytes, params: Argon2Params) ->
     argon2-cffi; both compute RFC 9106 exactly, and a known answer from that reference C
     implementation is checked in the tests so existing vaults keep opening.
     """
+    # Imported here: a command in an unlock session derives nothing (cryptography's import
+    # is a tenth of its start-up).
+    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+
     params.check_sane()
     kdf = Argon2id(
         salt=salt,
@@ -123,6 +123,9 @@ def calibrate(target: float | None = None) -> Argon2Params:
 
 
 def derive_recovery_key(code: bytes, salt: bytes) -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     return HKDF(
         algorithm=hashes.SHA256(), length=KEY_BYTES, salt=salt, info=b"companion recovery v1"
     ).derive(code)

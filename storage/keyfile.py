@@ -21,9 +21,6 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
-
 from storage.errors import KeyFileDamaged
 from storage.kdf import KEY_BYTES, SALT_BYTES, Argon2Params
 
@@ -100,12 +97,19 @@ class KeyFile:
         """Store `data_key` in slot `name`, encrypted under `kek`."""
         template = KeySlot(kdf=kdf, salt=salt, nonce=secrets.token_bytes(NONCE_BYTES),
                            wrapped=b"", argon2=argon2)
+        from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+
         aad = self._associated_data(name, template)
         wrapped = ChaCha20Poly1305(kek).encrypt(template.nonce, data_key, aad)
         self.slots[name] = KeySlot(kdf, salt, template.nonce, wrapped, argon2)
 
     def unwrap(self, name: str, kek: bytes) -> bytes | None:
         """The data key from slot `name`, or None if `kek` is not the right key."""
+        # cryptography loads here, not at import: a command in an unlock session gets the
+        # data key whole and needs no cipher of ours (SQLCipher brings its own).
+        from cryptography.exceptions import InvalidTag
+        from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+
         slot = self.slots[name]
         try:
             key = ChaCha20Poly1305(kek).decrypt(

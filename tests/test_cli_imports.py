@@ -101,7 +101,8 @@ def test_list_in_an_unlock_session_loads_nothing_heavy(tmp_path):
                        timeout=60, check=False,
                        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})
     assert "companion.agent.client" in modules and "storage.kdf" in modules
-    assert _loaded(modules, HEAVY + SERVICES + ("PySide6", "shiboken6")) == []
+    # The session hands over the data key itself: no key derivation, no key unwrapping.
+    assert _loaded(modules, HEAVY + SERVICES + ("PySide6", "shiboken6", "cryptography")) == []
 
 
 @pytest.mark.gui
