@@ -68,6 +68,17 @@ hits=$(printf '%s\n' "$passphrase" \
 grep -q "Walk by the river" <<<"$hits" || fail "search did not find the entry: $hits"
 say "search: found it"
 
+# The unlock session: the bundle starts its own agent (the bundled executable with a hidden
+# first argument; there is no Python to run it with), a command uses it, lock ends it.
+mkdir -m 700 "$work/runtime"
+session() { clean XDG_RUNTIME_DIR="$work/runtime" "$bundled" --home "$vault" "$@"; }
+printf '%s\n' "$passphrase" | session unlock --passphrase-stdin > /dev/null \
+  || fail "unlock exited $?"
+session list < /dev/null | grep -q "Walk by the river" || fail "list in a session did not work"
+session lock | grep -q "^Ended the unlock session" || fail "lock did not end the session"
+session status | grep -q "^No unlock session is open" || fail "the session outlived lock"
+say "unlock session: unlock, list without a passphrase, lock"
+
 # The PDF summary exercises what the import analysis is likeliest to miss (fpdf2's data files,
 # fonttools, Pillow); checked where this version of the CLI has it.
 if clean "$bundled" export --help | grep -q "summary"; then

@@ -58,8 +58,10 @@ def _wait_gone(pid: int, seconds: float = 10) -> None:
 
 
 @pytest.fixture
-def unlocked(cli, vault_home):  # type: ignore[no-untyped-def]
-    """A vault with an unlock session open (15 minutes); ended again afterwards."""
+def unlocked(cli, vault_home, monkeypatch):  # type: ignore[no-untyped-def]
+    """A vault with an unlock session open (15 minutes); ended again afterwards. A WebDAV
+    password sits in the environment `unlock` runs in (the agent must not inherit it)."""
+    monkeypatch.setenv("COMPANION_WEBDAV_PASSWORD", "webdav-secret-in-the-environment")
     out = ok(cli("unlock"))
     assert out.startswith(f"Unlocked {vault_home} for the command line, until ")
     pid = _pid(vault_home)
@@ -391,6 +393,7 @@ def test_nothing_secret_on_the_agents_command_line_environment_or_files(cli, unl
     for part in ("cmdline", "environ"):
         raw = (proc / part).read_bytes()
         assert PASSPHRASE.encode() not in raw and key_hex not in raw, part
+        assert b"webdav-secret-in-the-environment" not in raw, part
     opened = {os.readlink(proc / "fd" / fd) for fd in os.listdir(proc / "fd")}
     paths = session_paths(unlocked)
     assert opened <= {"/dev/null", str(paths.lock)} | {

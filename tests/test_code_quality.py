@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -18,7 +19,10 @@ def run_tool(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_layers_point_one_way_and_qt_stays_in_ui():
     """ui → companion → sync → storage; no PySide6 below ui (pyproject's import-linter)."""
-    exe = shutil.which("lint-imports")
+    # Beside this interpreter first: the README's command runs `.venv/bin/python -m pytest`
+    # without putting the virtual environment on PATH.
+    beside = Path(sys.executable).parent / "lint-imports"
+    exe = str(beside) if beside.exists() else shutil.which("lint-imports")
     assert exe, "import-linter is part of the test extra"
     result = subprocess.run([exe], cwd=PROJECT_ROOT, capture_output=True, text=True,
                             check=False, timeout=300)

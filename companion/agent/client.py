@@ -29,6 +29,9 @@ if TYPE_CHECKING:
     from companion.app import CompanionApp
 
 REPLY_LIMIT = 4096
+AGENT_ENVIRONMENT = frozenset({"PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "TEMP",
+                               "TMP", "XDG_RUNTIME_DIR", "PYTHONPATH", "PYTHONHOME",
+                               "SYSTEMROOT", "LD_LIBRARY_PATH"})
 ANSWER_SECONDS = 2.0
 START_SECONDS = 15.0
 
@@ -157,7 +160,9 @@ def check_can_start(home: Path) -> None:
 def start_session(home: Path, data_key: bytes, fingerprint: str, idle: int) -> bool:
     """Start the agent for `home`; False if another agent already holds the session."""
     import subprocess
-    env = dict(os.environ)
+    # Only what the agent needs to find its folder and run: nothing else of this
+    # environment (a WebDAV password in $COMPANION_WEBDAV_PASSWORD, say) lives on in it.
+    env = {name: value for name, value in os.environ.items() if name in AGENT_ENVIRONMENT}
     if not getattr(sys, "frozen", False):
         # The agent imports this package from where this process did, installed or not.
         root = str(Path(__file__).resolve().parent.parent.parent)
