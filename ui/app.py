@@ -153,6 +153,7 @@ def run_gui(home: Path | None = None, *, demo: bool = False,
     bugs.parent_widget = window
     bugs.install()
     runner.unhandled = bugs.report
+    runner.report_bug = bugs.record
     window.tray = Tray.create(window)
     if demo:
         window.show_workspace()

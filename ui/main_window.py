@@ -55,8 +55,6 @@ class MainWindow(QMainWindow):
         self.unlock_screen = UnlockScreen(app, runner, demo_passphrase=demo_passphrase)
         self.unlock_screen.unlocked.connect(self.show_workspace)
         self.unlock_screen.unlocking.connect(load_workspace_modules)
-        if bugs is not None:
-            self.unlock_screen.failed_with_bug.connect(bugs.report)
         self.states.addWidget(self.unlock_screen)
         self.idle = IdleWatcher(prefs.current.auto_lock_minutes, parent=self)
         self.idle.idle.connect(self.lock)

@@ -1,7 +1,14 @@
 """The one way the desktop app runs work off the GUI thread (Anki's taskman, Picard's run_task).
 
 `runner.run(fn, on_success, on_failure)` calls `fn()` on a worker thread and then
-`on_success(result)` or `on_failure(exception)` on the GUI thread. Vault work goes to a single
+`on_success(result)` or `on_failure(error)` on the GUI thread.
+
+One failure policy (Anki's CollectionOp, Picard's run_task): `on_failure` only ever receives a
+`UserError`. An exception the core maps to one (`as_user_error`: a full disk, a damaged
+vault, a folder that cannot be used) arrives as that; any other exception is a bug, handed to
+`report_bug` first (which writes a report without user content and says where), and the
+handler receives a `ReportedBug` saying exactly that. A failure with no handler goes to
+`unhandled`. Vault work goes to a single
 serial worker, so database calls never interleave; key derivation, export and sync go to a
 separate pool and never queue behind it. Tests can use `InlineTaskRunner`, which runs
 everything at once on the calling thread.
@@ -13,15 +20,19 @@ import logging
 import threading
 from collections.abc import Callable
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from companion.errors import ReportedBug, as_user_error
+
 log = logging.getLogger(__name__)
 
 Success = Callable[[Any], None]
 Failure = Callable[[BaseException], None]
+BugReport = Callable[[BaseException], Path | None]
 
 
 class Lane(Enum):
@@ -67,6 +78,7 @@ class TaskRunner(QObject):
         self._next_id = 0
         self._lock = threading.Lock()
         self.unhandled: Failure = _log_failure
+        self.report_bug: BugReport = _log_bug
 
     def run(self, fn: Callable[[], Any], on_success: Success | None = None,
             on_failure: Failure | None = None, *, lane: Lane = Lane.VAULT) -> None:
@@ -101,10 +113,21 @@ class TaskRunner(QObject):
                     on_success(payload)
             else:
                 assert isinstance(payload, BaseException)
-                (on_failure or self.unhandled)(payload)
+                self.fail(payload, on_failure)
         finally:
             if idle:
                 self.busy_changed.emit(False)
+
+
+    def fail(self, exc: BaseException, on_failure: Failure | None) -> None:
+        """Apply the failure policy (see the module docstring) to `exc`."""
+        error = as_user_error(exc)
+        if error is None:
+            if on_failure is None:
+                self.unhandled(exc)  # the bug reporter: a report, and a dialog once per bug
+                return
+            error = ReportedBug(self.report_bug(exc))
+        (on_failure or self.unhandled)(error)
 
 
 class InlineTaskRunner(TaskRunner):
@@ -115,7 +138,7 @@ class InlineTaskRunner(TaskRunner):
         try:
             result = fn()
         except Exception as exc:
-            (on_failure or self.unhandled)(exc)
+            self.fail(exc, on_failure)
         else:
             if on_success is not None:
                 on_success(result)
@@ -127,5 +150,12 @@ def _owner_gone(callback: Callable[..., None] | None) -> bool:
 
 
 def _log_failure(exc: BaseException) -> None:
-    # Unhandled failures are bugs; ui.errors installs a handler that shows them once.
+    # ui.errors installs a handler that shows the sentence; this default only logs its type.
     log.error("background task failed: %s", type(exc).__name__)
+
+
+def _log_bug(exc: BaseException) -> Path | None:
+    # ui.errors installs the real reporter (a report file, a dialog once per traceback).
+    log.error("bug in a background task: %s", type(exc).__name__)
+    return None
+

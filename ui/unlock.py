@@ -15,11 +15,11 @@ from PySide6.QtWidgets import (
 )
 
 from companion.app import CompanionApp
-from storage.errors import UserError
+from companion.errors import ReportedBug
 from ui.icons import app_icon
 from ui.onboarding import PassphraseField
 from ui.tasks import Lane, TaskRunner
-from ui.widgets.common import error_label, heading, hint
+from ui.widgets.common import error_label, heading, hint, user_message
 
 
 class UnlockScreen(QWidget):
@@ -27,7 +27,6 @@ class UnlockScreen(QWidget):
     # Emitted when key derivation starts on a worker: the main window loads its pages then,
     # while Argon2id (which releases the GIL) runs, not before the unlock screen is drawn.
     unlocking = Signal()
-    failed_with_bug = Signal(object)
 
     def __init__(self, app: CompanionApp, runner: TaskRunner, *,
                  demo_passphrase: str | None = None) -> None:
@@ -140,11 +139,8 @@ class UnlockScreen(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)
-        if isinstance(exc, UserError):
-            self.error.setText(str(exc))
+        self.error.setText(user_message(exc))  # a bug arrives reported, as ReportedBug
+        if not isinstance(exc, ReportedBug):
             target = self.code_field if self.using_code else self.field.edit
             target.selectAll()
             target.setFocus()
-        else:
-            self.error.setText(self.tr("Something went wrong while unlocking."))
-            self.failed_with_bug.emit(exc)

@@ -10,7 +10,6 @@ neither (tests/test_cli_imports.py checks which modules each loads).
 from __future__ import annotations
 
 import argparse
-import errno
 import importlib
 import io
 import logging
@@ -31,8 +30,8 @@ from companion.cli.exits import (
 from companion.cli.parser import build_parser
 from companion.cli.prompts import SecretSource, unlock
 from companion.cli.terminal import speaks_unicode
-from companion.errors import UserError
-from storage.errors import DiskFull, KeyringUnavailable, VaultDamaged
+from companion.errors import UserError, as_user_error
+from storage.errors import KeyringUnavailable
 
 __all__ = ["EXIT_BUG", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "EXIT_USER_ERROR", "main"]
 
@@ -146,7 +145,7 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None,
     except BrokenPipeError:
         return _quiet_broken_pipe()
     except Exception as exc:
-        known = user_error_for(exc)
+        known = as_user_error(exc)
         if known is None:  # a bug: report it without user content, never a traceback
             return _report_bug(exc, args)
         print(f"companion: {one_line_error(known)}", file=sys.stderr)
@@ -164,31 +163,8 @@ def _report_bug(exc: BaseException, args: argparse.Namespace) -> int:
     return EXIT_BUG
 
 
-_SQLITE_FULL, _SQLITE_CORRUPT, _SQLITE_NOTADB = 13, 11, 26
-_ENVIRONMENT_ERRNOS = {errno.EACCES, errno.EPERM, errno.EEXIST, errno.ENOTDIR, errno.EISDIR,
-                       errno.EROFS, errno.ENOSPC, errno.EDQUOT}
-
-
-def user_error_for(exc: Exception) -> UserError | None:
-    """The user-facing error behind an exception the lower layers let through, if it is one.
-
-    A database page that fails its check is found only when a query reads it, long after the
-    vault opened: SQLite reports it as an error of its own (SQLITE_CORRUPT), which is damage to
-    be restored from a backup, not a bug. Likewise a folder that cannot be used.
-    """
-    code = getattr(exc, "sqlite_errorcode", None)
-    primary = code & 0xFF if isinstance(code, int) else None  # extended codes keep it in 8 bits
-    if primary in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
-        return VaultDamaged()
-    if primary == _SQLITE_FULL:
-        return DiskFull()
-    if isinstance(exc, OSError) and exc.errno in _ENVIRONMENT_ERRNOS:
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            return DiskFull()
-        where = f" {exc.filename}" if exc.filename else ""
-        return UserError(f"Cannot use{where}: {exc.strerror or 'not allowed'}.",
-                         "Check the path and its permissions.")
-    return None
+# The CLI's name for the core's one mapping (tests and older callers use it).
+user_error_for = as_user_error
 
 
 def subcommand_parser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:

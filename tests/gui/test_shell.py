@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 import storage.vault
 from companion.app import CompanionApp
+from companion.errors import ReportedBug
 from companion.models import EntryDraft
 from tests.conftest import PASSPHRASE, run_companion
 from tests.gui.conftest import visible_texts
@@ -155,11 +156,19 @@ def test_runner_delivers_on_the_gui_thread(qtbot, runner, wait_for_tasks):
     def fail(exc: BaseException) -> None:
         seen["failure"] = (type(exc), threading.current_thread() is threading.main_thread())
 
+    reported: list[tuple[type[BaseException], bool]] = []
+
+    def report(exc: BaseException) -> None:
+        reported.append((type(exc), threading.current_thread() is threading.main_thread()))
+
+    runner.report_bug = report  # the bug goes to the reporter first, on the GUI thread …
     runner.run(work, done)
     runner.run(lambda: 1 / 0, None, fail, lane=Lane.HEAVY)
     wait_for_tasks()
+    assert reported == [(ZeroDivisionError, True)]
+    # … and the handler gets the sentence that says so (handlers only ever see user errors).
     assert seen == {"worker": False, "value": 42, "callback": True,
-                    "failure": (ZeroDivisionError, True)}
+                    "failure": (ReportedBug, True)}
 
 
 def test_vault_lane_runs_in_submission_order(qtbot, runner, wait_for_tasks):
@@ -187,8 +196,11 @@ def test_callbacks_to_closed_widgets_are_dropped(qtbot, runner, wait_for_tasks):
 def test_inline_runner_reports_failures():
     runner = InlineTaskRunner()
     caught: list[BaseException] = []
+    reported: list[BaseException] = []
+    runner.report_bug = lambda exc: reported.append(exc)  # type: ignore[func-returns-value]
     runner.run(lambda: 1 / 0, None, caught.append)
-    assert isinstance(caught[0], ZeroDivisionError)
+    assert isinstance(reported[0], ZeroDivisionError)
+    assert isinstance(caught[0], ReportedBug) and caught[0].report is None
 
 
 def test_no_display_is_one_clear_line():

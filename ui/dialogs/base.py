@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QProgressBar, QPushButton, QWidget
 
-from storage.errors import UserError
 from ui.tasks import TaskRunner
 from ui.widgets.common import error_label, user_message
 
@@ -58,10 +57,8 @@ class SettingsDialog(QDialog):
         self.cancel_button.setEnabled(not busy)
 
     def show_failure(self, exc: BaseException) -> None:
-        """A user error as its sentence; a bug as a plain line here plus the bug report."""
+        """The failure's sentence (the task runner has reported a bug before this runs)."""
         self.set_error(user_message(exc))
-        if not isinstance(exc, UserError):
-            self.runner.unhandled(exc)
 
     def fit_height(self) -> None:
         """Shrink to the height the wrapped text really needs at the current width (Qt sizes

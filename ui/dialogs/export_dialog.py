@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 
 from companion.app import CompanionApp
 from companion.export import PLAINTEXT_REMINDER, ExportCancelled, ExportResult, export_to
-from storage.errors import UserError
 from ui.dialogs.data_common import DataDialog
 from ui.tasks import Lane, TaskRunner
 from ui.widgets.common import hint, user_message
@@ -145,5 +144,3 @@ class ExportDialog(DataDialog):
             return
         self.set_status("")
         self.set_error(user_message(exc))
-        if not isinstance(exc, UserError):
-            self.runner.unhandled(exc)

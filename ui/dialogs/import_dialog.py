@@ -47,7 +47,6 @@ from companion.imports import (
 from companion.imports.daylio import mood_labels
 from companion.imports.jrnl import DEFAULT_TIMEFORMAT
 from companion.models import MOOD_LABELS
-from storage.errors import UserError
 from ui.dialogs.data_common import DataDialog
 from ui.onboarding import PassphraseField
 from ui.tasks import Lane, TaskRunner
@@ -248,8 +247,6 @@ class ImportDialog(DataDialog):
                 self.set_status(self.tr("This jrnl journal is encrypted. Type its password."))
             return
         self.set_error(user_message(exc))
-        if not isinstance(exc, UserError):
-            self.runner.unhandled(exc)
 
     def _build_moods(self, labels: dict[str, int | None]) -> None:
         for label, level in labels.items():
@@ -303,8 +300,6 @@ class ImportDialog(DataDialog):
         else:
             self.set_status("")
             self.set_error(user_message(exc))
-            if not isinstance(exc, UserError):
-                self.runner.unhandled(exc)
         self.import_button.setEnabled(self.plan is not None)
 
     def wipe(self) -> None:

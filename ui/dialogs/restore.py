@@ -28,7 +28,6 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from companion.app import CompanionApp
 from storage.backup import RestoreResult
-from storage.errors import UserError
 from ui.dialogs.base import SettingsDialog
 from ui.onboarding import PassphraseField
 from ui.tasks import Lane, TaskRunner
@@ -162,8 +161,6 @@ class BackupRestorer(QObject):
         self._tell(QMessageBox.Icon.Warning, self.tr(
             "The backup was not restored. %1\n\nYour journal is unchanged: unlock it as "
             "usual.").replace("%1", user_message(exc)))
-        if not isinstance(exc, UserError):
-            self.runner.unhandled(exc)
         self.finished.emit(exc)
         self.deleteLater()
 

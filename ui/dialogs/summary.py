@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from companion.errors import UserError
 from companion.models import Entry
 from companion.summary import (
     PART_LABELS,
@@ -211,7 +212,7 @@ class SummaryDialog(QDialog):
     def make_preview(self) -> None:
         try:
             request = self.request().checked()
-        except Exception as exc:  # a UserError about the period
+        except UserError as exc:  # about the period; anything else is a bug for the reporter
             self._failed(exc)
             return
         app, runner = self.ctx.app, self.ctx.runner
@@ -266,7 +267,7 @@ class SummaryDialog(QDialog):
             return
         try:
             request = self.request().checked()
-        except Exception as exc:
+        except UserError as exc:
             self._failed(exc)
             return
         app, ready = self.ctx.app, self.pdf if fmt is SummaryFormat.PDF else None

@@ -187,8 +187,6 @@ class CircleMembers(Page):
     def _action_failed(self, exc: BaseException) -> None:
         self.error.setText(user_message(exc))
         self.error.setVisible(True)
-        if not isinstance(exc, UserError):
-            self.ctx.runner.unhandled(exc)
 
 
     # -- members ------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QAbstractItemView
 
 from companion.models import Changes, Entry, EntryDraft, ItemRef, Kind
 from companion.timeutil import month_bounds
-from storage.errors import UserError
 from ui.models.journal_list import JournalRoles
 from ui.widgets.common import user_message
 
@@ -199,11 +198,7 @@ class JournalActions(_Base):
     def show_failure(self, exc: BaseException) -> None:
         if not self.alive:
             return
-        if isinstance(exc, UserError):
-            self.messages.show_error(user_message(exc))
-        else:
-            self.messages.show_error(self.tr("Something went wrong; what you saved is safe."))
-            self.ctx.runner.unhandled(exc)
+        self.messages.show_error(user_message(exc))  # a bug arrives reported, as ReportedBug
 
     def _link_clicked(self) -> None:
         self.messages.show_message(self.tr(

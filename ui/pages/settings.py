@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 
 from companion.app import CompanionApp
 from companion.preferences import Preferences
-from storage.errors import UserError
 from storage.paths import VaultPaths
 from ui.context import UiContext
 from ui.dialogs.base import SettingsDialog
@@ -343,8 +342,6 @@ class SettingsPage(Page):
 
     def _remember_failed(self, exc: BaseException) -> None:
         self._say(self.security_error, user_message(exc))
-        if not isinstance(exc, UserError):
-            self.ctx.runner.unhandled(exc)
         self._load_remembered()  # show what is really stored
 
     # -- backup and restore -----------------------------------------------------------------
@@ -381,13 +378,7 @@ class SettingsPage(Page):
     def _backup_failed(self, exc: BaseException) -> None:
         self._set_backup_busy(False)
         self.backup_status.setVisible(False)
-        if isinstance(exc, OSError) and not isinstance(exc, UserError):
-            reason = self.tr("The folder cannot be written to (%1). Choose another one.").replace(
-                "%1", exc.strerror or type(exc).__name__)
-        else:
-            reason = user_message(exc)
-            if not isinstance(exc, UserError):
-                self.ctx.runner.unhandled(exc)
+        reason = user_message(exc)
         self._say(self.backup_error,
                     self.tr("The backup was not saved. %1").replace("%1", reason))
 

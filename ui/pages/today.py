@@ -33,7 +33,6 @@ from companion.models import (
     CheckInDraft,
     normalize_label,
 )
-from storage.errors import UserError
 from ui.context import UiContext
 from ui.icons import icon
 from ui.pages.base import Page
@@ -369,8 +368,6 @@ class TodayPage(Page):
             return
         label.setText(user_message(exc))
         label.setVisible(True)
-        if not isinstance(exc, UserError):
-            self.ctx.runner.unhandled(exc)  # a bug: the report dialog, once per traceback
 
 
 def _section(text: str, buddy: QWidget) -> QLabel:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
-from storage.errors import UserError
+from companion.errors import UserError
 
 
 def _label(text: str, role: str) -> QLabel:
@@ -35,10 +35,12 @@ def error_label() -> QLabel:
 
 
 def user_message(exc: BaseException) -> str:
-    """The sentence to show for an error; only `UserError`s carry one."""
+    """The sentence to show for an error. The task runner hands handlers `UserError`s only
+    (a bug arrives as `ReportedBug`, which says whether its report was saved); anything else
+    gets a sentence that claims nothing more than that it happened."""
     if isinstance(exc, UserError):
         return str(exc)
-    return "Something went wrong. A report without your content was saved."
+    return "Something went wrong inside Companion."
 
 
 def show_user_error(parent: QWidget | None, title: str, exc: BaseException) -> None:
