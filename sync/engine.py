@@ -31,6 +31,8 @@ from sync.envelope import (
     seal_message,
 )
 from sync.invite import Invite, Welcome, open_join_request, seal_welcome
+from sync.membership import add_member, roster_change, try_welcome
+from sync.outbox import queue
 from sync.roster import Roster, SignedOp, make_op, parse_op
 from sync.state import ZERO_CHAIN, Chain, CircleRow, CircleState
 from sync.transport import ObjectRejected, Transport
@@ -86,8 +88,6 @@ class Engine:
         start_requests = transport.requests_made
         row = self._row(circle)
         if row.status == "joining":
-            from sync.actions import try_welcome  # late import: actions builds on the engine
-
             try:
                 report.welcomed = try_welcome(self, row, transport)
             except Rejected as exc:  # a damaged or forged welcome: count it, keep waiting
@@ -230,7 +230,7 @@ class Engine:
                         if roster_changed:
                             roster = self.state.roster(row)
                             self.state.store_epoch_keys(cur, row, roster, keys)
-                            self._after_roster_change(cur, row, roster)
+                            self.after_roster_change(cur, row, roster)
         for (member, seq), raw in downloaded.items():  # beyond a gap: keep for later
             info = roster.members.get(member)
             # Only what the sender really signed is kept; anything else is fetched afresh
@@ -314,7 +314,7 @@ class Engine:
                 CircleState.event(cur, row.id, "expected", "seen by another member", now,
                                   member, seq)
 
-    def _after_roster_change(self, cur: Any, row: CircleRow, roster: Roster) -> None:
+    def after_roster_change(self, cur: Any, row: CircleRow, roster: Roster) -> None:
         for member in roster.members.values():
             if member.last_seq is not None:
                 cur.execute("UPDATE circle_items SET state = 'withdrawn' WHERE circle = ? AND "
@@ -399,15 +399,11 @@ class Engine:
                     with self.db.transaction() as cur:
                         CircleState.event(cur, row.id, "rejected", exc.reason, now)
                     continue
-                from sync.actions import add_member
-
                 with self.db.transaction() as cur:
                     add_member(self, cur, row, request.member, request.name)
                     if row.guidelines:
                         # The newcomer cannot read what was said before they joined (a new
                         # epoch), so the guidelines are shared again, in the epoch they join.
-                        from sync.actions import queue
-
                         queue(self, cur, row, "guidelines", {"text": row.guidelines})
                     cur.execute("UPDATE circle_invites SET used_by = ? WHERE secret = ?",
                                 (request.member.member_id, bytes(secret)))
@@ -429,8 +425,6 @@ class Engine:
         roster = self.state.roster(row)
         if not roster.needs_rotation():
             return
-        from sync.actions import roster_change
-
         with self.db.transaction() as cur:
             roster_change(self, cur, row, "rotate")
 

@@ -42,11 +42,26 @@ from storage.paths import default_home  # noqa: E402
 from tests.support.cli_memo import remembered_derivations  # noqa: E402
 from tests.support.file_keyring import ENV as KEYRING_ENV  # noqa: E402
 from tests.support.file_keyring import FileKeyring  # noqa: E402
-from tests.support.vault_template import install_vault, make_template  # noqa: E402
+from tests.support.vault_template import PASSPHRASE as PASSPHRASE  # noqa: E402
+from tests.support.vault_template import (  # noqa: E402
+    empty_template,
+    install_vault,
+    set_template_root,
+)
 from tests.support.webdav_server import WebDavServer  # noqa: E402
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-PASSPHRASE = "correct horse battery staple"
+
+# Fixtures that start a real server or desktop (wsgidav, aw-server, Xvfb with openbox): every
+# test using one is marked `slow`. Tests that start one themselves carry the mark by hand.
+# The mark selects (`-m "not slow"` for a quick run); it never skips anything by itself.
+SLOW_FIXTURES = frozenset({"webdav_server", "aw_url", "xsession"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -54,6 +69,12 @@ def _remembered_derivations() -> Iterator[None]:
     """Argon2id is a pure function: derive each (passphrase, salt, parameters) once."""
     with remembered_derivations():
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _template_root(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Where the template vaults of tests/support/vault_template.py are made, once each."""
+    set_template_root(tmp_path_factory.mktemp("vault-templates"))
 
 
 @pytest.fixture(autouse=True)
@@ -100,9 +121,9 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture(scope="session")
-def empty_vault_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def empty_vault_template(_template_root: None) -> Path:
     """An empty vault with passphrase PASSPHRASE, closed; `app` and `vault_home` copy it."""
-    return make_template(tmp_path_factory.mktemp("vault-template") / "home", PASSPHRASE)
+    return empty_template()
 
 
 @pytest.fixture

@@ -22,13 +22,13 @@ def test_written_out_choices_match_the_domain():
     from companion.screentime.tracker import WEEKDAYS
     from companion.summary import Paper, Part, SummaryFormat
 
-    assert groups.QUESTIONNAIRE_KINDS == tuple(kind.value for kind in QuestionnaireKind)
+    assert tuple(kind.value for kind in QuestionnaireKind) == groups.QUESTIONNAIRE_KINDS
     assert groups.IMPORT_KINDS == KINDS
     assert groups.JRNL_TIMEFORMAT == DEFAULT_TIMEFORMAT
-    assert groups.SUMMARY_FORMATS == tuple(f.value for f in SummaryFormat)
-    assert groups.SUMMARY_PAPERS == tuple(p.value for p in Paper)
-    assert groups.SUMMARY_PARTS == tuple(p.value for p in Part)
-    assert groups.WEEKDAY_ABBREVIATIONS == tuple(day[:3] for day in WEEKDAYS)
+    assert tuple(f.value for f in SummaryFormat) == groups.SUMMARY_FORMATS
+    assert tuple(p.value for p in Paper) == groups.SUMMARY_PAPERS
+    assert tuple(p.value for p in Part) == groups.SUMMARY_PARTS
+    assert tuple(day[:3] for day in WEEKDAYS) == groups.WEEKDAY_ABBREVIATIONS
     assert groups.ACTIVITYWATCH_URL == DEFAULT_URL
     assert groups.ACTIVITYWATCH_IMPORT_DAYS == IMPORT_DAYS
 

@@ -11,6 +11,8 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
+
 from companion.app import CompanionApp
 from companion.screentime.tracker import SpanClosed
 from tests.conftest import PASSPHRASE, PROJECT_ROOT
@@ -70,6 +72,7 @@ def test_track_without_a_desktop_says_so(cli, vault_home: Path,  # type: ignore[
     assert "cannot measure screen time here" in result.err
 
 
+@pytest.mark.slow
 def test_track_saves_on_sigterm(vault_home: Path, tmp_path: Path) -> None:
     """A real child process measuring a real X session until SIGTERM."""
     with x_session() as xsession:

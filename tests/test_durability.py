@@ -29,7 +29,9 @@ from companion.app import CompanionApp
 from companion.models import ItemRef
 from tests.conftest import PASSPHRASE, PROJECT_ROOT
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+# slow: two dozen child processes, each started and killed (about ten seconds).
+pytestmark = [pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX"),
+              pytest.mark.slow]
 
 SEED = int(os.environ.get("COMPANION_DURABILITY_SEED", "20260314"))
 KILLS = 24

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from companion.agent import AGENT_ARGUMENT
 from companion.agent.paths import (
     SessionUnsafe,
     check_private_folder,
@@ -139,8 +140,6 @@ def end_session(home: Path) -> bool:
 
 
 def agent_command() -> list[str]:
-    from companion.cli.entry import AGENT_ARGUMENT
-
     if getattr(sys, "frozen", False):  # the PyInstaller bundle: its executable is `companion`
         return [sys.executable, AGENT_ARGUMENT]
     return [sys.executable, "-m", "companion.cli", AGENT_ARGUMENT]

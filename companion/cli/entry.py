@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from companion.agent import AGENT_ARGUMENT
 from companion.cli.exits import (
     EXIT_BUG,
     EXIT_INTERRUPTED,
@@ -48,9 +49,6 @@ UNLOCKED_COMMANDS: dict[str, tuple[str, str]] = {
     "circle": ("circle", "cmd_circle"), "screentime": ("screentime", "cmd_screentime"),
 }
 
-# The hidden first argument that makes this process an unlock-session agent
-# (companion/agent/server.py); `companion unlock` starts it, never a person.
-AGENT_ARGUMENT = "__companion_agent__"
 
 
 def _command(module: str, name: str):  # type: ignore[no-untyped-def]

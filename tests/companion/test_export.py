@@ -30,7 +30,7 @@ from companion.export import (
 )
 from companion.import_json import import_json
 from companion.models import CheckInDraft, EntryDraft, ItemRef, Kind
-from tests.conftest import PASSPHRASE
+from tests.support.vault_template import copy_of_empty_vault
 
 
 def tz(hours: float) -> timezone:
@@ -39,9 +39,10 @@ def tz(hours: float) -> timezone:
 
 @contextmanager
 def fresh_vault(clock: FakeClock) -> Iterator[CompanionApp]:
+    """A new, empty vault of its own (a copy of the empty template: exports and imports never
+    look at the vault id or data key that copies share)."""
     with tempfile.TemporaryDirectory() as folder:
-        companion = CompanionApp(Path(folder) / "vault", clock=clock)
-        companion.create_vault(PASSPHRASE, PASSPHRASE)
+        companion = copy_of_empty_vault(Path(folder) / "vault", clock)
         try:
             yield companion
         finally:

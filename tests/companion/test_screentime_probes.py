@@ -168,6 +168,7 @@ def test_total_only_desktops_count_one_pseudo_app(app: CompanionApp) -> None:
     assert app.screen_time.store.totals("2026-03-14").total == timedelta(seconds=60)
 
 
+@pytest.mark.slow
 def test_gnome_on_wayland_without_the_extension_measures_total_time_only() -> None:
     with session_bus() as address, serving(address, "org.gnome.Mutter.IdleMonitor",
                                            gnome_idle(lambda: 4500)):
@@ -183,6 +184,7 @@ def test_gnome_on_wayland_without_the_extension_measures_total_time_only() -> No
             probe.close()
 
 
+@pytest.mark.slow
 def test_gnome_with_the_focused_window_extension_sees_the_app() -> None:
     window = {"wm_class": "firefox", "title": "News"}
     with session_bus() as address, \
@@ -199,6 +201,7 @@ def test_gnome_with_the_focused_window_extension_sees_the_app() -> None:
             probe.close()
 
 
+@pytest.mark.slow
 def test_a_wayland_desktop_that_answers_nothing_degrades() -> None:
     with session_bus() as address:
         probe = detect_probe({"WAYLAND_DISPLAY": "wayland-0", "XDG_CURRENT_DESKTOP": "KDE",

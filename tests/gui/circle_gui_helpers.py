@@ -12,7 +12,7 @@ from pathlib import Path
 from companion.app import CompanionApp
 from companion.clock import FakeClock
 from companion.preferences import Preferences
-from tests.conftest import PASSPHRASE
+from tests.support.vault_template import copy_of_empty_vault
 from ui.context import PreferenceStore, UiContext
 from ui.events import ChangeBridge
 from ui.pages.circle import CirclePage
@@ -33,9 +33,8 @@ class Home:
 
 def make_home(qtbot, tmp_path: Path, name: str, clock: FakeClock,  # type: ignore[no-untyped-def]
               runner: TaskRunner, app: CompanionApp | None = None) -> Home:
-    if app is None:
-        app = CompanionApp(tmp_path / name.lower(), clock=clock)
-        app.create_vault(PASSPHRASE, PASSPHRASE)
+    if app is None:  # a copy of the empty template, as in tests/sync/circle_helpers.py
+        app = copy_of_empty_vault(tmp_path / name.lower(), clock)
     prefs = PreferenceStore(app.home, Preferences(), runner)
     ctx = UiContext(app=app, runner=runner, prefs=prefs, changes=ChangeBridge(app))
     page = CirclePage(ctx)

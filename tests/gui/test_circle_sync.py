@@ -104,6 +104,7 @@ def test_a_full_server_is_shown_and_nothing_is_lost(  # type: ignore[no-untyped-
     assert outbox(ann) == 1
 
 
+@pytest.mark.slow
 def test_an_unreachable_server_is_shown_and_nothing_is_lost(  # type: ignore[no-untyped-def]
         qtbot, ann, runner, tmp_path) -> None:
     server = WebDavServer(tmp_path / "gone").start()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
 from PySide6.QtWidgets import QProgressBar
 
 from companion.app import CompanionApp
@@ -119,6 +120,7 @@ def test_settings_turn_breaks_and_privacy_on_and_off(
     wait_for_tasks()
 
 
+@pytest.mark.slow
 def test_activitywatch_history_is_imported_from_the_page(
         qtbot, window: MainWindow, app: CompanionApp, clock: FakeClock,  # type: ignore[no-untyped-def]
         wait_for_tasks, tmp_path) -> None:

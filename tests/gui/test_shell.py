@@ -197,7 +197,11 @@ def test_inline_runner_reports_failures():
     runner = InlineTaskRunner()
     caught: list[BaseException] = []
     reported: list[BaseException] = []
-    runner.report_bug = lambda exc: reported.append(exc)  # type: ignore[func-returns-value]
+
+    def report(exc: BaseException) -> None:
+        reported.append(exc)
+
+    runner.report_bug = report
     runner.run(lambda: 1 / 0, None, caught.append)
     assert isinstance(reported[0], ZeroDivisionError)
     assert isinstance(caught[0], ReportedBug) and caught[0].report is None

@@ -20,6 +20,9 @@ from tests.support.tmpfs import in_namespace, require_private_tmpfs
 CHILD = PROJECT_ROOT / "tests" / "support" / "disk_full_child.py"
 SCENARIOS = ("fill", "create", "reopen", "restore")
 
+# slow: four child processes in their own mount namespaces, each filling a tmpfs.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def summaries(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:

@@ -12,7 +12,7 @@ from companion.circle import CircleService
 from companion.clock import FakeClock
 from sync.engine import SyncReport
 from sync.state import CircleRow
-from tests.conftest import PASSPHRASE
+from tests.support.vault_template import copy_of_empty_vault
 
 
 @dataclass
@@ -40,9 +40,9 @@ class Member:
 
 
 def make_member(tmp_path: Path, name: str, clock: FakeClock) -> Member:
-    app = CompanionApp(tmp_path / name.lower(), clock=clock)
-    app.create_vault(PASSPHRASE, PASSPHRASE)
-    return Member(name, app)
+    # A copy of the empty template: circles never look at the vault id or data key that
+    # copies share; each member's circle identity is generated when it creates or joins.
+    return Member(name, copy_of_empty_vault(tmp_path / name.lower(), clock))
 
 
 def join(admin: Member, person: Member, storage: str, display_name: str = "") -> None:

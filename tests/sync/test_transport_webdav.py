@@ -264,6 +264,7 @@ def test_a_closed_port_is_unreachable(connect: Callable[..., WebDavTransport]) -
     assert transport.requests_made == 3  # no clean-up attempt against a dead address
 
 
+@pytest.mark.slow
 def test_tls_is_verified(tmp_path: Path) -> None:
     chain, key = self_signed_certificate(tmp_path / "tls")
     with WebDavServer(tmp_path / "dav", tls=(chain, key)) as server:

@@ -11,7 +11,7 @@ import importlib
 import sys
 from typing import Any
 
-from companion.screentime.probes import Capabilities, ProbeUnavailable, Sample
+from companion.screentime.probes.base import Capabilities, ProbeUnavailable, Sample
 from companion.screentime.tracker import ActiveWindow
 
 # A plain str, so type checkers on other systems still check the code below the test.

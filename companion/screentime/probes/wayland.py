@@ -18,7 +18,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from companion.screentime.probes import UNKNOWN_APP, Capabilities, ProbeUnavailable, Sample
+from companion.screentime.probes.base import UNKNOWN_APP, Capabilities, ProbeUnavailable, Sample
 from companion.screentime.tracker import ActiveWindow
 
 TIMEOUT = 1.0  # seconds: a desktop that does not answer within this is treated as no answer

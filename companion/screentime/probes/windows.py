@@ -14,7 +14,7 @@ from ctypes import wintypes
 from pathlib import PureWindowsPath
 from typing import Any
 
-from companion.screentime.probes import Capabilities, ProbeUnavailable, Sample
+from companion.screentime.probes.base import Capabilities, ProbeUnavailable, Sample
 from companion.screentime.tracker import ActiveWindow
 
 # A plain str, so type checkers on other systems still check the code below the test.

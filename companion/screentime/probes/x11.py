@@ -14,7 +14,7 @@ import importlib
 import warnings
 from typing import Any
 
-from companion.screentime.probes import Capabilities, ProbeUnavailable, Sample
+from companion.screentime.probes.base import Capabilities, ProbeUnavailable, Sample
 from companion.screentime.tracker import ActiveWindow
 
 MAX_TITLE = 500

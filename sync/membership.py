@@ -1,0 +1,86 @@
+"""Roster changes this device makes (add a member, remove, promote, rotate) and taking a
+welcome: the same for a person's action and for the engine's own (admitting a newcomer,
+healing after concurrent changes), so it lives below both (see sync/outbox.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sync.content import MAX_CARRY
+from sync.crypto import Rejected
+from sync.identity import PublicIdentity
+from sync.invite import open_welcome, parse_invite
+from sync.outbox import CircleWriter, queue
+from sync.roster import SignedOp, concurrent_ops, make_op
+from sync.state import CircleRow, CircleState
+from sync.transport import Transport
+
+
+def try_welcome(writer: CircleWriter, row: CircleRow, transport: Transport) -> bool:
+    invite = parse_invite(row.invite_code)
+    sealed = transport.read(invite.welcome_name)
+    if sealed is None:
+        return False
+    welcome = open_welcome(invite, row.identity, sealed)
+    with writer.db.transaction() as cur:
+        for op in welcome.ops:
+            CircleState.add_op(cur, row.id, op)
+        cur.execute("UPDATE circles SET names_key = ?, genesis = ?, status = 'active', "
+                    "invite_code = '' WHERE id = ?", (welcome.name_key, welcome.genesis, row.id))
+        fresh = writer.state.circle(row.id)
+        assert fresh is not None
+        roster = writer.state.roster(fresh)
+        if row.me not in roster.active():
+            raise Rejected("welcome does not add this device")
+        cur.execute("UPDATE circles SET name = ? WHERE id = ?", (roster.name, row.id))
+        CircleState.store_epoch_keys(cur, fresh, roster, {})
+        # Whoever invited us is the one we trust first; the others are checked by safety
+        # numbers like everyone else.
+    return True
+
+
+def add_member(writer: CircleWriter, cur: Any, row: CircleRow, member: PublicIdentity,
+               name: str) -> None:
+    roster = writer.state.roster(row)
+    replaces = b""
+    for old in roster.members.values():
+        if old.name.casefold() == name.casefold() and old.id != member.member_id:
+            replaces = old.id  # same display name, new keys: every member gets an alert
+    readers = [m.public for m in roster.members.values() if m.active] + [member]
+    op, _ = make_op(row.identity, row.id, "add", parents=roster.heads(),
+                    lamport=roster.next_lamport(), at=writer.now_us() // 1_000_000,
+                    rng=writer.rng, wrap_to=readers, member=member, member_name=name,
+                    replaces=replaces)
+    _record_op(writer, cur, row, op)
+
+
+def roster_change(writer: CircleWriter, cur: Any, row: CircleRow, action: str,
+                  target: bytes = b"") -> None:
+    roster = writer.state.roster(row)
+    cutoff = 0
+    readers: list[PublicIdentity] = []
+    if action in ("remove", "rotate"):
+        readers = [m.public for m in roster.members.values() if m.active and m.id != target]
+    if action == "remove":
+        chains = writer.state.chains(row.id)
+        cutoff = chains[target].seq if target in chains else 0
+    op, _ = make_op(row.identity, row.id, action, parents=roster.heads(),
+                    lamport=roster.next_lamport(), at=writer.now_us() // 1_000_000,
+                    rng=writer.rng, wrap_to=readers, target=target, cutoff=cutoff)
+    _record_op(writer, cur, row, op)
+
+
+def _record_op(writer: CircleWriter, cur: Any, row: CircleRow, op: SignedOp) -> None:
+    # The change travels in the newest epoch this device is in before it, so that everyone
+    # who must learn of it (the members, a removed member too) can read it; it reveals nothing
+    # the readers may not know (the new epoch's key is wrapped to its own readers only).
+    before = writer.state.roster(row).roster_epoch_of(row.me)
+    CircleState.add_op(cur, row.id, op)
+    roster = writer.state.roster(row)
+    CircleState.store_epoch_keys(cur, row, roster, writer.state.epoch_keys(row.id))
+    data: dict[str, Any] = {"op": op.to_json()}
+    carry = [c.to_json() for c in concurrent_ops(roster) if c.hash != op.hash]
+    if carry:
+        data["carry"] = carry[-MAX_CARRY:]
+    queue(writer, cur, row, "roster", data, epoch=before.id if before is not None else None)
+    writer.after_roster_change(cur, row, roster)
