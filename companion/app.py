@@ -37,8 +37,8 @@ from companion.search import SearchFilters, search_entries
 from companion.timeutil import month_bounds
 from storage import keyring_store
 from storage.errors import VaultLocked
-from storage.kdf import Argon2Params
-from storage.paths import default_home
+from storage.kdf import FLOOR, Argon2Params
+from storage.paths import VaultPaths, default_home
 from storage.vault import Vault
 from sync.schema import register_circle_schema
 
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from companion.questionnaire_store import QuestionnaireService, SavedResult, Trend
     from companion.questionnaires import QuestionnaireKind, Result
     from companion.screentime.service import ScreenTimeService
-    from storage.backup import RestoreResult
+    from storage.backup import RestoreResult as RestoreResult  # the restore dialog's result
 
 log = logging.getLogger(__name__)
 register_journal_schema()
@@ -58,6 +58,9 @@ register_questionnaire_schema()
 register_circle_schema()
 
 ChangeListener = Callable[[Changes], None]
+# Argon2id at its floor, for throwaway vaults only (the demo, screenshots): a real vault
+# calibrates to about half a second.
+QUICK_KEY_DERIVATION = FLOOR
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,19 @@ class CompanionApp:
 
     def is_remembered(self) -> bool:
         return self.vault.is_remembered()
+
+    def check_backup_target(self, target: Path) -> None:
+        """Raise a `UserError` if a backup cannot or must not be written at `target`: not a
+        file in an existing folder, or one of the vault's own files (replacing the live
+        vault with its own backup)."""
+        if target.is_dir() or not target.parent.is_dir():
+            raise InvalidInput(f"Cannot write a backup to {target}.",
+                               "Give a file in an existing folder.")
+        paths = VaultPaths(self.home)
+        own = (paths.database, *paths.database_sidecars, paths.key_file, paths.lock_file)
+        if any(target.resolve() == path.resolve() for path in own):
+            raise InvalidInput(f"Cannot write a backup over the vault's own file {target}.",
+                               "Choose another name.")
 
     def backup(self, destination: Path) -> int:
         from storage import backup as backup_files

@@ -29,11 +29,12 @@ from sync.content import (
     Ref,
 )
 from sync.crypto import Rejected
-from sync.engine import Engine, SyncReport
+from sync.engine import Engine
+from sync.engine import SyncReport as SyncReport  # the circle page shows one
 from sync.identity import safety_number
 from sync.invite import Invite, parse_invite
 from sync.roster import MAX_NAME, Member, Roster
-from sync.state import CircleRow
+from sync.state import CircleRow as CircleRow  # re-exported: the UI names circles by it
 from sync.storage_spec import StorageSpec, build_transport, parse_storage_spec
 from sync.transport_folder import FolderTransport
 from sync.webdav_address import WebDavCredentials

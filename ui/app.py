@@ -65,11 +65,11 @@ def missing_x11_libraries() -> list[str]:
 
 def make_demo_vault(folder: Path) -> CompanionApp:
     """A throwaway vault with a year of sample data (used by --demo and the screenshots)."""
+    from companion.app import QUICK_KEY_DERIVATION
     from companion.demo_data import fill_with_demo_data
-    from storage.kdf import FLOOR
 
     app = CompanionApp(folder)
-    app.create_vault(DEMO_PASSPHRASE, DEMO_PASSPHRASE, params=FLOOR)
+    app.create_vault(DEMO_PASSPHRASE, DEMO_PASSPHRASE, params=QUICK_KEY_DERIVATION)
     fill_with_demo_data(app)
     return app
 
@@ -129,6 +129,7 @@ def run_gui(home: Path | None = None, *, demo: bool = False,
     from ui.tray import Tray
 
     keep_singletons_alive()  # before any Qt traffic; a no-op where PySide6 is not affected
+    from ui.gc_guard import GuiThreadGarbageCollector
     QCoreApplication.setApplicationName("Companion")
     QCoreApplication.setOrganizationName("Companion")
     qt_app = QApplication.instance() or QApplication(["companion", *argv])
@@ -137,6 +138,7 @@ def run_gui(home: Path | None = None, *, demo: bool = False,
     # The installed .desktop file's name (packaging/linux): Wayland compositors match the
     # window to its menu entry and icon by it.
     qt_app.setDesktopFileName(DESKTOP_FILE_NAME)
+    collector = GuiThreadGarbageCollector(qt_app)  # before any worker thread starts
 
     demo_dir: Path | None = None
     if demo:
@@ -166,5 +168,6 @@ def run_gui(home: Path | None = None, *, demo: bool = False,
         return code if smoke is None else (smoke[0] if smoke else 1)
     finally:
         window.shutdown()
+        collector.stop()
         if demo_dir is not None:
             shutil.rmtree(demo_dir, ignore_errors=True)

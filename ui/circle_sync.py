@@ -21,9 +21,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from companion.circle import SyncReport
 from companion.circle_status import latest_item_id, muted_members, new_checkins
 from companion.preferences import Preferences
-from sync.engine import SyncReport
 from ui.context import UiContext
 from ui.tasks import Lane
 

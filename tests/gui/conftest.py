@@ -6,6 +6,7 @@ back through the event loop; `wait_for_tasks` waits for that.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from companion.app import CompanionApp
 from companion.preferences import Preferences
 from ui.context import PreferenceStore, UiContext
 from ui.events import ChangeBridge
+from ui.gc_guard import GuiThreadGarbageCollector
 from ui.main_window import MainWindow
 from ui.tasks import TaskRunner
 
@@ -24,6 +26,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/gui/" in str(item.fspath).replace("\\", "/"):
             item.add_marker(pytest.mark.gui)
+
+
+@pytest.fixture(autouse=True)
+def garbage_collected_on_the_gui_thread(qapp) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """As in the app (ui/gc_guard.py): a collection on a worker thread that frees a Qt object
+    can deadlock with the GUI thread, so tests collect on this thread only."""
+    collector = GuiThreadGarbageCollector()
+    yield
+    collector.stop()
+    gc.collect()
 
 
 @pytest.fixture

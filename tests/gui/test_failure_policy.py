@@ -121,3 +121,24 @@ def test_the_inline_runner_applies_the_same_policy(reporter, private_home):
     seen: list[BaseException] = []
     inline.run(_bug, None, seen.append)
     assert isinstance(seen[0], ReportedBug) and seen[0].report is not None
+
+
+def test_garbage_is_collected_on_the_gui_thread_only():
+    """ui/gc_guard.py: automatic collection is off while the guard runs, and its check
+    collects once the counts pass the thresholds (here on the test's own thread)."""
+    import gc
+
+    from ui.gc_guard import GuiThreadGarbageCollector
+
+    collector = GuiThreadGarbageCollector()
+    try:
+        assert not gc.isenabled()
+        for _ in range(collector.threshold[0] + 10):
+            cycle: list[object] = []
+            cycle.append(cycle)
+        assert gc.get_count()[0] > collector.threshold[0]
+        collector.check()
+        assert gc.get_count()[0] < collector.threshold[0]
+    finally:
+        collector.stop()
+    assert gc.isenabled()

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from companion.app import CompanionApp
+from companion.circle import CircleRow
 from companion.circle_status import invite_webdav_url, test_connection
 from companion.errors import InvalidInput
-from sync.state import CircleRow
 from ui.dialogs.base import SettingsDialog
 from ui.tasks import Lane, TaskRunner
 from ui.widgets.common import hint, user_message

@@ -30,7 +30,7 @@ from companion.crisis import (
     shipped_text,
     user_file,
 )
-from storage.atomic import atomic_write_bytes
+from companion.files import save_text_file
 from ui.tasks import TaskRunner
 from ui.widgets.common import error_label, heading, hint, user_message
 
@@ -129,7 +129,7 @@ class CrisisDialog(QDialog):
             return
         path = user_file(self.home)
         self.save_button.setEnabled(False)
-        self.runner.run(lambda: atomic_write_bytes(path, text.encode("utf-8")),
+        self.runner.run(lambda: save_text_file(path, text),
                         self._saved, self._save_failed)
 
     def _saved(self, _result: object) -> None:

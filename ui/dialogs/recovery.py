@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from companion.app import CompanionApp
-from storage.atomic import atomic_write_bytes
-from storage.errors import UserError
+from companion.errors import UserError
+from companion.files import save_text_file
 from ui.dialogs.base import SettingsDialog
 from ui.icons import icon
 from ui.tasks import Lane, TaskRunner
@@ -88,8 +88,8 @@ class RecoveryCodeView(QWidget):
                        "offline. Any older recovery code no longer works.\n").replace(
             "%1", self.code)
         try:
-            atomic_write_bytes(Path(path), text.encode("utf-8"))
-        except (OSError, UserError) as exc:
+            save_text_file(Path(path), text)
+        except UserError as exc:
             show_user_error(self, self.tr("Could not save the file"), exc)
             return
         self.status.setText(self.tr("Saved to %1.").replace("%1", path))

@@ -21,17 +21,19 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from companion.app import CompanionApp
-from storage.backup import RestoreResult
 from ui.dialogs.base import SettingsDialog
 from ui.onboarding import PassphraseField
 from ui.tasks import Lane, TaskRunner
 from ui.widgets.common import hint, user_message
+
+if TYPE_CHECKING:
+    from companion.app import RestoreResult
 
 
 def verify_backup(source: Path, secret: str) -> None:

@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from companion.circle import CircleRow
 from companion.circle_feed import FeedItem
 from companion.circle_status import CircleStatus, circle_status
-from sync.state import CircleRow
 from ui.circle_sync import CircleSyncer, SyncOutcome
 from ui.context import UiContext
 from ui.dialogs.circle_setup import CreateCircleDialog, JoinCircleDialog

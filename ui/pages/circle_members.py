@@ -25,11 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from companion.app import CompanionApp
-from companion.circle import MemberView
+from companion.circle import CircleRow, MemberView
 from companion.circle_feed import FeedItem
 from companion.circle_status import CircleStatus, PendingPost, circle_status, pending_posts
-from storage.errors import UserError
-from sync.state import CircleRow
+from companion.errors import UserError
 from ui.circle_sync import CircleSyncer
 from ui.dialogs.circle_trust import InviteDialog, KeyChangeDialog, VerifyDialog
 from ui.icons import icon

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication
 
+from companion.circle import CircleRow
 from companion.circle_status import CircleStatus
-from sync.state import CircleRow
 from ui.circle_sync import SyncOutcome
 
 

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from companion.app import CompanionApp
+from companion.errors import UserError
 from companion.preferences import Preferences
-from storage.paths import VaultPaths
 from ui.context import UiContext
 from ui.dialogs.base import SettingsDialog
 from ui.dialogs.data_common import DataDialog
@@ -357,11 +357,11 @@ class SettingsPage(Page):
         if not target.suffix:
             target = target.with_suffix(".cbak")
         self._say(self.backup_error, "")
-        paths = VaultPaths(self.ctx.app.home)
-        own = (paths.database, *paths.database_sidecars, paths.key_file, paths.lock_file)
-        if any(target.resolve() == path.resolve() for path in own):
-            self._say(self.backup_error, self.tr(
-                "That is one of the journal's own files. Choose another name."))
+        try:
+            self.ctx.app.check_backup_target(target)  # a few stat calls, no SQL
+        except UserError as exc:
+            self._say(self.backup_error, self.tr("The backup was not saved. %1").replace(
+                "%1", user_message(exc)))
             return
         self._backup_target = target
         self._set_backup_busy(True)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from storage.errors import UserError
+from companion.errors import UserError
 from ui.icons import icon
 from ui.widgets.common import error_label
 

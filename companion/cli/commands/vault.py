@@ -11,7 +11,6 @@ from companion.cli.exits import EXIT_OK
 from companion.cli.prompts import SecretSource, print_recovery_code, read_new_passphrase
 from companion.errors import UserError
 from storage.errors import VaultExists
-from storage.paths import VaultPaths
 
 
 def cmd_init(app: CompanionApp, _args: argparse.Namespace, secrets_in: SecretSource,
@@ -106,14 +105,7 @@ def cmd_remember(app: CompanionApp, _args: argparse.Namespace, _stdin: TextIO,
 
 def cmd_backup(app: CompanionApp, args: argparse.Namespace, _stdin: TextIO, out: TextIO) -> int:
     target: Path = args.file.expanduser()
-    if target.is_dir() or not target.parent.is_dir():
-        raise UserError(f"Cannot write a backup to {target}.", "Give a file in an existing folder.")
-    paths = VaultPaths(app.home)
-    own = (paths.database, *paths.database_sidecars, paths.key_file, paths.lock_file)
-    if any(target.resolve() == path.resolve() for path in own):
-        # With --force this would replace the live vault with its own backup.
-        raise UserError(f"Cannot write a backup over the vault's own file {target}.",
-                        "Choose another name.")
+    app.check_backup_target(target)  # with --force, the vault's own file would be replaced
     if target.exists() and not args.force:
         raise UserError(f"{target} already exists.", "Choose another name, or add --force.")
     size = app.backup(target)

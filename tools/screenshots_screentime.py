@@ -1,4 +1,4 @@
-"""Screenshot of the Screen time page (called from ui.screenshots) over a month of demo use,
+"""Screenshot of the Screen time page (called from tools.screenshots) over a month of demo use,
 with a budget or two and a reminder showing."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Screenshots of the Insights page and its dialogs (called from ui.screenshots).
+"""Screenshots of the Insights page and its dialogs (called from tools.screenshots).
 
 Kept apart so the shared screenshot script only needs one call: adds a few questionnaire
 results to the demo vault, then renders the page, a questionnaire, the support lines and the

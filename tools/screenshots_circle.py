@@ -1,4 +1,4 @@
-"""Screenshots of the circle page (called from ui.screenshots): a circle of three over a shared
+"""Screenshots of the circle page (called from tools.screenshots): a circle of three over a shared
 folder with a few days of check-ins and notes, the members with one verified, the verify and
 invite dialogs, and the new-circle dialog."""
 
@@ -10,9 +10,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
 
-from companion.app import CompanionApp
+from companion.app import QUICK_KEY_DERIVATION, CompanionApp
 from companion.clock import FakeClock
-from storage.kdf import FLOOR
 from ui.main_window import MainWindow
 from ui.pages.circle import CirclePage
 
@@ -21,7 +20,7 @@ PASSPHRASE = "screenshot circle member"
 
 def _member(folder: Path, name: str, clock: FakeClock) -> CompanionApp:
     app = CompanionApp(folder / name.lower(), clock=clock)
-    app.create_vault(PASSPHRASE, PASSPHRASE, params=FLOOR)
+    app.create_vault(PASSPHRASE, PASSPHRASE, params=QUICK_KEY_DERIVATION)
     return app
 
 

@@ -1,4 +1,4 @@
-"""Render every screen with demo data to PNG: `python -m ui.screenshots [--out DIR]`.
+"""Render every screen with demo data to PNG: `python -m tools.screenshots [--out DIR]`.
 
 Uses the offscreen platform and a fixed clock, so the pictures change only when the app does.
 The README shows some of them; docs/screenshots/ keeps the current set.
@@ -43,12 +43,11 @@ def main(argv: list[str] | None = None) -> int:
 def _render_theme(qt: object, theme: str, folder: Path, out: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from companion.app import CompanionApp
+    from companion.app import QUICK_KEY_DERIVATION, CompanionApp
     from companion.clock import FakeClock
     from companion.demo_data import fill_with_demo_data
     from companion.models import EntryDraft
     from companion.preferences import Preferences
-    from storage.kdf import FLOOR
     from ui.app import DEMO_PASSPHRASE
     from ui.context import PreferenceStore
     from ui.main_window import MainWindow
@@ -99,7 +98,7 @@ def _render_theme(qt: object, theme: str, folder: Path, out: Path) -> None:
 
     # A year of demo data, and one entry with some Markdown to show off the preview.
     app = CompanionApp(folder / "demo", clock=FakeClock(MOMENT))
-    app.create_vault(DEMO_PASSPHRASE, DEMO_PASSPHRASE, params=FLOOR)
+    app.create_vault(DEMO_PASSPHRASE, DEMO_PASSPHRASE, params=QUICK_KEY_DERIVATION)
     fill_with_demo_data(app)
     app.add_entry(EntryDraft(
         title="Notes after therapy",
@@ -135,16 +134,16 @@ def _render_theme(qt: object, theme: str, folder: Path, out: Path) -> None:
     pump(400)
     about.grab().save(str(out / f"about-{theme}.png"))
     about.close()
-    from ui.screenshots_insights import render_insights_screens
+    from tools.screenshots_insights import render_insights_screens
 
     render_insights_screens(window, pump, out, theme)
-    from ui.screenshots_screentime import render_screen_time
+    from tools.screenshots_screentime import render_screen_time
 
     render_screen_time(window, pump, out, theme)
-    from ui.screenshots_data import render_data_screens
+    from tools.screenshots_data import render_data_screens
 
     render_data_screens(window, pump, out, theme, folder / "data-samples")
-    from ui.screenshots_circle import render_circle_screens
+    from tools.screenshots_circle import render_circle_screens
 
     render_circle_screens(window, pump, out, theme, folder / "circle")
     window.lock()

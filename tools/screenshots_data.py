@@ -1,6 +1,6 @@
 """Screenshots of Settings → Your data (the section, scrolled into view), the import dialog
 (a Daylio CSV with a custom mood to confirm; a jrnl journal after importing) and the export
-dialog (called from ui.screenshots).
+dialog (called from tools.screenshots).
 
 The sample files are written into the screenshot run's own temporary folder; the paths shown
 are replaced by a home-relative one, as a user would see them.

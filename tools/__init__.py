@@ -1,0 +1,1 @@
+"""Developer scripts (screenshots); not part of the installed app."""
