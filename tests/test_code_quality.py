@@ -39,7 +39,7 @@ def test_ruff_is_clean():
 
 
 @pytest.mark.slow
-def test_mypy_strict_on_the_core_is_clean():
+def test_mypy_strict_on_the_core_and_the_ui_is_clean():
     result = run_tool("mypy")
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -121,7 +121,7 @@ def _render_theme(qt: object, theme: str, folder: Path, out: Path) -> None:
     shot(window, "editor-preview")
     journal.editor.toggle_preview()
     journal.filters.search.setText("river walk")
-    journal.search_now()
+    journal.searching.search_now()
     pump(500)
     shot(window, "search")
     journal.filters.search.setText("")

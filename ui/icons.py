@@ -47,7 +47,8 @@ def _text_colour() -> str:
 def icon(name: str, colour: QColor | str | None = None) -> QIcon:
     """A QIcon for `assets/icons/<name>.svg`, tinted with `colour` (default: text colour)."""
     tint = colour.name() if isinstance(colour, QColor) else (colour or _text_colour())
-    ratio = QGuiApplication.instance().devicePixelRatio() if QGuiApplication.instance() else 1.0
+    app = QGuiApplication.instance()
+    ratio = app.devicePixelRatio() if isinstance(app, QGuiApplication) else 1.0
     result = QIcon()
     for size in _SIZES:
         result.addPixmap(_render(name, tint, size, max(ratio, 1.0)))

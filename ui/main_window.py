@@ -29,6 +29,7 @@ from ui.theme import apply_theme
 from ui.unlock import UnlockScreen
 
 if TYPE_CHECKING:
+    from ui.tray import Tray
     from ui.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ class MainWindow(QMainWindow):
             instance.installEventFilter(self.idle)
         prefs.changed.connect(self._preferences_changed)
         self._add_actions()
-        self.tray = None  # set by ui.app when a system tray exists
+        self.tray: Tray | None = None  # set by ui.app when a system tray exists
 
     # -- actions ----------------------------------------------------------------------------
 

@@ -89,8 +89,8 @@ class PassphraseField(QWidget):
     def clear(self) -> None:
         self.edit.clear()
 
-    def setFocus(self) -> None:  # noqa: N802 - Qt naming
-        self.edit.setFocus()
+    def setFocus(self, reason: Qt.FocusReason = Qt.FocusReason.OtherFocusReason) -> None:  # noqa: N802 - Qt naming
+        self.edit.setFocus(reason)
 
 
 class StrengthMeter(QWidget):

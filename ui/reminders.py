@@ -169,4 +169,9 @@ def watch_questionnaires(window: Any, reminder: QuestionnaireReminder) -> None:
 
     window.runner.run(newest, reminder.note_taken)
     workspace.ctx.changes.changed.connect(
-        lambda changes: changes.questionnaires and reminder.note_taken(app.clock.now().date()))
+        lambda changes: _note_if(changes.questionnaires, reminder, app.clock.now().date()))
+
+
+def _note_if(taken: bool, reminder: QuestionnaireReminder, day: date) -> None:
+    if taken:
+        reminder.note_taken(day)

@@ -82,7 +82,7 @@ def test_phq9_item9_opens_the_support_lines_at_once(window, app, runner, qtbot,
     crisis[0].accept()
     dialog.save()
     wait_for_tasks()
-    assert dialog.result is not None and dialog.result.result.total == 1
+    assert dialog.saved_result is not None and dialog.saved_result.result.total == 1
     assert "PHQ-9: 1 out of 27 — minimal" in dialog.score_label.text()
     assert dialog.support_button.isVisible()
     assert [s.result.total for s in app.questionnaire_history()] == [1]

@@ -331,7 +331,7 @@ def test_filter_by_tag_and_dates(qtbot, ctx, make_page, wait_for_tasks, sql):
     listed = {page.model.entry_id_at(r) for r in range(page.model.rowCount())} - {None}
     assert listed == {ids["tea"], ids["untitled"]}
     filters.search.setText("herons")  # search honours the dates too: no hit in that period
-    page.search_now()
+    page.searching.search_now()
     wait_for_tasks()
     assert page.empty.text() == "Nothing found for “herons”."
     filters.to_date.setDate(QDate(2026, 2, 1))  # before "from": said, not applied
@@ -358,7 +358,7 @@ def test_calendar_jumps_to_a_day_and_marks_days_with_entries(qtbot, ctx, make_pa
     assert not picker.isVisible()
     assert page.list_view.currentIndex().data(JournalRoles.ENTRY_ID) == ids["tea"]
     assert page.editor.title.text() == "Tea with Priya"
-    page.jump_to_day(date(2026, 3, 11))  # no entries: the closest day before
+    page.editing.jump_to_day(date(2026, 3, 11))  # no entries: the closest day before
     assert page.list_view.currentIndex().data(JournalRoles.ENTRY_ID) == ids["untitled"]
     assert page.messages.isVisible()
     assert sql.on_gui_thread == []
@@ -400,9 +400,9 @@ def test_teardown_leaves_no_entry_text_anywhere(qtbot, ctx, make_page, wait_for_
     type_into(qtbot, page.editor.body, "Canary kingfisher. ")
     page.editor.set_preview(True)
     page.filters.search.setText("herons")
-    page.search_now()
+    page.searching.search_now()
     wait_for_tasks()
-    page.open_calendar()
+    page.editing.open_calendar()
     wait_for_tasks()
     secrets = ("River walk", "herons", "Long day", "Tea with Priya", "Quiet evening",
                "Winter", "kingfisher", "outdoors", "friends")
@@ -456,7 +456,7 @@ def test_leaving_search_selects_the_open_entry_in_the_list(qtbot, make_page, wai
     page, ids = make_page()
     click_row(qtbot, page.list_view, row_of(page, ids["work"]), wait_for_tasks)
     page.filters.search.setText("balcony")
-    page.search_now()
+    page.searching.search_now()
     wait_for_tasks()
     click_row(qtbot, page.results_view, 0, wait_for_tasks)
     assert page.editor.entry.id == ids["old"]

@@ -41,9 +41,9 @@ class SettingsDialog(QDialog):
         """Only the OK button answers Enter (not the show-passphrase or Copy buttons)."""
         for button in self.findChildren(QPushButton):
             button.setAutoDefault(False)
-        for button in self.buttons.buttons():
-            if isinstance(button, QPushButton):
-                button.setAutoDefault(True)
+        for answer in self.buttons.buttons():
+            if isinstance(answer, QPushButton):
+                answer.setAutoDefault(True)
 
     def add_ok(self, text: str) -> QPushButton:
         button = self.buttons.addButton(text, QDialogButtonBox.ButtonRole.AcceptRole)

@@ -68,7 +68,7 @@ class QuestionnaireDialog(QDialog):
         self.app, self.runner = app, runner
         self.definition: Questionnaire = load(kind)
         self.crisis: CrisisDialog | None = None
-        self.result: SavedResult | None = None
+        self.saved_result: SavedResult | None = None
         self.setWindowTitle(self.definition.title)
         self.setMinimumSize(640, 640)
         self.setStyleSheet(answer_style(self.palette().color(QPalette.ColorRole.Base).name()))
@@ -218,7 +218,7 @@ class QuestionnaireDialog(QDialog):
 
     def _saved(self, payload: tuple[SavedResult, list[SavedResult]]) -> None:
         saved, history = payload
-        self.result = saved
+        self.saved_result = saved
         result, definition = saved.result, self.definition
         if result.percentage is not None:
             score = f"{result.percentage} out of 100 — {result.band}"

@@ -235,12 +235,13 @@ class SummaryDialog(QDialog):
         self._set_busy(False, self.tr("%1 pages. Check them, then save.").replace(
             "%1", str(len(images))))
         while self.pages_layout.count():
-            widget = self.pages_layout.takeAt(0).widget()
+            item = self.pages_layout.takeAt(0)
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
         for number, png in enumerate(images, start=1):
             label = QLabel()
-            label.setPixmap(QPixmap.fromImage(QImage.fromData(png, "PNG")))
+            label.setPixmap(QPixmap.fromImage(QImage.fromData(png)))
             label.setAccessibleName(self.tr("Page %1").replace("%1", str(number)))
             label.setStyleSheet("border: 1px solid palette(mid); background: white;")
             self.pages_layout.addWidget(label)

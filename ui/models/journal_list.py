@@ -70,7 +70,7 @@ IndexLoader = Callable[[IndexQuery], list[tuple[int, str]]]
 EntryLoader = Callable[[list[int]], list[Entry]]
 MoodLoader = Callable[[IndexQuery], Mapping[str, Sequence[DayMood]]]  # day -> its check-ins
 DayMoods = tuple[DayMood, ...]
-Rows = tuple[array, array, dict[int, DayMoods]]
+Rows = tuple["array[int]", "array[int]", dict[int, DayMoods]]
 
 
 def build_rows(index: Iterable[tuple[int, str]],
@@ -207,11 +207,11 @@ class JournalListModel(QAbstractListModel):
         self.loaded = True
         self.index_loaded.emit()
 
-    def _set_rows(self, rows: array, days: array) -> None:
+    def _set_rows(self, rows: array[int], days: array[int]) -> None:
         self._rows, self._days = rows, days
         self._generation += 1
 
-    def _apply_diff(self, rows: array, days: array) -> None:
+    def _apply_diff(self, rows: array[int], days: array[int]) -> None:
         old = self._rows
         head = _common_prefix(old, rows)
         tail = _common_suffix(old, rows, min(len(old), len(rows)) - head)
@@ -411,7 +411,7 @@ class JournalListModel(QAbstractListModel):
         return row if found else -1
 
 
-def _common_prefix(a: array, b: array) -> int:
+def _common_prefix(a: array[int], b: array[int]) -> int:
     n = min(len(a), len(b))
     if a[:n] == b[:n]:
         return n
@@ -425,7 +425,7 @@ def _common_prefix(a: array, b: array) -> int:
     return lo
 
 
-def _common_suffix(a: array, b: array, limit: int) -> int:
+def _common_suffix(a: array[int], b: array[int], limit: int) -> int:
     """How many values `a` and `b` share at their ends, at most `limit`."""
     if limit <= 0:
         return 0

@@ -9,6 +9,7 @@ instead of drawing a pattern that is not there.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -66,7 +67,7 @@ class InsightsPage(Page):
         for kind in QuestionnaireKind:
             definition = load(kind)
             menu.addAction(f"{definition.short_title} — {definition.title}",
-                           lambda k=kind: self.take_questionnaire(k))
+                           partial(self.take_questionnaire, kind))
         self.take_button.setMenu(menu)
         self.summary_button = QPushButton(icon("print"), self.tr("Summary for therapy…"))
         self.summary_button.clicked.connect(self.open_summary)
@@ -193,7 +194,7 @@ class InsightsPage(Page):
     def _clear(self) -> None:
         while self.content_layout.count():
             item = self.content_layout.takeAt(0)
-            widget = item.widget()
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
 

@@ -36,8 +36,8 @@ from ui.models.journal_list import (
 )
 from ui.models.search_results import SearchResultsModel
 from ui.pages.base import Page
-from ui.pages.journal_actions import JournalActions
-from ui.pages.journal_search import SEARCH_LIMIT, JournalSearch
+from ui.pages.journal_actions import JournalEditorController
+from ui.pages.journal_search import SEARCH_LIMIT, JournalSearchController
 from ui.widgets.common import heading, hint
 from ui.widgets.day_picker import DayPicker
 from ui.widgets.entry_delegate import EntryDelegate, JournalListView, next_entry
@@ -66,7 +66,10 @@ def entries_loader(app: CompanionApp) -> EntryLoader:
     return load
 
 
-class JournalPage(JournalSearch, JournalActions, Page):
+class JournalPage(Page):
+    """The journal: a list (or search results) beside an editor. What it does to entries is
+    `self.editing`'s; its search is `self.searching`'s (controllers, not mixins)."""
+
     title = "Journal"
     icon_name = "journal"
 
@@ -82,6 +85,8 @@ class JournalPage(JournalSearch, JournalActions, Page):
                                       entries_loader(ctx.app), self,
                                       load_moods=moods_loader(ctx.app))
         self.results = SearchResultsModel(self)
+        self.searching = JournalSearchController(self)
+        self.editing = JournalEditorController(self)
         self._build()
         self._connect()
         self._add_shortcuts()
@@ -145,7 +150,7 @@ class JournalPage(JournalSearch, JournalActions, Page):
     def _connect(self) -> None:
         self.ctx.changes.changed.connect(self._on_changes)
         self.model.index_loaded.connect(self._listed)
-        self.model.failed.connect(self.show_failure)
+        self.model.failed.connect(self.editing.show_failure)
         # Selecting opens (a click, the arrow keys); the cursor alone does not (focusing a
         # list puts it on the first row without selecting it).
         self.list_view.selectionModel().currentChanged.connect(self._list_current_changed)
@@ -154,23 +159,24 @@ class JournalPage(JournalSearch, JournalActions, Page):
             self._result_selection_changed)
         for view in (self.list_view, self.results_view):
             view.activated.connect(self._activated)
-        self.filters.search_changed.connect(self._search_changed)
+        self.filters.search_changed.connect(self.searching.text_changed)
         self.filters.filters_changed.connect(self.apply_filters)
-        self.filters.calendar_requested.connect(self.open_calendar)
-        self.filters.leave_search.connect(self._focus_list)
-        self.new_button.clicked.connect(self.new_entry)
-        self.editor.save_requested.connect(self.save)
-        self.editor.trash_requested.connect(self._trash_open_entry)
-        self.editor.restore_requested.connect(self._restore_open_entry)
-        self.editor.star_toggled.connect(self._star_toggled)
-        self.editor.preview.link_clicked.connect(self._link_clicked)
-        self.day_picker.month_shown.connect(self._month_shown)
-        self.day_picker.day_picked.connect(self.jump_to_day)
+        self.filters.calendar_requested.connect(self.editing.open_calendar)
+        self.filters.leave_search.connect(self.searching.focus_list)
+        self.new_button.clicked.connect(self.editing.new_entry)
+        self.editor.save_requested.connect(self.editing.save)
+        self.editor.trash_requested.connect(self.editing.trash_open_entry)
+        self.editor.restore_requested.connect(self.editing.restore_open_entry)
+        self.editor.star_toggled.connect(self.editing.star_toggled)
+        self.editor.preview.link_clicked.connect(self.editing.link_clicked)
+        self.day_picker.month_shown.connect(self.editing.month_shown)
+        self.day_picker.day_picked.connect(self.editing.jump_to_day)
 
     def _add_shortcuts(self) -> None:
         page_keys: tuple[tuple[str, Callable[[], None]], ...] = (
-            ("Ctrl+F", self.focus_search), ("Ctrl+N", self.new_entry), ("Ctrl+S", self.save),
-            ("Ctrl+D", self.editor.toggle_star), ("Ctrl+G", self.open_calendar),
+            ("Ctrl+F", self.searching.focus_search), ("Ctrl+N", self.editing.new_entry),
+            ("Ctrl+S", self.editing.save),
+            ("Ctrl+D", self.editor.toggle_star), ("Ctrl+G", self.editing.open_calendar),
             ("Ctrl+P", self.editor.toggle_preview))
         for keys, slot in page_keys:
             shortcut = QShortcut(QKeySequence(keys), self)  # while the page is shown
@@ -179,7 +185,7 @@ class JournalPage(JournalSearch, JournalActions, Page):
         for view in (self.list_view, self.results_view):
             delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), view)
             delete.setContext(Qt.ShortcutContext.WidgetShortcut)
-            delete.activated.connect(self.trash_current)
+            delete.activated.connect(self.editing.trash_current)
 
     # -- loading and refreshing -------------------------------------------------------------
 
@@ -197,7 +203,7 @@ class JournalPage(JournalSearch, JournalActions, Page):
         return self.ctx.app.clock.now().tzinfo
 
     def _load_tags(self) -> None:
-        self.ctx.runner.run(self.ctx.app.tags, self._tags_loaded, self.show_failure)
+        self.ctx.runner.run(self.ctx.app.tags, self._tags_loaded, self.editing.show_failure)
 
     def _tags_loaded(self, tags: list[TagCount]) -> None:
         if self.alive:
@@ -219,8 +225,8 @@ class JournalPage(JournalSearch, JournalActions, Page):
     def _refresh(self) -> None:
         if self.alive:
             self.model.reload()
-            if self.search_text:
-                self._start_search()
+            if self.searching.search_text:
+                self.searching.start_search()
 
     def apply_filters(self) -> None:
         problem = self.filters.dates_problem()
@@ -229,30 +235,30 @@ class JournalPage(JournalSearch, JournalActions, Page):
             return
         query = self.filters.index_query(self.zone())
         if query.trash != self.model.query.trash:
-            self.autosave()
+            self.editing.autosave()
             self.editor.start_new()
             if query.trash:
                 self.filters.search.setText("")
         self.model.reload(query)
-        if self.search_text:
-            self._start_search()
+        if self.searching.search_text:
+            self.searching.start_search()
 
     def _listed(self) -> None:
         if self._reveal_when_listed is not None:
             self.select_entry(self._reveal_when_listed)
             self._reveal_when_listed = None
-        elif not self.search_text:
+        elif not self.searching.search_text:
             self._follow_editor()
         if self._jump_when_listed is not None:
             day, self._jump_when_listed = self._jump_when_listed, None
-            self.jump_to_day(day)
+            self.editing.jump_to_day(day)
         self.update_left()
 
     def update_left(self) -> None:
         """Show the list, the results, or a sentence saying why there is nothing."""
-        if self.search_text:
+        if self.searching.search_text:
             shown, rows = self.results_view, self.results.rowCount()
-            empty = self.tr("Nothing found for “%1”.").replace("%1", self.search_text)
+            empty = self.tr("Nothing found for “%1”.").replace("%1", self.searching.search_text)
             count = (self.tr("The %1 best matches").replace("%1", str(rows))
                      if rows >= SEARCH_LIMIT else self._counted(rows, "1 match", "%1 matches"))
         else:
@@ -266,7 +272,7 @@ class JournalPage(JournalSearch, JournalActions, Page):
             count = (self._counted(self.model.entry_count, "1 entry", "%1 entries")
                      if self.model.entry_count else
                      self.tr("Check-ins only so far; Ctrl+N writes an entry"))
-        if rows == 0 and (self.model.loaded or self.search_text):
+        if rows == 0 and (self.model.loaded or self.searching.search_text):
             self.empty.setText(empty)
             self.left.setCurrentWidget(self.empty)
             self.setFocusProxy(self.new_button)
@@ -345,7 +351,7 @@ class JournalPage(JournalSearch, JournalActions, Page):
     def open_entry(self, entry_id: int, entry: Entry | None = None) -> None:
         if self.editor.entry is not None and self.editor.entry.id == entry_id:
             return
-        self.autosave()
+        self.editing.autosave()
         self._opening = entry_id
         entry = entry or self.model.cached_entry(entry_id)
         if entry is not None:
@@ -363,7 +369,7 @@ class JournalPage(JournalSearch, JournalActions, Page):
     def _entry_failed(self, exc: BaseException) -> None:
         if self.alive and self.editor.opening:
             self.editor.start_new()
-        self.show_failure(exc)
+        self.editing.show_failure(exc)
 
     def select_entry(self, entry_id: int) -> None:
         row = self.model.row_of(entry_id)
@@ -382,7 +388,7 @@ class JournalPage(JournalSearch, JournalActions, Page):
     def teardown(self) -> None:
         if not self.alive:
             return
-        self.autosave(on_exit=True)
+        self.editing.autosave(on_exit=True)
         self.alive = False
         self._refresh_timer.stop()
         self.day_picker.wipe()
@@ -392,6 +398,6 @@ class JournalPage(JournalSearch, JournalActions, Page):
         self.editor.wipe()
         self.filters.wipe()
         self.messages.wipe()
-        self.search_text = ""
+        self.searching.search_text = ""
         self.empty.setText("")
         self.count.setText("")

@@ -453,7 +453,9 @@ class ScreenTimePage(Page):
         for column in range(3):
             self.rules_table.setItem(row, column, QTableWidgetItem(""))
         self.rules_table.setCurrentCell(row, 0)
-        self.rules_table.editItem(self.rules_table.item(row, 0))
+        first = self.rules_table.item(row, 0)
+        if first is not None:
+            self.rules_table.editItem(first)
 
     def _remove_rule(self) -> None:
         if self.rules_table.currentRow() >= 0:

@@ -165,13 +165,13 @@ class TodayPage(Page):
         outer.setSpacing(16)
         outer.addWidget(self.date_heading)
         outer.addLayout(self.columns, 1)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(body)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(body)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.scroll)
+        layout.addWidget(self.scroll_area)
         self._show_day(None)
         self._set_date()
 
@@ -213,7 +213,7 @@ class TodayPage(Page):
     def focus_checkin(self) -> None:
         """Put the keyboard in the check-in form (for the tray's "quick check-in")."""
         target = self.mood.button(self.mood.value() or 1)
-        self.scroll.ensureWidgetVisible(self.mood)
+        self.scroll_area.ensureWidgetVisible(self.mood)
         target.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def teardown(self) -> None:

@@ -99,8 +99,12 @@ class JournalFilterBar(QWidget):
         edit.setEnabled(False)
         check.toggled.connect(edit.setEnabled)
         check.toggled.connect(self.filters_changed)
-        edit.dateChanged.connect(lambda _: check.isChecked() and self.filters_changed.emit())
+        edit.dateChanged.connect(lambda _: self._date_changed(check))
         return check, edit
+
+    def _date_changed(self, check: QCheckBox) -> None:
+        if check.isChecked():  # a date that is not in use filters nothing
+            self.filters_changed.emit()
 
     # -- the search box ---------------------------------------------------------------------
 

@@ -43,7 +43,7 @@ class MarkdownView(QTextBrowser):
             cursor.mergeBlockFormat(spacing)
             block = block.next()
 
-    def loadResource(self, kind: int, name: QUrl) -> Any:  # noqa: N802 - Qt API
+    def loadResource(self, kind: int, name: QUrl | str) -> Any:  # noqa: N802 - Qt API
         return None  # no images, style sheets or files: nothing outside the text is read
 
     def wipe(self) -> None:

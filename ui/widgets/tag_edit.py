@@ -66,12 +66,15 @@ class TagEdit(QLineEdit):
         word = self.current_word()
         popup = self.completer_.popup()
         if not word:
-            popup.hide()
+            if popup is not None:
+                popup.hide()
             return
         taken = {tag.casefold() for tag in self.tags()} - {word.casefold()}
         self.suggestions.setStringList([name for name in self.known
                                         if name.casefold() not in taken])
         self.completer_.setCompletionPrefix(word)
+        if popup is None:
+            return
         if self.completer_.completionCount() == 0:
             popup.hide()
             return
@@ -87,11 +90,16 @@ class TagEdit(QLineEdit):
         self.setText(head + rest)  # like typing: the caller marks the entry as edited
         self.setCursorPosition(len(head))
         self.textEdited.emit(self.text())
-        self.completer_.popup().hide()
+        self._hide_popup()
 
     def wipe(self) -> None:
-        self.completer_.popup().hide()
+        self._hide_popup()
         self.suggestions.setStringList([])
         self.completer_.setCompletionPrefix("")
         self.known = []
         self.setText("")
+
+    def _hide_popup(self) -> None:
+        popup = self.completer_.popup()
+        if popup is not None:
+            popup.hide()
