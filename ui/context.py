@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
@@ -11,6 +12,9 @@ from companion.app import CompanionApp
 from companion.preferences import Preferences, save_preferences
 from ui.events import ChangeBridge
 from ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from ui.session import Session
 
 
 class PreferenceStore(QObject):
@@ -37,4 +41,5 @@ class UiContext:
     prefs: PreferenceStore
     changes: ChangeBridge
     demo_passphrase: str | None = None
-    extras: dict[str, object] = field(default_factory=dict)
+    # The unlocked session's services (ui/session.py); None for a page built on its own.
+    session: Session | None = None

@@ -179,9 +179,8 @@ class Tray(QObject):
         if workspace is not None:  # screen-time warnings and breaks, as notifications
             workspace.screen_time.notice.connect(
                 lambda notice: self.notify(self.tr(notice.title), self.tr(notice.text)))
-            circle_sync = workspace.ctx.extras.get("circle_sync")
-            if circle_sync is not None:  # new check-ins (content only if opted in)
-                circle_sync.notice.connect(self.notify)  # type: ignore[attr-defined]
+            # New check-ins in a circle (their content only if opted in).
+            workspace.session.circle_sync.notice.connect(self.notify)
         if self._checkin_after_unlock:
             self.quick_check_in()
 

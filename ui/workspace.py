@@ -24,6 +24,7 @@ from ui.pages.screen_time import ScreenTimePage
 from ui.pages.settings import SettingsPage
 from ui.pages.today import TodayPage
 from ui.screentime_driver import ScreenTimeDriver
+from ui.session import Session
 
 PAGE_TYPES: tuple[type[Page], ...] = (TodayPage, JournalPage, InsightsPage, ScreenTimePage,
                                       CirclePage, SettingsPage)
@@ -43,9 +44,11 @@ class Workspace(QWidget):
         self.sidebar.setFrameShape(QListWidget.Shape.NoFrame)
         self.stack = QStackedWidget()
         self.pages: list[Page] = []
-        # Screen time is measured while the workspace (the unlocked vault) exists.
-        self.screen_time = ScreenTimeDriver(ctx, parent=self)
-        ctx.extras["screen_time"] = self.screen_time
+        # Screen time is measured, and circles sync, while the workspace (the unlocked
+        # vault) exists.
+        self.session = Session(ctx, parent=self)
+        ctx.session = self.session
+        self.screen_time: ScreenTimeDriver = self.session.screen_time
         for index, page_type in enumerate(PAGE_TYPES):
             page = page_type(ctx)
             self.pages.append(page)
@@ -62,7 +65,7 @@ class Workspace(QWidget):
         layout.addWidget(self.sidebar)
         layout.addWidget(self.stack, 1)
         self.sidebar.setCurrentRow(0)
-        self.screen_time.start()
+        self.session.start()
 
     def page(self, page_type: type[Page]) -> Page:
         return next(p for p in self.pages if isinstance(p, page_type))
@@ -80,7 +83,7 @@ class Workspace(QWidget):
             self.pages[row].setFocus(Qt.FocusReason.OtherFocusReason)
 
     def teardown(self) -> None:
-        self.screen_time.stop()  # saves the open span before the vault locks
+        self.session.stop()  # saves the open screen-time span before the vault locks
         for page in self.pages:
             page.teardown()
         self.ctx.changes.detach()

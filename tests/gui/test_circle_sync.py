@@ -242,7 +242,7 @@ def test_circle_notices_reach_the_tray_after_unlock(qtbot, window, wait_for_task
     window.unlock_screen.field.edit.setText(PASSPHRASE)
     window.unlock_screen.submit()
     qtbot.waitUntil(lambda: not window.is_locked, timeout=10_000)
-    syncer = window.workspace.ctx.extras["circle_sync"]
+    syncer = window.workspace.session.circle_sync
     syncer.notice.emit("Circle", "Someone in your circle shared a check-in.")
     assert notices == [("Circle", "Someone in your circle shared a check-in.")]
     wait_for_tasks()

@@ -61,12 +61,15 @@ class CirclePage(CircleMembers):
         self.dialog: Any = None  # the dialog open now (tests drive it)
         self.feed_limit = FEED_PAGE
         self._build()
-        existing = ctx.extras.get("circle_sync")
-        self.syncer = existing if isinstance(existing, CircleSyncer) else CircleSyncer(ctx, self)
-        ctx.extras["circle_sync"] = self.syncer
+        # The session's syncer (it outlives the page's visits); a page built on its own (in a
+        # test, say) runs one of its own.
+        self._own_syncer = ctx.session is None
+        self.syncer = ctx.session.circle_sync if ctx.session is not None else CircleSyncer(ctx,
+                                                                                         self)
         self.syncer.started.connect(self._sync_started)
         self.syncer.finished.connect(self._synced)
-        self.syncer.start()
+        if self._own_syncer:
+            self.syncer.start()
         self.refresh()
 
     # -- building ---------------------------------------------------------------------------
@@ -388,7 +391,8 @@ class CirclePage(CircleMembers):
         self.refresh()
 
     def teardown(self) -> None:
-        self.syncer.stop()
+        if self._own_syncer:
+            self.syncer.stop()
         self.view = CircleView()
         if self.dialog is not None and shiboken6.isValid(self.dialog):
             self.dialog.close()

@@ -100,9 +100,8 @@ class ScreenTimePage(Page):
         layout.addWidget(self._settings_box())
         layout.addWidget(self._activitywatch_box())
         layout.addStretch(1)
-        driver = ctx.extras.get("screen_time")
-        if isinstance(driver, ScreenTimeDriver):
-            self.attach(driver)
+        if ctx.session is not None:
+            self.attach(ctx.session.screen_time)
 
     # -- building -----------------------------------------------------------------------------
 
