@@ -7,7 +7,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from companion.errors import InvalidInput, NotFound
+from companion.errors import InvalidInput
+
+
+class MalformedId(InvalidInput):
+    """Text that is not an entry or check-in id at all (as opposed to one that names
+    nothing, which is `NotFound`)."""
 
 MOOD_LABELS = {1: "awful", 2: "low", 3: "okay", 4: "good", 5: "great"}
 ENERGY_LABELS = {1: "drained", 2: "tired", 3: "steady", 4: "lively", 5: "energised"}
@@ -39,7 +44,7 @@ class ItemRef:
     def parse(cls, text: str) -> ItemRef:
         match = _REF.match(text)
         if not match:
-            raise NotFound(
+            raise MalformedId(
                 f"'{text}' is not an id.",
                 "Ids look like e12 (an entry) or c3 (a check-in); `companion list` shows them.",
             )

@@ -656,14 +656,19 @@ def test_show_json(cli, journal):
                  "ones: `list --trash`).\n"),
         ("c999", "companion: There is no check-in c999. Use `companion list --kind checkin` to "
                  "see ids.\n"),
-        ("x1", "companion: 'x1' is not an id. Ids look like e12 (an entry) or c3 (a check-in); "
-               "`companion list` shows them.\n"),
-        ("e", "companion: 'e' is not an id. Ids look like e12 (an entry) or c3 (a check-in); "
-              "`companion list` shows them.\n"),
     ],
 )
-def test_show_unknown_or_malformed_id(cli, journal, ref, message):
+def test_show_unknown_id(cli, journal, ref, message):
     failed(cli("show", ref), 1, message)
+
+
+@pytest.mark.parametrize("ref", ["x1", "e", "99", "e-", "c1.5"])
+@pytest.mark.parametrize("command", ["show", "edit", "delete", "restore"])
+def test_a_malformed_id_is_wrong_use(cli, journal, command, ref):
+    """Not an id at all is a usage error (exit 2), before any passphrase is used."""
+    usage_error(cli(command, ref), command,
+                f"argument id: '{ref}' is not an id. Ids look like e12 (an entry) or c3 (a "
+                "check-in); `companion list` shows them.")
 
 
 # -- edit -------------------------------------------------------------------------------------
@@ -791,8 +796,8 @@ def test_delete_and_restore_unknown(cli, journal):
                                     "see ids (deleted ones: `list --trash`).\n")
     failed(cli("restore", "c99"), 1, "companion: There is no check-in c99. Use `companion list "
                                      "--kind checkin` to see ids.\n")
-    failed(cli("delete", "99"), 1, "companion: '99' is not an id. Ids look like e12 (an entry) "
-                                   "or c3 (a check-in); `companion list` shows them.\n")
+    usage_error(cli("delete", "99"), "delete", "argument id: '99' is not an id. Ids look like "
+                "e12 (an entry) or c3 (a check-in); `companion list` shows them.")
 
 
 # -- tags -------------------------------------------------------------------------------------

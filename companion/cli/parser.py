@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from companion.cli.parser_groups import (
     add_circle_arguments,
@@ -23,6 +23,9 @@ from companion.cli.parser_groups import (
     add_session_arguments,
 )
 from companion.version import VersionAction
+
+if TYPE_CHECKING:
+    from companion.models import ItemRef
 
 DESCRIPTION = """\
 Companion keeps an encrypted mood journal on this computer.
@@ -49,6 +52,18 @@ examples:
 
 exit codes: 0 success, 1 an error explained on stderr, 2 wrong usage.
 """
+
+
+def item_id(text: str) -> ItemRef:
+    """An entry or check-in id (`e12`, `c3`): a malformed one is wrong use (exit 2), found
+    by argparse; only a well-formed id that names nothing is "not found" (exit 1)."""
+    from companion.errors import UserError
+    from companion.models import ItemRef
+
+    try:
+        return ItemRef.parse(text)
+    except UserError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def command_named_in(argv: Sequence[str]) -> str:
@@ -162,11 +177,11 @@ def _build(wanted: str | None) -> tuple[argparse.ArgumentParser, set[str]]:
     search.add_argument("--json", action="store_true", help="JSON output")
 
     show = command("show", "show one entry or check-in in full")
-    show.add_argument("id", help="an id such as e12 or c3")
+    show.add_argument("id", type=item_id, help="an id such as e12 or c3")
     show.add_argument("--json", action="store_true", help="JSON output")
 
     edit = command("edit", "change an entry or check-in (only the options given change)")
-    edit.add_argument("id", help="an id such as e12 or c3")
+    edit.add_argument("id", type=item_id, help="an id such as e12 or c3")
     edit.add_argument("--title", help="entry: new title")
     edit.add_argument("--body", metavar="TEXT|-", help="entry: new text (- reads standard input)")
     edit.add_argument("--tag", action="append", help="entry: replace the tags (repeatable)")
@@ -185,9 +200,9 @@ def _build(wanted: str | None) -> tuple[argparse.ArgumentParser, set[str]]:
     edit.add_argument("--note", help="check-in: new note")
 
     delete = command("delete", "move an entry or check-in to the trash")
-    delete.add_argument("id")
+    delete.add_argument("id", type=item_id)
     restore = command("restore", "bring an entry or check-in back from the trash")
-    restore.add_argument("id")
+    restore.add_argument("id", type=item_id)
 
     command("tags", "list tags and how many entries use each")
     rename = command("tag-rename", "rename a tag (merging it if the new name exists)")

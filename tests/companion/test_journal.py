@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from companion.errors import InvalidInput, NotFound
-from companion.models import Changes, EntryDraft, ItemRef, Kind
+from companion.models import Changes, EntryDraft, ItemRef, Kind, MalformedId
 
 PLUS_ONE = timezone(timedelta(hours=1))
 
@@ -84,7 +84,7 @@ def test_unknown_ids(app):
         app.get(ItemRef(Kind.ENTRY, 404))
     with pytest.raises(NotFound):
         app.delete(ItemRef(Kind.ENTRY, 404))
-    with pytest.raises(NotFound, match="not an id"):
+    with pytest.raises(MalformedId, match="not an id"):  # not an id at all: not "not found"
         ItemRef.parse("x12")
 
 

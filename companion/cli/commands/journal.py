@@ -16,7 +16,6 @@ from companion.models import (
     CheckInDraft,
     Entry,
     EntryDraft,
-    ItemRef,
     Kind,
     normalize_tag,
 )
@@ -79,7 +78,7 @@ def cmd_search(app: CompanionApp, args: argparse.Namespace, _stdin: TextIO, out:
 
 
 def cmd_show(app: CompanionApp, args: argparse.Namespace, _stdin: TextIO, out: TextIO) -> int:
-    item = app.get(ItemRef.parse(args.id), include_deleted=True)
+    item = app.get(args.id, include_deleted=True)
     if args.json:
         write_json(item_json(item), out)
     else:
@@ -93,7 +92,7 @@ _CHECKIN_ONLY = ("energy", "emotion", "activity", "sleep", "note")
 
 
 def cmd_edit(app: CompanionApp, args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
-    ref = ItemRef.parse(args.id)
+    ref = args.id
     item = app.get(ref)
     wrong = _CHECKIN_ONLY if isinstance(item, Entry) else _ENTRY_ONLY
     given = [name for name in wrong if getattr(args, name) is not None]
@@ -138,14 +137,14 @@ def cmd_edit(app: CompanionApp, args: argparse.Namespace, stdin: TextIO, out: Te
 
 
 def cmd_delete(app: CompanionApp, args: argparse.Namespace, _stdin: TextIO, out: TextIO) -> int:
-    ref = ItemRef.parse(args.id)
+    ref = args.id
     app.delete(ref)
     print(f"Moved {ref} to the trash (`companion restore {ref}` brings it back).", file=out)
     return EXIT_OK
 
 
 def cmd_restore(app: CompanionApp, args: argparse.Namespace, _stdin: TextIO, out: TextIO) -> int:
-    ref = ItemRef.parse(args.id)
+    ref = args.id
     app.restore(ref)
     print(f"Restored {ref} from the trash.", file=out)
     return EXIT_OK
