@@ -43,11 +43,14 @@ from storage.vault import Vault
 from sync.schema import register_circle_schema
 
 if TYPE_CHECKING:
-    from companion.circle import CircleService
+    from companion.circle import CircleRow, CircleService, SyncReport
     from companion.crisis import CrisisResources
     from companion.questionnaire_store import QuestionnaireService, SavedResult, Trend
     from companion.questionnaires import QuestionnaireKind, Result
+    from companion.screentime.activitywatch import ImportResult
+    from companion.screentime.categories import CategoryRule
     from companion.screentime.service import ScreenTimeService
+    from companion.screentime.tracker import Budget, BudgetKind
     from storage.backup import RestoreResult as RestoreResult  # the restore dialog's result
 
 log = logging.getLogger(__name__)
@@ -367,6 +370,46 @@ class CompanionApp:
 
             self._screen_time = ScreenTimeService(ScreenTime(db), load_preferences(self.home))
         return self._screen_time
+
+    # Edits go through the facade, not the service, so that every page that shows screen
+    # time (the Screen time page, Insights' screen time against mood) hears of them.
+
+    def import_activitywatch(self, *, start: datetime, end: datetime,
+                             url: str | None = None) -> ImportResult:
+        """Add ActivityWatch's not-afk window time of [start, end) (network and SQL)."""
+        service = self.screen_time
+        result = (service.import_activitywatch(start=start, end=end) if url is None
+                  else service.import_activitywatch(start=start, end=end, url=url))
+        self._notify(Changes(screen_time=True))
+        return result
+
+    def set_screen_time_budget(self, kind: BudgetKind, target: str, minutes: int,
+                               weekday: int | None = None) -> Budget:
+        budget = self.screen_time.set_budget(kind, target, minutes, weekday)
+        self._notify(Changes(screen_time=True))
+        return budget
+
+    def remove_screen_time_budget(self, kind: BudgetKind, target: str,
+                                  weekday: int | None = None) -> None:
+        self.screen_time.remove_budget(kind, target, weekday)
+        self._notify(Changes(screen_time=True))
+
+    def set_screen_time_rules(self, rules: list[CategoryRule] | None
+                              ) -> tuple[CategoryRule, ...]:
+        """Replace the category rules (None: the shipped defaults)."""
+        saved = self.screen_time.set_rules(rules)
+        self._notify(Changes(screen_time=True))
+        return saved
+
+    # -- circles (companion/circle.py) ---------------------------------------------------------
+
+    def sync_circle(self, row: CircleRow) -> SyncReport:
+        """One sync round for `row` (network and SQL); pages showing circles hear of what it
+        changed (a quiet round is no news)."""
+        report = self.circles.sync(row)
+        if report.changed_anything:
+            self._notify(Changes(circles=True))
+        return report
 
     def crisis_resources(self) -> CrisisResources:
         """The user's own list in the vault folder if valid, else the shipped one."""

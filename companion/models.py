@@ -135,6 +135,8 @@ class Changes:
     tags: bool = False
     ids: tuple[ItemRef, ...] = field(default=())
     questionnaires: bool = False
+    screen_time: bool = False  # measured or imported use, budgets, category rules
+    circles: bool = False  # a circle's feed, members or status (after a sync or an action)
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(
@@ -143,6 +145,8 @@ class Changes:
             self.tags or other.tags,
             self.ids + other.ids,
             self.questionnaires or other.questionnaires,
+            self.screen_time or other.screen_time,
+            self.circles or other.circles,
         )
 
 

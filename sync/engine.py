@@ -68,6 +68,13 @@ class SyncReport:
     def rejected_total(self) -> int:
         return sum(self.rejected.values())
 
+    @property
+    def changed_anything(self) -> bool:
+        """Whether the round changed what a circle shows (a quiet round changes nothing but
+        the time of the last sync)."""
+        return bool(self.applied or self.sent or self.welcomed or self.removed or self.joined
+                    or self.rejected or self.problems)
+
 
 class _Hold(Exception):
     """Not applicable yet (its epoch is not known here yet); keep it and retry later."""

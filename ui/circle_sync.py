@@ -131,7 +131,7 @@ class CircleSyncer(QObject):
             service = app.circles
             row = service.find(circle.hex())
             before = latest_item_id(service.db, row) if seen is None else seen
-            report = service.sync(row)
+            report = app.sync_circle(row)
             row = service.find(circle.hex())
             outcome = SyncOutcome(circle, app.clock.now(), report)
             names = {m.id: m.name for m in service.roster(row).members.values()}

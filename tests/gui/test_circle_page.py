@@ -325,3 +325,17 @@ def test_own_posts_can_be_deleted_and_members_promoted(qtbot, pair, runner) -> N
     sync(qtbot, runner, bob)
     assert bob.page.view.admin
     assert not bob.page.invite_button.isHidden()
+
+
+def test_the_page_refreshes_after_a_sync_it_did_not_start(qtbot, pair, runner) -> None:  # type: ignore[no-untyped-def]
+    """Changes(circles=True): a round run through the facade anywhere (here on the task
+    runner, not the page's syncer) shows what it brought."""
+    ann, bob, _shared = pair
+    share_checkin(qtbot, runner, bob, 5, "news the page did not fetch itself")
+    sync(qtbot, runner, bob)
+    settle(qtbot, runner, ann.page)
+    assert "news the page did not fetch itself" not in feed_text(ann)
+    app = ann.app
+    runner.run(lambda: app.sync_circle(app.circles.rows()[0]))
+    qtbot.waitUntil(lambda: "news the page did not fetch itself" in feed_text(ann),
+                    timeout=15_000)

@@ -173,3 +173,24 @@ def test_locking_closes_the_dialogs_and_keeps_no_insight_text(window, app, clock
     assert "Mood over time" not in texts and "Based on 10 check-ins" not in texts
     for dialog in (questionnaire, summary):  # deleted with the page, or at least closed
         assert not shiboken6.isValid(dialog) or not dialog.isVisible()
+
+
+def test_insights_refresh_after_an_activitywatch_import(window, app, clock, wait_for_tasks,
+                                                        qtbot, monkeypatch):
+    """Changes(screen_time=True) from the facade's import reaches the Insights page (screen
+    time against mood). Only ActivityWatch's network part is stood in for here: a real
+    aw-server runs in tests/companion/test_screentime_activitywatch.py."""
+    from companion.screentime import service as screen_time_service
+    from companion.screentime.activitywatch import ImportResult
+
+    page = window.workspace.show_page(InsightsPage)
+    wait_for_tasks()
+    reloads: list[int] = []
+    original = page.reload
+    monkeypatch.setattr(page, "reload", lambda: (reloads.append(1), original())[1])
+    monkeypatch.setattr(screen_time_service, "import_activitywatch",
+                        lambda *_args, **_kwargs: ImportResult(3, 5400.0, 1, True))
+    now = clock.now()
+    window.runner.run(lambda: app.import_activitywatch(start=now - timedelta(days=7), end=now))
+    qtbot.waitUntil(lambda: reloads == [1], timeout=10_000)
+    wait_for_tasks()

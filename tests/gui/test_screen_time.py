@@ -149,3 +149,14 @@ def test_activitywatch_history_is_imported_from_the_page(
         assert "nothing new to import" in page.bar.text.text()
     day = T0.astimezone().date().isoformat()
     assert sorted(s.app for s in app.screen_time.store.spans(day)) == ["code", "firefox"]
+
+
+def test_the_page_shows_a_budget_set_anywhere_through_the_facade(
+        qtbot, window: MainWindow, app: CompanionApp, wait_for_tasks) -> None:  # type: ignore[no-untyped-def]
+    """Changes(screen_time=True): a budget set outside the page (as the command line or
+    another page would, through the facade) appears on it without a reload."""
+    page = open_page(window, wait_for_tasks)
+    assert page.budget_table.rowCount() == 0
+    window.runner.run(lambda: app.set_screen_time_budget("category", "video", 45))
+    qtbot.waitUntil(lambda: page.budget_table.rowCount() == 1, timeout=10_000)
+    wait_for_tasks()

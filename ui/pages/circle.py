@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from companion.circle import CircleRow
 from companion.circle_feed import FeedItem
 from companion.circle_status import CircleStatus, circle_status
+from companion.models import Changes
 from ui.circle_sync import CircleSyncer, SyncOutcome
 from ui.context import UiContext
 from ui.dialogs.circle_setup import CreateCircleDialog, JoinCircleDialog
@@ -70,6 +71,7 @@ class CirclePage(CircleMembers):
         self.syncer.finished.connect(self._synced)
         if self._own_syncer:
             self.syncer.start()
+        ctx.changes.changed.connect(self._changed)
         self.refresh()
 
     # -- building ---------------------------------------------------------------------------
@@ -280,6 +282,13 @@ class CirclePage(CircleMembers):
     def _sync_started(self, circle: bytes) -> None:
         if circle == self.current:
             self.status_line.setText(self.tr("Syncing…"))
+
+    def _changed(self, changes: Changes) -> None:
+        """A circle changed through the facade. The syncer's own rounds are handled when they
+        finish (_synced, which tells a quiet round from news); anything else (a sync that
+        another part of the app ran) refreshes the page now."""
+        if changes.circles and not self.syncer.busy and self.isVisible():
+            self.refresh()
 
     def _synced(self, outcome: SyncOutcome) -> None:
         report = outcome.report

@@ -103,7 +103,7 @@ class InsightsPage(Page):
             self.reload()
 
     def _changed(self, changes: Changes) -> None:
-        if changes.checkins or changes.questionnaires:
+        if changes.checkins or changes.questionnaires or changes.screen_time:
             self.stale = True
             if self.isVisible():
                 self.reload()

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from companion.models import Changes
 from companion.screentime.activitywatch import DEFAULT_URL, ImportResult, describe
 from companion.screentime.categories import CategoryRule
 from companion.screentime.messages import (
@@ -100,6 +101,7 @@ class ScreenTimePage(Page):
         layout.addWidget(self._settings_box())
         layout.addWidget(self._activitywatch_box())
         layout.addStretch(1)
+        ctx.changes.changed.connect(self._changed)
         if ctx.session is not None:
             self.attach(ctx.session.screen_time)
 
@@ -264,9 +266,9 @@ class ScreenTimePage(Page):
         return box
 
     def import_activitywatch(self) -> None:
-        service = self.ctx.app.screen_time
+        app = self.ctx.app
         url, days, now = self.aw_url.text().strip() or DEFAULT_URL, self.aw_days.value(), \
-            self.ctx.app.clock.now()
+            app.clock.now()
         self.aw_button.setEnabled(False)
         self.bar.show_message(self.tr("Reading from ActivityWatch…"))
 
@@ -279,8 +281,8 @@ class ScreenTimePage(Page):
             self._failed(exc)
 
         self.ctx.runner.run(
-            lambda: service.import_activitywatch(start=now - timedelta(days=days), end=now,
-                                                 url=url), done, failed)
+            lambda: app.import_activitywatch(start=now - timedelta(days=days), end=now, url=url),
+            done, failed)
 
     # -- the driver ---------------------------------------------------------------------------
 
@@ -407,13 +409,14 @@ class ScreenTimePage(Page):
                 self.budget_table.setItem(row, column, item)
 
     def _set_budget(self) -> None:
-        service = self.ctx.app.screen_time
+        app = self.ctx.app
         kind = self.budget_kind.currentData()
         target = self.budget_target.text()
         weekday = self.budget_day.currentData()
         minutes = self.budget_minutes.value()
         self.ctx.runner.run(
-            lambda: service.set_budget(kind, target, minutes, None if weekday < 0 else weekday),
+            lambda: app.set_screen_time_budget(kind, target, minutes,
+                                               None if weekday < 0 else weekday),
             lambda _: self._edited(self.tr("Budget saved.")), self._failed)
 
     def _remove_budget(self) -> None:
@@ -421,14 +424,18 @@ class ScreenTimePage(Page):
         if item is None:
             return
         budget: Budget = item.data(Qt.ItemDataRole.UserRole)
-        service = self.ctx.app.screen_time
-        self.ctx.runner.run(lambda: service.remove_budget(budget.kind, budget.target,
-                                                          budget.weekday),
+        app = self.ctx.app
+        self.ctx.runner.run(lambda: app.remove_screen_time_budget(budget.kind, budget.target,
+                                                                  budget.weekday),
                             lambda _: self._edited(self.tr("Budget removed.")), self._failed)
 
     def _edited(self, message: str) -> None:
-        self.bar.show_message(message)
-        self.refresh()
+        self.bar.show_message(message)  # the page itself refreshes on the change (_changed)
+
+    def _changed(self, changes: Changes) -> None:
+        """Budgets, rules or imported time changed (here or anywhere): show them anew."""
+        if changes.screen_time:
+            self.refresh()
 
     # -- categories ---------------------------------------------------------------------------
 
@@ -461,14 +468,13 @@ class ScreenTimePage(Page):
             self.rules_table.removeRow(self.rules_table.currentRow())
 
     def _save_rules(self) -> None:
-        rules = self.table_rules()
-        service = self.ctx.app.screen_time
-        self.ctx.runner.run(lambda: service.set_rules(rules),
+        rules, app = self.table_rules(), self.ctx.app
+        self.ctx.runner.run(lambda: app.set_screen_time_rules(rules),
                             lambda _: self._edited(self.tr("Categories saved.")), self._failed)
 
     def _default_rules(self) -> None:
-        service = self.ctx.app.screen_time
-        self.ctx.runner.run(lambda: service.set_rules(None),
+        app = self.ctx.app
+        self.ctx.runner.run(lambda: app.set_screen_time_rules(None),
                             lambda _: self._edited(self.tr("Default categories restored.")),
                             self._failed)
 

@@ -59,7 +59,7 @@ def cmd_circle(app: CompanionApp, args: argparse.Namespace, stdin: TextIO, out: 
         failed = 0
         for row in rows:
             try:
-                report = service.sync(row)
+                report = app.sync_circle(row)
             except StorageError as exc:  # one circle's storage failing does not stop the rest
                 failed += 1
                 print(f"companion: {row.name or 'a circle being joined'}: {exc}", file=sys.stderr)

@@ -117,11 +117,11 @@ def budget(app: CompanionApp, args: argparse.Namespace, out: TextIO) -> int:
     kind, target = _target(args)
     for weekday in _weekdays(args):
         if args.budget_command == "set":
-            saved = service.set_budget(kind, target, args.minutes, weekday)
+            saved = app.set_screen_time_budget(kind, target, args.minutes, weekday)
             when = "every day" if weekday is None else f"on {WEEKDAYS[weekday]}s"
             print(f"Budget for {saved.label}: {format_duration(saved.limit)} {when}.", file=out)
         else:
-            service.remove_budget(kind, target, weekday)
+            app.remove_screen_time_budget(kind, target, weekday)
             print(f"Removed the budget for {target or 'all screen time'}.", file=out)
     return 0
 
@@ -136,7 +136,7 @@ def import_aw(app: CompanionApp, args: argparse.Namespace, out: TextIO) -> int:
     end = parse_datetime(args.end, local_now=now) if args.end else now
     if args.end and len(args.end.strip()) == 10:
         end += timedelta(days=1)  # `--to 2026-03-14` includes that day
-    result = app.screen_time.import_activitywatch(start=start, end=end, url=args.url)
+    result = app.import_activitywatch(start=start, end=end, url=args.url)
     print(describe(result), file=out)
     return 0
 
