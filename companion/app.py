@@ -45,6 +45,7 @@ from sync.schema import register_circle_schema
 if TYPE_CHECKING:
     from companion.circle import CircleRow, CircleService, SyncReport
     from companion.crisis import CrisisResources
+    from companion.imports.common import CancelToken, ImportPlan, ImportReport, Progress
     from companion.questionnaire_store import QuestionnaireService, SavedResult, Trend
     from companion.questionnaires import QuestionnaireKind, Result
     from companion.screentime.activitywatch import ImportResult
@@ -310,6 +311,26 @@ class CompanionApp:
 
     def rename_tag(self, old: str, new: str) -> Changes:
         return self._notify(self.journal.rename_tag(old, new))
+
+    # -- imports (companion/imports: readers of other apps' files, and one bulk writer) -------
+
+    def write_import(self, plan: ImportPlan, *, dry_run: bool = False,
+                     progress: Progress | None = None, cancel: CancelToken | None = None
+                     ) -> ImportReport:
+        """Write a checked import plan in one transaction (all or nothing; a dry run rolls
+        back), then tell listeners what it added."""
+        from companion.imports.common import write_plan
+
+        report = write_plan(self.vault.database, self.clock, plan, dry_run=dry_run,
+                            progress=progress, cancel=cancel)
+        if report.imported and not dry_run:
+            self._notify(report.changes)
+        return report
+
+    @property
+    def vault_id(self) -> str:
+        """The vault's random id (an export of this very vault is recognised by it)."""
+        return self.vault.vault_id
 
     # -- questionnaires ------------------------------------------------------------------------
 

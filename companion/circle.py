@@ -40,6 +40,7 @@ from sync.transport_folder import FolderTransport
 from sync.webdav_address import WebDavCredentials
 
 if TYPE_CHECKING:
+    from companion.circle_status import NewCheckin, PendingPost
     from sync.transport_webdav import WebDavTransport  # loaded only when a circle uses WebDAV
 
     AnyTransport: TypeAlias = FolderTransport | WebDavTransport
@@ -363,6 +364,25 @@ class CircleService:
                 # local folder already fails every read.)
                 transport.check()
             return self.engine.sync(row.id, transport)
+
+    # -- what the app shows beside the feed (queries in companion/circle_status.py) ------------
+
+    def latest_item_id(self, row: CircleRow) -> int:
+        from companion.circle_status import latest_item_id
+
+        return latest_item_id(self.db, row)
+
+    def new_checkins_since(self, row: CircleRow, after_id: int) -> list[NewCheckin]:
+        """Others' check-ins applied after item `after_id` (muted members left out)."""
+        from companion.circle_status import muted_members, new_checkins
+
+        names = {m.id: m.name for m in self.roster(row).members.values()}
+        return new_checkins(self.db, row, after_id, names, muted_members(self.db, row))
+
+    def pending_posts(self, row: CircleRow) -> list[PendingPost]:
+        from companion.circle_status import pending_posts
+
+        return pending_posts(self.db, row)
 
     def problems(self, row: CircleRow) -> list[tuple[str, str, int]]:
         """(kind, reason, count) of what sync noticed and has not been acknowledged."""

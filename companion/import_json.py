@@ -27,7 +27,6 @@ from companion.imports.common import (
     ImportPlan,
     ImportReport,
     Progress,
-    write_plan,
 )
 from companion.journal import check_entry_text, unique_tags
 from companion.models import CheckInDraft, check_scale
@@ -149,7 +148,7 @@ def read_json_plan(path: Path, app: CompanionApp | None = None) -> ImportPlan:
     plan = ImportPlan(f"companion:{document['vault_id']}", path)
     plan.entries = _parse_all(path, document["entries"], "entries", _entry)
     plan.checkins = _parse_all(path, document["checkins"], "checkins", _checkin)
-    plan.own_ids = app is not None and document["vault_id"] == app.vault.vault_id
+    plan.own_ids = app is not None and document["vault_id"] == app.vault_id
     return plan
 
 
@@ -158,7 +157,7 @@ def import_json(app: CompanionApp, path: Path, dry_run: bool = False, *,
                 ) -> ImportReport:
     """Import a JSON export all or nothing; raise `InvalidInput` (vault unchanged) if bad."""
     plan = read_json_plan(path, app)
-    return write_plan(app, plan, dry_run=dry_run, progress=progress, cancel=cancel)
+    return app.write_import(plan, dry_run=dry_run, progress=progress, cancel=cancel)
 
 
 def _parse_all(path: Path, items: list[Any], key: str, parse: Callable[[Any], Any]

@@ -71,7 +71,7 @@ def load_period(app: CompanionApp, start: date, end: date, *,
     trends = {kind: Trend(kind, tuple(TrendPoint(s.taken_at, s.result.score, s.result.band)
                                       for s in results if s.result.kind is kind))
               for kind in QuestionnaireKind}
-    hours, categories = read_screen_time(ScreenTime(app.vault.database), start, end)
+    hours, categories = read_screen_time(app.screen_time.store, start, end)
     screen = screen_time_from(prepare(checkins, day_start_hour), hours)
     return PeriodData(start, end, checkins, series, insights, results, trends, hours,
                       categories, screen)

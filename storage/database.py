@@ -121,6 +121,19 @@ class Database:
             return migrate(cur)
 
     @contextlib.contextmanager
+    def bulk_transaction(self, cache_kib: int) -> Iterator[Connection]:
+        """A transaction for writing many rows at once: with room for `cache_kib` of pages in
+        memory, SQLite (and the encryption under it) writes each page once at commit instead
+        of spilling it again and again. The cache size is per connection and is put back."""
+        cache = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        self.conn.execute(f"PRAGMA cache_size = {-abs(int(cache_kib))}")
+        try:
+            with self.transaction() as cur:
+                yield cur
+        finally:
+            self.conn.execute(f"PRAGMA cache_size = {int(cache)}")
+
+    @contextlib.contextmanager
     def transaction(self) -> Iterator[Connection]:
         """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error; `DiskFull` if space ran out."""
         with self._lock:

@@ -22,7 +22,6 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from companion.circle import SyncReport
-from companion.circle_status import latest_item_id, muted_members, new_checkins
 from companion.preferences import Preferences
 from ui.context import UiContext
 from ui.tasks import Lane
@@ -130,14 +129,12 @@ class CircleSyncer(QObject):
         def work() -> SyncOutcome:
             service = app.circles
             row = service.find(circle.hex())
-            before = latest_item_id(service.db, row) if seen is None else seen
+            before = service.latest_item_id(row) if seen is None else seen
             report = app.sync_circle(row)
             row = service.find(circle.hex())
             outcome = SyncOutcome(circle, app.clock.now(), report)
-            names = {m.id: m.name for m in service.roster(row).members.values()}
-            outcome.new_checkins = new_checkins(service.db, row, before, names,
-                                                muted_members(service.db, row))
-            outcome.latest_item = latest_item_id(service.db, row)
+            outcome.new_checkins = service.new_checkins_since(row, before)
+            outcome.latest_item = service.latest_item_id(row)
             return outcome
 
         return work

@@ -69,7 +69,7 @@ def import_file(app: CompanionApp, kind: str, path: Path,
     plan = read_plan(kind, path, options, app)
     if cancel is not None:
         cancel.check()
-    return write_plan(app, plan, dry_run=dry_run, progress=progress, cancel=cancel)
+    return app.write_import(plan, dry_run=dry_run, progress=progress, cancel=cancel)
 
 
 __all__ = [

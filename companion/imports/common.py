@@ -22,12 +22,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from companion.app import CompanionApp
 from companion.checkins import validated_checkin, write_labels
+from companion.clock import Clock
 from companion.errors import InvalidInput, UserError
 from companion.journal import check_entry_text, unique_tags
 from companion.models import Changes, CheckInDraft, check_scale
 from companion.timeutil import Stamp
+from storage.database import Database
 
 Progress = Callable[[int, int], None]
 
@@ -109,6 +110,14 @@ class ImportReport:
     def imported(self) -> int:
         return self.entries_imported + self.checkins_imported
 
+    @property
+    def changes(self) -> Changes:
+        """What the import changed (nothing for a dry run)."""
+        if self.dry_run:
+            return Changes()
+        return Changes(entries=bool(self.entries_imported),
+                       checkins=bool(self.checkins_imported), tags=bool(self.entries_imported))
+
     def summary(self) -> str:
         lead = "Would import" if self.dry_run else "Imported"
         return (f"{lead} {self.entries_imported} entries and {self.checkins_imported} "
@@ -185,7 +194,7 @@ def read_limited(path: Path, what: str) -> bytes:
         raise UserError(f"Companion may not read {path}.", "Check its permissions.") from None
 
 
-def write_plan(app: CompanionApp, plan: ImportPlan, *, dry_run: bool = False,
+def write_plan(database: Database, clock: Clock, plan: ImportPlan, *, dry_run: bool = False,
                progress: Progress | None = None, cancel: CancelToken | None = None
                ) -> ImportReport:
     """Write `plan` in one transaction (all or nothing); items already imported are skipped.
@@ -195,16 +204,11 @@ def write_plan(app: CompanionApp, plan: ImportPlan, *, dry_run: bool = False,
     """
     counts = {"entry": 0, "checkin": 0, "skipped": 0}
     total = plan.total
-    database = app.vault.database
-    cache = database.conn.execute("PRAGMA cache_size").fetchone()[0]
     try:
-        # A big import touches many pages: with room for them in memory, SQLite (and the
-        # encryption under it) writes each page once at commit instead of spilling it again
-        # and again. Per connection, and put back afterwards.
-        database.conn.execute(f"PRAGMA cache_size = {BULK_CACHE_KIB}")
-        with database.transaction() as cur:
+        # A big import touches many pages: with room for them in memory, each is written once.
+        with database.bulk_transaction(BULK_CACHE_KIB) as cur:
             index_buffer = _with_big_index_buffer(cur)
-            _write_rows(cur, app, plan, counts, progress, cancel)
+            _write_rows(cur, clock, plan, counts, progress, cancel)
             if cancel is not None:
                 cancel.check()
             _restore_index_buffer(cur, index_buffer)
@@ -212,16 +216,10 @@ def write_plan(app: CompanionApp, plan: ImportPlan, *, dry_run: bool = False,
                 raise _DryRun()
     except _DryRun:
         pass
-    finally:
-        database.conn.execute(f"PRAGMA cache_size = {int(cache)}")
     if progress is not None:
         progress(total, total)
-    report = ImportReport(counts["entry"], counts["checkin"], counts["skipped"], dry_run,
-                          tuple(plan.notes))
-    if report.imported and not dry_run:
-        app._notify(Changes(entries=bool(counts["entry"]), checkins=bool(counts["checkin"]),
-                            tags=bool(counts["entry"])))
-    return report
+    return ImportReport(counts["entry"], counts["checkin"], counts["skipped"], dry_run,
+                        tuple(plan.notes))
 
 
 def _with_big_index_buffer(cur: Any) -> int:
@@ -241,7 +239,7 @@ def _restore_index_buffer(cur: Any, previous: int) -> None:
                 (previous,))
 
 
-def _write_rows(cur: Any, app: CompanionApp, plan: ImportPlan, counts: dict[str, int],
+def _write_rows(cur: Any, clock: Clock, plan: ImportPlan, counts: dict[str, int],
                 progress: Progress | None, cancel: CancelToken | None) -> None:
     """Rows go in with `executemany`, a few hundred at a time, under ids chosen here (the
     transaction holds the write lock, so nobody else takes them): ten years of entries in
@@ -262,7 +260,7 @@ def _write_rows(cur: Any, app: CompanionApp, plan: ImportPlan, counts: dict[str,
         chunk = plan.entries[start : start + PROGRESS_EVERY]
         _insert_entries(cur, plan, chunk, imported, counts)
         batch_done(len(chunk))
-    now = Stamp.of(app.clock.now()).utc_us
+    now = Stamp.of(clock.now()).utc_us
     for start in range(0, len(plan.checkins), PROGRESS_EVERY):
         checkins = plan.checkins[start : start + PROGRESS_EVERY]
         _insert_checkins(cur, plan, checkins, imported, counts, now)

@@ -42,7 +42,6 @@ from companion.imports import (
     JrnlPasswordNeeded,
     WrongJrnlPassword,
     read_plan,
-    write_plan,
 )
 from companion.imports.daylio import mood_labels
 from companion.imports.jrnl import DEFAULT_TIMEFORMAT
@@ -278,7 +277,7 @@ class ImportDialog(DataDialog):
         for widget in (self.kind, self.choose_button, self.timeformat, self.password):
             widget.setEnabled(False)
         app, box = self.app, self.box
-        self.runner.run(lambda: write_plan(app, plan, progress=box.update, cancel=token),
+        self.runner.run(lambda: app.write_import(plan, progress=box.update, cancel=token),
                         self._imported, self._import_failed, lane=Lane.VAULT)
 
     def _imported(self, report: ImportReport) -> None:

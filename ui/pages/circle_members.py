@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from companion.app import CompanionApp
 from companion.circle import CircleRow, MemberView
 from companion.circle_feed import FeedItem
-from companion.circle_status import CircleStatus, PendingPost, circle_status, pending_posts
+from companion.circle_status import CircleStatus, PendingPost, circle_status
 from companion.errors import UserError
 from ui.circle_sync import CircleSyncer
 from ui.dialogs.circle_trust import InviteDialog, KeyChangeDialog, VerifyDialog
@@ -60,7 +60,7 @@ def load_view(app: CompanionApp, wanted: bytes | None) -> CircleView:
                       service.feed(row), circle_status(service, row, app.clock.now()),
                       service.readers(row) if row.status == "active" else 0,
                       any(m.you and m.admin and m.active for m in members),
-                      pending_posts(service.db, row))
+                      service.pending_posts(row))
 
 
 class CircleMembers(Page):

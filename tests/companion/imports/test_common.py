@@ -18,7 +18,6 @@ from companion.imports import (
     ImportOptions,
     import_file,
     read_plan,
-    write_plan,
 )
 from companion.imports.common import numbered
 from companion.models import EntryDraft
@@ -100,9 +99,9 @@ def test_everything_imported_survives_export_and_reimport(app: CompanionApp, clo
 def test_a_plan_can_be_written_after_a_preview(app: CompanionApp, tmp_path: Path):
     """The app reads the plan (preview), then writes that same plan."""
     plan = read_plan("jrnl", big_jrnl(tmp_path / "j.txt", 5), ImportOptions(zone=ZONE))
-    assert write_plan(app, plan, dry_run=True).entries_imported == 5
-    assert write_plan(app, plan).entries_imported == 5
-    assert write_plan(app, plan).skipped == 5
+    assert app.write_import(plan, dry_run=True).entries_imported == 5
+    assert app.write_import(plan).entries_imported == 5
+    assert app.write_import(plan).skipped == 5
 
 
 def test_export_progress_and_cancel(app: CompanionApp, tmp_path: Path):
