@@ -11,7 +11,7 @@ point, say) are skipped identically everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from sync.codec import Reader, canonical, parse_object
@@ -332,6 +332,7 @@ def fold(circle: bytes, genesis: bytes, ops: Iterable[SignedOp]) -> Roster:
 
 
 def _apply(roster: Roster, op: Op, genesis: bytes) -> str | None:
+    """Apply `op` to `roster` if it is valid there; else say why not (nothing changes)."""
     if op.circle != roster.circle:
         return "op for another circle"
     if any(p not in {a.hash for a in roster.applied} for p in op.parents):
@@ -340,21 +341,7 @@ def _apply(roster: Roster, op: Op, genesis: bytes) -> str | None:
                           if roster_op.hash in op.parents), default=0):
         return "op's Lamport number does not follow its parents"
     if op.action == "create":
-        if op.hash != genesis or roster.applied:
-            return "a second circle creation"
-        assert op.member is not None
-        if op.author != op.member.member_id:
-            return "creator is not the author"
-        try:  # the genesis hash covers the body only, not the signature
-            verify(op.member.signing, op.signed.signature, op.signed.body)
-        except Rejected:
-            return "bad signature on roster op"
-        if set(op.wraps) != {op.author}:
-            return "first epoch not wrapped to the creator alone"
-        roster.name = op.circle_name
-        roster.members[op.author] = Member(op.author, op.member, op.member_name, True, 0)
-        _start_epoch(roster, op)
-        return None
+        return _apply_create(roster, op, genesis)
     author = roster.members.get(op.author)
     if author is None:
         return "author unknown"
@@ -365,52 +352,100 @@ def _apply(roster: Roster, op: Op, genesis: bytes) -> str | None:
     if not author.active:
         return "author is no longer a member"
     if op.action == "leave":
-        author.active, author.admin = False, False
-        author.last_seq = op.cutoff if op.cutoff else author.last_seq
-        _keep_an_admin(roster)
-        return None
+        return _apply_leave(roster, op, author)
     if not author.admin:
         return "author is not an admin"
-    if op.action == "add":
-        assert op.member is not None
-        new_id = op.member.member_id
-        if new_id in roster.members:
-            return "member already added"
-        if len(roster.active()) >= MAX_MEMBERS:
-            return "circle is full"
-        problem = _epoch_problem(roster, op, new_id)
-        if problem:
-            return problem
-        member = Member(new_id, op.member, op.member_name, False, len(roster.members))
-        if op.replaces and op.replaces in roster.members:
-            member.replaced = op.replaces
-            roster.key_changes.append((op.replaces, new_id))
-        roster.members[new_id] = member
-        _start_epoch(roster, op)
-        return None
-    if op.action in ("remove", "promote"):
-        target = roster.members.get(op.target)
-        if target is None or not target.active:
-            return "target is not a member"
-        if op.action == "promote":
-            if target.admin:
-                return "target is already an admin"
-            target.admin = True
-            return None
-        problem = _epoch_problem(roster, op)
-        if problem:
-            return problem
-        if op.target in op.wraps:
-            return "new epoch wrapped to the removed member"
-        target.active, target.admin, target.last_seq = False, False, op.cutoff
-        _keep_an_admin(roster)
-        _start_epoch(roster, op)
-        return None
-    problem = _epoch_problem(roster, op)  # rotate
+    handler = _ADMIN_ACTIONS.get(op.action)
+    return handler(roster, op) if handler is not None else "unknown roster action"
+
+
+def _apply_create(roster: Roster, op: Op, genesis: bytes) -> str | None:
+    if op.hash != genesis or roster.applied:
+        return "a second circle creation"
+    assert op.member is not None
+    if op.author != op.member.member_id:
+        return "creator is not the author"
+    try:  # the genesis hash covers the body only, not the signature
+        verify(op.member.signing, op.signed.signature, op.signed.body)
+    except Rejected:
+        return "bad signature on roster op"
+    if set(op.wraps) != {op.author}:
+        return "first epoch not wrapped to the creator alone"
+    roster.name = op.circle_name
+    roster.members[op.author] = Member(op.author, op.member, op.member_name, True, 0)
+    _start_epoch(roster, op)
+    return None
+
+
+def _apply_leave(roster: Roster, op: Op, author: Member) -> str | None:
+    author.active, author.admin = False, False
+    author.last_seq = op.cutoff if op.cutoff else author.last_seq
+    _keep_an_admin(roster)
+    return None
+
+
+def _apply_add(roster: Roster, op: Op) -> str | None:
+    assert op.member is not None
+    new_id = op.member.member_id
+    if new_id in roster.members:
+        return "member already added"
+    if len(roster.active()) >= MAX_MEMBERS:
+        return "circle is full"
+    problem = _epoch_problem(roster, op, new_id)
+    if problem:
+        return problem
+    member = Member(new_id, op.member, op.member_name, False, len(roster.members))
+    if op.replaces and op.replaces in roster.members:
+        member.replaced = op.replaces
+        roster.key_changes.append((op.replaces, new_id))
+    roster.members[new_id] = member
+    _start_epoch(roster, op)
+    return None
+
+
+def _active_target(roster: Roster, op: Op) -> Member | None:
+    target = roster.members.get(op.target)
+    return target if target is not None and target.active else None
+
+
+def _apply_promote(roster: Roster, op: Op) -> str | None:
+    target = _active_target(roster, op)
+    if target is None:
+        return "target is not a member"
+    if target.admin:
+        return "target is already an admin"
+    target.admin = True
+    return None
+
+
+def _apply_remove(roster: Roster, op: Op) -> str | None:
+    target = _active_target(roster, op)
+    if target is None:
+        return "target is not a member"
+    problem = _epoch_problem(roster, op)
+    if problem:
+        return problem
+    if op.target in op.wraps:
+        return "new epoch wrapped to the removed member"
+    target.active, target.admin, target.last_seq = False, False, op.cutoff
+    _keep_an_admin(roster)
+    _start_epoch(roster, op)
+    return None
+
+
+def _apply_rotate(roster: Roster, op: Op) -> str | None:
+    problem = _epoch_problem(roster, op)
     if problem:
         return problem
     _start_epoch(roster, op)
     return None
+
+
+# What an admin may do, one small handler each (create and leave are checked before).
+_ADMIN_ACTIONS: dict[str, Callable[[Roster, Op], str | None]] = {
+    "add": _apply_add, "promote": _apply_promote, "remove": _apply_remove,
+    "rotate": _apply_rotate,
+}
 
 
 def _epoch_problem(roster: Roster, op: Op, newcomer: bytes = b"") -> str | None:
