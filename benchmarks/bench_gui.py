@@ -156,7 +156,8 @@ def child(home: Path, launched_ns: int) -> dict[str, Any]:
             from PySide6.QtTest import QTest
 
             QTest.keyClick(search, query[-1])
-            journal.search_now()  # the 200 ms typing pause is deliberate; measured without it
+            # The 200 ms typing pause is deliberate; measured without it.
+            journal.searching.search_now()
             settle()
             assert journal.results.rowCount() > 0, query
             journal.results_view.viewport().repaint()

@@ -22,13 +22,13 @@ from ui.context import PreferenceStore, UiContext
 from ui.errors import BugReporter
 from ui.events import ChangeBridge
 from ui.icons import app_icon
-from ui.onboarding import Onboarding
 from ui.shortcuts import ShortcutsDialog
 from ui.tasks import Lane, TaskRunner
 from ui.theme import apply_theme
 from ui.unlock import UnlockScreen
 
 if TYPE_CHECKING:
+    from ui.onboarding import Onboarding
     from ui.tray import Tray
     from ui.workspace import Workspace
 
@@ -119,6 +119,8 @@ class MainWindow(QMainWindow):
         self.unlock_screen.error.setText(str(exc))
 
     def show_onboarding(self) -> None:
+        from ui.onboarding import Onboarding  # a first run only: not before the unlock screen
+
         self.onboarding = Onboarding(self.app, self.runner)
         self.onboarding.finished.connect(self._onboarded)
         self.states.addWidget(self.onboarding)

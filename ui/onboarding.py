@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QProgressBar,
     QPushButton,
     QStackedWidget,
@@ -21,9 +20,10 @@ from PySide6.QtWidgets import (
 from companion.app import CompanionApp
 from companion.passphrase import MIN_LENGTH, estimate
 from ui.dialogs.recovery import RecoveryCodeView
-from ui.icons import app_icon, icon
+from ui.icons import app_icon
 from ui.tasks import Lane, TaskRunner
 from ui.widgets.common import error_label, heading, hint
+from ui.widgets.passphrase_field import PassphraseField
 
 STRENGTH_WORDS = ("Very weak", "Weak", "Fair", "Strong", "Very strong")
 
@@ -54,43 +54,6 @@ class _Step(QWidget):
         outer.addStretch(1)
         outer.addLayout(row)
         outer.addStretch(2)
-
-
-class PassphraseField(QWidget):
-    """A passphrase entry with a show/hide toggle."""
-
-    textChanged = Signal(str)
-    returnPressed = Signal()
-
-    def __init__(self, placeholder: str, accessible: str) -> None:
-        super().__init__()
-        self.edit = QLineEdit()
-        self.edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.edit.setPlaceholderText(placeholder)
-        self.edit.setAccessibleName(accessible)
-        self.edit.textChanged.connect(self.textChanged)
-        self.edit.returnPressed.connect(self.returnPressed)
-        self.toggle = QPushButton(icon("eye"), "")
-        self.toggle.setCheckable(True)
-        self.toggle.setToolTip(self.tr("Show the passphrase"))
-        self.toggle.setAccessibleName(self.tr("Show passphrase"))
-        self.toggle.toggled.connect(self._on_toggle)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.edit, 1)
-        row.addWidget(self.toggle)
-
-    def _on_toggle(self, shown: bool) -> None:
-        self.edit.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
-
-    def text(self) -> str:
-        return self.edit.text()
-
-    def clear(self) -> None:
-        self.edit.clear()
-
-    def setFocus(self, reason: Qt.FocusReason = Qt.FocusReason.OtherFocusReason) -> None:  # noqa: N802 - Qt naming
-        self.edit.setFocus(reason)
 
 
 class StrengthMeter(QWidget):

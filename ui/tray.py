@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from companion.preferences import Preferences
 from ui.icons import app_icon, icon
-from ui.pages.today import TodayPage
 from ui.reminders import (
     QUESTIONNAIRE_TEXT,
     REMINDER_TEXT,
@@ -125,6 +124,8 @@ class Tray(QObject):
             self._checkin_after_unlock = True
             return
         self._checkin_after_unlock = False
+        from ui.pages.today import TodayPage  # loaded with the workspace by now
+
         page = workspace.show_page(TodayPage)
         focus = getattr(page, "focus_checkin", None)
         if callable(focus):

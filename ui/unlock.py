@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 from companion.app import CompanionApp
 from companion.errors import ReportedBug
 from ui.icons import app_icon
-from ui.onboarding import PassphraseField
 from ui.tasks import Lane, TaskRunner
 from ui.widgets.common import error_label, heading, hint, user_message
+from ui.widgets.passphrase_field import PassphraseField
 
 
 class UnlockScreen(QWidget):

@@ -47,9 +47,9 @@ from companion.imports.daylio import mood_labels
 from companion.imports.jrnl import DEFAULT_TIMEFORMAT
 from companion.models import MOOD_LABELS
 from ui.dialogs.data_common import DataDialog
-from ui.onboarding import PassphraseField
 from ui.tasks import Lane, TaskRunner
 from ui.widgets.common import hint, user_message
+from ui.widgets.passphrase_field import PassphraseField
 
 FILTERS = {
     "jrnl": "jrnl journals (*.txt *.json *.jrnl);;All files (*)",

@@ -11,9 +11,10 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from companion.app import CompanionApp
 from ui.dialogs.base import SettingsDialog
-from ui.onboarding import PassphraseField, StrengthMeter
+from ui.onboarding import StrengthMeter
 from ui.tasks import Lane, TaskRunner
 from ui.widgets.common import hint
+from ui.widgets.passphrase_field import PassphraseField
 
 
 class ChangePassphraseDialog(SettingsDialog):

@@ -28,9 +28,9 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from companion.app import CompanionApp
 from ui.dialogs.base import SettingsDialog
-from ui.onboarding import PassphraseField
 from ui.tasks import Lane, TaskRunner
 from ui.widgets.common import hint, user_message
+from ui.widgets.passphrase_field import PassphraseField
 
 if TYPE_CHECKING:
     from companion.app import RestoreResult
