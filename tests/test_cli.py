@@ -35,9 +35,8 @@ import pytest
 
 from companion.app import CompanionApp
 from companion.cli import main as cli_main
-from companion.cli.entry import user_error_for
 from companion.clock import FakeClock
-from companion.errors import UserError
+from companion.errors import UserError, as_user_error
 from companion.models import CheckInDraft, EntryDraft
 from storage.errors import DiskFull, VaultDamaged
 from tests.conftest import PASSPHRASE, PROJECT_ROOT, CliResult, run_companion
@@ -1142,7 +1141,7 @@ class _SQLiteError(Exception):
     ],
 )
 def test_which_lower_level_errors_are_the_users(exc, expected):
-    found = user_error_for(exc)
+    found = as_user_error(exc)
     if expected is None:
         assert found is None
     else:

@@ -24,6 +24,7 @@ from companion.agent.paths import (
     session_paths,
     socket_path_fits,
 )
+from companion.agent.wire import read_json_line
 from companion.errors import UserError
 
 if TYPE_CHECKING:
@@ -71,22 +72,11 @@ def request(home: Path, op: str) -> dict[str, Any] | None:
         except (ConnectionRefusedError, FileNotFoundError):
             return None  # a socket left by an agent that crashed: no session
         client.sendall(json.dumps({"op": op}).encode() + b"\n")
-        data = b""
-        while b"\n" not in data:
-            chunk = client.recv(REPLY_LIMIT)
-            if not chunk:
-                break
-            data += chunk
-            if len(data) > REPLY_LIMIT:
-                raise SessionBroken("reply too long")
-        reply = json.loads(data.split(b"\n", 1)[0]) if b"\n" in data else None
-    except (OSError, ValueError) as exc:
+        return read_json_line(client, REPLY_LIMIT)
+    except (OSError, ValueError) as exc:  # a stopped, killed or confused agent
         raise SessionBroken(type(exc).__name__) from None
     finally:
         client.close()
-    if not isinstance(reply, dict):
-        raise SessionBroken("no answer")
-    return reply
 
 
 def _say(line: str) -> None:

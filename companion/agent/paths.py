@@ -13,6 +13,7 @@ import hashlib
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,27 +70,24 @@ def check_private_folder(folder: Path, *, create: bool) -> bool:
         except OSError as exc:
             raise UserError(f"Cannot make the unlock-session folder {folder}: "
                             f"{exc.strerror or exc}.") from None
-    try:
-        info = os.lstat(folder)
-    except FileNotFoundError:
-        return False
-    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
-        raise SessionUnsafe(
-            f"The unlock-session folder {folder} is not private (a symlink, another user's, "
-            "or open to others), so it was not used.",
-            "Remove it; `companion unlock` makes a new one.")
-    return True
+    return _owner_only(folder, stat.S_ISDIR, "folder", "a symlink")
 
 
 def check_private_socket(socket_path: Path) -> bool:
     """True if the socket is there and private; False if absent."""
+    return _owner_only(socket_path, stat.S_ISSOCK, "socket", "not a socket")
+
+
+def _owner_only(path: Path, is_kind: Callable[[int], bool], name: str, unlike: str) -> bool:
+    """True if `path` is of the right kind, this user's, and closed to everyone else; False
+    if it is absent; `SessionUnsafe` (said, never used) otherwise. lstat: a symlink is never
+    the right kind, so nobody can point the session somewhere else."""
     try:
-        info = os.lstat(socket_path)
+        info = os.lstat(path)
     except FileNotFoundError:
         return False
-    if not stat.S_ISSOCK(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
-        raise SessionUnsafe(
-            f"The unlock-session socket {socket_path} is not private (not a socket, another "
-            "user's, or open to others), so it was not used.",
-            "Remove it; `companion unlock` makes a new one.")
-    return True
+    if is_kind(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o077:
+        return True
+    raise SessionUnsafe(f"The unlock-session {name} {path} is not private ({unlike}, "
+                        "another user's, or open to others), so it was not used.",
+                        "Remove it; `companion unlock` makes a new one.")

@@ -32,6 +32,7 @@ from types import FrameType
 from typing import Any
 
 from companion.agent.paths import check_private_folder, check_socket_path_fits, session_paths
+from companion.agent.wire import read_json_line
 
 REQUEST_LIMIT = 1024
 FINGERPRINT_EVERY = 2.0  # seconds between looks at the key file
@@ -161,7 +162,7 @@ class Agent:
     def answer(self, connection: socket.socket) -> None:
         connection.settimeout(2.0)
         try:
-            request = _read_line(connection)
+            request = read_json_line(connection, REQUEST_LIMIT)
             if _peer_uid(connection) != os.getuid():
                 connection.sendall(b'{"error": "refused"}\n')
                 return
@@ -190,21 +191,6 @@ def _peer_uid(connection: socket.socket) -> int:
     creds = connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
     _pid, uid, _gid = struct.unpack("3i", creds)
     return int(uid)
-
-
-def _read_line(connection: socket.socket) -> dict[str, Any]:
-    data = b""
-    while b"\n" not in data:
-        chunk = connection.recv(REQUEST_LIMIT)
-        if not chunk:
-            break
-        data += chunk
-        if len(data) > REQUEST_LIMIT:
-            raise ValueError("request too long")
-    value = json.loads(data.split(b"\n", 1)[0])
-    if not isinstance(value, dict):
-        raise ValueError("not an object")
-    return value
 
 
 def _read_config() -> tuple[Path, bytearray, int, str]:

@@ -73,13 +73,14 @@ def run(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
 
     app = CompanionApp(_home(args))
     secrets_in = SecretSource(getattr(args, "passphrase_stdin", False), stdin)
-    if command in ("init", "restore-backup", "forget", "passwd", "recover"):
+    if command in ("init", "restore-backup"):  # no vault to open yet, or one to replace
         return int(_command("vault", "cmd_" + command.replace("-", "_"))(app, args, secrets_in,
                                                                           out))
     app.open()
     try:
-        if command == "unlock":
-            return int(_command("session", "cmd_unlock")(app, args, secrets_in, out))
+        if command in ("forget", "passwd", "recover", "unlock"):  # their own secrets, if any
+            module = "session" if command == "unlock" else "vault"
+            return int(_command(module, f"cmd_{command}")(app, args, secrets_in, out))
         if command == "remember" and not app.keyring_available():
             raise KeyringUnavailable()  # say so before asking for a passphrase it cannot use
         # `remember` wants the passphrase itself: a session must not be able to persist the
@@ -159,10 +160,6 @@ def _report_bug(exc: BaseException, args: argparse.Namespace) -> int:
     print(f"companion: an unexpected error happened (a bug in Companion).{where}",
           file=sys.stderr)
     return EXIT_BUG
-
-
-# The CLI's name for the core's one mapping (tests and older callers use it).
-user_error_for = as_user_error
 
 
 def subcommand_parser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:

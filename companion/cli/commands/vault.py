@@ -28,13 +28,9 @@ def cmd_init(app: CompanionApp, _args: argparse.Namespace, secrets_in: SecretSou
 
 def cmd_passwd(app: CompanionApp, _args: argparse.Namespace, secrets_in: SecretSource,
                out: TextIO) -> int:
-    app.open()
-    try:
-        current = secrets_in.read("Current passphrase: ")
-        new, confirmation = read_new_passphrase(secrets_in)
-        app.change_passphrase(current, new, confirmation)
-    finally:
-        app.close()
+    current = secrets_in.read("Current passphrase: ")
+    new, confirmation = read_new_passphrase(secrets_in)
+    app.change_passphrase(current, new, confirmation)
     print("Passphrase changed. Your recovery code still works.", file=out)
     _end_session(app, out)
     return EXIT_OK
@@ -42,13 +38,9 @@ def cmd_passwd(app: CompanionApp, _args: argparse.Namespace, secrets_in: SecretS
 
 def cmd_recover(app: CompanionApp, _args: argparse.Namespace, secrets_in: SecretSource,
                 out: TextIO) -> int:
-    app.open()
-    try:
-        code = secrets_in.read("Recovery code: ", "recovery code")
-        new, confirmation = read_new_passphrase(secrets_in)
-        new_code = app.reset_passphrase(code, new, confirmation)
-    finally:
-        app.close()
+    code = secrets_in.read("Recovery code: ", "recovery code")
+    new, confirmation = read_new_passphrase(secrets_in)
+    new_code = app.reset_passphrase(code, new, confirmation)
     print("Passphrase set.\n", file=out)
     print_recovery_code(new_code, out, replaced=True)
     _end_session(app, out)
@@ -57,11 +49,7 @@ def cmd_recover(app: CompanionApp, _args: argparse.Namespace, secrets_in: Secret
 
 def cmd_forget(app: CompanionApp, _args: argparse.Namespace, _secrets_in: SecretSource,
                out: TextIO) -> int:
-    app.open()
-    try:
-        removed = app.forget_on_device()
-    finally:
-        app.close()
+    removed = app.forget_on_device()
     print("This device no longer remembers the vault key." if removed
           else "This device did not remember the vault key; nothing to forget.", file=out)
     _end_session(app, out)
