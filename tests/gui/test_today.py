@@ -302,6 +302,10 @@ def test_tab_order_follows_the_form_from_top_to_bottom(qtbot, ctx, page, runner,
     app = ctx.app
     runner.run(lambda: app.add_checkin(CheckInDraft(mood=3, activities=("gardening",))))
     wait_for_tasks()
+    # The check-in's change notice arrives queued and makes the page reload its chips (one
+    # more task): let that finish too, or the chips walked below may be replaced mid-walk.
+    qtbot.wait(20)
+    wait_for_tasks()
     activate(qtbot, page)
     page.focus_checkin()
     page.mood.button(1).click()  # so the save button takes focus too (a click by code: a
