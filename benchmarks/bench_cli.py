@@ -59,7 +59,7 @@ TARGET_GROWTH = 1.2
 ADD_TEXT = "Evening check\nWalked by the river after work and felt calm. Slept well."
 
 # `python -m companion.cli` runs exactly what the `companion` console script runs
-# (`companion.cli:main`), from this work tree whether or not it is installed.
+# (`companion.cli:console_main`), from this work tree whether or not it is installed.
 COMPANION = [sys.executable, "-m", "companion.cli"]
 
 _DERIVE_SNIPPET = """
@@ -74,7 +74,10 @@ print((time.perf_counter() - start) * 1000)
 
 
 def child_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != TARGET_ENV}
+    # Without PYTHONDONTWRITEBYTECODE (set on some machines, this one included): with it, a
+    # child compiles every module of the work tree on every run, which no installed copy does.
+    env = {k: v for k, v in os.environ.items()
+           if k not in (TARGET_ENV, "PYTHONDONTWRITEBYTECODE")}
     home = WORK / "home"
     home.mkdir(parents=True, exist_ok=True)
     env.update({

@@ -6,7 +6,6 @@ after every mutation (plain callbacks; the desktop app turns them into Qt signal
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,11 +28,9 @@ from companion.models import (
     TagCount,
     TimelineItem,
 )
-from companion.passphrase import check_new_passphrase
 from companion.questionnaire_schema import register_questionnaire_schema
 from companion.schema import register_imports_schema, register_journal_schema
 from companion.screentime.schema import register_screentime_schema
-from companion.search import SearchFilters, search_entries
 from companion.timeutil import month_bounds
 from storage import keyring_store
 from storage.errors import VaultLocked
@@ -52,9 +49,9 @@ if TYPE_CHECKING:
     from companion.screentime.categories import CategoryRule
     from companion.screentime.service import ScreenTimeService
     from companion.screentime.tracker import Budget, BudgetKind
+    from companion.search import SearchFilters
     from storage.backup import RestoreResult as RestoreResult  # the restore dialog's result
 
-log = logging.getLogger(__name__)
 register_journal_schema()
 register_screentime_schema()
 register_imports_schema()
@@ -94,6 +91,8 @@ class CompanionApp:
     def create_vault(self, passphrase: str, confirmation: str | None = None, *,
                      params: Argon2Params | None = None) -> str:
         """Create the vault, leave it unlocked, return the recovery code (shown once)."""
+        from companion.passphrase import check_new_passphrase
+
         check_new_passphrase(passphrase, confirmation)
         self.vault, code = Vault.create(self.home, passphrase, params=params)
         self._attach()
@@ -145,11 +144,15 @@ class CompanionApp:
     # -- keys ---------------------------------------------------------------------------------
 
     def change_passphrase(self, current: str, new: str, confirmation: str | None = None) -> None:
+        from companion.passphrase import check_new_passphrase
+
         check_new_passphrase(new, confirmation)
         self.vault.change_passphrase(current, new)
 
     def reset_passphrase(self, recovery_code: str, new: str,
                          confirmation: str | None = None) -> str:
+        from companion.passphrase import check_new_passphrase
+
         check_new_passphrase(new, confirmation)
         return self.vault.reset_passphrase(recovery_code, new)
 
@@ -304,6 +307,8 @@ class CompanionApp:
                filters: SearchFilters | None = None) -> list[SearchHit]:
         if limit < 0:
             raise InvalidInput("--limit cannot be negative.")
+        from companion.search import search_entries
+
         return search_entries(self.journal, text, limit=limit, filters=filters)
 
     def tags(self) -> list[TagCount]:

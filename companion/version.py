@@ -1,9 +1,9 @@
 """Companion's version, written in one place: pyproject.toml.
 
-An installed Companion (pip, or the PyInstaller bundle, which copies the metadata) reads it
-from the package metadata; a source checkout that was never installed reads pyproject.toml
-beside the package. Looked up on first use, not at import: importlib.metadata costs the CLI's
-start tens of milliseconds, which only `--version`, crash reports and the About dialog need.
+Looked up on first use, not at import, and in this order: the metadata pip (or the
+PyInstaller bundle) writes beside the package, read as a file; the pyproject.toml of a source
+checkout the package sits in (installed in editable mode or not at all); and only then
+importlib.metadata, which costs ~40 ms of imports that `--version` should not pay.
 """
 
 from __future__ import annotations
@@ -21,13 +21,40 @@ UNKNOWN = "0+unknown"
 
 @functools.cache
 def version() -> str:
+    return installed_version() or source_tree_version() or metadata_version() or UNKNOWN
+
+
+def installed_version() -> str | None:
+    """The version in the metadata pip (and the PyInstaller bundle) put beside the package:
+    exactly one `companion-X.dist-info/` in the folder that holds `companion/`."""
+    found = list(Path(__file__).resolve().parent.parent.glob(f"{DISTRIBUTION}-*.dist-info"))
+    return _metadata_version(found[0] / "METADATA") if len(found) == 1 else None
+
+
+def metadata_version() -> str | None:
+    """The version importlib.metadata finds (an install laid out some other way)."""
     from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as installed_version
+    from importlib.metadata import version as distribution_version
 
     try:
-        return installed_version(DISTRIBUTION)
+        return distribution_version(DISTRIBUTION)
     except PackageNotFoundError:
-        return source_tree_version() or UNKNOWN
+        return None
+
+
+def _metadata_version(path: Path) -> str | None:
+    """`Version:` from a core-metadata file's header (which ends at the first blank line)."""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            for _, line in zip(range(200), handle, strict=False):
+                if not line.strip():
+                    break
+                name, _, value = line.partition(":")
+                if name.strip().lower() == "version" and value.strip():
+                    return value.strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None
 
 
 def source_tree_version() -> str | None:

@@ -1,9 +1,10 @@
 """The bundled executable's entry point: the same dispatch as the `companion` console script
-(`companion.cli:main`), so the one executable runs both the CLI and, with no command, the app."""
+(`companion.cli:console_main`), so the one executable runs both the CLI and, with no command,
+the app."""
 
 import sys
 
-from companion.cli import main
+from companion.cli import console_main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(console_main())

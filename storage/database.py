@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -103,6 +102,8 @@ def is_damage(exc: BaseException) -> bool:
 
 def _free_bytes(folder: Path) -> int:
     try:
+        import shutil  # only on a write error: the read path does not need it
+
         return shutil.disk_usage(folder).free
     except OSError:
         return LOW_SPACE_BYTES  # cannot tell: do not claim the disk is full

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import math
 import os
-import secrets
 import time
 import unicodedata
 from dataclasses import dataclass
@@ -105,7 +104,7 @@ def calibrate(target: float | None = None) -> Argon2Params:
     samples = []
     for _ in range(3):
         start = time.perf_counter()
-        derive_passphrase_key("calibration", secrets.token_bytes(SALT_BYTES), FLOOR)
+        derive_passphrase_key("calibration", os.urandom(SALT_BYTES), FLOOR)
         samples.append(time.perf_counter() - start)
     elapsed = max(sorted(samples)[1], 1e-3)
     # Capped at the largest cost the parameters can express, so that a huge (or infinite)
@@ -133,7 +132,7 @@ def derive_recovery_key(code: bytes, salt: bytes) -> bytes:
 
 def new_recovery_code() -> tuple[str, bytes]:
     """A fresh code: the text shown to the user once, and the raw bytes it stands for."""
-    raw = secrets.token_bytes(RECOVERY_CODE_BYTES)
+    raw = os.urandom(RECOVERY_CODE_BYTES)
     text = base64.b32encode(raw).decode("ascii").rstrip("=")
     groups = [text[i : i + _RECOVERY_GROUP] for i in range(0, len(text), _RECOVERY_GROUP)]
     return "-".join(groups), raw

@@ -17,7 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import secrets
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,7 +95,7 @@ class KeyFile:
     def wrap(self, name: str, kek: bytes, data_key: bytes, *, kdf: str, salt: bytes,
              argon2: Argon2Params | None = None) -> None:
         """Store `data_key` in slot `name`, encrypted under `kek`."""
-        template = KeySlot(kdf=kdf, salt=salt, nonce=secrets.token_bytes(NONCE_BYTES),
+        template = KeySlot(kdf=kdf, salt=salt, nonce=os.urandom(NONCE_BYTES),
                            wrapped=b"", argon2=argon2)
         from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 

@@ -8,7 +8,6 @@ passphrase. Each vault has its own entry, named by its random vault id.
 from __future__ import annotations
 
 import contextlib
-import logging
 from typing import TYPE_CHECKING
 
 from storage.errors import KeyringUnavailable
@@ -21,7 +20,12 @@ if TYPE_CHECKING:
 # its plugins) and most commands, given --passphrase-stdin, never touch it.
 
 SERVICE = "Companion vault"
-log = logging.getLogger(__name__)
+
+
+def _warn(message: str) -> None:
+    import logging  # keyring itself loads it; a command that never asks the keyring does not
+
+    logging.getLogger(__name__).warning(message)
 
 
 def _backend() -> KeyringBackend | None:
@@ -30,7 +34,7 @@ def _backend() -> KeyringBackend | None:
     try:
         backend = keyring.get_keyring()
     except Exception:  # a broken keyring configuration must not break the app
-        log.warning("keyring backend could not be loaded")
+        _warn("keyring backend could not be loaded")
         return None
     # The "fail" backend and any backend that declares itself unusable have priority < 1
     # (keyring's own convention); the chainer reports the best of what it chains.
@@ -73,7 +77,7 @@ def load_key(vault_id: str) -> bytes | None:
     try:
         value = backend.get_password(SERVICE, _account(vault_id))
     except keyring.errors.KeyringError:
-        log.warning("keyring lookup failed")
+        _warn("keyring lookup failed")
         return None
     if not value:
         return None

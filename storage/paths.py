@@ -9,8 +9,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 from storage.errors import UserError
 
 HOME_ENV = "COMPANION_HOME"
@@ -21,6 +19,8 @@ def default_home() -> Path:
     override = os.environ.get(HOME_ENV)
     if override:
         return Path(override).expanduser()
+    import platformdirs  # only here: most commands name their folder, and it costs ~5 ms
+
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import logging
-import secrets
+import os
 from pathlib import Path
 
 from storage import keyring_store
@@ -39,8 +38,6 @@ from storage.kdf import (
 )
 from storage.keyfile import PASSPHRASE_SLOT, RECOVERY_SLOT, KeyFile
 from storage.paths import VaultPaths, ensure_private_dir
-
-log = logging.getLogger(__name__)
 
 
 class Vault:
@@ -118,8 +115,8 @@ class Vault:
             # Again under the lock: another process may have created it in the meantime.
             if vault.exists():
                 raise VaultExists()
-            data_key = secrets.token_bytes(KEY_BYTES)
-            key_file = KeyFile(vault_id=secrets.token_hex(16))
+            data_key = os.urandom(KEY_BYTES)
+            key_file = KeyFile(vault_id=os.urandom(16).hex())
             _wrap_passphrase(key_file, passphrase, data_key, params or calibrate())
             code = _wrap_new_recovery_code(key_file, data_key)
             # Database first, key file last: a vault without its key file is not a vault yet,
@@ -170,7 +167,10 @@ class Vault:
         try:
             open_keyed(self.paths.database, data_key).close()
         except VaultDamaged:
-            log.warning("remembered key does not open this vault; forgetting it")
+            import logging  # loaded only to say this: short commands skip its start-up cost
+
+            logging.getLogger(__name__).warning(
+                "remembered key does not open this vault; forgetting it")
             keyring_store.forget_key(self.vault_id)
             return False
         self._open_database(data_key)
@@ -336,14 +336,14 @@ def _check_new_passphrase(passphrase: str) -> None:
 
 def _wrap_passphrase(key_file: KeyFile, passphrase: str, data_key: bytes,
                      params: Argon2Params) -> None:
-    salt = secrets.token_bytes(SALT_BYTES)
+    salt = os.urandom(SALT_BYTES)
     kek = derive_passphrase_key(passphrase, salt, params)
     key_file.wrap(PASSPHRASE_SLOT, kek, data_key, kdf="argon2id", salt=salt, argon2=params)
 
 
 def _wrap_new_recovery_code(key_file: KeyFile, data_key: bytes) -> str:
     code, raw = new_recovery_code()
-    salt = secrets.token_bytes(SALT_BYTES)
+    salt = os.urandom(SALT_BYTES)
     key_file.wrap(RECOVERY_SLOT, derive_recovery_key(raw, salt), data_key,
                   kdf="hkdf-sha256", salt=salt)
     return code

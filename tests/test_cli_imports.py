@@ -28,6 +28,12 @@ SERVICES = ("sync.engine", "companion.circle", "companion.screentime.service",
             "companion.questionnaire_store", "companion.summary", "companion.export",
             "companion.imports")
 
+# Standard-library weight a short command has no use for (each costs milliseconds at every
+# start): the version from importlib.metadata's email parser, the per-user folder lookup when
+# the folder is named, random numbers on a read, shutil's compression modules for help text.
+IDLE_WEIGHT = ("importlib.metadata", "email", "platformdirs", "secrets", "random", "tempfile",
+               "shutil", "bz2", "lzma")
+
 _RUN = """
 import json, sys
 from companion.cli import main
@@ -78,6 +84,8 @@ def _init(tmp_path: Path) -> None:
 def test_commands_that_open_no_vault_load_no_core(tmp_path, argv):
     modules = _modules_after(tmp_path, *argv)
     assert _loaded(modules, HEAVY + CORE + ("PySide6", "shiboken6")) == []
+    if argv != ("--help",):  # help text is what shutil is loaded for
+        assert _loaded(modules, IDLE_WEIGHT) == []
 
 
 def test_list_with_a_passphrase_loads_nothing_heavy(tmp_path):
@@ -103,6 +111,7 @@ def test_list_in_an_unlock_session_loads_nothing_heavy(tmp_path):
     assert "companion.agent.client" in modules and "storage.kdf" in modules
     # The session hands over the data key itself: no key derivation, no key unwrapping.
     assert _loaded(modules, HEAVY + SERVICES + ("PySide6", "shiboken6", "cryptography")) == []
+    assert _loaded(modules, IDLE_WEIGHT) == []
 
 
 @pytest.mark.gui
@@ -118,3 +127,44 @@ def test_the_desktop_app_reaches_its_unlock_screen_without_heavy_libraries(tmp_p
     assert "PySide6.QtWidgets" in modules  # the check below is not vacuous
     # The unlock screen itself offers the keyring (a remembered key unlocks at once).
     assert _loaded(modules, tuple(name for name in HEAVY if name != "keyring")) == []
+
+
+_COLLECTOR = """
+import gc, json, sys
+import companion.cli.commands.journal as journal
+seen = {}
+real = journal.cmd_list
+def cmd_list(*args):
+    seen["during the command"] = gc.isenabled()
+    return real(*args)
+journal.cmd_list = cmd_list
+from companion.cli import console_main
+sys.argv[1:] = ["--passphrase-stdin", "list"]
+code = console_main()
+seen["after"] = gc.isenabled()
+seen["frozen"] = gc.get_freeze_count()
+print(json.dumps(seen))
+sys.exit(code)
+"""
+
+
+def test_the_program_pauses_the_collector_only_for_start_up(tmp_path):
+    """`console_main` turns the garbage collector off while modules load (a start-up cost
+    with nothing to collect) and back on before the command works; a long import must not
+    run without it."""
+    _init(tmp_path)
+    done = subprocess.run([sys.executable, "-c", _COLLECTOR], input=f"{PASSPHRASE}\n",
+                          text=True, capture_output=True, timeout=120, check=False,
+                          env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.splitlines()[-1])
+    assert seen["during the command"] is True and seen["after"] is True
+    assert seen["frozen"] > 1000  # what is left is frozen for a quick exit
+
+
+def test_main_in_a_test_process_leaves_the_collector_alone(cli):
+    import gc
+
+    assert gc.isenabled()
+    cli("--version", passphrase=False)
+    assert gc.isenabled() and gc.get_freeze_count() == 0

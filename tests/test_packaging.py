@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import configparser
 import json
+import os
 import struct
+import subprocess
 import sys
 import tomllib
 import xml.etree.ElementTree as ET
@@ -13,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
+import companion.version
 from companion.licenses import components, license_of, normalize, required_distributions
-from companion.version import source_tree_version, version
+from companion.version import installed_version, source_tree_version, version
 from tests.conftest import run_companion
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,6 +72,50 @@ def test_app_says_it_started_and_quits_when_asked(private_home):
 
 def test_source_tree_fallback_reads_pyproject():
     assert source_tree_version() == PYPROJECT_VERSION
+
+
+def _installed_layout(tmp_path, monkeypatch, *dist_infos: tuple[str, str | bytes]):
+    """A site-packages folder as pip leaves it: the package, and its dist-info beside it."""
+    site = tmp_path / "site-packages"
+    (site / "companion").mkdir(parents=True)
+    for name, metadata in dist_infos:
+        (site / name).mkdir()
+        data = metadata if isinstance(metadata, bytes) else metadata.encode("utf-8")
+        (site / name / "METADATA").write_bytes(data)
+    monkeypatch.setattr(companion.version, "__file__", str(site / "companion" / "version.py"))
+
+
+def test_an_installed_copy_reads_its_metadata_file(tmp_path, monkeypatch):
+    _installed_layout(tmp_path, monkeypatch, ("companion-7.8.9.dist-info",
+                      "Metadata-Version: 2.1\nName: companion\nVersion: 7.8.9\n\nVersion: 1\n"))
+    assert installed_version() == "7.8.9"
+
+
+@pytest.mark.parametrize("metadata", [
+    "Metadata-Version: 2.1\nName: companion\n\nVersion: 1.0\n",  # only in the body
+    "Version:\n", "", b"Name: companion\nVersion: 1.0\xff\n",  # not UTF-8
+    "X: y\n" * 5000 + "Version: 1.0\n",  # past any sane header
+])
+def test_metadata_without_a_version_header_is_not_believed(tmp_path, monkeypatch, metadata):
+    _installed_layout(tmp_path, monkeypatch, ("companion-1.0.dist-info", metadata))
+    assert installed_version() is None
+
+
+def test_two_dist_infos_are_not_guessed_between(tmp_path, monkeypatch):
+    _installed_layout(tmp_path, monkeypatch,
+                      ("companion-1.0.dist-info", "Version: 1.0\n"),
+                      ("companion-2.0.dist-info", "Version: 2.0\n"))
+    assert installed_version() is None
+
+
+def test_version_does_not_load_importlib_metadata():
+    """importlib.metadata (and the email package it parses with) cost `--version` ~40 ms."""
+    done = subprocess.run([sys.executable, "-c", "import sys; from companion.version import "
+                           "version; print(version()); print('importlib.metadata' in "
+                           "sys.modules, 'email' in sys.modules)"],
+                          capture_output=True, text=True, check=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.stdout.split() == [PYPROJECT_VERSION, "False", "False"]
 
 
 @pytest.mark.parametrize(("text", "numbers"), [
@@ -144,8 +191,8 @@ def test_spec_uses_the_shared_names_and_entry_point():
         assert needle in spec
     main = (ROOT / "packaging" / "companion_main.py").read_text("utf-8")
     scripts = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["scripts"]
-    assert scripts[appinfo.EXECUTABLE] == "companion.cli:main"
-    assert "from companion.cli import main" in main
+    assert scripts[appinfo.EXECUTABLE] == "companion.cli:console_main"
+    assert "from companion.cli import console_main" in main
 
 
 # -- licenses -------------------------------------------------------------------------------------

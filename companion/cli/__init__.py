@@ -2,6 +2,6 @@
 prompts, output formatting, and one module per command group in commands/, each loaded only
 when one of its commands runs."""
 
-from companion.cli.entry import main
+from companion.cli.entry import console_main, main
 
-__all__ = ["main"]
+__all__ = ["console_main", "main"]

@@ -1,5 +1,5 @@
 import sys
 
-from companion.cli.entry import main
+from companion.cli.entry import console_main
 
-sys.exit(main())
+sys.exit(console_main())

@@ -22,6 +22,7 @@ from companion.cli.parser_groups import (
     add_screentime_arguments,
     add_session_arguments,
 )
+from companion.cli.terminal import CommandParser, RawDescriptionFormatter
 from companion.version import VersionAction
 
 if TYPE_CHECKING:
@@ -110,17 +111,15 @@ def _build(wanted: str | None) -> tuple[argparse.ArgumentParser, set[str]]:
     def full(name: str) -> bool:
         return wanted is None or wanted == name
 
-    common = argparse.ArgumentParser(add_help=False)
+    common = CommandParser(add_help=False)
     common.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS,
                         help="the vault folder (default: $COMPANION_HOME or the per-user one)")
     common.add_argument("--passphrase-stdin", action="store_true", default=argparse.SUPPRESS,
                         help="read the passphrase from the first line of standard input (at "
                              "init: passphrase and confirmation, one per line)")
 
-    parser = argparse.ArgumentParser(
-        prog="companion", description=DESCRIPTION, epilog=EPILOG, parents=[common],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = CommandParser(prog="companion", description=DESCRIPTION, epilog=EPILOG,
+                           parents=[common], formatter_class=RawDescriptionFormatter)
     parser.add_argument("--version", action=VersionAction)
     parser.add_argument("--demo", action="store_true",
                         help="start the desktop app on a throwaway vault with sample data")

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from companion.cli.terminal import CommandParser
+
 QUESTIONNAIRE_KINDS = ("phq9", "gad7", "who5")  # companion.questionnaires.QuestionnaireKind
 IMPORT_KINDS = ("jrnl", "daylio", "dayone", "json")  # companion.imports.KINDS
 JRNL_TIMEFORMAT = "%Y-%m-%d %H:%M"  # companion.imports.jrnl.DEFAULT_TIMEFORMAT
@@ -206,7 +208,7 @@ def add_crisis_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _screentime_common() -> argparse.ArgumentParser:
     """--home and --passphrase-stdin after the action too (`screentime status --home X`)."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = CommandParser(add_help=False)
     common.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS,
                         help="the vault folder")
     common.add_argument("--passphrase-stdin", action="store_true", default=argparse.SUPPRESS,
