@@ -511,8 +511,9 @@ def _notes(core: dict[str, Any] | None, cli: dict[str, Any] | None,
                 tail = ("; neither `keyring` nor `zxcvbn` is imported at start-up any more "
                         "(they load only for the commands that use them)")
             notes += [
-                f"**Start-up.** `companion --version` takes "
-                f"{fmt_ms(cli['startup']['median'])}; importing `companion.cli` costs about "
+                f"**Start-up (CLI benchmark, commit `{cli.get('code', 'unknown')}`; the "
+                "Start-up section has the figures of record).** `companion --version` took "
+                f"{fmt_ms(cli['startup']['median'])} there, run from the work tree; importing `companion.cli` costs about "
                 f"{fmt_ms(imports.get('companion.cli', 0))} of it{tail}. This is a fixed "
                 "cost, the same at any journal size.", ""]
     if unlock:
