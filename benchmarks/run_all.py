@@ -513,7 +513,8 @@ def _notes(core: dict[str, Any] | None, cli: dict[str, Any] | None,
             notes += [
                 f"**Start-up (CLI benchmark, commit `{cli.get('code', 'unknown')}`; the "
                 "Start-up section has the figures of record).** `companion --version` took "
-                f"{fmt_ms(cli['startup']['median'])} there, run from the work tree; importing `companion.cli` costs about "
+                f"{fmt_ms(cli['startup']['median'])} there, run from the work tree; "
+                "importing `companion.cli` costs about "
                 f"{fmt_ms(imports.get('companion.cli', 0))} of it{tail}. This is a fixed "
                 "cost, the same at any journal size.", ""]
     if unlock:
