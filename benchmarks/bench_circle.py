@@ -28,14 +28,13 @@ from storage.database import Database, open_keyed
 from sync import actions
 from sync.engine import Engine
 from sync.invite import parse_invite
-from sync.schema import register_circle_schema
+from sync.schema import CIRCLES
 from sync.transport_folder import FolderTransport
 from sync.transport_webdav import WebDavCredentials, WebDavTransport
 from tests.support.webdav_server import WebDavServer
 
 TITLE = "Circle"
 TARGET_APPLY_MS = 2000.0
-register_circle_schema()
 _clock = itertools.count(1_790_000_000_000_000, 1_000_000)
 
 
@@ -45,7 +44,7 @@ def now_us() -> int:
 
 def engine_at(folder: Path, name: str) -> Engine:
     db = Database(open_keyed(folder / f"{name}.db", os.urandom(32)))
-    db.migrate()
+    db.migrate((CIRCLES,))
     return Engine(db, now_us)
 
 

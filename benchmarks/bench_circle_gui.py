@@ -92,7 +92,7 @@ def measure(work: Path, quick: bool) -> dict[str, Any]:
     messages = 1000
     ann, bob, _shared = build(work)
     runner = TaskRunner()
-    prefs = PreferenceStore(ann.home, Preferences(circle_sync_minutes=0), runner)
+    prefs = PreferenceStore(ann, runner, Preferences(circle_sync_minutes=0))
     ctx = UiContext(app=ann, runner=runner, prefs=prefs, changes=ChangeBridge(ann))
     page = CirclePage(ctx)
     page.resize(1000, 700)

@@ -66,7 +66,7 @@ def child(home: Path, launched_ns: int) -> dict[str, Any]:
     qt = QApplication(["companion"])
     runner = TaskRunner()
     app = CompanionApp(home)
-    window = MainWindow(app, runner, PreferenceStore(home, Preferences(), runner))
+    window = MainWindow(app, runner, PreferenceStore(app, runner, Preferences()))
     window.resize(1100, 720)
     window.start()
     window.show()

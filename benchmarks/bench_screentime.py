@@ -114,7 +114,7 @@ def measure_page(app: CompanionApp, repeat: int) -> dict[str, Any]:
     qt = QApplication.instance() or QApplication(["companion"])
     runner = InlineTaskRunner()
     ctx = UiContext(app=app, runner=runner,
-                    prefs=PreferenceStore(app.home, Preferences(), runner),
+                    prefs=PreferenceStore(app, runner, Preferences()),
                     changes=ChangeBridge(app))
     page = ScreenTimePage(ctx)
     page.resize(900, 720)  # the page's share of the app's default 1100 × 720 window

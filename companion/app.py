@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from companion.checkins import CheckIns
+from companion.checkins import CheckIns, DayMood
 from companion.clock import Clock, SystemClock
 from companion.errors import InvalidInput
 from companion.journal import Journal
@@ -28,35 +28,35 @@ from companion.models import (
     TagCount,
     TimelineItem,
 )
-from companion.questionnaire_schema import register_questionnaire_schema
-from companion.schema import register_imports_schema, register_journal_schema
-from companion.screentime.schema import register_screentime_schema
+from companion.questionnaire_schema import QUESTIONNAIRES
+from companion.schema import IMPORTS, JOURNAL
+from companion.screentime.schema import SCREEN_TIME
 from companion.timeutil import month_bounds
 from storage import keyring_store
 from storage.errors import VaultLocked
 from storage.kdf import FLOOR, Argon2Params
 from storage.paths import VaultPaths, default_home
 from storage.vault import Vault
-from sync.schema import register_circle_schema
+from sync.schema import CIRCLES
 
 if TYPE_CHECKING:
-    from companion.circle import CircleRow, CircleService, SyncReport
+    from companion.circle import CircleRow, SyncReport
+    from companion.circle_feature import Circles
     from companion.crisis import CrisisResources
     from companion.imports.common import CancelToken, ImportPlan, ImportReport, Progress
+    from companion.preferences import Preferences
     from companion.questionnaire_store import QuestionnaireService, SavedResult, Trend
     from companion.questionnaires import QuestionnaireKind, Result
     from companion.screentime.activitywatch import ImportResult
     from companion.screentime.categories import CategoryRule
-    from companion.screentime.service import ScreenTimeService
+    from companion.screentime.service import Overview, ScreenTimeService
     from companion.screentime.tracker import Budget, BudgetKind
     from companion.search import SearchFilters
     from storage.backup import RestoreResult as RestoreResult  # the restore dialog's result
 
-register_journal_schema()
-register_screentime_schema()
-register_imports_schema()
-register_questionnaire_schema()
-register_circle_schema()
+# Every table a Companion vault holds, by the package that owns it: the vault brings each up
+# to date when it is unlocked (storage/migrations.py).
+SCHEMA = (JOURNAL, IMPORTS, QUESTIONNAIRES, SCREEN_TIME, CIRCLES)
 
 ChangeListener = Callable[[Changes], None]
 # Argon2id at its floor, for throwaway vaults only (the demo, screenshots): a real vault
@@ -75,12 +75,13 @@ class CompanionApp:
     def __init__(self, home: Path | None = None, *, clock: Clock | None = None) -> None:
         self.home = Path(home) if home is not None else default_home()
         self.clock: Clock = clock or SystemClock()
-        self.vault = Vault(self.home)
+        self.vault = Vault(self.home, SCHEMA)
         self._journal: Journal | None = None
         self._checkins: CheckIns | None = None
         self._questionnaires: QuestionnaireService | None = None
-        self._circles: CircleService | None = None
+        self._circles: Circles | None = None
         self._screen_time: ScreenTimeService | None = None
+        self._preferences: Preferences | None = None
         self._listeners: list[ChangeListener] = []
 
     # -- vault lifecycle ----------------------------------------------------------------------
@@ -94,7 +95,7 @@ class CompanionApp:
         from companion.passphrase import check_new_passphrase
 
         check_new_passphrase(passphrase, confirmation)
-        self.vault, code = Vault.create(self.home, passphrase, params=params)
+        self.vault, code = Vault.create(self.home, passphrase, schema=SCHEMA, params=params)
         self._attach()
         return code
 
@@ -314,6 +315,38 @@ class CompanionApp:
     def tags(self) -> list[TagCount]:
         return self.journal.tags()
 
+    # -- what the journal pages read (each on a worker thread) ---------------------------------
+
+    def entry_index(self, *, start: datetime | None = None, end: datetime | None = None,
+                    tag: str | None = None, trash: bool = False) -> list[tuple[int, str]]:
+        """(id, local day) of every entry the journal list shows, newest first."""
+        return self.journal.entry_index(start=start, end=end, tag=tag, trash=trash)
+
+    def entry(self, entry_id: int, *, include_deleted: bool = False) -> Entry:
+        return self.journal.get(entry_id, include_deleted=include_deleted)
+
+    def entries(self, ids: Sequence[int]) -> list[Entry]:
+        """The entries with these ids, in that order (the list loads them a screen at a time)."""
+        return self.journal.get_many(ids)
+
+    def entries_between(self, first_day: str, last_day: str) -> list[Entry]:
+        return self.journal.list_days(first_day, last_day)
+
+    def days_with_entries(self, first_day: str, last_day: str) -> dict[str, int]:
+        return self.journal.days_with_entries(first_day, last_day)
+
+    def day_moods(self, start: datetime | None = None, end: datetime | None = None
+                  ) -> dict[str, list[DayMood]]:
+        return self.checkins.day_moods(start, end)
+
+    def known_labels(self, kind: str) -> list[str]:
+        """Emotions or activities used before ("emotion", "activity"), most used first."""
+        return self.checkins.known_labels(kind)
+
+    def first_checkin(self) -> CheckIn | None:
+        first = self.checkins.browse(limit=1, newest_first=False)
+        return first[0] if first else None
+
     def rename_tag(self, old: str, new: str) -> Changes:
         return self._notify(self.journal.rename_tag(old, new))
 
@@ -340,14 +373,15 @@ class CompanionApp:
     # -- questionnaires ------------------------------------------------------------------------
 
     @property
-    def circles(self) -> CircleService:
-        """The circle service, built on first use: commands and pages that never touch a
-        circle do not load the protocol (sync/) at all."""
+    def circles(self) -> Circles:
+        """The circle feature (companion/circle_feature.py), built on first use: commands and
+        pages that never touch a circle do not load the protocol (sync/) at all."""
         if self._circles is None:
             db = self.vault.database  # raises VaultLocked when locked
             from companion.circle import CircleService
+            from companion.circle_feature import Circles
 
-            self._circles = CircleService(db, self.clock)
+            self._circles = Circles(CircleService(db, self.clock), self._notify)
         return self._circles
 
     @property
@@ -390,11 +424,10 @@ class CompanionApp:
         lists entries loads none of them."""
         if self._screen_time is None:
             db = self.vault.database  # raises VaultLocked when locked
-            from companion.preferences import load_preferences
             from companion.screentime.service import ScreenTimeService
             from companion.screentime.store import ScreenTime
 
-            self._screen_time = ScreenTimeService(ScreenTime(db), load_preferences(self.home))
+            self._screen_time = ScreenTimeService(ScreenTime(db), self.preferences)
         return self._screen_time
 
     # Edits go through the facade, not the service, so that every page that shows screen
@@ -408,6 +441,10 @@ class CompanionApp:
                   else service.import_activitywatch(start=start, end=end, url=url))
         self._notify(Changes(screen_time=True))
         return result
+
+    def screen_time_overview(self, days: int) -> Overview:
+        """Today (live) and the last `days` days of screen time, with budgets and rules."""
+        return self.screen_time.overview(self.clock.now(), days)
 
     def set_screen_time_budget(self, kind: BudgetKind, target: str, minutes: int,
                                weekday: int | None = None) -> Budget:
@@ -427,15 +464,34 @@ class CompanionApp:
         self._notify(Changes(screen_time=True))
         return saved
 
+    # -- preferences (a file beside the vault: companion/preferences.py) ----------------------
+
+    @property
+    def preferences(self) -> Preferences:
+        """The saved preferences, read from disk once (defaults if missing or unreadable)."""
+        if self._preferences is None:
+            from companion.preferences import load_preferences
+
+            self._preferences = load_preferences(self.home)
+        return self._preferences
+
+    def save_preferences(self, prefs: Preferences) -> Changes:
+        """Check, keep and write `prefs`; the screen-time service follows them at once."""
+        from companion.preferences import save_preferences
+
+        prefs = prefs.validated()
+        save_preferences(self.home, prefs)
+        self._preferences = prefs
+        if self._screen_time is not None:
+            self._screen_time.apply_preferences(prefs)
+        return self._notify(Changes(preferences=True))
+
     # -- circles (companion/circle.py) ---------------------------------------------------------
 
     def sync_circle(self, row: CircleRow) -> SyncReport:
         """One sync round for `row` (network and SQL); pages showing circles hear of what it
         changed (a quiet round is no news)."""
-        report = self.circles.sync(row)
-        if report.changed_anything:
-            self._notify(Changes(circles=True))
-        return report
+        return self.circles.sync(row)
 
     def crisis_resources(self) -> CrisisResources:
         """The user's own list in the vault folder if valid, else the shipped one."""

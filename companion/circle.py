@@ -312,7 +312,7 @@ class CircleService:
         self._queue(row, "reaction", {"emoji": emoji, "remove": int(remove)},
                     self._target(row, post_id))
 
-    def edit(self, row: CircleRow, post_id: str, **changes: str) -> None:
+    def edit(self, row: CircleRow, post_id: str, **changes: str | None) -> None:
         ref = self._target(row, post_id, own=True)
         self._queue(row, "edit", {k: v for k, v in changes.items() if v is not None}, ref)
 
@@ -418,7 +418,7 @@ def _text(text: str, what: str, limit: int) -> str:
     if len(value) > limit:
         raise InvalidInput(f"The {what} can have at most {limit:,} characters "
                            f"(this one has {len(value):,}).")
-    if any(ord(ch) < 32 and ch not in "\n\t" for ch in value):
+    if any((ord(ch) < 32 and ch not in "\n\t") or 0x7F <= ord(ch) <= 0x9F for ch in value):
         raise InvalidInput(f"The {what} contains control characters.")
     return value
 

@@ -137,6 +137,7 @@ class Changes:
     questionnaires: bool = False
     screen_time: bool = False  # measured or imported use, budgets, category rules
     circles: bool = False  # a circle's feed, members or status (after a sync or an action)
+    preferences: bool = False
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(
@@ -147,6 +148,7 @@ class Changes:
             self.questionnaires or other.questionnaires,
             self.screen_time or other.screen_time,
             self.circles or other.circles,
+            self.preferences or other.preferences,
         )
 
 

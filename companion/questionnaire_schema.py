@@ -1,10 +1,10 @@
-"""The questionnaire results table, registered with the vault's migrations as component
-"questionnaires"; apart from the store so that opening a vault does not load it.
+"""The questionnaire results table: the vault's migrations component "questionnaires"; apart
+from the store so that opening a vault does not load it.
 """
 
 from __future__ import annotations
 
-from storage.migrations import register, sql_step
+from storage.migrations import Component, sql_step
 
 COMPONENT = "questionnaires"
 
@@ -24,8 +24,4 @@ CREATE INDEX questionnaire_results_by_kind
     ON questionnaire_results (kind, taken_us) WHERE deleted_us IS NULL;
 """
 
-MIGRATIONS = [sql_step(1, _V1)]
-
-
-def register_questionnaire_schema() -> None:
-    register(COMPONENT, MIGRATIONS)
+QUESTIONNAIRES = Component(COMPONENT, (sql_step(1, _V1),))

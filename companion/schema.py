@@ -1,4 +1,4 @@
-"""The journal's tables, registered with the vault's migrations as component "journal".
+"""The journal's tables: the vault's migrations component "journal" (and "imports").
 
 Entries are indexed by an FTS5 table over their own columns (external content), so the text is
 stored once and the index lives inside the encrypted database like everything else.
@@ -8,7 +8,7 @@ truth.
 
 from __future__ import annotations
 
-from storage.migrations import register, sql_step
+from storage.migrations import Component, sql_step
 
 COMPONENT = "journal"
 
@@ -92,11 +92,7 @@ CREATE TABLE settings (
 ) WITHOUT ROWID;
 """
 
-MIGRATIONS = [sql_step(1, _V1)]
-
-
-def register_journal_schema() -> None:
-    register(COMPONENT, MIGRATIONS)
+JOURNAL = Component(COMPONENT, (sql_step(1, _V1),))
 
 
 IMPORTS_COMPONENT = "imports"
@@ -112,8 +108,4 @@ CREATE TABLE import_sources (
 ) WITHOUT ROWID;
 """
 
-IMPORTS_MIGRATIONS = [sql_step(1, _IMPORTS_V1)]
-
-
-def register_imports_schema() -> None:
-    register(IMPORTS_COMPONENT, IMPORTS_MIGRATIONS)
+IMPORTS = Component(IMPORTS_COMPONENT, (sql_step(1, _IMPORTS_V1),))

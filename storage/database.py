@@ -10,7 +10,7 @@ import contextlib
 import errno
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ import sqlcipher3
 
 from storage.errors import DiskFull, VaultDamaged
 from storage.kdf import KEY_BYTES
-from storage.migrations import migrate
+from storage.migrations import Component, migrate
 
 SQLITE_FULL = 13
 SQLITE_IOERR = 10
@@ -117,9 +117,9 @@ class Database:
         # One writer at a time: the GUI's task runner may call in from worker threads.
         self._lock = threading.RLock()
 
-    def migrate(self) -> list[tuple[str, int]]:
+    def migrate(self, schema: Sequence[Component]) -> list[tuple[str, int]]:
         with self.transaction() as cur:
-            return migrate(cur)
+            return migrate(cur, schema)
 
     @contextlib.contextmanager
     def bulk_transaction(self, cache_kib: int) -> Iterator[Connection]:

@@ -1,11 +1,13 @@
 """Schema migrations, registered per package.
 
 `PRAGMA user_version` holds the version of the vault's own layout (this module's bookkeeping
-table). Each package that owns tables (the journal, the circle, screen time) registers its own
-numbered steps under its own name; their versions live in `schema_components`. All pending
-steps run in one transaction when the vault opens, so an old vault either moves forward
-completely or stays exactly as it was. A vault touched by a newer Companion is refused rather
-than guessed at.
+table). Each package that owns tables (the journal, the circle, screen time) declares a
+`Component`: its name and its numbered steps; their versions live in `schema_components`.
+Whoever opens a vault says which components it holds (the app's facade names them all:
+companion/app.py `SCHEMA`), and all pending steps run in one transaction when it opens, so an
+old vault either moves forward completely or stays exactly as it was. A vault touched by a
+newer Companion is refused rather than guessed at. There is no global registry: importing a
+module changes nothing.
 """
 
 from __future__ import annotations
@@ -31,15 +33,17 @@ class Migration:
     apply: Callable[[Cursorish], None]
 
 
-_REGISTRY: dict[str, list[Migration]] = {}
+@dataclass(frozen=True)
+class Component:
+    """The tables of one package, as numbered steps: versions run 1, 2, 3 … without gaps."""
 
+    name: str
+    steps: tuple[Migration, ...]
 
-def register(component: str, steps: Sequence[Migration]) -> None:
-    """Declare the migrations of `component`; versions must run 1, 2, 3 … without gaps."""
-    versions = [step.version for step in steps]
-    if versions != list(range(1, len(steps) + 1)):
-        raise ValueError(f"migrations of {component!r} must be numbered 1..n")
-    _REGISTRY[component] = list(steps)
+    def __post_init__(self) -> None:
+        versions = [step.version for step in self.steps]
+        if versions != list(range(1, len(self.steps) + 1)):
+            raise ValueError(f"migrations of {self.name!r} must be numbered 1..n")
 
 
 def sql_step(version: int, script: str) -> Migration:
@@ -82,15 +86,15 @@ def _append_statement(statements: list[str], text: str) -> None:
         statements.append(statement)
 
 
-def registered_components() -> dict[str, int]:
-    return {name: len(steps) for name, steps in _REGISTRY.items()}
+def migrate(cursor: Cursorish, schema: Sequence[Component]) -> list[tuple[str, int]]:
+    """Bring every component of `schema` up to date; return the steps applied.
 
-
-def migrate(cursor: Cursorish) -> list[tuple[str, int]]:
-    """Bring every registered component up to date; return the steps applied.
-
-    The caller wraps this in one transaction.
+    The caller wraps this in one transaction. Components the vault has but `schema` does not
+    name are left alone (a tool that opens a vault for its own tables only).
     """
+    names = [component.name for component in schema]
+    if len(set(names)) != len(names):
+        raise ValueError(f"a schema names a component twice: {sorted(names)}")
     layout = cursor.execute("PRAGMA user_version").fetchone()[0]
     if layout > VAULT_LAYOUT_VERSION:
         raise VaultTooNew()
@@ -102,7 +106,7 @@ def migrate(cursor: Cursorish) -> list[tuple[str, int]]:
         cursor.execute(f"PRAGMA user_version = {VAULT_LAYOUT_VERSION}")
     current = dict(cursor.execute("SELECT component, version FROM schema_components").fetchall())
     applied: list[tuple[str, int]] = []
-    for component, steps in sorted(_REGISTRY.items()):
+    for component, steps in sorted((c.name, c.steps) for c in schema):
         have = current.get(component, 0)
         if have > len(steps):
             raise VaultTooNew()

@@ -10,7 +10,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from storage import keyring_store
 from storage.atomic import atomic_write_bytes
@@ -39,12 +41,19 @@ from storage.kdf import (
 from storage.keyfile import PASSPHRASE_SLOT, RECOVERY_SLOT, KeyFile
 from storage.paths import VaultPaths, ensure_private_dir
 
+if TYPE_CHECKING:
+    from storage.migrations import Component
+
 
 class Vault:
-    """One vault folder. `open()` takes the single-instance lock; `close()` gives it back."""
+    """One vault folder. `open()` takes the single-instance lock; `close()` gives it back.
 
-    def __init__(self, home: Path) -> None:
+    `schema` names the components whose tables the vault holds; unlocking brings them up to
+    date (storage/migrations.py). Storage itself needs none."""
+
+    def __init__(self, home: Path, schema: Sequence[Component] = ()) -> None:
         self.paths = VaultPaths(Path(home))
+        self.schema = tuple(schema)
         self._lock = InstanceLock(self.paths.lock_file)
         self._db: Database | None = None
         self._data_key: bytes | None = None
@@ -101,12 +110,13 @@ class Vault:
 
     @classmethod
     def create(
-        cls, home: Path, passphrase: str, *, params: Argon2Params | None = None
+        cls, home: Path, passphrase: str, *, schema: Sequence[Component] = (),
+        params: Argon2Params | None = None
     ) -> tuple[Vault, str]:
         """Make a new vault; return it unlocked, and the recovery code to show once."""
         if not passphrase:
             raise WeakPassphrase("A passphrase is required.")
-        vault = cls(home)
+        vault = cls(home, schema)
         if vault.exists():
             raise VaultExists()
         ensure_private_dir(vault.paths.home)
@@ -124,7 +134,7 @@ class Vault:
             db: Database | None = None
             try:
                 db = Database(open_keyed(vault.paths.database, data_key))
-                db.migrate()
+                db.migrate(vault.schema)
                 atomic_write_bytes(vault.paths.key_file, key_file.to_bytes())
             except BaseException:
                 if db is not None:
@@ -305,7 +315,7 @@ class Vault:
         self.lock()
         db = Database(open_keyed(self.paths.database, data_key))
         try:
-            db.migrate()
+            db.migrate(self.schema)
         except BaseException:
             db.close()
             raise

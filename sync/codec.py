@@ -14,7 +14,9 @@ from typing import Any
 from sync.crypto import Rejected, unb64
 
 MAX_TEXT = 20_000
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+# C0 controls but tab and newline, DEL, and the C1 controls (U+009B and U+009D start terminal
+# sequences on their own): no text a person writes holds them.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # In a name, line breaks and the bidirectional overrides (which can make "Ann" display as
 # someone else's name) have no honest use.
 _NOT_IN_NAMES = re.compile("[\n\t\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")

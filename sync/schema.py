@@ -7,7 +7,7 @@ member's chain stands, what was applied, what waits in the outbox, and what was 
 
 from __future__ import annotations
 
-from storage.migrations import register, sql_step
+from storage.migrations import Component, sql_step
 
 COMPONENT = "circle"
 
@@ -125,6 +125,4 @@ CREATE TABLE circle_events (
 );
 """
 
-
-def register_circle_schema() -> None:
-    register(COMPONENT, [sql_step(1, _V1)])
+CIRCLES = Component(COMPONENT, (sql_step(1, _V1),))

@@ -74,7 +74,7 @@ def _render_theme(qt: object, theme: str, folder: Path, out: Path) -> None:
         window.grab().save(str(out / f"{name}-{theme}.png"))
 
     def new_window(app: CompanionApp) -> MainWindow:
-        window = MainWindow(app, runner, PreferenceStore(app.home, Preferences(), runner))
+        window = MainWindow(app, runner, PreferenceStore(app, runner, Preferences()))
         window.resize(*SIZE)
         window.show()
         return window

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from companion.app import CompanionApp
-from companion.preferences import load_preferences
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
@@ -146,11 +145,11 @@ def run_gui(home: Path | None = None, *, demo: bool = False,
         app = make_demo_vault(demo_dir / f"vault-{secrets.token_hex(3)}")
     else:
         app = CompanionApp(home)
-    prefs = load_preferences(app.home)
+    prefs = app.preferences  # a small file, read once before the window shows
     apply_theme(qt_app, prefs.theme)
     runner = TaskRunner()
     bugs = BugReporter(app.home)
-    window = MainWindow(app, runner, PreferenceStore(app.home, prefs, runner), bugs=bugs,
+    window = MainWindow(app, runner, PreferenceStore(app, runner), bugs=bugs,
                         demo_passphrase=DEMO_PASSPHRASE if demo else None)
     bugs.parent_widget = window
     bugs.install()

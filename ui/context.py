@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from companion.app import CompanionApp
-from companion.preferences import Preferences, save_preferences
+from companion.preferences import Preferences
 from ui.events import ChangeBridge
 from ui.tasks import TaskRunner
 
@@ -18,19 +17,23 @@ if TYPE_CHECKING:
 
 
 class PreferenceStore(QObject):
-    """Preferences with a change signal; saving runs in the vault lane (disk I/O)."""
+    """The app's preferences with a change signal: pages see a change at once; the facade
+    saves it in the vault lane (disk I/O) and tells its listeners."""
 
     changed = Signal(object)
 
-    def __init__(self, home: Path, prefs: Preferences, runner: TaskRunner) -> None:
+    def __init__(self, app: CompanionApp, runner: TaskRunner,
+                 current: Preferences | None = None) -> None:
         super().__init__()
-        self.home, self.current, self.runner = home, prefs, runner
+        self.app, self.runner = app, runner
+        # Read at start-up, before the window shows (a small file); tests may start elsewhere.
+        self.current = current if current is not None else app.preferences
 
     def update(self, prefs: Preferences) -> None:
         prefs = prefs.validated()
         self.current = prefs
-        home = self.home
-        self.runner.run(lambda: save_preferences(home, prefs))
+        app = self.app
+        self.runner.run(lambda: app.save_preferences(prefs))
         self.changed.emit(prefs)
 
 

@@ -10,15 +10,16 @@ neither (tests/test_cli_imports.py checks which modules each loads).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import importlib
 import io
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
 from companion.agent import AGENT_ARGUMENT
 from companion.cli.exits import (
@@ -31,7 +32,7 @@ from companion.cli.exits import (
 )
 from companion.cli.parser import build_parser
 from companion.cli.prompts import SecretSource, unlock
-from companion.cli.terminal import speaks_unicode
+from companion.cli.terminal import SafeOutput, speaks_unicode
 from companion.errors import UserError, as_user_error
 from storage.errors import KeyringUnavailable
 
@@ -159,14 +160,33 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None,
 
         resume_collection()  # the agent lives for minutes or hours
         return serve_from_stdin()
-    logging.basicConfig(level=logging.WARNING, format="companion: %(levelname)s: %(message)s")
-    parser = build_parser(argv)
+    with _terminal_safe_streams():
+        # Everything printed from here on goes through `visible` (companion/cli/terminal.py):
+        # entries, imports, peers' posts and an argument echoed in an error alike.
+        logging.basicConfig(level=logging.WARNING,
+                            format="companion: %(levelname)s: %(message)s")
+        parser = build_parser(argv)
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:  # argparse: --help / --version (0) or usage errors (2)
+            return int(exc.code or 0)
+        if args.command not in (None, "gui"):
+            return _run_and_report(parser, args, cast(TextIO, SafeOutput(out)), stdin)
+    return start_gui(args)
+
+
+@contextlib.contextmanager
+def _terminal_safe_streams() -> Iterator[None]:
+    real_out, real_err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeOutput(real_out), SafeOutput(real_err)
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse: --help / --version (0) or usage errors (2)
-        return int(exc.code or 0)
-    if args.command in (None, "gui"):
-        return start_gui(args)
+        yield
+    finally:
+        sys.stdout, sys.stderr = real_out, real_err
+
+
+def _run_and_report(parser: argparse.ArgumentParser, args: argparse.Namespace, out: TextIO,
+                    stdin: TextIO) -> int:
     try:
         return run(args, out, stdin)
     except UsageError as exc:

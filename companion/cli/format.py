@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
-from typing import Any, TextIO
+from typing import Any
 
-from companion.cli.terminal import speaks_unicode
+from companion.cli.terminal import write_json as write_json  # the commands' one JSON writer
 from companion.models import (
     ENERGY_LABELS,
     MOOD_LABELS,
@@ -127,9 +126,3 @@ def item_json(item: TimelineItem) -> dict[str, Any]:
 
 def hit_json(hit: SearchHit) -> dict[str, Any]:
     return {**item_json(hit.entry), "snippet": hit.snippet_text(), "rank": hit.rank}
-
-
-def write_json(value: object, out: TextIO) -> None:
-    # Plain UTF-8 where the output takes it; \u escapes (still the same JSON) where it does not.
-    json.dump(value, out, ensure_ascii=not speaks_unicode(out), indent=2)
-    out.write("\n")

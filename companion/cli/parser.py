@@ -39,13 +39,17 @@ the OS keyring if you chose `companion remember`, or read it from standard input
 """
 
 EPILOG = """\
+Text given as - is read from standard input. Other users of this computer can read a
+command line (ps), but not standard input: give journal text, notes and search words as -.
+
 examples:
   companion init
-  companion add "Long walk by the river" --tag walk --mood 4
+  companion add - --tag walk --mood 4 < today.txt
   echo "Slept badly. Big meeting." | companion add - --tag work
   companion checkin --mood 3 --energy 2 --emotion tired --activity work --sleep 6.5
+  echo "Long day" | companion checkin --mood 3 --note -
   companion list --from 2026-03-01 --to 2026-03-31 --kind entry
-  companion search 'river walk' --limit 5
+  echo "river walk" | companion search - --limit 5
   companion questionnaire phq9
   companion questionnaire gad7 --answers 1,0,2,1,0,0,1
   companion backup ~/companion-backup.cbak
@@ -139,8 +143,8 @@ def _build(wanted: str | None) -> tuple[argparse.ArgumentParser, set[str]]:
 
     add = command("add", "write a journal entry; prints its id")
     add.add_argument("text", metavar="TEXT|-",
-                     help="the entry: first line is the title, the rest the body; "
-                          "- reads it from standard input")
+                     help="the entry: first line is the title, the rest the body; - reads "
+                          "it from standard input, where other users cannot see it")
     add.add_argument("--title", help="a title (then TEXT is all body)")
     add.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
     add.add_argument("--mood", type=int, help="mood 1–5")
@@ -154,7 +158,8 @@ def _build(wanted: str | None) -> tuple[argparse.ArgumentParser, set[str]]:
     checkin.add_argument("--activity", action="append", default=[],
                          help="an activity (repeatable)")
     checkin.add_argument("--sleep", type=float, metavar="HOURS", help="hours slept")
-    checkin.add_argument("--note", default="", help="a short note")
+    checkin.add_argument("--note", default="", metavar="TEXT|-",
+                         help="a short note (- reads standard input)")
     checkin.add_argument("--at", metavar="ISO-DATETIME", help="when (default: now)")
 
     lst = command("list", "entries and check-ins in time order")
@@ -168,7 +173,9 @@ def _build(wanted: str | None) -> tuple[argparse.ArgumentParser, set[str]]:
     lst.add_argument("--json", action="store_true", help="JSON output")
 
     search = command("search", "full-text search of the journal, best matches first")
-    search.add_argument("query", help='words (all must match), "a phrase", or a prefix*')
+    search.add_argument("query", metavar="QUERY|-",
+                        help='words (all must match), "a phrase", or a prefix*; - reads one '
+                             "line of standard input, where other users cannot see it")
     search.add_argument("--limit", type=int, default=20, help="at most N hits (default 20)")
     search.add_argument("--tag", help="only entries with this tag")
     search.add_argument("--from", dest="start", metavar="DATE", help="from this date or time")
@@ -181,7 +188,7 @@ def _build(wanted: str | None) -> tuple[argparse.ArgumentParser, set[str]]:
 
     edit = command("edit", "change an entry or check-in (only the options given change)")
     edit.add_argument("id", type=item_id, help="an id such as e12 or c3")
-    edit.add_argument("--title", help="entry: new title")
+    edit.add_argument("--title", metavar="TEXT|-", help="entry: new title")
     edit.add_argument("--body", metavar="TEXT|-", help="entry: new text (- reads standard input)")
     edit.add_argument("--tag", action="append", help="entry: replace the tags (repeatable)")
     edit.add_argument("--add-tag", action="append", default=[], help="entry: add a tag")
@@ -196,7 +203,7 @@ def _build(wanted: str | None) -> tuple[argparse.ArgumentParser, set[str]]:
     edit.add_argument("--emotion", action="append", help="check-in: replace the emotions")
     edit.add_argument("--activity", action="append", help="check-in: replace the activities")
     edit.add_argument("--sleep", type=float, metavar="HOURS", help="check-in: hours slept")
-    edit.add_argument("--note", help="check-in: new note")
+    edit.add_argument("--note", metavar="TEXT|-", help="check-in: new note")
 
     delete = command("delete", "move an entry or check-in to the trash")
     delete.add_argument("id", type=item_id)

@@ -53,7 +53,9 @@ def add_circle_arguments(parser: argparse.ArgumentParser,
     invite.add_argument("circle")
     invite.add_argument("--qr", type=Path, metavar="FILE", help="also write it as a QR PNG")
     join = command("join", "join a circle with an invite code")
-    join.add_argument("code")
+    join.add_argument("code", metavar="CODE|-",
+                      help="the invite code; - reads it from standard input, where other "
+                           "users cannot see it")
     join.add_argument("--storage", metavar="folder:PATH|webdav:URL",
                       help="your copy of the shared folder (WebDAV: the invite's by default)")
     join.add_argument("--name", dest="display_name", help="your name in this circle")
@@ -72,15 +74,18 @@ def add_circle_arguments(parser: argparse.ArgumentParser,
     checkin.add_argument("--mood", type=int, required=True, help="1 (awful) – 5 (great)")
     checkin.add_argument("--energy", type=int, help="1 – 5")
     checkin.add_argument("--emotion", action="append", default=[], help="repeatable")
-    checkin.add_argument("--note", default="", help="a short note (280 characters)")
+    checkin.add_argument("--note", default="", metavar="TEXT|-",
+                         help="a short note (280 characters; - reads standard input)")
     post = command("post", "share a note (Markdown)")
     post.add_argument("circle")
-    post.add_argument("--title", required=True)
-    post.add_argument("body", metavar="BODY|-", help="- reads it from standard input")
+    post.add_argument("--title", metavar="TEXT|-",
+                      help="the title (default: the first line of BODY)")
+    post.add_argument("body", metavar="BODY|-",
+                      help="- reads it from standard input, where other users cannot see it")
     reply = command("reply", "reply to a post or check-in")
     reply.add_argument("circle")
     reply.add_argument("post_id", metavar="POST_ID", help="as shown by `circle feed`, e.g. p3")
-    reply.add_argument("text")
+    reply.add_argument("text", metavar="TEXT|-", help="- reads it from standard input")
     react = command("react", "react to a post with an emoji")
     react.add_argument("circle")
     react.add_argument("post_id", metavar="POST_ID")
@@ -89,10 +94,10 @@ def add_circle_arguments(parser: argparse.ArgumentParser,
     edit = command("edit", "change one of your posts, replies or check-in notes")
     edit.add_argument("circle")
     edit.add_argument("post_id", metavar="POST_ID")
-    edit.add_argument("--title")
-    edit.add_argument("--body")
-    edit.add_argument("--text", help="a reply's text")
-    edit.add_argument("--note", help="a check-in's note")
+    edit.add_argument("--title", metavar="TEXT|-")
+    edit.add_argument("--body", metavar="TEXT|-")
+    edit.add_argument("--text", metavar="TEXT|-", help="a reply's text")
+    edit.add_argument("--note", metavar="TEXT|-", help="a check-in's note")
     delete = command("delete", "delete one of your posts or replies for everyone")
     delete.add_argument("circle")
     delete.add_argument("post_id", metavar="POST_ID")

@@ -1,5 +1,6 @@
 """Where passphrases come from (a no-echo prompt, standard input, the keyring or an unlock
-session) and the few sentences about them the commands share."""
+session), where text given as `-` comes from, and the few sentences about them the commands
+share."""
 
 from __future__ import annotations
 
@@ -8,12 +9,49 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
+from companion.cli.exits import UsageError
 from companion.errors import UserError
 
 if TYPE_CHECKING:
     from companion.app import CompanionApp
 
 PASSPHRASE_TRIES = 3
+# More than any journal entry or post (the core has its own, smaller limits); a bound on what
+# a pipe can make the command hold in memory.
+STDIN_TEXT_LIMIT = 32 * 1024 * 1024
+
+
+class TextFromStdin:
+    """Text arguments given as `-`: read from standard input (after the passphrase line, with
+    --passphrase-stdin). A command line is visible to every user of the computer (`ps`,
+    /proc/PID/cmdline); standard input is not, so journal text, notes, search words and
+    invite codes need never be on one. Standard input is read once: one `-` per command."""
+
+    def __init__(self, stdin: TextIO) -> None:
+        self._stdin = stdin
+        self._taken_by: str | None = None
+
+    def __call__(self, value: str | None, name: str, *, one_line: bool = False,
+                 exact: bool = False) -> str | None:
+        """`value`, or for `-` standard input: one line stripped, all of it as it is (`exact`),
+        or all of it without the line end `echo` adds."""
+        if value != "-":
+            return value
+        if self._taken_by is not None:
+            raise UsageError(f"{self._taken_by} and {name} cannot both be - (standard input "
+                             "holds one text)")
+        self._taken_by = name
+        text = read_stdin(lambda: self._stdin.read(STDIN_TEXT_LIMIT + 1))
+        if len(text) > STDIN_TEXT_LIMIT:
+            raise UserError(f"Standard input holds more than {STDIN_TEXT_LIMIT // 2**20} MiB "
+                            f"of text for {name}.", "Nothing was changed.")
+        if one_line:
+            text = text.strip()
+            if "\n" in text:
+                raise UsageError(f"{name} from standard input must be one line")
+            return text
+        return text if exact else text.removesuffix("\n").removesuffix("\r")
+
 
 
 class SecretSource:

@@ -1,11 +1,15 @@
-"""The terminal: what the output stream can show, and how wide help text may be (kept apart
-from format.py, which loads the domain's models: `--version` needs only this)."""
+"""The terminal: what the output stream can show, text made safe to show on it, and how wide
+help text may be (kept apart from format.py, which loads the domain's models: `--version`
+needs only this)."""
 
 from __future__ import annotations
 
 import argparse
 import codecs
+import io
+import json
 import os
+import re
 import sys
 from typing import Any, TextIO
 
@@ -19,6 +23,69 @@ def speaks_unicode(stream: TextIO) -> bool:
         return codecs.lookup(encoding).name.startswith("utf")
     except LookupError:
         return False
+
+
+# What a terminal would act on rather than show: C0 controls but tab and newline (ESC starts
+# the sequences that retitle windows, write the clipboard, clear the screen; CR overwrites a
+# line), DEL, the C1 controls (U+009B is a one-character CSI, U+009D an OSC), the bidi
+# embeddings, overrides, isolates and marks that reorder what follows (Trojan Source), and
+# the Unicode line and paragraph separators.
+_ACTIVE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069"
+_ACTIVE_TEXT = re.compile(f"[{_ACTIVE}]")
+_ACTIVE_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """`text` with everything a terminal would act on shown as an escape (`\\x1b`, `\\u202e`)
+    instead: the one function every line the command line prints goes through (`SafeOutput`),
+    so text from the journal, an import or a peer cannot drive the terminal."""
+    return _ACTIVE_TEXT.sub(_escaped, text)
+
+
+def json_text(value: object, *, ascii_only: bool = False) -> str:
+    """`value` as indented JSON that a terminal shows as it is: the same data, with the
+    characters `visible` would escape written as JSON's own \\u escapes (json.dumps already
+    escapes the C0 controls)."""
+    text = json.dumps(value, ensure_ascii=ascii_only, indent=2)
+    return _ACTIVE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def write_json(value: object, out: TextIO) -> None:
+    """JSON output: UTF-8 where the stream takes it, \\u escapes (the same JSON) where not."""
+    out.write(json_text(value, ascii_only=not speaks_unicode(out)) + "\n")
+
+
+class SafeOutput(io.TextIOBase):
+    """A text stream that writes everything through `visible` to the stream it wraps."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__()
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(visible(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
+
+    def writable(self) -> bool:
+        return True
+
+    @property
+    def encoding(self) -> str | None:  # type: ignore[override]
+        return getattr(self.stream, "encoding", None)
 
 
 def terminal_columns() -> int:

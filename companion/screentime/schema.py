@@ -1,11 +1,11 @@
-"""The screen-time tables, registered with the vault's migrations as component "screentime".
+"""The screen-time tables: the vault's migrations component "screentime".
 
-Apart from the store so that opening a vault registers them without loading the store.
+Apart from the store so that opening a vault migrates them without loading the store.
 """
 
 from __future__ import annotations
 
-from storage.migrations import register, sql_step
+from storage.migrations import Component, sql_step
 
 COMPONENT = "screentime"
 
@@ -58,8 +58,4 @@ CREATE TABLE screen_settings (
 ) WITHOUT ROWID;
 """
 
-MIGRATIONS = [sql_step(1, _V1), sql_step(2, _V2)]
-
-
-def register_screentime_schema() -> None:
-    register(COMPONENT, MIGRATIONS)
+SCREEN_TIME = Component(COMPONENT, (sql_step(1, _V1), sql_step(2, _V2)))

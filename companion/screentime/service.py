@@ -44,6 +44,15 @@ def tracker_settings(prefs: Preferences) -> TrackerSettings:
 
 
 @dataclass(frozen=True)
+class Overview:
+    today: date
+    status: DayStatus
+    history: dict[str, dict[str, timedelta]]  # day -> category -> time
+    budgets: tuple[Budget, ...]
+    rules: tuple[CategoryRule, ...]
+
+
+@dataclass(frozen=True)
 class BudgetUse:
     budget: Budget
     used: timedelta
@@ -162,6 +171,18 @@ class ScreenTimeService:
         uses = tuple(BudgetUse(b, _used(totals, b.kind, b.target))
                      for b in budgets_for(self.store.budgets(), when))
         return DayStatus(day, totals, uses)
+
+    def budgets(self) -> tuple[Budget, ...]:
+        return self.store.budgets()
+
+    def overview(self, now: datetime, days: int) -> Overview:
+        """What the Screen time page shows: today live, the last `days` days by category,
+        the budgets and the rules."""
+        today = self.today(now)
+        first = (today - timedelta(days=days - 1)).isoformat()
+        return Overview(today, self.status(today.isoformat(), now),
+                        self.store.daily_by_category(first, today.isoformat()),
+                        self.store.budgets(), self.store.rules())
 
     def _open_keys(self) -> list[str]:
         span = self.tracker.open_span

@@ -9,7 +9,6 @@ import pytest
 from companion.app import CompanionApp
 from companion.errors import InvalidInput, NotFound
 from companion.screentime.categories import CategoryRule, default_rules
-from companion.screentime.schema import register_screentime_schema
 from companion.screentime.store import ScreenTime
 from companion.screentime.tracker import (
     ActiveWindow,
@@ -18,9 +17,6 @@ from companion.screentime.tracker import (
     Tracker,
     budgets_for,
 )
-
-# The app registers its own components on import; screen time joins before any vault opens.
-register_screentime_schema()
 
 TZ = timezone(timedelta(hours=1))
 T0 = datetime(2026, 3, 14, 9, 0, tzinfo=TZ)

@@ -35,7 +35,7 @@ def make_home(qtbot, tmp_path: Path, name: str, clock: FakeClock,  # type: ignor
               runner: TaskRunner, app: CompanionApp | None = None) -> Home:
     if app is None:  # a copy of the empty template, as in tests/sync/circle_helpers.py
         app = copy_of_empty_vault(tmp_path / name.lower(), clock)
-    prefs = PreferenceStore(app.home, Preferences(), runner)
+    prefs = PreferenceStore(app, runner, Preferences())
     ctx = UiContext(app=app, runner=runner, prefs=prefs, changes=ChangeBridge(app))
     page = CirclePage(ctx)
     qtbot.addWidget(page)

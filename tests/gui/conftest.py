@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication, QWidget
@@ -57,8 +56,8 @@ def wait_for_tasks(qtbot, runner: TaskRunner) -> Callable[[], None]:  # type: ig
 
 
 @pytest.fixture
-def prefs(private_home: Path, runner: TaskRunner) -> PreferenceStore:
-    return PreferenceStore(private_home, Preferences(), runner)
+def prefs(app: CompanionApp, runner: TaskRunner) -> PreferenceStore:
+    return PreferenceStore(app, runner, Preferences())
 
 
 @pytest.fixture

@@ -217,7 +217,7 @@ def test_a_key_change_blocks_sharing_until_verified(qtbot, pair, runner) -> None
     member = ann.app.circles.find_member(row, "Bob")
     # What the engine records when an admin adds someone under a changed key (the
     # `replaces` rule, tested end to end in tests/sync): the alert flag on the peer.
-    with ann.app.circles.db.transaction() as cur:
+    with ann.app.circles.service.db.transaction() as cur:
         cur.execute("INSERT INTO circle_peers (circle, member, key_alert) VALUES (?, ?, 1) "
                     "ON CONFLICT (circle, member) DO UPDATE SET key_alert = 1",
                     (row.id, member.id))

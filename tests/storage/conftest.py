@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-import storage.migrations
 from storage.vault import Vault
 from tests.support.storage_helpers import NOTES, PASSPHRASE
 
@@ -59,11 +58,3 @@ def vault(closed_vault: Template) -> Iterator[Vault]:
     opened.unlock_with_recovery_code(closed_vault.recovery_code)
     yield opened
     opened.close()
-
-
-@pytest.fixture
-def migration_registry(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[object]]:
-    """A private copy of the migration registry; the real one is restored after the test."""
-    copy = {name: list(steps) for name, steps in storage.migrations._REGISTRY.items()}
-    monkeypatch.setattr(storage.migrations, "_REGISTRY", copy)
-    return copy  # type: ignore[return-value]

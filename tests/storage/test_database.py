@@ -21,7 +21,7 @@ KEY = bytes(range(32))
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[Database]:
     database = Database(open_keyed(tmp_path / "test.db", KEY))
-    database.migrate()
+    database.migrate(())
     with database.transaction() as cur:
         cur.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
     yield database

@@ -14,10 +14,9 @@ from storage import migrations
 from storage.errors import VaultTooNew
 from storage.migrations import (
     VAULT_LAYOUT_VERSION,
+    Component,
     Cursorish,
     Migration,
-    register,
-    registered_components,
     split_sql,
     sql_step,
 )
@@ -125,22 +124,32 @@ def test_split_sql_round_trips_any_string_literals(values: list[str], separator:
     conn.close()
 
 
-# -- the registry ------------------------------------------------------------------------------
+# -- components --------------------------------------------------------------------------------
 
 
-def test_register_wants_steps_numbered_from_one(migration_registry: dict[str, object]) -> None:
+def test_a_component_wants_steps_numbered_from_one() -> None:
     for versions in ([2], [1, 3], [1, 1], [0, 1]):
         with pytest.raises(ValueError):
-            register(COMPONENT, [sql_step(v, "SELECT 1") for v in versions])
-    assert COMPONENT not in registered_components()
-    register(COMPONENT, [sql_step(1, "SELECT 1"), sql_step(2, "SELECT 2")])
-    assert registered_components()[COMPONENT] == 2
+            Component(COMPONENT, tuple(sql_step(v, "SELECT 1") for v in versions))
+    assert len(Component(COMPONENT, (sql_step(1, "SELECT 1"), sql_step(2, "SELECT 2"))).steps) == 2
 
 
-def test_the_registry_fixture_restores_the_real_registry() -> None:
-    # Runs after the test above (file order); the test component must be gone again.
-    assert COMPONENT not in migrations._REGISTRY
-    assert "journal" in migrations._REGISTRY  # companion.app registered it at import
+def test_a_schema_naming_a_component_twice_is_refused() -> None:
+    conn = sqlcipher3.connect(":memory:", isolation_level=None)
+    twice = (Component(COMPONENT, (sql_step(1, V1),)), Component(COMPONENT, ()))
+    with pytest.raises(ValueError, match="twice"):
+        migrations.migrate(conn.cursor(), twice)
+    conn.close()
+
+
+def test_importing_the_app_registers_nothing() -> None:
+    """Start-up is explicit: a vault holds what its opener names (companion/app.py SCHEMA),
+    and no import changes what another vault opener gets."""
+    import companion.app
+
+    assert not hasattr(migrations, "_REGISTRY")
+    assert {c.name for c in companion.app.SCHEMA} == {
+        "journal", "imports", "questionnaires", "screentime", "circle"}
 
 
 # -- migrating a real vault --------------------------------------------------------------------
@@ -159,7 +168,7 @@ def versions_of(vault: Vault) -> tuple[int, dict[str, int]]:
 
 def state_of(home: Path, code: str) -> tuple[list[tuple[str, str, str]],
                                              tuple[int, dict[str, int]], list[str]]:
-    vault = Vault(home)
+    vault = Vault(home)  # no schema: reads the vault as it is
     vault.unlock_with_recovery_code(code)
     try:
         return schema_of(vault), versions_of(vault), notes(vault)
@@ -192,12 +201,16 @@ UPDATE test_items SET stars = 2;
 """
 
 
+def schema(*steps: Migration) -> tuple[Component]:
+    return (Component(COMPONENT, steps),)
+
+
 def test_an_existing_vault_migrates_forward_in_one_transaction(
-    closed_vault: Template, migration_registry: dict[str, object],
+    closed_vault: Template,
 ) -> None:
     log: list[tuple[int, bool]] = []
-    register(COMPONENT, [recording_step(1, V1, log), recording_step(2, V2, log)])
-    vault = Vault(closed_vault.home)
+    both = schema(recording_step(1, V1, log), recording_step(2, V2, log))
+    vault = Vault(closed_vault.home, both)
     vault.unlock_with_passphrase(PASSPHRASE)  # the way in makes no difference
     try:
         assert log == [(1, True), (2, True)]
@@ -209,21 +222,18 @@ def test_an_existing_vault_migrates_forward_in_one_transaction(
             cur.execute("INSERT INTO test_items (body) VALUES ('new')")
         assert vault.database.query("SELECT body FROM test_log") == [("new",)]
         assert notes(vault) == list(NOTES)  # nothing else touched
-        assert vault.database.migrate() == []  # up to date: nothing to do
+        assert vault.database.migrate(both) == []  # up to date: nothing to do
     finally:
         vault.close()
 
 
-def test_only_the_missing_steps_run(closed_vault: Template,
-                                    migration_registry: dict[str, object]) -> None:
+def test_only_the_missing_steps_run(closed_vault: Template) -> None:
     log: list[tuple[int, bool]] = []
-    register(COMPONENT, [recording_step(1, V1, log)])
-    vault = Vault(closed_vault.home)
+    vault = Vault(closed_vault.home, schema(recording_step(1, V1, log)))
     vault.unlock_with_recovery_code(closed_vault.recovery_code)
     vault.close()
     assert log == [(1, True)]
-    register(COMPONENT, [recording_step(1, V1, log), recording_step(2, V2, log)])
-    vault = Vault(closed_vault.home)
+    vault = Vault(closed_vault.home, schema(recording_step(1, V1, log), recording_step(2, V2, log)))
     vault.unlock_with_recovery_code(closed_vault.recovery_code)
     try:
         assert log == [(1, True), (2, True)]
@@ -247,8 +257,7 @@ def failing_step(version: int, *, touch_notes: bool = True) -> Migration:
 
 @pytest.mark.parametrize("failure", ["python", "sql"])
 def test_a_failing_step_leaves_the_vault_exactly_as_it_was(
-    closed_vault: Template, migration_registry: dict[str, object], failure: str,
-    monkeypatch: pytest.MonkeyPatch,
+    closed_vault: Template, failure: str,
 ) -> None:
     before_state = state_of(closed_vault.home, closed_vault.recovery_code)
     before_files = snapshot(closed_vault.home, skip=("vault.lock",))
@@ -258,8 +267,7 @@ def test_a_failing_step_leaves_the_vault_exactly_as_it_was(
         steps.append(failing_step(3))
     else:
         steps.append(sql_step(3, "CREATE TABLE fine (x);\nINSERT INTO no_such_table VALUES (1);"))
-    register(COMPONENT, steps)
-    vault = Vault(closed_vault.home)
+    vault = Vault(closed_vault.home, schema(*steps))
     try:
         expected = RuntimeError if failure == "python" else sqlcipher3.OperationalError
         with pytest.raises(expected):
@@ -269,23 +277,20 @@ def test_a_failing_step_leaves_the_vault_exactly_as_it_was(
         vault.close()
 
     assert snapshot(closed_vault.home, skip=("vault.lock",)) == before_files
-    monkeypatch.setattr(migrations, "_REGISTRY", {
-        name: steps for name, steps in migration_registry.items() if name != COMPONENT})
     assert state_of(closed_vault.home, closed_vault.recovery_code) == before_state
     assert COMPONENT not in before_state[1][1]
 
 
-def test_a_failing_step_at_creation_leaves_no_vault(private_home: Path,
-                                                    migration_registry: dict[str, object]) -> None:
-    register(COMPONENT, [sql_step(1, V1), failing_step(2, touch_notes=False)])
+def test_a_failing_step_at_creation_leaves_no_vault(private_home: Path) -> None:
     with pytest.raises(RuntimeError):
-        Vault.create(private_home, PASSPHRASE)
+        Vault.create(private_home, PASSPHRASE,
+                     schema=schema(sql_step(1, V1), failing_step(2, touch_notes=False)))
     assert not Vault(private_home).exists()
     assert sorted(p.name for p in private_home.iterdir()) == ["vault.lock"]
 
 
-def set_versions(home: Path, code: str, sql: str) -> None:
-    vault = Vault(home)
+def set_versions(home: Path, code: str, sql: str, known: tuple[Component, ...] = ()) -> None:
+    vault = Vault(home, known)
     vault.unlock_with_recovery_code(code)
     try:
         with vault.database.transaction() as cur:
@@ -294,19 +299,20 @@ def set_versions(home: Path, code: str, sql: str) -> None:
         vault.close()
 
 
-@pytest.mark.parametrize("sql", [
-    f"PRAGMA user_version = {VAULT_LAYOUT_VERSION + 1}",
-    "UPDATE schema_components SET version = version + 1 WHERE component = 'journal'",
-    f"INSERT INTO schema_components VALUES ('{COMPONENT}', 3)",
+@pytest.mark.parametrize(("already", "sql"), [
+    (0, f"PRAGMA user_version = {VAULT_LAYOUT_VERSION + 1}"),
+    (2, f"UPDATE schema_components SET version = 3 WHERE component = '{COMPONENT}'"),
+    (0, f"INSERT INTO schema_components VALUES ('{COMPONENT}', 3)"),
 ])
 def test_a_vault_from_a_newer_companion_is_refused(
-    closed_vault: Template, migration_registry: dict[str, object], sql: str,
+    closed_vault: Template, already: int, sql: str,
 ) -> None:
+    two_steps = schema(sql_step(1, V1), sql_step(2, V2))  # this code knows 2 steps
     # As a newer Companion would have left it.
-    set_versions(closed_vault.home, closed_vault.recovery_code, sql)
-    register(COMPONENT, [sql_step(1, V1), sql_step(2, V2)])  # this code knows 2 steps
+    set_versions(closed_vault.home, closed_vault.recovery_code, sql,
+                 two_steps if already else ())
     before = snapshot(closed_vault.home, skip=("vault.lock",))
-    vault = Vault(closed_vault.home)
+    vault = Vault(closed_vault.home, two_steps)
     try:
         with pytest.raises(VaultTooNew):
             vault.unlock_with_recovery_code(closed_vault.recovery_code)
@@ -316,13 +322,11 @@ def test_a_vault_from_a_newer_companion_is_refused(
     assert snapshot(closed_vault.home, skip=("vault.lock",)) == before
 
 
-def test_a_fresh_database_gets_the_bookkeeping_table(migration_registry: dict[str, object],
-                                                     ) -> None:
-    migration_registry.clear()
+def test_a_fresh_database_gets_the_bookkeeping_table() -> None:
     conn = sqlcipher3.connect(":memory:", isolation_level=None)
     cursor = conn.cursor()
     cursor.execute("BEGIN")
-    assert migrations.migrate(cursor) == []
+    assert migrations.migrate(cursor, ()) == []
     cursor.execute("COMMIT")
     assert conn.execute("PRAGMA user_version").fetchone() == (VAULT_LAYOUT_VERSION,)
     assert conn.execute("SELECT * FROM schema_components").fetchall() == []

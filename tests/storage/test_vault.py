@@ -451,7 +451,7 @@ def replace_database(home: Path, how: str, tmp_path: Path) -> None:
         assert database.read_bytes().startswith(SQLITE_HEADER)
     elif how == "another vault":  # a real SQLCipher vault database, under another key
         other = Database(open_keyed(tmp_path / "other.db", secrets.token_bytes(32)))
-        other.migrate()
+        other.migrate(())
         other.close()
         database.write_bytes((tmp_path / "other.db").read_bytes())
     elif how == "first page flipped":

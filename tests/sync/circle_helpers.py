@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from companion.app import CompanionApp
-from companion.circle import CircleService
+from companion.circle_feature import Circles
 from companion.clock import FakeClock
 from sync.engine import SyncReport
 from sync.state import CircleRow
@@ -21,7 +21,7 @@ class Member:
     app: CompanionApp
 
     @property
-    def circles(self) -> CircleService:
+    def circles(self) -> Circles:
         return self.app.circles
 
     @property

@@ -9,10 +9,8 @@ import os
 import sqlcipher3
 
 from storage.database import Database
-from sync.schema import register_circle_schema
+from sync.schema import CIRCLES
 from sync.transport import MAX_OBJECT_BYTES, ObjectTooLarge, check_name
-
-register_circle_schema()
 
 
 class MemoryTransport:
@@ -59,5 +57,5 @@ def memory_database() -> Database:
     conn.execute(f"PRAGMA key = \"x'{os.urandom(32).hex()}'\"")
     conn.execute("PRAGMA foreign_keys = ON")
     db = Database(conn)
-    db.migrate()
+    db.migrate((CIRCLES,))
     return db

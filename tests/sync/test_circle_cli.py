@@ -4,13 +4,17 @@ nothing lost, and `circle sync` exiting 0 when it rejected hostile files."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from companion.clock import FakeClock
+from sync import actions
 from tests.conftest import CliResult
 from tests.support.webdav_server import WebDavServer
+from tests.sync.circle_helpers import everyone_syncs, trio
 
 
 @pytest.fixture
@@ -111,3 +115,29 @@ def test_an_unreachable_server_is_said_plainly(vault_home: Path,
     assert result.code == 1 and "cannot be reached" in result.err
     assert "app-password-123" not in result.err
     assert json.loads(cli("circle", "list", "--json").out) == []
+
+
+def test_a_peers_post_cannot_drive_the_terminal(tmp_path: Path, clock: FakeClock,
+                                                 cli: Callable[..., CliResult]) -> None:
+    """A lying peer's app skips the checks ours makes. Receivers refuse C0 and C1 controls
+    (tests/sync/test_receiver_checks.py); the bidi controls, which right-to-left writers may
+    use, arrive, and `circle feed` shows them escaped."""
+    members = trio(tmp_path, clock)  # closes the three apps when closed itself
+    ann, bob, _, _ = next(members)
+    hostile = "Hi\u202eoops\u2066isolated\u2069\u200f"
+    with bob.app.circles.service.db.transaction() as cur:
+        actions.queue(bob.app.circles.service.engine, cur, bob.row, "note",
+                      {"title": hostile, "body": hostile})
+    everyone_syncs(bob, ann)
+    ann.app.close()
+    for argv in (("circle", "feed", "Friends"), ("circle", "members", "Friends"),
+                 ("circle", "feed", "Friends", "--json")):
+        result = cli("--home", str(ann.app.home), *argv)
+        assert result.code == 0, result.err
+        assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", result.out)
+    shown = cli("--home", str(ann.app.home), "circle", "feed", "Friends").out
+    assert "\\u202eoops" in shown and "\\u2066isolated\\u2069" in shown
+    [post] = json.loads(cli("--home", str(ann.app.home), "circle", "feed", "Friends",
+                            "--json").out)
+    assert post["title"] == hostile  # --json stays exact
+    members.close()

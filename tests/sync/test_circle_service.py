@@ -177,8 +177,8 @@ def test_a_gap_is_held_and_reported_until_it_closes(circle_trio: Trio,
     cat.sync()  # Cat has both
     row = bob.row
     assert row.names_key is not None
-    first = shared / message_name(row.names_key, row.me,
-                                  bob.app.circles.engine.state.chains(row.id)[row.me].seq - 1)
+    chains = bob.app.circles.service.engine.state.chains(row.id)
+    first = shared / message_name(row.names_key, row.me, chains[row.me].seq - 1)
     kept = tmp_path / "kept"
     shutil.move(first, kept)
     cat.circles.share_checkin(cat.row, 4)  # its checkpoint says Cat has seen Bob's two
@@ -207,3 +207,61 @@ def test_conflict_copies_and_foreign_files_are_never_read(circle_trio: Trio) -> 
     assert ann.feed_texts() == ["the real one"]
     again = ann.sync()
     assert again.fetched == 0 and again.applied == 0  # nothing is fetched twice
+
+
+# -- every action tells the app's listeners, once ------------------------------------------------
+
+def _own_post(m: Member) -> str:
+    return next(i.ref for i in m.circles.feed(m.row) if i.data.get("title") == "First")
+
+
+ACTIONS = {
+    "post": lambda m: m.circles.post(m.row, "Plans", "Walk?"),
+    "share_checkin": lambda m: m.circles.share_checkin(m.row, 4, 3, ("calm",), "ok"),
+    "reply": lambda m: m.circles.reply(m.row, m.circles.feed(m.row)[0].ref, "Yes"),
+    "react": lambda m: m.circles.react(m.row, m.circles.feed(m.row)[0].ref, "👍"),
+    "edit": lambda m: m.circles.edit(m.row, _own_post(m), body="Run?"),
+    "delete": lambda m: m.circles.delete(m.row, _own_post(m)),
+    "set_verified": lambda m: m.circles.set_verified(m.row, m.circles.find_member(m.row, "Bob")),
+    "set_muted": lambda m: m.circles.set_muted(m.row, m.circles.find_member(m.row, "Bob"), True),
+    "promote": lambda m: m.circles.promote(m.row, m.circles.find_member(m.row, "Bob")),
+    "remove": lambda m: m.circles.remove(m.row, m.circles.find_member(m.row, "Cat")),
+    "rotate": lambda m: m.circles.rotate(m.row),
+    "invite": lambda m: m.circles.invite(m.row),
+    "set_guidelines": lambda m: m.circles.set_guidelines(m.row, "Be kind."),
+    "leave": lambda m: m.circles.leave(m.row),
+    "sync": lambda m: m.sync(),
+}
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_every_circle_action_tells_listeners_once(circle_trio: Trio, action: str) -> None:
+    """The facade's promise: whatever page or command acts on a circle, every page showing
+    circles hears of it (one notice per action); reads tell nobody anything."""
+    ann, bob, cat, _ = circle_trio
+    ann.circles.post(ann.row, "First", "Hello")
+    bob.circles.post(bob.row, "Hi", "from Bob")
+    everyone_syncs(bob, ann)
+    heard = []
+    ann.app.subscribe(heard.append)
+    ann.circles.feed(ann.row)
+    ann.circles.members(ann.row)
+    assert heard == []
+    ACTIONS[action](ann)
+    if action == "sync":  # Bob's post was already fetched: a quiet round is no news
+        assert heard == []
+        bob.circles.post(bob.row, "More", "news")
+        bob.sync()
+        ann.sync()
+    assert [c.circles for c in heard] == [True]
+
+
+def test_a_refused_action_tells_nobody(circle_trio: Trio) -> None:
+    ann, bob, _, _ = circle_trio
+    heard = []
+    bob.app.subscribe(heard.append)
+    with pytest.raises(InvalidInput, match="Only an admin"):
+        bob.circles.invite(bob.row)
+    with pytest.raises(InvalidInput):
+        bob.circles.post(bob.row, "", "no title")
+    assert heard == []

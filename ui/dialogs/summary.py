@@ -182,8 +182,8 @@ class SummaryDialog(QDialog):
     def _period_changed(self) -> None:
         self._invalidate()
         first, last = _date(self.start.date()), _date(self.end.date())
-        journal = self.ctx.app.journal
-        self.ctx.runner.run(lambda: journal.list_days(first.isoformat(), last.isoformat()),
+        app = self.ctx.app
+        self.ctx.runner.run(lambda: app.entries_between(first.isoformat(), last.isoformat()),
                             self._entries_loaded, self._failed)
 
     def _entries_loaded(self, entries: list[Entry]) -> None:

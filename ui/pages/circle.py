@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from companion.circle import CircleRow
 from companion.circle_feed import FeedItem
-from companion.circle_status import CircleStatus, circle_status
+from companion.circle_status import CircleStatus
 from companion.models import Changes
 from ui.circle_sync import CircleSyncer, SyncOutcome
 from ui.context import UiContext
@@ -312,7 +312,7 @@ class CirclePage(CircleMembers):
 
         def load() -> CircleStatus:
             service = app.circles
-            return circle_status(service, service.find(circle.hex()), app.clock.now())
+            return service.status(service.find(circle.hex()), app.clock.now())
 
         def show(status: CircleStatus) -> None:
             if self.current == circle:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from companion.app import CompanionApp
 from companion.circle import CircleRow, MemberView
 from companion.circle_feed import FeedItem
-from companion.circle_status import CircleStatus, PendingPost, circle_status
+from companion.circle_status import CircleStatus, PendingPost
 from companion.errors import UserError
 from ui.circle_sync import CircleSyncer
 from ui.dialogs.circle_trust import InviteDialog, KeyChangeDialog, VerifyDialog
@@ -57,7 +57,7 @@ def load_view(app: CompanionApp, wanted: bytes | None) -> CircleView:
     row = next((r for r in rows if r.id == wanted), rows[0])
     members = service.members(row) if row.genesis else []
     return CircleView([(r.id, r.name or "(joining)") for r in rows], row, members,
-                      service.feed(row), circle_status(service, row, app.clock.now()),
+                      service.feed(row), service.status(row, app.clock.now()),
                       service.readers(row) if row.status == "active" else 0,
                       any(m.you and m.admin and m.active for m in members),
                       service.pending_posts(row))

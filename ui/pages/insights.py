@@ -44,8 +44,8 @@ def period_bounds(app: CompanionApp, today: date, days: int) -> tuple[date, date
     """Runs on the task runner: "all time" starts at the first check-in."""
     if days:
         return today - timedelta(days=days - 1), today
-    first = app.checkins.browse(limit=1, newest_first=False)
-    return (first[0].at.date() if first else today), today
+    first = app.first_checkin()
+    return (first.at.date() if first else today), today
 
 
 class InsightsPage(Page):

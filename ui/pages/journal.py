@@ -49,20 +49,20 @@ from ui.widgets.snippet_delegate import SnippetDelegate
 
 def index_loader(app: CompanionApp) -> IndexLoader:
     def load(query: IndexQuery) -> list[tuple[int, str]]:
-        return app.journal.entry_index(start=query.start, end=query.end, tag=query.tag,
-                                       trash=query.trash)
+        return app.entry_index(start=query.start, end=query.end, tag=query.tag,
+                               trash=query.trash)
     return load
 
 
 def moods_loader(app: CompanionApp) -> MoodLoader:
     def load(query: IndexQuery) -> dict[str, list[DayMood]]:
-        return app.checkins.day_moods(query.start, query.end)  # the day headers' check-ins
+        return app.day_moods(query.start, query.end)  # the day headers' check-ins
     return load
 
 
 def entries_loader(app: CompanionApp) -> EntryLoader:
     def load(ids: list[int]) -> list[Entry]:
-        return app.journal.get_many(ids)  # `app.journal` is read in the worker, when it runs
+        return app.entries(ids)
     return load
 
 
@@ -359,7 +359,7 @@ class JournalPage(Page):
             return
         self.editor.show_opening()
         app = self.ctx.app
-        self.ctx.runner.run(lambda: app.journal.get(entry_id, include_deleted=True),
+        self.ctx.runner.run(lambda: app.entry(entry_id, include_deleted=True),
                             self._entry_loaded, self._entry_failed)
 
     def _entry_loaded(self, entry: Entry) -> None:

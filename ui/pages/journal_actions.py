@@ -223,7 +223,7 @@ class JournalEditorController(QObject):
         first, last = month_bounds(year, month)
         app = self.page.ctx.app
         self.page.ctx.runner.run(
-            lambda: (year, month, app.journal.days_with_entries(first, last)),
+            lambda: (year, month, app.days_with_entries(first, last)),
             self._month_marked, self.show_failure)
 
     def _month_marked(self, payload: tuple[int, int, dict[str, int]]) -> None:

@@ -8,8 +8,8 @@ same way. Warnings and break reminders arrive from the driver; this page shows t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -43,7 +43,7 @@ from companion.screentime.messages import (
     Notice,
     format_duration,
 )
-from companion.screentime.service import DayStatus
+from companion.screentime.service import Overview
 from companion.screentime.tracker import WEEKDAYS, Budget, BudgetKind
 from ui.context import UiContext
 from ui.pages.base import Page
@@ -57,15 +57,6 @@ KINDS: tuple[tuple[BudgetKind, str], ...] = (("total", "All screen time"),
                                              ("category", "A category"), ("app", "An app"))
 
 
-@dataclass(frozen=True)
-class Snapshot:
-    today: date
-    status: DayStatus
-    history: dict[str, dict[str, timedelta]]
-    budgets: tuple[Budget, ...]
-    rules: tuple[CategoryRule, ...]
-
-
 class ScreenTimePage(Page):
     title = "Screen time"
     icon_name = "screentime"
@@ -73,7 +64,7 @@ class ScreenTimePage(Page):
     def __init__(self, ctx: UiContext) -> None:
         super().__init__(ctx)
         self.driver: ScreenTimeDriver | None = None
-        self.snapshot: Snapshot | None = None
+        self.snapshot: Overview | None = None
         self.days = 7
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -329,20 +320,12 @@ class ScreenTimePage(Page):
         self.refresh()
 
     def refresh(self) -> None:
-        service = self.ctx.app.screen_time
-        now = self.ctx.app.clock.now()
-        days = 30  # load the month once; the 7-day view is a slice of it
+        app = self.ctx.app
+        # The month is loaded once; the 7-day view is a slice of it.
+        self.ctx.runner.run(lambda: app.screen_time_overview(30), self.show_snapshot,
+                            self._failed)
 
-        def load() -> Snapshot:
-            today = service.today(now)
-            first = (today - timedelta(days=days - 1)).isoformat()
-            return Snapshot(today, service.status(today.isoformat(), now),
-                            service.store.daily_by_category(first, today.isoformat()),
-                            service.store.budgets(), service.store.rules())
-
-        self.ctx.runner.run(load, self.show_snapshot, self._failed)
-
-    def show_snapshot(self, snapshot: Snapshot) -> None:
+    def show_snapshot(self, snapshot: Overview) -> None:
         self.snapshot = snapshot
         totals = snapshot.status.totals
         self.today_total.setText(self.tr("%1 of active use today").replace(

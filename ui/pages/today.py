@@ -281,8 +281,8 @@ class TodayPage(Page):
 
     def _request_labels(self) -> None:
         app, generation = self.ctx.app, self._generation
-        self.ctx.runner.run(lambda: (generation, app.checkins.known_labels("emotion"),
-                                     app.checkins.known_labels("activity")),
+        self.ctx.runner.run(lambda: (generation, app.known_labels("emotion"),
+                                     app.known_labels("activity")),
                             self._labels_loaded, self._labels_failed)
 
     def _labels_loaded(self, result: tuple[int, list[str], list[str]]) -> None:

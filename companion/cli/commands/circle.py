@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import os
 import secrets
 import sys
 from typing import TextIO
 
 from companion.app import CompanionApp
-from companion.circle import CircleService, write_qr_png
+from companion.circle import write_qr_png
+from companion.circle_feature import Circles
 from companion.circle_feed import FeedItem
+from companion.cli.prompts import TextFromStdin
+from companion.cli.terminal import write_json
 from companion.errors import InvalidInput, UserError
 from sync.engine import SyncReport
 from sync.state import CircleRow
@@ -49,7 +51,8 @@ def cmd_circle(app: CompanionApp, args: argparse.Namespace, stdin: TextIO, out: 
         user, password = ("", "")
         if storage is None or storage.startswith("webdav:"):
             user, password = _credentials(args, storage or "webdav:", stdin)
-        row = service.join(args.code, args.display_name or _pseudonym(), storage,
+        code = TextFromStdin(stdin)(args.code, "CODE", one_line=True) or ""
+        row = service.join(code, args.display_name or _pseudonym(), storage,
                            webdav_user=user, webdav_password=password)
         print(f"Asked to join as “{row.display_name}”. The admin's device lets you in on its "
               "next sync; then run `companion circle sync`.", file=out)
@@ -71,14 +74,13 @@ def cmd_circle(app: CompanionApp, args: argparse.Namespace, stdin: TextIO, out: 
     return handler(service, row, args, stdin, out)
 
 
-def _list(service: CircleService, args: argparse.Namespace, out: TextIO) -> int:
+def _list(service: Circles, args: argparse.Namespace, out: TextIO) -> int:
     summaries = service.summaries()
     if args.json:
-        print(json.dumps([{"id": s.id, "name": s.name, "status": s.status,
-                           "members": s.members, "storage": s.storage, "you": s.you,
-                           "waiting": s.waiting,
-                           "last_sync": s.last_sync.isoformat() if s.last_sync else None}
-                          for s in summaries], ensure_ascii=False, indent=2), file=out)
+        write_json([{"id": s.id, "name": s.name, "status": s.status, "members": s.members,
+                     "storage": s.storage, "you": s.you, "waiting": s.waiting,
+                     "last_sync": s.last_sync.isoformat() if s.last_sync else None}
+                    for s in summaries], out)
         return 0
     if not summaries:
         print("No circles yet. Create one with `companion circle create NAME --storage "
@@ -91,7 +93,7 @@ def _list(service: CircleService, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _invite(service: CircleService, row: CircleRow, args: argparse.Namespace, _stdin: TextIO,
+def _invite(service: Circles, row: CircleRow, args: argparse.Namespace, _stdin: TextIO,
             out: TextIO) -> int:
     invite = service.invite(row)
     code = invite.code()
@@ -105,14 +107,13 @@ def _invite(service: CircleService, row: CircleRow, args: argparse.Namespace, _s
     return 0
 
 
-def _members(service: CircleService, row: CircleRow, args: argparse.Namespace,
+def _members(service: Circles, row: CircleRow, args: argparse.Namespace,
              _stdin: TextIO, out: TextIO) -> int:
     views = service.members(row)
     if args.json:
-        print(json.dumps([{"id": m.id, "name": m.name, "admin": m.admin, "active": m.active,
-                           "verified": m.verified, "muted": m.muted,
-                           "key_changed": m.key_changed, "you": m.you, "state": m.state}
-                          for m in views], ensure_ascii=False, indent=2), file=out)
+        write_json([{"id": m.id, "name": m.name, "admin": m.admin, "active": m.active,
+                     "verified": m.verified, "muted": m.muted, "key_changed": m.key_changed,
+                     "you": m.you, "state": m.state} for m in views], out)
         return 0
     for m in views:
         print(f"{m.id}  {m.name}{' (admin)' if m.admin else ''}  {m.state}"
@@ -120,7 +121,7 @@ def _members(service: CircleService, row: CircleRow, args: argparse.Namespace,
     return 0
 
 
-def _verify(service: CircleService, row: CircleRow, args: argparse.Namespace, stdin: TextIO,
+def _verify(service: Circles, row: CircleRow, args: argparse.Namespace, stdin: TextIO,
             out: TextIO) -> int:
     member = service.find_member(row, args.member)
     if member.id == row.me:
@@ -145,7 +146,7 @@ def _verify(service: CircleService, row: CircleRow, args: argparse.Namespace, st
     return 0
 
 
-def _share(service: CircleService, row: CircleRow, args: argparse.Namespace, stdin: TextIO,
+def _share(service: Circles, row: CircleRow, args: argparse.Namespace, stdin: TextIO,
            out: TextIO) -> int:
     alerts = service.key_alerts(row)
     if alerts:
@@ -154,18 +155,25 @@ def _share(service: CircleService, row: CircleRow, args: argparse.Namespace, std
                         "Compare safety numbers with `companion circle verify "
                         f"{_quote(row.name)} NAME` before sharing again.")
     command = args.circle_command
+    from_stdin = TextFromStdin(stdin)
     if command == "checkin":
-        service.share_checkin(row, args.mood, args.energy, tuple(args.emotion), args.note)
+        service.share_checkin(row, args.mood, args.energy, tuple(args.emotion),
+                              from_stdin(args.note, "--note") or "")
     elif command == "post":
-        body = stdin.read() if args.body == "-" else args.body
-        service.post(row, args.title, body)
+        body = from_stdin(args.body, "BODY") or ""
+        title = from_stdin(args.title, "--title", one_line=True)
+        if title is None:  # like `companion add`: the first line with something on it
+            title, _, body = body.lstrip().partition("\n")
+        service.post(row, title, body.strip("\n"))
     elif command == "reply":
-        service.reply(row, args.post_id, args.text)
+        service.reply(row, args.post_id, from_stdin(args.text, "TEXT") or "")
     elif command == "react":
         service.react(row, args.post_id, args.emoji, args.remove)
     elif command == "edit":
-        service.edit(row, args.post_id, title=args.title, body=args.body, text=args.text,
-                     note=args.note)
+        service.edit(row, args.post_id, title=from_stdin(args.title, "--title", one_line=True),
+                     body=from_stdin(args.body, "--body", exact=True),
+                     text=from_stdin(args.text, "--text"),
+                     note=from_stdin(args.note, "--note"))
     elif command == "delete":
         service.delete(row, args.post_id)
     readers = service.readers(row)
@@ -174,11 +182,11 @@ def _share(service: CircleService, row: CircleRow, args: argparse.Namespace, std
     return 0
 
 
-def _feed(service: CircleService, row: CircleRow, args: argparse.Namespace, _stdin: TextIO,
+def _feed(service: Circles, row: CircleRow, args: argparse.Namespace, _stdin: TextIO,
           out: TextIO) -> int:
     items = service.feed(row, args.limit)
     if args.json:
-        print(json.dumps([i.to_json() for i in items], ensure_ascii=False, indent=2), file=out)
+        write_json([i.to_json() for i in items], out)
         return 0
     if row.status == "removed":
         print(f"You were removed from {row.name}; below is what you could read before.",
@@ -212,7 +220,7 @@ def _feed_line(item: FeedItem) -> str:
     return head + text + (" (edited)" if item.edited else "") + (f"   [{marks}]" if marks else "")
 
 
-def _roster(service: CircleService, row: CircleRow, args: argparse.Namespace, _stdin: TextIO,
+def _roster(service: Circles, row: CircleRow, args: argparse.Namespace, _stdin: TextIO,
             out: TextIO) -> int:
     command = args.circle_command
     if command == "rotate":
@@ -240,17 +248,17 @@ def _roster(service: CircleService, row: CircleRow, args: argparse.Namespace, _s
     return 0
 
 
-def _guidelines(service: CircleService, row: CircleRow, args: argparse.Namespace,
+def _guidelines(service: Circles, row: CircleRow, args: argparse.Namespace,
                 stdin: TextIO, out: TextIO) -> int:
     if args.text is None:
         print(row.guidelines or "This circle has no guidelines yet.", file=out)
         return 0
-    service.set_guidelines(row, stdin.read() if args.text == "-" else args.text)
+    service.set_guidelines(row, TextFromStdin(stdin)(args.text, "TEXT", exact=True) or "")
     print("Guidelines updated; members see them after the next sync.", file=out)
     return 0
 
 
-def _status(service: CircleService, row: CircleRow, _args: argparse.Namespace,
+def _status(service: Circles, row: CircleRow, _args: argparse.Namespace,
             _stdin: TextIO, out: TextIO) -> int:
     problems = service.problems(row)
     if not problems:
@@ -260,7 +268,7 @@ def _status(service: CircleService, row: CircleRow, _args: argparse.Namespace,
     return 0
 
 
-def _print_report(service: CircleService, row: CircleRow, report: SyncReport,
+def _print_report(service: Circles, row: CircleRow, report: SyncReport,
                   out: TextIO) -> None:
     fresh = service.find(row.id.hex())
     name = fresh.name or "(joining)"

@@ -10,7 +10,7 @@ from typing import Any, TextIO
 from companion.app import CompanionApp
 from companion.cli.exits import EXIT_OK, UsageError
 from companion.cli.format import hit_json, hit_lines, item_details, item_json, item_line, write_json
-from companion.cli.prompts import read_stdin
+from companion.cli.prompts import TextFromStdin
 from companion.models import (
     CheckIn,
     CheckInDraft,
@@ -24,9 +24,11 @@ from companion.timeutil import parse_datetime
 
 
 def cmd_add(app: CompanionApp, args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
-    text = read_stdin(stdin.read) if args.text == "-" else args.text
-    if args.title is not None:
-        title, body = args.title, text
+    from_stdin = TextFromStdin(stdin)
+    text = from_stdin(args.text, "TEXT") or ""
+    title_given = from_stdin(args.title, "--title")
+    if title_given is not None:
+        title, body = title_given, text
     else:
         # The first line with something on it is the title (blank lines before it are not).
         title, _, body = text.lstrip().partition("\n")
@@ -38,10 +40,11 @@ def cmd_add(app: CompanionApp, args: argparse.Namespace, stdin: TextIO, out: Tex
     return EXIT_OK
 
 
-def cmd_checkin(app: CompanionApp, args: argparse.Namespace, _stdin: TextIO, out: TextIO) -> int:
+def cmd_checkin(app: CompanionApp, args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
+    note = TextFromStdin(stdin)(args.note, "--note") or ""
     checkin = app.add_checkin(CheckInDraft(
         mood=args.mood, energy=args.energy, emotions=tuple(args.emotion),
-        activities=tuple(args.activity), sleep_hours=args.sleep, note=args.note,
+        activities=tuple(args.activity), sleep_hours=args.sleep, note=note,
         at=when(app, args.at),
     ))
     print(checkin.ref, file=out)
@@ -63,10 +66,11 @@ def cmd_list(app: CompanionApp, args: argparse.Namespace, _stdin: TextIO, out: T
     return EXIT_OK
 
 
-def cmd_search(app: CompanionApp, args: argparse.Namespace, _stdin: TextIO, out: TextIO) -> int:
+def cmd_search(app: CompanionApp, args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
     filters = SearchFilters(tag=args.tag, start=period_start(app, args.start),
                             end=period_end(app, args.end))
-    hits = app.search(args.query, limit=args.limit, filters=filters)
+    query = TextFromStdin(stdin)(args.query, "QUERY", one_line=True) or ""
+    hits = app.search(query, limit=args.limit, filters=filters)
     if args.json:
         write_json([hit_json(hit) for hit in hits], out)
     elif not hits:
@@ -102,12 +106,13 @@ def cmd_edit(app: CompanionApp, args: argparse.Namespace, stdin: TextIO, out: Te
         what = "an entry" if isinstance(item, Entry) else "a check-in"
         raise UsageError(f"{_OPTION_NAMES.get(given[0], '--' + given[0])} does not apply to "
                          f"{what}")
+    from_stdin = TextFromStdin(stdin)
     if isinstance(item, Entry):
         fields: dict[str, Any] = {}
         if args.title is not None:
-            fields["title"] = args.title
+            fields["title"] = from_stdin(args.title, "--title", one_line=True)
         if args.body is not None:
-            fields["body"] = read_stdin(stdin.read) if args.body == "-" else args.body
+            fields["body"] = from_stdin(args.body, "--body", exact=True)
         if args.tag is not None or args.add_tag or args.remove_tag:
             tags = list(args.tag) if args.tag is not None else list(item.tags)
             # Compare tags the way they are stored (`#`, case and inner spaces normalised), so
@@ -129,6 +134,8 @@ def cmd_edit(app: CompanionApp, args: argparse.Namespace, stdin: TextIO, out: Te
                               ("note", "note")):
             if getattr(args, option) is not None:
                 fields[field] = getattr(args, option)
+        if "note" in fields:
+            fields["note"] = from_stdin(args.note, "--note")
         if not fields:
             raise UsageError("say what to change, e.g. --mood, --energy, --note")
         app.update_checkin(item.id, **fields)

@@ -9,12 +9,12 @@ When PHQ-9 item 9 is above 0 the crisis resources are shown at once, before anyt
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any, TextIO
 
 from companion.app import CompanionApp
+from companion.cli.terminal import write_json
 from companion.crisis import format_resources, load_crisis_resources, start_user_copy, user_file
 from companion.errors import InvalidInput, UserError
 from companion.questionnaire_store import SavedResult
@@ -217,6 +217,4 @@ def result_json(app: CompanionApp, result: Result, saved: SavedResult | None) ->
     return value
 
 
-def write_json(value: object, out: TextIO) -> None:
-    json.dump(value, out, ensure_ascii=False, indent=2)
-    out.write("\n")
+

@@ -8,7 +8,6 @@ service manager stopping it loses nothing. Spans are saved every minute as well.
 from __future__ import annotations
 
 import argparse
-import json
 import signal
 import threading
 from collections.abc import Callable
@@ -17,6 +16,7 @@ from types import FrameType
 from typing import Any, TextIO
 
 from companion.app import CompanionApp
+from companion.cli.terminal import write_json
 from companion.errors import InvalidInput, UserError
 from companion.screentime.activitywatch import describe
 from companion.screentime.messages import format_duration
@@ -54,8 +54,7 @@ def show_status(app: CompanionApp, args: argparse.Namespace, out: TextIO) -> int
         raise InvalidInput(f"'{day}' is not a date.", "Use YYYY-MM-DD.") from None
     status = service.status(day)
     if args.json:
-        json.dump(status_json(status), out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        write_json(status_json(status), out)
         return 0
     totals = status.totals
     print(f"Screen time on {day}: {format_duration(totals.total)}", file=out)
@@ -106,7 +105,7 @@ def _weekdays(args: argparse.Namespace) -> list[int | None]:
 def budget(app: CompanionApp, args: argparse.Namespace, out: TextIO) -> int:
     service = app.screen_time
     if args.budget_command == "list":
-        budgets = service.store.budgets()
+        budgets = service.budgets()
         if not budgets:
             print("No budgets yet (`companion screentime budget set CATEGORY MINUTES`).",
                   file=out)
