@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication, QWidget
@@ -56,7 +57,14 @@ def wait_for_tasks(qtbot, runner: TaskRunner) -> Callable[[], None]:  # type: ig
 
 
 @pytest.fixture
-def prefs(app: CompanionApp, runner: TaskRunner) -> PreferenceStore:
+def prefs(request: pytest.FixtureRequest, private_home: Path,
+          runner: TaskRunner) -> PreferenceStore:
+    """Default preferences, saved through the test's app (or, for a test that makes its own
+    app on an empty folder, through one that opens nothing)."""
+    if "app" in request.fixturenames:
+        app: CompanionApp = request.getfixturevalue("app")
+    else:
+        app = CompanionApp(private_home)
     return PreferenceStore(app, runner, Preferences())
 
 

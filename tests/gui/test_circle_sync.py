@@ -59,7 +59,7 @@ def create_on_webdav(qtbot, runner: TaskRunner, home: Home, server: WebDavServer
 
 def outbox(home: Home) -> int:
     service = home.app.circles
-    return waiting_count(service.db, service.find("Friends"))
+    return waiting_count(service.service.db, service.find("Friends"))
 
 
 def test_webdav_401_is_shown_and_the_outbox_keeps_its_messages(  # type: ignore[no-untyped-def]
