@@ -19,6 +19,7 @@ from storage.atomic import atomic_write_bytes
 from storage.database import Database, open_keyed
 from storage.errors import (
     KeyFileMissing,
+    KeyringUnavailable,
     VaultDamaged,
     VaultExists,
     VaultLocked,
@@ -58,6 +59,9 @@ class Vault:
         self._db: Database | None = None
         self._data_key: bytes | None = None
         self._key_file: KeyFile | None = None
+        # A remembered key that did not open the database: kept in the keyring until a
+        # passphrase or recovery code shows the right key is another one (`_prove_remembered`).
+        self._doubtful_remembered_key: bytes | None = None
 
     # -- lifetime ---------------------------------------------------------------------------
 
@@ -158,11 +162,14 @@ class Vault:
         data_key = key_file.unwrap(PASSPHRASE_SLOT, kek)
         if data_key is None:
             raise WrongPassphrase()
+        self._prove_remembered(data_key)
         self._open_database(data_key)
 
     def unlock_with_recovery_code(self, code: str) -> None:
         self._claim()
-        self._open_database(self._data_key_from_recovery_code(code))
+        data_key = self._data_key_from_recovery_code(code)
+        self._prove_remembered(data_key)
+        self._open_database(data_key)
 
     def unlock_with_keyring(self) -> bool:
         """Unlock with a remembered key; False if there is none (or it no longer fits)."""
@@ -172,19 +179,24 @@ class Vault:
             return False
         # A missing database says nothing about the remembered key: report it, keep the key.
         self._check_database_present()
-        # Only a key that does not open the file is forgotten; damage found further in (by the
-        # migrations) is reported as it is, and the key, still right, is kept.
+        # A key that does not open the file is not used, but not forgotten either: the file
+        # may have been swapped for a moment (a sync tool, a restore). Only the passphrase or
+        # recovery code can prove the key wrong (`_prove_remembered`).
         try:
             open_keyed(self.paths.database, data_key).close()
         except VaultDamaged:
-            import logging  # loaded only to say this: short commands skip its start-up cost
-
-            logging.getLogger(__name__).warning(
-                "remembered key does not open this vault; forgetting it")
-            keyring_store.forget_key(self.vault_id)
+            self._doubtful_remembered_key = data_key
             return False
         self._open_database(data_key)
         return True
+
+    def _prove_remembered(self, data_key: bytes) -> None:
+        """The right key is known: a remembered key that did not open the database and is not
+        this key is wrong for this vault, and is removed (quietly if the keyring is away)."""
+        doubtful, self._doubtful_remembered_key = self._doubtful_remembered_key, None
+        if doubtful is not None and doubtful != data_key:
+            with contextlib.suppress(KeyringUnavailable):
+                keyring_store.forget_key(self.vault_id)
 
     def unlock_with_data_key(self, data_key: bytes) -> bool:
         """Unlock with a data key held in memory elsewhere (the command line's unlock

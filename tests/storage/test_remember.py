@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from storage import keyring_store
+from storage.database import Database, open_keyed
 from storage.errors import KeyringUnavailable, VaultDamaged, VaultLocked
 from storage.vault import Vault
 from tests.storage.conftest import Template
@@ -88,21 +89,50 @@ def test_without_a_keyring_backend(closed_vault: Template) -> None:
     assert keyring_entries() == {}
 
 
-def test_a_remembered_key_that_no_longer_fits_is_forgotten(file_keyring: FileKeyring,
-                                                           closed_vault: Template) -> None:
+def test_a_remembered_key_proven_wrong_is_forgotten(file_keyring: FileKeyring,
+                                                     closed_vault: Template) -> None:
+    """A key that does not open the database is not used; it is removed only once the
+    passphrase shows that the vault's key is another one."""
     keyring_store.store_key(closed_vault.vault_id, secrets.token_bytes(32))
     before = snapshot(closed_vault.home, skip=("vault.lock",))
     vault = Vault(closed_vault.home)
     try:
         assert vault.unlock_with_keyring() is False  # not an error
         assert not vault.is_unlocked
-        assert not vault.is_remembered()
-        assert keyring_entries() == {}
+        assert vault.is_remembered()  # not proven wrong yet
         assert snapshot(closed_vault.home, skip=("vault.lock",)) == before
         vault.unlock_with_passphrase(PASSPHRASE)
         assert notes(vault) == list(NOTES)
+        assert keyring_entries() == {}  # proven wrong, and gone
     finally:
         vault.close()
+
+
+def test_a_database_swapped_for_a_moment_keeps_the_remembered_key(
+        file_keyring: FileKeyring, vault: Vault, tmp_path: Path) -> None:
+    """A sync tool or a restore can put another file in place for a moment: the remembered
+    key does not open it, but it is still this vault's key and stays remembered."""
+    vault.remember()
+    vault.close()
+    database = vault.paths.database
+    kept = tmp_path / "kept.db"
+    database.rename(kept)
+    other = Database(open_keyed(database, secrets.token_bytes(32)))  # another vault's file
+    other.close()
+    again = Vault(vault.paths.home)
+    try:
+        assert again.unlock_with_keyring() is False
+        database.unlink()
+        kept.rename(database)  # the swap is over
+        again.unlock_with_passphrase(PASSPHRASE)
+        assert again.is_remembered()
+    finally:
+        again.close()
+    third = Vault(vault.paths.home)
+    try:
+        assert third.unlock_with_keyring() is True
+    finally:
+        third.close()
 
 
 @pytest.mark.parametrize("stored", ["not hex", "abcd", ""])

@@ -10,7 +10,7 @@ from companion.app import CompanionApp
 from companion.cli.exits import EXIT_OK
 from companion.cli.prompts import SecretSource, print_recovery_code, read_new_passphrase
 from companion.errors import UserError
-from storage.errors import VaultExists
+from storage.errors import KeyringUnavailable, VaultExists
 
 
 def cmd_init(app: CompanionApp, _args: argparse.Namespace, secrets_in: SecretSource,
@@ -49,7 +49,14 @@ def cmd_recover(app: CompanionApp, _args: argparse.Namespace, secrets_in: Secret
 
 def cmd_forget(app: CompanionApp, _args: argparse.Namespace, _secrets_in: SecretSource,
                out: TextIO) -> int:
-    removed = app.forget_on_device()
+    if not app.keyring_available():
+        # A stopped or crashed keyring looks like none at all: "nothing to forget" could be
+        # untrue, and the key would open the vault once the keyring runs again.
+        raise KeyringUnavailable(
+            "No keyring is reachable on this device, so whether it remembers the vault key "
+            "cannot be checked.", "If you used `companion remember` here, start the keyring "
+            "(log in to the desktop) and run `companion forget` again.")
+    removed = app.forget_on_device()  # raises if the keyring could not confirm it
     print("This device no longer remembers the vault key." if removed
           else "This device did not remember the vault key; nothing to forget.", file=out)
     _end_session(app, out)
