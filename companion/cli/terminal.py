@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import codecs
 import io
-import json
 import os
 import re
 import sys
@@ -51,6 +50,8 @@ def json_text(value: object, *, ascii_only: bool = False) -> str:
     """`value` as indented JSON that a terminal shows as it is: the same data, with the
     characters `visible` would escape written as JSON's own \\u escapes (json.dumps already
     escapes the C0 controls)."""
+    import json  # only commands that print JSON need it
+
     text = json.dumps(value, ensure_ascii=ascii_only, indent=2)
     return _ACTIVE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
