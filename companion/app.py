@@ -442,6 +442,14 @@ class CompanionApp:
         self._notify(Changes(screen_time=True))
         return result
 
+    def save_screen_time(self) -> int:
+        """Store the measured use the tracker holds (spans merged); pages showing screen time
+        hear of it when anything was stored."""
+        saved = self.screen_time.flush()
+        if saved:
+            self._notify(Changes(screen_time=True))
+        return saved
+
     def screen_time_overview(self, days: int) -> Overview:
         """Today (live) and the last `days` days of screen time, with budgets and rules."""
         return self.screen_time.overview(self.clock.now(), days)

@@ -109,7 +109,7 @@ class ScreenTimeDriver(QObject):
 
     def save(self) -> None:
         if self.service.unsaved:
-            self.ctx.runner.run(self.service.flush)
+            self.ctx.runner.run(self.ctx.app.save_screen_time)
 
     def snooze(self, notice: Notice, minutes: float) -> None:
         self.service.snooze(notice, self.now(), minutes)

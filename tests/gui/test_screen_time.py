@@ -160,3 +160,21 @@ def test_the_page_shows_a_budget_set_anywhere_through_the_facade(
     window.runner.run(lambda: app.set_screen_time_budget("category", "video", 45))
     qtbot.waitUntil(lambda: page.budget_table.rowCount() == 1, timeout=10_000)
     wait_for_tasks()
+
+
+def test_measured_use_is_saved_through_the_facade_and_announced(
+        window: MainWindow, app: CompanionApp, clock: FakeClock,
+        wait_for_tasks) -> None:  # type: ignore[no-untyped-def]
+    """The driver saves every minute through the facade, so Insights (screen time against
+    mood) and the page hear of new use like any other change."""
+    wait_for_tasks()
+    heard: list[bool] = []
+    app.subscribe(lambda changes: heard.append(changes.screen_time))
+    driver = window.workspace.screen_time  # type: ignore[union-attr]
+    feed(window, clock, minutes=3)  # 36 polls of one window …
+    for _ in range(30):  # … then another: the first span closes, and the 60th poll saves it
+        driver.feed(clock.advance(seconds=5), Sample(ActiveWindow("gedit", "notes"), 0.0))
+    wait_for_tasks()
+    assert True in heard
+    totals = app.screen_time_overview(1).status.totals
+    assert totals.by_app, totals
