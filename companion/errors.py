@@ -8,7 +8,7 @@ from __future__ import annotations
 import errno
 from pathlib import Path
 
-from storage.errors import DiskFull, UserError, VaultDamaged
+from storage.errors import DiskFailed, DiskFull, UserError, VaultDamaged
 
 
 class NotFound(UserError):
@@ -53,15 +53,14 @@ def as_user_error(exc: BaseException) -> UserError | None:
     if primary == _SQLITE_FULL:
         return DiskFull()
     if primary == _SQLITE_IOERR:
-        return UserError("The disk failed to read or write the vault (an input/output error).",
-                         "Check the disk and its connection, then try again.")
+        return DiskFailed()
     if isinstance(exc, OSError) and exc.errno in _ENVIRONMENT_ERRNOS:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
             return DiskFull()
         where = f" {exc.filename}" if exc.filename else ""
         if exc.errno == errno.EIO:
-            return UserError(f"The disk failed to read or write{where} (an input/output "
-                             "error).", "Check the disk and its connection, then try again.")
+            return DiskFailed(f"The disk failed to read or write{where} (an input/output "
+                              "error), so what this was writing may not have been written.")
         return UserError(f"Cannot use{where}: {exc.strerror or 'not allowed'}.",
                          "Check the path and its permissions.")
     return None

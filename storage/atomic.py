@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from storage.errors import DiskFull
@@ -30,10 +30,12 @@ def atomic_write_chunks(path: Path, chunks: Iterable[bytes]) -> None:
         fd = os.open(tmp, flags, 0o600)
         try:
             with os.fdopen(fd, "wb") as handle:
-                for chunk in chunks:
-                    handle.write(chunk)
-                handle.flush()
-                os.fsync(handle.fileno())
+                for chunk in chunks:  # an error from the source is the source's
+                    with _about(path):
+                        handle.write(chunk)
+                with _about(path):
+                    handle.flush()
+                    os.fsync(handle.fileno())
             os.replace(tmp, path)
         except BaseException:
             # Whatever failed (a write, the chunk source, the rename), the old file is intact
@@ -44,8 +46,23 @@ def atomic_write_chunks(path: Path, chunks: Iterable[bytes]) -> None:
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
             raise DiskFull() from exc
+        if exc.filename == str(tmp) or exc.filename == tmp:
+            # Name the file the person asked for, not our temporary one beside it.
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
         raise
-    fsync_dir(path.parent)
+    with _about(path):
+        fsync_dir(path.parent)
+
+
+@contextlib.contextmanager
+def _about(path: Path) -> Iterator[None]:
+    """An OSError from writing or syncing names the file the person asked for."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None and exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
+        raise
 
 
 def fsync_dir(folder: Path) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 import sqlcipher3
 
-from storage.errors import DiskFull, VaultDamaged
+from storage.errors import DiskFailed, DiskFull, VaultDamaged
 from storage.kdf import KEY_BYTES
 from storage.migrations import Component, migrate
 
@@ -69,6 +69,13 @@ def open_keyed(path: Path, data_key: bytes) -> Connection:
                 "The disk is full, so the vault cannot be opened.",
                 "Free some space and try again; your vault is unchanged.",
             ) from exc
+        code = getattr(exc, "sqlite_errorcode", None)
+        if isinstance(code, int) and code & 0xFF == SQLITE_IOERR:
+            # The disk, not the file: "damaged" is said only when SQLite finds it so.
+            raise DiskFailed("The disk failed to read or write the vault (an input/output "
+                             "error), so it could not be opened.",
+                             "Check the disk and its connection, then try again; nothing "
+                             "was changed.") from exc
         raise VaultDamaged() from exc
     return conn
 

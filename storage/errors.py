@@ -73,6 +73,16 @@ class DiskFull(UserError):
     default_hint = "Free some space and try again; your vault is unchanged."
 
 
+class DiskFailed(UserError):
+    """An input/output error from the disk: the vault file is not known to be damaged (only an
+    integrity check can say that), and a write may or may not have reached the disk."""
+
+    default_message = ("The disk failed to read or write the vault (an input/output error), "
+                       "so what this was saving may not have been saved.")
+    default_hint = ("Check the disk and its connection; then look at what is there before "
+                    "trying again.")
+
+
 class WeakPassphrase(UserError):
     default_message = "That passphrase is too weak."
     default_hint = "Use at least 8 characters; a few unrelated words work well."

@@ -32,7 +32,7 @@ from companion.cli.exits import (
 )
 from companion.cli.parser import build_parser
 from companion.cli.prompts import SecretSource, unlock
-from companion.cli.terminal import SafeOutput, speaks_unicode
+from companion.cli.terminal import OutputLost, SafeOutput, speaks_unicode
 from companion.errors import UserError, as_user_error
 from storage.errors import KeyringUnavailable
 
@@ -96,7 +96,14 @@ def _home(args: argparse.Namespace) -> Path | None:
     return Path(args.home).expanduser() if getattr(args, "home", None) else None
 
 
-def run(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+class Outcome:
+    """What a run did to the vault, so that an error after the work says what became of it."""
+
+    saved = False
+
+
+def run(args: argparse.Namespace, out: TextIO, stdin: TextIO,
+        outcome: Outcome | None = None) -> int:
     command = args.command
     if command in ("lock", "status", "crisis-resources"):
         # Nothing here opens the vault: no passphrase, and none of the core is loaded.
@@ -109,6 +116,11 @@ def run(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     from companion.app import CompanionApp
 
     app = CompanionApp(_home(args))
+    if outcome is not None:
+        def saved(_changes: object) -> None:
+            outcome.saved = True
+
+        app.subscribe(saved)  # the facade tells listeners after each committed change
     secrets_in = SecretSource(getattr(args, "passphrase_stdin", False), stdin)
     if command in ("init", "restore-backup"):  # no vault to open yet, or one to replace
         return int(_command("vault", "cmd_" + command.replace("-", "_"))(app, args, secrets_in,
@@ -187,8 +199,16 @@ def _terminal_safe_streams() -> Iterator[None]:
 
 def _run_and_report(parser: argparse.ArgumentParser, args: argparse.Namespace, out: TextIO,
                     stdin: TextIO) -> int:
+    outcome = Outcome()
     try:
-        return run(args, out, stdin)
+        code = run(args, out, stdin, outcome)
+        out.flush()  # here, not at exit: a failed write is reported like any other error
+        return code
+    except OutputLost as exc:
+        done = ("your changes were saved" if outcome.saved else "the vault was not changed")
+        print(f"companion: {done}, but the output could not be written ({exc.reason}).",
+              file=sys.stderr)
+        return EXIT_USER_ERROR
     except UsageError as exc:
         subcommand_parser(parser, args.command).print_usage(sys.stderr)
         print(f"companion {args.command}: error: {exc}", file=sys.stderr)

@@ -61,19 +61,39 @@ def write_json(value: object, out: TextIO) -> None:
     out.write(json_text(value, ascii_only=not speaks_unicode(out)) + "\n")
 
 
+class OutputLost(Exception):
+    """Writing the command's output failed (a full disk behind a redirect, a gone device): the
+    command's work may well be done, and the error must say so rather than guess."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 class SafeOutput(io.TextIOBase):
-    """A text stream that writes everything through `visible` to the stream it wraps."""
+    """A text stream that writes everything through `visible` to the stream it wraps, and
+    turns a failed write into `OutputLost` (a closed pipe stays a BrokenPipeError)."""
 
     def __init__(self, stream: TextIO) -> None:
         super().__init__()
         self.stream = stream
 
     def write(self, text: str) -> int:
-        self.stream.write(visible(text))
+        try:
+            self.stream.write(visible(text))
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputLost(exc.strerror or str(exc)) from exc
         return len(text)
 
     def flush(self) -> None:
-        self.stream.flush()
+        try:
+            self.stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputLost(exc.strerror or str(exc)) from exc
 
     def isatty(self) -> bool:
         return self.stream.isatty()
