@@ -8,6 +8,7 @@ Storage credentials live in the vault with everything else.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -423,11 +424,24 @@ def _text(text: str, what: str, limit: int) -> str:
     return value
 
 
-def write_qr_png(text: str, target: Path) -> None:
-    """The invite code or a safety number as a QR code image (segno, pure Python)."""
+def write_qr_png(text: str, target: Path, *, force: bool = False) -> None:
+    """The invite code or a safety number as a QR code image (segno, pure Python).
+
+    An invite is a secret: the image is private to the user (0600), written beside the target
+    and renamed over it, so never through a symlink someone left there; an existing file (or
+    link) is replaced only with `force`."""
+    import io
+
     import segno
 
+    from storage.atomic import atomic_write_bytes
+
+    if os.path.lexists(target) and not force:
+        raise UserError(f"{target} already exists; nothing was written.",
+                        "Choose another file name, or add --force to replace it.")
+    image = io.BytesIO()
+    segno.make(text, error="m").save(image, kind="png", scale=6, border=4)
     try:
-        segno.make(text, error="m").save(str(target), scale=6, border=4)
+        atomic_write_bytes(target, image.getvalue())
     except OSError as exc:
         raise UserError(f"Cannot write {target}: {exc.strerror or exc}.") from None

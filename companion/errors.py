@@ -33,7 +33,8 @@ class ReportedBug(UserError):
 
 _SQLITE_FULL, _SQLITE_CORRUPT, _SQLITE_NOTADB, _SQLITE_IOERR = 13, 11, 26, 10
 _ENVIRONMENT_ERRNOS = {errno.EACCES, errno.EPERM, errno.EEXIST, errno.ENOTDIR, errno.EISDIR,
-                       errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EIO}
+                       errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.ELOOP,
+                       errno.ENAMETOOLONG}
 
 
 def as_user_error(exc: BaseException) -> UserError | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -48,6 +49,10 @@ def open_keyed(path: Path, data_key: bytes) -> Connection:
         # SQLite creates files 0644 and gives the WAL and SHM files the database's mode:
         # start from an empty 0600 file (a valid empty database) so all three stay private.
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    elif not stat.S_ISREG(path.stat().st_mode):
+        # A folder, a FIFO or a device where the database should be: not a vault's file.
+        raise VaultDamaged("The vault's database is not a file (a folder or a device is in "
+                           f"its place: {path}).")
     elif path.stat().st_size == 0:
         # Any key "opens" an empty file as a new, empty database, and the vault would quietly
         # start over. An existing vault's file is never empty (switching to WAL writes its

@@ -1,7 +1,11 @@
 """One process at a time per vault.
 
-An OS-level advisory lock on `vault.lock`, held for as long as the vault is open. The OS drops
-it when the process dies (even on SIGKILL), so a crash never leaves the vault stuck.
+OS-level advisory locks held for as long as the vault is open, which the OS drops when the
+process dies (even on SIGKILL), so a crash never leaves the vault stuck: on `vault.lock`, and
+where the system allows it (Linux, macOS, the BSDs) on the vault folder itself. The folder's
+lock is what holds if `vault.lock` is deleted while the vault is open (a clean-up script, a
+sync tool): a second process would make a new file and lock that, but it cannot take the
+folder. (The file lock stays: a Companion from before the folder lock looks only at it.)
 """
 
 from __future__ import annotations
@@ -41,35 +45,51 @@ else:
         fcntl.flock(fd, fcntl.LOCK_UN)
 
 
+def _locked(fd: int) -> int:
+    """`fd`, locked; closed (and `VaultAlreadyOpen` raised) if another process holds it."""
+    try:
+        locked = _try_lock(fd)
+    except BaseException:  # e.g. ENOLCK: do not leak the descriptor
+        os.close(fd)
+        raise
+    if not locked:
+        os.close(fd)
+        raise VaultAlreadyOpen()
+    return fd
+
+
 class InstanceLock:
     """Exclusive, non-blocking lock; `acquire` raises `VaultAlreadyOpen` if another holds it."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._fd: int | None = None
+        self._fds: list[int] = []
 
     @property
     def held(self) -> bool:
-        return self._fd is not None
+        return bool(self._fds)
 
     def acquire(self) -> None:
-        if self._fd is not None:
+        if self._fds:
             return
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        folder_fd = None
+        if sys.platform != "win32":  # a folder cannot be opened, let alone locked, on Windows
+            folder_fd = _locked(os.open(self.path.parent, os.O_RDONLY | os.O_DIRECTORY))
         try:
-            locked = _try_lock(fd)
-        except BaseException:  # e.g. ENOLCK: do not leak the descriptor
-            os.close(fd)
+            file_fd = _locked(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
+        except BaseException:
+            if folder_fd is not None:
+                self._release(folder_fd)
             raise
-        if not locked:
-            os.close(fd)
-            raise VaultAlreadyOpen()
-        self._fd = fd
+        self._fds = [fd for fd in (folder_fd, file_fd) if fd is not None]
 
     def release(self) -> None:
-        if self._fd is None:
-            return
-        fd, self._fd = self._fd, None
+        fds, self._fds = self._fds, []
+        for fd in reversed(fds):
+            self._release(fd)
+
+    @staticmethod
+    def _release(fd: int) -> None:
         try:
             _unlock(fd)
         finally:

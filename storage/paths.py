@@ -6,6 +6,7 @@ The folder comes from `--home`, else `COMPANION_HOME`, else platformdirs' user d
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,11 +26,24 @@ def default_home() -> Path:
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create `path` (and parents) and make it readable by the owner only."""
+    """Create `path` (and parents) readable by the owner only, or make an existing folder of
+    the user's so. A folder others may write to (a shared one such as /tmp, with its sticky
+    bit) or that belongs to someone else is refused, never changed: its mode is not ours to
+    take away, and files in it are not safe from others."""
     try:
         path.mkdir(parents=True, exist_ok=True, mode=0o700)
         if os.name == "posix":
-            os.chmod(path, 0o700)
+            info = path.stat()
+            if info.st_uid != os.getuid():
+                raise UserError(f"Cannot use {path}: it belongs to another user.",
+                                "Choose a folder of your own with --home (or COMPANION_HOME).")
+            if info.st_mode & (stat.S_ISVTX | stat.S_IWGRP | stat.S_IWOTH):
+                raise UserError(f"Cannot use {path}: it is a shared folder that others can "
+                                "write to, and it was left as it is.",
+                                f"Use a folder of your own inside it, such as "
+                                f"{path / 'companion'}.")
+            if stat.S_IMODE(info.st_mode) != 0o700:
+                os.chmod(path, 0o700)
     except FileExistsError:
         raise UserError(f"Cannot use {path}: it is a file, not a folder.",
                         "Choose a folder with --home (or COMPANION_HOME).") from None

@@ -8,8 +8,10 @@ only the small key file, never the database.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +20,7 @@ from storage import keyring_store
 from storage.atomic import atomic_write_bytes
 from storage.database import Database, open_keyed
 from storage.errors import (
+    KeyFileDamaged,
     KeyFileMissing,
     KeyringUnavailable,
     VaultDamaged,
@@ -39,7 +42,7 @@ from storage.kdf import (
     new_recovery_code,
     parse_recovery_code,
 )
-from storage.keyfile import PASSPHRASE_SLOT, RECOVERY_SLOT, KeyFile
+from storage.keyfile import MAX_KEYFILE_BYTES, PASSPHRASE_SLOT, RECOVERY_SLOT, KeyFile
 from storage.paths import VaultPaths, ensure_private_dir
 
 if TYPE_CHECKING:
@@ -293,14 +296,30 @@ class Vault:
     def _read_key_file(self) -> KeyFile:
         if self._key_file is not None:
             return self._key_file
+        self._key_file = KeyFile.from_bytes(self._key_file_bytes())
+        return self._key_file
+
+    def _key_file_bytes(self) -> bytes:
+        """The key file's bytes, at most what a key file can hold: a link to /dev/zero, a
+        FIFO or a link loop there is a damaged key file, not a hang or a crash."""
+        path = self.paths.key_file
         try:
-            data = self.paths.key_file.read_bytes()
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         except FileNotFoundError:
+            if os.path.lexists(path) and not self.paths.database.exists():
+                raise KeyFileDamaged() from None  # a dangling link
             if self.paths.database.exists():
                 raise KeyFileMissing() from None
             raise VaultMissing() from None
-        self._key_file = KeyFile.from_bytes(data)
-        return self._key_file
+        except OSError as exc:
+            if exc.errno in (errno.ELOOP, errno.EISDIR, errno.ENXIO):
+                raise KeyFileDamaged() from None
+            raise
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise KeyFileDamaged()
+        with os.fdopen(fd, "rb") as handle:
+            return handle.read(MAX_KEYFILE_BYTES + 1)
 
     def _write_key_file(self, key_file: KeyFile) -> None:
         # Serialise first: if the write fails (disk full), the cached copy is dropped so that

@@ -51,7 +51,9 @@ def add_circle_arguments(parser: argparse.ArgumentParser,
     lst.add_argument("--json", action="store_true")
     invite = command("invite", "make a one-time invite code (valid 7 days); printed last")
     invite.add_argument("circle")
-    invite.add_argument("--qr", type=Path, metavar="FILE", help="also write it as a QR PNG")
+    invite.add_argument("--qr", type=Path, metavar="FILE",
+                        help="also write it as a QR PNG (private to you)")
+    invite.add_argument("--force", action="store_true", help="replace FILE if it exists")
     join = command("join", "join a circle with an invite code")
     join.add_argument("code", metavar="CODE|-",
                       help="the invite code; - reads it from standard input, where other "
@@ -69,6 +71,7 @@ def add_circle_arguments(parser: argparse.ArgumentParser,
     verify.add_argument("--yes", action="store_true",
                         help="the numbers match (you compared them in person or by call)")
     verify.add_argument("--qr", type=Path, metavar="FILE", help="write the number as a QR PNG")
+    verify.add_argument("--force", action="store_true", help="replace FILE if it exists")
     checkin = command("checkin", "share a check-in with the circle (never automatic)")
     checkin.add_argument("circle")
     checkin.add_argument("--mood", type=int, required=True, help="1 (awful) – 5 (great)")

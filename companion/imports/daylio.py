@@ -186,7 +186,7 @@ def _csv_row(row: dict[str, str], mapping: dict[str, int], zone: tzinfo | None,
     try:
         day = datetime.strptime(row["full_date"].strip(), "%Y-%m-%d")
     except ValueError:
-        raise BadItem(f"'{row['full_date'][:20]}' is not a date (YYYY-MM-DD)") from None
+        raise BadItem("full_date is not a date (YYYY-MM-DD)") from None
     clock = _clock(row["time"])
     naive = day.replace(hour=clock.hour, minute=clock.minute)
     try:
@@ -207,7 +207,7 @@ def _clock(text: str) -> datetime:
             return datetime.strptime(raw, fmt)
         except ValueError:
             continue
-    raise BadItem(f"'{text[:20]}' is not a time (20:30 or 8:30 PM)")
+    raise BadItem("the time is not a time of day (20:30 or 8:30 PM)")
 
 
 # -- .daylio backups ----------------------------------------------------------------------------

@@ -126,7 +126,7 @@ def _local_time(item: dict[str, Any]) -> tuple[datetime, bool]:
     try:
         moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError:
-        raise BadItem(f"'creationDate' {raw[:30]!r} is not an ISO 8601 time") from None
+        raise BadItem("'creationDate' is not an ISO 8601 time") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     zone_name = item.get("timeZone")

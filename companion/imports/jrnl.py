@@ -323,9 +323,9 @@ def parse_text(text: str, options: JrnlOptions, path: Path) -> list[JrnlEntry]:
     if not starts:
         if not text.strip():
             return []
-        first = text.strip().splitlines()[0][:40]
-        raise InvalidInput(f"{path}: line 1: '{first}' does not start a jrnl entry in the time "
-                           f"format {options.timeformat}.",
+        # The file's words are not repeated here: an error line can end up in a log.
+        raise InvalidInput(f"{path}: line 1 does not start a jrnl entry (a [date] in the time "
+                           f"format {options.timeformat}).",
                            "Give the journal's timeformat (jrnl's config) with --timeformat. "
                            "Nothing was imported.")
     if text[: starts[0][1]].strip():

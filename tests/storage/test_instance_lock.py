@@ -127,3 +127,22 @@ def test_after_the_holder_is_killed_the_vault_opens_intact(closed_vault: Templat
             cur.execute("INSERT INTO scratch (body) VALUES ('after the crash')")
     finally:
         vault.close()
+
+
+def test_deleting_the_lock_file_does_not_let_a_second_process_in(closed_vault: Template) -> None:
+    """A clean-up script or a sync tool may delete `vault.lock` while the vault is open: the
+    lock on the folder still keeps a second process out, and the vault opens once free."""
+    holder = Holder(closed_vault.home)
+    try:
+        (closed_vault.home / "vault.lock").unlink()
+        vault = Vault(closed_vault.home)
+        with pytest.raises(VaultAlreadyOpen):
+            vault.unlock_with_passphrase(PASSPHRASE)
+        assert not vault.is_unlocked
+        vault.close()
+    finally:
+        assert holder.stop() == 0
+    vault = Vault(closed_vault.home)
+    vault.unlock_with_passphrase(PASSPHRASE)
+    assert notes(vault) == list(NOTES)
+    vault.close()

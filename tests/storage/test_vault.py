@@ -515,3 +515,34 @@ def test_missing_database_is_a_clear_error(closed_vault: Template) -> None:
         vault.close()
     assert unchanged_by(closed_vault.home) == before
     assert not (closed_vault.home / "vault.db").exists()  # not silently re-created empty
+
+
+@pytest.mark.parametrize(("damage", "error"), [
+    ("database is a folder", VaultDamaged),
+    ("database is a FIFO", VaultDamaged),
+    ("key file links to itself", KeyFileDamaged),
+    ("key file links to /dev/zero", KeyFileDamaged),
+    ("key file is a FIFO", KeyFileDamaged),
+    ("key file is a folder", KeyFileDamaged),
+])
+def test_hostile_things_in_place_of_the_vault_files(closed_vault: Template, damage: str,
+                                                    error: type[Exception]) -> None:
+    """Each is one clear error, never a hang (a FIFO, an endless device) or a crash."""
+    home = closed_vault.home
+    target = home / ("vault.db" if damage.startswith("database") else "vault.key")
+    target.unlink()
+    if damage.endswith("folder"):
+        target.mkdir()
+    elif damage.endswith("FIFO"):
+        os.mkfifo(target)
+    elif damage.endswith("itself"):
+        target.symlink_to(target.name)
+    else:
+        target.symlink_to("/dev/zero")
+    vault = Vault(home)
+    try:
+        with pytest.raises(error):
+            vault.unlock_with_recovery_code(closed_vault.recovery_code)
+        assert not vault.is_unlocked
+    finally:
+        vault.close()

@@ -62,6 +62,26 @@ def test_invite_writes_a_qr_code_and_prints_the_code_last(admin: Path, tmp_path:
     assert result.code == 0
     assert result.out.strip().splitlines()[-1].startswith("companion-invite-1:")
     assert (tmp_path / "invite.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (tmp_path / "invite.png").stat().st_mode & 0o777 == 0o600  # the invite is a secret
+
+
+def test_the_invite_qr_is_never_written_through_a_symlink(admin: Path, tmp_path: Path,
+                                                         cli: Callable[..., CliResult]) -> None:
+    """Another user could leave a link where the image will go, pointing at a file they can
+    read (or one of ours to clobber): the command refuses, and with --force replaces the link
+    itself."""
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text("not to be touched", "utf-8")
+    link = tmp_path / "invite.png"
+    link.symlink_to(elsewhere)
+    result = cli("circle", "invite", "Friends", "--qr", str(link))
+    assert result.code == 1 and "already exists; no invite was made" in result.err
+    assert link.is_symlink() and elsewhere.read_text("utf-8") == "not to be touched"
+    result = cli("circle", "invite", "Friends", "--qr", str(link), "--force")
+    assert result.code == 0, result.err
+    assert not link.is_symlink() and link.read_bytes()[:4] == b"\x89PNG"
+    assert elsewhere.read_text("utf-8") == "not to be touched"
+    assert link.stat().st_mode & 0o777 == 0o600
 
 
 def test_sync_says_how_many_hostile_files_it_rejected_and_exits_0(

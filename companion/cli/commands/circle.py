@@ -95,13 +95,16 @@ def _list(service: Circles, args: argparse.Namespace, out: TextIO) -> int:
 
 def _invite(service: Circles, row: CircleRow, args: argparse.Namespace, _stdin: TextIO,
             out: TextIO) -> int:
+    if args.qr and os.path.lexists(args.qr.expanduser()) and not args.force:
+        raise UserError(f"{args.qr} already exists; no invite was made.",
+                        "Choose another file name, or add --force to replace it.")
     invite = service.invite(row)
     code = invite.code()
     if args.qr:
-        write_qr_png(code, args.qr.expanduser())
+        write_qr_png(code, args.qr.expanduser(), force=args.force)
         print(f"Wrote the invite as a QR code to {args.qr}.", file=out)
     print("Give this code to one person, privately (it works once, for 7 days). They run "
-          "`companion circle join CODE`; then compare safety numbers with "
+          "`companion circle join -` and paste it; then compare safety numbers with "
           "`companion circle verify`:", file=out)
     print(code, file=out)
     return 0
@@ -130,7 +133,7 @@ def _verify(service: Circles, row: CircleRow, args: argparse.Namespace, stdin: T
     print(f"Safety number for you and {member.name}:\n\n    {number[:35]}\n    {number[36:]}\n",
           file=out)
     if args.qr:
-        write_qr_png(number, args.qr.expanduser())
+        write_qr_png(number, args.qr.expanduser(), force=args.force)
         print(f"Wrote it as a QR code to {args.qr}.", file=out)
     print(f"Compare it with the number {member.name} sees, in person or on a call. If they "
           "match, nobody is in the middle.", file=out)

@@ -170,7 +170,7 @@ def daylio_backup(document: dict[str, Any]) -> bytes:
 
 @pytest.mark.parametrize(("data", "says"), [
     (daylio_csv(ROWS_8, HEADER_8)[:-30], "line 4"),  # cut inside the last quoted note
-    (daylio_csv(ROWS_8, HEADER_8).replace(b"9:05 PM", b"25:99"), "line 2: '25:99' is not a time"),
+    (daylio_csv(ROWS_8, HEADER_8).replace(b"9:05 PM", b"25:99"), "line 2: the time is not a time"),
     (daylio_csv(ROWS_8, HEADER_8).replace(b"2026-03-01", b"yesterday"), "line 4"),
     (b"full_date,date\n2026-03-01,x\n", "line 1 is not a Daylio CSV header"),
     (daylio_csv(ROWS_7, HEADER_7).decode().replace("日本", "Café").encode("latin-1"),
