@@ -102,6 +102,17 @@ class CompanionApp:
     def open(self) -> None:
         self.vault.open()
 
+    @property
+    def finished_restore_note(self) -> str | None:
+        """What opening the vault did, if it finished a restore a crash had interrupted."""
+        finished = self.vault.finished_restore
+        if finished is None:
+            return None
+        where = (f" The vault it replaced is kept in {finished.previous_vault_kept_in}."
+                 if finished.previous_vault_kept_in else "")
+        return ("A restore from a backup had been interrupted; it has now been completed, "
+                f"and this is the restored vault.{where}")
+
     def unlock(self, passphrase: str) -> None:
         self.vault.unlock_with_passphrase(passphrase)
         self._attach()

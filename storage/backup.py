@@ -29,7 +29,8 @@ from pathlib import Path
 
 import sqlcipher3
 
-from storage.atomic import atomic_write_chunks, fsync_dir
+from storage import restore_journal
+from storage.atomic import atomic_write_chunks
 from storage.database import Database, is_damage, is_disk_full, open_keyed
 from storage.errors import (
     BackupInvalid,
@@ -152,34 +153,27 @@ def restore_backup(home: Path, source: Path, secret: str) -> RestoreResult:
     paths = VaultPaths(Path(home))
     ensure_private_dir(paths.home)
     with InstanceLock(paths.lock_file):
+        # An earlier restore a crash interrupted is finished first (its vault is then the
+        # one this restore replaces).
+        restore_journal.finish_interrupted_restore(paths)
         token = secrets.token_hex(6)
-        staged = paths.home / f".restore-{token}.db"
-        staged_key = paths.home / f".restore-{token}.key"
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        plan = restore_journal.RestorePlan(
+            database=paths.home / f"{restore_journal.STAGED_PREFIX}{token}.db",
+            key_file=paths.home / f"{restore_journal.STAGED_PREFIX}{token}.key",
+            aside=paths.home / f"pre-restore-{stamp}-{token[:6]}")
         try:
-            _stage_database(source, offset, length, staged, data_key)
-            # The key file is staged too, before anything is moved: once the current vault is
-            # aside, only renames (which need no free space) remain.
-            atomic_write_chunks(staged_key, (key_file.to_bytes(),))
-            kept = _move_current_vault_aside(paths)
-            moved_in: list[Path] = []
-            try:
-                for staged_path, final in ((staged, paths.database),
-                                           (staged_key, paths.key_file)):
-                    os.replace(staged_path, final)
-                    moved_in.append(final)
-                fsync_dir(paths.home)
-            except BaseException:
-                # Never leave half a vault (a database without its key file) behind.
-                for path in moved_in:
-                    with contextlib.suppress(OSError):
-                        path.unlink()
-                if kept is not None:
-                    _put_back(kept, paths)
-                raise
-        finally:
-            for leftover in (staged, *_sidecars(staged), staged_key):
+            _stage_database(source, offset, length, plan.database, data_key)
+            atomic_write_chunks(plan.key_file, (key_file.to_bytes(),))
+            # Nothing of the vault in place has changed yet; from the intent on, only renames
+            # (which need no free space) remain, and a crash leaves them to the next start.
+            restore_journal.commit(paths, plan)
+        except BaseException:
+            for leftover in (plan.database, *_sidecars(plan.database), plan.key_file):
                 with contextlib.suppress(FileNotFoundError):
                     leftover.unlink()
+            raise
+        kept = restore_journal.finish(paths, plan)
     return RestoreResult(vault_id=key_file.vault_id, previous_vault_kept_in=kept)
 
 
@@ -266,27 +260,3 @@ def _sidecars(db_path: Path) -> tuple[Path, Path]:
     return (db_path.with_name(db_path.name + "-wal"), db_path.with_name(db_path.name + "-shm"))
 
 
-def _put_back(aside: Path, paths: VaultPaths) -> None:
-    """Undo `_move_current_vault_aside` after a failed restore, as far as possible."""
-    for path in aside.iterdir():
-        with contextlib.suppress(OSError):
-            os.replace(path, paths.home / path.name)
-    with contextlib.suppress(OSError):
-        aside.rmdir()
-    with contextlib.suppress(OSError):
-        fsync_dir(paths.home)
-
-
-def _move_current_vault_aside(paths: VaultPaths) -> Path | None:
-    """Keep the vault being replaced as a complete vault folder of its own (still encrypted)."""
-    present = [p for p in (paths.database, *paths.database_sidecars, paths.key_file) if p.exists()]
-    if not present:
-        return None
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    aside = paths.home / f"pre-restore-{stamp}-{secrets.token_hex(3)}"
-    ensure_private_dir(aside)
-    for path in present:
-        os.replace(path, aside / path.name)
-    fsync_dir(aside)
-    fsync_dir(paths.home)
-    return aside

@@ -44,6 +44,7 @@ from storage.kdf import (
 )
 from storage.keyfile import MAX_KEYFILE_BYTES, PASSPHRASE_SLOT, RECOVERY_SLOT, KeyFile
 from storage.paths import VaultPaths, ensure_private_dir
+from storage.restore_journal import FinishedRestore, finish_interrupted_restore, intent_path
 
 if TYPE_CHECKING:
     from storage.migrations import Component
@@ -65,11 +66,15 @@ class Vault:
         # A remembered key that did not open the database: kept in the keyring until a
         # passphrase or recovery code shows the right key is another one (`_prove_remembered`).
         self._doubtful_remembered_key: bytes | None = None
+        # Set by `open()` when it finished a restore that a crash had interrupted.
+        self.finished_restore: FinishedRestore | None = None
 
     # -- lifetime ---------------------------------------------------------------------------
 
     def exists(self) -> bool:
-        return self.paths.exists()
+        # Mid-restore (a crash between its renames) the folder may hold no vault file at all
+        # for a moment; the intent says one is there, and `open()` puts it in place.
+        return self.paths.exists() or intent_path(self.paths).exists()
 
     def open(self) -> Vault:
         """Claim the vault for this process (raises `VaultAlreadyOpen`), still locked."""
@@ -81,6 +86,11 @@ class Vault:
             # A key file read before the lock was ours may have been rewritten since by the
             # process that held it (a new passphrase or recovery code): read it afresh.
             self._key_file = None
+            try:
+                self.finished_restore = finish_interrupted_restore(self.paths)
+            except BaseException:
+                self._lock.release()
+                raise
         return self
 
     def close(self) -> None:

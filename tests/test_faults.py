@@ -126,3 +126,60 @@ def test_a_full_disk_behind_standard_output_says_the_entry_was_saved(tmp_path: P
     done = faulty("write", "ENOSPC", "1+", "list", only_path=out, stdout_to=out)
     assert done.stderr == ("companion: the vault was not changed, but the output could not be "
                            "written (No space left on device).\n")
+
+
+# -- restore-backup killed at each step ---------------------------------------------------------
+
+
+def restore_killed(syscall: str, when: int, backup: Path) -> subprocess.CompletedProcess[str]:
+    require_strace()
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+    return subprocess.run(
+        ["strace", "-f", "-qq", "-o", os.devnull, "-e", f"trace={syscall}",
+         "-e", f"inject={syscall}:signal=KILL:when={when}", sys.executable, "-m",
+         "companion.cli", "--passphrase-stdin", "restore-backup", str(backup)],
+        input=f"{PASSPHRASE}\n", text=True, capture_output=True, env=env, cwd=PROJECT_ROOT,
+        timeout=120, check=False)
+
+
+def titles(home: Path) -> tuple[list[str], str]:
+    done = run_companion("--home", str(home), "--passphrase-stdin", "list", "--json",
+                         stdin=PASSPHRASE + "\n")
+    assert done.returncode == 0, done.stderr
+    return [item["title"] for item in json.loads(done.stdout)], done.stderr
+
+
+def test_restore_killed_at_any_step_leaves_a_whole_vault(tmp_path: Path) -> None:
+    """SIGKILL at each rename and fsync of `restore-backup`: the next start finds either the
+    old vault, untouched, or the restored one (saying it finished the restore and where the
+    old one is kept), never an empty folder or half of each; no staging files stay."""
+    home = Path(os.environ["COMPANION_HOME"])
+    run_companion("--passphrase-stdin", "add", "-", stdin=f"{PASSPHRASE}\nNEW\nfrom the backup\n")
+    backup = tmp_path / "new.cbak"
+    assert run_companion("--passphrase-stdin", "backup", str(backup),
+                         stdin=PASSPHRASE + "\n").returncode == 0
+    run_companion("--passphrase-stdin", "delete", "e1", stdin=PASSPHRASE + "\n")
+    run_companion("--passphrase-stdin", "add", "-", stdin=f"{PASSPHRASE}\nOLD\nin place\n")
+    pristine = tmp_path / "pristine"
+    shutil.copytree(home, pristine)
+    outcomes = set()
+    for syscall, calls in (("rename", 6), ("fsync", 10)):
+        for when in range(1, calls + 1):
+            shutil.rmtree(home)
+            shutil.copytree(pristine, home)
+            killed = restore_killed(syscall, when, backup)
+            found, said = titles(home)
+            leftovers = [p.name for p in home.iterdir() if p.name.startswith(".restore-")
+                         or p.name == "restore-intent.json"]
+            assert leftovers == [], (syscall, when, leftovers)
+            if found == ["NEW"]:
+                outcomes.add("restored")
+                aside = [p for p in home.iterdir() if p.name.startswith("pre-restore-")]
+                assert len(aside) == 1
+                assert titles(aside[0])[0] == ["OLD"]  # the replaced vault, whole
+                if killed.returncode != 0:
+                    assert "it has now been completed" in said, (syscall, when, said)
+            else:
+                outcomes.add("untouched")
+                assert found == ["OLD"], (syscall, when, found)
+    assert outcomes == {"restored", "untouched"}  # kills landed before and after the commit

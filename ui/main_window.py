@@ -108,6 +108,10 @@ class MainWindow(QMainWindow):
 
     def _keyring_done(self, ok: bool) -> None:
         self.unlock_screen._set_busy(False)
+        note = self.app.finished_restore_note
+        if note is not None:
+            self.unlock_screen.note.setText(note)
+            self.unlock_screen.note.setVisible(True)
         if ok:
             self.show_workspace()
         else:

@@ -50,6 +50,11 @@ class UnlockScreen(QWidget):
         self.code_field.setVisible(False)
         self.error = error_label()
         self.error.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # What opening the vault found and did (a restore a crash interrupted, now finished).
+        self.note = hint("")
+        self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.note.setWordWrap(True)
+        self.note.setVisible(False)
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
         self.busy.setMaximumHeight(6)
@@ -68,8 +73,8 @@ class UnlockScreen(QWidget):
         column = QVBoxLayout()
         column.setSpacing(10)
         column.addStretch(2)
-        for widget in (logo, title, self.prompt, self.field, self.code_field, self.busy,
-                       self.error, self.button, self.switch):
+        for widget in (logo, title, self.note, self.prompt, self.field, self.code_field,
+                       self.busy, self.error, self.button, self.switch):
             column.addWidget(widget)
         if demo is not None:
             demo.setAlignment(Qt.AlignmentFlag.AlignCenter)

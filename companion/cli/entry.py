@@ -126,6 +126,9 @@ def run(args: argparse.Namespace, out: TextIO, stdin: TextIO,
         return int(_command("vault", "cmd_" + command.replace("-", "_"))(app, args, secrets_in,
                                                                           out))
     app.open()
+    note = app.finished_restore_note
+    if note is not None:
+        print(f"companion: {note}", file=sys.stderr)
     try:
         if command in ("forget", "passwd", "recover", "unlock"):  # their own secrets, if any
             module = "session" if command == "unlock" else "vault"
