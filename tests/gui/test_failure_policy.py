@@ -73,7 +73,8 @@ def test_a_user_error_reaches_its_handler_as_it_is_and_writes_no_report(runner, 
     (errno.EACCES, "Cannot use /some/where: Permission denied. Check the path and its "
                    "permissions."),
     (errno.ENOSPC, "The disk is full"),
-    (errno.EIO, "The disk failed to read or write /some/where (an input/output error)."),
+    (errno.EIO, "The disk failed to read or write /some/where (an input/output error), so "
+                "what this was writing may not have been written."),
 ])
 def test_known_os_errors_become_user_errors_without_a_report(runner, reporter, wait_for_tasks,
                                                             code, expected):
