@@ -514,6 +514,7 @@ class Engine:
                 return
             with self.db.transaction() as cur:
                 cur.execute("UPDATE circle_outbox SET sent = 1 WHERE id = ?", (item_id,))
+                _forget_old_bodies(cur, row.id)
             report.sent += 1
 
     @staticmethod
@@ -532,7 +533,7 @@ class Engine:
         displaced = 0
         for item_id, name, raw in self.db.query(
                 "SELECT id, name, raw FROM circle_outbox WHERE circle = ? AND sent = 1 "
-                "ORDER BY seq DESC LIMIT 50", (row.id,)):
+                "AND raw IS NOT NULL ORDER BY seq DESC LIMIT ?", (row.id, ROLLBACK_WINDOW)):
             found = self._read_back(transport, name)
             if found == bytes(raw):
                 break
@@ -555,6 +556,19 @@ class Engine:
                               self.now_us(), row.me)
         for _item_id, name, raw in reversed(missing):
             transport.write_once(name, raw)
+
+
+ROLLBACK_WINDOW = 50  # the newest sent messages the rollback check reads back
+
+
+def _forget_old_bodies(cur: Any, circle: bytes) -> None:
+    """Drop the sealed bytes of sent messages older than the rollback window: the storage has
+    them, and only those in the window can be checked and sent again. (The row stays: its
+    sequence number and name are part of this device's chain.)"""
+    cur.execute(
+        "UPDATE circle_outbox SET raw = NULL WHERE circle = ? AND sent = 1 AND raw IS NOT NULL "
+        "AND seq < (SELECT seq FROM circle_outbox WHERE circle = ? AND sent = 1 "
+        "ORDER BY seq DESC LIMIT 1 OFFSET ?)", (circle, circle, ROLLBACK_WINDOW - 1))
 
 
 def _authentic(raw: bytes, circle: bytes, member: bytes, seq: int, signing: bytes) -> bool:

@@ -125,4 +125,10 @@ CREATE TABLE circle_events (
 );
 """
 
-CIRCLES = Component(COMPONENT, (sql_step(1, _V1),))
+# The rollback check reads this device's newest sent messages on every sync: an index, not a
+# scan and sort of the whole outbox (which grows by one row per message ever sent).
+_V2 = """
+CREATE INDEX circle_outbox_by_state ON circle_outbox (circle, sent, seq);
+"""
+
+CIRCLES = Component(COMPONENT, (sql_step(1, _V1), sql_step(2, _V2)))

@@ -168,6 +168,30 @@ def test_storage_rollback_is_detected_and_repaired(circle_trio: Trio) -> None:
     assert "first" in ann.feed_texts()
 
 
+def test_the_outbox_keeps_only_the_bodies_the_rollback_check_needs(circle_trio: Trio) -> None:
+    """Sent messages keep their sealed bytes only within the rollback window; the check reads
+    them through an index, and a rollback within the window is still repaired."""
+    from sync.engine import ROLLBACK_WINDOW
+
+    ann, bob, _cat, shared = circle_trio
+    for number in range(ROLLBACK_WINDOW + 15):
+        bob.circles.share_checkin(bob.row, 3, note=f"note {number}")
+    bob.sync()
+    db = bob.app.circles.service.db
+    kept = db.query("SELECT count(raw), count(*) FROM circle_outbox WHERE circle = ? AND "
+                    "sent = 1", (bob.row.id,))[0]
+    assert kept[0] == ROLLBACK_WINDOW and kept[1] > ROLLBACK_WINDOW
+    plan = " ".join(str(r) for r in db.query(
+        "EXPLAIN QUERY PLAN SELECT id, name, raw FROM circle_outbox WHERE circle = ? AND "
+        "sent = 1 AND raw IS NOT NULL ORDER BY seq DESC LIMIT 50", (bob.row.id,)))
+    assert "circle_outbox_by_state" in plan and "TEMP B-TREE" not in plan
+    newest_file(shared).unlink()
+    report = bob.sync()
+    assert any("rolled back" in p for p in report.problems)
+    ann.sync()
+    assert any(f"note {ROLLBACK_WINDOW + 14}" in (t or "") for t in ann.feed_texts())
+
+
 def test_a_gap_is_held_and_reported_until_it_closes(circle_trio: Trio,
                                                     tmp_path: Path) -> None:
     ann, bob, cat, shared = circle_trio
