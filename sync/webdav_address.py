@@ -35,6 +35,28 @@ class WebDavTimeouts:
     read: float = 30.0
 
 
+_LABEL = r"[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?"
+_HOST_NAME = re.compile(rf"{_LABEL}(\.{_LABEL})*\.?")
+
+
+def _valid_host(host: str) -> bool:
+    """A DNS name (international names through IDNA) or an IP address: not something an
+    HTTP client would have to escape, which would not read back as the same address."""
+    if ":" in host:
+        import ipaddress
+
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return False
+        return True
+    try:
+        name = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    return len(name) <= 253 and _HOST_NAME.fullmatch(name) is not None
+
+
 def normalize_webdav_url(url: str) -> str:
     """The circle folder's URL, checked and with a trailing slash; `StorageAddressInvalid`
     for anything Companion will not send a password to."""
@@ -50,6 +72,9 @@ def normalize_webdav_url(url: str) -> str:
         raise StorageAddressInvalid(
             f"The WebDAV address {redact_url(text)} is not a valid URL.") from exc
     host = (parts.hostname or "").lower()
+    if host and not _valid_host(host):
+        raise StorageAddressInvalid(f"The WebDAV address names no valid server ({host!r}).",
+                                    "For example webdav:https://cloud.example.org/dav/circle/.")
     if parts.scheme not in ("https", "http") or not host:
         raise StorageAddressInvalid(
             "A WebDAV address must start with https:// and name a server.",

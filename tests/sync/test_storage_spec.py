@@ -127,3 +127,13 @@ def test_a_password_in_an_address_is_refused_and_never_repeated(
     with pytest.raises(StorageAddressInvalid) as caught:
         parse_storage_spec(text)
     assert "Zsecret9" not in f"{caught.value} {caught.value.args!r}"
+
+
+@pytest.mark.parametrize("address", ["webdav:https://^/", "webdav:https://a b/",
+                                     "webdav:https://exa%6dple.org/", "webdav:https://-x-/",
+                                     "webdav:http://[::zz]:8080/"])
+def test_a_server_name_an_http_client_would_escape_is_refused(address: str) -> None:
+    """Found by the round-trip property: such a host came back escaped (`%5E`), a different
+    address from the one stored, so the circle could not be opened again."""
+    with pytest.raises(StorageAddressInvalid):
+        parse_storage_spec(address)
