@@ -41,7 +41,12 @@ from storage.errors import (
     WrongPassphrase,
 )
 from storage.instance_lock import InstanceLock
-from storage.kdf import derive_passphrase_key, derive_recovery_key, parse_recovery_code
+from storage.kdf import (
+    check_affordable,
+    derive_passphrase_key,
+    derive_recovery_key,
+    parse_recovery_code,
+)
 from storage.keyfile import PASSPHRASE_SLOT, RECOVERY_SLOT, KeyFile
 from storage.paths import VaultPaths, ensure_private_dir
 from storage.vault import Vault
@@ -227,12 +232,17 @@ def _open_backup(source: Path, secret: str) -> tuple[KeyFile, int, int, bytes]:
 def _unwrap_with_secret(key_file: KeyFile, secret: str) -> bytes:
     slot = key_file.slots[PASSPHRASE_SLOT]
     assert slot.argon2 is not None
-    data_key = key_file.unwrap(PASSPHRASE_SLOT, derive_passphrase_key(secret, slot.salt,
-                                                                       slot.argon2))
+    data_key = None
+    # A recovery code first: it costs nothing to try, where the passphrase slot's Argon2id
+    # costs whatever the backup's key file asks (bounded by check_affordable).
     raw_code = parse_recovery_code(secret)
     recovery = key_file.slots.get(RECOVERY_SLOT)
-    if data_key is None and raw_code is not None and recovery is not None:
+    if raw_code is not None and recovery is not None:
         data_key = key_file.unwrap(RECOVERY_SLOT, derive_recovery_key(raw_code, recovery.salt))
+    if data_key is None:
+        check_affordable(slot.argon2)
+        data_key = key_file.unwrap(PASSPHRASE_SLOT, derive_passphrase_key(secret, slot.salt,
+                                                                           slot.argon2))
     if data_key is None:
         raise WrongPassphrase(
             "That passphrase does not open this backup.",

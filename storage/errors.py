@@ -23,6 +23,15 @@ class UserError(Exception):
         return f"{self.message} {self.hint}".strip()
 
 
+class KeyDerivationTooCostly(UserError):
+    default_message = ("The vault's key file asks for a key derivation this computer would need "
+                       "too long for, so it was not tried.")
+    default_hint = ("If the vault was made on a much faster computer, change its passphrase "
+                    "there (`companion passwd` sets costs for the computer it runs on); "
+                    "otherwise the key file may have been tampered with: restore it from a "
+                    "backup. Your recovery code still opens the vault here.")
+
+
 class WrongPassphrase(UserError):
     default_message = "That passphrase does not open this vault."
     default_hint = "Check it and try again, or use your recovery code."

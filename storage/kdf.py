@@ -45,7 +45,32 @@ class Argon2Params:
 
 
 FLOOR = Argon2Params(MIN_MEMORY_KIB, MIN_ITERATIONS)
+# What a key file may ask of this computer. The limits above allow up to a minute and 1 GiB
+# (a hostile key file could make every unlock that slow); costs up to 1 GiB with 3 passes,
+# which calibration picks on any computer up to several times this one's speed, are taken
+# on trust, and anything above is measured against a derivation at the floor first.
+AFFORDABLE_SECONDS = 10.0
+_TRUSTED_COST = MAX_MEMORY_KIB * MIN_ITERATIONS
 _MAX_SCALE = (MAX_MEMORY_KIB / MIN_MEMORY_KIB) * (MAX_ITERATIONS / MIN_ITERATIONS)
+
+
+def check_affordable(params: Argon2Params) -> None:
+    """Refuse (`KeyDerivationTooCostly`) parameters this computer would need more than
+    AFFORDABLE_SECONDS to derive, estimated from one derivation at the floor."""
+    from storage.errors import KeyDerivationTooCostly
+
+    params.check_sane()
+    cost = params.memory_kib * params.iterations
+    if cost <= _TRUSTED_COST:
+        return
+    start = time.perf_counter()
+    derive_passphrase_key("estimate", os.urandom(SALT_BYTES), FLOOR)
+    per_unit = (time.perf_counter() - start) / (FLOOR.memory_kib * FLOOR.iterations)
+    seconds = per_unit * cost
+    if seconds > AFFORDABLE_SECONDS:
+        raise KeyDerivationTooCostly(
+            f"The vault's key file asks for a key derivation that would take about "
+            f"{seconds:.0f} seconds on this computer, so it was not tried.")
 
 
 def normalize_passphrase(passphrase: str) -> bytes:

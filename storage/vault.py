@@ -37,6 +37,7 @@ from storage.kdf import (
     SALT_BYTES,
     Argon2Params,
     calibrate,
+    check_affordable,
     derive_passphrase_key,
     derive_recovery_key,
     new_recovery_code,
@@ -171,6 +172,7 @@ class Vault:
         key_file = self._read_key_file()
         slot = key_file.slots[PASSPHRASE_SLOT]
         assert slot.argon2 is not None
+        check_affordable(slot.argon2)
         kek = derive_passphrase_key(passphrase, slot.salt, slot.argon2)
         data_key = key_file.unwrap(PASSPHRASE_SLOT, kek)
         if data_key is None:
@@ -251,6 +253,7 @@ class Vault:
         key_file = self._read_key_file()
         slot = key_file.slots[PASSPHRASE_SLOT]
         assert slot.argon2 is not None
+        check_affordable(slot.argon2)
         kek = derive_passphrase_key(current, slot.salt, slot.argon2)
         data_key = key_file.unwrap(PASSPHRASE_SLOT, kek)
         if data_key is None:

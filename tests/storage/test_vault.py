@@ -546,3 +546,42 @@ def test_hostile_things_in_place_of_the_vault_files(closed_vault: Template, dama
         assert not vault.is_unlocked
     finally:
         vault.close()
+
+
+def test_a_key_file_asking_for_too_costly_a_derivation_is_refused_quickly(
+        closed_vault: Template) -> None:
+    """A hostile (or foreign) key file may ask for 1 GiB and 64 passes, a minute per unlock:
+    it is refused after one derivation at the floor, before the costly one is tried; the
+    recovery code, which needs no Argon2id, still opens the vault."""
+    import time
+
+    from storage.errors import KeyDerivationTooCostly
+    from storage.kdf import MAX_ITERATIONS, MAX_MEMORY_KIB, Argon2Params
+    from storage.keyfile import PASSPHRASE_SLOT, KeyFile, KeySlot
+
+    path = closed_vault.home / "vault.key"
+    key_file = KeyFile.from_bytes(path.read_bytes())
+    slot = key_file.slots[PASSPHRASE_SLOT]
+    key_file.slots[PASSPHRASE_SLOT] = KeySlot(slot.kdf, slot.salt, slot.nonce, slot.wrapped,
+                                              Argon2Params(MAX_MEMORY_KIB, MAX_ITERATIONS))
+    path.write_bytes(key_file.to_bytes())
+    vault = Vault(closed_vault.home)
+    try:
+        started = time.monotonic()
+        with pytest.raises(KeyDerivationTooCostly, match=r"about \d+ seconds on this computer"):
+            vault.unlock_with_passphrase(PASSPHRASE)
+        assert time.monotonic() - started < 10  # one floor derivation, not a minute
+        vault.unlock_with_recovery_code(closed_vault.recovery_code)
+        assert vault.is_unlocked
+    finally:
+        vault.close()
+
+
+def test_costs_calibration_can_choose_are_not_measured(monkeypatch: pytest.MonkeyPatch) -> None:
+    from storage import kdf
+
+    calls: list[object] = []
+    monkeypatch.setattr(kdf, "derive_passphrase_key", lambda *args: calls.append(args))
+    kdf.check_affordable(kdf.Argon2Params(kdf.MAX_MEMORY_KIB, kdf.MIN_ITERATIONS))
+    kdf.check_affordable(kdf.FLOOR)
+    assert calls == []
