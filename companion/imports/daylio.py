@@ -26,7 +26,6 @@ import binascii
 import csv
 import io
 import json
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
@@ -46,6 +45,7 @@ from companion.imports.common import (
     stable_id,
 )
 from companion.imports.text import html_to_text
+from companion.imports.zip_reader import open_bounded_zip
 from companion.models import CheckInDraft
 
 SOURCE = "daylio"
@@ -54,7 +54,6 @@ HEADER_8 = ["full_date", "date", "weekday", "time", "mood", "activities", "note_
 HEADER_7 = ["full_date", "date", "weekday", "time", "mood", "activities", "note"]
 TIME_FORMATS = ("%H:%M", "%I:%M %p", "%I:%M%p", "%H:%M:%S")
 MAX_TITLE = 500
-MAX_ZIP_MEMBER = 256 * 1024 * 1024
 
 
 class UnmappedMoods(UserError):
@@ -214,20 +213,13 @@ def _clock(text: str) -> datetime:
 
 
 def _backup_document(data: bytes, path: Path) -> dict[str, Any]:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = [n for n in archive.namelist() if n.rsplit("/", 1)[-1] == "backup.daylio"]
-            if not names:
-                raise InvalidInput(f"{path} is a zip without backup.daylio: not a Daylio "
-                                   "backup.", "Nothing was imported.")
-            info = archive.getinfo(names[0])
-            if info.file_size > MAX_ZIP_MEMBER:
-                raise InvalidInput(f"{path}: backup.daylio is too large.",
-                                   "Nothing was imported.")
-            raw = archive.read(info)
-    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError):
-        raise InvalidInput(f"{path} is a damaged zip (truncated?).",
-                           "Nothing was imported.") from None
+    with open_bounded_zip(data, path, damaged=f"{path} is a damaged zip (truncated?).") as archive:
+        found = [i for i in archive.members()
+                 if i.filename.rsplit("/", 1)[-1] == "backup.daylio"]
+        if not found:
+            raise InvalidInput(f"{path} is a zip without backup.daylio: not a Daylio "
+                               "backup.", "Nothing was imported.")
+        raw = archive.read(found[0])
     try:
         document = json.loads(base64.b64decode(b"".join(raw.split()), validate=True))
     except (binascii.Error, ValueError, RecursionError):

@@ -14,9 +14,7 @@ counted in the report as not imported. The entry's `uuid` is its stable id.
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -31,12 +29,12 @@ from companion.imports.common import (
     read_limited,
 )
 from companion.imports.text import dayone_text
+from companion.imports.zip_reader import open_bounded_zip
 
 SOURCE = "dayone"
 MEDIA_KEYS = {"photos": "photos", "videos": "videos", "audios": "audio recordings",
               "pdfAttachments": "PDF attachments"}
 MAX_TITLE = 500
-MAX_MEMBER = 256 * 1024 * 1024
 
 
 def read_dayone_plan(path: Path) -> ImportPlan:
@@ -79,22 +77,16 @@ def read_dayone_plan(path: Path) -> ImportPlan:
 
 def _journals(data: bytes, path: Path) -> list[tuple[str, dict[str, Any]]]:
     found = []
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            for info in archive.infolist():
-                name = PurePosixPath(info.filename)
-                if name.suffix.lower() != ".json" or len(name.parts) > 2 or info.is_dir():
-                    continue
-                if info.file_size > MAX_MEMBER:
-                    raise InvalidInput(f"{path}: {name.name} is too large.",
-                                       "Nothing was imported.")
-                document = _document(archive.read(info), path, name.name)
-                if document is not None:
-                    found.append((name.name, document))
-    except (zipfile.BadZipFile, EOFError, NotImplementedError):
-        raise InvalidInput(f"{path} is not a Day One export zip, or it is damaged "
-                           "(truncated?).", "Export again with Day One → Export → JSON. "
-                           "Nothing was imported.") from None
+    damaged = (f"{path} is not a Day One export zip, or it is damaged (truncated?). Export "
+               "again with Day One → Export → JSON.")
+    with open_bounded_zip(data, path, damaged=damaged) as archive:
+        for info in archive.members():
+            name = PurePosixPath(info.filename)
+            if name.suffix.lower() != ".json" or len(name.parts) > 2 or info.is_dir():
+                continue
+            document = _document(archive.read(info), path, name.name)
+            if document is not None:
+                found.append((name.name, document))
     if not found:
         raise InvalidInput(f"{path} holds no Day One journal (a Journal.json with entries).",
                            "Export again with Day One → Export → JSON. Nothing was imported.")
