@@ -63,7 +63,8 @@ def load_crisis_resources(home: Path | None = None) -> CrisisResources:
         if path.is_file():
             try:
                 return parse_resources(json.loads(path.read_text("utf-8")), source=str(path))
-            except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError) as exc:
+            except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError,
+                    RecursionError) as exc:
                 problem = (f"Your own list in {path} could not be read ({exc}); "
                            "showing the list that ships with Companion.")
     raw = json.loads(asset(USER_FILE_NAME).read_text("utf-8"))

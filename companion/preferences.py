@@ -69,7 +69,7 @@ def load_preferences(home: Path) -> Preferences:
         raw: Any = json.loads((home / FILE_NAME).read_text(encoding="utf-8"))
     except FileNotFoundError:
         return Preferences()
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         log.warning("preferences file unreadable; using defaults")
         return Preferences()
     if not isinstance(raw, dict):

@@ -95,7 +95,7 @@ def _read_intent(paths: VaultPaths) -> RestorePlan | None:
             raw = json.loads(handle.read(MAX_INTENT_BYTES + 1)[:MAX_INTENT_BYTES])
     except FileNotFoundError:
         return None
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         raw = None
     names = raw if isinstance(raw, dict) else {}
     fields = [names.get(key) for key in ("database", "key_file", "aside")]

@@ -403,3 +403,15 @@ def test_nothing_secret_on_the_agents_command_line_environment_or_files(cli, unl
     assert stat.S_IMODE(paths.folder.stat().st_mode) == 0o700
     assert stat.S_IMODE(paths.socket.lstat().st_mode) == 0o600
     assert paths.lock.read_bytes() == b""
+
+
+def test_a_request_of_nested_brackets_is_refused_like_any_bad_line() -> None:
+    import socket
+
+    from companion.agent.wire import read_json_line
+
+    left, right = socket.socketpair()
+    with left, right:
+        left.sendall(b"[" * 3000 + b"\n")
+        with pytest.raises(ValueError):
+            read_json_line(right, 4096)

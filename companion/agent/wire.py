@@ -21,7 +21,10 @@ def read_json_line(connection: Receiver, limit: int) -> dict[str, Any]:
         data += chunk
         if len(data) > limit:
             raise ValueError("the line is too long")
-    value = json.loads(data.split(b"\n", 1)[0])
+    try:
+        value = json.loads(data.split(b"\n", 1)[0])
+    except RecursionError:  # brackets nested deeper than the parser recurses
+        raise ValueError("nested too deeply") from None
     if not isinstance(value, dict):
         raise ValueError("not a JSON object")
     return value

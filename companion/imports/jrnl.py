@@ -162,7 +162,8 @@ def _v3_parts(data: bytes, path: Path) -> tuple[bytes, bytes]:
             header = json.loads(field)  # early v3 files kept the JSON header unencoded
         salt = base64.urlsafe_b64decode(header["salt"])
         return data[start + length :], salt
-    except (struct.error, ValueError, KeyError, TypeError, binascii.Error):
+    except (struct.error, ValueError, KeyError, TypeError, binascii.Error, RecursionError):
+        # RecursionError: a header of nested brackets fits in the 64 KiB a header may hold.
         raise InvalidInput(f"{path}: the jrnl v3 header is damaged (truncated file?).",
                            "Nothing was imported.") from None
 

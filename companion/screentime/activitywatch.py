@@ -11,7 +11,9 @@ writes it: a failed import leaves the vault unchanged.
 from __future__ import annotations
 
 import bisect
+import json
 import math
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -28,7 +30,9 @@ if TYPE_CHECKING:
 
 DEFAULT_URL = "http://127.0.0.1:5600"
 SOURCE = "activitywatch"
-TIMEOUT = 30.0
+TIMEOUT = 30.0  # to connect, and between two pieces of an answer
+DEADLINE_SECONDS = 120.0  # for the whole import: a server that drips an answer is cut off
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024  # one answer (a year of window events is far less)
 MAX_NAME = 200
 MAX_TITLE = 500
 
@@ -59,8 +63,9 @@ def import_activitywatch(store: ScreenTime, categorize: Callable[[str, str | Non
         raise UserError("The end of the import period must be after its start.")
     owned = client is None
     http = client or httpx.Client(base_url=url.rstrip("/"), timeout=TIMEOUT)
+    reader = _Reader(http, time.monotonic() + DEADLINE_SECONDS)
     try:
-        buckets = _get(http, "/api/0/buckets/")
+        buckets = reader.get("/api/0/buckets/")
         if not isinstance(buckets, dict):
             raise _bad("the bucket list")
         windows = [b for b in buckets.values() if _is(b, "currentwindow")]
@@ -72,9 +77,9 @@ def import_activitywatch(store: ScreenTime, categorize: Callable[[str, str | Non
             if afk is None:
                 continue  # without AFK data nothing says the person was there
             afk_known = True
-            present = _merge(_clip(e, start, end) for e in _events(http, afk, start, end)
+            present = _merge(_clip(e, start, end) for e in _events(reader, afk, start, end)
                              if _data(e).get("status") == "not-afk")
-            for event in _events(http, bucket, start, end):
+            for event in _events(reader, bucket, start, end):
                 app, title = _window(event)
                 for a, b in _intersect(_clip(event, start, end), present):
                     kept = title if keep_titles else None
@@ -110,13 +115,31 @@ def describe(result: ImportResult) -> str:
 # -- reading the API --------------------------------------------------------------------------
 
 
-def _get(http: httpx.Client, path: str, params: dict[str, str] | None = None) -> Any:
-    response = http.get(path, params=params)
-    response.raise_for_status()
-    try:
-        return response.json()
-    except ValueError:
-        raise _bad(path) from None
+class _Reader:
+    """GET requests whose answers are read as they arrive, within a size and a deadline."""
+
+    def __init__(self, http: httpx.Client, deadline: float) -> None:
+        self.http, self.deadline = http, deadline
+
+    def get(self, path: str, params: dict[str, str] | None = None) -> Any:
+        body = bytearray()
+        with self.http.stream("GET", path, params=params) as response:
+            response.raise_for_status()
+            for piece in response.iter_bytes():
+                body += piece
+                if len(body) > MAX_RESPONSE_BYTES:
+                    raise UserError(f"ActivityWatch sent more than "
+                                    f"{MAX_RESPONSE_BYTES // 2**20} MiB for {path}; nothing "
+                                    "was imported.", "Import a shorter period.")
+                if time.monotonic() > self.deadline:
+                    raise ActivityWatchUnavailable(
+                        f"ActivityWatch did not finish answering within "
+                        f"{DEADLINE_SECONDS:.0f} seconds; nothing was imported.",
+                        "Check that the address is an ActivityWatch server that is not busy.")
+        try:
+            return json.loads(body)
+        except (ValueError, RecursionError):
+            raise _bad(path) from None
 
 
 def _bad(what: str) -> UserError:
@@ -129,9 +152,9 @@ def _is(bucket: Any, kind: str) -> bool:
         bucket.get("id"), str)
 
 
-def _events(http: httpx.Client, bucket: dict[str, Any], start: datetime, end: datetime
+def _events(reader: _Reader, bucket: dict[str, Any], start: datetime, end: datetime
             ) -> list[dict[str, Any]]:
-    raw = _get(http, f"/api/0/buckets/{quote(bucket['id'], safe='')}/events",
+    raw = reader.get(f"/api/0/buckets/{quote(bucket['id'], safe='')}/events",
                {"start": start.astimezone(UTC).isoformat(),
                 "end": end.astimezone(UTC).isoformat(), "limit": "-1"})
     if not isinstance(raw, list):

@@ -40,3 +40,10 @@ def test_the_file_is_read_once(app: CompanionApp) -> None:
     first = app.preferences
     (app.home / FILE_NAME).write_text('{"theme": "dark"}', "utf-8")
     assert app.preferences is first
+
+
+def test_a_preferences_file_of_nested_brackets_means_the_defaults(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from companion.preferences import load_preferences
+
+    (tmp_path / FILE_NAME).write_text("[" * 100_000 + "]" * 100_000, "utf-8")
+    assert load_preferences(tmp_path) == Preferences()

@@ -3,6 +3,9 @@ seeded through its own REST API."""
 
 from __future__ import annotations
 
+import http.server
+import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -111,3 +114,74 @@ def test_the_cli_imports_and_reports(cli, vault_home: Path, aw_url: str) -> None
     again = cli("screentime", "import-activitywatch", "--url", aw_url,
                 "--from", "2026-03-13", "--to", "2026-03-15")
     assert again.code == 0 and "nothing new" in again.out
+
+
+# -- a hostile or broken server ------------------------------------------------------------------
+
+
+class _Hostile(http.server.BaseHTTPRequestHandler):
+    """Answers the bucket list the way the test asks: nested brackets, an endless body, or a
+    body that drips a byte at a time."""
+
+    behaviour = "nested"
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        if self.behaviour == "nested":
+            body = b"[" * 200_000 + b"]" * 200_000
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        piece = b"x" * (1024 * 1024) if self.behaviour == "huge" else b" "
+        try:
+            while True:
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+                self.wfile.flush()
+                if self.behaviour == "drip":
+                    time.sleep(0.05)
+        except OSError:
+            return
+
+    def log_message(self, *_args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def hostile_server() -> Iterator[tuple[str, type[_Hostile]]]:
+    handler = type("Handler", (_Hostile,), {})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", handler
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize(("behaviour", "said"), [
+    ("nested", "sent something unexpected"),
+    ("huge", "more than 4 MiB"),
+    ("drip", "did not finish answering within 1 seconds"),
+])
+def test_a_hostile_server_is_cut_off_and_nothing_is_imported(
+        app: CompanionApp, hostile_server, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+        behaviour: str, said: str) -> None:
+    from companion.errors import UserError
+    from companion.screentime import activitywatch
+
+    monkeypatch.setattr(activitywatch, "MAX_RESPONSE_BYTES", 4 * 1024 * 1024)
+    monkeypatch.setattr(activitywatch, "DEADLINE_SECONDS", 1.0)
+    url, handler = hostile_server
+    handler.behaviour = behaviour
+    now = datetime(2026, 3, 14, tzinfo=UTC)
+    started = time.monotonic()
+    with pytest.raises(UserError, match=said):
+        run_import(app, url, now - timedelta(days=1), now)
+    assert time.monotonic() - started < 15
+    assert stored(app) == []

@@ -105,7 +105,7 @@ class WaylandProbe:
         raw = self._call(self.focused_method)
         try:
             data = json.loads(raw) if isinstance(raw, str) else None
-        except ValueError:
+        except (ValueError, RecursionError):
             data = None
         if not isinstance(data, dict) or not isinstance(data.get("wm_class"), str):
             return None

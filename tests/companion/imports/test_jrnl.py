@@ -293,3 +293,17 @@ def test_stable_ids_survive_a_new_vault(clock: FakeClock, jrnl_files: JrnlFiles)
     assert len({e.source_id for e in first.entries}) == 4
     with fresh_vault(clock) as other:
         assert import_file(other, "jrnl", jrnl_files.plain, options()).imported == 4
+
+
+def test_a_v3_header_of_nested_brackets_is_a_damaged_header(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """64 KiB of `[` is valid for the header's length field and would exhaust the parser's
+    recursion: one clear line, not a crash."""
+    import struct
+
+    from companion.errors import InvalidInput
+    from companion.imports import jrnl
+
+    header = b"[" * 60_000
+    data = jrnl.V3_MAGIC + struct.pack(">H", len(header)) + header + b"x" * 64
+    with pytest.raises(InvalidInput, match="the jrnl v3 header is damaged"):
+        jrnl._v3_parts(data, tmp_path / "journal.txt")
