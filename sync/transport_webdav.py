@@ -19,6 +19,7 @@ import contextlib
 import logging
 import ssl
 import threading
+import time
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
 from pathlib import Path
@@ -63,6 +64,12 @@ _PROPFIND_BODY = (b'<?xml version="1.0" encoding="utf-8"?>'
 # A depth-0 PROPFIND asking for one property is a few hundred bytes; anything far larger is
 # not an honest answer and is not parsed.
 _MAX_PROPFIND_BYTES = 256 * 1024
+# An answer to anything else (PUT, MOVE, DELETE, MKCOL) is read only for its status; its
+# body, if any, is an error page.
+_MAX_OTHER_BYTES = 64 * 1024
+# httpx's timeouts are per read: a server that sends a byte every few seconds never trips
+# them. Each request, from sending it to the last byte of its answer, must end within this.
+OPERATION_SECONDS = 60.0
 _SUCCESS = frozenset({200, 201, 204})
 
 
@@ -140,6 +147,7 @@ class WebDavTransport:
         url = self.url + check_name(name)
         with self._network_errors():
             self._count()
+            started = time.monotonic()
             with self._client.stream("GET", url) as response:
                 if response.status_code in (404, 410):
                     return None
@@ -148,14 +156,10 @@ class WebDavTransport:
                 declared = response.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > MAX_OBJECT_BYTES:
                     raise ObjectTooLarge()
-                chunks: list[bytes] = []
-                total = 0
-                for chunk in response.iter_bytes():
-                    total += len(chunk)
-                    if total > MAX_OBJECT_BYTES:
-                        raise ObjectTooLarge()
-                    chunks.append(chunk)
-                return b"".join(chunks)
+                body = self._body(response, MAX_OBJECT_BYTES, started)
+                if body is None:
+                    raise ObjectTooLarge()
+                return body
 
     def write_once(self, name: str, data: bytes) -> bool:
         final = self.url + check_name(name)
@@ -188,9 +192,28 @@ class WebDavTransport:
 
     def _send(self, method: str, url: str, *, content: bytes | None = None,
               headers: dict[str, str] | None = None) -> httpx.Response:
+        """A request whose answer is read for its status (its body bounded, and the whole
+        exchange within OPERATION_SECONDS)."""
         with self._network_errors():
             self._count()
-            return self._client.request(method, url, content=content, headers=headers)
+            started = time.monotonic()
+            with self._client.stream(method, url, content=content, headers=headers) as response:
+                self._body(response, _MAX_OTHER_BYTES, started)
+                return response
+
+    def _body(self, response: httpx.Response, limit: int, started: float) -> bytes | None:
+        """The answer's body as it arrives; None past `limit` bytes; `StorageTimeout` once
+        the request has taken longer than OPERATION_SECONDS."""
+        body = bytearray()
+        for chunk in response.iter_bytes():
+            body += chunk
+            if time.monotonic() - started > OPERATION_SECONDS:
+                raise StorageTimeout(f"The WebDAV server for {self.url} is answering too "
+                                     f"slowly (more than {OPERATION_SECONDS:.0f} seconds for "
+                                     "one request).", "Try again later; nothing was lost.")
+            if len(body) > limit:
+                return None
+        return bytes(body)
 
     def _delete_quietly(self, url: str) -> None:
         """Remove a temporary object, best effort: a leftover is hidden and never read."""
@@ -202,18 +225,17 @@ class WebDavTransport:
         headers = {"Depth": "0", "Content-Type": "application/xml; charset=utf-8"}
         with self._network_errors():
             self._count()
+            started = time.monotonic()
             with self._client.stream("PROPFIND", url, content=_PROPFIND_BODY,
                                      headers=headers) as response:
                 if response.status_code == 404:
                     return False
                 if response.status_code != 207:
                     raise self._status_error(response)
-                body = bytearray()
-                for chunk in response.iter_bytes():
-                    body += chunk
-                    if len(body) > _MAX_PROPFIND_BYTES:
-                        raise self._not_webdav()
-        is_collection = _is_collection(bytes(body))
+                body = self._body(response, _MAX_PROPFIND_BYTES, started)
+                if body is None:
+                    raise self._not_webdav()
+        is_collection = _is_collection(body)
         if is_collection is None:
             raise self._not_webdav()
         if not is_collection:

@@ -10,6 +10,7 @@
         server.delay(5, "GET")          # hold GETs for up to 5 s (for client timeouts)
         server.release()                # let held requests (and later ones) go on now
         server.fail(200, "GET", body=b"x" * 10, content_length=False)   # a chunked answer
+        server.drip(0.2, "GET")         # answer GETs a byte every 0.2 s
         server.clear_faults()
         server.requests                 # every request seen: RecordedRequest(method, path, headers)
 
@@ -64,6 +65,7 @@ class _Fault:
     path_contains: str | None
     body: bytes = b""
     content_length: bool = True
+    drip: float = 0.0  # seconds between the body's bytes (sent one at a time, chunked)
 
     def matches(self, method: str, path: str) -> bool:
         return ((not self.methods or method in self.methods)
@@ -103,12 +105,21 @@ class _FaultInjector:
                 if fault.content_length:
                     headers.append(("Content-Length", str(len(fault.body))))
                 start_response(f"{fault.status} {phrase}", headers)
+                if fault.drip:
+                    return self._dripping(fault.body, fault.drip)
                 # Without a length cheroot sends the body chunked, in these pieces.
                 return [fault.body[i:i + 65536] for i in range(0, len(fault.body), 65536)]
         if method == "MOVE" and self.atomic_move:
             with self.move_lock:
                 return list(self.app(environ, start_response))
         return self.app(environ, start_response)
+
+
+    def _dripping(self, body: bytes, interval: float) -> Iterable[bytes]:
+        for index in range(len(body)):
+            yield body[index:index + 1]
+            if self.released.wait(interval):
+                return
 
 
 def _drain(environ: Environ) -> None:
@@ -202,6 +213,11 @@ class WebDavServer:
         serving them; `content_length=False` sends the body chunked, with no length."""
         self._add(_Fault(frozenset(methods), status, 0.0, times, path_contains, body,
                          content_length))
+
+    def drip(self, seconds: float, *methods: str, body: bytes = b"x" * 1000) -> None:
+        """Answer 200 to `methods` with `body`, one byte every `seconds` (each read by the
+        client returns quickly, so only a deadline for the whole request stops it)."""
+        self._add(_Fault(frozenset(methods), 200, 0.0, None, None, body, False, seconds))
 
     def delay(self, seconds: float, *methods: str, times: int | None = None,
               path_contains: str | None = None) -> None:

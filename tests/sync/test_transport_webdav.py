@@ -375,3 +375,23 @@ def test_bad_addresses_are_refused_with_a_reason(url: str, says: str) -> None:
         normalize_webdav_url(url)
     assert says in str(caught.value)
     assert "secret" not in str(caught.value)
+
+
+def test_a_server_that_drips_its_answer_is_cut_off(
+    webdav_server: WebDavServer, connect: Callable[..., WebDavTransport],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A byte every 0.2 s never trips a per-read timeout; the deadline for the whole request
+    does (60 s in use, 1 s here)."""
+    import time
+
+    from sync import transport_webdav
+
+    monkeypatch.setattr(transport_webdav, "OPERATION_SECONDS", 1.0)
+    transport = connect()
+    webdav_server.drip(0.2, "GET")
+    started = time.monotonic()
+    with pytest.raises(StorageTimeout, match="answering too slowly"):
+        transport.read(NAME)
+    assert time.monotonic() - started < 5
+    webdav_server.release()
