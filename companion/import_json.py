@@ -27,12 +27,11 @@ from companion.imports.common import (
     ImportPlan,
     ImportReport,
     Progress,
+    read_limited,
 )
 from companion.journal import check_entry_text, unique_tags
 from companion.models import CheckInDraft, check_scale
 from companion.timeutil import Stamp
-
-MAX_FILE_BYTES = 512 * 1024 * 1024
 
 
 class _Bad(Exception):
@@ -116,9 +115,7 @@ def _checkin(item: Any) -> ImportedCheckIn:
 
 def _load(path: Path) -> dict[str, Any]:
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise InvalidInput(f"{path} is too large to be a Companion export.")
-        document = json.loads(path.read_bytes().decode("utf-8"))
+        document = json.loads(read_limited(path, "a Companion export").decode("utf-8"))
     except FileNotFoundError:
         raise UserError(f"There is no file {path}.") from None
     except IsADirectoryError:

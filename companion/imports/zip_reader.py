@@ -23,7 +23,7 @@ from companion.errors import InvalidInput
 
 MAX_MEMBERS = 100_000
 MAX_MEMBER_BYTES = 256 * 1024 * 1024
-MAX_TOTAL_BYTES = 1024 * 1024 * 1024
+MAX_TOTAL_BYTES = 512 * 1024 * 1024
 SECONDS = 60.0
 _CHUNK = 1024 * 1024
 _ENCRYPTED = 0x1
@@ -76,8 +76,8 @@ class BoundedZip:
                     raise self._refuse(f"{name} inflates to more than "
                                        f"{MAX_MEMBER_BYTES // 2**20} MiB")
                 if self.total > MAX_TOTAL_BYTES:
-                    raise self._refuse(f"it inflates to more than {MAX_TOTAL_BYTES // 2**30} "
-                                       "GiB in all")
+                    raise self._refuse(f"it inflates to more than {MAX_TOTAL_BYTES // 2**20} "
+                                       "MiB in all")
                 if self.clock() > self.deadline:
                     raise self._refuse(f"reading it took longer than {SECONDS:.0f} seconds")
 

@@ -116,3 +116,26 @@ def test_export_progress_and_cancel(app: CompanionApp, tmp_path: Path):
     with pytest.raises(ExportCancelled):
         export_json(app, cancelled, cancel=token)
     assert not cancelled.exists() and sorted(tmp_path.glob("*.json*")) == [target]
+
+
+def test_read_limited_refuses_devices_pipes_and_oversized_files(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A pipe or /dev/zero given as the file would never end: refused, as is a file past the
+    limit (read no further than the limit)."""
+    import os
+
+    from companion.errors import InvalidInput
+    from companion.imports import common
+
+    fifo, zero = tmp_path / "pipe", tmp_path / "zero"
+    os.mkfifo(fifo)
+    zero.symlink_to("/dev/zero")
+    for path in (fifo, zero):
+        with pytest.raises(InvalidInput, match="is not a file"):
+            common.read_limited(path, "a journal")
+    monkeypatch.setattr(common, "MAX_FILE_BYTES", 1000)
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"x" * 1001)
+    with pytest.raises(InvalidInput, match="larger than 0 MiB"):
+        common.read_limited(big, "a journal")
+    big.write_bytes(b"x" * 1000)
+    assert common.read_limited(big, "a journal") == b"x" * 1000
