@@ -108,6 +108,9 @@ class CompanionApp:
         finished = self.vault.finished_restore
         if finished is None:
             return None
+        if finished.kind == "rekey":
+            return ("Re-encrypting the vault with a new key had been interrupted; it has now "
+                    "been completed. Use the new passphrase and recovery code.")
         where = (f" The vault it replaced is kept in {finished.previous_vault_kept_in}."
                  if finished.previous_vault_kept_in else "")
         return ("A restore from a backup had been interrupted; it has now been completed, "
@@ -160,6 +163,19 @@ class CompanionApp:
 
         check_new_passphrase(new, confirmation)
         self.vault.change_passphrase(current, new)
+
+    def rekey(self, current: str, new: str, confirmation: str | None = None) -> str:
+        """Re-encrypt the vault under a new data key (storage/rekey.py); the new recovery
+        code is returned to show once. The vault is left unlocked."""
+        from companion.passphrase import check_new_passphrase
+
+        check_new_passphrase(new, confirmation)
+        code = self.vault.rekey(current, new)
+        # The services held the database connection that was just closed and replaced (what
+        # they show is the same: listeners hear nothing).
+        self._questionnaires = self._circles = self._screen_time = None
+        self._attach()
+        return code
 
     def reset_passphrase(self, recovery_code: str, new: str,
                          confirmation: str | None = None) -> str:

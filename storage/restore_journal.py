@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,13 +33,17 @@ class RestorePlan:
     database: Path  # staged
     key_file: Path  # staged
     aside: Path  # where the vault being replaced goes
+    # "restore" keeps the replaced vault aside; "rekey" deletes it (storage/rekey.py): its
+    # old key must stop opening anything.
+    kind: str = "restore"
 
 
 @dataclass(frozen=True)
 class FinishedRestore:
-    """A restore that a crash interrupted, finished when the vault was next opened."""
+    """A restore (or rekey) a crash interrupted, finished when the vault was next opened."""
 
     previous_vault_kept_in: Path | None
+    kind: str = "restore"
 
 
 def intent_path(paths: VaultPaths) -> Path:
@@ -48,7 +53,7 @@ def intent_path(paths: VaultPaths) -> Path:
 def commit(paths: VaultPaths, plan: RestorePlan) -> None:
     """The commit point: once this returns, the restore will be finished, crash or not."""
     names = {"database": plan.database.name, "key_file": plan.key_file.name,
-             "aside": plan.aside.name}
+             "aside": plan.aside.name, "kind": plan.kind}
     atomic_write_bytes(intent_path(paths), json.dumps(names).encode("utf-8"))
 
 
@@ -70,6 +75,8 @@ def finish(paths: VaultPaths, plan: RestorePlan) -> Path | None:
     if replacing_key:
         os.replace(plan.key_file, paths.key_file)
     fsync_dir(paths.home)
+    if plan.kind == "rekey" and plan.aside.exists():
+        shutil.rmtree(plan.aside)  # the old database and key file: their key is retired
     intent_path(paths).unlink(missing_ok=True)
     fsync_dir(paths.home)
     return plan.aside if plan.aside.exists() else None
@@ -81,10 +88,16 @@ def finish_interrupted_restore(paths: VaultPaths) -> FinishedRestore | None:
     plan = _read_intent(paths)
     finished = None
     if plan is not None:
-        finished = FinishedRestore(finish(paths, plan))
-    for leftover in paths.home.glob(f"{STAGED_PREFIX}*"):
+        finished = FinishedRestore(finish(paths, plan), plan.kind)
+    # Staged files, and the temporary twins of staged files or of the intent (an atomic write
+    # cut short before its rename): `.restore-…` and `..restore-…`.
+    for leftover in [*paths.home.glob(f"{STAGED_PREFIX}*"),
+                     *paths.home.glob(f".{STAGED_PREFIX}*")]:
         with contextlib.suppress(OSError):
-            leftover.unlink()
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover)  # a rekey's replaced vault, if it got that far
+            else:
+                leftover.unlink()
     return finished
 
 
@@ -104,8 +117,12 @@ def _read_intent(paths: VaultPaths) -> RestorePlan | None:
         # impossible, and the vault (old or new) is what is in place.
         path.unlink(missing_ok=True)
         return None
+    kind = names.get("kind", "restore")
+    if kind not in ("restore", "rekey"):
+        path.unlink(missing_ok=True)
+        return None
     database, key_file, aside = (paths.home / str(name) for name in fields)
-    return RestorePlan(database, key_file, aside)
+    return RestorePlan(database, key_file, aside, str(kind))
 
 
 def _plain_name(name: str) -> bool:

@@ -276,6 +276,58 @@ class Vault:
         self._write_key_file(key_file)
         return code
 
+    def rekey(self, current: str, new: str) -> str:
+        """Re-encrypt the database under a new random data key, with `new` as the passphrase
+        (it may be the current one) and a new recovery code, returned to show once. Copies of
+        the old key file, and the old passphrase and recovery code with them, open nothing
+        afterwards; a remembered key is replaced (storage/rekey.py)."""
+        from storage import rekey, restore_journal
+
+        self._claim()
+        key_file = self._read_key_file()
+        slot = key_file.slots[PASSPHRASE_SLOT]
+        assert slot.argon2 is not None
+        check_affordable(slot.argon2)
+        old_key = key_file.unwrap(PASSPHRASE_SLOT,
+                                  derive_passphrase_key(current, slot.salt, slot.argon2))
+        if old_key is None:
+            raise WrongPassphrase("The current passphrase is not right.", "Nothing was changed.")
+        _check_new_passphrase(new)
+        if self._db is None:
+            self._open_database(old_key)
+        assert self._db is not None
+        remembered = keyring_store.load_key(self.vault_id) == old_key
+        new_key = os.urandom(KEY_BYTES)
+        token = os.urandom(6).hex()
+        plan = restore_journal.RestorePlan(
+            database=self.paths.home / f"{restore_journal.STAGED_PREFIX}{token}.db",
+            key_file=self.paths.home / f"{restore_journal.STAGED_PREFIX}{token}.key",
+            aside=self.paths.home / f"{restore_journal.STAGED_PREFIX}{token}-replaced",
+            kind="rekey")
+        new_key_file = KeyFile(vault_id=key_file.vault_id)
+        try:
+            rekey.export_under_new_key(self._db, plan.database, new_key)
+            _wrap_passphrase(new_key_file, new, new_key, calibrate())
+            code = _wrap_new_recovery_code(new_key_file, new_key)
+            atomic_write_bytes(plan.key_file, new_key_file.to_bytes())
+        except BaseException:
+            for leftover in (plan.database, plan.key_file):
+                with contextlib.suppress(FileNotFoundError):
+                    leftover.unlink()
+            raise
+        self.lock()  # the old database is closed before it moves
+        restore_journal.commit(self.paths, plan)
+        restore_journal.finish(self.paths, plan)
+        self._key_file = new_key_file
+        self._open_database(new_key)
+        if remembered:
+            try:
+                keyring_store.store_key(self.vault_id, new_key)
+            except KeyringUnavailable:  # the old key opens nothing now: do not keep it
+                with contextlib.suppress(KeyringUnavailable):
+                    keyring_store.forget_key(self.vault_id)
+        return code
+
     def new_recovery_code(self) -> str:
         """Replace the recovery code (the old one stops working); the vault must be unlocked."""
         if self._data_key is None:

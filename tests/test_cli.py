@@ -844,6 +844,19 @@ def test_passwd(cli, journal):
     assert listed(cli("list", passphrase=NEW_PASSPHRASE)) == TIME_ORDER
 
 
+def test_passwd_rekey_keeps_the_journal_and_retires_the_old_key_file(cli, journal):
+    old_key_file = (journal / "vault.key").read_bytes()
+    # The same passphrase again: a new key under it, and a new recovery code.
+    result = cli("passwd", "--rekey", stdin=f"{PASSPHRASE}\n{PASSPHRASE}\n")
+    out = ok(result)
+    assert out.startswith("The vault is re-encrypted under a new key.")
+    assert "Your new recovery code (the old one no longer works):" in out
+    assert listed(cli("list")) == TIME_ORDER
+    (journal / "vault.key").write_bytes(old_key_file)  # an old copy, put back
+    stale = cli("list")
+    assert stale.code == 1 and "damaged or is not a Companion vault" in stale.err
+
+
 @pytest.mark.parametrize(
     ("stdin", "message"),
     [

@@ -169,8 +169,9 @@ def test_restore_killed_at_any_step_leaves_a_whole_vault(tmp_path: Path) -> None
             shutil.copytree(pristine, home)
             killed = restore_killed(syscall, when, backup)
             found, said = titles(home)
-            leftovers = [p.name for p in home.iterdir() if p.name.startswith(".restore-")
-                         or p.name == "restore-intent.json"]
+            leftovers = [p.name for p in home.iterdir()
+                         if p.name not in ("vault.db", "vault.key", "vault.lock")
+                         and not p.name.startswith(("vault.db-", "pre-restore-"))]
             assert leftovers == [], (syscall, when, leftovers)
             if found == ["NEW"]:
                 outcomes.add("restored")
@@ -183,3 +184,42 @@ def test_restore_killed_at_any_step_leaves_a_whole_vault(tmp_path: Path) -> None
                 outcomes.add("untouched")
                 assert found == ["OLD"], (syscall, when, found)
     assert outcomes == {"restored", "untouched"}  # kills landed before and after the commit
+
+
+def test_rekey_killed_at_any_step_leaves_one_whole_vault(tmp_path: Path) -> None:
+    """`passwd --rekey` killed at each rename and fsync: the next start finds the vault under
+    its old key and passphrase, untouched, or under the new ones (finished, and said so);
+    never neither, and no staging or replaced files stay."""
+    from tests.support.storage_helpers import OTHER_PASSPHRASE
+
+    home = Path(os.environ["COMPANION_HOME"])
+    run_companion("--passphrase-stdin", "add", "-", stdin=f"{PASSPHRASE}\nKept\nbody\n")
+    pristine = tmp_path / "pristine"
+    shutil.copytree(home, pristine)
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+    require_strace()
+    outcomes = set()
+    for syscall, calls in (("rename", 4), ("fsync", 8)):
+        for when in range(1, calls + 1):
+            shutil.rmtree(home)
+            shutil.copytree(pristine, home)
+            subprocess.run(
+                ["strace", "-f", "-qq", "-o", os.devnull, "-e", f"trace={syscall}",
+                 "-e", f"inject={syscall}:signal=KILL:when={when}", sys.executable, "-m",
+                 "companion.cli", "--passphrase-stdin", "passwd", "--rekey"],
+                input=f"{PASSPHRASE}\n{OTHER_PASSPHRASE}\n{OTHER_PASSPHRASE}\n", text=True,
+                capture_output=True, env=env, cwd=PROJECT_ROOT, timeout=120, check=False)
+            opened = {}
+            for name, secret in (("old", PASSPHRASE), ("new", OTHER_PASSPHRASE)):
+                done = run_companion("--passphrase-stdin", "list", "--json", stdin=secret + "\n")
+                if done.returncode == 0:
+                    opened[name] = ([i["title"] for i in json.loads(done.stdout)], done.stderr)
+            assert len(opened) == 1, (syscall, when, opened)
+            [(which, (titles, said))] = opened.items()
+            assert titles == ["Kept"], (syscall, when)
+            outcomes.add(which)
+            leftovers = [p.name for p in home.iterdir()
+                         if p.name not in ("vault.db", "vault.key", "vault.lock")
+                         and not p.name.startswith("vault.db-")]
+            assert leftovers == [], (syscall, when, leftovers)
+    assert outcomes == {"old", "new"}

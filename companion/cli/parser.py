@@ -223,7 +223,12 @@ def _build(wanted: str | None) -> tuple[argparse.ArgumentParser, set[str]]:
 
     add_session_arguments(command)
 
-    command("passwd", "change the passphrase (current, new, new again)")
+    passwd = command("passwd", "change the passphrase (current, new, new again)")
+    passwd.add_argument("--rekey", action="store_true",
+                        help="also re-encrypt the vault under a new key, so that old copies "
+                             "of its key file, and the old recovery code, open nothing; "
+                             "prints a new recovery code (the new passphrase may be the "
+                             "same)")
     command("recover", "set a new passphrase with the recovery code; prints a new code")
     command("remember", "remember the vault key in this device's keyring")
     command("forget", "remove the remembered key from this device's keyring")

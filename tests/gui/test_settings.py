@@ -106,6 +106,35 @@ def test_change_passphrase_then_unlock_with_the_new_one(qtbot, window, wait_for_
     qtbot.waitUntil(lambda: not window.is_locked, timeout=10_000)
 
 
+def test_rekey_under_the_same_passphrase_shows_a_new_recovery_code(qtbot, window, app,
+                                                                  wait_for_tasks):
+    """Settings → Change passphrase, "also re-encrypt": the same passphrase is allowed, the
+    journal stays, and the new recovery code is shown until stored."""
+    from ui.dialogs.recovery import NewRecoveryCodeDialog
+
+    app.add_entry(EntryDraft(title="Kept", body="through the rekey"))
+    page = settings(window)
+    dialog = page.change_passphrase()
+    for field in (dialog.current, dialog.new, dialog.confirm):
+        qtbot.keyClicks(field.edit, PASSPHRASE)
+    assert not dialog.ok_button.isEnabled()  # the same passphrase, without a rekey
+    dialog.rekey.setChecked(True)
+    assert dialog.ok_button.isEnabled()
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: closed(dialog), timeout=20_000)
+    shown = [w for w in page.findChildren(NewRecoveryCodeDialog) if w.isVisible()]
+    assert len(shown) == 1 and shown[0].showing_code
+    code = shown[0].code_view.code
+    assert "re-encrypted under a new key" in page.security_status.text()
+    shown[0].stored.setChecked(True)
+    qtbot.mouseClick(shown[0].ok_button, Qt.MouseButton.LeftButton)
+    assert [e.title for e in app.timeline()] == ["Kept"]
+    window.lock()
+    wait_for_tasks()
+    app.unlock_with_recovery_code(code)  # the new code opens it
+    assert app.is_unlocked
+
+
 def test_a_wrong_current_passphrase_is_said_plainly_and_changes_nothing(qtbot, window, app):
     key_file = app.vault.paths.key_file
     before = key_file.read_bytes()

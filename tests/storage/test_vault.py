@@ -585,3 +585,48 @@ def test_costs_calibration_can_choose_are_not_measured(monkeypatch: pytest.Monke
     kdf.check_affordable(kdf.Argon2Params(kdf.MAX_MEMORY_KIB, kdf.MIN_ITERATIONS))
     kdf.check_affordable(kdf.FLOOR)
     assert calls == []
+
+
+# -- rekey --------------------------------------------------------------------------------------
+
+
+def test_rekey_retires_the_old_key_file_and_recovery_code(closed_vault: Template,
+                                                          tmp_path: Path) -> None:
+    """After a rekey, a copy of the old key file (with the old passphrase or recovery code)
+    opens nothing; the vault opens with the new passphrase and recovery code, its content
+    whole, and nothing of the old files is left in the folder."""
+    home = closed_vault.home
+    old_key_file = (home / "vault.key").read_bytes()
+    vault = Vault(home)
+    vault.unlock_with_recovery_code(closed_vault.recovery_code)
+    code = vault.rekey(PASSPHRASE, OTHER_PASSPHRASE)
+    assert notes(vault) == list(NOTES)
+    vault.close()
+    assert sorted(p.name for p in home.iterdir()) == ["vault.db", "vault.key", "vault.lock"]
+
+    again = Vault(home)
+    with pytest.raises(WrongPassphrase):
+        again.unlock_with_passphrase(PASSPHRASE)
+    again.unlock_with_passphrase(OTHER_PASSPHRASE)
+    assert notes(again) == list(NOTES)
+    again.close()
+    again.unlock_with_recovery_code(code)
+    again.close()
+
+    # An attacker's copy of the old key file, put back: its keys no longer open the database.
+    (home / "vault.key").write_bytes(old_key_file)
+    stale = Vault(home)
+    with pytest.raises(VaultDamaged):
+        stale.unlock_with_passphrase(PASSPHRASE)
+    with pytest.raises(VaultDamaged):
+        stale.unlock_with_recovery_code(closed_vault.recovery_code)
+    stale.close()
+
+
+def test_rekey_with_a_wrong_passphrase_changes_nothing(closed_vault: Template) -> None:
+    before = snapshot(closed_vault.home, skip=("vault.lock",))
+    vault = Vault(closed_vault.home)
+    with pytest.raises(WrongPassphrase):
+        vault.rekey("not the passphrase", OTHER_PASSPHRASE)
+    vault.close()
+    assert snapshot(closed_vault.home, skip=("vault.lock",)) == before

@@ -1,13 +1,15 @@
 """Change the passphrase: the current one, a new one (with the strength meter), confirmed.
 
 Only the small key file is rewritten (the data key is re-wrapped); the journal itself is not
-touched. Deriving the two keys takes about a second, so it runs in the heavy lane.
+touched. Deriving the two keys takes about a second, so it runs in the heavy lane. Asked to,
+it re-encrypts the journal under a new key instead (`CompanionApp.rekey`): old copies of the
+key file and the old recovery code then open nothing, and a new code is shown.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget
 
 from companion.app import CompanionApp
 from ui.dialogs.base import SettingsDialog
@@ -21,6 +23,7 @@ class ChangePassphraseDialog(SettingsDialog):
     """Emits `changed` (and closes) once the new passphrase is in force."""
 
     changed = Signal()
+    rekeyed = Signal(str)  # the new recovery code, to show once
 
     def __init__(self, app: CompanionApp, runner: TaskRunner, parent: QWidget | None) -> None:
         super().__init__(self.tr("Change passphrase"), runner, parent)
@@ -36,6 +39,11 @@ class ChangePassphraseDialog(SettingsDialog):
         self.confirm = PassphraseField(self.tr("The new one again"),
                                        self.tr("Confirm new passphrase"))
         self.match_label = hint("")
+        self.rekey = QCheckBox(self.tr("Also re-encrypt the journal under a new key"))
+        self.rekey.setToolTip(self.tr(
+            "Old copies of the vault's key file, and your current recovery code, then open "
+            "nothing; you get a new recovery code. The new passphrase may be the current one."))
+        self.rekey.toggled.connect(self._validate)
         self.ok_button = self.add_ok(self.tr("Change passphrase"))
         self.ok_button.clicked.connect(self.submit)
         for field in (self.current, self.new, self.confirm):
@@ -44,7 +52,7 @@ class ChangePassphraseDialog(SettingsDialog):
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
         for widget in (intro, self.current, self.new, self.meter, self.confirm,
-                       self.match_label, self.error, self.busy, self.buttons):
+                       self.match_label, self.rekey, self.error, self.busy, self.buttons):
             layout.addWidget(widget)
         self.quiet_buttons()
         self._validate()
@@ -54,7 +62,8 @@ class ChangePassphraseDialog(SettingsDialog):
         current, new, again = self.current.text(), self.new.text(), self.confirm.text()
         strong = self.meter.update_for(new)
         matches = bool(again) and new == again
-        if new and new == current:
+        same_allowed = self.rekey.isChecked()  # a new key under the same passphrase
+        if new and new == current and not same_allowed:
             self.match_label.setText(self.tr("That is your current passphrase; choose a new "
                                              "one."))
         elif again and not matches:
@@ -63,16 +72,21 @@ class ChangePassphraseDialog(SettingsDialog):
             self.match_label.setText(self.tr("They match."))
         else:
             self.match_label.setText("")
-        self.ok_button.setEnabled(bool(current) and strong and matches and new != current
-                                  and not self.is_busy)
+        self.ok_button.setEnabled(bool(current) and strong and matches
+                                  and (new != current or same_allowed) and not self.is_busy)
 
     def submit(self) -> None:
         if not self.ok_button.isEnabled():
             return
         current, new, again = self.current.text(), self.new.text(), self.confirm.text()
         self.set_error("")
-        self.set_busy(True, self.tr("Changing the passphrase"))
         app = self.app
+        if self.rekey.isChecked():
+            self.set_busy(True, self.tr("Re-encrypting the journal"))
+            self.runner.run(lambda: app.rekey(current, new, again), self._rekeyed,
+                            self._failed, lane=Lane.HEAVY)
+            return
+        self.set_busy(True, self.tr("Changing the passphrase"))
         self.runner.run(lambda: app.change_passphrase(current, new, again), self._done,
                         self._failed, lane=Lane.HEAVY)
 
@@ -80,6 +94,7 @@ class ChangePassphraseDialog(SettingsDialog):
         super().set_busy(busy, what)
         for field in (self.current, self.new, self.confirm):
             field.setEnabled(not busy)
+        self.rekey.setEnabled(not busy)
         self._validate()
 
     def _done(self, _result: object) -> None:
@@ -87,6 +102,10 @@ class ChangePassphraseDialog(SettingsDialog):
         self.wipe()
         self.changed.emit()
         self.accept()
+
+    def _rekeyed(self, code: str) -> None:
+        self._done(None)
+        self.rekeyed.emit(code)
 
     def _failed(self, exc: BaseException) -> None:
         self.set_busy(False)

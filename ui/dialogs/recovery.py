@@ -179,6 +179,10 @@ class NewRecoveryCodeDialog(SettingsDialog):
         self.ok_button.setEnabled(False)
         self.runner.run(self.app.new_recovery_code, self._made, self._failed, lane=Lane.VAULT)
 
+    def show_code(self, code: str) -> None:
+        """Show a code made elsewhere (a rekey's), kept open until it is stored."""
+        self._made(code)
+
     def _made(self, code: str) -> None:
         self.set_busy(False)
         self.code_view.set_code(code)

@@ -296,6 +296,7 @@ class SettingsPage(Page):
     def change_passphrase(self) -> ChangePassphraseDialog:
         dialog = ChangePassphraseDialog(self.ctx.app, self.ctx.runner, self)
         dialog.changed.connect(self._passphrase_changed)
+        dialog.rekeyed.connect(self._rekeyed)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         return dialog
@@ -303,6 +304,16 @@ class SettingsPage(Page):
     def _passphrase_changed(self) -> None:
         self._say(self.security_status, self.tr(
             "Your passphrase is changed. Use the new one next time you unlock."))
+
+    def _rekeyed(self, code: str) -> NewRecoveryCodeDialog:
+        self._say(self.security_status, self.tr(
+            "Your journal is re-encrypted under a new key: old copies of its key file and your "
+            "old recovery code open nothing now."))
+        dialog = NewRecoveryCodeDialog(self.ctx.app, self.ctx.runner, self)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        dialog.show_code(code)
+        return dialog
 
     def new_recovery_code(self) -> NewRecoveryCodeDialog:
         dialog = NewRecoveryCodeDialog(self.ctx.app, self.ctx.runner, self)

@@ -26,12 +26,18 @@ def cmd_init(app: CompanionApp, _args: argparse.Namespace, secrets_in: SecretSou
     return EXIT_OK
 
 
-def cmd_passwd(app: CompanionApp, _args: argparse.Namespace, secrets_in: SecretSource,
+def cmd_passwd(app: CompanionApp, args: argparse.Namespace, secrets_in: SecretSource,
                out: TextIO) -> int:
     current = secrets_in.read("Current passphrase: ")
     new, confirmation = read_new_passphrase(secrets_in)
-    app.change_passphrase(current, new, confirmation)
-    print("Passphrase changed. Your recovery code still works.", file=out)
+    if getattr(args, "rekey", False):
+        code = app.rekey(current, new, confirmation)
+        print("The vault is re-encrypted under a new key. Old copies of its key file, the old "
+              "passphrase with them, and the old recovery code open nothing now.\n", file=out)
+        print_recovery_code(code, out, replaced=True)
+    else:
+        app.change_passphrase(current, new, confirmation)
+        print("Passphrase changed. Your recovery code still works.", file=out)
     _end_session(app, out)
     return EXIT_OK
 
