@@ -27,6 +27,7 @@ import bench_circle_gui
 import bench_cli
 import bench_core
 import bench_gui
+import bench_hostile
 import bench_imports
 import bench_insights
 import bench_jrnl
@@ -60,6 +61,7 @@ FEATURES: dict[str, Any] = {
     "circle": bench_circle,
     "circle_gui": bench_circle_gui,
     "imports": bench_imports,
+    "hostile": bench_hostile,
 }
 BENCHMARKS.update({name: f"{module.__name__}.py" for name, module in FEATURES.items()})
 DOC = _bootstrap.ROOT / "docs" / "benchmarks.md"

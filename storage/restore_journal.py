@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,7 +75,7 @@ def finish(paths: VaultPaths, plan: RestorePlan) -> Path | None:
         os.replace(plan.key_file, paths.key_file)
     fsync_dir(paths.home)
     if plan.kind == "rekey" and plan.aside.exists():
-        shutil.rmtree(plan.aside)  # the old database and key file: their key is retired
+        _remove_folder(plan.aside)  # the old database and key file: their key is retired
     intent_path(paths).unlink(missing_ok=True)
     fsync_dir(paths.home)
     return plan.aside if plan.aside.exists() else None
@@ -95,10 +94,16 @@ def finish_interrupted_restore(paths: VaultPaths) -> FinishedRestore | None:
                      *paths.home.glob(f".{STAGED_PREFIX}*")]:
         with contextlib.suppress(OSError):
             if leftover.is_dir() and not leftover.is_symlink():
-                shutil.rmtree(leftover)  # a rekey's replaced vault, if it got that far
+                _remove_folder(leftover)  # a rekey's replaced vault, if it got that far
             else:
                 leftover.unlink()
     return finished
+
+
+def _remove_folder(folder: Path) -> None:
+    import shutil  # only here: every unlock imports this module, and shutil costs start-up
+
+    shutil.rmtree(folder)
 
 
 def _read_intent(paths: VaultPaths) -> RestorePlan | None:
