@@ -42,7 +42,7 @@ TITLE = "Hostile inputs"
 LIMITS = {  # seconds, MiB of peak memory
     "dayone_zip": (5.0, 300.0),
     "jrnl_header": (5.0, 300.0),
-    "daylio_field": (10.0, 1024.0),
+    "daylio_field": (10.0, 512.0),
     "aw_flood": (30.0, 600.0),
     "kdf_key_file": (5.0, 300.0),
 }
@@ -79,6 +79,12 @@ def jrnl_header(folder: Path) -> Path:
     header = b"[" * 60_000
     path = folder / "journal.txt"
     path.write_bytes(V3_MAGIC + struct.pack(">H", len(header)) + header + b"x" * 64)
+    return path
+
+
+def jrnl_password(folder: Path) -> Path:
+    path = folder / "jrnl-password.txt"
+    path.write_text("the jrnl password\n", "utf-8")
     return path
 
 
@@ -155,11 +161,16 @@ def one_case(name: str, runs: int) -> dict[str, Any]:
     home = work / "vault"
     env = {**child_env(), "COMPANION_HOME": str(home), "COMPANION_KDF_TARGET_SECONDS": "0"}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    subprocess.run([*COMPANION, "init"], input=f"{PASSPHRASE}\n{PASSPHRASE}\n", text=True,
-                   capture_output=True, env=env, cwd=ROOT, check=True)
+    # Made here, not in a child: the children's peak memory must be the measured runs' alone.
+    from companion.app import QUICK_KEY_DERIVATION, CompanionApp
+
+    maker = CompanionApp(home)
+    maker.create_vault(PASSPHRASE, params=QUICK_KEY_DERIVATION)
+    maker.close()
     cases: dict[str, Callable[[], list[str]]] = {
         "dayone_zip": lambda: [*COMPANION, "import", "dayone", str(dayone_zip(work))],
-        "jrnl_header": lambda: [*COMPANION, "import", "jrnl", str(jrnl_header(work))],
+        "jrnl_header": lambda: [*COMPANION, "import", "jrnl", str(jrnl_header(work)),
+                                "--jrnl-password-file", str(jrnl_password(work))],
         "daylio_field": lambda: [*COMPANION, "import", "daylio", str(daylio_field(work))],
         "kdf_key_file": lambda: (costly_key_file(home), [*COMPANION, "list"])[1],
     }
@@ -198,7 +209,7 @@ def summary_rows(result: dict[str, Any]) -> list[tuple[str, ...]]:
     rows = []
     for name, case in result["cases"].items():
         seconds, mib = LIMITS[name]
-        took = case["seconds"]["max"] / 1000
+        took = case["seconds"]["maximum"] / 1000
         rows.append((f"Hostile input refused: {LABELS[name]}",
                      f"≤ {seconds:.0f} s, ≤ {mib:.0f} MiB",
                      f"{took:.2f} s, {case['peak_mib']:.0f} MiB",
@@ -207,7 +218,7 @@ def summary_rows(result: dict[str, Any]) -> list[tuple[str, ...]]:
 
 
 def section(result: dict[str, Any]) -> list[str]:
-    rows = [(LABELS[name], fmt_ms(case["seconds"]["median"]), fmt_ms(case["seconds"]["max"]),
+    rows = [(LABELS[name], fmt_ms(case["seconds"]["median"]), fmt_ms(case["seconds"]["maximum"]),
              f"{case['peak_mib']:.0f} MiB", case["said"].removeprefix("companion: ")[:140])
             for name, case in result["cases"].items()]
     return [f"Each case runs the real command in a fresh process against a vault at the Argon2id "
