@@ -177,6 +177,9 @@ def daylio_backup(document: dict[str, Any]) -> bytes:
      "line 2 is not UTF-8"),
     (daylio_csv(ROWS_7, HEADER_7) + b"2026-01-01,x\n", "line 4: 2 columns"),
     (daylio_backup(BACKUP)[:-40], "damaged zip"),
+    # A note of 2 MiB: past the CSV reader's field limit, refused, not held whole in memory.
+    (daylio_csv(ROWS_8, HEADER_8) + b'2026-01-01,January 1,Thursday,10:00,good,,,"'
+     + b"w" * (2 * 2**20) + b'"\n', "field larger than field limit"),
     (daylio_backup({**BACKUP, "dayEntries": [{**BACKUP["dayEntries"][0], "mood": 99}]}),
      "dayEntries[0]: mood 99"),
 ])
