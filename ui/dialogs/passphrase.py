@@ -28,9 +28,7 @@ class ChangePassphraseDialog(SettingsDialog):
     def __init__(self, app: CompanionApp, runner: TaskRunner, parent: QWidget | None) -> None:
         super().__init__(self.tr("Change passphrase"), runner, parent)
         self.app = app
-        intro = QLabel(self.tr(
-            "Your journal stays as it is; only the lock on it changes. Your recovery code "
-            "keeps working."))
+        self.intro = intro = QLabel()
         intro.setWordWrap(True)
         self.current = PassphraseField(self.tr("Current passphrase"),
                                        self.tr("Current passphrase"))
@@ -44,7 +42,9 @@ class ChangePassphraseDialog(SettingsDialog):
             "Old copies of the vault's key file, and your current recovery code, then open "
             "nothing; you get a new recovery code. The new passphrase may be the current one."))
         self.rekey.toggled.connect(self._validate)
+        self.rekey.toggled.connect(self._explain)
         self.ok_button = self.add_ok(self.tr("Change passphrase"))
+        self._explain(False)
         self.ok_button.clicked.connect(self.submit)
         for field in (self.current, self.new, self.confirm):
             field.textChanged.connect(self._validate)
@@ -57,6 +57,22 @@ class ChangePassphraseDialog(SettingsDialog):
         self.quiet_buttons()
         self._validate()
         self.current.setFocus()
+
+    def _explain(self, rekey: bool) -> None:
+        """Say what the button will do: the two choices differ in what keeps working."""
+        if rekey:
+            self.intro.setText(self.tr(
+                "Your journal is copied under a new key. Old copies of the vault's key file and "
+                "your current recovery code stop working; you get a new recovery code. The new "
+                "passphrase may be your current one."))
+            self.ok_button.setText(self.tr("Re-encrypt"))
+        else:
+            self.intro.setText(self.tr(
+                "Your journal stays as it is; only the lock on it changes. Your recovery code "
+                "keeps working."))
+            self.ok_button.setText(self.tr("Change passphrase"))
+        if self.isVisible():
+            self.fit_height()  # the other sentence may take another line
 
     def _validate(self) -> None:
         current, new, again = self.current.text(), self.new.text(), self.confirm.text()
