@@ -223,3 +223,14 @@ def test_rekey_killed_at_any_step_leaves_one_whole_vault(tmp_path: Path) -> None
                          and not p.name.startswith("vault.db-")]
             assert leftovers == [], (syscall, when, leftovers)
     assert outcomes == {"old", "new"}
+
+
+def test_a_full_disk_behind_standard_output_says_the_backup_was_written(tmp_path: Path) -> None:
+    out, target = tmp_path / "out.txt", tmp_path / "kept.cbak"
+    out.touch()
+    done = faulty("write", "ENOSPC", "1+", "backup", str(target), only_path=out,
+                  stdout_to=out)
+    assert (done.returncode, done.stderr) == (1, (
+        f"companion: The backup was written to {target}, but this could not be printed (No "
+        "space left on device).\n"))
+    assert target.stat().st_size > 0

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from companion.app import CompanionApp
 from companion.cli.commands.summary import cmd_summary
 from companion.cli.prompts import SecretSource
+from companion.cli.terminal import OutputLost
 from companion.errors import UserError
 from companion.export import PLAINTEXT_REMINDER, ExportResult, export_to
 from companion.imports import ImportOptions, import_file
@@ -37,8 +38,13 @@ def cmd_export(app: CompanionApp, args: argparse.Namespace, _stdin: TextIO, out:
         raise UserError("--kind goes with `export csv`.")
     result = export_to(app, args.format, target, per_day=args.per_day, kind=args.kind,
                        force=args.force, progress=_progress_on_stderr)
-    print(describe_export(result), file=out)
-    print(PLAINTEXT_REMINDER, file=out)
+    try:
+        print(describe_export(result), file=out)
+        print(PLAINTEXT_REMINDER, file=out)
+        out.flush()
+    except OutputLost as exc:
+        raise UserError(f"The export was written to {target}, but this could not be printed "
+                        f"({exc.reason}). It is not encrypted.") from None
     return 0
 
 

@@ -9,6 +9,7 @@ from typing import TextIO
 from companion.app import CompanionApp
 from companion.cli.exits import EXIT_OK
 from companion.cli.prompts import SecretSource, print_recovery_code, read_new_passphrase
+from companion.cli.terminal import OutputLost
 from companion.errors import UserError
 from storage.errors import KeyringUnavailable, VaultExists
 
@@ -110,5 +111,10 @@ def cmd_backup(app: CompanionApp, args: argparse.Namespace, _stdin: TextIO, out:
     if target.exists() and not args.force:
         raise UserError(f"{target} already exists.", "Choose another name, or add --force.")
     size = app.backup(target)
-    print(f"Wrote an encrypted backup ({size / 1024:,.0f} KiB) to {target}.", file=out)
+    try:
+        print(f"Wrote an encrypted backup ({size / 1024:,.0f} KiB) to {target}.", file=out)
+        out.flush()
+    except OutputLost as exc:
+        raise UserError(f"The backup was written to {target}, but this could not be printed "
+                        f"({exc.reason}).") from None
     return EXIT_OK
