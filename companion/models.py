@@ -194,6 +194,14 @@ def normalize_tag(raw: str) -> str:
     return tag
 
 
+# Offered before a person has used any of their own (the Today page's chips, the command
+# line's "did you mean").
+DEFAULT_EMOTIONS = ("happy", "calm", "grateful", "hopeful", "proud", "excited", "tired",
+                    "anxious", "stressed", "sad", "lonely", "irritable")
+DEFAULT_ACTIVITIES = ("work", "exercise", "walk", "friends", "family", "reading", "cooking",
+                      "music", "outdoors", "chores", "rest")
+
+
 def normalize_label(raw: str) -> str:
     label = " ".join(check_storable(raw, "emotion or activity").split())
     if not label:

@@ -173,6 +173,13 @@ def ok(result: CliResult) -> str:
     return result.out
 
 
+def shown_title(home: Path, ref: str) -> str:
+    done = run_companion("--home", str(home), "--passphrase-stdin", "show", ref, "--json",
+                         stdin=PASSPHRASE + "\n")
+    assert done.returncode == 0, done.stderr
+    return str(json.loads(done.stdout)["title"])
+
+
 def listed(result: CliResult) -> list[str]:
     """The ids of `list` or `search` output (snippet lines are indented)."""
     out = ok(result)
@@ -375,10 +382,24 @@ def test_add_without_text_is_usage(cli, vault):
 # -- checkin ----------------------------------------------------------------------------------
 
 
+def test_a_label_never_used_is_taken_for_a_typo(cli, vault):
+    """`--emotion tierd` would quietly start a new emotion: it is refused with the close ones,
+    and --new-label says a new one is meant."""
+    result = cli("checkin", "--mood", "3", "--emotion", "tierd")
+    assert result.code == 1
+    assert result.err == ("companion: 'tierd' is not an emotion you have used before. Did you "
+                          "mean 'tired'? To add it as a new emotion, add --new-label.\n")
+    assert listed(cli("list", "--kind", "checkin")) == []
+    assert ok(cli("checkin", "--mood", "3", "--activity", "pottery", "--new-label")) == "c1\n"
+    assert ok(cli("checkin", "--mood", "3", "--activity", "Pottery")) == "c2\n"  # known now
+    assert cli("edit", "c1", "--emotion", "anxiuos").code == 1
+
+
 def test_checkin_with_every_option(cli, vault):
     result = cli("checkin", "--mood", "3", "--energy", "2", "--emotion", "Tired",
                  "--emotion", "calm", "--activity", "work", "--activity", "Long  walk",
-                 "--sleep", "6.5", "--note", "long day", "--at", "2026-03-14T21:30")
+                 "--sleep", "6.5", "--note", "long day", "--at", "2026-03-14T21:30",
+                 "--new-label")  # "long walk" is new
     assert ok(result) == "c1\n"
     assert shown(cli, "c1") == {
         "id": "c1", "kind": "checkin", "at": "2026-03-14T21:30:00+00:00", "mood": 3,
@@ -1295,6 +1316,36 @@ def test_terminal_prompt_retries_a_wrong_passphrase(journal):
     assert result.err == "That passphrase does not open this vault. Try again.\n"
     assert "not it" not in result.terminal and PASSPHRASE not in result.terminal  # no echo
     assert "c1      2026-03-02 20:00" in result.terminal
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_a_piped_entry_asks_for_the_passphrase_at_the_terminal(journal):
+    """`echo … | companion add -`, the README's own example: the text comes from the pipe,
+    the passphrase from the controlling terminal, as ssh and sudo ask."""
+    result = run_in_tty(["add", "-"], [("Passphrase: ", PASSPHRASE)],
+                        piped="From the pipe\nwritten in a terminal\n")
+    assert result.code == 0, result
+    assert "e6" in result.terminal and PASSPHRASE not in result.terminal
+    assert shown_title(journal, "e6") == "From the pipe"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_init_judges_the_passphrase_before_asking_to_confirm_it(private_home):
+    result = run_in_tty(["init"], [("Choose a passphrase: ", "password1"),
+                                   ("Choose a passphrase: ", PASSPHRASE),
+                                   ("Choose a passphrase again: ", PASSPHRASE)])
+    assert result.code == 0, result
+    assert result.err.startswith("That passphrase would be too easy to guess.")
+    assert result.terminal.count("Choose a passphrase again: ") == 1
+    assert "Your recovery code:" in result.terminal
+
+
+def test_a_mistyped_command_or_option_gets_a_suggestion(cli):
+    assert cli("lsit", passphrase=False).err.endswith("(did you mean 'list'?)\n")
+    assert cli("list", "--frmo", "2026-01-01", passphrase=False).err.endswith(
+        "(did you mean --from?)\n")
+    assert cli("list", "--kind", "entri", passphrase=False).err.endswith(
+        "(did you mean 'entry'?)\n")
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")

@@ -57,7 +57,8 @@ def test_entries_check_ins_and_search_hits_print_inert(cli) -> None:  # type: ig
     title, body, note = hostile("Title", one_line=True), hostile("Body words"), hostile("Note")
     assert cli("add", "--title", title, "--tag", "walk", "-", stdin=body + "\n").code == 0
     emotion = hostile("calm", one_line=True)
-    assert cli("checkin", "--mood", "3", "--note", note, "--emotion", emotion).code == 0
+    assert cli("checkin", "--mood", "3", "--note", note, "--emotion", emotion,
+               "--new-label").code == 0
     for argv in (("list",), ("show", "e1"), ("show", "c1"), ("search", "Body"),
                  ("list", "--kind", "checkin"), ("tags",)):
         result = cli(*argv)

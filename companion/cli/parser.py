@@ -155,6 +155,9 @@ def _build(wanted: str | None) -> tuple[argparse.ArgumentParser, set[str]]:
     checkin.add_argument("--mood", type=int, required=True, help="mood 1 (awful) – 5 (great)")
     checkin.add_argument("--energy", type=int, help="energy 1 (drained) – 5 (energised)")
     checkin.add_argument("--emotion", action="append", default=[], help="an emotion (repeatable)")
+    checkin.add_argument("--new-label", action="store_true",
+                         help="an emotion or activity not used before is meant (else a new "
+                              "one is taken for a typo, and close ones are suggested)")
     checkin.add_argument("--activity", action="append", default=[],
                          help="an activity (repeatable)")
     checkin.add_argument("--sleep", type=float, metavar="HOURS", help="hours slept")
@@ -202,6 +205,8 @@ def _build(wanted: str | None) -> tuple[argparse.ArgumentParser, set[str]]:
     edit.add_argument("--energy", type=int, help="check-in: energy 1–5")
     edit.add_argument("--emotion", action="append", help="check-in: replace the emotions")
     edit.add_argument("--activity", action="append", help="check-in: replace the activities")
+    edit.add_argument("--new-label", action="store_true",
+                      help="check-in: an emotion or activity not used before is meant")
     edit.add_argument("--sleep", type=float, metavar="HOURS", help="check-in: hours slept")
     edit.add_argument("--note", metavar="TEXT|-", help="check-in: new note")
 

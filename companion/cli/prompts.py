@@ -5,6 +5,7 @@ share."""
 from __future__ import annotations
 
 import getpass
+import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
@@ -68,7 +69,7 @@ class SecretSource:
                 raise UserError(f"Standard input ended before the {what}.",
                                 "Give one per line with --passphrase-stdin.")
             return line.rstrip("\r\n")
-        if not self.stdin.isatty():
+        if not self.stdin.isatty() and not person_at_terminal():
             raise UserError(f"No {what} was given and there is no terminal to ask for one.",
                             "Run the command in a terminal, or use --passphrase-stdin.")
         try:
@@ -115,8 +116,37 @@ def unlock(app: CompanionApp, secrets_in: SecretSource, *, allow_remembered: boo
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def person_at_terminal() -> bool:
+    """Whether a person can be asked at the controlling terminal although standard input is a
+    pipe (`echo … | companion add -`): ssh, sudo and gpg ask there too, and getpass does. Only
+    when the output goes to a terminal as well, which is where that person is looking: a
+    script or a test with every stream redirected is never prompted."""
+    if not (sys.stderr.isatty() or sys.stdout.isatty()):
+        return False
+    try:
+        fd = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
+    except OSError:
+        return False
+    os.close(fd)
+    return True
+
+
 def read_new_passphrase(secrets_in: SecretSource, label: str = "New passphrase") -> tuple[str, str]:
-    first = secrets_in.read(f"{label}: ", "new passphrase")
+    """A new passphrase and its confirmation. The passphrase is judged before the
+    confirmation is asked for: at a terminal a weak one is said and asked again; from
+    standard input it ends the command."""
+    from companion.passphrase import check_new_passphrase
+    from storage.errors import WeakPassphrase
+
+    for attempt in range(PASSPHRASE_TRIES):
+        first = secrets_in.read(f"{label}: ", "new passphrase")
+        try:
+            check_new_passphrase(first)
+            break
+        except WeakPassphrase as exc:
+            if not secrets_in.can_retry or attempt == PASSPHRASE_TRIES - 1:
+                raise
+            print(f"{exc} Try another.", file=sys.stderr)
     second = secrets_in.read(f"{label} again: ", "confirmation of the new passphrase")
     return first, second
 

@@ -10,7 +10,7 @@ import io
 import os
 import re
 import sys
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 
 def speaks_unicode(stream: TextIO) -> bool:
@@ -109,6 +109,19 @@ class SafeOutput(io.TextIOBase):
         return getattr(self.stream, "encoding", None)
 
 
+def _option_strings(parser: argparse.ArgumentParser) -> list[str]:
+    """Every option of `parser` and of the subcommands built under it (the top-level parser
+    reports a subcommand's unknown option, and only the named command is built)."""
+    found: list[str] = []
+    for action in parser._actions:
+        found += action.option_strings
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in dict.fromkeys(action.choices.values()):
+                if isinstance(sub, argparse.ArgumentParser):
+                    found += _option_strings(sub)
+    return found
+
+
 def terminal_columns() -> int:
     """What `shutil.get_terminal_size().columns` says ($COLUMNS, else the terminal, else 80),
     without importing shutil: argparse makes a help formatter for every option it adds, and
@@ -140,8 +153,30 @@ class RawDescriptionFormatter(HelpFormatter, argparse.RawDescriptionHelpFormatte
 
 
 class CommandParser(argparse.ArgumentParser):
-    """Every parser of the grammar; subcommands' parsers inherit the class."""
+    """Every parser of the grammar; subcommands' parsers inherit the class. A mistyped
+    command, choice or option gets a "did you mean" from what this parser knows."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        suggestion = self._suggestion(message)
+        super().error(message + (f" (did you mean {suggestion}?)" if suggestion else ""))
+
+    def _suggestion(self, message: str) -> str | None:
+        import difflib
+
+        choice = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+        if choice:
+            offered = re.findall(r"'([^']*)'", choice.group(2)) or [
+                part.strip() for part in choice.group(2).split(",")]
+            close = difflib.get_close_matches(choice.group(1), offered, n=1, cutoff=0.6)
+            return f"'{close[0]}'" if close else None
+        unknown = re.search(r"unrecognized arguments: (\S+)", message)
+        if unknown and unknown.group(1).startswith("-"):
+            given = unknown.group(1).split("=", 1)[0]
+            options = _option_strings(self)
+            close = difflib.get_close_matches(given, options, n=1, cutoff=0.6)
+            return close[0] if close else None
+        return None

@@ -10,10 +10,10 @@ import pytest
 from PySide6.QtCore import QDate, QLocale, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
-from companion.models import CheckInDraft, EntryDraft
+from companion.models import DEFAULT_ACTIVITIES, CheckInDraft, EntryDraft
 from tests.gui.conftest import visible_texts
 from ui.pages.journal import JournalPage
-from ui.pages.today import DEFAULT_ACTIVITIES, TodayPage
+from ui.pages.today import TodayPage
 
 LEFT = Qt.MouseButton.LeftButton
 CANARY = "marmalade lighthouse"

@@ -23,7 +23,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 _WRAPPER = (
     "import fcntl, os, sys, termios\n"
     "os.setsid()\n"
-    "fcntl.ioctl(0, termios.TIOCSCTTY, 0)\n"
+    "fcntl.ioctl(1, termios.TIOCSCTTY, 0)\n"  # stdout is always the terminal; stdin may not be
     "os.execv(sys.executable, [sys.executable, '-m', 'companion.cli', *sys.argv[1:]])\n"
 )
 
@@ -36,15 +36,22 @@ class TtyResult:
 
 
 def run_in_tty(argv: Sequence[str], answers: Sequence[tuple[str, str]],
-               timeout: float = 30) -> TtyResult:
-    """Run `companion ARGV`; for each (prompt, answer), type `answer` once `prompt` shows."""
+               timeout: float = 30, *, piped: str | None = None) -> TtyResult:
+    """Run `companion ARGV`; for each (prompt, answer), type `answer` once `prompt` shows.
+    With `piped`, standard input is a pipe holding that text (`echo … | companion add -`)
+    while the terminal stays the controlling one."""
     master, slave = pty.openpty()
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
     proc = subprocess.Popen(
-        [sys.executable, "-c", _WRAPPER, *argv], stdin=slave, stdout=slave,
+        [sys.executable, "-c", _WRAPPER, *argv],
+        stdin=slave if piped is None else subprocess.PIPE, stdout=slave,
         stderr=subprocess.PIPE, env=env, cwd=PROJECT_ROOT, close_fds=True,
     )
     os.close(slave)
+    if piped is not None:
+        assert proc.stdin is not None
+        proc.stdin.write(piped.encode())
+        proc.stdin.close()
     pending = list(answers)
     transcript = b""
     cursor = 0

@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 
 from companion.app import DayItems
 from companion.models import (
+    DEFAULT_ACTIVITIES,
+    DEFAULT_EMOTIONS,
     MOOD_LABELS,
     Changes,
     CheckIn,
@@ -41,10 +43,6 @@ from ui.widgets.common import error_label, heading, hint, subheading, user_messa
 from ui.widgets.day_list import DayList
 from ui.widgets.mood_picker import EnergyPicker, MoodPicker
 
-DEFAULT_EMOTIONS = ("happy", "calm", "grateful", "hopeful", "proud", "excited", "tired",
-                    "anxious", "stressed", "sad", "lonely", "irritable")
-DEFAULT_ACTIVITIES = ("work", "exercise", "walk", "friends", "family", "reading", "cooking",
-                      "music", "outdoors", "chores", "rest")
 CONFIRMATION_MS = 8000
 WIDE_ENOUGH_FOR_TWO_COLUMNS = 860
 

@@ -11,12 +11,16 @@ from companion.app import CompanionApp
 from companion.cli.exits import EXIT_OK, UsageError
 from companion.cli.format import hit_json, hit_lines, item_details, item_json, item_line, write_json
 from companion.cli.prompts import TextFromStdin
+from companion.errors import UserError
 from companion.models import (
+    DEFAULT_ACTIVITIES,
+    DEFAULT_EMOTIONS,
     CheckIn,
     CheckInDraft,
     Entry,
     EntryDraft,
     Kind,
+    normalize_label,
     normalize_tag,
 )
 from companion.search import SearchFilters
@@ -40,7 +44,29 @@ def cmd_add(app: CompanionApp, args: argparse.Namespace, stdin: TextIO, out: Tex
     return EXIT_OK
 
 
+def check_labels(app: CompanionApp, kind: str, given: list[str] | None,
+                 new_label: bool) -> None:
+    """A label never used before is most often a typo (`tierd`): refused with the closest
+    known ones, unless --new-label says it is meant."""
+    if not given or new_label:
+        return
+    import difflib
+
+    defaults = DEFAULT_EMOTIONS if kind == "emotion" else DEFAULT_ACTIVITIES
+    known = list(dict.fromkeys([*app.known_labels(kind), *defaults]))
+    for raw in given:
+        label = normalize_label(raw)
+        if label in known:
+            continue
+        close = difflib.get_close_matches(label, known, n=3, cutoff=0.6)
+        maybe = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        raise UserError(f"'{label}' is not an {kind} you have used before.{maybe}",
+                        f"To add it as a new {kind}, add --new-label.")
+
+
 def cmd_checkin(app: CompanionApp, args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
+    check_labels(app, "emotion", args.emotion, args.new_label)
+    check_labels(app, "activity", args.activity, args.new_label)
     note = TextFromStdin(stdin)(args.note, "--note") or ""
     checkin = app.add_checkin(CheckInDraft(
         mood=args.mood, energy=args.energy, emotions=tuple(args.emotion),
@@ -128,6 +154,8 @@ def cmd_edit(app: CompanionApp, args: argparse.Namespace, stdin: TextIO, out: Te
             raise UsageError("say what to change, e.g. --title, --body, --tag or --star")
         app.update_entry(item.id, **fields)
     else:
+        check_labels(app, "emotion", args.emotion, args.new_label)
+        check_labels(app, "activity", args.activity, args.new_label)
         fields = {}
         for option, field in (("mood", "mood"), ("energy", "energy"), ("emotion", "emotions"),
                               ("activity", "activities"), ("sleep", "sleep_hours"),
