@@ -20,6 +20,7 @@ from tests.support.dbus_session import session_bus
 
 KEYRING_PASSWORD = "test keyring password"
 BACKEND = "keyring.backends.SecretService.Keyring"
+LOGIN = "/org/freedesktop/secrets/collection/login"
 
 
 def require_gnome_keyring() -> None:
@@ -43,10 +44,17 @@ class SecretService:
     def _collection(self):  # type: ignore[no-untyped-def]
         import secretstorage
 
+        from secretstorage.collection import Collection
+
         with _bus(self.address):
             connection = secretstorage.dbus_init()
             try:
-                yield secretstorage.get_default_collection(connection)
+                # The login collection by its path: get_default_collection would ask the
+                # daemon to create one (a prompt, which fails here) if it is not there yet,
+                # racing the one `--unlock` is making.
+                collection = Collection(connection, LOGIN)
+                collection.is_locked()  # raises ItemNotFoundException until it exists
+                yield collection
             finally:
                 connection.close()
 
@@ -111,7 +119,7 @@ def secret_service(home: Path) -> Iterator[SecretService]:
 
 
 def _wait_until_serving(service: SecretService) -> None:
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 30
     while True:
         try:
             service.entries()
