@@ -43,7 +43,6 @@ class SecretService:
     @contextmanager
     def _collection(self):  # type: ignore[no-untyped-def]
         import secretstorage
-
         from secretstorage.collection import Collection
 
         with _bus(self.address):
