@@ -94,10 +94,10 @@ def check_every_path(tmp_path, home, clock, cli):  # type: ignore[no-untyped-def
     piped = ok("add", "-", "--tag", f"#{MARMALADE}", stdin=f"{CANARY}\n{CANARY}\n").strip()
     ok("add", "untitled body", "--title", CANARY, "--star", "--mood", "2")
     cid = ok("checkin", "--mood", "4", "--energy", "3", "--emotion", QUOKKA, "--activity",
-             MARMALADE, "--note", CANARY, "--sleep", "7").strip()
+             MARMALADE, "--note", CANARY, "--sleep", "7", "--new-label").strip()
     ok("edit", added, "--title", f"{CANARY} again", "--body", "-", "--add-tag", LIGHTHOUSE,
        stdin=f"rewritten {CANARY}\n")
-    ok("edit", cid, "--note", f"{CANARY} later", "--emotion", LIGHTHOUSE)
+    ok("edit", cid, "--note", f"{CANARY} later", "--emotion", LIGHTHOUSE, "--new-label")
     assert CANARY in ok("search", CANARY)
     assert QUOKKA in ok("search", QUOKKA, "--json")
     assert CANARY in ok("show", piped)
