@@ -99,16 +99,18 @@ def secret_service(home: Path) -> Iterator[SecretService]:
     with session_bus() as address:
         env = {**os.environ, "DBUS_SESSION_BUS_ADDRESS": address, "HOME": str(home),
                "XDG_DATA_HOME": str(home / ".local" / "share")}
+        home.mkdir(parents=True, exist_ok=True)
+        log = (home / "daemon.log").open("wb")
         daemon = subprocess.Popen(
             ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
-            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            env=env)
+            stdin=subprocess.PIPE, stdout=log, stderr=log, env=env)
+        log.close()
         assert daemon.stdin is not None
         daemon.stdin.write(KEYRING_PASSWORD.encode())
         daemon.stdin.close()
         service = SecretService(address, daemon)
         try:
-            _wait_until_serving(service)
+            _wait_until_serving(service, home)
             yield service
         finally:
             service.resume()
@@ -117,13 +119,16 @@ def secret_service(home: Path) -> Iterator[SecretService]:
             daemon.wait(10)
 
 
-def _wait_until_serving(service: SecretService) -> None:
+def _wait_until_serving(service: SecretService, home: Path) -> None:
     deadline = time.monotonic() + 30
     while True:
         try:
             service.entries()
             return
-        except Exception:
+        except Exception as exc:
             if time.monotonic() > deadline:
-                raise
+                said = (home / "daemon.log").read_text(errors="replace")[-2000:]
+                raise RuntimeError(f"gnome-keyring-daemon did not make its login collection "
+                                   f"(alive: {service.daemon.poll() is None}); it said: "
+                                   f"{said!r}") from exc
             time.sleep(0.1)
