@@ -93,34 +93,43 @@ def _bus(address: str) -> Iterator[None]:
 
 
 @contextmanager
-def secret_service(home: Path) -> Iterator[SecretService]:
-    """gnome-keyring-daemon with an unlocked login collection under `home`."""
+def secret_service(home: Path, *, tries: int = 3) -> Iterator[SecretService]:
+    """gnome-keyring-daemon with an unlocked login collection under `home`. On a loaded
+    machine it sometimes never makes that collection from `--unlock`: then the bus and the
+    daemon are thrown away and started again (a fresh bus: nothing of the first one left)."""
     require_gnome_keyring()
-    with session_bus() as address:
-        env = {**os.environ, "DBUS_SESSION_BUS_ADDRESS": address, "HOME": str(home),
-               "XDG_DATA_HOME": str(home / ".local" / "share")}
-        home.mkdir(parents=True, exist_ok=True)
-        log = (home / "daemon.log").open("wb")
-        daemon = subprocess.Popen(
-            ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
-            stdin=subprocess.PIPE, stdout=log, stderr=log, env=env)
-        log.close()
-        assert daemon.stdin is not None
-        daemon.stdin.write(KEYRING_PASSWORD.encode())
-        daemon.stdin.close()
-        service = SecretService(address, daemon)
-        try:
-            _wait_until_serving(service, home)
-            yield service
-        finally:
-            service.resume()
-            if daemon.poll() is None:
-                daemon.kill()
-            daemon.wait(10)
+    for attempt in range(tries):
+        with session_bus() as address:
+            env = {**os.environ, "DBUS_SESSION_BUS_ADDRESS": address, "HOME": str(home),
+                   "XDG_DATA_HOME": str(home / ".local" / "share")}
+            home.mkdir(parents=True, exist_ok=True)
+            with (home / "daemon.log").open("wb") as log:
+                daemon = subprocess.Popen(
+                    ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
+                    stdin=subprocess.PIPE, stdout=log, stderr=log, env=env)
+            assert daemon.stdin is not None
+            daemon.stdin.write(KEYRING_PASSWORD.encode())
+            daemon.stdin.close()
+            service = SecretService(address, daemon)
+            try:
+                try:
+                    _wait_until_serving(service, home,
+                                        seconds=15 if attempt < tries - 1 else 30)
+                except RuntimeError:
+                    if attempt < tries - 1:
+                        continue
+                    raise
+                yield service
+                return
+            finally:
+                service.resume()
+                if daemon.poll() is None:
+                    daemon.kill()
+                daemon.wait(10)
 
 
-def _wait_until_serving(service: SecretService, home: Path) -> None:
-    deadline = time.monotonic() + 30
+def _wait_until_serving(service: SecretService, home: Path, *, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
     while True:
         try:
             service.entries()
