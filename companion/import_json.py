@@ -18,7 +18,7 @@ from typing import Any
 
 from companion.app import CompanionApp
 from companion.checkins import validated_checkin
-from companion.errors import InvalidInput, UserError
+from companion.errors import InvalidInput
 from companion.export import FORMAT, VERSION
 from companion.imports.common import (
     CancelToken,
@@ -115,11 +115,8 @@ def _checkin(item: Any) -> ImportedCheckIn:
 
 def _load(path: Path) -> dict[str, Any]:
     try:
+        # read_limited says what is wrong with a missing file, a folder, a pipe, a huge file.
         document = json.loads(read_limited(path, "a Companion export").decode("utf-8"))
-    except FileNotFoundError:
-        raise UserError(f"There is no file {path}.") from None
-    except IsADirectoryError:
-        raise UserError(f"{path} is a folder, not an export file.") from None
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise InvalidInput(f"{path} is not valid JSON (truncated or damaged?).",
                            "Nothing was imported.") from None

@@ -16,7 +16,6 @@ when it was made: restoring brings back that passphrase along with the content.
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import json
 import os
@@ -41,13 +40,7 @@ from storage.errors import (
     WrongPassphrase,
 )
 from storage.instance_lock import InstanceLock
-from storage.kdf import (
-    check_affordable,
-    derive_passphrase_key,
-    derive_recovery_key,
-    parse_recovery_code,
-)
-from storage.keyfile import PASSPHRASE_SLOT, RECOVERY_SLOT, KeyFile
+from storage.keyfile import KeyFile
 from storage.paths import VaultPaths, ensure_private_dir
 from storage.vault import Vault
 
@@ -161,23 +154,12 @@ def restore_backup(home: Path, source: Path, secret: str) -> RestoreResult:
         # An earlier restore a crash interrupted is finished first (its vault is then the
         # one this restore replaces).
         restore_journal.finish_interrupted_restore(paths)
-        token = secrets.token_hex(6)
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        plan = restore_journal.RestorePlan(
-            database=paths.home / f"{restore_journal.STAGED_PREFIX}{token}.db",
-            key_file=paths.home / f"{restore_journal.STAGED_PREFIX}{token}.key",
-            aside=paths.home / f"pre-restore-{stamp}-{token[:6]}")
-        try:
+        with restore_journal.staging(restore_journal.new_plan(paths)) as plan:
             _stage_database(source, offset, length, plan.database, data_key)
             atomic_write_chunks(plan.key_file, (key_file.to_bytes(),))
             # Nothing of the vault in place has changed yet; from the intent on, only renames
             # (which need no free space) remain, and a crash leaves them to the next start.
             restore_journal.commit(paths, plan)
-        except BaseException:
-            for leftover in (plan.database, *_sidecars(plan.database), plan.key_file):
-                with contextlib.suppress(FileNotFoundError):
-                    leftover.unlink()
-            raise
         kept = restore_journal.finish(paths, plan)
     return RestoreResult(vault_id=key_file.vault_id, previous_vault_kept_in=kept)
 
@@ -230,19 +212,11 @@ def _open_backup(source: Path, secret: str) -> tuple[KeyFile, int, int, bytes]:
 
 
 def _unwrap_with_secret(key_file: KeyFile, secret: str) -> bytes:
-    slot = key_file.slots[PASSPHRASE_SLOT]
-    assert slot.argon2 is not None
-    data_key = None
     # A recovery code first: it costs nothing to try, where the passphrase slot's Argon2id
     # costs whatever the backup's key file asks (bounded by check_affordable).
-    raw_code = parse_recovery_code(secret)
-    recovery = key_file.slots.get(RECOVERY_SLOT)
-    if raw_code is not None and recovery is not None:
-        data_key = key_file.unwrap(RECOVERY_SLOT, derive_recovery_key(raw_code, recovery.salt))
+    data_key = key_file.unwrap_with_recovery_code(secret)
     if data_key is None:
-        check_affordable(slot.argon2)
-        data_key = key_file.unwrap(PASSPHRASE_SLOT, derive_passphrase_key(secret, slot.salt,
-                                                                           slot.argon2))
+        data_key = key_file.unwrap_with_passphrase(secret)
     if data_key is None:
         raise WrongPassphrase(
             "That passphrase does not open this backup.",
@@ -264,9 +238,3 @@ def _copy_range(source: Path, offset: int, length: int, target: Path) -> None:
             remaining -= len(piece)
         dst.flush()
         os.fsync(dst.fileno())
-
-
-def _sidecars(db_path: Path) -> tuple[Path, Path]:
-    return (db_path.with_name(db_path.name + "-wal"), db_path.with_name(db_path.name + "-shm"))
-
-

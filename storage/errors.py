@@ -86,8 +86,9 @@ class DiskFailed(UserError):
     """An input/output error from the disk: the vault file is not known to be damaged (only an
     integrity check can say that), and a write may or may not have reached the disk."""
 
-    default_message = ("The disk failed to read or write the vault (an input/output error), "
-                       "so what this was saving may not have been saved.")
+    # Also raised for reads (`list`), so it does not claim something was being saved.
+    default_message = ("The disk failed to read or write the vault (an input/output error). "
+                       "If something was being saved, it may not have been saved.")
     default_hint = ("Check the disk and its connection; then look at what is there before "
                     "trying again.")
 

@@ -119,6 +119,29 @@ class KeyFile:
             return None
         return key if len(key) == KEY_BYTES else None
 
+    def unwrap_with_passphrase(self, passphrase: str) -> bytes | None:
+        """The data key from the passphrase slot, or None if the passphrase is not right.
+        The slot's Argon2id costs are checked first (`check_affordable`): they come from the
+        file, which may be hostile or from a much faster computer."""
+        from storage.kdf import check_affordable, derive_passphrase_key
+
+        slot = self.slots[PASSPHRASE_SLOT]
+        assert slot.argon2 is not None  # the parser requires it for this slot
+        check_affordable(slot.argon2)
+        return self.unwrap(PASSPHRASE_SLOT,
+                           derive_passphrase_key(passphrase, slot.salt, slot.argon2))
+
+    def unwrap_with_recovery_code(self, code: str) -> bytes | None:
+        """The data key from the recovery slot, or None if `code` is not a recovery code or
+        not this vault's (no Argon2id: a code has enough entropy of its own)."""
+        from storage.kdf import derive_recovery_key, parse_recovery_code
+
+        raw = parse_recovery_code(code)
+        slot = self.slots.get(RECOVERY_SLOT)
+        if raw is None or slot is None:
+            return None
+        return self.unwrap(RECOVERY_SLOT, derive_recovery_key(raw, slot.salt))
+
     def _associated_data(self, name: str, slot: KeySlot) -> bytes:
         params = json.dumps(slot.params_json(), sort_keys=True)
         return b"|".join(

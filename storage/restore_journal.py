@@ -16,6 +16,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +45,31 @@ class FinishedRestore:
 
     previous_vault_kept_in: Path | None
     kind: str = "restore"
+
+
+def new_plan(paths: VaultPaths, kind: str = "restore") -> RestorePlan:
+    """Where a restore (or rekey) stages its files, and where the vault it replaces goes: a
+    `pre-restore-…` folder kept for the person, or for a rekey a staging folder deleted."""
+    token = os.urandom(6).hex()
+    staged = paths.home / f"{STAGED_PREFIX}{token}"
+    aside = (staged.with_name(staged.name + "-replaced") if kind == "rekey" else
+             paths.home / f"pre-restore-{time.strftime('%Y%m%d-%H%M%S')}-{token}")
+    return RestorePlan(staged.with_suffix(".db"), staged.with_suffix(".key"), aside, kind)
+
+
+@contextlib.contextmanager
+def staging(plan: RestorePlan) -> Iterator[RestorePlan]:
+    """For the steps before the commit: if any fails, the staged files go and the vault in
+    place is as it was."""
+    try:
+        yield plan
+    except BaseException:
+        database = plan.database
+        for leftover in (database, database.with_name(database.name + "-wal"),
+                         database.with_name(database.name + "-shm"), plan.key_file):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+        raise
 
 
 def intent_path(paths: VaultPaths) -> Path:

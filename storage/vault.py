@@ -37,11 +37,9 @@ from storage.kdf import (
     SALT_BYTES,
     Argon2Params,
     calibrate,
-    check_affordable,
     derive_passphrase_key,
     derive_recovery_key,
     new_recovery_code,
-    parse_recovery_code,
 )
 from storage.keyfile import MAX_KEYFILE_BYTES, PASSPHRASE_SLOT, RECOVERY_SLOT, KeyFile
 from storage.paths import VaultPaths, ensure_private_dir
@@ -169,12 +167,7 @@ class Vault:
 
     def unlock_with_passphrase(self, passphrase: str) -> None:
         self._claim()  # first, so that the key file is read while it is ours
-        key_file = self._read_key_file()
-        slot = key_file.slots[PASSPHRASE_SLOT]
-        assert slot.argon2 is not None
-        check_affordable(slot.argon2)
-        kek = derive_passphrase_key(passphrase, slot.salt, slot.argon2)
-        data_key = key_file.unwrap(PASSPHRASE_SLOT, kek)
+        data_key = self._read_key_file().unwrap_with_passphrase(passphrase)
         if data_key is None:
             raise WrongPassphrase()
         self._prove_remembered(data_key)
@@ -251,11 +244,7 @@ class Vault:
         """Rewrap the data key under `new`; `current` must be right (nothing changes if not)."""
         self._claim()
         key_file = self._read_key_file()
-        slot = key_file.slots[PASSPHRASE_SLOT]
-        assert slot.argon2 is not None
-        check_affordable(slot.argon2)
-        kek = derive_passphrase_key(current, slot.salt, slot.argon2)
-        data_key = key_file.unwrap(PASSPHRASE_SLOT, kek)
+        data_key = key_file.unwrap_with_passphrase(current)
         if data_key is None:
             raise WrongPassphrase("The current passphrase is not right.", "Nothing was changed.")
         _check_new_passphrase(new)
@@ -285,11 +274,7 @@ class Vault:
 
         self._claim()
         key_file = self._read_key_file()
-        slot = key_file.slots[PASSPHRASE_SLOT]
-        assert slot.argon2 is not None
-        check_affordable(slot.argon2)
-        old_key = key_file.unwrap(PASSPHRASE_SLOT,
-                                  derive_passphrase_key(current, slot.salt, slot.argon2))
+        old_key = key_file.unwrap_with_passphrase(current)
         if old_key is None:
             raise WrongPassphrase("The current passphrase is not right.", "Nothing was changed.")
         _check_new_passphrase(new)
@@ -298,23 +283,12 @@ class Vault:
         assert self._db is not None
         remembered = keyring_store.load_key(self.vault_id) == old_key
         new_key = os.urandom(KEY_BYTES)
-        token = os.urandom(6).hex()
-        plan = restore_journal.RestorePlan(
-            database=self.paths.home / f"{restore_journal.STAGED_PREFIX}{token}.db",
-            key_file=self.paths.home / f"{restore_journal.STAGED_PREFIX}{token}.key",
-            aside=self.paths.home / f"{restore_journal.STAGED_PREFIX}{token}-replaced",
-            kind="rekey")
         new_key_file = KeyFile(vault_id=key_file.vault_id)
-        try:
+        with restore_journal.staging(restore_journal.new_plan(self.paths, "rekey")) as plan:
             rekey.export_under_new_key(self._db, plan.database, new_key)
             _wrap_passphrase(new_key_file, new, new_key, calibrate())
             code = _wrap_new_recovery_code(new_key_file, new_key)
             atomic_write_bytes(plan.key_file, new_key_file.to_bytes())
-        except BaseException:
-            for leftover in (plan.database, plan.key_file):
-                with contextlib.suppress(FileNotFoundError):
-                    leftover.unlink()
-            raise
         self.lock()  # the old database is closed before it moves
         restore_journal.commit(self.paths, plan)
         restore_journal.finish(self.paths, plan)
@@ -395,12 +369,7 @@ class Vault:
         self._key_file = key_file
 
     def _data_key_from_recovery_code(self, code: str) -> bytes:
-        raw = parse_recovery_code(code)
-        key_file = self._read_key_file()
-        slot = key_file.slots.get(RECOVERY_SLOT)
-        if raw is None or slot is None:
-            raise WrongRecoveryCode()
-        data_key = key_file.unwrap(RECOVERY_SLOT, derive_recovery_key(raw, slot.salt))
+        data_key = self._read_key_file().unwrap_with_recovery_code(code)
         if data_key is None:
             raise WrongRecoveryCode()
         return data_key

@@ -108,19 +108,33 @@ class MainWindow(QMainWindow):
 
     def _keyring_done(self, ok: bool) -> None:
         self.unlock_screen._set_busy(False)
-        note = self.app.finished_restore_note
-        if note is not None:
-            self.unlock_screen.note.setText(note)
-            self.unlock_screen.note.setVisible(True)
         if ok:
             self.show_workspace()
         else:
             self.unlock_screen.reset()
+        self._say_what_opening_did()
 
     def _keyring_failed(self, exc: BaseException) -> None:
         self.unlock_screen._set_busy(False)
         self.unlock_screen.reset()
         self.unlock_screen.error.setText(str(exc))
+        self._say_what_opening_did()
+
+    def _say_what_opening_did(self) -> None:
+        """A restore (or rekey) a crash interrupted is finished by the first open: say so
+        where the person is, on the unlock screen or, if the keyring went straight on, in a
+        message over the workspace."""
+        note = self.app.finished_restore_note
+        if note is None:
+            return
+        if self.workspace is None:
+            self.unlock_screen.note.setText(note)
+            self.unlock_screen.note.setVisible(True)
+            return
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Companion"), note,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
 
     def show_onboarding(self) -> None:
         from ui.onboarding import Onboarding  # a first run only: not before the unlock screen

@@ -29,9 +29,10 @@ def speaks_unicode(stream: TextIO) -> bool:
 # line), DEL, the C1 controls (U+009B is a one-character CSI, U+009D an OSC), the bidi
 # embeddings, overrides, isolates and marks that reorder what follows (Trojan Source), and
 # the Unicode line and paragraph separators.
-_ACTIVE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069"
-_ACTIVE_TEXT = re.compile(f"[{_ACTIVE}]")
-_ACTIVE_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+_C0 = "\x00-\x08\x0b-\x1f"
+_BEYOND_C0 = "\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069"
+_ACTIVE_TEXT = re.compile(f"[{_C0}{_BEYOND_C0}]")
+_ACTIVE_IN_JSON = re.compile(f"[{_BEYOND_C0}]")  # json.dumps escapes the C0 range itself
 
 
 def _escaped(match: re.Match[str]) -> str:

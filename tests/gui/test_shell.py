@@ -290,3 +290,38 @@ def test_input_elsewhere_on_the_desktop_keeps_companion_unlocked(qtbot, window):
     now[0] += window.idle.minutes * 60
     window.idle.check()
     assert window.is_locked  # a locked screen or real absence still locks
+
+
+def test_a_restore_finished_at_start_is_said_even_when_the_keyring_opens_straight_in(
+        qtbot, vault_home, file_keyring, runner, prefs, wait_for_tasks):
+    """A crash left a committed restore: the first open finishes it, and the person is told
+    so, although the remembered key takes them past the unlock screen."""
+    import shutil
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from storage import restore_journal
+    from storage.paths import VaultPaths
+
+    first = CompanionApp(vault_home)
+    first.open()
+    first.unlock(PASSPHRASE)
+    first.remember_on_device()
+    first.close()
+    paths = VaultPaths(vault_home)
+    plan = restore_journal.new_plan(paths)
+    shutil.copyfile(paths.database, plan.database)
+    shutil.copyfile(paths.key_file, plan.key_file)
+    restore_journal.commit(paths, plan)  # … and then the process was killed
+
+    main = MainWindow(CompanionApp(vault_home), runner, prefs)
+    qtbot.addWidget(main)
+    main.start()
+    main.show()
+    qtbot.waitUntil(lambda: main.workspace is not None, timeout=10_000)
+    boxes = [b for b in main.findChildren(QMessageBox) if b.isVisible()]
+    assert len(boxes) == 1
+    assert "A restore from a backup had been interrupted" in boxes[0].text()
+    assert "pre-restore-" in boxes[0].text()
+    boxes[0].accept()
+    main.app.close()

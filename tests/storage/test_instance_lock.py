@@ -27,6 +27,13 @@ from tests.support.storage_helpers import (
 )
 
 
+def assert_opens_whole(home: Path) -> None:
+    vault = Vault(home)
+    vault.unlock_with_passphrase(PASSPHRASE)
+    assert notes(vault) == list(NOTES)
+    vault.close()
+
+
 def test_lock_basics(tmp_path: Path) -> None:
     path = tmp_path / "vault.lock"
     first, second = InstanceLock(path), InstanceLock(path)
@@ -69,11 +76,7 @@ def test_a_second_process_is_told_the_vault_is_open(closed_vault: Template,
         assert snapshot(closed_vault.home) == before
     finally:
         assert holder.stop() == 0
-    # Once the holder has closed it, it opens here.
-    vault = Vault(closed_vault.home)
-    vault.unlock_with_passphrase(PASSPHRASE)
-    assert notes(vault) == list(NOTES)
-    vault.close()
+    assert_opens_whole(closed_vault.home)  # once the holder has closed it, it opens here
 
 
 def test_restore_is_refused_while_another_process_has_the_vault(closed_vault: Template,
@@ -142,7 +145,4 @@ def test_deleting_the_lock_file_does_not_let_a_second_process_in(closed_vault: T
         vault.close()
     finally:
         assert holder.stop() == 0
-    vault = Vault(closed_vault.home)
-    vault.unlock_with_passphrase(PASSPHRASE)
-    assert notes(vault) == list(NOTES)
-    vault.close()
+    assert_opens_whole(closed_vault.home)

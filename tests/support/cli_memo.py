@@ -20,8 +20,9 @@ from storage import kdf
 _derived: dict[tuple[str, bytes, kdf.Argon2Params], bytes] = {}
 _derive_for_real = kdf.derive_passphrase_key
 
-# Every module that derives passphrase keys, by the name it imported the function under.
-USERS = ("storage.vault", "storage.backup")
+# Every module that derives passphrase keys, by the name it imported the function under
+# (storage.keyfile imports it from storage.kdf at the call, so kdf's own name is patched).
+USERS = ("storage.kdf", "storage.vault")
 
 
 def remembered_derivation(passphrase: str, salt: bytes, params: kdf.Argon2Params) -> bytes:
