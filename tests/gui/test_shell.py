@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt, QThread
 from PySide6.QtWidgets import QApplication
 
-import storage.vault
+import storage.kdf
 from companion.app import CompanionApp
 from companion.errors import ReportedBug
 from companion.models import EntryDraft
@@ -85,13 +85,14 @@ def test_unlock_wrong_then_right(qtbot, app, runner, prefs):
 def test_key_derivation_never_runs_on_the_gui_thread(qtbot, app, runner, prefs, monkeypatch):
     app.close()
     threads: list[bool] = []
-    real = storage.vault.derive_passphrase_key
+    real = storage.kdf.derive_passphrase_key
 
     def spy(*args, **kwargs):  # records where it runs, then does the real derivation
         threads.append(QThread.currentThread() is QApplication.instance().thread())
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(storage.vault, "derive_passphrase_key", spy)
+    # The key file derives it (storage.keyfile), by kdf's own name.
+    monkeypatch.setattr(storage.kdf, "derive_passphrase_key", spy)
     main = MainWindow(CompanionApp(app.home), runner, prefs)
     qtbot.addWidget(main)
     main.start()
