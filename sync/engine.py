@@ -33,7 +33,7 @@ from sync.envelope import (
 from sync.invite import Invite, Welcome, open_join_request, seal_welcome
 from sync.membership import add_member, roster_change, try_welcome
 from sync.outbox import queue
-from sync.roster import Roster, SignedOp, make_op, parse_op
+from sync.roster import MAX_OPS_PER_EPOCH, Op, Roster, SignedOp, make_op, parse_op
 from sync.state import ZERO_CHAIN, Chain, CircleRow, CircleState
 from sync.transport import ObjectRejected, Transport
 
@@ -78,6 +78,89 @@ class SyncReport:
 
 class _Hold(Exception):
     """Not applicable yet (its epoch is not known here yet); keep it and retry later."""
+
+
+class _Batch:
+    """The roster as one batch of messages sees it. Refolding after every roster message made
+    a batch quadratic in the number of operations (thousands of junk operations took minutes),
+    so the roster is refolded only when a check needs it: when a message's sender, epoch or
+    cut-off does not fit the roster as last folded, and once at the end of the batch."""
+
+    def __init__(self, engine: Engine, cur: Any, row: CircleRow,
+                 keys: dict[bytes, bytes]) -> None:
+        self.engine, self.cur, self.row, self.keys = engine, cur, row, keys
+        self.roster = engine.state.roster(row)
+        engine.state.store_epoch_keys(cur, row, self.roster, keys)
+        self.dirty = False  # operations were added since the roster was last folded
+        self.urgent = False  # and one of them may change who may send what
+
+    def note(self, added: list[SignedOp]) -> None:
+        """Operations a message added. Most are harmless to defer; one that may deactivate,
+        add, promote or re-key (a change by a current admin, a leave by a current member) makes
+        the next check refold first, so no message is judged by a roster it no longer fits."""
+        if not added:
+            return
+        self.dirty = True
+        for signed in added:
+            op = self.roster.cache.parse(signed)
+            if isinstance(op, str):
+                continue
+            count = self.roster.op_counts.get((op.author, len(self.roster.epochs)), 0)
+            if count >= MAX_OPS_PER_EPOCH:
+                continue  # over its author's allowance: the fold refuses it anyway
+            if (op.action == "leave" and op.author in self.roster.active()) or (
+                    op.author in self.roster.admins()):
+                self.urgent = True
+
+    def current(self) -> Roster:
+        if self.dirty:
+            self.dirty = self.urgent = False
+            self.roster = self.engine.state.roster(self.row)
+            self.engine.state.store_epoch_keys(self.cur, self.row, self.roster, self.keys)
+            self.engine.after_roster_change(self.cur, self.row, self.roster)
+        return self.roster
+
+    def check(self, chain: Chain, member: bytes, seq: int, raw: bytes,
+              cache: ChainCache) -> tuple[Chain, Body | None]:
+        if self.urgent:
+            self.current()
+        try:
+            return self._check(self.roster, chain, member, seq, raw, cache)
+        except (_Hold, Rejected):
+            if not self.dirty:
+                raise
+        return self._check(self.current(), chain, member, seq, raw, cache)
+
+    def _check(self, roster: Roster, chain: Chain, member: bytes, seq: int, raw: bytes,
+               cache: ChainCache) -> tuple[Chain, Body | None]:
+        """Every receiver check, in order; returns the new chain position and the body (None
+        for a message of an epoch this device was never part of)."""
+        envelope = parse_envelope(raw)
+        h = envelope.header
+        if h.circle != self.row.id or h.sender != member or h.seq != seq:
+            raise Rejected("message is not where its name says (replayed or moved)")
+        info = roster.members.get(member)
+        if info is None:
+            raise Rejected("unknown sender")
+        check_signature(envelope, info.public.signing)
+        if h.prev_hash != chain.hash:
+            raise Rejected("message does not follow the sender's previous one (fork)")
+        expected_index = chain.index + 1 if chain.epoch == h.epoch else 0
+        if h.index != expected_index:
+            raise Rejected("chain index out of order")
+        problem = roster.may_send(member, h.epoch, seq)
+        if problem == "unknown epoch":
+            raise _Hold()
+        if problem:
+            raise Rejected(problem)
+        new_chain = Chain(seq, envelope.hash, h.epoch, h.index)
+        key = self.keys.get(h.epoch)
+        if key is None:
+            return new_chain, None
+        body = parse_body(open_message(envelope, key, cache))
+        if body.type == "checkin" and len(envelope.ciphertext) != 4096 + 16:
+            raise Rejected("check-in not padded to the fixed size")
+        return new_chain, body
 
 
 class Engine:
@@ -191,10 +274,10 @@ class Engine:
                      was_held: set[tuple[bytes, int]], cache: ChainCache,
                      report: SyncReport) -> None:
         now = self.now_us()
-        roster = self.state.roster(row)
         keys = self.state.epoch_keys(row.id)
         chains = self.state.chains(row.id)
-        self.state.store_epoch_keys(cur, row, roster, keys)
+        batch = _Batch(self, cur, row, keys)
+        invalid_before = {h for h, _ in batch.roster.invalid}
         progress = True
         while progress:
             progress = False
@@ -204,8 +287,7 @@ class Engine:
                     seq = chain.seq + 1
                     raw = downloaded[(member, seq)]
                     try:
-                        chain, body = self._check(row, roster, keys, chain, member, seq, raw,
-                                                  cache)
+                        chain, body = batch.check(chain, member, seq, raw, cache)
                     except _Hold:
                         cur.execute("INSERT OR IGNORE INTO circle_held (circle, member, seq, "
                                     "raw) VALUES (?, ?, ?, ?)", (row.id, member, seq, raw))
@@ -227,17 +309,23 @@ class Engine:
                     progress = True
                     if body is not None:
                         try:
-                            roster_changed = self._apply_body(cur, row, roster, member, seq,
-                                                              body, chains)
+                            batch.note(self._apply_body(cur, row, batch, member, seq, body,
+                                                        chains))
                         except Rejected as exc:  # authentic, so its place in the chain
                             report.reject(exc.reason)  # stands; what it asks is refused
                             CircleState.event(cur, row.id, "rejected", exc.reason,
                                               self.now_us(), member, seq)
                             continue
-                        if roster_changed:
-                            roster = self.state.roster(row)
-                            self.state.store_epoch_keys(cur, row, roster, keys)
-                            self.after_roster_change(cur, row, roster)
+        roster = batch.current()
+        # Roster changes the fold refuses are never silent: each is counted once, with its
+        # reason, when it is first refused (a later fold that refuses it again says nothing).
+        for op_hash, reason in roster.invalid:
+            if op_hash not in invalid_before:
+                invalid_before.add(op_hash)
+                parsed = roster.cache.parse_known(op_hash)
+                report.reject(f"roster change refused: {reason}")
+                CircleState.event(cur, row.id, "rejected", f"roster change refused: {reason}",
+                                  now, parsed.author if parsed is not None else b"")
         for (member, seq), raw in downloaded.items():  # beyond a gap: keep for later
             info = roster.members.get(member)
             # Only what the sender really signed is kept; anything else is fetched afresh
@@ -249,64 +337,40 @@ class Engine:
                 cur.execute("DELETE FROM circle_held WHERE circle = ? AND member = ? AND "
                             "seq = ?", (row.id, member, seq))
 
-    def _check(self, row: CircleRow, roster: Roster, keys: dict[bytes, bytes], chain: Chain,
-               member: bytes, seq: int, raw: bytes,
-               cache: ChainCache) -> tuple[Chain, Body | None]:
-        """Every receiver check, in order; returns the new chain position and the body (None
-        for a message of an epoch this device was never part of)."""
-        envelope = parse_envelope(raw)
-        h = envelope.header
-        if h.circle != row.id or h.sender != member or h.seq != seq:
-            raise Rejected("message is not where its name says (replayed or moved)")
-        info = roster.members.get(member)
-        if info is None:
-            raise Rejected("unknown sender")
-        check_signature(envelope, info.public.signing)
-        if h.prev_hash != chain.hash:
-            raise Rejected("message does not follow the sender's previous one (fork)")
-        expected_index = chain.index + 1 if chain.epoch == h.epoch else 0
-        if h.index != expected_index:
-            raise Rejected("chain index out of order")
-        problem = roster.may_send(member, h.epoch, seq)
-        if problem == "unknown epoch":
-            raise _Hold()
-        if problem:
-            raise Rejected(problem)
-        new_chain = Chain(seq, envelope.hash, h.epoch, h.index)
-        key = keys.get(h.epoch)
-        if key is None:
-            return new_chain, None
-        body = parse_body(open_message(envelope, key, cache))
-        if body.type == "checkin" and len(envelope.ciphertext) != 4096 + 16:
-            raise Rejected("check-in not padded to the fixed size")
-        return new_chain, body
-
-    def _apply_body(self, cur: Any, row: CircleRow, roster: Roster, sender: bytes, seq: int,
-                    body: Body, chains: dict[bytes, Chain]) -> bool:
-        """Apply an authentic message's content; True if the roster changed. Raises `Rejected`
-        for content its sender may not send (the caller counts it)."""
+    def _apply_body(self, cur: Any, row: CircleRow, batch: _Batch, sender: bytes, seq: int,
+                    body: Body, chains: dict[bytes, Chain]) -> list[SignedOp]:
+        """Apply an authentic message's content; returns the roster operations it added to
+        the vault. Raises `Rejected` for content its sender may not send (the caller counts
+        it)."""
         self._compare_checkpoints(cur, row, sender, body, chains, self.now_us())
         if body.type == "roster":
             assert body.op is not None
             op = parse_op(body.op)
             if op.author != sender:
                 raise Rejected("roster op carried by someone other than its author")
-            if op.action == "leave" and op.cutoff != seq:
-                raise Rejected("leave with a wrong last message")
-            added = CircleState.add_op(cur, row.id, body.op)
-            for carried in body.carry:  # checked by the fold like any other operation
-                added = CircleState.add_op(cur, row.id, carried) or added
+            carried = []
+            for signed in body.carry:
+                try:
+                    carried.append(parse_op(signed))
+                except Rejected:
+                    continue  # the fold counts it, with its reason, like any other
+            # The sender's own operations get the same checks wherever they travel: a leave
+            # must name the message that carries it, a cut-off no more than the remover saw.
+            for own in [op, *(c for c in carried if c.author == sender)]:
+                _check_own_op(own, seq, body)
+            added = [signed for signed in (body.op, *body.carry)
+                     if CircleState.add_op(cur, row.id, signed)]
             return added
         if body.type in ("edit", "delete") and (body.ref is None or body.ref.member != sender):
             raise Rejected("edit or delete of someone else's message")
         if body.type == "guidelines":
-            if sender not in roster.admins():
+            if sender not in batch.current().admins():
                 raise Rejected("guidelines from a member who is not an admin")
             cur.execute("UPDATE circles SET guidelines = ? WHERE id = ?",
                         (body.data["text"], row.id))
         ref = (body.ref.member, body.ref.seq) if body.ref else None
         CircleState.add_item(cur, row.id, sender, seq, body.type, body.at, body.data, ref)
-        return False
+        return []
 
     def _compare_checkpoints(self, cur: Any, row: CircleRow, sender: bytes, body: Body,
                              chains: dict[bytes, Chain], now: int) -> None:
@@ -569,6 +633,14 @@ def _forget_old_bodies(cur: Any, circle: bytes) -> None:
         "UPDATE circle_outbox SET raw = NULL WHERE circle = ? AND sent = 1 AND raw IS NOT NULL "
         "AND seq < (SELECT seq FROM circle_outbox WHERE circle = ? AND sent = 1 "
         "ORDER BY seq DESC LIMIT 1 OFFSET ?)", (circle, circle, ROLLBACK_WINDOW - 1))
+
+
+def _check_own_op(op: Op, seq: int, body: Body) -> None:
+    """What a message's sender may say about their own roster operations, main or carried."""
+    if op.action == "leave" and op.cutoff != seq:
+        raise Rejected("leave with a wrong last message")
+    if op.action == "remove" and op.cutoff > body.seen.get(op.target, (0, b""))[0]:
+        raise Rejected("removal's cut-off is beyond what the remover saw")
 
 
 def _authentic(raw: bytes, circle: bytes, member: bytes, seq: int, signing: bytes) -> bool:

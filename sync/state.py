@@ -9,7 +9,7 @@ from typing import Any
 from storage.database import Database
 from sync.crypto import Rejected
 from sync.identity import Identity
-from sync.roster import Roster, SignedOp, fold, open_epoch_key
+from sync.roster import FoldCache, Roster, SignedOp, fold, open_epoch_key
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,7 @@ class CircleState:
         # the roster many times while the operations rarely change. Operations are only ever
         # added, so the set of their hashes identifies a fold.
         self._folds: dict[tuple[bytes, bytes, frozenset[bytes]], Roster] = {}
+        self._fold_cache = FoldCache()  # parses and signature checks, shared by every fold
 
     def circles(self) -> list[CircleRow]:
         return [_circle(r) for r in self.db.query(
@@ -91,7 +92,7 @@ class CircleState:
         key = (row.id, row.genesis, hashes)
         found = self._folds.get(key)
         if found is None:
-            found = fold(row.id, row.genesis, self.ops(row.id))
+            found = fold(row.id, row.genesis, self.ops(row.id), self._fold_cache)
             if len(self._folds) >= 16:
                 self._folds.clear()
             self._folds[key] = found

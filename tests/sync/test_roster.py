@@ -181,6 +181,9 @@ PARSE_CASES: list[tuple[str, Callable[[], SignedOp], str]] = [
     ("create with parents", lambda: _altered(action="create"), "create op with parents"),
     ("add without parents", lambda: _altered(parents=[]), "roster op without parents"),
     ("cutoff negative", lambda: _altered(cutoff=-1), "roster op has a bad cutoff"),
+    ("leave naming no message", lambda: _altered(action="leave", member=None, epoch=None,
+                                                 cutoff=0),
+     "leave without its last message"),
     ("circle name control character", lambda: _altered(circle_name="a\x00"),
      "roster op has control characters in circle_name"),
 ]
@@ -439,6 +442,8 @@ def op_graphs(draw: st.DrawFn) -> tuple[Log, list[SignedOp]]:
             kw = {"member": target.public, "member_name": f"p{n}"}
         elif action in ("remove", "promote"):
             kw = {"target": target.public.member_id}
+        elif action == "leave":
+            kw = {"cutoff": draw(st.integers(1, 5))}
         readers = draw(st.lists(st.sampled_from(PEOPLE), min_size=1, max_size=4, unique=True))
         ops.append(log.make(author, action, parents=[p.hash for p in parents], lamport=lamport,
                             wrap_to=readers, seed=b"graph %d" % n, **kw))

@@ -1,0 +1,168 @@
+"""Attacks on the roster by a member who lies (issue 16): an operation smuggled in `carry`, a
+cut-off beyond what the remover saw, and thousands of junk operations. Each is a real engine
+with a real vault receiving a message its sender really signed."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+import sync.roster
+from sync import actions
+from sync.content import encode_body
+from sync.roster import MAX_OPS_PER_EPOCH, SignedOp, make_op
+from tests.sync.protocol_helpers import Circle, honest_draft
+
+
+def _op(circle: Circle, author: str, action: str, **kw: Any) -> SignedOp:
+    roster = circle.roster(author)
+    op, _ = make_op(circle.identity(author), circle.id, action, parents=roster.heads(),
+                    lamport=roster.next_lamport(), at=1, rng=circle.engines[author].rng, **kw)
+    return op
+
+
+def _send_roster(circle: Circle, sender: str, main: SignedOp, carry: list[SignedOp],
+                 seen: dict[bytes, tuple[int, bytes]] | None = None) -> int:
+    """Put `sender`'s next message on the storage: a roster body they really signed."""
+    draft = honest_draft(circle, sender)
+    data: dict[str, Any] = {"op": main.to_json()}
+    if carry:
+        data["carry"] = [c.to_json() for c in carry]
+    draft = replace(draft, body=encode_body("roster", 1, seen or {}, data))
+    circle.store.objects[circle.name_for(sender, draft.header.seq)] = draft.seal()
+    # The liar's own vault must agree that the message went out, or its next one collides.
+    engine = circle.engines[sender]
+    with engine.db.transaction() as cur:
+        from sync.envelope import message_hash
+        from sync.state import Chain, CircleState
+
+        raw = circle.store.objects[circle.name_for(sender, draft.header.seq)]
+        h = draft.header
+        CircleState.set_chain(cur, circle.id, circle.id_of(sender),
+                              Chain(h.seq, message_hash(raw), h.epoch, h.index), 0)
+    return draft.header.seq
+
+
+def _shown(circle: Circle, reader: str, sender: str) -> list[str]:
+    import json
+
+    return [json.loads(d)["title"] for s, _q, t, d, st in circle.items(reader)
+            if s == circle.id_of(sender) and t == "note" and st == "shown"]
+
+
+@pytest.mark.parametrize("cutoff", ["zero", "far ahead"])
+def test_a_member_cannot_make_themselves_unremovable_with_a_carried_leave(cutoff: str) -> None:
+    """The attack seen: a roster message whose main operation is an invalid self-promotion,
+    carrying the sender's own `leave` with cut-off 0, made the sender show as "left" (so
+    `circle remove` said they were no longer in) while everyone displayed their later posts."""
+    circle = Circle(("Ann", "Bob", "Cat"), seed=b"unremovable")
+    bob = circle.id_of("Bob")
+    seq = circle.engines["Bob"].state.chains(circle.id).get(bob)
+    next_seq = (seq.seq if seq else 0) + 1
+    leave = _op(circle, "Bob", "leave", cutoff=1)  # cut-off rewritten below for "zero"
+    if cutoff == "zero":
+        import json
+
+        from sync.codec import canonical
+        from sync.crypto import sign
+
+        value = json.loads(leave.body)
+        value["cutoff"] = 0
+        body = canonical(value)
+        leave = SignedOp(body, sign(circle.identity("Bob").signing_private, body))
+    else:
+        leave = _op(circle, "Bob", "leave", cutoff=next_seq + 100)
+    promote = _op(circle, "Bob", "promote", target=bob)
+    _send_roster(circle, "Bob", promote, [leave])
+    for name in ("Ann", "Cat"):
+        report = circle.sync(name)
+        assert report.rejected_total >= 1, report
+        member = circle.roster(name).members[bob]
+        assert member.active and not member.admin, name
+    # Bob is still a member, so Ann can remove him, and his later posts are refused.
+    circle.remove("Ann", "Bob")
+    circle.sync_all()
+    circle.post("Bob", data={"title": "after", "body": "after removal"})
+    circle.sync("Bob")
+    circle.sync_all()
+    for name in ("Ann", "Cat"):
+        assert "after" not in _shown(circle, name, "Bob"), name
+        assert not circle.roster(name).members[bob].active
+
+
+def test_a_carried_leave_with_the_right_cut_off_is_a_leave() -> None:
+    circle = Circle(("Ann", "Bob"), seed=b"honest leave in carry")
+    seq = honest_draft(circle, "Bob").header.seq
+    _send_roster(circle, "Bob", _op(circle, "Bob", "promote", target=circle.id_of("Bob")),
+                 [_op(circle, "Bob", "leave", cutoff=seq)])
+    circle.sync("Ann")
+    member = circle.roster("Ann").members[circle.id_of("Bob")]
+    assert not member.active and member.last_seq == seq
+
+
+def test_a_removal_cannot_name_a_cut_off_beyond_what_the_remover_saw() -> None:
+    """A removing admin records the removed member's last accepted message; a cut-off far
+    ahead would let the removed member keep posting."""
+    circle = Circle(("Ann", "Bob", "Cat"), seed=b"cutoff ahead")
+    circle.change("Ann", "promote", "Bob")
+    circle.sync_all()
+    seen_cat = circle.engines["Bob"].state.chains(circle.id).get(circle.id_of("Cat"))
+    saw = seen_cat.seq if seen_cat else 0
+    remove = _op(circle, "Bob", "remove", target=circle.id_of("Cat"), cutoff=saw + 50,
+                 wrap_to=[circle.identity(n).public for n in ("Ann", "Bob")])
+    seen = {circle.id_of("Cat"): (saw, seen_cat.hash if seen_cat else bytes(32))}
+    _send_roster(circle, "Bob", remove, [], seen=seen)
+    report = circle.sync("Ann")
+    assert report.rejected.get("removal's cut-off is beyond what the remover saw") == 1
+    assert circle.roster("Ann").members[circle.id_of("Cat")].active
+
+
+def test_junk_operations_cost_linear_work_and_are_reported() -> None:
+    """The attack seen: 6,400 signed junk operations from one member made the next sync take
+    14 s, 19,200 two minutes (every roster message refolded everything). Guarded by counting
+    the fold's work, not by timing: each operation is applied a bounded number of times."""
+    circle = Circle(("Ann", "Bob", "Cat"), seed=b"junk")
+    cat = circle.engines["Cat"]
+    row = circle.row("Cat")
+    roster = circle.roster("Cat")
+    junk = 300
+    with cat.db.transaction() as cur:
+        for i in range(junk):
+            op, _ = make_op(row.identity, row.id, "promote", parents=roster.heads(),
+                            lamport=roster.next_lamport(), at=i, rng=cat.rng, target=row.me)
+            actions.queue(cat, cur, row, "roster", {"op": op.to_json()})
+    assert circle.sync("Cat").sent == junk
+    calls = {"apply": 0, "verify": 0}
+    real_apply, real_verify = sync.roster._apply, sync.roster.verify
+
+    def counting_apply(*args: Any) -> Any:
+        calls["apply"] += 1
+        return real_apply(*args)
+
+    def counting_verify(*args: Any) -> Any:
+        calls["verify"] += 1
+        return real_verify(*args)
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(sync.roster, "_apply", counting_apply)
+    mp.setattr(sync.roster, "verify", counting_verify)
+    try:
+        report = circle.sync("Ann")
+    finally:
+        mp.undo()
+    assert report.applied == junk
+    ops = len(circle.engines["Ann"].state.ops(circle.id))
+    # A few folds per round, each linear; quadratic work would be tens of thousands.
+    assert calls["apply"] <= 6 * ops, calls
+    assert calls["verify"] <= ops + 10, calls  # each signature checked once
+    # Every junk operation is refused, and the refusals are counted, not silent.
+    refused = sum(n for reason, n in report.rejected.items()
+                  if reason.startswith("roster change refused"))
+    assert refused == junk
+    assert report.rejected["roster change refused: author is not an admin"] == MAX_OPS_PER_EPOCH
+    assert (report.rejected["roster change refused: too many roster changes from one member in "
+                            "one epoch"] == junk - MAX_OPS_PER_EPOCH)
+    # Sync again: nothing refused twice.
+    assert not circle.sync("Ann").rejected
