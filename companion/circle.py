@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
+from urllib.parse import urlsplit
 
 from companion.circle_feed import FeedItem, load_feed
 from companion.clock import Clock
@@ -81,6 +82,37 @@ class MemberView:
         if self.key_changed:
             return "KEYS CHANGED — verify again"
         return "verified" if self.verified else "unverified"
+
+
+@dataclass(frozen=True)
+class InvitePreview:
+    """What an invite code says, for a person to check before joining (nothing is sent or
+    saved to learn it): both the CLI and the desktop app show these same facts.
+
+    `storage` is the address joining would use, as `folder:PATH` or `webdav:URL` ("" for a
+    shared-folder circle whose folder the joiner has not named yet); `host` and `path` are its
+    parts to show. `from_code` says the address is the one written in the code, which decides
+    where the WebDAV user and password go: `join` sends nothing there unless the caller passes
+    that address back as `confirmed_storage`. `signed` says the admin's signature covers it (a
+    version 2 code); a version 1 code is not signed."""
+
+    circle_id: str
+    storage: str
+    storage_kind: str
+    host: str
+    path: str
+    from_code: bool
+    admin_fingerprint: str
+    signed: bool
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.from_code and self.storage_kind == "webdav"
+
+
+class StorageNotConfirmed(InvalidInput):
+    default_message = ("The storage address in the invite code was not confirmed; nothing was "
+                       "sent to it and nothing was saved.")
 
 
 class CircleService:
@@ -168,23 +200,49 @@ class CircleService:
         self._require_admin(row)
         return actions.make_invite(self.engine, row)
 
-    def join(self, code: str, display_name: str, storage: str | None = None, *,
-             webdav_user: str = "", webdav_password: str = "") -> CircleRow:
+    def preview_invite(self, code: str, storage: str | None = None) -> InvitePreview:
+        """The facts of `code` (joined with `storage`, or the code's own WebDAV address):
+        checked like `join` checks them, without sending or saving anything."""
+        invite, spec = self._plan_join(code, storage)
+        code_spec = _invite_storage(invite)
+        host = path = ""
+        if spec is not None and spec.kind == "webdav":
+            parts = urlsplit(spec.location)
+            host, path = parts.netloc, parts.path
+        elif spec is not None:
+            path = spec.location
+        return InvitePreview(invite.circle.hex()[:8], str(spec) if spec else "",
+                             spec.kind if spec else "folder", host, path,
+                             spec is not None and spec == code_spec,
+                             invite.admin.short_fingerprint, invite.version >= 2)
+
+    def _plan_join(self, code: str, storage: str | None) -> tuple[Invite, StorageSpec | None]:
         try:
             invite = parse_invite(code)
         except Rejected as exc:
             raise InvalidInput(f"That invite code cannot be used: {exc.reason}.",
                                "Paste the whole code exactly as you received it.") from None
-        display_name = _clean_name(display_name, "display name", MAX_NAME)
         if self.engine.state.circle(invite.circle) is not None:
             raise InvalidInput("You are already in this circle (or joining it).")
         if storage is None:
-            if not invite.webdav_url:
-                raise InvalidInput("This circle uses a shared folder, and each member names "
-                                   "their own copy of it.",
-                                   "Add --storage folder:PATH (your synced folder).")
-            storage = f"webdav:{invite.webdav_url}"
-        spec = parse_storage_spec(storage)
+            return invite, _invite_storage(invite)
+        return invite, parse_storage_spec(storage)
+
+    def join(self, code: str, display_name: str, storage: str | None = None, *,
+             webdav_user: str = "", webdav_password: str = "",
+             confirmed_storage: str | None = None) -> CircleRow:
+        """Ask to join. When the WebDAV address comes from the code, the person must have
+        seen and accepted it (`preview_invite`): `confirmed_storage` is that preview's
+        `storage`, and anything else raises `StorageNotConfirmed` before any request."""
+        invite, spec = self._plan_join(code, storage)
+        display_name = _clean_name(display_name, "display name", MAX_NAME)
+        if spec is None:
+            raise InvalidInput("This circle uses a shared folder, and each member names "
+                               "their own copy of it.",
+                               "Add --storage folder:PATH (your synced folder).")
+        if (spec.kind == "webdav" and spec == _invite_storage(invite)
+                and confirmed_storage != str(spec)):
+            raise StorageNotConfirmed()
         with self._probe(spec, webdav_user, webdav_password) as transport:
             try:
                 circle = actions.begin_join(self.engine, invite, display_name, spec.kind,
@@ -395,6 +453,11 @@ class CircleService:
 def _default_transport(row: CircleRow) -> AnyTransport:
     spec = StorageSpec.from_dict({"kind": row.storage_kind, "location": row.storage_location})
     return build_transport(spec, _credentials(row.webdav_user, row.webdav_password))
+
+
+def _invite_storage(invite: Invite) -> StorageSpec | None:
+    """The storage address written in the code, checked as if typed (None: a folder circle)."""
+    return parse_storage_spec(f"webdav:{invite.webdav_url}") if invite.webdav_url else None
 
 
 def _credentials(user: str, password: str) -> WebDavCredentials | None:

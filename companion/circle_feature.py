@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING
 from companion.models import Changes
 
 if TYPE_CHECKING:
-    from companion.circle import CircleRow, CircleService, CircleSummary, MemberView, SyncReport
+    from companion.circle import (
+        CircleRow,
+        CircleService,
+        CircleSummary,
+        InvitePreview,
+        MemberView,
+        SyncReport,
+    )
     from companion.circle_feed import FeedItem
     from companion.circle_status import CircleStatus, NewCheckin, PendingPost
     from sync.invite import Invite
@@ -96,10 +103,17 @@ class Circles:
         self._changed()
         return invite
 
+    def preview_invite(self, code: str, storage: str | None = None) -> InvitePreview:
+        """What the code says (circle, storage address, the admin's fingerprint), to show and
+        confirm before `join`; nothing is sent or saved."""
+        return self.service.preview_invite(code, storage)
+
     def join(self, code: str, display_name: str, storage: str | None = None, *,
-             webdav_user: str = "", webdav_password: str = "") -> CircleRow:
+             webdav_user: str = "", webdav_password: str = "",
+             confirmed_storage: str | None = None) -> CircleRow:
         row = self.service.join(code, display_name, storage, webdav_user=webdav_user,
-                                webdav_password=webdav_password)
+                                webdav_password=webdav_password,
+                                confirmed_storage=confirmed_storage)
         self._changed()
         return row
 

@@ -48,8 +48,8 @@ def create_circle(engine: Engine, name: str, display_name: str, storage_kind: st
 
 
 def make_invite(engine: Engine, row: CircleRow) -> Invite:
-    invite = Invite(row.id, engine.rng.token(32), row.identity.public,
-                    row.storage_location if row.storage_kind == "webdav" else "")
+    invite = Invite.signed_by(row.identity, row.id, engine.rng.token(32),
+                              row.storage_location if row.storage_kind == "webdav" else "")
     now = engine.now_us()
     with engine.db.transaction() as cur:
         cur.execute("INSERT INTO circle_invites (secret, circle, created_us, expires_us) "

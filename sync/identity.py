@@ -36,6 +36,14 @@ class PublicIdentity:
         return sha256(b"companion identity v1", self.signing, self.agreement)
 
     @property
+    def short_fingerprint(self) -> str:
+        """The fingerprint's first 80 bits as five groups of four hex digits: short enough to
+        read out on a call (an invite shows the admin's, to compare before joining), long
+        enough that nobody can make a key that matches a given one."""
+        digits = self.fingerprint[:10].hex()
+        return " ".join(digits[i:i + 4] for i in range(0, len(digits), 4))
+
+    @property
     def member_id(self) -> bytes:
         return self.fingerprint[:MEMBER_ID_BYTES]
 

@@ -1,21 +1,27 @@
 """Invites: a code the admin gives out of band, a join request, and the admin's welcome.
 
 The code holds the circle id, a one-time invite secret, the inviting admin's public keys and
-(for WebDAV) the storage address. The joiner writes a join request — their public keys and
-display name, signed by them, sealed to the admin with the invite secret mixed in — under a
+(for WebDAV) the storage address. A version 2 code also carries the admin's signature over all
+of that, so nobody can change the address (or anything else) without the admin's signing key;
+version 1 codes, unsigned, are still read. The joiner writes a join request — their public keys
+and display name, signed by them, sealed to the admin with the invite secret mixed in — under a
 name only invite holders can compute. The admin's device checks it on its next sync, adds the
 member (a new epoch) and leaves a welcome sealed to the joiner: the circle's name key and every
 roster operation, signed by the admin, whose keys the joiner already has from the code.
-Someone who intercepts a code can join in the invitee's place; comparing safety numbers is what
-reveals that (docs/protocol.md).
+
+The signature proves that the code is as the admin named in it made it, not that this admin is
+the one the joiner means: whoever rewrites a whole code can put in their own key and sign it.
+The admin's short fingerprint, compared by phone before joining, and the safety numbers
+compared after, are what reveal that (docs/protocol.md §7).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import re
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sync.codec import Reader, canonical, parse_object
 from sync.crypto import (
@@ -33,9 +39,16 @@ from sync.crypto import (
 from sync.identity import Identity, PublicIdentity
 from sync.roster import MAX_NAME, SignedOp
 
-PREFIX = "companion-invite-1:"
+PREFIX_V1 = "companion-invite-1:"
+PREFIX = "companion-invite-2:"  # what new codes start with
+_PREFIXES = {1: PREFIX_V1, 2: PREFIX}
+_ANY_PREFIX = re.compile(r"companion-invite-([0-9]{1,3}):", re.IGNORECASE)
 MAX_URL = 400
 MAX_WELCOME_OPS = 2_000
+SIGNATURE_BYTES = 64
+_FIXED = 1 + 16 + 32 + 32 + 32 + 2  # version, circle, secret, admin keys, address length
+_CHECK = 4
+_SIGNED_LABEL = b"companion invite v2"
 
 
 @dataclass(frozen=True)
@@ -44,6 +57,25 @@ class Invite:
     secret: bytes
     admin: PublicIdentity
     webdav_url: str = ""
+    signature: bytes = b""  # the admin's, over `signed_bytes()`; empty in a version 1 code
+
+    @classmethod
+    def signed_by(cls, admin: Identity, circle: bytes, secret: bytes,
+                  webdav_url: str = "") -> Invite:
+        """A version 2 invite, signed with the admin's circle signing key."""
+        unsigned = cls(circle, secret, admin.public, webdav_url)
+        return replace(unsigned, signature=sign(admin.signing_private, unsigned.signed_bytes()))
+
+    @property
+    def version(self) -> int:
+        return 2 if self.signature else 1
+
+    def signed_bytes(self) -> bytes:
+        """What the admin signs: a label, then each field with its length before it (so no
+        field can borrow bytes from the next), the version first."""
+        parts = (_SIGNED_LABEL, b"\x02", self.circle, self.secret, self.admin.signing,
+                 self.admin.agreement, self.webdav_url.encode("utf-8"))
+        return b"".join(struct.pack(">I", len(part)) + part for part in parts)
 
     @property
     def invite_id(self) -> bytes:
@@ -59,41 +91,56 @@ class Invite:
 
     def code(self) -> str:
         url = self.webdav_url.encode("utf-8")
-        payload = (b"\x01" + self.circle + self.secret + self.admin.signing
-                   + self.admin.agreement + struct.pack(">H", len(url)) + url)
-        payload += sha256(b"companion invite check", payload)[:4]
-        return PREFIX + base64.b32encode(payload).decode("ascii").rstrip("=")
+        payload = (bytes([self.version]) + self.circle + self.secret + self.admin.signing
+                   + self.admin.agreement + struct.pack(">H", len(url)) + url + self.signature)
+        payload += sha256(b"companion invite check", payload)[:_CHECK]
+        return _PREFIXES[self.version] + base64.b32encode(payload).decode("ascii").rstrip("=")
 
 
 def parse_invite(code: str) -> Invite:
-    """A pasted code; spaces, line breaks and case do not matter. Raises `Rejected`."""
+    """A pasted code; spaces, line breaks and case do not matter. Raises `Rejected`.
+
+    A version 2 code must carry a valid signature by the admin key inside it: a code whose
+    address (or anything else) was changed after signing is refused even when its checksum
+    was made to fit."""
     text = "".join(code.split())
-    if not text.lower().startswith(PREFIX):
+    prefix = _ANY_PREFIX.match(text)
+    if prefix is None:
         raise Rejected("not a Companion invite code")
-    body = text[len(PREFIX):].upper()
+    version = int(prefix.group(1))
+    if version not in _PREFIXES:
+        raise Rejected("invite code is from a newer Companion" if version > 2
+                       else "not a Companion invite code")
+    body = text[prefix.end():].upper()
     if len(body) > 2_000:
         raise Rejected("invite code too long")
     try:
         payload = base64.b32decode(body + "=" * (-len(body) % 8))
     except (binascii.Error, ValueError):
         raise Rejected("invite code is damaged") from None
-    if len(payload) < 1 + 16 + 32 + 64 + 2 + 4:
+    signature_len = SIGNATURE_BYTES if version == 2 else 0
+    if len(payload) < _FIXED + signature_len + _CHECK:
         raise Rejected("invite code is incomplete")
-    data, check = payload[:-4], payload[-4:]
-    if sha256(b"companion invite check", data)[:4] != check:
+    data, check = payload[:-_CHECK], payload[-_CHECK:]
+    if sha256(b"companion invite check", data)[:_CHECK] != check:
         raise Rejected("invite code is damaged")
-    if data[0] != 1:
-        raise Rejected("invite code is from a newer Companion")
+    if data[0] != version:
+        raise Rejected("invite code is from a newer Companion" if data[0] > 2
+                       else "invite code is damaged")
     circle, secret = data[1:17], data[17:49]
     admin = PublicIdentity(data[49:81], data[81:113])
     (url_len,) = struct.unpack(">H", data[113:115])
-    if url_len > MAX_URL or len(data) != 115 + url_len:
+    if url_len > MAX_URL or len(data) != _FIXED + url_len + signature_len:
         raise Rejected("invite code is damaged")
     try:
-        url = data[115:].decode("utf-8")
+        url = data[_FIXED:_FIXED + url_len].decode("utf-8")
     except UnicodeDecodeError:
         raise Rejected("invite code is damaged") from None
-    return Invite(circle, secret, admin, url)
+    invite = Invite(circle, secret, admin, url, data[_FIXED + url_len:])
+    if version == 2:
+        verify(admin.signing, invite.signature, invite.signed_bytes(),
+               "invite code is not signed by the admin it names")
+    return invite
 
 
 @dataclass(frozen=True)

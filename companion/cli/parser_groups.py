@@ -61,6 +61,10 @@ def add_circle_arguments(parser: argparse.ArgumentParser,
     join.add_argument("--storage", metavar="folder:PATH|webdav:URL",
                       help="your copy of the shared folder (WebDAV: the invite's by default)")
     join.add_argument("--name", dest="display_name", help="your name in this circle")
+    join.add_argument("--trust-storage", action="store_true",
+                      help="do not ask before sending your WebDAV user and password to the "
+                           "address in the invite code (it is still printed); without a "
+                           "terminal to ask at, nothing is sent unless this is given")
     credentials(join)
     members = command("members", "who is in the circle, and whom you have verified")
     members.add_argument("circle")

@@ -131,6 +131,26 @@ def person_at_terminal() -> bool:
     return True
 
 
+def ask_yes_no(question: str, stdin: TextIO) -> bool | None:
+    """Ask a person `question` (ending in "[y/N] "): at standard input when that is the
+    terminal, else at the controlling terminal when a person is there (`person_at_terminal`).
+    Only "y" or "yes" is yes; None when nobody can be asked (a script, a test)."""
+    from companion.cli.terminal import visible
+
+    if stdin is sys.stdin and stdin.isatty():
+        sys.stderr.write(visible(question))
+        sys.stderr.flush()
+        answer = read_stdin(stdin.readline)
+    elif person_at_terminal():
+        with open("/dev/tty", "r+", encoding="utf-8", errors="replace") as tty:
+            tty.write(visible(question))
+            tty.flush()
+            answer = tty.readline()
+    else:
+        return None
+    return answer.strip().lower() in ("y", "yes")
+
+
 def read_new_passphrase(secrets_in: SecretSource, label: str = "New passphrase") -> tuple[str, str]:
     """A new passphrase and its confirmation. The passphrase is judged before the
     confirmation is asked for: at a terminal a weak one is said and asked again; from

@@ -84,7 +84,10 @@ def join_circle(qtbot, runner: TaskRunner, home: Home, code: str,  # type: ignor
     dialog.code.setPlainText(code)
     dialog.display_name.setText(home.name)
     dialog.storage.folder.setText(str(storage))
-    dialog.ok_button.click()
+    dialog.ok_button.click()  # Continue: what the code says
+    settle(qtbot, runner, home.page)
+    assert dialog.pages.currentWidget() is dialog.confirmation
+    dialog.ok_button.click()  # Join
     settle(qtbot, runner, home.page)
 
 

@@ -246,7 +246,7 @@ def test_invite_dialog_shows_a_qr_code_and_copies(qtbot, pair, runner) -> None: 
     assert isinstance(dialog, InviteDialog)
     assert not dialog.qr.pixmap().isNull()
     dialog.copy_button.click()
-    assert QGuiApplication.clipboard().text().startswith("companion-invite-1:")
+    assert QGuiApplication.clipboard().text().startswith("companion-invite-2:")
     dialog.reject()
     assert dialog.code_view.toPlainText() == ""
 

@@ -268,11 +268,21 @@ def test_joining_a_webdav_circle_takes_the_address_from_the_invite(  # type: ign
         dialog.display_name.setText("Bob")
         dialog.storage.user.setText(webdav_server.user)
         dialog.storage.password.setText("wrong")
-        dialog.ok_button.click()
+        before = len(webdav_server.requests)  # Ann's, so far
+        dialog.ok_button.click()  # Continue: the server and the admin's fingerprint
+        settle(qtbot, runner, bob.page)
+        assert dialog.confirmation.server.text() == url.split("/")[2]
+        assert len(webdav_server.requests) == before  # nothing sent before it is confirmed
+        dialog.confirmation.trust.setChecked(True)
+        dialog.ok_button.click()  # Join
         settle(qtbot, runner, bob.page)
         assert "(401)" in dialog.error.text()  # said in the dialog; nothing saved
         assert bob.app.circles.rows() == []
+        dialog.back_button.click()
         dialog.storage.password.setText(webdav_server.password)
+        dialog.ok_button.click()
+        settle(qtbot, runner, bob.page)
+        dialog.confirmation.trust.setChecked(True)
         dialog.ok_button.click()
         settle(qtbot, runner, bob.page)
         sync(qtbot, runner, ann)

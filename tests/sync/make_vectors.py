@@ -170,6 +170,21 @@ def invites() -> list[dict[str, Any]]:
     return out
 
 
+def invites_v2() -> list[dict[str, Any]]:
+    """Version 2 codes: the admin's Ed25519 signature (deterministic) over `signed_bytes`.
+    Join requests and welcomes are the same as for version 1 (the "invites" section)."""
+    alice = identity("vector alice")
+    out = []
+    for url in ("", "https://cloud.example/remote.php/dav/files/ann/circle/"):
+        invite = Invite.signed_by(alice, bytes([0x22]) * 16, bytes([0x99]) * 32, url)
+        out.append({"circle": invite.circle.hex(), "secret": invite.secret.hex(),
+                    "admin": "vector alice",
+                    "admin_short_fingerprint": alice.public.short_fingerprint,
+                    "webdav_url": url, "signed_bytes": invite.signed_bytes().hex(),
+                    "signature": invite.signature.hex(), "code": invite.code()})
+    return out
+
+
 def epoch_wrap_aad() -> list[dict[str, Any]]:
     circle, epoch, member = bytes([0x22]) * 16, bytes([0x33]) * 16, bytes([0x44]) * 16
     return [{"circle": circle.hex(), "epoch": epoch.hex(), "member": member.hex(),
@@ -183,7 +198,8 @@ def generate() -> dict[str, Any]:
             "key_wrapping": key_wrapping(), "epoch_wrap_aad": epoch_wrap_aad(),
             "sealed_boxes": boxes(), "chains": chains(), "object_names": names(),
             "identities": identities(), "safety_numbers": safety_numbers(),
-            "envelopes": envelopes(), "roster_ops": roster_ops(), "invites": invites()}
+            "envelopes": envelopes(), "roster_ops": roster_ops(), "invites": invites(),
+            "invites_v2": invites_v2()}
 
 
 def main() -> None:

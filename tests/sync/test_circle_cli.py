@@ -60,7 +60,7 @@ def test_invite_writes_a_qr_code_and_prints_the_code_last(admin: Path, tmp_path:
                                                           cli: Callable[..., CliResult]) -> None:
     result = cli("circle", "invite", "Friends", "--qr", str(tmp_path / "invite.png"))
     assert result.code == 0
-    assert result.out.strip().splitlines()[-1].startswith("companion-invite-1:")
+    assert result.out.strip().splitlines()[-1].startswith("companion-invite-2:")
     assert (tmp_path / "invite.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (tmp_path / "invite.png").stat().st_mode & 0o777 == 0o600  # the invite is a secret
 

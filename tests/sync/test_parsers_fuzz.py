@@ -20,6 +20,7 @@ from sync.envelope import Header, check_signature, open_message, parse_envelope
 from sync.identity import Identity
 from sync.invite import (
     PREFIX,
+    PREFIX_V1,
     Invite,
     Welcome,
     open_join_request,
@@ -208,8 +209,10 @@ def test_signed_op_wrapper_on_any_json(value: Any) -> None:
 # -- invites, join requests, welcomes ------------------------------------------------------------
 
 def _code(payload: bytes) -> str:
+    """`payload` behind a valid checksum, under the prefix its version byte names."""
+    prefix = PREFIX_V1 if payload[:1] == b"\x01" else PREFIX
     payload += sha256(b"companion invite check", payload)[:4]
-    return PREFIX + base64.b32encode(payload).decode("ascii").rstrip("=")
+    return prefix + base64.b32encode(payload).decode("ascii").rstrip("=")
 
 
 @FUZZ
@@ -233,6 +236,38 @@ def test_invite_parser_on_mutated_codes(data: st.DataObject) -> None:
     changed = code[:at] + data.draw(st.characters()) + code[at + 1:]
     invite = only_rejected(lambda: parse_invite(changed))
     assert invite is None or invite == INVITE  # the checksum catches every single change
+
+
+INVITE_V2 = Invite.signed_by(ADMIN, CIRCLE, bytes([7]) * 32, "https://dav.example/c/")
+
+
+@FUZZ
+@given(st.binary(max_size=600))
+def test_v2_invite_parser_behind_a_valid_checksum(payload: bytes) -> None:
+    only_rejected(lambda: parse_invite(_code(b"\x02" + payload)))
+
+
+@FUZZ
+@given(st.data())
+def test_v2_invite_parser_on_mutated_codes(data: st.DataObject) -> None:
+    code = INVITE_V2.code()
+    at = data.draw(st.integers(len(PREFIX), len(code) - 1))
+    changed = code[:at] + data.draw(st.characters()) + code[at + 1:]
+    invite = only_rejected(lambda: parse_invite(changed))
+    assert invite is None or invite == INVITE_V2
+
+
+@FUZZ
+@given(st.data())
+def test_v2_invite_fields_changed_behind_a_recomputed_checksum_are_refused(
+        data: st.DataObject) -> None:
+    """The attack, generalised: any change to a signed code's bytes, with the checksum made
+    to fit again, yields the admin's own invite or a rejection — never another invite."""
+    body = INVITE_V2.code()[len(PREFIX):]
+    payload = base64.b32decode(body + "=" * (-len(body) % 8))[:-4]
+    changed = data.draw(mutated(payload))
+    invite = only_rejected(lambda: parse_invite(_code(changed)))
+    assert invite is None or invite == INVITE_V2
 
 
 JOIN = seal_join_request(INVITE, JOINER, "Joiner", 1, SeededRandomness(b"join"))

@@ -41,7 +41,7 @@ from sync.envelope import (
 )
 from sync.identity import Identity
 from sync.invite import (
-    PREFIX,
+    PREFIX_V1,
     Invite,
     open_join_request,
     open_welcome,
@@ -528,7 +528,7 @@ INVITE = Invite(bytes([8]) * 16, bytes([9]) * 32, ALICE.public, "https://dav.exa
 def _code(payload: bytes, *, checksum: bytes | None = None) -> str:
     payload += checksum if checksum is not None else sha256(b"companion invite check",
                                                             payload)[:4]
-    return PREFIX + base64.b32encode(payload).decode("ascii").rstrip("=")
+    return PREFIX_V1 + base64.b32encode(payload).decode("ascii").rstrip("=")
 
 
 _PAYLOAD = (b"\x01" + INVITE.circle + INVITE.secret + ALICE.public.signing
@@ -536,11 +536,11 @@ _PAYLOAD = (b"\x01" + INVITE.circle + INVITE.secret + ALICE.public.signing
 
 INVITE_CASES: list[tuple[str, str, str]] = [
     ("not an invite", "hello", "not a Companion invite code"),
-    ("too long", PREFIX + "A" * 2001, "invite code too long"),
+    ("too long", PREFIX_V1 + "A" * 2001, "invite code too long"),
     ("not base32", INVITE.code()[:-3] + "189", "invite code is damaged"),
     ("checksum", _code(_PAYLOAD + b"\0\0", checksum=b"\0\0\0\0"), "invite code is damaged"),
     ("incomplete", _code(_PAYLOAD[:50]), "invite code is incomplete"),
-    ("newer version", _code(b"\x02" + _PAYLOAD[1:] + b"\0\0"),
+    ("newer version", _code(b"\x03" + _PAYLOAD[1:] + b"\0\0"),
      "invite code is from a newer Companion"),
     ("address length", _code(_PAYLOAD + b"\0\x05ab"), "invite code is damaged"),
     ("address too long", _code(_PAYLOAD + b"\x01\x91" + b"a" * 401), "invite code is damaged"),

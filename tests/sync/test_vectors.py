@@ -13,6 +13,7 @@ from sync.crypto import (
     box_open,
     object_name,
     unwrap_key,
+    verify,
 )
 from sync.envelope import (
     chain_key,
@@ -23,7 +24,7 @@ from sync.envelope import (
     parse_envelope,
 )
 from sync.identity import Identity, PublicIdentity, safety_number
-from sync.invite import open_join_request, open_welcome, parse_invite
+from sync.invite import Invite, open_join_request, open_welcome, parse_invite
 from sync.roster import SignedOp, fold, open_epoch_key, parse_op, wrap_aad
 from tests.sync import make_vectors
 
@@ -42,7 +43,7 @@ def test_code_regenerates_the_stored_vectors(section: str) -> None:
 
 def test_every_kind_of_vector_is_published() -> None:
     for section in ("key_wrapping", "sealed_boxes", "chains", "object_names", "envelopes",
-                    "roster_ops", "safety_numbers", "invites", "identities"):
+                    "roster_ops", "safety_numbers", "invites", "invites_v2", "identities"):
         assert VECTORS[section], section
 
 
@@ -152,3 +153,28 @@ def test_stored_invites_parse_and_open(v: dict[str, Any]) -> None:
     assert [(op.body.hex(), op.signature.hex()) for op in welcome.ops] == [
         (o["body"], o["signature"]) for o in v["welcome_ops"]]
     assert welcome.genesis == welcome.ops[0].hash
+
+
+@pytest.mark.parametrize("v", VECTORS["invites_v2"])
+def test_stored_v2_invites_parse_and_verify(v: dict[str, Any]) -> None:
+    invite = parse_invite(v["code"])
+    admin = IDENTITIES[v["admin"]].public
+    assert (invite.version, invite.circle, invite.secret, invite.admin, invite.webdav_url) == (
+        2, x(v["circle"]), x(v["secret"]), admin, v["webdav_url"])
+    assert invite.signed_bytes() == x(v["signed_bytes"])
+    assert invite.signature == x(v["signature"])
+    verify(admin.signing, x(v["signature"]), x(v["signed_bytes"]))  # plain Ed25519
+    assert admin.short_fingerprint == v["admin_short_fingerprint"]
+    assert v["code"].startswith("companion-invite-2:")
+
+
+def test_stored_v2_signed_bytes_are_framed_as_documented() -> None:
+    """docs/protocol.md §7: a label, the version, then each field, every one after its length
+    as a 32-bit big-endian number."""
+    v = VECTORS["invites_v2"][1]
+    admin = IDENTITIES[v["admin"]].public
+    parts = [b"companion invite v2", b"\x02", x(v["circle"]), x(v["secret"]), admin.signing,
+             admin.agreement, v["webdav_url"].encode()]
+    assert b"".join(len(p).to_bytes(4, "big") + p for p in parts) == x(v["signed_bytes"])
+    unsigned = Invite(x(v["circle"]), x(v["secret"]), admin, v["webdav_url"])
+    assert unsigned.signed_bytes() == x(v["signed_bytes"])

@@ -10,8 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
+    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -20,12 +24,13 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from companion.app import CompanionApp
-from companion.circle import CircleRow
+from companion.circle import CircleRow, InvitePreview
 from companion.circle_status import invite_webdav_url, test_connection
 from companion.errors import InvalidInput
 from ui.dialogs.base import SettingsDialog
@@ -46,7 +51,8 @@ WEBDAV_HINT = ("For Nextcloud: https://SERVER/remote.php/dav/files/USER/Circle/ 
 class StorageForm(QWidget):
     """A shared folder (with a folder dialog) or a WebDAV address, user and app password."""
 
-    def __init__(self, runner: TaskRunner, *, allow_webdav: bool = True) -> None:
+    def __init__(self, runner: TaskRunner, *, allow_webdav: bool = True,
+                 allow_test: bool = True) -> None:
         super().__init__()
         self.runner = runner
         self.folder_choice = QRadioButton(self.tr("A shared folder on this computer"))
@@ -106,6 +112,9 @@ class StorageForm(QWidget):
         self.webdav_choice.toggled.connect(self._switch)
         if not allow_webdav:
             self.webdav_choice.setVisible(False)
+        if not allow_test:
+            self.test_button.setVisible(False)
+            self.test_result.setVisible(False)
 
     def _switch(self, webdav: bool) -> None:
         self.webdav_page.setVisible(webdav)
@@ -220,29 +229,113 @@ class CreateCircleDialog(_CircleDialog):
         self.storage.wipe()
 
 
+class JoinConfirmation(QWidget):
+    """The second step of joining: what the invite code says, to check with the admin before
+    anything is sent (the same facts `companion circle join` prints). Every text here comes
+    from the code, so it is shown as plain text, never as rich text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.circle = _plain_label()
+        self.server = _plain_label()
+        self.path = _plain_label()
+        self.origin = _plain_label()
+        self.fingerprint = _plain_label()
+        self.fingerprint.setFont(QFont("monospace"))
+        self.fingerprint.setAccessibleName(self.tr("The admin's fingerprint"))
+        self.signature = _plain_label()
+        self.trust = QCheckBox(self.tr("I checked the server and the fingerprint with the "
+                                       "admin: send my user and app password there"))
+        form = QFormLayout()
+        form.addRow(self.tr("Circle"), self.circle)
+        self.server_label = QLabel(self.tr("Server"))
+        form.addRow(self.server_label, self.server)
+        self.path_label = QLabel(self.tr("Folder"))
+        form.addRow(self.path_label, self.path)
+        form.addRow("", self.origin)
+        form.addRow(self.tr("Admin's fingerprint"), self.fingerprint)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(hint(self.tr(
+            "Check this with the admin before joining. Ask them to read their fingerprint to "
+            "you on a call (their invite window shows it): if it differs, or you do not know "
+            "this server, do not join — someone may have changed the code.")))
+        layout.addLayout(form)
+        layout.addWidget(self.signature)
+        layout.addWidget(self.trust)
+
+    def show_preview(self, preview: InvitePreview) -> None:
+        webdav = preview.storage_kind == "webdav"
+        self.circle.setText(preview.circle_id)
+        self.server_label.setVisible(webdav)
+        self.server.setVisible(webdav)
+        self.server.setText(preview.host)
+        self.path_label.setText(self.tr("Folder on the server") if webdav
+                                else self.tr("Your folder"))
+        self.path.setText(preview.path)
+        self.origin.setText(self.tr("(the address written in the invite code)")
+                            if preview.from_code else self.tr("(the address you gave)"))
+        self.fingerprint.setText(preview.admin_fingerprint)
+        self.signature.setText(
+            self.tr("The admin's signature in the code covers this address.") if preview.signed
+            else self.tr("This is an older invite code: nothing proves that this address is "
+                         "the admin's."))
+        self.trust.setChecked(False)
+        self.trust.setVisible(preview.needs_confirmation)
+
+
+def _plain_label() -> QLabel:
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
 class JoinCircleDialog(_CircleDialog):
+    """Two steps: the code, your name and your storage; then what the code says, confirmed
+    by the person (a WebDAV address taken from the code needs the box ticked) before the
+    service sends anything — it refuses an unconfirmed address itself, too."""
+
     def __init__(self, app: CompanionApp, runner: TaskRunner, parent: QWidget | None) -> None:
         super().__init__(self.tr("Join a circle"), app, runner, parent)
+        self.preview: InvitePreview | None = None
         self.code = QPlainTextEdit()
         self.code.setAccessibleName(self.tr("Invite code"))
-        self.code.setPlaceholderText("companion-invite-1:…")
+        self.code.setPlaceholderText("companion-invite-2:…")
         self.code.setMaximumHeight(80)
+        self.code.setTabChangesFocus(True)
         self.code.textChanged.connect(self._code_changed)
-        self.storage = StorageForm(runner)
+        # Testing a connection sends the password; here joining tests it, after the address
+        # is confirmed.
+        self.storage = StorageForm(runner, allow_test=False)
         self.storage_hint = hint("")
         form = QFormLayout()
         form.addRow(self.tr("Invite code"), self.code)
         form.addRow(self.tr("Your name in it"), self.display_name)
-        self.ok_button = self.add_ok(self.tr("Join"))
-        self.ok_button.clicked.connect(self.join)
-        layout = QVBoxLayout(self)
-        layout.addWidget(hint(self.tr(
+        self.entry_page = QWidget()
+        entry = QVBoxLayout(self.entry_page)
+        entry.setContentsMargins(0, 0, 0, 0)
+        entry.addWidget(hint(self.tr(
             "Paste the code the circle's admin gave you. Then say where your copy of the "
             "circle's storage is: the same shared folder (as synced on this computer) or the "
             "WebDAV server named in the invite.")))
-        layout.addLayout(form)
-        layout.addWidget(self.storage_hint)
-        layout.addWidget(self.storage)
+        entry.addLayout(form)
+        entry.addWidget(self.storage_hint)
+        entry.addWidget(self.storage)
+        self.confirmation = JoinConfirmation()
+        self.confirmation.trust.toggled.connect(self._update_ok)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.entry_page)
+        self.pages.addWidget(self.confirmation)
+        self.ok_button = self.add_ok(self.tr("Continue"))
+        self.ok_button.clicked.connect(self.next_step)
+        self.back_button = self.buttons.addButton(self.tr("Back"),
+                                                  QDialogButtonBox.ButtonRole.ActionRole)
+        self.back_button.clicked.connect(self.back)
+        self.back_button.setVisible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages)
         layout.addWidget(self.error)
         layout.addWidget(self.busy)
         layout.addWidget(self.buttons)
@@ -255,7 +348,7 @@ class JoinCircleDialog(_CircleDialog):
             return
         try:
             url = invite_webdav_url(code)
-        except InvalidInput:  # an incomplete paste: said when Join is pressed
+        except InvalidInput:  # an incomplete paste: said when Continue is pressed
             return
         if url:
             self.storage.use_webdav(url)
@@ -266,14 +359,67 @@ class JoinCircleDialog(_CircleDialog):
             self.storage_hint.setText(self.tr("This circle uses a shared folder: choose your "
                                               "copy of it."))
 
+    def next_step(self) -> None:
+        if self.preview is None:
+            self.check_code()
+        else:
+            self.join()
+
+    def check_code(self) -> None:
+        """Read the code and the storage (nothing is sent or saved), then show the facts."""
+        service = self.app.circles
+        code, storage = self.code.toPlainText().strip(), self.storage.storage()
+        self.set_error("")
+        self.set_busy(True, self.tr("Reading the invite code"))
+        self.ok_button.setEnabled(False)
+        self.runner.run(lambda: service.preview_invite(code, storage), self._show_confirmation,
+                        self._failed, lane=Lane.HEAVY)
+
+    def _show_confirmation(self, preview: InvitePreview) -> None:
+        self.set_busy(False)
+        self.preview = preview
+        self.confirmation.show_preview(preview)
+        self.pages.setCurrentWidget(self.confirmation)
+        self.ok_button.setText(self.tr("Join"))
+        self.back_button.setVisible(True)
+        self._update_ok()
+        target = self.confirmation.trust if preview.needs_confirmation else self.back_button
+        target.setFocus()
+
+    def _update_ok(self) -> None:
+        preview = self.preview
+        self.ok_button.setEnabled(preview is None or not preview.needs_confirmation
+                                  or self.confirmation.trust.isChecked())
+
+    def back(self) -> None:
+        if self.is_busy:
+            return
+        self.preview = None
+        self.set_error("")
+        self.pages.setCurrentWidget(self.entry_page)
+        self.ok_button.setText(self.tr("Continue"))
+        self.back_button.setVisible(False)
+        self._update_ok()
+
     def join(self) -> None:
+        preview = self.preview
+        assert preview is not None
+        if preview.needs_confirmation and not self.confirmation.trust.isChecked():
+            return
         service = self.app.circles
         code, display = self.code.toPlainText().strip(), self.display_name.text()
         storage = self.storage.storage()
         user, password = self.storage.credentials()
+        confirmed = preview.storage
+        self.back_button.setEnabled(False)
         self._run(lambda: service.join(code, display, storage, webdav_user=user,
-                                       webdav_password=password),
+                                       webdav_password=password, confirmed_storage=confirmed),
                   self.tr("Asking to join"))
+
+    def _failed(self, exc: BaseException) -> None:
+        super()._failed(exc)
+        self.back_button.setEnabled(True)
+        self._update_ok()
 
     def wipe(self) -> None:
         self.code.clear()

@@ -54,7 +54,8 @@ def number_lines(number: str) -> str:
 
 
 class InviteDialog(QDialog):
-    def __init__(self, circle_name: str, code: str, parent: QWidget | None = None) -> None:
+    def __init__(self, circle_name: str, code: str, fingerprint: str,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Invite someone to %1").replace("%1", circle_name))
         self.code = code
@@ -62,8 +63,14 @@ class InviteDialog(QDialog):
         layout.addWidget(subheading(self.tr("A one-time invite")))
         layout.addWidget(hint(self.tr(
             "Give this code to one person, privately: it works once, for 7 days. They paste it "
-            "in Circle → Join (a phone can read the QR code to pass it on). Then compare "
-            "safety numbers with them.")))
+            "in Circle → Join (a phone can read the QR code to pass it on). Before they join, "
+            "read them your fingerprint below on a call: their screen shows the one in the "
+            "code. Then compare safety numbers with them.")))
+        self.fingerprint = QLabel(self.tr("Your fingerprint: %1").replace("%1", fingerprint))
+        self.fingerprint.setTextFormat(Qt.TextFormat.PlainText)
+        self.fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.fingerprint.setFont(QFont("monospace"))
+        layout.addWidget(self.fingerprint)
         self.qr = _qr_label(code, 3, self.tr("Invite QR code"))
         layout.addWidget(self.qr)
         self.code_view = QPlainTextEdit(code)

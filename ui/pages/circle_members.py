@@ -267,8 +267,12 @@ class CircleMembers(Page):
         self._open(box)
 
     def invite(self) -> None:
-        self._with_row(lambda s, r: (r.name, s.invite(r).code()),
-                       lambda result: self._open(InviteDialog(result[0], result[1], self)))
+        def make(s: Any, r: CircleRow) -> tuple[str, str, str]:
+            invite = s.invite(r)
+            return r.name, invite.code(), invite.admin.short_fingerprint
+
+        self._with_row(make, lambda result: self._open(
+            InviteDialog(result[0], result[1], result[2], self)))
 
     def _key_alert(self, row: CircleRow, status: CircleStatus) -> None:
         key = (row.id, tuple(status.key_alerts))

@@ -16,10 +16,10 @@ import sys
 from typing import TextIO
 
 from companion.app import CompanionApp
-from companion.circle import write_qr_png
+from companion.circle import InvitePreview, write_qr_png
 from companion.circle_feature import Circles
 from companion.circle_feed import FeedItem
-from companion.cli.prompts import TextFromStdin
+from companion.cli.prompts import TextFromStdin, ask_yes_no
 from companion.cli.terminal import write_json
 from companion.errors import InvalidInput, UserError
 from sync.engine import SyncReport
@@ -47,16 +47,7 @@ def cmd_circle(app: CompanionApp, args: argparse.Namespace, stdin: TextIO, out: 
     if command == "list":
         return _list(service, args, out)
     if command == "join":
-        storage = args.storage
-        user, password = ("", "")
-        if storage is None or storage.startswith("webdav:"):
-            user, password = _credentials(args, storage or "webdav:", stdin)
-        code = TextFromStdin(stdin)(args.code, "CODE", one_line=True) or ""
-        row = service.join(code, args.display_name or _pseudonym(), storage,
-                           webdav_user=user, webdav_password=password)
-        print(f"Asked to join as “{row.display_name}”. The admin's device lets you in on its "
-              "next sync; then run `companion circle sync`.", file=out)
-        return 0
+        return _join(service, args, stdin, out)
     if command == "sync":
         rows = [service.find(args.circle)] if args.circle else service.rows()
         failed = 0
@@ -72,6 +63,53 @@ def cmd_circle(app: CompanionApp, args: argparse.Namespace, stdin: TextIO, out: 
     row = service.find(args.circle)
     handler = _HANDLERS[command]
     return handler(service, row, args, stdin, out)
+
+
+def _join(service: Circles, args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
+    """Show what the code says, and when the WebDAV address comes from the code, have the
+    person confirm it before the password is even read: a tampered code could name anyone's
+    server (docs/protocol.md §7)."""
+    code = TextFromStdin(stdin)(args.code, "CODE", one_line=True) or ""
+    preview = service.preview_invite(code, args.storage)  # checks the code; sends nothing
+    if preview.storage:
+        _print_invite(preview, out)
+    if preview.needs_confirmation and args.storage is None and not args.trust_storage:
+        answer = ask_yes_no(f"Send your WebDAV user and password to {preview.host} and ask "
+                            "to join? [y/N] ", stdin)
+        if answer is None:
+            raise UserError("There is no terminal to confirm the storage address at: nothing "
+                            "was sent to it and nothing was saved.",
+                            "Check the address and fingerprint above with the admin, then run "
+                            "the command again with --trust-storage.")
+        if not answer:
+            raise UserError("You did not confirm the storage address: nothing was sent to it "
+                            "and nothing was saved.",
+                            "If it is not the server the admin uses, ask them for a new "
+                            "invite.")
+    user, password = ("", "")
+    if preview.storage_kind == "webdav":
+        user, password = _credentials(args, preview.storage, stdin)
+    row = service.join(code, args.display_name or _pseudonym(), args.storage,
+                       webdav_user=user, webdav_password=password,
+                       confirmed_storage=preview.storage)
+    print(f"Asked to join as “{row.display_name}”. The admin's device lets you in on its "
+          "next sync; then run `companion circle sync`.", file=out)
+    return 0
+
+
+def _print_invite(preview: InvitePreview, out: TextIO) -> None:
+    if preview.storage_kind == "webdav":
+        where = "the address in the invite code" if preview.from_code else "the address you gave"
+        print(f"Invite to circle {preview.circle_id}, on the WebDAV server {preview.host}\n"
+              f"  folder {preview.path}  ({where})", file=out)
+    else:
+        print(f"Invite to circle {preview.circle_id}, through your folder {preview.path}",
+              file=out)
+    print(f"The admin's fingerprint: {preview.admin_fingerprint}\n"
+          "  (`companion circle invite` shows it to the admin: compare it on a call)", file=out)
+    if not preview.signed:
+        print("This is an older invite code (version 1): no signature proves that the address "
+              "is the admin's. Check it with them.", file=out)
 
 
 def _list(service: Circles, args: argparse.Namespace, out: TextIO) -> int:
@@ -103,6 +141,8 @@ def _invite(service: Circles, row: CircleRow, args: argparse.Namespace, _stdin: 
     if args.qr:
         write_qr_png(code, args.qr.expanduser(), force=args.force)
         print(f"Wrote the invite as a QR code to {args.qr}.", file=out)
+    print(f"Your fingerprint as admin of {row.name}: {invite.admin.short_fingerprint} (the "
+          "joiner sees it when joining: read it to them on a call).", file=out)
     print("Give this code to one person, privately (it works once, for 7 days). They run "
           "`companion circle join -` and paste it; then compare safety numbers with "
           "`companion circle verify`:", file=out)
