@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from urllib.parse import urlsplit
 
 from companion.circle_feed import FeedItem, load_feed
+from companion.circle_names import labelled, look_alike_members, short_fingerprint, shown_names
 from companion.clock import Clock
 from companion.errors import InvalidInput, NotFound, UserError
 from storage.database import Database
@@ -72,6 +73,14 @@ class MemberView:
     muted: bool
     key_changed: bool
     you: bool
+    fingerprint: str = ""  # the short fingerprint (companion/circle_names.py)
+    look_alike: bool = False  # the name is close to another member's (sync/display_names.py)
+
+    @property
+    def label(self) -> str:
+        """The name as people should see it: with the short fingerprint beside it when another
+        member's name is close, so two look-alike names can always be told apart."""
+        return labelled(self.name, self.fingerprint) if self.look_alike else self.name
 
     @property
     def state(self) -> str:
@@ -270,13 +279,21 @@ class CircleService:
         peers = {bytes(m): (v, mu, k) for m, v, mu, k in self.db.query(
             "SELECT member, verified, muted, key_alert FROM circle_peers WHERE circle = ?",
             (row.id,))}
+        roster = self.roster(row)
+        close = look_alike_members(roster)
         views = []
-        for member in sorted(self.roster(row).members.values(), key=lambda m: m.added_order):
+        for member in sorted(roster.members.values(), key=lambda m: m.added_order):
             verified, muted, alert = peers.get(member.id, (0, 0, 0))
             views.append(MemberView(member.id.hex()[:12], member.name, member.admin,
                                     member.active, bool(verified), bool(muted), bool(alert),
-                                    member.id == row.me))
+                                    member.id == row.me, short_fingerprint(member.public),
+                                    member.id in close))
         return views
+
+    def shown_names(self, row: CircleRow) -> dict[bytes, str]:
+        """Every member's name (member id -> text) as the feed, notifications and messages
+        show it: `MemberView.label`, for members found in the roster alone."""
+        return shown_names(self.roster(row))
 
     def safety_number(self, row: CircleRow, member: Member) -> str:
         return safety_number(row.identity.public, member.public)
@@ -406,8 +423,7 @@ class CircleService:
     # -- reading and syncing ------------------------------------------------------------------
 
     def feed(self, row: CircleRow, limit: int = 200) -> list[FeedItem]:
-        roster = self.roster(row)
-        names = {m.id: m.name for m in roster.members.values()}
+        names = self.shown_names(row)
         return load_feed(self.db, row.id, names, row.me, self.engine.state.muted(row.id), limit)
 
     def transport(self, row: CircleRow) -> AnyTransport:
@@ -435,8 +451,8 @@ class CircleService:
         """Others' check-ins applied after item `after_id` (muted members left out)."""
         from companion.circle_status import muted_members, new_checkins
 
-        names = {m.id: m.name for m in self.roster(row).members.values()}
-        return new_checkins(self.db, row, after_id, names, muted_members(self.db, row))
+        return new_checkins(self.db, row, after_id, self.shown_names(row),
+                            muted_members(self.db, row))
 
     def pending_posts(self, row: CircleRow) -> list[PendingPost]:
         from companion.circle_status import pending_posts

@@ -59,6 +59,10 @@ class Circles:
     def members(self, row: CircleRow) -> list[MemberView]:
         return self.service.members(row)
 
+    def shown_names(self, row: CircleRow) -> dict[bytes, str]:
+        """Member id -> name as shown, with the short fingerprint beside look-alike names."""
+        return self.service.shown_names(row)
+
     def safety_number(self, row: CircleRow, member: Member) -> str:
         return self.service.safety_number(row, member)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from companion.circle_names import shown_names
 from companion.errors import InvalidInput
 from storage.database import Database
 from sync.crypto import Rejected
@@ -134,9 +135,11 @@ def circle_status(service: CircleService, row: CircleRow, now: datetime) -> Circ
     """Everything the status line shows for `row`, read in one go (on a worker thread)."""
     db = service.db
     roster = service.roster(row)
-    active = {m.id: m.name for m in roster.members.values() if m.active and m.id != row.me}
+    shown = shown_names(roster)
+    active = {m.id: shown[m.id] for m in roster.members.values()
+              if m.active and m.id != row.me}
     last = datetime.fromtimestamp(row.last_sync_us / 1e6, UTC) if row.last_sync_us else None
-    alerts = ([m.name for m in service.key_alerts(row)] if row.status == "active" else [])
+    alerts = ([m.label for m in service.key_alerts(row)] if row.status == "active" else [])
     return CircleStatus(row.status, last, waiting_count(db, row), service.problems(row),
                         quiet_members(db, row, active, now) if row.status == "active" else [],
                         alerts)

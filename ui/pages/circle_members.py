@@ -121,7 +121,7 @@ class CircleMembers(Page):
         self.member_list.clear()
         for member in view.members:
             item = QTreeWidgetItem([
-                member.name + (self.tr(" (you)") if member.you else ""),
+                member.label + (self.tr(" (you)") if member.you else ""),
                 self.tr("admin") if member.admin else self.tr("member"),
                 self.tr(member.state), self.tr("muted") if member.muted else ""])
             item.setData(0, Qt.ItemDataRole.UserRole, member.id)
@@ -206,7 +206,7 @@ class CircleMembers(Page):
         self._with_row(number, lambda n: self._open_verify(member, n))
 
     def _open_verify(self, member: MemberView, number: str) -> None:
-        dialog = VerifyDialog(member.name, number, self)
+        dialog = VerifyDialog(member.label, number, self)
         dialog.answered.connect(lambda match: self._verified(member.id, match))
         self._open(dialog)
 
@@ -233,9 +233,9 @@ class CircleMembers(Page):
             return
         mid = member.id
         self._confirm(
-            self.tr("Remove %1?").replace("%1", member.name),
+            self.tr("Remove %1?").replace("%1", member.label),
             self.tr("%1 will not be able to read anything shared from now on. What they "
-                    "already read stays with them.").replace("%1", member.name),
+                    "already read stays with them.").replace("%1", member.label),
             self.tr("Remove"),
             lambda: self._with_row(lambda s, r: s.remove(r, s.find_member(r, mid)), sync=True))
 
@@ -308,7 +308,7 @@ class FormMessage(UserError):
 def refuse_on_key_change(service: Any, row: CircleRow) -> None:
     alerts = service.key_alerts(row)
     if alerts:
-        raise UserError("The keys of " + ", ".join(a.name for a in alerts) + " changed. "
+        raise UserError("The keys of " + ", ".join(a.label for a in alerts) + " changed. "
                         "Nothing was shared.", "Verify them again in Members first.")
 
 

@@ -156,10 +156,11 @@ def _members(service: Circles, row: CircleRow, args: argparse.Namespace,
     if args.json:
         write_json([{"id": m.id, "name": m.name, "admin": m.admin, "active": m.active,
                      "verified": m.verified, "muted": m.muted, "key_changed": m.key_changed,
-                     "you": m.you, "state": m.state} for m in views], out)
+                     "you": m.you, "state": m.state, "fingerprint": m.fingerprint,
+                     "look_alike": m.look_alike} for m in views], out)
         return 0
     for m in views:
-        print(f"{m.id}  {m.name}{' (admin)' if m.admin else ''}  {m.state}"
+        print(f"{m.id}  {m.label}{' (admin)' if m.admin else ''}  {m.state}"
               f"{'  muted' if m.muted else ''}", file=out)
     return 0
 
@@ -170,12 +171,13 @@ def _verify(service: Circles, row: CircleRow, args: argparse.Namespace, stdin: T
     if member.id == row.me:
         raise InvalidInput("That is you; verify the other members.")
     number = service.safety_number(row, member)
-    print(f"Safety number for you and {member.name}:\n\n    {number[:35]}\n    {number[36:]}\n",
+    name = service.shown_names(row)[member.id]
+    print(f"Safety number for you and {name}:\n\n    {number[:35]}\n    {number[36:]}\n",
           file=out)
     if args.qr:
         write_qr_png(number, args.qr.expanduser(), force=args.force)
         print(f"Wrote it as a QR code to {args.qr}.", file=out)
-    print(f"Compare it with the number {member.name} sees, in person or on a call. If they "
+    print(f"Compare it with the number {name} sees, in person or on a call. If they "
           "match, nobody is in the middle.", file=out)
     confirmed = args.yes
     if not confirmed and stdin.isatty():
@@ -183,9 +185,9 @@ def _verify(service: Circles, row: CircleRow, args: argparse.Namespace, stdin: T
         confirmed = answer.strip().lower() in ("y", "yes")
     if confirmed:
         service.set_verified(row, member)
-        print(f"{member.name} is now verified.", file=out)
+        print(f"{name} is now verified.", file=out)
     else:
-        print(f"{member.name} stays unverified (add --yes once the numbers match).", file=out)
+        print(f"{name} stays unverified (add --yes once the numbers match).", file=out)
     return 0
 
 
@@ -193,7 +195,7 @@ def _share(service: Circles, row: CircleRow, args: argparse.Namespace, stdin: Te
            out: TextIO) -> int:
     alerts = service.key_alerts(row)
     if alerts:
-        names = ", ".join(a.name for a in alerts)
+        names = ", ".join(a.label for a in alerts)
         raise UserError(f"The keys of {names} changed. Nothing was shared.",
                         "Compare safety numbers with `companion circle verify "
                         f"{_quote(row.name)} NAME` before sharing again.")
@@ -277,16 +279,17 @@ def _roster(service: Circles, row: CircleRow, args: argparse.Namespace, _stdin: 
               "(`companion circle sync`).", file=out)
         return 0
     member = service.find_member(row, args.member)
+    name = service.shown_names(row)[member.id]
     if command == "remove":
         service.remove(row, member)
-        print(f"Removed {member.name}. A new key was made for the others: {member.name} cannot "
+        print(f"Removed {name}. A new key was made for the others: {name} cannot "
               "read anything shared from now on. Sync to tell everyone.", file=out)
     elif command == "promote":
         service.promote(row, member)
-        print(f"{member.name} is now a co-admin (after the next sync).", file=out)
+        print(f"{name} is now a co-admin (after the next sync).", file=out)
     else:
         service.set_muted(row, member, command == "mute")
-        print(f"{member.name} is {'muted' if command == 'mute' else 'no longer muted'} on this "
+        print(f"{name} is {'muted' if command == 'mute' else 'no longer muted'} on this "
               "device.", file=out)
     return 0
 
@@ -324,8 +327,13 @@ def _print_report(service: Circles, row: CircleRow, report: SyncReport,
     if report.welcomed:
         print(f"You are now in {name}. Compare safety numbers with the others "
               f"(`companion circle verify {_quote(name)} NAME`).", file=out)
+    views = service.members(fresh) if report.joined else []
     for joined in report.joined:
-        print(f"{joined} joined {name} (unverified until you compare safety numbers).",
+        # The report names the newcomer; the roster tells whether that name needs its
+        # fingerprint beside it (one member of that name: theirs).
+        labels = [v.label for v in views if v.name == joined and v.active]
+        shown = labels[0] if len(labels) == 1 else joined
+        print(f"{shown} joined {name} (unverified until you compare safety numbers).",
               file=out)
     if fresh.status == "joining":
         print("Still waiting for the admin's device to let you in.", file=out)
@@ -339,7 +347,7 @@ def _print_report(service: Circles, row: CircleRow, report: SyncReport,
     for problem in report.problems:
         print(f"Warning: {problem}.", file=out)
     for alert in service.key_alerts(fresh) if fresh.status == "active" else []:
-        print(f"ALERT: the keys of {alert.name} changed. Verify them before sharing.",
+        print(f"ALERT: the keys of {alert.label} changed. Verify them before sharing.",
               file=out)
 
 
