@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from urllib.parse import urlsplit
 
 from companion.circle_feed import FeedItem, load_feed
-from companion.circle_names import labelled, look_alike_members, short_fingerprint, shown_names
+from companion.circle_names import labelled, look_alike_members, shown_names
 from companion.clock import Clock
 from companion.errors import InvalidInput, NotFound, UserError
 from storage.database import Database
@@ -73,7 +73,7 @@ class MemberView:
     muted: bool
     key_changed: bool
     you: bool
-    fingerprint: str = ""  # the short fingerprint (companion/circle_names.py)
+    fingerprint: str = ""  # PublicIdentity.short_fingerprint
     look_alike: bool = False  # the name is close to another member's (sync/display_names.py)
 
     @property
@@ -286,7 +286,7 @@ class CircleService:
             verified, muted, alert = peers.get(member.id, (0, 0, 0))
             views.append(MemberView(member.id.hex()[:12], member.name, member.admin,
                                     member.active, bool(verified), bool(muted), bool(alert),
-                                    member.id == row.me, short_fingerprint(member.public),
+                                    member.id == row.me, member.public.short_fingerprint,
                                     member.id in close))
         return views
 

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from companion.circle_names import short_fingerprint
 from companion.clock import FakeClock
 from tests.conftest import CliResult
 from tests.sync.circle_helpers import Member, everyone_syncs, join, make_member
@@ -29,7 +28,7 @@ class Circle:
     def fingerprint(self, name: str) -> str:
         roster = self.cat.circles.roster(self.cat.row)
         [member] = [m for m in roster.members.values() if m.name == name]
-        return short_fingerprint(member.public)
+        return member.public.short_fingerprint
 
 
 @pytest.fixture
@@ -140,7 +139,7 @@ def test_the_short_fingerprint_starts_with_the_member_id(circle: Circle) -> None
     """Five groups of four hex digits (80 bits: nobody can make keys to match a given one);
     the first group is a member-id prefix that `circle verify` and the others accept."""
     for member in circle.cat.circles.roster(circle.cat.row).members.values():
-        shown = short_fingerprint(member.public)
+        shown = member.public.short_fingerprint
         groups = shown.split(" ")
         assert [len(g) for g in groups] == [4] * 5
         assert "".join(groups) == member.public.fingerprint[:10].hex()
