@@ -24,6 +24,7 @@ from sync.content import Body, Ref, encode_body, parse_body
 from sync.crypto import Randomness, Rejected, SystemRandomness, object_name
 from sync.envelope import (
     ChainCache,
+    Envelope,
     check_signature,
     message_hash,
     open_message,
@@ -33,7 +34,17 @@ from sync.envelope import (
 from sync.invite import Invite, Welcome, open_join_request, seal_welcome
 from sync.membership import add_member, roster_change, try_welcome
 from sync.outbox import queue
-from sync.roster import MAX_OPS_PER_EPOCH, Op, Roster, SignedOp, make_op, parse_op
+from sync.roster import (
+    MAX_OPS_PER_EPOCH,
+    PAST_CUTOFF,
+    VOID_EPOCH,
+    Op,
+    Roster,
+    SignedOp,
+    make_op,
+    open_epoch_key,
+    parse_op,
+)
 from sync.state import ZERO_CHAIN, Chain, CircleRow, CircleState
 from sync.transport import ObjectRejected, Transport
 
@@ -41,6 +52,10 @@ log = logging.getLogger(__name__)
 MAX_FETCH_PER_MEMBER = 10_000  # per round; the rest comes next round
 MAX_ROUNDS = 8
 MAX_GAP_CHASE = 50  # how far past a missing message a round looks
+# How far past a removed member's cut-off a round still reads: their roster changes made
+# before they heard of the removal are part of the fold everyone must agree on (a removal
+# made concurrently by the member being removed decides which of the two stands).
+MAX_AFTER_CUTOFF = 16
 
 
 def message_name(names_key: bytes, member: bytes, seq: int) -> str:
@@ -78,6 +93,26 @@ class SyncReport:
 
 class _Hold(Exception):
     """Not applicable yet (its epoch is not known here yet); keep it and retry later."""
+
+
+class _VoidEpoch(Exception):
+    """Authentic and next in its sender's chain, but sealed in an epoch whose starting change
+    the fold refused (a concurrent change won). The chain moves on so that what follows is not
+    stuck behind it; its content is not shown, its roster changes still count."""
+
+    def __init__(self, envelope: Envelope) -> None:
+        super().__init__()
+        self.envelope = envelope
+
+
+class _PastCutoff(Exception):
+    """Authentic and in its place, but sent after its sender's cut-off. It is refused (not
+    shown, the chain does not move) yet kept: the roster changes it carries still count, and
+    if a concurrent change turns out to undo the removal, it is applied after all."""
+
+    def __init__(self, envelope: Envelope) -> None:
+        super().__init__()
+        self.envelope = envelope
 
 
 class _Batch:
@@ -151,6 +186,10 @@ class _Batch:
         problem = roster.may_send(member, h.epoch, seq)
         if problem == "unknown epoch":
             raise _Hold()
+        if problem == PAST_CUTOFF:
+            raise _PastCutoff(envelope)
+        if problem == VOID_EPOCH:
+            raise _VoidEpoch(envelope)
         if problem:
             raise Rejected(problem)
         new_chain = Chain(seq, envelope.hash, h.epoch, h.index)
@@ -235,7 +274,8 @@ class Engine:
                 probed.add(member.id)
                 seq = chains.get(member.id, ZERO_CHAIN).seq + 1
                 for _count in range(MAX_FETCH_PER_MEMBER):
-                    if member.last_seq is not None and seq > member.last_seq:
+                    if (member.last_seq is not None
+                            and seq > member.last_seq + MAX_AFTER_CUTOFF):
                         break
                     raw = held.get((member.id, seq))
                     if raw is None:
@@ -292,6 +332,21 @@ class Engine:
                         cur.execute("INSERT OR IGNORE INTO circle_held (circle, member, seq, "
                                     "raw) VALUES (?, ?, ?, ?)", (row.id, member, seq, raw))
                         break
+                    except _VoidEpoch as void:
+                        chain = self._void_epoch(cur, row, batch, chain, void.envelope,
+                                                 (member, seq) in was_held, cache, report)
+                        del downloaded[(member, seq)]
+                        if (member, seq) in was_held:
+                            cur.execute("DELETE FROM circle_held WHERE circle = ? AND member = ? "
+                                        "AND seq = ?", (row.id, member, seq))
+                        chains[member] = chain
+                        CircleState.set_chain(cur, row.id, member, chain, now)
+                        progress = True
+                        continue
+                    except _PastCutoff as late:
+                        self._after_cutoff(cur, row, batch, member, chain, late.envelope,
+                                           downloaded, was_held, cache, report)
+                        break
                     except Rejected as exc:
                         report.reject(exc.reason)
                         CircleState.event(cur, row.id, "rejected", exc.reason, now, member, seq)
@@ -337,6 +392,90 @@ class Engine:
                 cur.execute("DELETE FROM circle_held WHERE circle = ? AND member = ? AND "
                             "seq = ?", (row.id, member, seq))
 
+    def _after_cutoff(self, cur: Any, row: CircleRow, batch: _Batch, member: bytes,
+                      chain: Chain, envelope: Envelope,
+                      downloaded: dict[tuple[bytes, int], bytes],
+                      was_held: set[tuple[bytes, int]], cache: ChainCache,
+                      report: SyncReport) -> None:
+        """A removed member's messages past their cut-off, in chain order: each is refused
+        (counted once), kept, and its roster operations join the fold. The chain stays at the
+        cut-off; a message that does not continue the one before it is dropped."""
+        prev_hash, epoch, index = chain.hash, chain.epoch, chain.index
+        seq = chain.seq + 1
+        while (member, seq) in downloaded:
+            raw = downloaded.pop((member, seq))
+            try:
+                if seq > chain.seq + 1:
+                    envelope = parse_envelope(raw)
+                    info = batch.roster.members.get(member)
+                    if info is None:
+                        break
+                    check_signature(envelope, info.public.signing)
+                h = envelope.header
+                expected = index + 1 if h.epoch == epoch else 0
+                if (h.circle != row.id or h.sender != member or h.seq != seq
+                        or h.prev_hash != prev_hash or h.index != expected):
+                    raise Rejected("message does not follow the sender's previous one (fork)")
+            except Rejected:
+                cur.execute("DELETE FROM circle_held WHERE circle = ? AND member = ? AND seq = ?",
+                            (row.id, member, seq))
+                break
+            cur.execute("INSERT OR IGNORE INTO circle_held (circle, member, seq, raw) "
+                        "VALUES (?, ?, ?, ?)", (row.id, member, seq, raw))
+            if (member, seq) not in was_held:
+                report.reject(PAST_CUTOFF)
+                CircleState.event(cur, row.id, "rejected", PAST_CUTOFF, self.now_us(), member,
+                                  seq)
+            key = batch.keys.get(h.epoch)
+            if key is not None:
+                try:
+                    body = parse_body(open_message(envelope, key, cache))
+                    if body.type == "roster":
+                        batch.note(self._roster_ops(cur, row, member, seq, body))
+                except Rejected:
+                    pass  # nothing of it counts; it was refused above already
+            prev_hash, epoch, index = message_hash(raw), h.epoch, h.index
+            seq += 1
+
+    def _void_epoch(self, cur: Any, row: CircleRow, batch: _Batch, chain: Chain,
+                    envelope: Envelope, was_held: bool, cache: ChainCache,
+                    report: SyncReport) -> Chain:
+        h = envelope.header
+        report.reject(VOID_EPOCH)
+        CircleState.event(cur, row.id, "rejected", VOID_EPOCH, self.now_us(), h.sender, h.seq)
+        void = batch.roster.void_epochs[h.epoch]
+        try:
+            key = open_epoch_key(void, row.identity)
+            if key is not None:
+                body = parse_body(open_message(envelope, key, cache))
+                if body.type == "roster":
+                    batch.note(self._roster_ops(cur, row, h.sender, h.seq, body))
+        except Rejected:
+            pass  # counted above; nothing of it is shown either way
+        del was_held
+        return Chain(h.seq, envelope.hash, h.epoch, h.index)
+
+    def _roster_ops(self, cur: Any, row: CircleRow, sender: bytes, seq: int,
+                    body: Body) -> list[SignedOp]:
+        """Check a roster message's operations as coming from `sender` and add them to the
+        vault; returns those that were new here."""
+        assert body.op is not None
+        op = parse_op(body.op)
+        if op.author != sender:
+            raise Rejected("roster op carried by someone other than its author")
+        carried = []
+        for signed in body.carry:
+            try:
+                carried.append(parse_op(signed))
+            except Rejected:
+                continue  # the fold counts it, with its reason, like any other
+        # The sender's own operations get the same checks wherever they travel: a leave
+        # must name the message that carries it, a cut-off no more than the remover saw.
+        for own in [op, *(c for c in carried if c.author == sender)]:
+            _check_own_op(own, seq, body)
+        return [signed for signed in (body.op, *body.carry)
+                if CircleState.add_op(cur, row.id, signed)]
+
     def _apply_body(self, cur: Any, row: CircleRow, batch: _Batch, sender: bytes, seq: int,
                     body: Body, chains: dict[bytes, Chain]) -> list[SignedOp]:
         """Apply an authentic message's content; returns the roster operations it added to
@@ -344,23 +483,7 @@ class Engine:
         it)."""
         self._compare_checkpoints(cur, row, sender, body, chains, self.now_us())
         if body.type == "roster":
-            assert body.op is not None
-            op = parse_op(body.op)
-            if op.author != sender:
-                raise Rejected("roster op carried by someone other than its author")
-            carried = []
-            for signed in body.carry:
-                try:
-                    carried.append(parse_op(signed))
-                except Rejected:
-                    continue  # the fold counts it, with its reason, like any other
-            # The sender's own operations get the same checks wherever they travel: a leave
-            # must name the message that carries it, a cut-off no more than the remover saw.
-            for own in [op, *(c for c in carried if c.author == sender)]:
-                _check_own_op(own, seq, body)
-            added = [signed for signed in (body.op, *body.carry)
-                     if CircleState.add_op(cur, row.id, signed)]
-            return added
+            return self._roster_ops(cur, row, sender, seq, body)
         if body.type in ("edit", "delete") and (body.ref is None or body.ref.member != sender):
             raise Rejected("edit or delete of someone else's message")
         if body.type == "guidelines":
@@ -397,8 +520,15 @@ class Engine:
             CircleState.event(cur, row.id, "key-change", "a member's keys changed", self.now_us(),
                               old)
         me = roster.members.get(row.me)
-        if me is not None and not me.active and row.status == "active":
+        status = self.state.circle(row.id)
+        now_status = status.status if status is not None else row.status
+        if me is not None and not me.active and now_status == "active":
             cur.execute("UPDATE circles SET status = 'removed' WHERE id = ?", (row.id,))
+        elif me is not None and me.active and now_status == "removed":
+            # A removal that a concurrent change undid (its author had been removed first).
+            cur.execute("UPDATE circles SET status = 'active' WHERE id = ?", (row.id,))
+            CircleState.event(cur, row.id, "reinstated", "a removal of this device was undone "
+                              "by a concurrent roster change", self.now_us(), row.me)
 
     def _chase_gaps(self, row: CircleRow, transport: Transport, report: SyncReport) -> None:
         """Other members' checkpoints say a member sent more than this device found: look past
@@ -504,14 +634,19 @@ class Engine:
     def _seal_outbox(self, row: CircleRow, report: SyncReport) -> None:
         pending = self.db.query(
             "SELECT id, type, data, ref_sender, ref_seq, epoch, created_us FROM circle_outbox "
-            "WHERE circle = ? AND raw IS NULL ORDER BY id", (row.id,))
+            "WHERE circle = ? AND raw IS NULL ORDER BY type NOT IN ('roster', 'rotate'), id",
+            (row.id,))
+        # Roster changes go first: what is sealed after them may be sealed in the epoch they
+        # start, and a receiver must learn of an epoch before a message in it comes next in
+        # the chain (a post queued before a healing rotation once waited forever).
         if not pending or row.names_key is None:
             return
         roster = self.state.roster(row)
-        me_info = roster.members.get(row.me)
         epoch = roster.send_epoch(row.me)
-        if me_info is not None and not me_info.active and row.status == "left":
-            epoch = roster.newest_epoch_of(row.me)
+        if row.status == "left":
+            # A leave is a roster change: it travels where every member can read it, and it
+            # never waits for a healing rotation (which a leaving admin would not start).
+            epoch = roster.roster_epoch_of(row.me)
         if epoch is None:
             report.problems.append("waiting for an admin to start a new epoch before sending")
             return

@@ -33,6 +33,8 @@ MAX_NAME = 40
 MAX_MEMBERS = 32
 MAX_PARENTS = 16
 MAX_OP_BYTES = 32_000
+PAST_CUTOFF = "sent after the sender was removed or left"
+VOID_EPOCH = "sent in an epoch that a concurrent roster change undid (not shown)"
 
 
 @dataclass(frozen=True)
@@ -254,6 +256,9 @@ class Roster:
     lamports: dict[bytes, int] = field(default_factory=dict)  # applied op hash -> Lamport
     op_counts: dict[tuple[bytes, int], int] = field(default_factory=dict)
     cache: FoldCache = field(default_factory=FoldCache)
+    # Epochs started by operations the fold refused (a concurrent change won): messages
+    # already sealed in them are authentic links in their senders' chains, never readable.
+    void_epochs: dict[bytes, Op] = field(default_factory=dict)
 
     def active(self) -> frozenset[bytes]:
         return frozenset(m.id for m in self.members.values() if m.active)
@@ -303,6 +308,9 @@ class Roster:
         """None if `member` may have sent message `seq` in `epoch_id`, else the reason."""
         epoch = self.epochs.get(epoch_id)
         if epoch is None:
+            void = self.void_epochs.get(epoch_id)
+            if void is not None and member in void.wraps:
+                return VOID_EPOCH
             return "unknown epoch"
         if member not in epoch.members:
             return "sender is not a member of that epoch"
@@ -310,7 +318,7 @@ class Roster:
         if info is None:
             return "unknown sender"
         if info.last_seq is not None and seq > info.last_seq:
-            return "sent after the sender was removed or left"
+            return PAST_CUTOFF
         return None
 
 
@@ -385,6 +393,8 @@ def fold(circle: bytes, genesis: bytes, ops: Iterable[SignedOp],
         reason = _apply(roster, op, genesis)
         if reason:
             roster.invalid.append((op.hash, reason))
+            if op.epoch_id and op.epoch_id not in roster.epochs:
+                roster.void_epochs.setdefault(op.epoch_id, op)
         else:
             roster.applied.append(op)
             roster.lamports[op.hash] = op.lamport
