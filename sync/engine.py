@@ -600,14 +600,22 @@ class Engine:
                     with self.db.transaction() as cur:
                         CircleState.event(cur, row.id, "rejected", exc.reason, now)
                     continue
-                with self.db.transaction() as cur:
-                    add_member(self, cur, row, request.member, request.name)
-                    if row.guidelines:
-                        # The newcomer cannot read what was said before they joined (a new
-                        # epoch), so the guidelines are shared again, in the epoch they join.
-                        queue(self, cur, row, "guidelines", {"text": row.guidelines})
-                    cur.execute("UPDATE circle_invites SET used_by = ? WHERE secret = ?",
-                                (request.member.member_id, bytes(secret)))
+                try:
+                    with self.db.transaction() as cur:
+                        add_member(self, cur, row, request.member, request.name)
+                        if row.guidelines:
+                            # The newcomer cannot read what was said before they joined (a new
+                            # epoch), so the guidelines are shared again, in their epoch.
+                            queue(self, cur, row, "guidelines", {"text": row.guidelines})
+                        cur.execute("UPDATE circle_invites SET used_by = ? WHERE secret = ?",
+                                    (request.member.member_id, bytes(secret)))
+                except Rejected as exc:  # a name nobody may take: said, never silent, and
+                    report.reject(exc.reason)  # the invite is spent (no welcome will come)
+                    with self.db.transaction() as cur:
+                        CircleState.event(cur, row.id, "rejected", exc.reason, now)
+                        cur.execute("UPDATE circle_invites SET used_by = ? WHERE secret = ?",
+                                    (request.member.member_id, bytes(secret)))
+                    continue
                 report.joined.append(request.name)
                 roster = self.state.roster(row)
                 used_by = request.member.member_id

@@ -41,11 +41,21 @@ def try_welcome(writer: CircleWriter, row: CircleRow, transport: Transport) -> b
 
 def add_member(writer: CircleWriter, cur: Any, row: CircleRow, member: PublicIdentity,
                name: str) -> None:
+    from sync.display_names import confusable_with, name_problem  # its table loads on use
+
     roster = writer.state.roster(row)
     replaces = b""
     for old in roster.members.values():
         if old.name.casefold() == name.casefold() and old.id != member.member_id:
             replaces = old.id  # same display name, new keys: every member gets an alert
+    problem = name_problem(name)
+    if problem:
+        raise Rejected(f"join request refused: {problem}")
+    # A name that looks like a current member's is refused (the member whose keys these
+    # replace excepted: re-joining under one's own name is a key change, shown to everyone).
+    current = [m.name for m in roster.members.values() if m.active and m.id != replaces]
+    if confusable_with(name, current) is not None:
+        raise Rejected("join request refused: the display name looks like a current member's")
     readers = [m.public for m in roster.members.values() if m.active] + [member]
     op, _ = make_op(row.identity, row.id, "add", parents=roster.heads(),
                     lamport=roster.next_lamport(), at=writer.now_us() // 1_000_000,

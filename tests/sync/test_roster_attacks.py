@@ -166,3 +166,32 @@ def test_junk_operations_cost_linear_work_and_are_reported() -> None:
                             "one epoch"] == junk - MAX_OPS_PER_EPOCH)
     # Sync again: nothing refused twice.
     assert not circle.sync("Ann").rejected
+
+
+@pytest.mark.parametrize("name", ["\u0410nn", "Ann\u200b", "\uff21nn", "Bob\u200d"],
+                         ids=["cyrillic A", "zero-width space", "full width", "zero-width joiner"])
+def test_a_look_alike_name_cannot_join_beside_a_member(name: str) -> None:
+    """The attack seen: "Ann" + U+200B and "Аnn" (Cyrillic A) joined beside Ann and the member
+    list showed three "Ann". The admin's device refuses the request, says so once, and the
+    invite is spent. (The very same name, in any case, is a key change instead: a new member
+    who `replaces` the old one, with a blocking alert for everyone; tested in test_roster.)"""
+    from sync.invite import parse_invite
+
+    circle = Circle(("Ann", "Bob"), seed=b"look-alike")
+    invite = actions.make_invite(circle.engines["Ann"], circle.row("Ann"))
+    mallory = circle._engine("Mallory")
+    actions.begin_join(mallory, parse_invite(invite.code()), name, "folder", "/m",
+                       circle.store)
+    report = circle.sync("Ann")
+    reasons = [r for r in report.rejected if r.startswith("join request refused")]
+    assert reasons and report.rejected[reasons[0]] == 1, report.rejected
+    assert report.joined == []
+    assert len(circle.roster("Ann").members) == 2
+    assert not circle.sync("Ann").rejected  # said once, not every round
+    assert not mallory.sync(circle.id, circle.store).welcomed
+
+
+def test_a_different_name_still_joins() -> None:
+    circle = Circle(("Ann", "Bob"), seed=b"look-alike control")
+    circle.join("Anna")
+    assert "Anna" in {m.name for m in circle.roster("Ann").members.values()}

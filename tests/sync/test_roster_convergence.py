@@ -112,7 +112,7 @@ class Agreement(RuleBasedStateMachine):
 
 
 Agreement.TestCase.settings = settings(
-    max_examples=80, stateful_step_count=14, deadline=None,
+    max_examples=150, stateful_step_count=14, deadline=None,
     suppress_health_check=[HealthCheck.too_slow])
 TestAgreement = Agreement.TestCase
 
