@@ -20,8 +20,10 @@ list shows three "Ann". This module decides, the same way on every device:
   near (the same letters once case, spaces, punctuation and accents are ignored, or one letter
   apart in names of three or more letters); the app shows the short fingerprint beside them.
 
-The roster fold calls `name_problem` and `confusable_with` on every device, so their answers
-must not depend on the device: every character class comes from one shipped table
+An admin's device calls `name_problem` and `confusable_with` before it signs a newcomer's
+`add` (not the roster fold, so circles whose members already hold such names fold as before);
+a joiner's and a creator's device call `name_problem` before anything is written. Every admin
+must decide alike: every character class comes from one shipped table
 (sync/data/unicode_names.txt, made once by tools/make_name_tables.py from Unicode's files), and
 characters Unicode 14.0 does not assign (what Python 3.11 knows; newer Pythons know more) are
 refused rather than judged. Normalization and case folding come from Python, and Unicode's
@@ -38,7 +40,6 @@ import re
 import unicodedata
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
-from importlib.resources import files
 from typing import TypeVar
 
 K = TypeVar("K", bound=Hashable)
@@ -80,6 +81,8 @@ class _Tables:
 
 @functools.cache
 def _tables() -> _Tables:
+    from importlib.resources import files  # with pathlib and tempfile: only when first used
+
     text = files("sync").joinpath("data", "unicode_names.txt").read_text("utf-8")
     starts: list[int] = []
     ends: list[int] = []

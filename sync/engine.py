@@ -35,7 +35,6 @@ from sync.invite import Invite, Welcome, open_join_request, seal_welcome
 from sync.membership import add_member, roster_change, try_welcome
 from sync.outbox import queue
 from sync.roster import (
-    MAX_OPS_PER_EPOCH,
     PAST_CUTOFF,
     VOID_EPOCH,
     Op,
@@ -140,9 +139,6 @@ class _Batch:
             op = self.roster.cache.parse(signed)
             if isinstance(op, str):
                 continue
-            count = self.roster.op_counts.get((op.author, len(self.roster.epochs)), 0)
-            if count >= MAX_OPS_PER_EPOCH:
-                continue  # over its author's allowance: the fold refuses it anyway
             if (op.action == "leave" and op.author in self.roster.active()) or (
                     op.author in self.roster.admins()):
                 self.urgent = True
@@ -154,6 +150,20 @@ class _Batch:
             self.engine.state.store_epoch_keys(self.cur, self.row, self.roster, self.keys)
             self.engine.after_roster_change(self.cur, self.row, self.roster)
         return self.roster
+
+    def key_of(self, epoch: bytes) -> bytes | None:
+        """The key of an epoch this device reads, of a void one included (its messages are
+        not shown, but the roster changes in them count)."""
+        if epoch not in self.keys and epoch not in self.roster.void_epochs and self.dirty:
+            self.current()  # the operation starting it may have come in this very batch
+        key = self.keys.get(epoch)
+        void = self.roster.void_epochs.get(epoch)
+        if key is None and void is not None:
+            try:
+                key = open_epoch_key(void, self.row.identity)
+            except Rejected:
+                return None
+        return key
 
     def check(self, chain: Chain, member: bytes, seq: int, raw: bytes,
               cache: ChainCache) -> tuple[Chain, Body | None]:
@@ -172,17 +182,12 @@ class _Batch:
         for a message of an epoch this device was never part of)."""
         envelope = parse_envelope(raw)
         h = envelope.header
-        if h.circle != self.row.id or h.sender != member or h.seq != seq:
-            raise Rejected("message is not where its name says (replayed or moved)")
+        _check_placed(envelope, self.row.id, member, seq)
         info = roster.members.get(member)
         if info is None:
             raise Rejected("unknown sender")
         check_signature(envelope, info.public.signing)
-        if h.prev_hash != chain.hash:
-            raise Rejected("message does not follow the sender's previous one (fork)")
-        expected_index = chain.index + 1 if chain.epoch == h.epoch else 0
-        if h.index != expected_index:
-            raise Rejected("chain index out of order")
+        _check_follows(envelope, chain)
         problem = roster.may_send(member, h.epoch, seq)
         if problem == "unknown epoch":
             raise _Hold()
@@ -244,8 +249,11 @@ class Engine:
             cur.execute("UPDATE circles SET last_sync_us = ? WHERE id = ?",
                         (self.now_us(), circle))
         report.waiting = self.state.waiting(circle)
-        report.held = self.db.query_one(
-            "SELECT count(*) FROM circle_held WHERE circle = ?", (circle,))[0]
+        # Held: waiting for an earlier message or an epoch. A removed member's messages kept
+        # past their cut-off wait for nothing (they were counted as refused).
+        roster = self.state.roster(self._row(circle))
+        report.held = sum(1 for member, seq in self.state.held(circle)
+                          if not _past_cutoff(roster, member, seq))
         report.requests = transport.requests_made - start_requests
         return report
 
@@ -278,6 +286,9 @@ class Engine:
                             and seq > member.last_seq + MAX_AFTER_CUTOFF):
                         break
                     raw = held.get((member.id, seq))
+                    if raw is not None and _past_cutoff(roster, member.id, seq):
+                        seq += 1  # kept past a cut-off: used once, and again only if the
+                        continue  # cut-off moves (then it is no longer past it)
                     if raw is None:
                         raw = self._read(transport, message_name(row.names_key, member.id, seq),
                                          report, row.id)
@@ -287,17 +298,22 @@ class Engine:
                     downloaded[(member.id, seq)] = raw
                     seq += 1
             for key, raw in held.items():
-                downloaded.setdefault(key, raw)
+                if not _past_cutoff(roster, *key):
+                    downloaded.setdefault(key, raw)
             was_held = set(held)
             held = {}
             if not downloaded:
                 break
+            before = (report.applied, report.rejected_total, self.state.op_count(row.id))
             with self.db.transaction() as cur:
                 self._apply_batch(cur, row, downloaded, was_held, cache, report)
             held = self.state.held(row.id)
             row = self._row(row.id)
             if row.status != "active":
                 break
+            if not members and before == (report.applied, report.rejected_total,
+                                          self.state.op_count(row.id)):
+                break  # held messages that this batch could not use will not fit the next
         self._chase_gaps(row, transport, report)
 
     def _read(self, transport: Transport, name: str, report: SyncReport,
@@ -328,21 +344,13 @@ class Engine:
                     raw = downloaded[(member, seq)]
                     try:
                         chain, body = batch.check(chain, member, seq, raw, cache)
+                        report.applied += 1
+                    except _VoidEpoch as void:  # a link in the chain, never shown
+                        chain, body = self._void_epoch(cur, row, batch, void.envelope, cache,
+                                                       report), None
                     except _Hold:
-                        cur.execute("INSERT OR IGNORE INTO circle_held (circle, member, seq, "
-                                    "raw) VALUES (?, ?, ?, ?)", (row.id, member, seq, raw))
+                        CircleState.hold(cur, row.id, member, seq, raw)
                         break
-                    except _VoidEpoch as void:
-                        chain = self._void_epoch(cur, row, batch, chain, void.envelope,
-                                                 (member, seq) in was_held, cache, report)
-                        del downloaded[(member, seq)]
-                        if (member, seq) in was_held:
-                            cur.execute("DELETE FROM circle_held WHERE circle = ? AND member = ? "
-                                        "AND seq = ?", (row.id, member, seq))
-                        chains[member] = chain
-                        CircleState.set_chain(cur, row.id, member, chain, now)
-                        progress = True
-                        continue
                     except _PastCutoff as late:
                         self._after_cutoff(cur, row, batch, member, chain, late.envelope,
                                            downloaded, was_held, cache, report)
@@ -350,17 +358,14 @@ class Engine:
                     except Rejected as exc:
                         report.reject(exc.reason)
                         CircleState.event(cur, row.id, "rejected", exc.reason, now, member, seq)
-                        cur.execute("DELETE FROM circle_held WHERE circle = ? AND member = ? "
-                                    "AND seq = ?", (row.id, member, seq))
+                        CircleState.unhold(cur, row.id, member, seq)
                         del downloaded[(member, seq)]
                         break
                     del downloaded[(member, seq)]
                     if (member, seq) in was_held:
-                        cur.execute("DELETE FROM circle_held WHERE circle = ? AND member = ? "
-                                    "AND seq = ?", (row.id, member, seq))
+                        CircleState.unhold(cur, row.id, member, seq)
                     chains[member] = chain
                     CircleState.set_chain(cur, row.id, member, chain, now)
-                    report.applied += 1
                     progress = True
                     if body is not None:
                         try:
@@ -370,7 +375,6 @@ class Engine:
                             report.reject(exc.reason)  # stands; what it asks is refused
                             CircleState.event(cur, row.id, "rejected", exc.reason,
                                               self.now_us(), member, seq)
-                            continue
         roster = batch.current()
         # Roster changes the fold refuses are never silent: each is counted once, with its
         # reason, when it is first refused (a later fold that refuses it again says nothing).
@@ -386,79 +390,77 @@ class Engine:
             # Only what the sender really signed is kept; anything else is fetched afresh
             # next round, so a tampered copy cannot sit in the vault in place of the real one.
             if info is not None and _authentic(raw, row.id, member, seq, info.public.signing):
-                cur.execute("INSERT OR IGNORE INTO circle_held (circle, member, seq, raw) "
-                            "VALUES (?, ?, ?, ?)", (row.id, member, seq, raw))
+                CircleState.hold(cur, row.id, member, seq, raw)
             elif (member, seq) in was_held:
-                cur.execute("DELETE FROM circle_held WHERE circle = ? AND member = ? AND "
-                            "seq = ?", (row.id, member, seq))
+                CircleState.unhold(cur, row.id, member, seq)
 
     def _after_cutoff(self, cur: Any, row: CircleRow, batch: _Batch, member: bytes,
                       chain: Chain, envelope: Envelope,
                       downloaded: dict[tuple[bytes, int], bytes],
                       was_held: set[tuple[bytes, int]], cache: ChainCache,
                       report: SyncReport) -> None:
-        """A removed member's messages past their cut-off, in chain order: each is refused
-        (counted once), kept, and its roster operations join the fold. The chain stays at the
-        cut-off; a message that does not continue the one before it is dropped."""
-        prev_hash, epoch, index = chain.hash, chain.epoch, chain.index
+        """A removed member's messages past their cut-off, in chain order and at most
+        MAX_AFTER_CUTOFF of them: each is refused (counted once), kept, and its roster
+        operations join the fold (which refuses those the removal did not know of, §3). The
+        chain stays at the cut-off; what does not continue the one before, or lies beyond the
+        bound, is dropped."""
+        info = batch.roster.members[member]  # known: the check that raised this found it
+        last = (info.last_seq or 0) + MAX_AFTER_CUTOFF
+        shadow = chain
         seq = chain.seq + 1
-        while (member, seq) in downloaded:
+        while (member, seq) in downloaded and seq <= last:
             raw = downloaded.pop((member, seq))
             try:
                 if seq > chain.seq + 1:
                     envelope = parse_envelope(raw)
-                    info = batch.roster.members.get(member)
-                    if info is None:
-                        break
+                    _check_placed(envelope, row.id, member, seq)
                     check_signature(envelope, info.public.signing)
-                h = envelope.header
-                expected = index + 1 if h.epoch == epoch else 0
-                if (h.circle != row.id or h.sender != member or h.seq != seq
-                        or h.prev_hash != prev_hash or h.index != expected):
-                    raise Rejected("message does not follow the sender's previous one (fork)")
+                _check_follows(envelope, shadow)
             except Rejected:
-                cur.execute("DELETE FROM circle_held WHERE circle = ? AND member = ? AND seq = ?",
-                            (row.id, member, seq))
                 break
-            cur.execute("INSERT OR IGNORE INTO circle_held (circle, member, seq, raw) "
-                        "VALUES (?, ?, ?, ?)", (row.id, member, seq, raw))
+            CircleState.hold(cur, row.id, member, seq, raw)
             if (member, seq) not in was_held:
                 report.reject(PAST_CUTOFF)
                 CircleState.event(cur, row.id, "rejected", PAST_CUTOFF, self.now_us(), member,
                                   seq)
-            key = batch.keys.get(h.epoch)
-            if key is not None:
-                try:
-                    body = parse_body(open_message(envelope, key, cache))
-                    if body.type == "roster":
-                        batch.note(self._roster_ops(cur, row, member, seq, body))
-                except Rejected:
-                    pass  # nothing of it counts; it was refused above already
-            prev_hash, epoch, index = message_hash(raw), h.epoch, h.index
+            h = envelope.header
+            self._roster_ops_of(cur, row, batch, batch.key_of(h.epoch), envelope, cache)
+            shadow = Chain(seq, envelope.hash, h.epoch, h.index)
             seq += 1
+        # Nothing else of theirs is kept: neither what broke the chain nor what lies beyond.
+        for key in [k for k in downloaded if k[0] == member and k[1] >= seq]:
+            del downloaded[key]
+        cur.execute("DELETE FROM circle_held WHERE circle = ? AND member = ? AND seq >= ?",
+                    (row.id, member, seq))
 
-    def _void_epoch(self, cur: Any, row: CircleRow, batch: _Batch, chain: Chain,
-                    envelope: Envelope, was_held: bool, cache: ChainCache,
-                    report: SyncReport) -> Chain:
+    def _void_epoch(self, cur: Any, row: CircleRow, batch: _Batch, envelope: Envelope,
+                    cache: ChainCache, report: SyncReport) -> Chain:
+        """Count a message of a void epoch, take its roster operations if this device was
+        one of that epoch's readers, and return the chain position it moves to."""
         h = envelope.header
         report.reject(VOID_EPOCH)
         CircleState.event(cur, row.id, "rejected", VOID_EPOCH, self.now_us(), h.sender, h.seq)
-        void = batch.roster.void_epochs[h.epoch]
-        try:
-            key = open_epoch_key(void, row.identity)
-            if key is not None:
-                body = parse_body(open_message(envelope, key, cache))
-                if body.type == "roster":
-                    batch.note(self._roster_ops(cur, row, h.sender, h.seq, body))
-        except Rejected:
-            pass  # counted above; nothing of it is shown either way
-        del was_held
+        self._roster_ops_of(cur, row, batch, batch.key_of(h.epoch), envelope, cache)
         return Chain(h.seq, envelope.hash, h.epoch, h.index)
 
-    def _roster_ops(self, cur: Any, row: CircleRow, sender: bytes, seq: int,
+    def _roster_ops_of(self, cur: Any, row: CircleRow, batch: _Batch, key: bytes | None,
+                       envelope: Envelope, cache: ChainCache) -> None:
+        """The roster operations in a message that is not shown (past a cut-off, or in a void
+        epoch): they still count, as any roster message's do. Unreadable: nothing counts."""
+        if key is None:
+            return
+        try:
+            body = parse_body(open_message(envelope, key, cache))
+            if body.type == "roster":
+                batch.note(self._roster_ops(cur, row, batch, envelope.header.sender,
+                                            envelope.header.seq, body))
+        except Rejected:
+            pass  # the message was counted as refused already; nothing of it is used
+
+    def _roster_ops(self, cur: Any, row: CircleRow, batch: _Batch, sender: bytes, seq: int,
                     body: Body) -> list[SignedOp]:
         """Check a roster message's operations as coming from `sender` and add them to the
-        vault; returns those that were new here."""
+        vault; returns those that are new here."""
         assert body.op is not None
         op = parse_op(body.op)
         if op.author != sender:
@@ -474,7 +476,7 @@ class Engine:
         for own in [op, *(c for c in carried if c.author == sender)]:
             _check_own_op(own, seq, body)
         return [signed for signed in (body.op, *body.carry)
-                if CircleState.add_op(cur, row.id, signed)]
+                if _store_op(cur, row, batch.roster, signed)]
 
     def _apply_body(self, cur: Any, row: CircleRow, batch: _Batch, sender: bytes, seq: int,
                     body: Body, chains: dict[bytes, Chain]) -> list[SignedOp]:
@@ -483,7 +485,7 @@ class Engine:
         it)."""
         self._compare_checkpoints(cur, row, sender, body, chains, self.now_us())
         if body.type == "roster":
-            return self._roster_ops(cur, row, sender, seq, body)
+            return self._roster_ops(cur, row, batch, sender, seq, body)
         if body.type in ("edit", "delete") and (body.ref is None or body.ref.member != sender):
             raise Rejected("edit or delete of someone else's message")
         if body.type == "guidelines":
@@ -510,25 +512,31 @@ class Engine:
 
     def after_roster_change(self, cur: Any, row: CircleRow, roster: Roster) -> None:
         for member in roster.members.values():
-            if member.last_seq is not None:
-                cur.execute("UPDATE circle_items SET state = 'withdrawn' WHERE circle = ? AND "
-                            "sender = ? AND seq > ? AND state = 'shown'",
-                            (row.id, member.id, member.last_seq))
+            cut = member.last_seq if member.last_seq is not None else 2**62
+            # Past a cut-off: hidden. A removal that a later fold refuses gives back what it hid.
+            cur.execute("UPDATE circle_items SET state = 'withdrawn' WHERE circle = ? AND "
+                        "sender = ? AND seq > ? AND state = 'shown'", (row.id, member.id, cut))
+            cur.execute("UPDATE circle_items SET state = 'shown' WHERE circle = ? AND "
+                        "sender = ? AND seq <= ? AND state = 'withdrawn'", (row.id, member.id, cut))
         for old, new in roster.key_changes:
             cur.execute("INSERT INTO circle_peers (circle, member, key_alert) VALUES (?, ?, 1) "
                         "ON CONFLICT (circle, member) DO NOTHING", (row.id, new))
-            CircleState.event(cur, row.id, "key-change", "a member's keys changed", self.now_us(),
-                              old)
+            if cur.rowcount:  # said once, when first folded, not on every later fold
+                CircleState.event(cur, row.id, "key-change", "a member's keys changed",
+                                  self.now_us(), old)
         me = roster.members.get(row.me)
-        status = self.state.circle(row.id)
-        now_status = status.status if status is not None else row.status
-        if me is not None and not me.active and now_status == "active":
-            cur.execute("UPDATE circles SET status = 'removed' WHERE id = ?", (row.id,))
-        elif me is not None and me.active and now_status == "removed":
-            # A removal that a concurrent change undid (its author had been removed first).
-            cur.execute("UPDATE circles SET status = 'active' WHERE id = ?", (row.id,))
-            CircleState.event(cur, row.id, "reinstated", "a removal of this device was undone "
-                              "by a concurrent roster change", self.now_us(), row.me)
+        if me is None:
+            return
+        if not me.active:
+            cur.execute("UPDATE circles SET status = 'removed' WHERE id = ? AND status = "
+                        "'active'", (row.id,))
+        else:
+            cur.execute("UPDATE circles SET status = 'active' WHERE id = ? AND status = "
+                        "'removed'", (row.id,))
+            if cur.rowcount:  # a removal that a later fold refused
+                CircleState.event(cur, row.id, "reinstated", "a removal of this device was "
+                                  "undone by a roster change it had not yet received",
+                                  self.now_us(), row.me)
 
     def _chase_gaps(self, row: CircleRow, transport: Transport, report: SyncReport) -> None:
         """Other members' checkpoints say a member sent more than this device found: look past
@@ -563,8 +571,7 @@ class Engine:
                 if found:
                     with self.db.transaction() as cur:
                         for n, raw in found.items():
-                            cur.execute("INSERT OR IGNORE INTO circle_held (circle, member, seq, "
-                                        "raw) VALUES (?, ?, ?, ?)", (row.id, member, n, raw))
+                            CircleState.hold(cur, row.id, member, n, raw)
             report.problems.append(
                 f"{seq - have} message(s) that other members have seen are not on this "
                 "storage yet (held until they arrive)")
@@ -642,7 +649,7 @@ class Engine:
     def _seal_outbox(self, row: CircleRow, report: SyncReport) -> None:
         pending = self.db.query(
             "SELECT id, type, data, ref_sender, ref_seq, epoch, created_us FROM circle_outbox "
-            "WHERE circle = ? AND raw IS NULL ORDER BY type NOT IN ('roster', 'rotate'), id",
+            "WHERE circle = ? AND raw IS NULL ORDER BY type != 'roster', id",
             (row.id,))
         # Roster changes go first: what is sealed after them may be sealed in the epoch they
         # start, and a receiver must learn of an epoch before a message in it comes next in
@@ -677,7 +684,7 @@ class Engine:
                 if ref_sender is not None:
                     ref = Ref(bytes(ref_sender), ref_seq)
                 body_type = type_
-                if type_ in ("roster", "rotate", "leave"):
+                if type_ in ("roster", "leave"):
                     body_type = "roster"
                     if type_ == "leave":
                         data = {"op": self._leave_op(row, roster, seq)}
@@ -778,6 +785,40 @@ def _forget_old_bodies(cur: Any, circle: bytes) -> None:
         "ORDER BY seq DESC LIMIT 1 OFFSET ?)", (circle, circle, ROLLBACK_WINDOW - 1))
 
 
+def _past_cutoff(roster: Roster, member: bytes, seq: int) -> bool:
+    info = roster.members.get(member)
+    return info is not None and info.last_seq is not None and seq > info.last_seq
+
+
+def _check_placed(envelope: Envelope, circle: bytes, member: bytes, seq: int) -> None:
+    h = envelope.header
+    if h.circle != circle or h.sender != member or h.seq != seq:
+        raise Rejected("message is not where its name says (replayed or moved)")
+
+
+def _check_follows(envelope: Envelope, chain: Chain) -> None:
+    """The message continues `chain`: the previous hash, and the index within its epoch."""
+    h = envelope.header
+    if h.prev_hash != chain.hash:
+        raise Rejected("message does not follow the sender's previous one (fork)")
+    if h.index != (chain.index + 1 if chain.epoch == h.epoch else 0):
+        raise Rejected("chain index out of order")
+
+
+def _store_op(cur: Any, row: CircleRow, roster: Roster, signed: SignedOp) -> bool:
+    """Keep a received roster operation; True if that changed the vault. A copy whose
+    signature fails for an author this device knows is never kept (operations are stored by
+    the hash of their body, so a forged copy kept first would shadow the real one); a forged
+    copy kept before its author was known is replaced by the real one when it comes."""
+    parsed = roster.cache.parse(signed)
+    author = roster.members.get(parsed.author) if isinstance(parsed, Op) else None
+    if author is not None and not roster.cache.signature_holds(author.public.signing, signed):
+        return False
+    if CircleState.add_op(cur, row.id, signed):
+        return True
+    return author is not None and CircleState.replace_signature(cur, row.id, signed)
+
+
 def _check_own_op(op: Op, seq: int, body: Body) -> None:
     """What a message's sender may say about their own roster operations, main or carried."""
     if op.action == "leave" and op.cutoff != seq:
@@ -790,9 +831,7 @@ def _authentic(raw: bytes, circle: bytes, member: bytes, seq: int, signing: byte
     """Well formed, in its place, and signed by `member` (the chain is checked on applying)."""
     try:
         envelope = parse_envelope(raw)
-        h = envelope.header
-        if h.circle != circle or h.sender != member or h.seq != seq:
-            return False
+        _check_placed(envelope, circle, member, seq)
         check_signature(envelope, signing)
     except Rejected:
         return False

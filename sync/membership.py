@@ -49,8 +49,8 @@ def add_member(writer: CircleWriter, cur: Any, row: CircleRow, member: PublicIde
         if old.name.casefold() == name.casefold() and old.id != member.member_id:
             replaces = old.id  # same display name, new keys: every member gets an alert
     problem = name_problem(name)
-    if problem:
-        raise Rejected(f"join request refused: {problem}")
+    if problem:  # "The name contains …." as a clause
+        raise Rejected(f"join request refused: {problem[0].lower()}{problem[1:].rstrip('.')}")
     # A name that looks like a current member's is refused (the member whose keys these
     # replace excepted: re-joining under one's own name is a key change, shown to everyone).
     current = [m.name for m in roster.members.values() if m.active and m.id != replaces]

@@ -34,7 +34,7 @@ MAX_MEMBERS = 32
 MAX_PARENTS = 16
 MAX_OP_BYTES = 32_000
 PAST_CUTOFF = "sent after the sender was removed or left"
-VOID_EPOCH = "sent in an epoch that a concurrent roster change undid (not shown)"
+VOID_EPOCH = "sent in an epoch whose roster change was refused (not shown)"
 
 
 @dataclass(frozen=True)
@@ -188,24 +188,30 @@ class FoldCache:
     with this, each operation is parsed and verified once (issue: 6,400 junk operations from
     one member made a round take minutes)."""
 
-    parsed: dict[bytes, Op | str] = field(default_factory=dict)
+    # Keyed by hash and signature: two copies of one body with different signatures are two
+    # operations until the fold knows which one verifies.
+    parsed: dict[tuple[bytes, bytes], Op | str] = field(default_factory=dict)
     verified: dict[tuple[bytes, bytes], bool] = field(default_factory=dict)
+    by_hash: dict[bytes, Op] = field(default_factory=dict)
 
     def parse(self, signed: SignedOp) -> Op | str:
-        found = self.parsed.get(signed.hash)
+        slot = (signed.hash, signed.signature)
+        found = self.parsed.get(slot)
         if found is None:
             try:
                 found = parse_op(signed)
             except Rejected as exc:
                 found = exc.reason
-            if len(self.parsed) >= 200_000:
+            if len(self.parsed) >= 200_000:  # a bound, not a working size (MAX_OPS_PER_EPOCH)
                 self.parsed.clear()
-            self.parsed[signed.hash] = found
+                self.by_hash.clear()
+            self.parsed[slot] = found
+            if isinstance(found, Op):
+                self.by_hash[signed.hash] = found
         return found
 
     def parse_known(self, op_hash: bytes) -> Op | None:
-        found = self.parsed.get(op_hash)
-        return found if isinstance(found, Op) else None
+        return self.by_hash.get(op_hash)
 
     def signature_holds(self, key: bytes, signed: SignedOp) -> bool:
         # Keyed by the signature too: the op hash covers the body only.
@@ -233,6 +239,9 @@ class Member:
     active: bool = True
     last_seq: int | None = None  # set when removed or left: their later messages are refused
     replaced: bytes = b""  # the member id whose keys these replace (a key change)
+    removed_by: bytes = b""  # the removal that made them inactive
+    was_admin: bool = False  # an admin until that removal
+    admin_since: int = -1  # when they became an admin, in fold order: lower is senior
 
 
 @dataclass(frozen=True)
@@ -259,6 +268,8 @@ class Roster:
     # Epochs started by operations the fold refused (a concurrent change won): messages
     # already sealed in them are authentic links in their senders' chains, never readable.
     void_epochs: dict[bytes, Op] = field(default_factory=dict)
+    admins_made: int = 0
+    forged: set[bytes] = field(default_factory=set)  # refused before their signature held
 
     def active(self) -> frozenset[bytes]:
         return frozenset(m.id for m in self.members.values() if m.active)
@@ -360,20 +371,46 @@ def fold(circle: bytes, genesis: bytes, ops: Iterable[SignedOp],
          cache: FoldCache | None = None) -> Roster:
     """The roster from a set of operations. `genesis` is the hash of the circle's creating
     operation, pinned when this device created or joined the circle. Linear in the number of
-    operations (apart from sorting them), however they are shaped."""
+    operations (apart from sorting them) for each removal that changes the outcome.
+
+    **A removal wins over what its target did concurrently.** Any operation by a removed member
+    that the removal did not know of (it is not among the removal's ancestors) is refused,
+    whatever the two sort as, so a removed member cannot undo their removal with a change
+    claimed to be older. Two admins removing each other: the senior admin's removal stands
+    (who became an admin first), so neither can win by choosing its hash. Which removals stand
+    depends on what is refused, so the fold is repeated until that set stops changing.
+    """
     cache = cache if cache is not None else FoldCache()
     parsed: dict[bytes, Op] = {}
-    roster = Roster(circle)
-    roster.cache = cache
+    unparsable: list[tuple[bytes, str]] = []
     for signed in ops:
         op = cache.parse(signed)
         if isinstance(op, str):
-            roster.invalid.append((signed.hash, op))
-            continue
-        parsed[op.hash] = op
-    # Only operations whose whole past is known take part, so every member folds the same set.
-    # Kahn's walk: an operation becomes complete when its last parent does (a parent that is
-    # not here never does, so neither do its descendants).
+            unparsable.append((signed.hash, op))
+        else:
+            parsed[op.hash] = op
+    complete, waiting = _complete(parsed)
+    ordered = sorted(complete.values(), key=lambda o: (o.lamport, o.hash))
+    walk = _Ancestry(complete)
+    removals: frozenset[bytes] = frozenset()
+    seniority: dict[bytes, int] = {}
+    for _ in range(MAX_MEMBERS + 2):  # each round settles removals; bounded all the same
+        roster = _fold_once(circle, genesis, ordered, cache, removals, walk, seniority)
+        standing = frozenset(op.hash for op in roster.applied if op.action == "remove")
+        if standing == removals:
+            break
+        removals = standing
+        seniority = {m.id: m.admin_since for m in roster.members.values()
+                     if m.admin_since >= 0}
+    roster.invalid[:0] = unparsable
+    roster.waiting = waiting
+    return roster
+
+
+def _complete(parsed: dict[bytes, Op]) -> tuple[dict[bytes, Op], list[Op]]:
+    """Only operations whose whole past is known take part, so every member folds the same
+    set. Kahn's walk: an operation becomes complete when its last parent does (a parent that is
+    not here never does, so neither do its descendants)."""
     waiting_on: dict[bytes, list[bytes]] = {}
     for h, op in parsed.items():
         for parent in op.parents:
@@ -388,12 +425,82 @@ def fold(circle: bytes, genesis: bytes, ops: Iterable[SignedOp],
             remaining[child] -= 1
             if remaining[child] == 0:
                 ready.append(child)
-    roster.waiting = [op for h, op in parsed.items() if h not in complete]
-    for op in sorted(complete.values(), key=lambda o: (o.lamport, o.hash)):
-        reason = _apply(roster, op, genesis)
+    return complete, [op for h, op in parsed.items() if h not in complete]
+
+
+class _Ancestry:
+    """Which operations come before or after a given one (each walked once per operation
+    asked about: only removals are)."""
+
+    def __init__(self, ops: dict[bytes, Op]) -> None:
+        self._parents = {op.hash: op.parents for op in ops.values()}
+        self._lamports = {op.hash: op.lamport for op in ops.values()}
+        self._children: dict[bytes, list[bytes]] = {}
+        for op in ops.values():
+            for parent in op.parents:
+                self._children.setdefault(parent, []).append(op.hash)
+        self._memo: dict[tuple[bytes, bool], frozenset[bytes]] = {}
+
+    def _reach(self, h: bytes, up: bool) -> frozenset[bytes]:
+        found = self._memo.get((h, up))
+        if found is None:
+            seen: set[bytes] = set()
+            stack = [h]
+            while stack:
+                nxt = stack.pop()
+                for step in (self._parents.get(nxt, ()) if up else self._children.get(nxt, ())):
+                    if step not in seen:
+                        seen.add(step)
+                        stack.append(step)
+            found = self._memo[(h, up)] = frozenset(seen)
+        return found
+
+    def lamport(self, h: bytes) -> int:
+        return self._lamports[h]
+
+    def ancestors(self, h: bytes) -> frozenset[bytes]:
+        return self._reach(h, True)
+
+    def descendants(self, h: bytes) -> frozenset[bytes]:
+        return self._reach(h, False)
+
+
+def _fold_once(circle: bytes, genesis: bytes, ordered: list[Op], cache: FoldCache,
+               removals: frozenset[bytes], walk: _Ancestry,
+               seniority: dict[bytes, int]) -> Roster:
+    """One fold, refusing what the standing `removals` (of the previous fold, whose admins'
+    `seniority` it also gives) did not know of."""
+    roster = Roster(circle)
+    roster.cache = cache
+    # Each member removed by a standing removal, and the operations that knew of it.
+    by_hash = {op.hash: op for op in ordered}
+    # A standing removal whose author a senior admin removed meanwhile counts for nothing
+    # here (its own operation is refused below): two admins removing each other must not
+    # also cancel what each did before.
+    beaten = {h for h in removals for other in removals
+              if by_hash[other].target == by_hash[h].author
+              and h not in walk.ancestors(other)
+              and seniority.get(by_hash[other].author, 2**31)
+              < seniority.get(by_hash[h].author, 2**31)}
+    removed_by: dict[bytes, list[bytes]] = {}
+    for h in removals - beaten:
+        removed_by.setdefault(by_hash[h].target, []).append(h)
+    for op in ordered:
+        reason = None
+        # What a standing removal knew of (its ancestors) stands; what came after it is refused
+        # below anyway (the author is no longer a member); what was concurrent is refused
+        # here, except the senior admin's removal of the one who removed them.
+        if any(op.hash not in walk.ancestors(r)
+               and not _counter_removal(op, by_hash[r].author, seniority)
+               for r in removed_by.get(op.author, ())):
+            reason = "author is no longer a member"
+        else:
+            reason = _apply(roster, op, genesis, walk)
         if reason:
             roster.invalid.append((op.hash, reason))
-            if op.epoch_id and op.epoch_id not in roster.epochs:
+            if not _authentic_member_op(roster, op):
+                roster.forged.add(op.hash)
+            elif op.epoch_id and op.epoch_id not in roster.epochs:
                 roster.void_epochs.setdefault(op.epoch_id, op)
         else:
             roster.applied.append(op)
@@ -401,17 +508,30 @@ def fold(circle: bytes, genesis: bytes, ops: Iterable[SignedOp],
     return roster
 
 
+def _authentic_member_op(roster: Roster, op: Op) -> bool:
+    """Signed by someone who was a member, for this circle: only such an operation's epoch can
+    hold messages that are links in an honest chain, and only such an operation may be built
+    on once refused."""
+    author = roster.members.get(op.author)
+    return (op.circle == roster.circle and op.action != "create" and author is not None
+            and op.hash not in roster.forged and not any(p in roster.forged for p in op.parents)
+            and roster.cache.signature_holds(author.public.signing, op.signed))
+
+
 MAX_OPS_PER_EPOCH = 64  # roster changes one member may make while one epoch is the newest
 
 
-def _apply(roster: Roster, op: Op, genesis: bytes) -> str | None:
+def _apply(roster: Roster, op: Op, genesis: bytes, walk: _Ancestry) -> str | None:
     """Apply `op` to `roster` if it is valid there; else say why not (nothing changes)."""
     if op.circle != roster.circle:
         return "op for another circle"
-    if any(p not in roster.lamports for p in op.parents):
-        return "op follows a rejected op"
-    if op.lamport <= max((roster.lamports[p] for p in op.parents), default=0):
+    # An operation may follow one that was refused because the roster had changed under it
+    # (a promotion of someone concurrently removed): its author must not be locked out of
+    # every later change. Building on a forgery (a stranger's, a bad signature) is refused.
+    if op.lamport <= max((walk.lamport(p) for p in op.parents), default=0):
         return "op's Lamport number does not follow its parents"
+    if any(p in roster.forged for p in op.parents):
+        return "op follows a rejected op"
     if op.action == "create":
         return _apply_create(roster, op, genesis)
     author = roster.members.get(op.author)
@@ -425,14 +545,46 @@ def _apply(roster: Roster, op: Op, genesis: bytes) -> str | None:
     roster.op_counts[slot] = roster.op_counts.get(slot, 0) + 1
     if roster.op_counts[slot] > MAX_OPS_PER_EPOCH:
         return "too many roster changes from one member in one epoch"
-    if not author.active:
+    if not author.active and not _removed_concurrently(roster, author, op, walk):
         return "author is no longer a member"
     if op.action == "leave":
         return _apply_leave(roster, op, author)
-    if not author.admin:
+    if not (author.admin or (author.was_admin
+                             and _removed_concurrently(roster, author, op, walk))):
         return "author is not an admin"
     handler = _ADMIN_ACTIONS.get(op.action)
     return handler(roster, op) if handler is not None else "unknown roster action"
+
+
+def _removed_concurrently(roster: Roster, author: Member, op: Op, walk: _Ancestry) -> bool:
+    """`op` removes the admin who meanwhile removed its author (a removal `op` did not know
+    of), and its author is the senior of the two: in two admins removing each other, the
+    senior one's removal stands, whatever the two sort as, so neither wins by choosing a
+    hash."""
+    if not author.removed_by or op.hash in walk.descendants(author.removed_by):
+        return False
+    remover = _author_of(roster, author.removed_by)
+    return remover is not None and op.action == "remove" and op.target == remover and \
+        _senior(roster, author.id, remover)
+
+
+def _counter_removal(op: Op, remover: bytes, seniority: dict[bytes, int]) -> bool:
+    """`op` removes `remover`, who removed its author meanwhile, and its author is the senior
+    admin of the two: the one change of a removed admin that stands."""
+    return (op.action == "remove" and op.target == remover
+            and seniority.get(op.author, 2**31) < seniority.get(remover, 2**31))
+
+
+def _author_of(roster: Roster, op_hash: bytes) -> bytes | None:
+    found = roster.cache.parse_known(op_hash)
+    return found.author if found is not None else None
+
+
+def _senior(roster: Roster, a: bytes, b: bytes) -> bool:
+    """Whether `a` became an admin before `b` (in fold order)."""
+    first, second = roster.members.get(a), roster.members.get(b)
+    return (first is not None and second is not None and first.admin_since >= 0
+            and (second.admin_since < 0 or first.admin_since < second.admin_since))
 
 
 def _apply_create(roster: Roster, op: Op, genesis: bytes) -> str | None:
@@ -447,7 +599,8 @@ def _apply_create(roster: Roster, op: Op, genesis: bytes) -> str | None:
     if set(op.wraps) != {op.author}:
         return "first epoch not wrapped to the creator alone"
     roster.name = op.circle_name
-    roster.members[op.author] = Member(op.author, op.member, op.member_name, True, 0)
+    roster.members[op.author] = Member(op.author, op.member, op.member_name, True, 0,
+                                       admin_since=_next_admin(roster))
     _start_epoch(roster, op)
     return None
 
@@ -489,7 +642,7 @@ def _apply_promote(roster: Roster, op: Op) -> str | None:
         return "target is not a member"
     if target.admin:
         return "target is already an admin"
-    target.admin = True
+    target.admin, target.admin_since = True, _next_admin(roster)
     return None
 
 
@@ -502,6 +655,7 @@ def _apply_remove(roster: Roster, op: Op) -> str | None:
         return problem
     if op.target in op.wraps:
         return "new epoch wrapped to the removed member"
+    target.was_admin, target.removed_by = target.admin, op.hash
     target.active, target.admin, target.last_seq = False, False, op.cutoff
     _keep_an_admin(roster)
     _start_epoch(roster, op)
@@ -538,9 +692,14 @@ def _start_epoch(roster: Roster, op: Op) -> None:
     roster.epochs[op.epoch_id] = Epoch(op.epoch_id, frozenset(op.wraps), len(roster.epochs), op)
 
 
+def _next_admin(roster: Roster) -> int:
+    roster.admins_made += 1
+    return roster.admins_made
+
+
 def _keep_an_admin(roster: Roster) -> None:
     """A circle never ends up without an admin: the longest-standing member takes over."""
     if roster.admins() or not roster.active():
         return
     eldest = min((m for m in roster.members.values() if m.active), key=lambda m: m.added_order)
-    eldest.admin = True
+    eldest.admin, eldest.admin_since = True, _next_admin(roster)

@@ -87,8 +87,9 @@ class CircleState:
         """The folded roster (treat it as read-only: it may be shared by later calls)."""
         if row.genesis is None:
             return Roster(row.id)
-        hashes = frozenset(bytes(h) for (h,) in self.db.query(
-            "SELECT hash FROM circle_ops WHERE circle = ?", (row.id,)))
+        # The signature is part of the key: a forged copy replaced by the real one refolds.
+        hashes = frozenset(bytes(h) + bytes(sig) for h, sig in self.db.query(
+            "SELECT hash, signature FROM circle_ops WHERE circle = ?", (row.id,)))
         key = (row.id, row.genesis, hashes)
         found = self._folds.get(key)
         if found is None:
@@ -127,6 +128,29 @@ class CircleState:
         cur.execute("INSERT OR IGNORE INTO circle_ops (circle, hash, body, signature) "
                     "VALUES (?, ?, ?, ?)", (circle, op.hash, op.body, op.signature))
         return bool(cur.rowcount)
+
+    @staticmethod
+    def replace_signature(cur: Any, circle: bytes, op: SignedOp) -> bool:
+        """Put the verified copy of an operation in place of a differently signed one."""
+        cur.execute("UPDATE circle_ops SET signature = ? WHERE circle = ? AND hash = ? AND "
+                    "signature != ?", (op.signature, circle, op.hash, op.signature))
+        return bool(cur.rowcount)
+
+    @staticmethod
+    def hold(cur: Any, circle: bytes, member: bytes, seq: int, raw: bytes) -> None:
+        """Keep a downloaded message that cannot be applied yet (or, past a removed member's
+        cut-off, ever), so it is not fetched again."""
+        cur.execute("INSERT OR IGNORE INTO circle_held (circle, member, seq, raw) "
+                    "VALUES (?, ?, ?, ?)", (circle, member, seq, raw))
+
+    @staticmethod
+    def unhold(cur: Any, circle: bytes, member: bytes, seq: int) -> None:
+        cur.execute("DELETE FROM circle_held WHERE circle = ? AND member = ? AND seq = ?",
+                    (circle, member, seq))
+
+    def op_count(self, circle: bytes) -> int:
+        return int(self.db.query_one("SELECT count(*) FROM circle_ops WHERE circle = ?",
+                                     (circle,))[0])
 
     @staticmethod
     def store_epoch_keys(cur: Any, row: CircleRow, roster: Roster,

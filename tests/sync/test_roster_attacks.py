@@ -195,3 +195,125 @@ def test_a_different_name_still_joins() -> None:
     circle = Circle(("Ann", "Bob"), seed=b"look-alike control")
     circle.join("Anna")
     assert "Anna" in {m.name for m in circle.roster("Ann").members.values()}
+
+
+def test_a_removed_admin_cannot_undo_their_removal_with_a_backdated_one() -> None:
+    """Seen by a reviewer: Ann removes Bob (an admin); long after, Bob builds "remove Ann" on
+    his old view, with a hash chosen to sort first, and sends it as his first message past the
+    cut-off. A removal wins over what its target did concurrently, and of two admins removing
+    each other the senior one's stands, so nothing Bob chooses changes the outcome."""
+    circle = Circle(("Ann", "Bob", "Cat"), seed=b"backdate")
+    circle.change("Ann", "promote", "Bob")
+    circle.sync_all()
+    old_view = circle.roster("Bob")
+    heads, lamport = old_view.heads(), old_view.next_lamport()
+    circle.remove("Ann", "Bob")
+    for _ in range(3):
+        circle.post("Ann")
+        circle.post("Cat")
+        for name in ("Ann", "Cat", "Ann", "Cat"):
+            circle.sync(name)
+    ann_removes_bob = next(op for op in circle.roster("Ann").applied if op.action == "remove")
+    at = 0
+    while True:  # a hash that sorts before Ann's removal, as the reviewer's attacker chose
+        backdated, _ = make_op(circle.identity("Bob"), circle.id, "remove", parents=heads,
+                               lamport=lamport, at=at, rng=circle.engines["Bob"].rng,
+                               target=circle.id_of("Ann"), cutoff=0,
+                               wrap_to=[circle.identity(n).public for n in ("Bob", "Cat")])
+        if backdated.hash < ann_removes_bob.hash:
+            break
+        at += 1
+    _send_roster(circle, "Bob", backdated, [])
+    for name in ("Ann", "Cat", "Ann", "Cat"):
+        circle.sync(name)
+    for name in ("Ann", "Cat"):
+        roster = circle.roster(name)
+        assert circle.row(name).status == "active", name
+        assert roster.members[circle.id_of("Ann")].active, name
+        assert roster.admins() == {circle.id_of("Ann")}, name
+        assert not roster.members[circle.id_of("Bob")].active, name
+        assert dict(roster.invalid)[backdated.hash] == "author is no longer a member", name
+
+
+def test_a_badly_signed_copy_of_a_real_operation_does_not_freeze_a_roster() -> None:
+    """Seen by a reviewer: operations are stored by the hash of their body, so a member who
+    carried a copy of the admin's "promote Cat" with a zeroed signature, applied first, made
+    that device refuse the real one and everything after it, for good."""
+    circle = Circle(("Ann", "Bob", "Cat", "Dan"), seed=b"badsig")
+    circle.sync_all()
+    circle.change("Ann", "promote", "Cat")
+    circle.sync("Ann")
+    circle.sync("Bob")
+    real = next(op for op in circle.roster("Bob").applied if op.action == "promote"
+                and op.target == circle.id_of("Cat"))
+    forged = SignedOp(real.signed.body, bytes(64))
+    _send_roster(circle, "Bob", _op(circle, "Bob", "promote", target=circle.id_of("Bob")),
+                 [forged])
+    # Dan applies Bob's message before Ann's: hide Ann's for his first round.
+    ann_seq = circle.engines["Ann"].state.chains(circle.id)[circle.id_of("Ann")].seq
+    hidden = circle.store.objects.pop(circle.name_for("Ann", ann_seq))
+    circle.sync("Dan")
+    assert circle.engines["Dan"].db.query_one(
+        "SELECT count(*) FROM circle_ops WHERE hash = ?", (real.hash,))[0] == 0
+    circle.store.objects[circle.name_for("Ann", ann_seq)] = hidden
+    circle.sync_all()
+    for name in ("Ann", "Cat", "Dan"):
+        assert circle.roster(name).members[circle.id_of("Cat")].admin, name
+
+
+def test_messages_past_a_cut_off_are_kept_sixteen_at_most_and_checked_once() -> None:
+    """Seen by a reviewer: 100 messages past a cut-off were all kept (reported as "held until
+    earlier messages arrive", though nothing was awaited) and re-checked eight times on every
+    quiet sync."""
+    import sync.engine
+
+    circle = Circle(("Ann", "Bob", "Cat"), seed=b"held")
+    circle.sync_all()
+    for i in range(100):
+        circle.post("Bob", data={"title": f"b{i}", "body": "x"})
+    circle.sync("Bob")
+    circle.remove("Ann", "Bob")
+    circle.sync("Ann")
+    report = circle.sync("Cat")
+    assert report.rejected == {"sent after the sender was removed or left":
+                               sync.engine.MAX_AFTER_CUTOFF}
+    assert report.held == 0
+    kept = circle.engines["Cat"].db.query_one("SELECT count(*) FROM circle_held")[0]
+    assert kept == sync.engine.MAX_AFTER_CUTOFF
+    checks = {"n": 0}
+    real = sync.engine.check_signature
+
+    def counting(*args: Any) -> Any:
+        checks["n"] += 1
+        return real(*args)
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(sync.engine, "check_signature", counting)
+    try:
+        quiet = circle.sync("Cat")
+    finally:
+        mp.undo()
+    assert quiet.fetched == 0 and not quiet.rejected and quiet.held == 0
+    assert checks["n"] == 0
+
+
+def test_a_message_in_the_epoch_of_a_refused_change_is_reported_as_such() -> None:
+    """A member who is not an admin signs a `rotate` (refused) and posts in its epoch: the
+    post is not shown, and the reason says what happened, not that a concurrent change won."""
+    from sync.roster import VOID_EPOCH, open_epoch_key, parse_op
+
+    circle = Circle(("Ann", "Bob", "Cat"), seed=b"void")
+    rotate = _op(circle, "Bob", "rotate",
+                 wrap_to=[circle.identity(n).public for n in ("Ann", "Bob", "Cat")])
+    _send_roster(circle, "Bob", rotate, [])
+    assert circle.sync("Ann").rejected == {"roster change refused: author is not an admin": 1}
+    op = parse_op(rotate)
+    key = open_epoch_key(op, circle.identity("Bob"))
+    assert key is not None
+    draft = honest_draft(circle, "Bob", data={"title": "hidden", "body": "in a void epoch"})
+    draft = replace(draft, epoch_key=key, header=replace(draft.header, epoch=op.epoch_id,
+                                                         index=0))
+    circle.store.objects[circle.name_for("Bob", draft.header.seq)] = draft.seal()
+    assert circle.sync("Ann").rejected == {VOID_EPOCH: 1}
+    assert VOID_EPOCH == "sent in an epoch whose roster change was refused (not shown)"
+    assert "hidden" not in _shown(circle, "Ann", "Bob")
