@@ -40,7 +40,7 @@ from common import (
     fresh_dir,
     phase,
     repeat_ms,
-    save_result,
+    save_and_show,
     table,
     time_ms,
     verdict,
@@ -380,10 +380,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes, few repetitions")
     args = parser.parse_args()
     result = run(args.quick)
-    path = save_result("core", result)
-    print()
-    print(report(result))
-    print(f"\n(raw figures: {path})")
+    save_and_show("core", result, report(result))
 
 
 if __name__ == "__main__":

@@ -37,7 +37,17 @@ from typing import Any
 
 import _bootstrap  # noqa: F401  (puts the project on sys.path)
 from bench_cli import child_env
-from common import PASSPHRASE, ROOT, WORK, Stats, fmt_ms, save_result, table, verdict
+from common import (
+    PASSPHRASE,
+    ROOT,
+    WORK,
+    Stats,
+    build_vault,
+    fmt_ms,
+    save_and_show,
+    table,
+    verdict,
+)
 
 TITLE = "Hostile inputs"
 LIMITS = {  # seconds, MiB of peak memory
@@ -163,11 +173,9 @@ def one_case(name: str, runs: int) -> dict[str, Any]:
     env = {**child_env(), "COMPANION_HOME": str(home), "COMPANION_KDF_TARGET_SECONDS": "0"}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     # Made here, not in a child: the children's peak memory must be the measured runs' alone.
-    from companion.app import QUICK_KEY_DERIVATION, CompanionApp
+    from companion.app import QUICK_KEY_DERIVATION
 
-    maker = CompanionApp(home)
-    maker.create_vault(PASSPHRASE, params=QUICK_KEY_DERIVATION)
-    maker.close()
+    build_vault(home, [], QUICK_KEY_DERIVATION)
     cases: dict[str, Callable[[], list[str]]] = {
         "dayone_zip": lambda: [*COMPANION, "import", "dayone", str(dayone_zip(work))],
         "jrnl_header": lambda: [*COMPANION, "import", "jrnl", str(jrnl_header(work)),
@@ -244,10 +252,7 @@ def main() -> None:
         print(json.dumps(one_case(args.case, args.runs)))
         return
     result = run(args.quick)
-    path = save_result("hostile", result)
-    print()
-    print("\n".join(section(result)))
-    print(f"\n(raw figures: {path})")
+    save_and_show("hostile", result, "\n".join(section(result)))
 
 
 if __name__ == "__main__":

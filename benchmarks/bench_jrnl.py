@@ -56,7 +56,7 @@ from common import (
     fresh_dir,
     phase,
     repeat_ms,
-    save_result,
+    save_and_show,
     table,
     verdict,
     without_kdf_override,
@@ -306,10 +306,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes, fewer runs")
     args = parser.parse_args()
     result = run(args.quick)
-    path = save_result("jrnl", result)
-    print()
-    print(report(result))
-    print(f"\n(raw figures: {path})")
+    save_and_show("jrnl", result, report(result))
 
 
 if __name__ == "__main__":

@@ -48,7 +48,7 @@ from common import (
     calibrated_params,
     fmt_ms,
     phase,
-    save_result,
+    save_and_show,
     table,
     verdict,
     without_kdf_override,
@@ -183,10 +183,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="5 runs")
     args = parser.parse_args()
     result = run(args.quick)
-    path = save_result("startup", result)
-    print()
-    print("\n".join(section(result)))
-    print(f"\n(raw figures: {path})")
+    save_and_show("startup", result, "\n".join(section(result)))
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from common import (
     build_vault,
     fmt_ms,
     phase,
-    save_result,
+    save_and_show,
     table,
     time_ms,
     without_kdf_override,
@@ -127,10 +127,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer runs, smaller vault")
     args = parser.parse_args()
     result = run(args.quick)
-    path = save_result("unlock", result)
-    print()
-    print(report(result))
-    print(f"\n(raw figures: {path})")
+    save_and_show("unlock", result, report(result))
 
 
 if __name__ == "__main__":

@@ -283,6 +283,15 @@ def save_result(name: str, data: dict[str, Any]) -> Path:
     return path
 
 
+def save_and_show(name: str, data: dict[str, Any], text: str) -> Path:
+    """Save a benchmark's figures (`save_result`) and print its report and where they went."""
+    path = save_result(name, data)
+    print()
+    print(text)
+    print(f"\n(raw figures: {path})")
+    return path
+
+
 def load_result(name: str, *, quick: bool = False) -> dict[str, Any] | None:
     path = results_dir(quick) / f"{name}.json"
     if not path.exists():

@@ -40,7 +40,6 @@ from storage.vault import Vault
 from sync.schema import CIRCLES
 
 if TYPE_CHECKING:
-    from companion.circle import CircleRow, SyncReport
     from companion.circle_feature import Circles
     from companion.crisis import CrisisResources
     from companion.imports.common import CancelToken, ImportPlan, ImportReport, Progress
@@ -522,11 +521,6 @@ class CompanionApp:
         return self._notify(Changes(preferences=True))
 
     # -- circles (companion/circle.py) ---------------------------------------------------------
-
-    def sync_circle(self, row: CircleRow) -> SyncReport:
-        """One sync round for `row` (network and SQL); pages showing circles hear of what it
-        changed (a quiet round is no news)."""
-        return self.circles.sync(row)
 
     def crisis_resources(self) -> CrisisResources:
         """The user's own list in the vault folder if valid, else the shipped one."""

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from urllib.parse import urlsplit
 
 from companion.circle_feed import FeedItem, load_feed
-from companion.circle_names import labelled, look_alike_members, shown_names
+from companion.circle_names import shown_names
 from companion.clock import Clock
 from companion.errors import InvalidInput, NotFound, UserError
 from storage.database import Database
@@ -39,6 +39,7 @@ from sync.invite import Invite, parse_invite
 from sync.roster import MAX_NAME, Member, Roster
 from sync.state import CircleRow as CircleRow  # re-exported: the UI names circles by it
 from sync.storage_spec import StorageSpec, build_transport, parse_storage_spec
+from sync.transport import StorageError
 from sync.transport_folder import FolderTransport
 from sync.webdav_address import WebDavCredentials
 
@@ -73,14 +74,15 @@ class MemberView:
     muted: bool
     key_changed: bool
     you: bool
-    fingerprint: str = ""  # PublicIdentity.short_fingerprint
-    look_alike: bool = False  # the name is close to another member's (sync/display_names.py)
+    fingerprint: str  # PublicIdentity.short_fingerprint
+    # The name as people should see it (`shown_names`): with the short fingerprint beside it
+    # when another member's name is close, so two look-alike names can always be told apart.
+    label: str
 
     @property
-    def label(self) -> str:
-        """The name as people should see it: with the short fingerprint beside it when another
-        member's name is close, so two look-alike names can always be told apart."""
-        return labelled(self.name, self.fingerprint) if self.look_alike else self.name
+    def look_alike(self) -> bool:
+        """The name is close to another member's (sync/display_names.py)."""
+        return self.label != self.name
 
     @property
     def state(self) -> str:
@@ -192,7 +194,7 @@ class CircleService:
     def create(self, name: str, storage: str, display_name: str, *, webdav_user: str = "",
                webdav_password: str = "") -> CircleRow:
         name = _clean_name(name, "circle name", 80)
-        display_name = _clean_name(display_name, "display name", MAX_NAME)
+        display_name = _display_name(display_name)
         if any(r.name.casefold() == name.casefold() for r in self.rows()):
             raise InvalidInput(f"You already have a circle called “{name}”.",
                                "Choose another name.")
@@ -244,7 +246,7 @@ class CircleService:
         seen and accepted it (`preview_invite`): `confirmed_storage` is that preview's
         `storage`, and anything else raises `StorageNotConfirmed` before any request."""
         invite, spec = self._plan_join(code, storage)
-        display_name = _clean_name(display_name, "display name", MAX_NAME)
+        display_name = _display_name(display_name)
         if spec is None:
             raise InvalidInput("This circle uses a shared folder, and each member names "
                                "their own copy of it.",
@@ -252,7 +254,9 @@ class CircleService:
         if (spec.kind == "webdav" and spec == _invite_storage(invite)
                 and confirmed_storage != str(spec)):
             raise StorageNotConfirmed()
-        with self._probe(spec, webdav_user, webdav_password) as transport:
+        # A folder being joined is a synced copy that must exist already: a mistyped path is
+        # said, not made (a join request written there would tie this vault to it).
+        with self._probe(spec, webdav_user, webdav_password, create=False) as transport:
             try:
                 circle = actions.begin_join(self.engine, invite, display_name, spec.kind,
                                             spec.location, transport, webdav_user,
@@ -264,10 +268,15 @@ class CircleService:
         assert row is not None
         return row
 
-    def _probe(self, spec: StorageSpec, user: str, password: str) -> AnyTransport:
-        transport = build_transport(spec, _credentials(user, password), create=True)
+    def _probe(self, spec: StorageSpec, user: str, password: str, *,
+               create: bool = True) -> AnyTransport:
+        transport = build_transport(spec, _credentials(user, password), create=create)
         try:
             transport.check()
+        except StorageError as exc:
+            transport.close()
+            exc.hint = f"{exc.check}, then try again. Nothing was saved."
+            raise
         except BaseException:
             transport.close()
             raise
@@ -280,14 +289,14 @@ class CircleService:
             "SELECT member, verified, muted, key_alert FROM circle_peers WHERE circle = ?",
             (row.id,))}
         roster = self.roster(row)
-        close = look_alike_members(roster)
+        names = shown_names(roster)
         views = []
         for member in sorted(roster.members.values(), key=lambda m: m.added_order):
             verified, muted, alert = peers.get(member.id, (0, 0, 0))
             views.append(MemberView(member.id.hex()[:12], member.name, member.admin,
                                     member.active, bool(verified), bool(muted), bool(alert),
                                     member.id == row.me, member.public.short_fingerprint,
-                                    member.id in close))
+                                    names[member.id]))
         return views
 
     def shown_names(self, row: CircleRow) -> dict[bytes, str]:
@@ -337,6 +346,12 @@ class CircleService:
             actions.roster_change(self.engine, cur, row, "rotate")
 
     def leave(self, row: CircleRow) -> None:
+        """Leave the circle; one still waiting to be let in is simply forgotten on this device
+        (nothing was shared yet: the join request stays unanswered and its invite expires)."""
+        if row.status == "joining":
+            with self.db.transaction() as cur:
+                cur.execute("DELETE FROM circles WHERE id = ?", (row.id,))
+            return
         self._require_active(row)
         roster = self.roster(row)
         if roster.admins() == {row.me} and len(roster.active()) > 1:
@@ -491,6 +506,19 @@ def _clean_name(text: str, what: str, limit: int) -> str:
     if len(value) > limit:
         raise InvalidInput(f"The {what} can have at most {limit} characters.")
     return value
+
+
+def _display_name(text: str) -> str:
+    """A display name every admin's device will accept (sync/display_names.py): refused here,
+    before anything is written, rather than by the admin's device after the invite is spent."""
+    from sync.display_names import name_problem  # its table loads on first use
+
+    name = _clean_name(text, "display name", MAX_NAME)
+    problem = name_problem(name)
+    if problem:
+        raise InvalidInput(f"That display name cannot be used: {problem}",
+                           "Choose another, written in one alphabet.")
+    return name
 
 
 def _text(text: str, what: str, limit: int) -> str:

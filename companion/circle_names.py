@@ -11,17 +11,9 @@ from sync.display_names import look_alikes
 from sync.roster import Roster
 
 
-def look_alike_members(roster: Roster) -> set[bytes]:
-    """Ids of the members whose name is close to another member's."""
-    return look_alikes({m.id: m.name for m in roster.members.values()})
-
-
-def labelled(name: str, fingerprint: str) -> str:
-    return f"{name} ({fingerprint})"
-
-
 def shown_names(roster: Roster) -> dict[bytes, str]:
-    """Member id -> the name to show (the feed, notifications, the status line, messages)."""
-    close = look_alike_members(roster)
-    return {m.id: labelled(m.name, m.public.short_fingerprint) if m.id in close else m.name
+    """Member id -> the name to show (the member list, the feed, notifications, the status
+    line, messages): "Ann (3f9a 1c2e 4b5d 6a7b 8c9d)" when another member's name is close."""
+    close = look_alikes({m.id: m.name for m in roster.members.values()})
+    return {m.id: f"{m.name} ({m.public.short_fingerprint})" if m.id in close else m.name
             for m in roster.members.values()}

@@ -130,7 +130,7 @@ class CircleSyncer(QObject):
             service = app.circles
             row = service.find(circle.hex())
             before = service.latest_item_id(row) if seen is None else seen
-            report = app.sync_circle(row)
+            report = app.circles.sync(row)
             row = service.find(circle.hex())
             outcome = SyncOutcome(circle, app.clock.now(), report)
             outcome.new_checkins = service.new_checkins_since(row, before)

@@ -5,6 +5,7 @@ share."""
 from __future__ import annotations
 
 import getpass
+import io
 import os
 import sys
 from collections.abc import Callable
@@ -33,16 +34,22 @@ class TextFromStdin:
         self._taken_by: str | None = None
 
     def __call__(self, value: str | None, name: str, *, one_line: bool = False,
-                 exact: bool = False) -> str | None:
+                 exact: bool = False, prompt: str = "") -> str | None:
         """`value`, or for `-` standard input: one line stripped, all of it as it is (`exact`),
-        or all of it without the line end `echo` adds."""
+        or all of it without the line end `echo` adds. A one-line text typed or pasted at the
+        terminal ends at Enter (after `prompt`, if any), not at Ctrl-D."""
         if value != "-":
             return value
         if self._taken_by is not None:
             raise UsageError(f"{self._taken_by} and {name} cannot both be - (standard input "
                              "holds one text)")
         self._taken_by = name
-        text = read_stdin(lambda: self._stdin.read(STDIN_TEXT_LIMIT + 1))
+        if one_line and self._stdin.isatty():
+            sys.stderr.write(prompt)
+            sys.stderr.flush()
+            text = read_stdin(lambda: self._stdin.readline(STDIN_TEXT_LIMIT + 1))
+        else:
+            text = read_stdin(lambda: self._stdin.read(STDIN_TEXT_LIMIT + 1))
         if len(text) > STDIN_TEXT_LIMIT:
             raise UserError(f"Standard input holds more than {STDIN_TEXT_LIMIT // 2**20} MiB "
                             f"of text for {name}.", "Nothing was changed.")
@@ -142,7 +149,9 @@ def ask_yes_no(question: str, stdin: TextIO) -> bool | None:
         sys.stderr.flush()
         answer = read_stdin(stdin.readline)
     elif person_at_terminal():
-        with open("/dev/tty", "r+", encoding="utf-8", errors="replace") as tty:
+        # As getpass opens it: a terminal is not seekable, which open(..., "r+") requires.
+        fd = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
+        with io.TextIOWrapper(io.FileIO(fd, "w+"), encoding="utf-8", errors="replace") as tty:
             tty.write(visible(question))
             tty.flush()
             answer = tty.readline()

@@ -6,6 +6,8 @@ are driven through their widgets and dialogs the way a person would.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +44,19 @@ def make_home(qtbot, tmp_path: Path, name: str, clock: FakeClock,  # type: ignor
     page.resize(1000, 700)
     page.show()
     return Home(name, app, ctx, page)
+
+
+@contextmanager
+def opened_home(qtbot, tmp_path: Path, name: str, clock: FakeClock,  # type: ignore[no-untyped-def]
+                runner: TaskRunner, app: CompanionApp | None = None) -> Iterator[Home]:
+    """A home whose page has loaded; closed once every task has finished."""
+    home = make_home(qtbot, tmp_path, name, clock, runner, app)
+    settle(qtbot, runner, home.page)
+    try:
+        yield home
+    finally:
+        runner.wait_idle()
+        home.close()
 
 
 def settle(qtbot, runner: TaskRunner, page: CirclePage) -> None:  # type: ignore[no-untyped-def]

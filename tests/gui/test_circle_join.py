@@ -22,30 +22,23 @@ from tests.gui.circle_gui_helpers import (
     create_circle,
     invite_code,
     make_home,
+    opened_home,
     settle,
 )
-from tests.sync.test_invite_tamper import Listener
+from tests.sync.test_invite_tamper import Listener, listener
 from ui.dialogs.circle_setup import JoinCircleDialog
 from ui.tasks import TaskRunner
+
+__all__ = ["listener"]  # the fixture, used by name below
 
 ADMIN = Identity.generate(SeededRandomness(b"gui tamper admin"))
 
 
 @pytest.fixture
-def listener() -> Iterator[Listener]:
-    server = Listener()
-    yield server
-    server.close()
-
-
-@pytest.fixture
 def home(qtbot, app: CompanionApp, clock: FakeClock, runner: TaskRunner,  # type: ignore[no-untyped-def]
          tmp_path: Path) -> Iterator[Home]:
-    person = make_home(qtbot, tmp_path, "Bob", clock, runner, app)
-    settle(qtbot, runner, person.page)
-    yield person
-    runner.wait_idle()
-    person.close()
+    with opened_home(qtbot, tmp_path, "Bob", clock, runner, app) as person:
+        yield person
 
 
 def _open_join(home: Home, code: str) -> JoinCircleDialog:

@@ -336,6 +336,6 @@ def test_the_page_refreshes_after_a_sync_it_did_not_start(qtbot, pair, runner) -
     settle(qtbot, runner, ann.page)
     assert "news the page did not fetch itself" not in feed_text(ann)
     app = ann.app
-    runner.run(lambda: app.sync_circle(app.circles.rows()[0]))
+    runner.run(lambda: app.circles.sync(app.circles.rows()[0]))
     qtbot.waitUntil(lambda: "news the page did not fetch itself" in feed_text(ann),
                     timeout=15_000)

@@ -23,6 +23,7 @@ from tests.gui.circle_gui_helpers import (
     invite_code,
     join_circle,
     make_home,
+    opened_home,
     settle,
     share_checkin,
     sync,
@@ -35,11 +36,8 @@ from ui.tasks import TaskRunner
 @pytest.fixture
 def ann(qtbot, tmp_path: Path, app: CompanionApp, clock: FakeClock,  # type: ignore[no-untyped-def]
         runner: TaskRunner) -> Iterator[Home]:
-    home = make_home(qtbot, tmp_path, "Ann", clock, runner, app)
-    settle(qtbot, runner, home.page)
-    yield home
-    runner.wait_idle()
-    home.close()
+    with opened_home(qtbot, tmp_path, "Ann", clock, runner, app) as home:
+        yield home
 
 
 def create_on_webdav(qtbot, runner: TaskRunner, home: Home, server: WebDavServer,  # type: ignore[no-untyped-def]

@@ -36,16 +36,20 @@ class TtyResult:
 
 
 def run_in_tty(argv: Sequence[str], answers: Sequence[tuple[str, str]],
-               timeout: float = 30, *, piped: str | None = None) -> TtyResult:
+               timeout: float = 30, *, piped: str | None = None,
+               stderr_on_terminal: bool = False) -> TtyResult:
     """Run `companion ARGV`; for each (prompt, answer), type `answer` once `prompt` shows.
     With `piped`, standard input is a pipe holding that text (`echo … | companion add -`)
-    while the terminal stays the controlling one."""
+    while the terminal stays the controlling one. With `stderr_on_terminal`, standard error
+    is the terminal too (as in a shell), so prompts written there can be answered; `err` is
+    then empty and everything is in `terminal`."""
     master, slave = pty.openpty()
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
     proc = subprocess.Popen(
         [sys.executable, "-c", _WRAPPER, *argv],
         stdin=slave if piped is None else subprocess.PIPE, stdout=slave,
-        stderr=subprocess.PIPE, env=env, cwd=PROJECT_ROOT, close_fds=True,
+        stderr=slave if stderr_on_terminal else subprocess.PIPE, env=env, cwd=PROJECT_ROOT,
+        close_fds=True,
     )
     os.close(slave)
     if piped is not None:
@@ -76,8 +80,7 @@ def run_in_tty(argv: Sequence[str], answers: Sequence[tuple[str, str]],
                 cursor = transcript.index(prompt.encode(), cursor) + len(prompt)
                 os.write(master, answer.encode() + b"\n")
         code = proc.wait(timeout=max(1.0, deadline - time.monotonic()))
-        assert proc.stderr is not None
-        err = proc.stderr.read().decode()
+        err = proc.stderr.read().decode() if proc.stderr is not None else ""
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -161,3 +161,61 @@ def test_a_peers_post_cannot_drive_the_terminal(tmp_path: Path, clock: FakeClock
                             "--json").out)
     assert post["title"] == hostile  # --json stays exact
     members.close()
+
+
+def _bob(cli: Callable[..., CliResult], tmp_path: Path) -> str:
+    home = tmp_path / "bob"
+    assert cli("--home", str(home), "init", stdin="correct horse battery staple\n").code == 0
+    return str(home)
+
+
+def test_a_mistyped_folder_on_join_is_said_and_nothing_is_made(
+        admin: Path, cli: Callable[..., CliResult], tmp_path: Path) -> None:
+    """Seen by a reviewer: joining made the mistyped folder, wrote the request there and tied
+    the vault to it ("already in this circle" on every retry)."""
+    code = cli("circle", "invite", "Friends").out.strip().splitlines()[-1]
+    bob = _bob(cli, tmp_path)
+    typo = tmp_path / "shraed"
+    result = cli("--home", bob, "circle", "join", code, "--storage", f"folder:{typo}",
+                 "--name", "Bob", passphrase="correct horse battery staple")
+    assert result.code == 1, result
+    assert "Nothing was saved" in result.err and "sync again" not in result.err
+    assert not typo.exists()
+    listing = cli("--home", bob, "circle", "list", passphrase="correct horse battery staple")
+    assert "No circles yet" in listing.out
+    retry = cli("--home", bob, "circle", "join", code, "--storage", f"folder:{admin}",
+                "--name", "Bob", passphrase="correct horse battery staple")
+    assert retry.code == 0, retry.err
+
+
+def test_a_circle_still_joining_can_be_given_up(admin: Path, cli: Callable[..., CliResult],
+                                                tmp_path: Path) -> None:
+    code = cli("circle", "invite", "Friends").out.strip().splitlines()[-1]
+    bob = _bob(cli, tmp_path)
+    secret = "correct horse battery staple"
+    assert cli("--home", bob, "circle", "join", code, "--storage", f"folder:{admin}",
+               "--name", "Bob", passphrase=secret).code == 0
+    listing = cli("--home", bob, "circle", "list", "--json", passphrase=secret).out
+    circle_id = json.loads(listing)[0]["id"]
+    result = cli("--home", bob, "circle", "leave", circle_id, passphrase=secret)
+    assert result.code == 0, result.err
+    assert "stopped joining" in result.out
+    assert "No circles yet" in cli("--home", bob, "circle", "list", passphrase=secret).out
+
+
+def test_a_look_alike_display_name_is_refused_before_anything_is_sent(
+        admin: Path, cli: Callable[..., CliResult], tmp_path: Path) -> None:
+    code = cli("circle", "invite", "Friends").out.strip().splitlines()[-1]
+    bob = _bob(cli, tmp_path)
+    before = sorted(p.name for p in admin.iterdir())
+    result = cli("--home", bob, "circle", "join", code, "--storage", f"folder:{admin}",
+                 "--name", "\u0410nn", passphrase="correct horse battery staple")
+    assert result.code == 1
+    assert "display name cannot be used: The name mixes letters" in result.err
+    assert sorted(p.name for p in admin.iterdir()) == before  # no join request written
+
+
+def test_the_invite_text_names_the_folder_a_folder_circle_needs(
+        admin: Path, cli: Callable[..., CliResult]) -> None:
+    out = cli("circle", "invite", "Friends").out
+    assert "`companion circle join - --storage folder:PATH`" in out

@@ -175,11 +175,14 @@ class _CircleDialog(SettingsDialog):
         self.display_name.setAccessibleName(self.tr("Your name in this circle"))
         self.display_name.setPlaceholderText(self.tr("a first name or a nickname"))
 
-    def _run(self, work: Callable[[], Any], what: str) -> None:
+    def _run(self, work: Callable[[], Any], what: str,
+             done: Callable[[Any], None] | None = None) -> None:
+        """`work` on the task runner (it touches the vault or the network), then `done` (by
+        default: accept the dialog with the row it made)."""
         self.set_error("")
         self.set_busy(True, what)
         self.ok_button.setEnabled(False)
-        self.runner.run(work, self._succeeded, self._failed, lane=Lane.HEAVY)
+        self.runner.run(work, done or self._succeeded, self._failed, lane=Lane.HEAVY)
 
     def _succeeded(self, row: CircleRow) -> None:
         self.set_busy(False)
@@ -369,11 +372,8 @@ class JoinCircleDialog(_CircleDialog):
         """Read the code and the storage (nothing is sent or saved), then show the facts."""
         service = self.app.circles
         code, storage = self.code.toPlainText().strip(), self.storage.storage()
-        self.set_error("")
-        self.set_busy(True, self.tr("Reading the invite code"))
-        self.ok_button.setEnabled(False)
-        self.runner.run(lambda: service.preview_invite(code, storage), self._show_confirmation,
-                        self._failed, lane=Lane.HEAVY)
+        self._run(lambda: service.preview_invite(code, storage),
+                  self.tr("Reading the invite code"), self._show_confirmation)
 
     def _show_confirmation(self, preview: InvitePreview) -> None:
         self.set_busy(False)

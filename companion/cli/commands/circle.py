@@ -19,7 +19,7 @@ from companion.app import CompanionApp
 from companion.circle import InvitePreview, write_qr_png
 from companion.circle_feature import Circles
 from companion.circle_feed import FeedItem
-from companion.cli.prompts import TextFromStdin, ask_yes_no
+from companion.cli.prompts import TextFromStdin, ask_yes_no, person_at_terminal
 from companion.cli.terminal import write_json
 from companion.errors import InvalidInput, UserError
 from sync.engine import SyncReport
@@ -53,7 +53,7 @@ def cmd_circle(app: CompanionApp, args: argparse.Namespace, stdin: TextIO, out: 
         failed = 0
         for row in rows:
             try:
-                report = app.sync_circle(row)
+                report = app.circles.sync(row)
             except StorageError as exc:  # one circle's storage failing does not stop the rest
                 failed += 1
                 print(f"companion: {row.name or 'a circle being joined'}: {exc}", file=sys.stderr)
@@ -69,7 +69,7 @@ def _join(service: Circles, args: argparse.Namespace, stdin: TextIO, out: TextIO
     """Show what the code says, and when the WebDAV address comes from the code, have the
     person confirm it before the password is even read: a tampered code could name anyone's
     server (docs/protocol.md §7)."""
-    code = TextFromStdin(stdin)(args.code, "CODE", one_line=True) or ""
+    code = TextFromStdin(stdin)(args.code, "CODE", one_line=True, prompt="Invite code: ") or ""
     preview = service.preview_invite(code, args.storage)  # checks the code; sends nothing
     if preview.storage:
         _print_invite(preview, out)
@@ -143,8 +143,10 @@ def _invite(service: Circles, row: CircleRow, args: argparse.Namespace, _stdin: 
         print(f"Wrote the invite as a QR code to {args.qr}.", file=out)
     print(f"Your fingerprint as admin of {row.name}: {invite.admin.short_fingerprint} (the "
           "joiner sees it when joining: read it to them on a call).", file=out)
+    # A folder circle's joiner names their own synced copy of the folder.
+    storage = " --storage folder:PATH" if row.storage_kind == "folder" else ""
     print("Give this code to one person, privately (it works once, for 7 days). They run "
-          "`companion circle join -` and paste it; then compare safety numbers with "
+          f"`companion circle join -{storage}` and paste it; then compare safety numbers with "
           "`companion circle verify`:", file=out)
     print(code, file=out)
     return 0
@@ -179,10 +181,7 @@ def _verify(service: Circles, row: CircleRow, args: argparse.Namespace, stdin: T
         print(f"Wrote it as a QR code to {args.qr}.", file=out)
     print(f"Compare it with the number {name} sees, in person or on a call. If they "
           "match, nobody is in the middle.", file=out)
-    confirmed = args.yes
-    if not confirmed and stdin.isatty():
-        answer = input("Do the numbers match? [y/N] ")
-        confirmed = answer.strip().lower() in ("y", "yes")
+    confirmed = args.yes or bool(ask_yes_no("Do the numbers match? [y/N] ", stdin))
     if confirmed:
         service.set_verified(row, member)
         print(f"{name} is now verified.", file=out)
@@ -274,9 +273,14 @@ def _roster(service: Circles, row: CircleRow, args: argparse.Namespace, _stdin: 
               "tell everyone.", file=out)
         return 0
     if command == "leave":
+        joining = row.status == "joining"
         service.leave(row)
-        print(f"You left {row.name}; the others learn it on your next sync "
-              "(`companion circle sync`).", file=out)
+        if joining:
+            print("You stopped joining that circle; this device forgot it. To join later, "
+                  "ask the admin for a new invite.", file=out)
+        else:
+            print(f"You left {row.name}; the others learn it on your next sync "
+                  "(`companion circle sync`).", file=out)
         return 0
     member = service.find_member(row, args.member)
     name = service.shown_names(row)[member.id]
@@ -363,8 +367,9 @@ def _credentials(args: argparse.Namespace, storage: str, stdin: TextIO) -> tuple
                             f"{getattr(exc, 'strerror', None) or exc}.") from None
     else:
         password = os.environ.get("COMPANION_WEBDAV_PASSWORD", "")
-    if not password and user and sys.stdin.isatty() and stdin is sys.stdin:
-        password = getpass.getpass(f"WebDAV app password for {user}: ")
+    if not password and user and ((sys.stdin.isatty() and stdin is sys.stdin)
+                                  or person_at_terminal()):
+        password = getpass.getpass(f"WebDAV app password for {user}: ")  # at /dev/tty
     return user, password
 
 
