@@ -24,49 +24,63 @@ MAX_OBJECT_BYTES = 1 << 20
 
 
 class StorageError(UserError):
-    """The circle's storage could not be used; nothing was lost (the outbox keeps its messages)."""
+    """The circle's storage could not be used; nothing was lost (the outbox keeps its messages).
+
+    `check` is what to look at, alone: creating or joining a circle, which saves nothing when
+    the storage fails, says "try again. Nothing was saved." after it instead of the hint's
+    "sync again"."""
 
     default_message = "The circle's storage could not be reached."
+    check = "Check the connection"
     default_hint = "Check the connection and try again; nothing was lost."
 
 
 class StorageAuthFailed(StorageError):
     default_message = "The server did not accept the user name or app password (401)."
+    check = "Check the WebDAV user and app password"
     default_hint = "Check the WebDAV user and app password, then sync again."
 
 
 class StorageForbidden(StorageError):
     default_message = "The server refused access to the circle's folder (403)."
+    check = "Check that this account may read and write that folder"
     default_hint = "Check that this account may read and write that folder."
 
 
 class StorageMissing(StorageError):
     default_message = "The circle's folder does not exist (404)."
+    check = "Check the address or folder"
     default_hint = "Check the address or folder; if it moved, set the new one."
 
 
 class StorageConflict(StorageError):
     default_message = "The server reported a conflict (409): the folder's parent is missing."
+    check = "Create the parent folder on the server, or check the address"
     default_hint = "Create the parent folder on the server, or check the address."
 
 
 class StorageFull(StorageError):
     default_message = "The circle's storage is full (507 or no space left)."
+    check = "Free some space there"
     default_hint = "Free some space there; the outbox keeps your messages until then."
 
 
 class StorageTimeout(StorageError):
     default_message = "The circle's storage did not answer in time."
+    check = "Check the connection"
     default_hint = "Check the connection and sync again; nothing was lost."
 
 
 class StorageUnreachable(StorageError):
     default_message = "The circle's storage cannot be reached."
+    check = "Check the network or the address"
     default_hint = "Check the network or the address and sync again; nothing was lost."
 
 
 class StorageTlsFailed(StorageError):
     default_message = "The server's certificate could not be verified, so nothing was sent."
+    check = ("Check the address; a server with its own certificate authority needs t"
+             "hat authority trusted on this device")
     default_hint = ("Check the address; a server with its own certificate authority needs that "
                     "authority trusted on this device.")
 
