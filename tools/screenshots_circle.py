@@ -105,9 +105,31 @@ def render_circle_screens(window: MainWindow, pump: Callable[[int], None], out: 
     pump(100)
     page.dialog.storage.folder.setText("~/Sync/our-circle")
     _save(page.dialog, out / f"circle-create-{theme}.png", pump)
+    _join_confirmation(page, pump, out / f"circle-join-confirm-{theme}.png")
     page.tabs.setCurrentIndex(0)
     for app in others:
         app.close()
+
+
+def _join_confirmation(page: CirclePage, pump: Callable[[int], None], target: Path) -> None:
+    """The join dialog's second step for a WebDAV invite: what the code says, to be checked
+    with the admin before anything is sent (a made-up circle; nothing is contacted)."""
+    from sync.crypto import SeededRandomness
+    from sync.identity import Identity
+    from sync.invite import Invite
+
+    admin = Identity.generate(SeededRandomness(b"screenshot admin"))
+    code = Invite.signed_by(admin, bytes(range(16)), bytes(32),
+                            "https://cloud.example.org/remote.php/dav/files/noor/circle/").code()
+    page.join_circle()
+    pump(100)
+    dialog = page.dialog
+    dialog.code.setPlainText(code)
+    dialog.display_name.setText("Robin")
+    pump(100)
+    dialog.ok_button.click()
+    pump(800)
+    _save(dialog, target, pump)
 
 
 def _save(dialog: QWidget, target: Path, pump: Callable[[int], None]) -> None:

@@ -247,8 +247,11 @@ class JoinConfirmation(QWidget):
         self.fingerprint.setFont(QFont("monospace"))
         self.fingerprint.setAccessibleName(self.tr("The admin's fingerprint"))
         self.signature = _plain_label()
-        self.trust = QCheckBox(self.tr("I checked the server and the fingerprint with the "
-                                       "admin: send my user and app password there"))
+        # Short enough not to be cut off at 800×600 (a check box does not wrap); what it
+        # allows is said beside it, wrapped.
+        self.trust = QCheckBox(self.tr("I checked the server and the fingerprint with the admin"))
+        self.trust_hint = hint(self.tr("Joining then sends your WebDAV user name and app "
+                                       "password to this server."))
         form = QFormLayout()
         form.addRow(self.tr("Circle"), self.circle)
         self.server_label = QLabel(self.tr("Server"))
@@ -266,6 +269,7 @@ class JoinConfirmation(QWidget):
         layout.addLayout(form)
         layout.addWidget(self.signature)
         layout.addWidget(self.trust)
+        layout.addWidget(self.trust_hint)
 
     def show_preview(self, preview: InvitePreview) -> None:
         webdav = preview.storage_kind == "webdav"
@@ -285,6 +289,7 @@ class JoinConfirmation(QWidget):
                          "the admin's."))
         self.trust.setChecked(False)
         self.trust.setVisible(preview.needs_confirmation)
+        self.trust_hint.setVisible(preview.needs_confirmation)
 
 
 def _plain_label() -> QLabel:
