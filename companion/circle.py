@@ -21,7 +21,7 @@ from companion.circle_names import shown_names
 from companion.clock import Clock
 from companion.errors import InvalidInput, NotFound, UserError
 from storage.database import Database
-from sync import actions
+from sync import actions, agreement
 from sync.content import (
     MAX_CHECKIN_NOTE,
     MAX_EMOTION,
@@ -369,8 +369,19 @@ class CircleService:
                                "device has to accept you first.",
                                "Sync again later (`companion circle sync`).")
         if row.status in ("removed", "left"):
+            if self.admission_refused(row):
+                raise InvalidInput(f"You are not in {row.name}: the admin who let you in was "
+                                   "removed at the same time, so your admission did not "
+                                   "stand.", "Ask a current admin for a new invite.")
             why = "removed by an admin" if row.status == "removed" else "you left"
             raise InvalidInput(f"You are no longer in {row.name} ({why}).")
+
+    def admission_refused(self, row: CircleRow) -> bool:
+        """Whether this device was let in by an admin whom a concurrent removal outranked
+        (its status is then 'removed', though nobody removed it)."""
+        return row.status == "removed" and self.db.query_one(
+            "SELECT 1 FROM circle_events WHERE circle = ? AND kind = 'refused' AND member = ?",
+            (row.id, row.me)) is not None
 
     # -- sharing ------------------------------------------------------------------------------
 
@@ -428,6 +439,12 @@ class CircleService:
     def _queue(self, row: CircleRow, type_: str, data: dict[str, Any],
                ref: Ref | None = None) -> None:
         self._require_active(row)
+        split = agreement.splits(self.engine, row.id)
+        if split:  # whom it would reach is not certain: nothing goes out until they agree
+            raise InvalidInput(f"Nothing was shared: this device and {split} other member(s) "
+                               f"disagree about who is in {row.name} (a split).",
+                               "It heals when their roster changes reach each other: sync "
+                               "again. If it stays, compare safety numbers and tell an admin.")
         with self.db.transaction() as cur:
             actions.queue(self.engine, cur, row, type_, data, ref)
 

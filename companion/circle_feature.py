@@ -69,6 +69,9 @@ class Circles:
     def key_alerts(self, row: CircleRow) -> list[MemberView]:
         return self.service.key_alerts(row)
 
+    def admission_refused(self, row: CircleRow) -> bool:
+        return self.service.admission_refused(row)
+
     def readers(self, row: CircleRow) -> int:
         return self.service.readers(row)
 

@@ -53,6 +53,7 @@ class CircleStatus:
     problems: list[tuple[str, str, int]]  # (kind, reason, count), as CircleService.problems
     quiet: list[QuietMember]
     key_alerts: list[str]  # display names whose keys changed
+    refused: bool = False  # 'removed' because the admission itself did not stand
 
 
 def test_connection(storage: str, webdav_user: str = "", webdav_password: str = "") -> None:
@@ -142,7 +143,7 @@ def circle_status(service: CircleService, row: CircleRow, now: datetime) -> Circ
     alerts = ([m.label for m in service.key_alerts(row)] if row.status == "active" else [])
     return CircleStatus(row.status, last, waiting_count(db, row), service.problems(row),
                         quiet_members(db, row, active, now) if row.status == "active" else [],
-                        alerts)
+                        alerts, service.admission_refused(row))
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ withheld messages (a member has seen messages this device cannot find).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sync.codec import Reader, canonical, parse_object
@@ -27,6 +27,9 @@ MAX_EMOTION = 32
 MAX_REACTION = 16
 MAX_GUIDELINES = 4_000
 MAX_CARRY = 64
+VIEW_BYTES = 16  # of the hash of the roster operations the sender's fold applied
+MAX_HEADS = 32
+OP_HASH_BYTES = 32
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,19 @@ class Ref:
 
 
 @dataclass(frozen=True)
+class View:
+    """The sender's view of the roster when sealing (protocol version 2): a hash of the set of
+    operations its fold applied, and the newest of them (the heads, at most MAX_HEADS), so a
+    receiver can tell who lacks what (sync/agreement.py)."""
+
+    ops: bytes
+    heads: tuple[bytes, ...]
+
+    def to_json(self) -> dict[str, object]:
+        return {"ops": b64(self.ops), "heads": [b64(h) for h in self.heads]}
+
+
+@dataclass(frozen=True)
 class Body:
     type: str
     at: int
@@ -47,17 +63,34 @@ class Body:
     ref: Ref | None = None
     op: SignedOp | None = None
     carry: tuple[SignedOp, ...] = ()  # earlier roster changes some readers may have missed
+    view: View | None = None  # absent in messages of protocol version 1
 
 
 def encode_body(type_: str, at: int, seen: dict[bytes, tuple[int, bytes]],
-                data: dict[str, Any], ref: Ref | None = None) -> bytes:
+                data: dict[str, Any], ref: Ref | None = None,
+                view: View | None = None) -> bytes:
     value: dict[str, Any] = {"type": type_, "at": at,
                              "seen": {b64(m): [s, b64(h[:CHECKPOINT_HASH_BYTES])]
                                       for m, (s, h) in seen.items()},
                              **data}
     if ref is not None:
         value["to"] = ref.to_json()
+    if view is not None:
+        value["view"] = view.to_json()
     return canonical(value)
+
+
+def _view(reader: Reader) -> View | None:
+    if "view" not in reader.value:
+        return None
+    child = reader.child("view")
+    assert child is not None
+    child.only("ops", "heads")
+    heads = child.items("heads", max_items=MAX_HEADS)
+    parsed = tuple(Reader({"h": h}, "roster view").raw("h", OP_HASH_BYTES) for h in heads)
+    if list(parsed) != sorted(set(parsed)):
+        raise Rejected("roster view heads are not sorted")
+    return View(child.raw("ops", VIEW_BYTES), parsed)
 
 
 def _ref(reader: Reader) -> Ref:
@@ -69,6 +102,12 @@ def _ref(reader: Reader) -> Ref:
 
 def parse_body(data: bytes) -> Body:
     r = Reader(parse_object(data, "message body"), "message body")
+    view = _view(r)
+    body = _parse_kind(r)
+    return replace(body, view=view) if view is not None else body
+
+
+def _parse_kind(r: Reader) -> Body:
     kind = r.choice("type", TYPES)
     at = r.require_int("at", 0, 2**40)
     seen_reader = r.child("seen")
@@ -82,7 +121,7 @@ def parse_body(data: bytes) -> Body:
             raise Rejected("message body has a bad checkpoint")
         item = Reader({"s": value[0], "h": value[1]}, "checkpoint")
         seen[member] = (item.require_int("s", 0, 2**40), item.raw("h", CHECKPOINT_HASH_BYTES))
-    common = ("type", "at", "seen")
+    common = ("type", "at", "seen", "view")
     if kind == "checkin":
         r.only(*common, "mood", "energy", "emotions", "note")
         out = {"mood": r.require_int("mood", 1, 5), "energy": r.integer("energy", 1, 5,
@@ -124,6 +163,9 @@ def parse_body(data: bytes) -> Body:
     r.only(*common, "op", "carry")
     carry = (tuple(SignedOp.from_json(item) for item in r.items("carry", max_items=MAX_CARRY))
              if "carry" in r.value else ())
-    if "op" not in r.value:
+    # A roster message without an operation of its own only carries others' (protocol v2:
+    # delivering what a member's view shows they lack, sync/agreement.py).
+    if "op" not in r.value and not carry:
         raise Rejected("message body lacks op")
-    return Body(kind, at, seen, {}, op=SignedOp.from_json(r.value["op"]), carry=carry)
+    op = SignedOp.from_json(r.value["op"]) if "op" in r.value else None
+    return Body(kind, at, seen, {}, op=op, carry=carry)

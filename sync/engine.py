@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from storage.database import Database
-from sync.content import Body, Ref, encode_body, parse_body
+from sync import agreement
+from sync.content import Body, Ref, View, encode_body, parse_body
 from sync.crypto import Randomness, Rejected, SystemRandomness, object_name
 from sync.envelope import (
     ChainCache,
@@ -235,6 +236,10 @@ class Engine:
             self._fetch_and_apply(self._row(circle), transport, report)
             row = self._row(circle)
             if row.status == "active":
+                agreement.reconcile(self, row)
+                split = agreement.splits(self, circle)
+                if split:
+                    report.problems.append(agreement.SPLIT_PROBLEM.replace("{n}", str(split)))
                 roster = self.state.roster(row)
                 if row.me in roster.admins():
                     self._accept_joins(row, roster, transport, report)
@@ -461,9 +466,8 @@ class Engine:
                     body: Body) -> list[SignedOp]:
         """Check a roster message's operations as coming from `sender` and add them to the
         vault; returns those that are new here."""
-        assert body.op is not None
-        op = parse_op(body.op)
-        if op.author != sender:
+        own = [] if body.op is None else [parse_op(body.op)]  # None: a carry-only message
+        if any(op.author != sender for op in own):
             raise Rejected("roster op carried by someone other than its author")
         carried = []
         for signed in body.carry:
@@ -473,9 +477,9 @@ class Engine:
                 continue  # the fold counts it, with its reason, like any other
         # The sender's own operations get the same checks wherever they travel: a leave
         # must name the message that carries it, a cut-off no more than the remover saw.
-        for own in [op, *(c for c in carried if c.author == sender)]:
-            _check_own_op(own, seq, body)
-        return [signed for signed in (body.op, *body.carry)
+        for op in [*own, *(c for c in carried if c.author == sender)]:
+            _check_own_op(op, seq, body)
+        return [signed for signed in (*([body.op] if body.op else []), *body.carry)
                 if _store_op(cur, row, batch.roster, signed)]
 
     def _apply_body(self, cur: Any, row: CircleRow, batch: _Batch, sender: bytes, seq: int,
@@ -484,6 +488,9 @@ class Engine:
         the vault. Raises `Rejected` for content its sender may not send (the caller counts
         it)."""
         self._compare_checkpoints(cur, row, sender, body, chains, self.now_us())
+        if body.view is not None:
+            agreement.record(cur, row.id, sender, seq, body.view,
+                             body.seen.get(row.me, (0, b""))[0])
         if body.type == "roster":
             return self._roster_ops(cur, row, batch, sender, seq, body)
         if body.type in ("edit", "delete") and (body.ref is None or body.ref.member != sender):
@@ -526,6 +533,16 @@ class Engine:
                                   self.now_us(), old)
         me = roster.members.get(row.me)
         if me is None:
+            if row.genesis is not None and roster.applied:
+                # Admitted by an admin whom a concurrent removal outranked: the admission
+                # itself was refused, so this device was never in the circle.
+                cur.execute("UPDATE circles SET status = 'removed' WHERE id = ? AND status = "
+                            "'active'", (row.id,))
+                if cur.rowcount:
+                    CircleState.event(cur, row.id, "refused", "the admin who let this device "
+                                      "in was removed at the same time, so the admission did "
+                                      "not stand; ask a current admin for a new invite",
+                                      self.now_us(), row.me)
             return
         if not me.active:
             cur.execute("UPDATE circles SET status = 'removed' WHERE id = ? AND status = "
@@ -666,6 +683,7 @@ class Engine:
             report.problems.append("waiting for an admin to start a new epoch before sending")
             return
         keys = self.state.epoch_keys(row.id)
+        view = self.declared_view(roster)
         now = self.now_us()
         with self.db.transaction() as cur:
             chains = self.state.chains(row.id)
@@ -673,7 +691,7 @@ class Engine:
             for item_id, type_, data_text, ref_sender, ref_seq, pinned, created in pending:
                 written = created // 1_000_000  # when it was written, not when it was sent
                 epoch_id = bytes(pinned) if pinned is not None else epoch.id
-                key = keys.get(epoch_id)
+                key = keys.get(epoch_id) or _void_key(roster, row, epoch_id)
                 if key is None:
                     report.problems.append("a message waits for an epoch key this device lacks")
                     break
@@ -690,7 +708,7 @@ class Engine:
                         data = {"op": self._leave_op(row, roster, seq)}
                         CircleState.add_op(cur, row.id, SignedOp.from_json(data["op"]))
                 seen = {m: (c.seq, c.hash) for m, c in chains.items()}
-                body = encode_body(body_type, written, seen, data, ref)
+                body = encode_body(body_type, written, seen, data, ref, view)
                 raw = seal_message(signing_private=row.identity.signing_private,
                                    epoch_key=key, circle=row.id, epoch=epoch_id,
                                    sender=row.me, seq=seq, index=index, prev_hash=chain.hash,
@@ -707,6 +725,10 @@ class Engine:
                 chain = Chain(seq, message_hash(raw), epoch_id, index)
                 chains[row.me] = chain
                 CircleState.set_chain(cur, row.id, row.me, chain, now)
+
+    def declared_view(self, roster: Roster) -> View:
+        """What this device's messages say its fold applied (a test's liar overrides it)."""
+        return agreement.view_of(roster)
 
     def _leave_op(self, row: CircleRow, roster: Roster, seq: int) -> dict[str, str]:
         op, _ = make_op(row.identity, row.id, "leave", parents=roster.heads(),
@@ -783,6 +805,18 @@ def _forget_old_bodies(cur: Any, circle: bytes) -> None:
         "UPDATE circle_outbox SET raw = NULL WHERE circle = ? AND sent = 1 AND raw IS NOT NULL "
         "AND seq < (SELECT seq FROM circle_outbox WHERE circle = ? AND sent = 1 "
         "ORDER BY seq DESC LIMIT 1 OFFSET ?)", (circle, circle, ROLLBACK_WINDOW - 1))
+
+
+def _void_key(roster: Roster, row: CircleRow, epoch: bytes) -> bytes | None:
+    """The key of a void epoch this device was a reader of (to tell whoever that refused
+    change admitted that they are not in, sync/agreement.py)."""
+    void = roster.void_epochs.get(epoch)
+    if void is None:
+        return None
+    try:
+        return open_epoch_key(void, row.identity)
+    except Rejected:
+        return None
 
 
 def _past_cutoff(roster: Roster, member: bytes, seq: int) -> bool:

@@ -131,4 +131,26 @@ _V2 = """
 CREATE INDEX circle_outbox_by_state ON circle_outbox (circle, sent, seq);
 """
 
-CIRCLES = Component(COMPONENT, (sql_step(1, _V1), sql_step(2, _V2)))
+# Protocol version 2 (sync/agreement.py): the latest roster view each member declared, what
+# this device carried to them, and the refused admissions it has told the newcomer about.
+_V3 = """
+CREATE TABLE circle_views (
+    circle BLOB NOT NULL REFERENCES circles (id) ON DELETE CASCADE,
+    member BLOB NOT NULL,
+    seq INTEGER NOT NULL,
+    ops BLOB NOT NULL,
+    heads TEXT NOT NULL,
+    saw_me INTEGER NOT NULL,
+    differs_since INTEGER,
+    carry_outbox INTEGER,
+    carried TEXT,
+    PRIMARY KEY (circle, member)
+) WITHOUT ROWID;
+CREATE TABLE circle_told (
+    circle BLOB NOT NULL REFERENCES circles (id) ON DELETE CASCADE,
+    epoch BLOB NOT NULL,
+    PRIMARY KEY (circle, epoch)
+) WITHOUT ROWID;
+"""
+
+CIRCLES = Component(COMPONENT, (sql_step(1, _V1), sql_step(2, _V2), sql_step(3, _V3)))

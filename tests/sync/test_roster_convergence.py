@@ -117,6 +117,11 @@ class Agreement(RuleBasedStateMachine):
         active = first[0]
         for name in PEOPLE:
             assert (self.circle.id_of(name) in active) == (name in views), name
+        # Honest members never raise a split alert against each other (sync/agreement.py).
+        for name in views:
+            assert not self.circle.engines[name].db.query(
+                "SELECT member FROM circle_events WHERE circle = ? AND kind = 'split'",
+                (self.circle.id,)), f"{name} reports a split"
 
 
 Agreement.TestCase.settings = settings(

@@ -232,7 +232,7 @@ class CirclePage(CircleMembers):
         self.error.setText(self.tr("Last sync failed: %1").replace("%1", user_message(error))
                            if error is not None else "")
         self.error.setVisible(error is not None)
-        banner = removed_text(row)
+        banner = removed_text(row, status.refused)
         self.banner.setText(banner)
         self.banner.setVisible(bool(banner))
         active = row.status == "active"
@@ -240,6 +240,9 @@ class CirclePage(CircleMembers):
         if status.key_alerts:
             paused = self.tr("Sharing is paused: the keys of %1 changed. Verify them again "
                              "in Members.").replace("%1", ", ".join(status.key_alerts))
+        elif any(kind == "split" for kind, _reason, _count in status.problems):
+            paused = self.tr("Sharing is paused: this device and another member's disagree "
+                             "about who is in the circle. It resumes once they agree.")
         elif not active:
             paused = banner or self.tr("You cannot share in this circle.")
         self.composer.set_readers(view.readers, paused)

@@ -40,6 +40,9 @@ def describe_status(status: CircleStatus, outcome: SyncOutcome | None, busy: boo
         if kind == "fork":
             parts.append(tr("Warning: members were shown different histories (%1)").replace(
                 "%1", reason))
+        elif kind == "split":
+            parts.append(tr("Warning: members disagree about who is in the circle; sharing is "
+                            "paused until they agree"))
         elif kind == "rollback":
             parts.append(tr("Warning: the storage went back in time (%1)").replace(
                 "%1", reason))
@@ -56,8 +59,12 @@ def describe_status(status: CircleStatus, outcome: SyncOutcome | None, busy: boo
     return tr("Syncing…") + " " + text if busy and outcome is None else text
 
 
-def removed_text(row: CircleRow) -> str:
+def removed_text(row: CircleRow, refused: bool = False) -> str:
     name = row.name or tr("this circle")
+    if row.status == "removed" and refused:
+        return tr("You are not in %1: the admin who let you in was removed at the same time, "
+                  "so your admission did not stand. Ask a current admin for a new "
+                  "invite.").replace("%1", name)
     if row.status == "removed":
         return tr("You were removed from %1 by an admin. You can still read what was shared "
                   "before; nothing new reaches you, and nothing you write is accepted.").replace(

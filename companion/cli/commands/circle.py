@@ -233,7 +233,7 @@ def _feed(service: Circles, row: CircleRow, args: argparse.Namespace, _stdin: Te
         write_json([i.to_json() for i in items], out)
         return 0
     if row.status == "removed":
-        print(f"You were removed from {row.name}; below is what you could read before.",
+        print(_removed_sentence(service, row) + " Below is what you could read before.",
               file=out)
     if not items:
         print("Nothing shared yet.", file=out)
@@ -342,7 +342,7 @@ def _print_report(service: Circles, row: CircleRow, report: SyncReport,
     if fresh.status == "joining":
         print("Still waiting for the admin's device to let you in.", file=out)
     if report.removed or fresh.status == "removed":
-        print(f"You were removed from {name}.", file=out)
+        print(_removed_sentence(service, fresh), file=out)
     if report.rejected:
         total = report.rejected_total
         print(f"Rejected {total} file{'s' * (total != 1)} that failed the checks:", file=out)
@@ -388,3 +388,10 @@ _HANDLERS = {
     "mute": _roster, "unmute": _roster, "rotate": _roster, "guidelines": _guidelines,
     "status": _status,
 }
+
+
+def _removed_sentence(service: Circles, row: CircleRow) -> str:
+    if service.admission_refused(row):
+        return (f"You are not in {row.name}: the admin who let you in was removed at the same "
+                "time, so your admission did not stand. Ask a current admin for a new invite.")
+    return f"You were removed from {row.name} by an admin."
