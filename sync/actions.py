@@ -23,15 +23,19 @@ __all__ = ["INVITE_DAYS", "add_member", "begin_join", "create_circle", "leave", 
 INVITE_DAYS = 7
 
 
+PROTOCOL_VERSION = 2  # of the circles this app creates (docs/protocol.md §10)
+
+
 def create_circle(engine: Engine, name: str, display_name: str, storage_kind: str,
                   storage_location: str, webdav_user: str = "",
-                  webdav_password: str = "") -> bytes:
+                  webdav_password: str = "", version: int = PROTOCOL_VERSION) -> bytes:
     rng = engine.rng
     circle = rng.token(16)
     me = Identity.generate(rng)
     op, key = make_op(me, circle, "create", parents=(), lamport=1,
                       at=engine.now_us() // 1_000_000, rng=rng, wrap_to=(me.public,),
-                      member=me.public, member_name=display_name, circle_name=name)
+                      member=me.public, member_name=display_name, circle_name=name,
+                      epoch_version=version)
     with engine.db.transaction() as cur:
         cur.execute(
             "INSERT INTO circles (id, name, identity, display_name, names_key, genesis, "

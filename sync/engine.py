@@ -22,7 +22,7 @@ from typing import Any
 from storage.database import Database
 from sync import agreement
 from sync.content import Body, Ref, View, encode_body, parse_body
-from sync.crypto import Randomness, Rejected, SystemRandomness, object_name
+from sync.crypto import Randomness, Rejected, SystemRandomness
 from sync.envelope import (
     ChainCache,
     Envelope,
@@ -32,12 +32,23 @@ from sync.envelope import (
     parse_envelope,
     seal_message,
 )
+from sync.envelope_v2 import parse_envelope_v2, seal_message_v2, split_held
 from sync.invite import Invite, Welcome, open_join_request, seal_welcome
+from sync.locate import (
+    MAX_ATTEMPTS,
+    SQUATTED,
+    Finder,
+    epoch_names_key,
+    epoch_ops,
+    message_name,
+    message_name_v2,
+)
 from sync.membership import add_member, roster_change, try_welcome
 from sync.outbox import queue
 from sync.roster import (
     PAST_CUTOFF,
     VOID_EPOCH,
+    Member,
     Op,
     Roster,
     SignedOp,
@@ -56,10 +67,6 @@ MAX_GAP_CHASE = 50  # how far past a missing message a round looks
 # before they heard of the removal are part of the fold everyone must agree on (a removal
 # made concurrently by the member being removed decides which of the two stands).
 MAX_AFTER_CUTOFF = 16
-
-
-def message_name(names_key: bytes, member: bytes, seq: int) -> str:
-    return object_name(names_key, b"msg", member, seq.to_bytes(8, "big"))
 
 
 @dataclass
@@ -126,6 +133,7 @@ class _Batch:
         self.engine, self.cur, self.row, self.keys = engine, cur, row, keys
         self.roster = engine.state.roster(row)
         engine.state.store_epoch_keys(cur, row, self.roster, keys)
+        self.slots = engine.state.slots(row.id)  # (member, epoch) -> next index (version 2)
         self.dirty = False  # operations were added since the roster was last folded
         self.urgent = False  # and one of them may change who may send what
 
@@ -166,6 +174,58 @@ class _Batch:
                 return None
         return key
 
+    def parse(self, stored: bytes) -> Envelope:
+        """The envelope of a fetched or held object (version 2: opened with its epoch's key,
+        which this device had to find it)."""
+        epoch, raw = split_held(stored)
+        if epoch is None:
+            return parse_envelope(raw)
+        key = self.key_of(epoch)
+        if key is None:
+            raise Rejected("message of an epoch this device cannot open")
+        return parse_envelope_v2(raw, self.row.id, epoch, key)
+
+    def expected_index(self, envelope: Envelope, chain: Chain) -> int:
+        """Version 2: the sender's count of messages in that epoch; version 1: the chain's
+        index + 1 in the same epoch, else 0."""
+        h = envelope.header
+        if envelope.version >= 2:
+            return self.slots.get((h.sender, h.epoch), 0)
+        return chain.index + 1 if chain.epoch == h.epoch else 0
+
+    def moved(self, member: bytes, chain: Chain) -> None:
+        slot = (member, chain.epoch)
+        self.slots[slot] = max(self.slots.get(slot, 0), chain.index + 1)
+
+    def adopt(self, member: bytes, downloaded: dict[tuple[bytes, int], bytes]) -> Chain | None:
+        """Where a member's chain starts for a device that joined after them (version 2): at
+        their first message in an epoch this device reads, index 0, taken as signed."""
+        info = self.roster.members.get(member)
+        me = self.roster.members.get(self.row.me)
+        if (info is None or me is None or info.added_order >= me.added_order
+                or (member, 1) in downloaded):
+            return None
+        for (sender, seq) in sorted(k for k in downloaded if k[0] == member):
+            try:
+                envelope = self.parse(downloaded[(sender, seq)])
+                check_signature(envelope, info.public.signing)
+            except Rejected:
+                continue
+            if envelope.version >= 2 and envelope.header.index == 0:
+                return Chain(seq - 1, envelope.header.prev_hash, b"", -1)
+        return None
+
+    def authentic(self, stored: bytes, member: bytes, seq: int, signing: bytes) -> bool:
+        """Well formed, in its place, and signed by `member` (the chain is checked on
+        applying)."""
+        try:
+            envelope = self.parse(stored)
+            _check_placed(envelope, self.row.id, member, seq)
+            check_signature(envelope, signing)
+        except (Rejected, _Hold):
+            return False
+        return True
+
     def check(self, chain: Chain, member: bytes, seq: int, raw: bytes,
               cache: ChainCache) -> tuple[Chain, Body | None]:
         if self.urgent:
@@ -181,14 +241,14 @@ class _Batch:
                cache: ChainCache) -> tuple[Chain, Body | None]:
         """Every receiver check, in order; returns the new chain position and the body (None
         for a message of an epoch this device was never part of)."""
-        envelope = parse_envelope(raw)
+        envelope = self.parse(raw)
         h = envelope.header
         _check_placed(envelope, self.row.id, member, seq)
         info = roster.members.get(member)
         if info is None:
             raise Rejected("unknown sender")
         check_signature(envelope, info.public.signing)
-        _check_follows(envelope, chain)
+        _check_follows(envelope, chain, self.expected_index(envelope, chain))
         problem = roster.may_send(member, h.epoch, seq)
         if problem == "unknown epoch":
             raise _Hold()
@@ -271,7 +331,6 @@ class Engine:
     # -- fetch and apply ----------------------------------------------------------------------
 
     def _fetch_and_apply(self, row: CircleRow, transport: Transport, report: SyncReport) -> None:
-        assert row.names_key is not None
         held = self.state.held(row.id)
         probed: set[bytes] = set()
         cache = ChainCache()
@@ -283,25 +342,11 @@ class Engine:
                        if m.id != row.me and m.id not in probed]
             if not members and not held:
                 break
+            finder = self._finder(row, roster, transport, report)
             for member in members:
                 probed.add(member.id)
-                seq = chains.get(member.id, ZERO_CHAIN).seq + 1
-                for _count in range(MAX_FETCH_PER_MEMBER):
-                    if (member.last_seq is not None
-                            and seq > member.last_seq + MAX_AFTER_CUTOFF):
-                        break
-                    raw = held.get((member.id, seq))
-                    if raw is not None and _past_cutoff(roster, member.id, seq):
-                        seq += 1  # kept past a cut-off: used once, and again only if the
-                        continue  # cut-off moves (then it is no longer past it)
-                    if raw is None:
-                        raw = self._read(transport, message_name(row.names_key, member.id, seq),
-                                         report, row.id)
-                        if raw is None:
-                            break
-                        report.fetched += 1
-                    downloaded[(member.id, seq)] = raw
-                    seq += 1
+                self._fetch_member(finder, roster, member, chains.get(member.id, ZERO_CHAIN),
+                                   held, downloaded, report)
             for key, raw in held.items():
                 if not _past_cutoff(roster, *key):
                     downloaded.setdefault(key, raw)
@@ -320,6 +365,58 @@ class Engine:
                                           self.state.op_count(row.id)):
                 break  # held messages that this batch could not use will not fit the next
         self._chase_gaps(row, transport, report)
+
+    def _finder(self, row: CircleRow, roster: Roster, transport: Transport,
+                report: SyncReport) -> Finder:
+        keys = self.state.epoch_keys(row.id)
+
+        def key_of(epoch: bytes) -> bytes | None:
+            return keys.get(epoch) or _void_key(roster, row, epoch)
+
+        def squatted(member: bytes) -> None:
+            report.reject(SQUATTED)
+            with self.db.transaction() as cur:
+                CircleState.event(cur, row.id, "rejected", SQUATTED, self.now_us(), member)
+
+        return Finder(row, roster, key_of, self.state.slots(row.id),
+                      lambda name: self._read(transport, name, report, row.id), squatted)
+
+    def _fetch_member(self, finder: Finder, roster: Roster, member: Member, chain: Chain,
+                      held: dict[tuple[bytes, int], bytes],
+                      downloaded: dict[tuple[bytes, int], bytes], report: SyncReport) -> None:
+        """Fetch `member`'s next messages in chain order, until one is missing. Version 2
+        objects found in other epochs that come later in the chain are kept for later."""
+        seq = chain.seq + 1
+        where = chain  # the epoch of the last message taken (version 2: where to look next)
+        adopt = chain.seq == 0  # a member older than this device: their chain starts here
+        for _count in range(MAX_FETCH_PER_MEMBER):
+            if member.last_seq is not None and seq > member.last_seq + MAX_AFTER_CUTOFF:
+                break
+            raw = held.get((member.id, seq))
+            if raw is not None and _past_cutoff(roster, member.id, seq):
+                seq += 1  # kept past a cut-off: used once, and again only if the
+                continue  # cut-off moves (then it is no longer past it)
+            if raw is not None:
+                located = finder.note_held(member.id, raw)
+                where = located or where
+                downloaded[(member.id, seq)] = raw
+                seq += 1
+                continue
+            found = finder.find(member.id, seq, where, member.public.signing)
+            report.fetched += len(found)
+            for item in found:
+                downloaded.setdefault((member.id, item.seq), item.stored)
+            hit = next((f for f in found if f.seq == seq), None)
+            if hit is None and adopt:
+                firsts = sorted((f for f in found if f.epoch is not None and f.index == 0),
+                                key=lambda f: f.seq)
+                hit = firsts[0] if firsts else None
+            if hit is None:
+                break
+            adopt = False
+            finder.take(hit)
+            where = Chain(hit.seq, b"", hit.epoch or b"", hit.index)
+            seq = hit.seq + 1
 
     def _read(self, transport: Transport, name: str, report: SyncReport,
               circle: bytes) -> bytes | None:
@@ -344,6 +441,8 @@ class Engine:
             progress = False
             for member in sorted({m for m, _ in downloaded}):
                 chain = chains.get(member, ZERO_CHAIN)
+                if chain.seq == 0:
+                    chain = batch.adopt(member, downloaded) or chain
                 while (member, chain.seq + 1) in downloaded:
                     seq = chain.seq + 1
                     raw = downloaded[(member, seq)]
@@ -371,6 +470,7 @@ class Engine:
                         CircleState.unhold(cur, row.id, member, seq)
                     chains[member] = chain
                     CircleState.set_chain(cur, row.id, member, chain, now)
+                    batch.moved(member, chain)
                     progress = True
                     if body is not None:
                         try:
@@ -394,7 +494,7 @@ class Engine:
             info = roster.members.get(member)
             # Only what the sender really signed is kept; anything else is fetched afresh
             # next round, so a tampered copy cannot sit in the vault in place of the real one.
-            if info is not None and _authentic(raw, row.id, member, seq, info.public.signing):
+            if info is not None and batch.authentic(raw, member, seq, info.public.signing):
                 CircleState.hold(cur, row.id, member, seq, raw)
             elif (member, seq) in was_held:
                 CircleState.unhold(cur, row.id, member, seq)
@@ -412,15 +512,19 @@ class Engine:
         info = batch.roster.members[member]  # known: the check that raised this found it
         last = (info.last_seq or 0) + MAX_AFTER_CUTOFF
         shadow = chain
+        slots = dict(batch.slots)
         seq = chain.seq + 1
         while (member, seq) in downloaded and seq <= last:
             raw = downloaded.pop((member, seq))
             try:
                 if seq > chain.seq + 1:
-                    envelope = parse_envelope(raw)
+                    envelope = batch.parse(raw)
                     _check_placed(envelope, row.id, member, seq)
                     check_signature(envelope, info.public.signing)
-                _check_follows(envelope, shadow)
+                e = envelope.header.epoch
+                _check_follows(envelope, shadow, slots.get((member, e), 0)
+                               if envelope.version >= 2 else
+                               shadow.index + 1 if shadow.epoch == e else 0)
             except Rejected:
                 break
             CircleState.hold(cur, row.id, member, seq, raw)
@@ -431,6 +535,7 @@ class Engine:
             h = envelope.header
             self._roster_ops_of(cur, row, batch, batch.key_of(h.epoch), envelope, cache)
             shadow = Chain(seq, envelope.hash, h.epoch, h.index)
+            slots[(member, h.epoch)] = h.index + 1
             seq += 1
         # Nothing else of theirs is kept: neither what broke the chain nor what lies beyond.
         for key in [k for k in downloaded if k[0] == member and k[1] >= seq]:
@@ -558,7 +663,6 @@ class Engine:
     def _chase_gaps(self, row: CircleRow, transport: Transport, report: SyncReport) -> None:
         """Other members' checkpoints say a member sent more than this device found: look past
         the missing message (what is found is held until the gap closes) and report the gap."""
-        assert row.names_key is not None
         with self.db.transaction() as cur:  # gaps that closed are no longer news
             cur.execute("DELETE FROM circle_events WHERE circle = ? AND kind = 'expected' AND "
                         "seq <= coalesce((SELECT c.seq FROM circle_chains c WHERE c.circle = "
@@ -567,24 +671,38 @@ class Engine:
         chains = self.state.chains(row.id)
         held = self.state.held(row.id)
         roster = self.state.roster(row)
+        finder = self._finder(row, roster, transport, report)
         for member_raw, seq in self.db.query(
                 "SELECT member, max(seq) FROM circle_events WHERE circle = ? AND kind = "
                 "'expected' GROUP BY member", (row.id,)):
             member = bytes(member_raw)
-            have = chains.get(member, ZERO_CHAIN).seq
+            chain = chains.get(member, ZERO_CHAIN)
+            have = chain.seq
             info = roster.members.get(member)
             if info is not None and member != row.me:
                 last = min(seq, have + MAX_GAP_CHASE)
                 if info.last_seq is not None:
                     last = min(last, info.last_seq)
                 found: dict[int, bytes] = {}
-                for n in range(have + 2, last + 1):  # have + 1 is the one that is missing
-                    if (member, n) in held:
-                        continue
-                    raw = self._read(transport, message_name(row.names_key, member, n), report,
-                                     row.id)
-                    if raw is not None and _authentic(raw, row.id, member, n, info.public.signing):
-                        found[n] = raw
+                if finder.reads_v1(chain) and row.names_key is not None:
+                    for n in range(have + 2, last + 1):  # have + 1 is the one missing
+                        if (member, n) in held:
+                            continue
+                        raw = self._read(transport, message_name(row.names_key, member, n),
+                                         report, row.id)
+                        if raw is not None and _authentic(raw, row.id, member, n,
+                                                          info.public.signing):
+                            found[n] = raw
+                # Version 2: the next message in more of the member's epochs, and what lies
+                # past a missing one in their current epoch.
+                signing = info.public.signing
+                wide = finder.find(member, have + 1, chain, signing, wide=True)
+                if chain.epoch:
+                    wide += finder.further(member, chain.epoch, signing, last - have)
+                for item in wide:
+                    if item.epoch is not None and have < item.seq <= last and \
+                            (member, item.seq) not in held:
+                        found[item.seq] = item.stored
                 if found:
                     with self.db.transaction() as cur:
                         for n, raw in found.items():
@@ -671,7 +789,7 @@ class Engine:
         # Roster changes go first: what is sealed after them may be sealed in the epoch they
         # start, and a receiver must learn of an epoch before a message in it comes next in
         # the chain (a post queued before a healing rotation once waited forever).
-        if not pending or row.names_key is None:
+        if not pending:
             return
         roster = self.state.roster(row)
         epoch = roster.send_epoch(row.me)
@@ -683,6 +801,8 @@ class Engine:
             report.problems.append("waiting for an admin to start a new epoch before sending")
             return
         keys = self.state.epoch_keys(row.id)
+        versions = {e: op.epoch_version for e, op in epoch_ops(roster).items()}
+        slots = self.state.slots(row.id)
         view = self.declared_view(roster)
         now = self.now_us()
         with self.db.transaction() as cur:
@@ -696,7 +816,11 @@ class Engine:
                     report.problems.append("a message waits for an epoch key this device lacks")
                     break
                 seq = chain.seq + 1
-                index = chain.index + 1 if chain.epoch == epoch_id else 0
+                v2 = versions.get(epoch_id, 1) >= 2
+                if v2:
+                    index = slots.get((row.me, epoch_id), 0)
+                else:
+                    index = chain.index + 1 if chain.epoch == epoch_id else 0
                 data: dict[str, Any] = json.loads(data_text)
                 ref = None
                 if ref_sender is not None:
@@ -709,13 +833,20 @@ class Engine:
                         CircleState.add_op(cur, row.id, SignedOp.from_json(data["op"]))
                 seen = {m: (c.seq, c.hash) for m, c in chains.items()}
                 body = encode_body(body_type, written, seen, data, ref, view)
-                raw = seal_message(signing_private=row.identity.signing_private,
-                                   epoch_key=key, circle=row.id, epoch=epoch_id,
-                                   sender=row.me, seq=seq, index=index, prev_hash=chain.hash,
-                                   body=body, checkin=body_type == "checkin", rng=self.rng)
-                name = message_name(row.names_key, row.me, seq)
-                cur.execute("UPDATE circle_outbox SET seq = ?, name = ?, raw = ? WHERE id = ?",
-                            (seq, name, raw, item_id))
+                seal = seal_message_v2 if v2 else seal_message
+                raw = seal(signing_private=row.identity.signing_private,
+                           epoch_key=key, circle=row.id, epoch=epoch_id,
+                           sender=row.me, seq=seq, index=index, prev_hash=chain.hash,
+                           body=body, checkin=body_type == "checkin", rng=self.rng)
+                if v2:
+                    name = message_name_v2(epoch_names_key(key, row.id, epoch_id), row.me,
+                                           index, 0)
+                else:
+                    assert row.names_key is not None  # every circle of version 1 has one
+                    name = message_name(row.names_key, row.me, seq)
+                cur.execute("UPDATE circle_outbox SET seq = ?, name = ?, raw = ?, "
+                            "sent_epoch = ?, idx = ? WHERE id = ?",
+                            (seq, name, raw, epoch_id if v2 else None, index, item_id))
                 if body_type not in ("roster",):
                     CircleState.add_item(cur, row.id, row.me, seq, body_type, written,
                                          data, (ref.member, ref.seq) if ref else None)
@@ -724,6 +855,7 @@ class Engine:
                                     (data["text"], row.id))
                 chain = Chain(seq, message_hash(raw), epoch_id, index)
                 chains[row.me] = chain
+                slots[(row.me, epoch_id)] = index + 1
                 CircleState.set_chain(cur, row.id, row.me, chain, now)
 
     def declared_view(self, roster: Roster) -> View:
@@ -737,11 +869,12 @@ class Engine:
         return op.to_json()
 
     def _upload(self, row: CircleRow, transport: Transport, report: SyncReport) -> None:
-        for item_id, name, stored in self.db.query(
-                "SELECT id, name, raw FROM circle_outbox WHERE circle = ? AND raw IS NOT NULL "
-                "AND sent = 0 ORDER BY seq", (row.id,)):
+        for item_id, name, stored, epoch, index, attempt in self.db.query(
+                "SELECT id, name, raw, sent_epoch, idx, attempt FROM circle_outbox WHERE "
+                "circle = ? AND raw IS NOT NULL AND sent = 0 ORDER BY seq", (row.id,)):
             raw = bytes(stored)
-            if not transport.write_once(name, raw) and self._read_back(transport, name) != raw:
+            if not self._place(row, transport, item_id, name, raw,
+                               None if epoch is None else bytes(epoch), index, attempt):
                 report.problems.append("another message already holds the place of one of "
                                        "yours on the storage (fork); sending stopped")
                 with self.db.transaction() as cur:
@@ -752,6 +885,22 @@ class Engine:
                 cur.execute("UPDATE circle_outbox SET sent = 1 WHERE id = ?", (item_id,))
                 _forget_old_bodies(cur, row.id)
             report.sent += 1
+
+    def _place(self, row: CircleRow, transport: Transport, item_id: int, name: str,
+               raw: bytes, epoch: bytes | None, index: int, attempt: int) -> bool:
+        """Write one sealed message; False if its place is taken for good. Version 2: what
+        holds the place cannot be this device's (its own bytes would match), so it is junk,
+        and the next try is a name receivers also look at. Version 1: one name, a fork."""
+        while not transport.write_once(name, raw) and self._read_back(transport, name) != raw:
+            key = self.state.epoch_keys(row.id).get(epoch) if epoch is not None else None
+            if key is None or epoch is None or attempt + 1 >= MAX_ATTEMPTS:
+                return False
+            attempt += 1
+            name = message_name_v2(epoch_names_key(key, row.id, epoch), row.me, index, attempt)
+            with self.db.transaction() as cur:
+                cur.execute("UPDATE circle_outbox SET name = ?, attempt = ? WHERE id = ?",
+                            (name, attempt, item_id))
+        return True
 
     @staticmethod
     def _read_back(transport: Transport, name: str) -> bytes | None:
@@ -830,12 +979,12 @@ def _check_placed(envelope: Envelope, circle: bytes, member: bytes, seq: int) ->
         raise Rejected("message is not where its name says (replayed or moved)")
 
 
-def _check_follows(envelope: Envelope, chain: Chain) -> None:
+def _check_follows(envelope: Envelope, chain: Chain, index: int) -> None:
     """The message continues `chain`: the previous hash, and the index within its epoch."""
     h = envelope.header
     if h.prev_hash != chain.hash:
         raise Rejected("message does not follow the sender's previous one (fork)")
-    if h.index != (chain.index + 1 if chain.epoch == h.epoch else 0):
+    if h.index != index:
         raise Rejected("chain index out of order")
 
 
@@ -862,7 +1011,7 @@ def _check_own_op(op: Op, seq: int, body: Body) -> None:
 
 
 def _authentic(raw: bytes, circle: bytes, member: bytes, seq: int, signing: bytes) -> bool:
-    """Well formed, in its place, and signed by `member` (the chain is checked on applying)."""
+    """A version 1 object: well formed, in its place, and signed by `member`."""
     try:
         envelope = parse_envelope(raw)
         _check_placed(envelope, circle, member, seq)

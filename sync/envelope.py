@@ -62,6 +62,9 @@ class Envelope:
     ciphertext: bytes
     signature: bytes
     raw: bytes
+    signed: bytes = b""  # what the signature covers (version 1: everything before it)
+    aad: bytes = b""  # the ciphertext's associated data (version 1: the clear header)
+    version: int = 1
 
     @property
     def hash(self) -> bytes:
@@ -69,6 +72,9 @@ class Envelope:
 
 
 def message_hash(raw: bytes) -> bytes:
+    """The hash that chains a sender's messages and that checkpoints name."""
+    if raw[:4] == b"CMP2":
+        return sha256(b"companion message hash v2", raw)
     return sha256(b"companion message v1", raw)
 
 
@@ -165,18 +171,18 @@ def parse_envelope(raw: bytes) -> Envelope:
         raise Rejected("sequence number out of range")
     header = Header(circle, epoch, sender, seq, index, prev, nonce, length)
     body_end = HEADER.size + length
-    return Envelope(header, raw[HEADER.size:body_end], raw[body_end:], raw)
+    return Envelope(header, raw[HEADER.size:body_end], raw[body_end:], raw,
+                    signed=raw[:-SIGNATURE_BYTES], aad=raw[:HEADER.size])
 
 
 def check_signature(envelope: Envelope, signing_public: bytes) -> None:
-    verify(signing_public, envelope.signature, envelope.raw[:-SIGNATURE_BYTES],
-           "bad signature on message")
+    verify(signing_public, envelope.signature, envelope.signed, "bad signature on message")
 
 
 def open_message(envelope: Envelope, epoch_key: bytes, cache: ChainCache | None = None) -> bytes:
     h = envelope.header
     key = (cache.key(epoch_key, h) if cache is not None
            else message_key(chain_key(epoch_key, h.circle, h.epoch, h.sender), h.index))
-    plaintext = open_sealed(key, h.nonce, envelope.ciphertext, envelope.raw[:HEADER.size],
+    plaintext = open_sealed(key, h.nonce, envelope.ciphertext, envelope.aad,
                             "message does not decrypt")
     return unpad(plaintext)

@@ -60,12 +60,14 @@ def add_member(writer: CircleWriter, cur: Any, row: CircleRow, member: PublicIde
     op, _ = make_op(row.identity, row.id, "add", parents=roster.heads(),
                     lamport=roster.next_lamport(), at=writer.now_us() // 1_000_000,
                     rng=writer.rng, wrap_to=readers, member=member, member_name=name,
-                    replaces=replaces)
+                    replaces=replaces, epoch_version=roster.version())
     _record_op(writer, cur, row, op)
 
 
 def roster_change(writer: CircleWriter, cur: Any, row: CircleRow, action: str,
-                  target: bytes = b"") -> None:
+                  target: bytes = b"", epoch_version: int | None = None) -> None:
+    """Sign and queue a roster change; an epoch it starts keeps the circle's protocol version
+    unless `epoch_version` raises it (`circle upgrade`: a rotation into version 2)."""
     roster = writer.state.roster(row)
     cutoff = 0
     readers: list[PublicIdentity] = []
@@ -76,7 +78,8 @@ def roster_change(writer: CircleWriter, cur: Any, row: CircleRow, action: str,
         cutoff = chains[target].seq if target in chains else 0
     op, _ = make_op(row.identity, row.id, action, parents=roster.heads(),
                     lamport=roster.next_lamport(), at=writer.now_us() // 1_000_000,
-                    rng=writer.rng, wrap_to=readers, target=target, cutoff=cutoff)
+                    rng=writer.rng, wrap_to=readers, target=target, cutoff=cutoff,
+                    epoch_version=max(roster.version(), epoch_version or 1))
     _record_op(writer, cur, row, op)
 
 

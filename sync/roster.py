@@ -78,6 +78,7 @@ class Op:
     epoch_id: bytes = b""
     wraps: dict[bytes, bytes] = field(default_factory=dict)
     circle_name: str = ""
+    epoch_version: int = 1  # the envelope (and names) its epoch's messages use
 
     @property
     def hash(self) -> bytes:
@@ -101,11 +102,12 @@ def parse_op(signed: SignedOp) -> Op:
         m.only("sign", "agree", "name")
         member = PublicIdentity(m.raw("sign", 32), m.raw("agree", 32))
         name = m.name("name", max_len=MAX_NAME)
-    epoch_id, wraps = b"", {}
+    epoch_id, wraps, epoch_version = b"", {}, 1
     e = r.child("epoch", optional=True)
     if e is not None:
-        e.only("id", "wraps")
+        e.only("id", "wraps", "v")
         epoch_id = e.raw("id", 16)
+        epoch_version = e.integer("v", 2, 2, optional=True) or 1
         w = e.child("wraps")
         assert w is not None
         if len(w.value) > MAX_MEMBERS:
@@ -121,7 +123,8 @@ def parse_op(signed: SignedOp) -> Op:
             cutoff=r.integer("cutoff", 0, 2**40, optional=True) or 0,
             replaces=r.raw("replaces", MEMBER_ID_BYTES, optional=True),
             epoch_id=epoch_id, wraps=wraps,
-            circle_name=r.text("circle_name", max_len=80, optional=True))
+            circle_name=r.text("circle_name", max_len=80, optional=True),
+            epoch_version=epoch_version)
     needs_member = action in ("create", "add")
     if needs_member != (member is not None) or (action in EPOCH_ACTIONS) != bool(epoch_id):
         raise Rejected("roster op fields do not fit its action")
@@ -140,7 +143,8 @@ def make_op(author: Identity, circle: bytes, action: str, *, parents: Iterable[b
             lamport: int, at: int, rng: Randomness, wrap_to: Iterable[PublicIdentity] = (),
             epoch_key: bytes | None = None, member: PublicIdentity | None = None,
             member_name: str = "", target: bytes = b"", cutoff: int = 0,
-            replaces: bytes = b"", circle_name: str = "") -> tuple[SignedOp, bytes | None]:
+            replaces: bytes = b"", circle_name: str = "",
+            epoch_version: int = 1) -> tuple[SignedOp, bytes | None]:
     """Build and sign an operation. For the epoch-starting actions, a fresh epoch key (or the
     given one) is wrapped to each member of `wrap_to`; it is returned with the operation."""
     body: dict[str, object] = {
@@ -161,10 +165,13 @@ def make_op(author: Identity, circle: bytes, action: str, *, parents: Iterable[b
     if action in EPOCH_ACTIONS:
         key = epoch_key or rng.token(32)
         epoch_id = rng.token(16)
-        body["epoch"] = {"id": b64(epoch_id), "wraps": {
+        epoch: dict[str, object] = {"id": b64(epoch_id), "wraps": {
             b64(p.member_id): b64(wrap_key(key, p.agreement, wrap_aad(circle, epoch_id,
                                                                       p.member_id), rng))
             for p in wrap_to}}
+        if epoch_version > 1:
+            epoch["v"] = epoch_version
+        body["epoch"] = epoch
     data = canonical(body)
     return SignedOp(data, sign(author.signing_private, data)), key
 
@@ -251,6 +258,10 @@ class Epoch:
     order: int
     op: Op
 
+    @property
+    def version(self) -> int:
+        return self.op.epoch_version
+
 
 @dataclass
 class Roster:
@@ -280,6 +291,13 @@ class Roster:
     def heads(self) -> tuple[bytes, ...]:
         referenced = {p for op in self.applied for p in op.parents}  # one pass: linear
         return tuple(sorted(op.hash for op in self.applied if op.hash not in referenced))
+
+    def version(self) -> int:
+        """The protocol version of the newest epoch: new epochs keep it (a circle of version
+        1 moves to 2 only when an admin upgrades it, and never back)."""
+        if not self.epochs:
+            return 1
+        return max(self.epochs.values(), key=lambda e: e.order).version
 
     def next_lamport(self) -> int:
         return 1 + max(self.lamports.values(), default=0)
@@ -681,6 +699,8 @@ def _epoch_problem(roster: Roster, op: Op, newcomer: bytes = b"") -> str | None:
     readers = frozenset(op.wraps)
     if op.epoch_id in roster.epochs:
         return "epoch id reused"
+    if op.epoch_version < roster.version():
+        return "epoch goes back to an older protocol version"
     if op.author not in readers:
         return "epoch not wrapped to its author"
     if not readers <= set(roster.members) | {newcomer}:

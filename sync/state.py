@@ -108,6 +108,11 @@ class CircleState:
             "SELECT member, seq, hash, epoch, idx FROM circle_chains WHERE circle = ?",
             (circle,))}
 
+    def slots(self, circle: bytes) -> dict[tuple[bytes, bytes], int]:
+        """(member, epoch) -> the index of their next message in that epoch (version 2)."""
+        return {(bytes(m), bytes(e)): int(n) for m, e, n in self.db.query(
+            "SELECT member, epoch, next FROM circle_slots WHERE circle = ?", (circle,))}
+
     def waiting(self, circle: bytes) -> int:
         """Messages composed on this device that the storage has not received yet."""
         return int(self.db.query_one("SELECT count(*) FROM circle_outbox WHERE circle = ? AND "
@@ -174,6 +179,11 @@ class CircleState:
                     "seq = excluded.seq, hash = excluded.hash, epoch = excluded.epoch, "
                     "idx = excluded.idx, heard_us = excluded.heard_us",
                     (circle, member, chain.seq, chain.hash, chain.epoch, chain.index, heard_us))
+        if chain.epoch:
+            cur.execute("INSERT INTO circle_slots (circle, member, epoch, next) VALUES "
+                        "(?, ?, ?, ?) ON CONFLICT (circle, member, epoch) DO UPDATE SET "
+                        "next = max(next, excluded.next)",
+                        (circle, member, chain.epoch, chain.index + 1))
 
     @staticmethod
     def event(cur: Any, circle: bytes, kind: str, reason: str, now_us: int,

@@ -17,9 +17,11 @@ from typing import Any
 from companion.clock import FakeClock
 from sync import actions
 from sync.content import encode_body
-from sync.crypto import SeededRandomness, seal, sign
-from sync.engine import Engine, SyncReport, message_name
+from sync import envelope_v2 as v2
+from sync.crypto import SeededRandomness, seal, sha256, sign
+from sync.engine import Engine, SyncReport
 from sync.envelope import Header, chain_key, message_key, pad
+from sync.locate import epoch_names_key, message_name, message_name_v2
 from sync.identity import Identity
 from sync.invite import parse_invite
 from sync.roster import Roster
@@ -36,14 +38,16 @@ class Circle:
     """N members of one circle, each with an engine and a vault, sharing one storage."""
 
     def __init__(self, names: tuple[str, ...] = ("Ann", "Bob", "Cat"),
-                 store: MemoryTransport | None = None, seed: bytes = b"circle") -> None:
+                 store: MemoryTransport | None = None, seed: bytes = b"circle",
+                 version: int = 2) -> None:
         self.clock = FakeClock(START)
         self.store: MemoryTransport = store if store is not None else MemoryTransport()
         self.seed = seed
         self.engines: dict[str, Engine] = {}
         admin = names[0]
         self.engines[admin] = self._engine(admin)
-        self.id = actions.create_circle(self.engines[admin], "Friends", admin, "folder", "/x")
+        self.id = actions.create_circle(self.engines[admin], "Friends", admin, "folder", "/x",
+                                        version=version)
         for name in names[1:]:
             self.join(name)
         self.sync_all()
@@ -135,7 +139,16 @@ class Circle:
         assert key is not None
         return key
 
+    def draft_name(self, draft: Draft, attempt: int = 0) -> str:
+        return draft_name(draft, self.names_key(), attempt)
+
     def name_for(self, member: str, seq: int) -> str:
+        """Where `member`'s message `seq` is (or, not sealed yet, would be in version 1): as
+        the sender's own vault recorded it when sealing."""
+        found = self.engines[member].db.query_one(
+            "SELECT name FROM circle_outbox WHERE circle = ? AND seq = ?", (self.id, seq))
+        if found is not None:
+            return str(found[0])
         return message_name(self.names_key(), self.id_of(member), seq)
 
 
@@ -149,15 +162,43 @@ class Draft:
     body: bytes
     checkin: bool
     plaintext: bytes | None = None  # overrides the padded body
+    version: int = 1
 
     def seal(self) -> bytes:
         plaintext = self.plaintext if self.plaintext is not None else pad(self.body,
                                                                           self.checkin)
         h = self.header
+        if self.version >= 2:
+            return _seal_v2(self, plaintext)
         header = replace(h, length=len(plaintext) + 16).pack()
         key = message_key(chain_key(self.epoch_key, h.circle, h.epoch, h.sender), h.index)
         signed = header + seal(key, h.nonce, plaintext, header)
         return signed + sign(self.signing_private, signed)
+
+
+def _seal_v2(draft: Draft, plaintext: bytes) -> bytes:
+    """Version 2, with every header field as the draft says (the real sealer takes them from
+    the vault)."""
+    h = draft.header
+    inner = v2.INNER.pack(h.sender, h.seq, h.index, h.prev_hash, h.nonce, len(plaintext) + 16)
+    aad = v2.MAGIC + b"\x01" + h.circle + h.epoch
+    key = message_key(chain_key(draft.epoch_key, h.circle, h.epoch, h.sender), h.index)
+    ciphertext = seal(key, h.nonce, plaintext, aad + inner)
+    signature = sign(draft.signing_private, sha256(b"companion message v2", h.circle, h.epoch,
+                                                   inner, ciphertext))
+    header_nonce = bytes(range(12, 24))
+    sealed = seal(v2.header_key(draft.epoch_key, h.circle, h.epoch), header_nonce,
+                  inner + signature, aad)
+    return v2.MAGIC + b"\x01" + header_nonce + sealed + ciphertext
+
+
+def draft_name(draft: Draft, names_key: bytes, attempt: int = 0) -> str:
+    """Where `draft` goes: version 1 by sequence number, version 2 by epoch, index and try."""
+    h = draft.header
+    if draft.version >= 2:
+        return message_name_v2(epoch_names_key(draft.epoch_key, h.circle, h.epoch), h.sender,
+                               h.index, attempt)
+    return message_name(names_key, h.sender, h.seq)
 
 
 def honest_draft(circle: Circle, sender: str, type_: str = "note",
@@ -175,11 +216,14 @@ def honest_draft(circle: Circle, sender: str, type_: str = "note",
         data = data if data is not None else {"title": "t", "body": "hello"}
         seen = {m: (c.seq, c.hash) for m, c in chains.items()}
         body = encode_body(type_, circle.now_us() // 1_000_000, seen, data)
-    header = Header(row.id, epoch.id, row.me, chain.seq + 1,
-                    chain.index + 1 if chain.epoch == epoch.id else 0, chain.hash,
+    if epoch.version >= 2:
+        index = engine.state.slots(row.id).get((row.me, epoch.id), 0)
+    else:
+        index = chain.index + 1 if chain.epoch == epoch.id else 0
+    header = Header(row.id, epoch.id, row.me, chain.seq + 1, index, chain.hash,
                     bytes(range(12)), 0)
     return Draft(row.identity.signing_private, engine.state.epoch_keys(row.id)[epoch.id],
-                 header, body, type_ == "checkin")
+                 header, body, type_ == "checkin", version=epoch.version)
 
 
 def raw_plaintext(length_field: int, body: bytes, total: int, tail: bytes = b"") -> bytes:

@@ -55,7 +55,7 @@ class AdversarialStorage(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.store = AdversarialStore()
-        self.circle = Circle(("Ann", "Bob", "Cat", "Eve"), store=self.store, seed=b"adv")
+        self.circle = Circle(("Ann", "Bob", "Cat", "Eve"), store=self.store, seed=b"adv", version=1)
         self.posted: set[tuple[bytes, str]] = set()
         self.count = 0
         self.post("Eve")
@@ -270,7 +270,7 @@ def test_a_fork_shown_to_one_member_is_detected_through_checkpoints() -> None:
     """Bob (malicious, with his real keys) writes one message for the storage and a different
     one at the same place for Ann alone. Ann accepts hers; when Cat's next message says which
     message Cat saw at that place, Ann reports the fork."""
-    circle = Circle(("Ann", "Bob", "Cat"))
+    circle = Circle(("Ann", "Bob", "Cat"), version=1)
     honest = honest_draft(circle, "Bob", data={"title": "one", "body": "for Cat"})
     other = replace(honest, body=honest_draft(circle, "Bob", data={"title": "two",
                                                                    "body": "for Ann"}).body)
@@ -289,7 +289,7 @@ def test_a_fork_shown_to_one_member_is_detected_through_checkpoints() -> None:
 
 def test_withheld_messages_are_reported_as_expected() -> None:
     """The storage hides Bob's post from Ann only; Cat's checkpoint tells Ann it exists."""
-    circle = Circle(("Ann", "Bob", "Cat"))
+    circle = Circle(("Ann", "Bob", "Cat"), version=1)
     circle.post("Bob")
     circle.sync("Bob")
     name = circle.name_for("Bob", honest_draft(circle, "Bob").header.seq - 1)
@@ -303,7 +303,7 @@ def test_withheld_messages_are_reported_as_expected() -> None:
 
 
 def test_tampered_messages_beyond_a_gap_heal_in_two_rounds() -> None:
-    circle = Circle(("Ann", "Bob"))
+    circle = Circle(("Ann", "Bob"), version=1)
     for n in range(3):
         circle.post("Bob", data={"title": f"post {n}", "body": "b"})
     circle.sync("Bob")

@@ -314,7 +314,7 @@ def test_body_check(data: bytes, reason: str) -> None:
 @pytest.fixture
 def pair() -> Circle:
     """Ann (admin) and Bob; Bob has posted once, so his chain has a past."""
-    circle = Circle(("Ann", "Bob"))
+    circle = Circle(("Ann", "Bob"), version=1)
     circle.post("Bob")
     circle.sync_all()
     assert len(circle.items("Ann")) == 1
@@ -417,7 +417,7 @@ def test_engine_holds_a_message_of_an_unknown_epoch(pair: Circle) -> None:
 def test_engine_chains_but_does_not_read_a_message_of_an_epoch_it_was_never_in() -> None:
     """Check 10: Cat joins after Bob's post; the post is authentic, so Cat's chain for Bob
     moves past it, but its epoch key was never wrapped to Cat, so Cat cannot read it."""
-    circle = Circle(("Ann", "Bob"))
+    circle = Circle(("Ann", "Bob"), version=1)
     circle.post("Bob", data={"title": "before Cat", "body": "CANARY"})
     circle.sync_all()
     circle.join("Cat")
@@ -500,7 +500,7 @@ def test_engine_counts_an_oversized_object_in_the_report(pair: Circle) -> None:
 def test_engine_rejects_a_bad_join_request() -> None:
     from sync import actions
 
-    circle = Circle(("Ann",))
+    circle = Circle(("Ann",), version=1)
     invite = actions.make_invite(circle.engines["Ann"], circle.row("Ann"))
     circle.store.objects[invite.join_name] = bytes(200)
     assert_rejected(circle, "sealed box has a bad ephemeral key")
@@ -511,7 +511,7 @@ def test_engine_rejects_a_bad_welcome() -> None:
     from sync import actions
     from sync.invite import parse_invite
 
-    circle = Circle(("Ann",))
+    circle = Circle(("Ann",), version=1)
     invite = actions.make_invite(circle.engines["Ann"], circle.row("Ann"))
     circle.engines["Bob"] = circle._engine("Bob")
     actions.begin_join(circle.engines["Bob"], parse_invite(invite.code()), "Bob", "folder", "/b",

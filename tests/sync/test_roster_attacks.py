@@ -31,14 +31,14 @@ def _send_roster(circle: Circle, sender: str, main: SignedOp, carry: list[Signed
     if carry:
         data["carry"] = [c.to_json() for c in carry]
     draft = replace(draft, body=encode_body("roster", 1, seen or {}, data))
-    circle.store.objects[circle.name_for(sender, draft.header.seq)] = draft.seal()
+    circle.store.objects[circle.draft_name(draft)] = draft.seal()
     # The liar's own vault must agree that the message went out, or its next one collides.
     engine = circle.engines[sender]
     with engine.db.transaction() as cur:
         from sync.envelope import message_hash
         from sync.state import Chain, CircleState
 
-        raw = circle.store.objects[circle.name_for(sender, draft.header.seq)]
+        raw = circle.store.objects[circle.draft_name(draft)]
         h = draft.header
         CircleState.set_chain(cur, circle.id, circle.id_of(sender),
                               Chain(h.seq, message_hash(raw), h.epoch, h.index), 0)
@@ -313,7 +313,7 @@ def test_a_message_in_the_epoch_of_a_refused_change_is_reported_as_such() -> Non
     draft = honest_draft(circle, "Bob", data={"title": "hidden", "body": "in a void epoch"})
     draft = replace(draft, epoch_key=key, header=replace(draft.header, epoch=op.epoch_id,
                                                          index=0))
-    circle.store.objects[circle.name_for("Bob", draft.header.seq)] = draft.seal()
+    circle.store.objects[circle.draft_name(draft)] = draft.seal()
     assert circle.sync("Ann").rejected == {VOID_EPOCH: 1}
     assert VOID_EPOCH == "sent in an epoch whose roster change was refused (not shown)"
     assert "hidden" not in _shown(circle, "Ann", "Bob")

@@ -1,0 +1,191 @@
+"""Where a member's messages are on the storage, and finding the next ones.
+
+Version 1 epochs: a message's name is a keyed hash of sender and sequence number under the
+circle's `names_key`, which never changes, so anyone who ever held it (a removed member too)
+can compute every future name and occupy it.
+
+Version 2 epochs: names come from the epoch key, per sender, per index within the epoch, and
+per *attempt*:
+
+    names_key(E) = HKDF-SHA256(epoch_key, salt = circle, info = "companion names v2" ‖ E)
+    name         = base32(HMAC*(names_key(E), "companion name v1", "msg v2", sender,
+                                index u32, attempt u8)[0:20]) ".cmp"
+
+Only readers of E can compute them; a removal or rotation starts an epoch whose names nobody
+outside can predict. A slot whose attempt 0 holds something that is not the sender's message
+(junk, or a copy from elsewhere) never blocks the sender: they write at the next attempt, and
+receivers skip what fails the checks, up to MAX_ATTEMPTS. A member's `index` in an epoch
+counts their messages in that epoch (it never restarts), so a slot is never reused.
+
+Receivers do not know which epoch a member's next message is in, so they look in the
+member's current epoch and in the newest few epochs where that member may send (LIVE_EPOCHS);
+when other members' checkpoints say a member is further ahead, a round looks wider
+(CHASE_EPOCHS) and further along the current epoch.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sync.crypto import Rejected, hkdf, object_name
+from sync.envelope import check_signature
+from sync.envelope_v2 import held_form, parse_envelope_v2, split_held
+from sync.roster import Op, Roster
+from sync.state import Chain, CircleRow
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+LIVE_EPOCHS = 3
+CHASE_EPOCHS = 16
+SQUATTED = "an object that is not this member's message sits in one of their places (skipped)"
+
+
+def message_name(names_key: bytes, member: bytes, seq: int) -> str:
+    """Version 1: the name of `member`'s message `seq`."""
+    return object_name(names_key, b"msg", member, seq.to_bytes(8, "big"))
+
+
+def epoch_names_key(epoch_key: bytes, circle: bytes, epoch: bytes) -> bytes:
+    return hkdf(epoch_key, salt=circle, info=b"companion names v2" + epoch)
+
+
+def message_name_v2(names_key: bytes, sender: bytes, index: int, attempt: int) -> str:
+    return object_name(names_key, b"msg v2", sender, index.to_bytes(4, "big"),
+                       attempt.to_bytes(1, "big"))
+
+
+@dataclass(frozen=True)
+class Found:
+    member: bytes
+    seq: int
+    stored: bytes  # as the vault keeps it (version 2: its held form)
+    epoch: bytes | None  # None: a version 1 object
+    index: int
+
+
+def epoch_ops(roster: Roster) -> dict[bytes, Op]:
+    """Every epoch this device knows of, valid or void, by id: the operation starting it."""
+    out = {e.id: e.op for e in roster.epochs.values()}
+    out.update(roster.void_epochs)
+    return out
+
+
+class Finder:
+    """Finds members' next messages for one round; remembers what it read, so a name is
+    read at most once per round."""
+
+    def __init__(self, row: CircleRow, roster: Roster, keys: Callable[[bytes], bytes | None],
+                 slots: dict[tuple[bytes, bytes], int],
+                 read: Callable[[str], bytes | None],
+                 on_squatted: Callable[[bytes], None]) -> None:
+        self.row, self.roster, self.keys, self.read = row, roster, keys, read
+        self.slots = dict(slots)
+        self.on_squatted = on_squatted
+        self._ops = epoch_ops(roster)
+        self._names: dict[bytes, bytes] = {}
+        self._cache: dict[str, bytes | None] = {}
+
+    # -- which epochs ---------------------------------------------------------------------------
+
+    def version_of(self, epoch: bytes) -> int:
+        op = self._ops.get(epoch)
+        return op.epoch_version if op is not None else 1
+
+    def reads_v1(self, chain: Chain) -> bool:
+        """Whether the member's next message may be a version 1 object."""
+        if chain.epoch:
+            return self.version_of(chain.epoch) == 1
+        return any(op.epoch_version == 1 for op in self._ops.values())
+
+    def epochs_of(self, member: bytes, chain: Chain, wide: bool = False) -> list[bytes]:
+        """Version 2 epochs where `member`'s next message may be, oldest first."""
+        mine = [op for op in self._ops.values() if op.epoch_version >= 2
+                and member in op.wraps and self.keys(op.epoch_id) is not None]
+        mine.sort(key=lambda op: (op.lamport, op.hash))
+        picked = mine[-(CHASE_EPOCHS if wide else LIVE_EPOCHS):]
+        ids = [op.epoch_id for op in picked]
+        if chain.epoch and chain.epoch not in ids and self.version_of(chain.epoch) >= 2 \
+                and self.keys(chain.epoch) is not None:
+            ids.insert(0, chain.epoch)
+        return ids
+
+    # -- looking ------------------------------------------------------------------------------
+
+    def find(self, member: bytes, want: int, chain: Chain, signing: bytes,
+             wide: bool = False) -> list[Found]:
+        """What is next for `member` in each place it may be: message `want` (version 1), and
+        the next message of theirs in each candidate epoch (version 2, whatever its sequence
+        number: the caller keeps those that come later)."""
+        out = []
+        if self.reads_v1(chain) and self.row.names_key is not None:
+            raw = self._read(message_name(self.row.names_key, member, want))
+            if raw is not None:
+                out.append(Found(member, want, raw, None, -1))
+        for epoch in self.epochs_of(member, chain, wide):
+            index = self.slots.get((member, epoch), 0)
+            found = self._at(member, epoch, index, signing)
+            if found is not None:
+                out.append(found)
+        return out
+
+    def take(self, found: Found) -> None:
+        """`found` is used: the member's next place in its epoch is the one after it."""
+        if found.epoch is not None:
+            slot = (found.member, found.epoch)
+            self.slots[slot] = max(self.slots.get(slot, 0), found.index + 1)
+
+    def note_held(self, member: bytes, stored: bytes) -> Chain | None:
+        """A held object is used in place of a read: the member's next place in its epoch is
+        after it. Returns where the member is then (None for a version 1 object)."""
+        epoch, raw = split_held(stored)
+        key = self.keys(epoch) if epoch is not None else None
+        if epoch is None or key is None:
+            return None
+        try:
+            h = parse_envelope_v2(raw, self.row.id, epoch, key).header
+        except Rejected:
+            return None
+        self.take(Found(member, h.seq, stored, epoch, h.index))
+        return Chain(h.seq, b"", epoch, h.index)
+
+    def further(self, member: bytes, epoch: bytes, signing: bytes, limit: int) -> list[Found]:
+        """Messages past a missing one in `epoch` (a gap that checkpoints revealed)."""
+        out = []
+        start = self.slots.get((member, epoch), 0)
+        for index in range(start + 1, start + 1 + limit):
+            found = self._at(member, epoch, index, signing)
+            if found is None:
+                break
+            out.append(found)
+        return out
+
+    def _at(self, member: bytes, epoch: bytes, index: int, signing: bytes) -> Found | None:
+        key = self.keys(epoch)
+        if key is None:
+            return None
+        names = self._names.get(epoch)
+        if names is None:
+            names = self._names[epoch] = epoch_names_key(key, self.row.id, epoch)
+        for attempt in range(MAX_ATTEMPTS):
+            raw = self._read(message_name_v2(names, member, index, attempt))
+            if raw is None:
+                return None
+            try:
+                envelope = parse_envelope_v2(raw, self.row.id, epoch, key)
+                h = envelope.header
+                if h.sender != member or h.index != index:
+                    raise Rejected("message is not where its name says (replayed or moved)")
+                check_signature(envelope, signing)
+            except Rejected:
+                self.on_squatted(member)
+                continue
+            return Found(member, h.seq, held_form(epoch, raw), epoch, index)
+        return None
+
+    def _read(self, name: str) -> bytes | None:
+        if name not in self._cache:
+            self._cache[name] = self.read(name)
+        return self._cache[name]
