@@ -70,7 +70,7 @@ def reconcile(writer: CircleWriter, row: CircleRow) -> None:
     roster = writer.state.roster(row)
     mine = view_of(roster).ops
     declared = [_Declared.of(found) for found in writer.db.query(
-        "SELECT member, ops, heads, saw_me, differs_since, carry_outbox, carried "
+        "SELECT member, ops, heads, saw_me, differs_since, carry_outbox, carried, mine_at "
         "FROM circle_views WHERE circle = ?", (row.id,))]
     differing = any(d.ops != mine for d in declared)
     # Every operation's signed bytes, read only when something is to be delivered.
@@ -94,13 +94,15 @@ class _Declared:
     differs_since: int | None  # this device's own sequence number when it first differed
     carry_outbox: int | None  # the message that carried them what they lacked
     carried: list[bytes]
+    mine_at: bytes | None  # this device's own view when `differs_since` was set
 
     @classmethod
     def of(cls, found: Any) -> _Declared:
-        member, ops, heads, saw_me, differs_since, carry_outbox, carried = found
+        member, ops, heads, saw_me, differs_since, carry_outbox, carried, mine_at = found
         return cls(bytes(member), bytes(ops), [unb64(h, 32) for h in json.loads(heads)],
                    int(saw_me), differs_since, carry_outbox,
-                   [unb64(h, 32) for h in json.loads(carried or "[]")])
+                   [unb64(h, 32) for h in json.loads(carried or "[]")],
+                   None if mine_at is None else bytes(mine_at))
 
 
 def _compare(writer: CircleWriter, cur: Any, row: CircleRow, roster: Roster, mine: bytes,
@@ -110,21 +112,23 @@ def _compare(writer: CircleWriter, cur: Any, row: CircleRow, roster: Roster, min
         _agree(cur, row.id, seen.member)
         return
     since = seen.differs_since
-    if since is None:
+    if since is None or seen.mine_at != mine:
+        # From here on, every message of this device shows its current view: once the member
+        # has read one of those, what this device lacks was theirs to send.
         since = chains.get(row.me, ZERO_CHAIN).seq
-        cur.execute("UPDATE circle_views SET differs_since = ? WHERE circle = ? AND member = ?",
-                    (since, row.id, seen.member))
+        cur.execute("UPDATE circle_views SET differs_since = ?, mine_at = ? WHERE circle = ? "
+                    "AND member = ?", (since, mine, row.id, seen.member))
     full = len(seen.heads) >= MAX_HEADS  # perhaps cut short: judge nothing by its heads
     now = writer.now_us()
-    if any(h not in signed for h in seen.heads):
+    reached = _closure(roster, seen.heads)
+    if any(h not in signed for h in reached):
         # They hold changes this device never received, and they have read a message of
         # this device showing that: delivering was theirs to do, and it did not happen.
         if seen.saw_me > since and not full:
             _split(cur, row.id, seen.member, now)
         return
-    reached = _closure(roster, seen.heads)
     if seen.carry_outbox is None:
-        lacking = [op for op in roster.applied if op.hash not in reached][:MAX_CARRY]
+        lacking = _lacking(roster, signed, reached)
         if lacking:
             carry_id = _carry(writer, cur, row, lacking, signed,
                               chains.get(seen.member, ZERO_CHAIN).epoch)
@@ -138,7 +142,8 @@ def _compare(writer: CircleWriter, cur: Any, row: CircleRow, roster: Roster, min
     carried_seq = _sealed_seq(writer, seen.carry_outbox)
     if carried_seq is None or seen.saw_me < carried_seq:
         return  # not sealed yet, or not read by them yet
-    if any(h not in reached for h in seen.carried) and not full:
+    applied = {op.hash for op in roster.applied}
+    if any(h not in reached and h in applied for h in seen.carried) and not full:
         _split(cur, row.id, seen.member, now)
     else:  # they took what was sent; what differs now is newer: start over
         cur.execute("UPDATE circle_views SET differs_since = NULL, carry_outbox = NULL, "
@@ -147,7 +152,8 @@ def _compare(writer: CircleWriter, cur: Any, row: CircleRow, roster: Roster, min
 
 def _agree(cur: Any, circle: bytes, member: bytes) -> None:
     cur.execute("UPDATE circle_views SET differs_since = NULL, carry_outbox = NULL, "
-                "carried = NULL WHERE circle = ? AND member = ?", (circle, member))
+                "carried = NULL, mine_at = NULL WHERE circle = ? AND member = ?",
+                (circle, member))
     cur.execute("DELETE FROM circle_events WHERE circle = ? AND kind = 'split' AND member = ?",
                 (circle, member))
 
@@ -170,6 +176,21 @@ def _closure(roster: Roster, heads: list[bytes]) -> set[bytes]:
         if op is not None:
             stack.extend(op.parents)
     return reached
+
+
+def _lacking(roster: Roster, signed: dict[bytes, SignedOp], reached: set[bytes]) -> list[Op]:
+    """Operations this device holds that the member's heads do not stand on, parents first:
+    refused ones too, since an applied operation may follow a refused one (§3), and without
+    its parent it would wait on the member's device instead of being folded."""
+    out = []
+    for op_hash in signed:
+        if op_hash in reached:
+            continue
+        op = roster.cache.parse_known(op_hash)
+        if op is not None:
+            out.append(op)
+    out.sort(key=lambda op: (op.lamport, op.hash))
+    return out[:MAX_CARRY]
 
 
 def _carry(writer: CircleWriter, cur: Any, row: CircleRow, lacking: list[Op],
@@ -198,8 +219,7 @@ def _tell_refused_newcomers(writer: CircleWriter, cur: Any, row: CircleRow, rost
                     (row.id, epoch_id))
         if not cur.rowcount:
             continue  # told once
-        known = _closure(roster, [op.hash])
-        lacking = [o for o in roster.applied if o.hash not in known]
+        lacking = _lacking(roster, signed, _closure(roster, [op.hash]))
         if lacking:
             carry = [signed[o.hash].to_json() for o in lacking[:MAX_CARRY] if o.hash in signed]
             queue(writer, cur, row, "roster", {"carry": carry}, epoch=epoch_id)

@@ -153,4 +153,11 @@ CREATE TABLE circle_told (
 ) WITHOUT ROWID;
 """
 
-CIRCLES = Component(COMPONENT, (sql_step(1, _V1), sql_step(2, _V2), sql_step(3, _V3)))
+# Agreement: this device's own view when it first saw a member's differ (a change of its own
+# view starts the wait for the member over, sync/agreement.py).
+_V4 = """
+ALTER TABLE circle_views ADD COLUMN mine_at BLOB;
+"""
+
+CIRCLES = Component(COMPONENT, (sql_step(1, _V1), sql_step(2, _V2), sql_step(3, _V3),
+                                sql_step(4, _V4)))
