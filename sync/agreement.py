@@ -25,6 +25,7 @@ are not in the circle, and says so).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,9 +42,12 @@ SPLIT_PROBLEM = ("sharing is paused: this device and {n} other member(s) disagre
 
 
 def view_of(roster: Roster) -> View:
-    applied = sorted(op.hash for op in roster.applied)
-    heads = roster.heads()
-    return View(sha256(b"companion roster view v2", *applied)[:VIEW_BYTES], heads[:MAX_HEADS])
+    return View(view_hash(op.hash for op in roster.applied), roster.heads()[:MAX_HEADS])
+
+
+def view_hash(applied: Iterable[bytes]) -> bytes:
+    """What a view commits to: the set of applied operations (their hashes, sorted)."""
+    return sha256(b"companion roster view v2", *sorted(applied))[:VIEW_BYTES]
 
 
 def record(cur: Any, circle: bytes, member: bytes, seq: int, view: View, saw_me: int) -> None:

@@ -87,7 +87,7 @@ def _view(reader: Reader) -> View | None:
     assert child is not None
     child.only("ops", "heads")
     heads = child.items("heads", max_items=MAX_HEADS)
-    parsed = tuple(Reader({"h": h}, "roster view").raw("h", OP_HASH_BYTES) for h in heads)
+    parsed = tuple(Reader({"head": h}, "roster view").raw("head", OP_HASH_BYTES) for h in heads)
     if list(parsed) != sorted(set(parsed)):
         raise Rejected("roster view heads are not sorted")
     return View(child.raw("ops", VIEW_BYTES), parsed)

@@ -153,19 +153,31 @@ CREATE TABLE circle_told (
 ) WITHOUT ROWID;
 """
 
-# Protocol version 2 envelopes (sync/locate.py): each member's next index in each epoch, and
-# where this device's own messages went (a slot occupied by junk moves them to the next try).
+# Agreement: this device's own view when it first saw a member's differ (a change of its own
+# view starts the wait for the member over, sync/agreement.py).
 _V4 = """
+ALTER TABLE circle_views ADD COLUMN mine_at BLOB;
+"""
+
+# Protocol version 2 envelopes (sync/locate.py): each member's chain in each epoch (the index
+# and hash of their next and last message there), and where this device's own messages went
+# (a slot occupied by junk moves them to the next try).
+_V5 = """
 CREATE TABLE circle_slots (
     circle BLOB NOT NULL REFERENCES circles (id) ON DELETE CASCADE,
     member BLOB NOT NULL,
     epoch BLOB NOT NULL,
     next INTEGER NOT NULL,
+    hash BLOB NOT NULL,
     PRIMARY KEY (circle, member, epoch)
 ) WITHOUT ROWID;
 ALTER TABLE circle_outbox ADD COLUMN sent_epoch BLOB;
 ALTER TABLE circle_outbox ADD COLUMN idx INTEGER;
 ALTER TABLE circle_outbox ADD COLUMN attempt INTEGER NOT NULL DEFAULT 0;
+"""
+
+CIRCLES = Component(COMPONENT, (sql_step(1, _V1), sql_step(2, _V2), sql_step(3, _V3),
+                                sql_step(4, _V4), sql_step(5, _V5)))
 ALTER TABLE circle_views ADD COLUMN mine_at BLOB;
 """
 

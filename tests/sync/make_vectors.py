@@ -14,11 +14,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sync.content import Ref, encode_body
+from sync.agreement import view_hash
+from sync.content import Ref, View, encode_body
 from sync.crypto import (
     SeededRandomness,
     box_seal,
     object_name,
+    sha256,
     wrap_key,
     x25519_public,
 )
@@ -185,6 +187,24 @@ def invites_v2() -> list[dict[str, Any]]:
     return out
 
 
+def bodies_v2() -> list[dict[str, Any]]:
+    """Version 2 bodies: every one declares the sender's view of the roster (§3, §5); a roster
+    message may carry operations without one of its own."""
+    alice = identity("vector alice")
+    applied = [sha256(b"vector op", bytes([n])) for n in range(3)]
+    view = View(view_hash(applied), tuple(sorted(applied[1:])))
+    seen = {alice.public.member_id: (2, bytes([0x55]) * 32)}
+    op, _ = make_op(alice, bytes([0x22]) * 16, "promote", parents=[applied[0]], lamport=2,
+                    at=1_773_480_600, rng=SeededRandomness(b"bodies v2"),
+                    target=bytes([0x44]) * 16)
+    cases = [encode_body("note", 1_773_480_601, seen, {"title": "Hello", "body": "v2"},
+                         view=view),
+             encode_body("roster", 1_773_480_602, seen, {"carry": [op.to_json()]}, view=view)]
+    return [{"applied": [h.hex() for h in applied], "view_ops": view.ops.hex(),
+             "heads": [h.hex() for h in view.heads], "body": body.decode("utf-8")}
+            for body in cases]
+
+
 def epoch_wrap_aad() -> list[dict[str, Any]]:
     circle, epoch, member = bytes([0x22]) * 16, bytes([0x33]) * 16, bytes([0x44]) * 16
     return [{"circle": circle.hex(), "epoch": epoch.hex(), "member": member.hex(),
@@ -199,7 +219,7 @@ def generate() -> dict[str, Any]:
             "sealed_boxes": boxes(), "chains": chains(), "object_names": names(),
             "identities": identities(), "safety_numbers": safety_numbers(),
             "envelopes": envelopes(), "roster_ops": roster_ops(), "invites": invites(),
-            "invites_v2": invites_v2()}
+            "invites_v2": invites_v2(), "bodies_v2": bodies_v2()}
 
 
 def main() -> None:

@@ -5,10 +5,13 @@ in by an admin whom a concurrent removal outranked is told they are not in."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from sync.agreement import SPLIT, view_of
-from sync.content import View
+from sync.content import View, parse_body
+from sync.crypto import Rejected
 from sync.engine import Engine
 from sync.roster import Roster
 from tests.sync.memory import MemoryTransport
@@ -128,3 +131,23 @@ def test_a_newcomer_let_in_by_an_outranked_admin_is_told() -> None:
         circle.events("Dan")
     assert circle.row("Bob").status == "removed"
     assert not _splits(circle, "Ann") and not _splits(circle, "Cat")
+
+
+@pytest.mark.parametrize(("view", "reason"), [
+    ({"ops": "AAAA", "heads": []}, "wrong length"),
+    ({"ops": "A" * 22, "heads": ["E" * 43, "A" * 43]}, "not sorted"),
+    ({"ops": "A" * 22, "heads": ["B" * 43]}, "not canonical"),
+    ({"ops": "A" * 22, "heads": ["A" * 43] * 2}, "not sorted"),
+    ({"ops": "A" * 22, "heads": ["A" * 43], "more": 1}, "unknown field"),
+    ({"ops": "A" * 22, "heads": [f"{n:043d}" for n in range(33)]}, "bad heads"),
+])
+def test_a_malformed_view_is_refused(view: dict[str, object], reason: str) -> None:
+    body = json.dumps({"type": "note", "at": 1, "seen": {}, "title": "t", "body": "b",
+                       "view": view}).encode()
+    with pytest.raises(Rejected, match=reason):  # a fixed phrase, never the peer's text
+        parse_body(body)
+
+
+def test_a_roster_message_needs_an_op_or_something_to_carry() -> None:
+    with pytest.raises(Rejected, match="lacks op"):
+        parse_body(json.dumps({"type": "roster", "at": 1, "seen": {}, "carry": []}).encode())

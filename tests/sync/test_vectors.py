@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from sync.agreement import view_hash
+from sync.content import View, parse_body
 from sync.crypto import (
     Rejected,
     box_open,
@@ -43,7 +45,8 @@ def test_code_regenerates_the_stored_vectors(section: str) -> None:
 
 def test_every_kind_of_vector_is_published() -> None:
     for section in ("key_wrapping", "sealed_boxes", "chains", "object_names", "envelopes",
-                    "roster_ops", "safety_numbers", "invites", "invites_v2", "identities"):
+                    "roster_ops", "safety_numbers", "invites", "invites_v2", "identities",
+                    "bodies_v2"):
         assert VECTORS[section], section
 
 
@@ -178,3 +181,13 @@ def test_stored_v2_signed_bytes_are_framed_as_documented() -> None:
     assert b"".join(len(p).to_bytes(4, "big") + p for p in parts) == x(v["signed_bytes"])
     unsigned = Invite(x(v["circle"]), x(v["secret"]), admin, v["webdav_url"])
     assert unsigned.signed_bytes() == x(v["signed_bytes"])
+
+
+@pytest.mark.parametrize("v", VECTORS["bodies_v2"])
+def test_stored_v2_bodies_declare_the_view(v: dict[str, Any]) -> None:
+    applied = [x(h) for h in v["applied"]]
+    assert view_hash(applied) == view_hash(reversed(applied)) == x(v["view_ops"])
+    body = parse_body(v["body"].encode("utf-8"))
+    assert body.view == View(x(v["view_ops"]), tuple(x(h) for h in v["heads"]))
+    if body.type == "roster":
+        assert body.op is None and len(body.carry) == 1  # carries without an op of its own
