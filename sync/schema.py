@@ -178,8 +178,3 @@ ALTER TABLE circle_outbox ADD COLUMN attempt INTEGER NOT NULL DEFAULT 0;
 
 CIRCLES = Component(COMPONENT, (sql_step(1, _V1), sql_step(2, _V2), sql_step(3, _V3),
                                 sql_step(4, _V4), sql_step(5, _V5)))
-ALTER TABLE circle_views ADD COLUMN mine_at BLOB;
-"""
-
-CIRCLES = Component(COMPONENT, (sql_step(1, _V1), sql_step(2, _V2), sql_step(3, _V3),
-                                sql_step(4, _V4)))
