@@ -24,6 +24,7 @@ from sync import agreement
 from sync.content import Body, Ref, View, encode_body, parse_body
 from sync.crypto import Randomness, Rejected, SystemRandomness
 from sync.envelope import (
+    MAX_SEQ,
     ChainCache,
     Envelope,
     check_signature,
@@ -36,7 +37,6 @@ from sync.envelope_v2 import parse_envelope_v2, seal_message_v2, split_held
 from sync.invite import Invite, Welcome, open_join_request, seal_welcome
 from sync.locate import (
     MAX_ATTEMPTS,
-    SQUATTED,
     Finder,
     epoch_names_key,
     epoch_ops,
@@ -56,7 +56,7 @@ from sync.roster import (
     open_epoch_key,
     parse_op,
 )
-from sync.state import ZERO_CHAIN, Chain, CircleRow, CircleState
+from sync.state import EMPTY_SLOT, ZERO_CHAIN, Chain, CircleRow, CircleState, Slot
 from sync.transport import ObjectRejected, Transport
 
 log = logging.getLogger(__name__)
@@ -133,7 +133,8 @@ class _Batch:
         self.engine, self.cur, self.row, self.keys = engine, cur, row, keys
         self.roster = engine.state.roster(row)
         engine.state.store_epoch_keys(cur, row, self.roster, keys)
-        self.slots = engine.state.slots(row.id)  # (member, epoch) -> next index (version 2)
+        self.slots = engine.state.slots(row.id)  # (member, epoch) -> chain there (version 2)
+        self._parsed: dict[bytes, Envelope] = {}
         self.dirty = False  # operations were added since the roster was last folded
         self.urgent = False  # and one of them may change who may send what
 
@@ -185,35 +186,57 @@ class _Batch:
             raise Rejected("message of an epoch this device cannot open")
         return parse_envelope_v2(raw, self.row.id, epoch, key)
 
-    def expected_index(self, envelope: Envelope, chain: Chain) -> int:
-        """Version 2: the sender's count of messages in that epoch; version 1: the chain's
-        index + 1 in the same epoch, else 0."""
+    def follows(self, envelope: Envelope, chain: Chain) -> None:
+        """Version 1: the message continues the sender's one chain. Version 2: it continues
+        the sender's chain *in its epoch* (index and previous hash there), since a member who
+        cannot read an epoch cannot find its messages at all; the global previous hash is
+        checked when this device holds the message before it."""
         h = envelope.header
-        if envelope.version >= 2:
-            return self.slots.get((h.sender, h.epoch), 0)
-        return chain.index + 1 if chain.epoch == h.epoch else 0
+        if envelope.version < 2:
+            _check_follows(envelope, chain, chain.index + 1 if chain.epoch == h.epoch else 0)
+            return
+        slot = self.slots.get((h.sender, h.epoch), EMPTY_SLOT)
+        if h.index != slot.next:
+            raise Rejected("chain index out of order")
+        if h.epoch_prev != slot.hash or (h.seq == chain.seq + 1 and h.prev_hash != chain.hash):
+            raise Rejected("message does not follow the sender's previous one (fork)")
+        if h.seq <= chain.seq and self.cur.execute(
+                "SELECT 1 FROM circle_items WHERE circle = ? AND sender = ? AND seq = ?",
+                (self.row.id, h.sender, h.seq)).fetchone() is not None:
+            raise Rejected("two messages with one sequence number (fork)")
 
-    def moved(self, member: bytes, chain: Chain) -> None:
-        slot = (member, chain.epoch)
-        self.slots[slot] = max(self.slots.get(slot, 0), chain.index + 1)
+    def advance(self, envelope: Envelope) -> None:
+        """A version 2 message took its place in its sender's chain in its epoch."""
+        if envelope.version < 2:
+            return
+        h = envelope.header
+        slot = Slot(h.index + 1, envelope.hash)
+        self.slots[(h.sender, h.epoch)] = slot
+        CircleState.set_slot(self.cur, self.row.id, h.sender, h.epoch, slot)
 
-    def adopt(self, member: bytes, downloaded: dict[tuple[bytes, int], bytes]) -> Chain | None:
-        """Where a member's chain starts for a device that joined after them (version 2): at
-        their first message in an epoch this device reads, index 0, taken as signed."""
-        info = self.roster.members.get(member)
-        me = self.roster.members.get(self.row.me)
-        if (info is None or me is None or info.added_order >= me.added_order
-                or (member, 1) in downloaded):
-            return None
-        for (sender, seq) in sorted(k for k in downloaded if k[0] == member):
-            try:
-                envelope = self.parse(downloaded[(sender, seq)])
-                check_signature(envelope, info.public.signing)
-            except Rejected:
+    def next_seq(self, member: bytes, chain: Chain,
+                 downloaded: dict[tuple[bytes, int], bytes]) -> int | None:
+        """The sequence number of `member`'s message to apply next: the one after the chain,
+        else (version 2) the earliest that is next in its own epoch."""
+        if (member, chain.seq + 1) in downloaded:
+            return chain.seq + 1
+        best = None
+        for (sender, seq), stored in downloaded.items():
+            if sender != member or (best is not None and seq >= best):
                 continue
-            if envelope.version >= 2 and envelope.header.index == 0:
-                return Chain(seq - 1, envelope.header.prev_hash, b"", -1)
-        return None
+            epoch, _ = split_held(stored)
+            if epoch is None:
+                continue
+            envelope = self._parsed.get(stored)
+            if envelope is None:
+                try:
+                    envelope = self._parsed[stored] = self.parse(stored)
+                except Rejected:
+                    continue
+            slot = self.slots.get((member, envelope.header.epoch), EMPTY_SLOT)
+            if envelope.header.index == slot.next:
+                best = seq
+        return best
 
     def authentic(self, stored: bytes, member: bytes, seq: int, signing: bytes) -> bool:
         """Well formed, in its place, and signed by `member` (the chain is checked on
@@ -248,7 +271,7 @@ class _Batch:
         if info is None:
             raise Rejected("unknown sender")
         check_signature(envelope, info.public.signing)
-        _check_follows(envelope, chain, self.expected_index(envelope, chain))
+        self.follows(envelope, chain)
         problem = roster.may_send(member, h.epoch, seq)
         if problem == "unknown epoch":
             raise _Hold()
@@ -258,13 +281,17 @@ class _Batch:
             raise _VoidEpoch(envelope)
         if problem:
             raise Rejected(problem)
-        new_chain = Chain(seq, envelope.hash, h.epoch, h.index)
+        # Version 2: a message from another epoch may come after a later one (the chain
+        # position is the newest message applied).
+        new_chain = Chain(seq, envelope.hash, h.epoch, h.index) if seq > chain.seq else chain
         key = self.keys.get(h.epoch)
         if key is None:
+            self.advance(envelope)
             return new_chain, None
         body = parse_body(open_message(envelope, key, cache))
         if body.type == "checkin" and len(envelope.ciphertext) != 4096 + 16:
             raise Rejected("check-in not padded to the fixed size")
+        self.advance(envelope)
         return new_chain, body
 
 
@@ -343,6 +370,7 @@ class Engine:
             if not members and not held:
                 break
             finder = self._finder(row, roster, transport, report)
+            epochs_known = len(self.state.epoch_keys(row.id))
             for member in members:
                 probed.add(member.id)
                 self._fetch_member(finder, roster, member, chains.get(member.id, ZERO_CHAIN),
@@ -361,8 +389,12 @@ class Engine:
             row = self._row(row.id)
             if row.status != "active":
                 break
-            if not members and before == (report.applied, report.rejected_total,
-                                          self.state.op_count(row.id)):
+            if len(self.state.epoch_keys(row.id)) > epochs_known:
+                # Version 2 names come from epoch keys: an epoch learnt in this batch may hold
+                # what members sent next, so everyone is looked at again.
+                probed.clear()
+            elif not members and before == (report.applied, report.rejected_total,
+                                            self.state.op_count(row.id)):
                 break  # held messages that this batch could not use will not fit the next
         self._chase_gaps(row, transport, report)
 
@@ -373,10 +405,10 @@ class Engine:
         def key_of(epoch: bytes) -> bytes | None:
             return keys.get(epoch) or _void_key(roster, row, epoch)
 
-        def squatted(member: bytes) -> None:
-            report.reject(SQUATTED)
+        def squatted(member: bytes, reason: str) -> None:
+            report.reject(reason)
             with self.db.transaction() as cur:
-                CircleState.event(cur, row.id, "rejected", SQUATTED, self.now_us(), member)
+                CircleState.event(cur, row.id, "rejected", reason, self.now_us(), member)
 
         return Finder(row, roster, key_of, self.state.slots(row.id),
                       lambda name: self._read(transport, name, report, row.id), squatted)
@@ -384,39 +416,33 @@ class Engine:
     def _fetch_member(self, finder: Finder, roster: Roster, member: Member, chain: Chain,
                       held: dict[tuple[bytes, int], bytes],
                       downloaded: dict[tuple[bytes, int], bytes], report: SyncReport) -> None:
-        """Fetch `member`'s next messages in chain order, until one is missing. Version 2
-        objects found in other epochs that come later in the chain are kept for later."""
+        """Fetch `member`'s next messages: version 1 by sequence number until one is missing;
+        version 2, the next ones in each epoch where they may send, until one is missing."""
+        limit = (member.last_seq + MAX_AFTER_CUTOFF if member.last_seq is not None
+                 else MAX_SEQ)
+        for (sender, _seq), stored in held.items():
+            if sender == member.id:
+                finder.note_held(member.id, stored)  # it stands for its place
         seq = chain.seq + 1
-        where = chain  # the epoch of the last message taken (version 2: where to look next)
-        adopt = chain.seq == 0  # a member older than this device: their chain starts here
-        for _count in range(MAX_FETCH_PER_MEMBER):
-            if member.last_seq is not None and seq > member.last_seq + MAX_AFTER_CUTOFF:
-                break
+        while finder.reads_v1(chain) and seq <= min(limit, chain.seq + MAX_FETCH_PER_MEMBER):
             raw = held.get((member.id, seq))
-            if raw is not None and _past_cutoff(roster, member.id, seq):
-                seq += 1  # kept past a cut-off: used once, and again only if the
-                continue  # cut-off moves (then it is no longer past it)
-            if raw is not None:
-                located = finder.note_held(member.id, raw)
-                where = located or where
+            if raw is None:
+                raw = finder.v1_at(member.id, seq)
+                if raw is None:
+                    break
+                report.fetched += 1
+            if not _past_cutoff(roster, member.id, seq) or (member.id, seq) not in held:
+                # kept past a cut-off: used once, and again only if the cut-off moves
                 downloaded[(member.id, seq)] = raw
-                seq += 1
-                continue
-            found = finder.find(member.id, seq, where, member.public.signing)
-            report.fetched += len(found)
-            for item in found:
-                downloaded.setdefault((member.id, item.seq), item.stored)
-            hit = next((f for f in found if f.seq == seq), None)
-            if hit is None and adopt:
-                firsts = sorted((f for f in found if f.epoch is not None and f.index == 0),
-                                key=lambda f: f.seq)
-                hit = firsts[0] if firsts else None
-            if hit is None:
-                break
-            adopt = False
-            finder.take(hit)
-            where = Chain(hit.seq, b"", hit.epoch or b"", hit.index)
-            seq = hit.seq + 1
+            seq += 1
+        for epoch in finder.epochs_of(member.id, chain):
+            for _count in range(MAX_FETCH_PER_MEMBER):
+                found = finder.next_in(member.id, epoch, member.public.signing)
+                if found is None or found.seq > limit:
+                    break  # past what is read beyond a cut-off: so is what follows it
+                report.fetched += 1
+                if (member.id, found.seq) not in held:
+                    downloaded.setdefault((member.id, found.seq), found.stored)
 
     def _read(self, transport: Transport, name: str, report: SyncReport,
               circle: bytes) -> bytes | None:
@@ -441,17 +467,15 @@ class Engine:
             progress = False
             for member in sorted({m for m, _ in downloaded}):
                 chain = chains.get(member, ZERO_CHAIN)
-                if chain.seq == 0:
-                    chain = batch.adopt(member, downloaded) or chain
-                while (member, chain.seq + 1) in downloaded:
-                    seq = chain.seq + 1
+                while (found := batch.next_seq(member, chain, downloaded)) is not None:
+                    seq = found
                     raw = downloaded[(member, seq)]
                     try:
                         chain, body = batch.check(chain, member, seq, raw, cache)
                         report.applied += 1
                     except _VoidEpoch as void:  # a link in the chain, never shown
-                        chain, body = self._void_epoch(cur, row, batch, void.envelope, cache,
-                                                       report), None
+                        chain, body = self._void_epoch(cur, row, batch, void.envelope, chain,
+                                                       cache, report), None
                     except _Hold:
                         CircleState.hold(cur, row.id, member, seq, raw)
                         break
@@ -470,7 +494,6 @@ class Engine:
                         CircleState.unhold(cur, row.id, member, seq)
                     chains[member] = chain
                     CircleState.set_chain(cur, row.id, member, chain, now)
-                    batch.moved(member, chain)
                     progress = True
                     if body is not None:
                         try:
@@ -510,21 +533,24 @@ class Engine:
         chain stays at the cut-off; what does not continue the one before, or lies beyond the
         bound, is dropped."""
         info = batch.roster.members[member]  # known: the check that raised this found it
-        last = (info.last_seq or 0) + MAX_AFTER_CUTOFF
+        cutoff = info.last_seq or 0
+        last = cutoff + MAX_AFTER_CUTOFF
         shadow = chain
-        slots = dict(batch.slots)
         seq = chain.seq + 1
-        while (member, seq) in downloaded and seq <= last:
+        # Version 1 in chain order; version 2 in sequence order (each epoch is its own chain,
+        # and every message is authenticated on its own).
+        for seq in sorted(n for m, n in downloaded if m == member and cutoff < n <= last):
             raw = downloaded.pop((member, seq))
             try:
-                if seq > chain.seq + 1:
-                    envelope = batch.parse(raw)
-                    _check_placed(envelope, row.id, member, seq)
-                    check_signature(envelope, info.public.signing)
-                e = envelope.header.epoch
-                _check_follows(envelope, shadow, slots.get((member, e), 0)
-                               if envelope.version >= 2 else
-                               shadow.index + 1 if shadow.epoch == e else 0)
+                envelope = batch.parse(raw)
+                _check_placed(envelope, row.id, member, seq)
+                check_signature(envelope, info.public.signing)
+                if envelope.version < 2:
+                    if seq != shadow.seq + 1:
+                        break
+                    e = envelope.header.epoch
+                    _check_follows(envelope, shadow,
+                                   shadow.index + 1 if shadow.epoch == e else 0)
             except Rejected:
                 break
             CircleState.hold(cur, row.id, member, seq, raw)
@@ -535,8 +561,8 @@ class Engine:
             h = envelope.header
             self._roster_ops_of(cur, row, batch, batch.key_of(h.epoch), envelope, cache)
             shadow = Chain(seq, envelope.hash, h.epoch, h.index)
-            slots[(member, h.epoch)] = h.index + 1
-            seq += 1
+        else:
+            seq = last + 1
         # Nothing else of theirs is kept: neither what broke the chain nor what lies beyond.
         for key in [k for k in downloaded if k[0] == member and k[1] >= seq]:
             del downloaded[key]
@@ -544,14 +570,15 @@ class Engine:
                     (row.id, member, seq))
 
     def _void_epoch(self, cur: Any, row: CircleRow, batch: _Batch, envelope: Envelope,
-                    cache: ChainCache, report: SyncReport) -> Chain:
+                    chain: Chain, cache: ChainCache, report: SyncReport) -> Chain:
         """Count a message of a void epoch, take its roster operations if this device was
         one of that epoch's readers, and return the chain position it moves to."""
         h = envelope.header
         report.reject(VOID_EPOCH)
         CircleState.event(cur, row.id, "rejected", VOID_EPOCH, self.now_us(), h.sender, h.seq)
         self._roster_ops_of(cur, row, batch, batch.key_of(h.epoch), envelope, cache)
-        return Chain(h.seq, envelope.hash, h.epoch, h.index)
+        batch.advance(envelope)
+        return Chain(h.seq, envelope.hash, h.epoch, h.index) if h.seq > chain.seq else chain
 
     def _roster_ops_of(self, cur: Any, row: CircleRow, batch: _Batch, key: bytes | None,
                        envelope: Envelope, cache: ChainCache) -> None:
@@ -696,12 +723,19 @@ class Engine:
                 # Version 2: the next message in more of the member's epochs, and what lies
                 # past a missing one in their current epoch.
                 signing = info.public.signing
-                wide = finder.find(member, have + 1, chain, signing, wide=True)
-                if chain.epoch:
+                for stored in [raw for (m, _n), raw in held.items() if m == member]:
+                    finder.note_held(member, stored)
+                wide = []
+                for epoch in finder.epochs_of(member, chain, wide=True):
+                    for _count in range(MAX_GAP_CHASE):
+                        item = finder.next_in(member, epoch, signing)
+                        if item is None:
+                            break
+                        wide.append(item)
+                if chain.epoch and finder.version_of(chain.epoch) >= 2:
                     wide += finder.further(member, chain.epoch, signing, last - have)
                 for item in wide:
-                    if item.epoch is not None and have < item.seq <= last and \
-                            (member, item.seq) not in held:
+                    if (member, item.seq) not in held:
                         found[item.seq] = item.stored
                 if found:
                     with self.db.transaction() as cur:
@@ -817,10 +851,8 @@ class Engine:
                     break
                 seq = chain.seq + 1
                 v2 = versions.get(epoch_id, 1) >= 2
-                if v2:
-                    index = slots.get((row.me, epoch_id), 0)
-                else:
-                    index = chain.index + 1 if chain.epoch == epoch_id else 0
+                slot = slots.get((row.me, epoch_id), EMPTY_SLOT)
+                index = slot.next if v2 else chain.index + 1 if chain.epoch == epoch_id else 0
                 data: dict[str, Any] = json.loads(data_text)
                 ref = None
                 if ref_sender is not None:
@@ -833,11 +865,18 @@ class Engine:
                         CircleState.add_op(cur, row.id, SignedOp.from_json(data["op"]))
                 seen = {m: (c.seq, c.hash) for m, c in chains.items()}
                 body = encode_body(body_type, written, seen, data, ref, view)
-                seal = seal_message_v2 if v2 else seal_message
-                raw = seal(signing_private=row.identity.signing_private,
-                           epoch_key=key, circle=row.id, epoch=epoch_id,
-                           sender=row.me, seq=seq, index=index, prev_hash=chain.hash,
-                           body=body, checkin=body_type == "checkin", rng=self.rng)
+                if v2:
+                    raw = seal_message_v2(
+                        signing_private=row.identity.signing_private, epoch_key=key,
+                        circle=row.id, epoch=epoch_id, sender=row.me, seq=seq, index=index,
+                        prev_hash=chain.hash, epoch_prev=slot.hash, body=body,
+                        checkin=body_type == "checkin", rng=self.rng)
+                else:
+                    raw = seal_message(
+                        signing_private=row.identity.signing_private, epoch_key=key,
+                        circle=row.id, epoch=epoch_id, sender=row.me, seq=seq, index=index,
+                        prev_hash=chain.hash, body=body, checkin=body_type == "checkin",
+                        rng=self.rng)
                 if v2:
                     name = message_name_v2(epoch_names_key(key, row.id, epoch_id), row.me,
                                            index, 0)
@@ -855,8 +894,11 @@ class Engine:
                                     (data["text"], row.id))
                 chain = Chain(seq, message_hash(raw), epoch_id, index)
                 chains[row.me] = chain
-                slots[(row.me, epoch_id)] = index + 1
                 CircleState.set_chain(cur, row.id, row.me, chain, now)
+                if v2:
+                    slots[(row.me, epoch_id)] = Slot(index + 1, chain.hash)
+                    CircleState.set_slot(cur, row.id, row.me, epoch_id, slots[(row.me,
+                                                                               epoch_id)])
 
     def declared_view(self, roster: Roster) -> View:
         """What this device's messages say its fold applied (a test's liar overrides it)."""
@@ -915,17 +957,24 @@ class Engine:
         """The storage must still hold this device's newest message; if it lost it (a restore
         from an old snapshot, a frozen view), say so and upload again what went missing."""
         missing = []
-        displaced = 0
-        for item_id, name, raw in self.db.query(
-                "SELECT id, name, raw FROM circle_outbox WHERE circle = ? AND sent = 1 "
-                "AND raw IS NOT NULL ORDER BY seq DESC LIMIT ?", (row.id, ROLLBACK_WINDOW)):
+        displaced = moved = 0
+        for item_id, name, raw, epoch, index, attempt in self.db.query(
+                "SELECT id, name, raw, sent_epoch, idx, attempt FROM circle_outbox WHERE "
+                "circle = ? AND sent = 1 AND raw IS NOT NULL ORDER BY seq DESC LIMIT ?",
+                (row.id, ROLLBACK_WINDOW)):
             found = self._read_back(transport, name)
             if found == bytes(raw):
                 break
             if found is None:
                 missing.append((item_id, name, bytes(raw)))
+            elif epoch is not None and self._place(row, transport, item_id, name, bytes(raw),
+                                                   bytes(epoch), index, attempt):
+                moved += 1  # version 2: receivers skip what took its place and read on
             else:  # something else sits in its place, which write-once storage cannot undo
                 displaced += 1
+        if moved:
+            report.problems.append(f"the storage held something else in place of {moved} of "
+                                   "your messages; they were sent again under their next name")
         if displaced:
             report.problems.append(f"the storage holds something else in place of {displaced} "
                                    "of your messages (fork)")

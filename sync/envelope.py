@@ -50,6 +50,7 @@ class Header:
     prev_hash: bytes
     nonce: bytes
     length: int
+    epoch_prev: bytes = b""  # version 2: the sender's previous message in this epoch
 
     def pack(self) -> bytes:
         return HEADER.pack(MAGIC, KIND_MESSAGE, self.circle, self.epoch, self.sender, self.seq,

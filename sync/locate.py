@@ -17,10 +17,10 @@ outside can predict. A slot whose attempt 0 holds something that is not the send
 receivers skip what fails the checks, up to MAX_ATTEMPTS. A member's `index` in an epoch
 counts their messages in that epoch (it never restarts), so a slot is never reused.
 
-Receivers do not know which epoch a member's next message is in, so they look in the
-member's current epoch and in the newest few epochs where that member may send (LIVE_EPOCHS);
-when other members' checkpoints say a member is further ahead, a round looks wider
-(CHASE_EPOCHS) and further along the current epoch.
+Receivers do not know which epoch a member's next message is in, so they look in the epoch
+of that member's last message and in every later one where they may send (LIVE_EPOCHS at
+most): usually one. When other members' checkpoints say a member is further ahead, a round
+also looks in earlier epochs (CHASE_EPOCHS) and further along the current one.
 """
 
 from __future__ import annotations
@@ -33,14 +33,14 @@ from sync.crypto import Rejected, hkdf, object_name
 from sync.envelope import check_signature
 from sync.envelope_v2 import held_form, parse_envelope_v2, split_held
 from sync.roster import Op, Roster
-from sync.state import Chain, CircleRow
+from sync.state import Chain, CircleRow, Slot
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
-LIVE_EPOCHS = 3
-CHASE_EPOCHS = 16
-SQUATTED = "an object that is not this member's message sits in one of their places (skipped)"
+LIVE_EPOCHS = 32  # at most, from the member's last epoch on
+CHASE_EPOCHS = 64
+SKIPPED = " (skipped; the sender's next try is read)"
 
 
 def message_name(names_key: bytes, member: bytes, seq: int) -> str:
@@ -75,14 +75,14 @@ def epoch_ops(roster: Roster) -> dict[bytes, Op]:
 
 class Finder:
     """Finds members' next messages for one round; remembers what it read, so a name is
-    read at most once per round."""
+    read at most once per round, and where it has looked so far."""
 
     def __init__(self, row: CircleRow, roster: Roster, keys: Callable[[bytes], bytes | None],
-                 slots: dict[tuple[bytes, bytes], int],
+                 slots: dict[tuple[bytes, bytes], Slot],
                  read: Callable[[str], bytes | None],
-                 on_squatted: Callable[[bytes], None]) -> None:
+                 on_squatted: Callable[[bytes, str], None]) -> None:
         self.row, self.roster, self.keys, self.read = row, roster, keys, read
-        self.slots = dict(slots)
+        self.next = {place: slot.next for place, slot in slots.items()}
         self.on_squatted = on_squatted
         self._ops = epoch_ops(roster)
         self._names: dict[bytes, bytes] = {}
@@ -101,60 +101,60 @@ class Finder:
         return any(op.epoch_version == 1 for op in self._ops.values())
 
     def epochs_of(self, member: bytes, chain: Chain, wide: bool = False) -> list[bytes]:
-        """Version 2 epochs where `member`'s next message may be, oldest first."""
+        """Version 2 epochs where `member` may send next: the one they last sent in, every
+        later one where they are a reader and this device has the key, and where their roster
+        changes and posts go as this device sees the roster.
+        The sender's view may lag this device's by several changes (they send a leave in the
+        newest epoch *they* know of), so a round looks at all of them, not the newest few;
+        `wide` (a gap others' checkpoints revealed) looks at earlier ones too."""
         mine = [op for op in self._ops.values() if op.epoch_version >= 2
                 and member in op.wraps and self.keys(op.epoch_id) is not None]
         mine.sort(key=lambda op: (op.lamport, op.hash))
-        picked = mine[-(CHASE_EPOCHS if wide else LIVE_EPOCHS):]
-        ids = [op.epoch_id for op in picked]
-        if chain.epoch and chain.epoch not in ids and self.version_of(chain.epoch) >= 2 \
-                and self.keys(chain.epoch) is not None:
-            ids.insert(0, chain.epoch)
+        ids = [op.epoch_id for op in mine]
+        if chain.epoch in ids and not wide:
+            ids = ids[ids.index(chain.epoch):]
+        ids = ids[-(CHASE_EPOCHS if wide else LIVE_EPOCHS):]
+        # A roster change (a leave, a healing rotation) travels in the newest epoch every
+        # current member can read, which may be older than the sender's last one.
+        for epoch in (self.roster.roster_epoch_of(member), self.roster.send_epoch(member)):
+            if (epoch is not None and epoch.id not in ids and epoch.version >= 2
+                    and self.keys(epoch.id) is not None):
+                ids.insert(0, epoch.id)
         return ids
 
     # -- looking ------------------------------------------------------------------------------
 
-    def find(self, member: bytes, want: int, chain: Chain, signing: bytes,
-             wide: bool = False) -> list[Found]:
-        """What is next for `member` in each place it may be: message `want` (version 1), and
-        the next message of theirs in each candidate epoch (version 2, whatever its sequence
-        number: the caller keeps those that come later)."""
-        out = []
-        if self.reads_v1(chain) and self.row.names_key is not None:
-            raw = self._read(message_name(self.row.names_key, member, want))
-            if raw is not None:
-                out.append(Found(member, want, raw, None, -1))
-        for epoch in self.epochs_of(member, chain, wide):
-            index = self.slots.get((member, epoch), 0)
-            found = self._at(member, epoch, index, signing)
-            if found is not None:
-                out.append(found)
-        return out
+    def v1_at(self, member: bytes, seq: int) -> bytes | None:
+        if self.row.names_key is None:
+            return None
+        return self._read(message_name(self.row.names_key, member, seq))
 
-    def take(self, found: Found) -> None:
-        """`found` is used: the member's next place in its epoch is the one after it."""
-        if found.epoch is not None:
-            slot = (found.member, found.epoch)
-            self.slots[slot] = max(self.slots.get(slot, 0), found.index + 1)
+    def next_in(self, member: bytes, epoch: bytes, signing: bytes) -> Found | None:
+        """`member`'s next message in `epoch`, if it is there (the place after it is looked
+        at next)."""
+        index = self.next.get((member, epoch), 0)
+        found = self._at(member, epoch, index, signing)
+        if found is not None:
+            self.next[(member, epoch)] = index + 1
+        return found
 
-    def note_held(self, member: bytes, stored: bytes) -> Chain | None:
-        """A held object is used in place of a read: the member's next place in its epoch is
-        after it. Returns where the member is then (None for a version 1 object)."""
+    def note_held(self, member: bytes, stored: bytes) -> None:
+        """A held object stands for what its place holds: look after it."""
         epoch, raw = split_held(stored)
         key = self.keys(epoch) if epoch is not None else None
         if epoch is None or key is None:
-            return None
+            return
         try:
             h = parse_envelope_v2(raw, self.row.id, epoch, key).header
         except Rejected:
-            return None
-        self.take(Found(member, h.seq, stored, epoch, h.index))
-        return Chain(h.seq, b"", epoch, h.index)
+            return
+        place = (member, epoch)
+        self.next[place] = max(self.next.get(place, 0), h.index + 1)
 
     def further(self, member: bytes, epoch: bytes, signing: bytes, limit: int) -> list[Found]:
         """Messages past a missing one in `epoch` (a gap that checkpoints revealed)."""
         out = []
-        start = self.slots.get((member, epoch), 0)
+        start = self.next.get((member, epoch), 0)
         for index in range(start + 1, start + 1 + limit):
             found = self._at(member, epoch, index, signing)
             if found is None:
@@ -179,8 +179,8 @@ class Finder:
                 if h.sender != member or h.index != index:
                     raise Rejected("message is not where its name says (replayed or moved)")
                 check_signature(envelope, signing)
-            except Rejected:
-                self.on_squatted(member)
+            except Rejected as exc:  # junk, a copy from elsewhere, or a damaged message
+                self.on_squatted(member, exc.reason + SKIPPED)
                 continue
             return Found(member, h.seq, held_form(epoch, raw), epoch, index)
         return None

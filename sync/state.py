@@ -23,6 +23,18 @@ class Chain:
 ZERO_CHAIN = Chain(0, bytes(32), b"", -1)
 
 
+@dataclass(frozen=True)
+class Slot:
+    """A member's chain within one epoch (version 2): the index of their next message there
+    and the hash of their last one (32 zero bytes before the first)."""
+
+    next: int
+    hash: bytes
+
+
+EMPTY_SLOT = Slot(0, bytes(32))
+
+
 @dataclass
 class CircleRow:
     id: bytes
@@ -108,10 +120,10 @@ class CircleState:
             "SELECT member, seq, hash, epoch, idx FROM circle_chains WHERE circle = ?",
             (circle,))}
 
-    def slots(self, circle: bytes) -> dict[tuple[bytes, bytes], int]:
-        """(member, epoch) -> the index of their next message in that epoch (version 2)."""
-        return {(bytes(m), bytes(e)): int(n) for m, e, n in self.db.query(
-            "SELECT member, epoch, next FROM circle_slots WHERE circle = ?", (circle,))}
+    def slots(self, circle: bytes) -> dict[tuple[bytes, bytes], Slot]:
+        """(member, epoch) -> their chain in that epoch so far (version 2)."""
+        return {(bytes(m), bytes(e)): Slot(int(n), bytes(h)) for m, e, n, h in self.db.query(
+            "SELECT member, epoch, next, hash FROM circle_slots WHERE circle = ?", (circle,))}
 
     def waiting(self, circle: bytes) -> int:
         """Messages composed on this device that the storage has not received yet."""
@@ -179,11 +191,13 @@ class CircleState:
                     "seq = excluded.seq, hash = excluded.hash, epoch = excluded.epoch, "
                     "idx = excluded.idx, heard_us = excluded.heard_us",
                     (circle, member, chain.seq, chain.hash, chain.epoch, chain.index, heard_us))
-        if chain.epoch:
-            cur.execute("INSERT INTO circle_slots (circle, member, epoch, next) VALUES "
-                        "(?, ?, ?, ?) ON CONFLICT (circle, member, epoch) DO UPDATE SET "
-                        "next = max(next, excluded.next)",
-                        (circle, member, chain.epoch, chain.index + 1))
+
+    @staticmethod
+    def set_slot(cur: Any, circle: bytes, member: bytes, epoch: bytes, slot: Slot) -> None:
+        cur.execute("INSERT INTO circle_slots (circle, member, epoch, next, hash) VALUES "
+                    "(?, ?, ?, ?, ?) ON CONFLICT (circle, member, epoch) DO UPDATE SET "
+                    "next = excluded.next, hash = excluded.hash WHERE excluded.next > next",
+                    (circle, member, epoch, slot.next, slot.hash))
 
     @staticmethod
     def event(cur: Any, circle: bytes, kind: str, reason: str, now_us: int,

@@ -16,16 +16,16 @@ from typing import Any
 
 from companion.clock import FakeClock
 from sync import actions
-from sync.content import encode_body
 from sync import envelope_v2 as v2
+from sync.content import encode_body
 from sync.crypto import SeededRandomness, seal, sha256, sign
 from sync.engine import Engine, SyncReport
 from sync.envelope import Header, chain_key, message_key, pad
-from sync.locate import epoch_names_key, message_name, message_name_v2
 from sync.identity import Identity
 from sync.invite import parse_invite
+from sync.locate import epoch_names_key, message_name, message_name_v2
 from sync.roster import Roster
-from sync.state import ZERO_CHAIN, CircleRow
+from sync.state import EMPTY_SLOT, ZERO_CHAIN, CircleRow
 from sync.transport import Transport
 from tests.sync.memory import MemoryTransport, memory_database
 
@@ -180,7 +180,8 @@ def _seal_v2(draft: Draft, plaintext: bytes) -> bytes:
     """Version 2, with every header field as the draft says (the real sealer takes them from
     the vault)."""
     h = draft.header
-    inner = v2.INNER.pack(h.sender, h.seq, h.index, h.prev_hash, h.nonce, len(plaintext) + 16)
+    inner = v2.INNER.pack(h.sender, h.seq, h.index, h.prev_hash, h.epoch_prev or bytes(32),
+                          h.nonce, len(plaintext) + 16)
     aad = v2.MAGIC + b"\x01" + h.circle + h.epoch
     key = message_key(chain_key(draft.epoch_key, h.circle, h.epoch, h.sender), h.index)
     ciphertext = seal(key, h.nonce, plaintext, aad + inner)
@@ -216,12 +217,10 @@ def honest_draft(circle: Circle, sender: str, type_: str = "note",
         data = data if data is not None else {"title": "t", "body": "hello"}
         seen = {m: (c.seq, c.hash) for m, c in chains.items()}
         body = encode_body(type_, circle.now_us() // 1_000_000, seen, data)
-    if epoch.version >= 2:
-        index = engine.state.slots(row.id).get((row.me, epoch.id), 0)
-    else:
-        index = chain.index + 1 if chain.epoch == epoch.id else 0
+    slot = engine.state.slots(row.id).get((row.me, epoch.id), EMPTY_SLOT)
+    index = slot.next if epoch.version >= 2 else chain.index + 1 if chain.epoch == epoch.id else 0
     header = Header(row.id, epoch.id, row.me, chain.seq + 1, index, chain.hash,
-                    bytes(range(12)), 0)
+                    bytes(range(12)), 0, slot.hash if epoch.version >= 2 else b"")
     return Draft(row.identity.signing_private, engine.state.epoch_keys(row.id)[epoch.id],
                  header, body, type_ == "checkin", version=epoch.version)
 
