@@ -345,6 +345,20 @@ class CircleService:
         with self.db.transaction() as cur:
             actions.roster_change(self.engine, cur, row, "rotate")
 
+    def protocol_version(self, row: CircleRow) -> int:
+        return self.roster(row).version()
+
+    def upgrade(self, row: CircleRow) -> None:
+        """Move a circle made with protocol version 1 to version 2 (docs/protocol.md §10): a
+        rotation into an epoch of version 2, after which every message hides its sender and
+        uses names nobody outside the epoch can predict. Every member's app must read
+        version 2; the step cannot be undone."""
+        self._require_admin(row)
+        if self.roster(row).version() >= 2:
+            raise InvalidInput(f"{row.name} already uses protocol version 2.")
+        with self.db.transaction() as cur:
+            actions.roster_change(self.engine, cur, row, "rotate", epoch_version=2)
+
     def leave(self, row: CircleRow) -> None:
         """Leave the circle; one still waiting to be let in is simply forgotten on this device
         (nothing was shared yet: the join request stays unanswered and its invite expires)."""

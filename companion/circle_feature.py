@@ -148,6 +148,13 @@ class Circles:
         self.service.leave(row)
         self._changed()
 
+    def upgrade(self, row: CircleRow) -> None:
+        self.service.upgrade(row)
+        self._changed()
+
+    def protocol_version(self, row: CircleRow) -> int:
+        return self.service.protocol_version(row)
+
     def share_checkin(self, row: CircleRow, mood: int, energy: int | None = None,
                       emotions: tuple[str, ...] = (), note: str = "") -> None:
         self.service.share_checkin(row, mood, energy, emotions, note)

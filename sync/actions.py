@@ -28,7 +28,8 @@ PROTOCOL_VERSION = 2  # of the circles this app creates (docs/protocol.md §10)
 
 def create_circle(engine: Engine, name: str, display_name: str, storage_kind: str,
                   storage_location: str, webdav_user: str = "",
-                  webdav_password: str = "", version: int = PROTOCOL_VERSION) -> bytes:
+                  webdav_password: str = "", version: int | None = None) -> bytes:
+    version = version or PROTOCOL_VERSION
     rng = engine.rng
     circle = rng.token(16)
     me = Identity.generate(rng)

@@ -132,6 +132,8 @@ def _compare(writer: CircleWriter, cur: Any, row: CircleRow, roster: Roster, min
             _split(cur, row.id, seen.member, now)
         return
     if seen.carry_outbox is None:
+        if seen.saw_me <= since:
+            return  # they have not read this device's newest messages yet, which may carry it
         lacking = _lacking(roster, signed, reached)
         if lacking:
             carry_id = _carry(writer, cur, row, lacking, signed,

@@ -214,15 +214,30 @@ class _Batch:
         self.slots[(h.sender, h.epoch)] = slot
         CircleState.set_slot(self.cur, self.row.id, h.sender, h.epoch, slot)
 
+    def never_here(self, epoch: bytes) -> bool:
+        """Whether a message of `epoch` can never reach this device: an epoch it knows of
+        and is not a reader of (or none: a sender's first message). An epoch not known yet
+        may still come, with a key for this device."""
+        if epoch == bytes(len(epoch)):
+            return True
+        if epoch not in self.roster.epochs and epoch not in self.roster.void_epochs:
+            if not self.dirty:
+                return False
+            self.current()
+            if epoch not in self.roster.epochs and epoch not in self.roster.void_epochs:
+                return False
+        return self.key_of(epoch) is None
+
     def next_seq(self, member: bytes, chain: Chain,
                  downloaded: dict[tuple[bytes, int], bytes]) -> int | None:
         """The sequence number of `member`'s message to apply next: the one after the chain,
-        else (version 2) the earliest that is next in its own epoch."""
+        else (version 2) the earliest that is next in its own epoch and whose sender says the
+        message before it is in an epoch this device cannot read (so it will never come)."""
         if (member, chain.seq + 1) in downloaded:
             return chain.seq + 1
         best = None
         for (sender, seq), stored in downloaded.items():
-            if sender != member or (best is not None and seq >= best):
+            if sender != member or seq <= chain.seq or (best is not None and seq >= best):
                 continue
             epoch, _ = split_held(stored)
             if epoch is None:
@@ -233,8 +248,9 @@ class _Batch:
                     envelope = self._parsed[stored] = self.parse(stored)
                 except Rejected:
                     continue
-            slot = self.slots.get((member, envelope.header.epoch), EMPTY_SLOT)
-            if envelope.header.index == slot.next:
+            h = envelope.header
+            slot = self.slots.get((member, h.epoch), EMPTY_SLOT)
+            if h.index == slot.next and self.never_here(h.prev_epoch):
                 best = seq
         return best
 
@@ -370,7 +386,7 @@ class Engine:
             if not members and not held:
                 break
             finder = self._finder(row, roster, transport, report)
-            epochs_known = len(self.state.epoch_keys(row.id))
+            epochs_known = len(self.state.epoch_keys(row.id)) + len(roster.void_epochs)
             for member in members:
                 probed.add(member.id)
                 self._fetch_member(finder, roster, member, chains.get(member.id, ZERO_CHAIN),
@@ -389,9 +405,12 @@ class Engine:
             row = self._row(row.id)
             if row.status != "active":
                 break
-            if len(self.state.epoch_keys(row.id)) > epochs_known:
+            known = (len(self.state.epoch_keys(row.id))
+                     + len(self.state.roster(row).void_epochs))
+            if known > epochs_known or set(held) - was_held:
                 # Version 2 names come from epoch keys: an epoch learnt in this batch may hold
-                # what members sent next, so everyone is looked at again.
+                # what members sent next, and a message kept because the one before it is
+                # missing names the epoch to look in; so everyone is looked at again.
                 probed.clear()
             elif not members and before == (report.applied, report.rejected_total,
                                             self.state.op_count(row.id)):
@@ -479,9 +498,9 @@ class Engine:
                     except _Hold:
                         CircleState.hold(cur, row.id, member, seq, raw)
                         break
-                    except _PastCutoff as late:
-                        self._after_cutoff(cur, row, batch, member, chain, late.envelope,
-                                           downloaded, was_held, cache, report)
+                    except _PastCutoff:
+                        self._after_cutoff(cur, row, batch, member, chain, downloaded,
+                                           was_held, cache, report)
                         break
                     except Rejected as exc:
                         report.reject(exc.reason)
@@ -503,6 +522,14 @@ class Engine:
                             report.reject(exc.reason)  # stands; what it asks is refused
                             CircleState.event(cur, row.id, "rejected", exc.reason,
                                               self.now_us(), member, seq)
+                # Version 2: a removed member's messages past the cut-off found in an epoch
+                # learnt later are not next in any chain here, yet their roster changes count.
+                info = batch.roster.members.get(member)
+                if info is not None and info.last_seq is not None and any(
+                        m == member and n > info.last_seq and split_held(raw)[0] is not None
+                        for (m, n), raw in downloaded.items()):
+                    self._after_cutoff(cur, row, batch, member, chain, downloaded, was_held,
+                                       cache, report)
         roster = batch.current()
         # Roster changes the fold refuses are never silent: each is counted once, with its
         # reason, when it is first refused (a later fold that refuses it again says nothing).
@@ -517,14 +544,16 @@ class Engine:
             info = roster.members.get(member)
             # Only what the sender really signed is kept; anything else is fetched afresh
             # next round, so a tampered copy cannot sit in the vault in place of the real one.
-            if info is not None and batch.authentic(raw, member, seq, info.public.signing):
+            # (What lies at or before the chain's position can never be applied.)
+            stale = seq <= chains.get(member, ZERO_CHAIN).seq
+            if info is not None and not stale and batch.authentic(raw, member, seq,
+                                                                   info.public.signing):
                 CircleState.hold(cur, row.id, member, seq, raw)
             elif (member, seq) in was_held:
                 CircleState.unhold(cur, row.id, member, seq)
 
     def _after_cutoff(self, cur: Any, row: CircleRow, batch: _Batch, member: bytes,
-                      chain: Chain, envelope: Envelope,
-                      downloaded: dict[tuple[bytes, int], bytes],
+                      chain: Chain, downloaded: dict[tuple[bytes, int], bytes],
                       was_held: set[tuple[bytes, int]], cache: ChainCache,
                       report: SyncReport) -> None:
         """A removed member's messages past their cut-off, in chain order and at most
@@ -869,7 +898,8 @@ class Engine:
                     raw = seal_message_v2(
                         signing_private=row.identity.signing_private, epoch_key=key,
                         circle=row.id, epoch=epoch_id, sender=row.me, seq=seq, index=index,
-                        prev_hash=chain.hash, epoch_prev=slot.hash, body=body,
+                        prev_hash=chain.hash, prev_epoch=chain.epoch, epoch_prev=slot.hash,
+                        body=body,
                         checkin=body_type == "checkin", rng=self.rng)
                 else:
                     raw = seal_message(
@@ -917,8 +947,16 @@ class Engine:
             raw = bytes(stored)
             if not self._place(row, transport, item_id, name, raw,
                                None if epoch is None else bytes(epoch), index, attempt):
+                if epoch is not None and self._unseal_jammed(row, bytes(epoch)):
+                    report.problems.append(
+                        "every try of one of your messages' places on the storage was taken; "
+                        "it waits to be sent again in the circle's newer epoch")
+                    return
                 report.problems.append("another message already holds the place of one of "
-                                       "yours on the storage (fork); sending stopped")
+                                       "yours on the storage (fork); sending stopped" +
+                                       (" until a new epoch (an admin's rotation, or removing "
+                                        "whoever fills the places)" if epoch is not None
+                                        else ""))
                 with self.db.transaction() as cur:
                     CircleState.event(cur, row.id, "fork", "own message displaced",
                                       self.now_us(), row.me)
@@ -927,6 +965,42 @@ class Engine:
                 cur.execute("UPDATE circle_outbox SET sent = 1 WHERE id = ?", (item_id,))
                 _forget_old_bodies(cur, row.id)
             report.sent += 1
+
+    def _unseal_jammed(self, row: CircleRow, epoch: bytes) -> bool:
+        """Every try of a version 2 message's place holds something else. If the circle has a
+        newer epoch to send in (whose names whoever fills the places cannot know), take back
+        everything not yet sent so the next round seals it there; nobody has seen any of it.
+        False when there is nowhere else to send yet."""
+        roster = self.state.roster(row)
+        newest = roster.send_epoch(row.me)
+        if newest is None or newest.id == epoch or self.db.query_one(
+                "SELECT 1 FROM circle_outbox WHERE circle = ? AND sent = 0 AND type = 'leave'",
+                (row.id,)) is not None:
+            return False
+        last = self.db.query_one(
+            "SELECT seq, raw, sent_epoch, idx FROM circle_outbox WHERE circle = ? AND "
+            "sent = 1 AND raw IS NOT NULL ORDER BY seq DESC LIMIT 1", (row.id,))
+        first = self.db.query_one("SELECT min(seq) FROM circle_outbox WHERE circle = ? AND "
+                                  "sent = 0 AND seq IS NOT NULL", (row.id,))[0]
+        if last is not None and last[0] != first - 1:
+            return False  # the last message sent is not at hand (beyond the kept window)
+        chain = ZERO_CHAIN
+        if last is not None:
+            raw = bytes(last[1])
+            if last[2] is not None:  # version 2: its epoch and index are recorded
+                chain = Chain(int(last[0]), message_hash(raw), bytes(last[2]), int(last[3]))
+            else:
+                h = parse_envelope(raw).header
+                chain = Chain(int(last[0]), message_hash(raw), h.epoch, h.index)
+        with self.db.transaction() as cur:
+            cur.execute("DELETE FROM circle_items WHERE circle = ? AND sender = ? AND seq >= ?",
+                        (row.id, row.me, first))
+            cur.execute("UPDATE circle_outbox SET seq = NULL, name = NULL, raw = NULL, "
+                        "sent_epoch = NULL, idx = NULL, attempt = 0, epoch = CASE WHEN "
+                        "epoch = ? THEN NULL ELSE epoch END WHERE circle = ? AND sent = 0",
+                        (epoch, row.id))
+            CircleState.set_chain(cur, row.id, row.me, chain, self.now_us())
+        return True
 
     def _place(self, row: CircleRow, transport: Transport, item_id: int, name: str,
                raw: bytes, epoch: bytes | None, index: int, attempt: int) -> bool:

@@ -51,6 +51,7 @@ class Header:
     nonce: bytes
     length: int
     epoch_prev: bytes = b""  # version 2: the sender's previous message in this epoch
+    prev_epoch: bytes = b""  # version 2: the epoch of the sender's previous message
 
     def pack(self) -> bytes:
         return HEADER.pack(MAGIC, KIND_MESSAGE, self.circle, self.epoch, self.sender, self.seq,

@@ -5,10 +5,14 @@ the storage could group objects by sender and count members and epochs. Version 
 them under a key derived from the epoch key (header protection, as MLS `PrivateMessage` does
 for its sender data); only the magic, a random nonce and the sizes are left:
 
-    "CMP2" | kind u8 = 1 | header_nonce 12 | sealed_header 188 | ciphertext
+    "CMP2" | kind u8 = 1 | header_nonce 12 | sealed_header 204 | ciphertext
 
-    inner         = sender 16 | seq u64 | index u32 | prev_hash 32 | epoch_prev 32 |
-                    nonce 12 | length u32
+    inner         = sender 16 | seq u64 | index u32 | prev_hash 32 | prev_epoch 16 |
+                    epoch_prev 32 | nonce 12 | length u32
+
+`prev_hash` and `prev_epoch` name the sender's previous message (all zeros before the first),
+`index` and `epoch_prev` their previous message in this epoch: each epoch is a chain of its
+own, so a member can follow a sender past messages sent in epochs they cannot read.
     sealed_header = ChaCha20-Poly1305(header_key, header_nonce, inner ‖ signature,
                                       aad = "CMP2" ‖ kind ‖ circle ‖ epoch)
     ciphertext    = ChaCha20-Poly1305(key_index, nonce, padded body,
@@ -51,7 +55,7 @@ from sync.envelope import (
 
 MAGIC = b"CMP2"
 HELD = b"LOC2"
-INNER = struct.Struct(">16sQI32s32s12sI")
+INNER = struct.Struct(">16sQI32s16s32s12sI")
 SEALED_HEADER_BYTES = INNER.size + SIGNATURE_BYTES + TAG_BYTES
 PREFIX_BYTES = len(MAGIC) + 1 + NONCE_BYTES
 BODY_START = PREFIX_BYTES + SEALED_HEADER_BYTES
@@ -71,12 +75,12 @@ def _signed(circle: bytes, epoch: bytes, inner: bytes, ciphertext: bytes) -> byt
 
 
 def seal_message_v2(*, signing_private: bytes, epoch_key: bytes, circle: bytes, epoch: bytes,
-                    sender: bytes, seq: int, index: int, prev_hash: bytes, epoch_prev: bytes,
-                    body: bytes, checkin: bool, rng: Randomness) -> bytes:
+                    sender: bytes, seq: int, index: int, prev_hash: bytes, prev_epoch: bytes,
+                    epoch_prev: bytes, body: bytes, checkin: bool, rng: Randomness) -> bytes:
     plaintext = pad(body, checkin)
     nonce = rng.token(NONCE_BYTES)
-    inner = INNER.pack(sender, seq, index, prev_hash, epoch_prev, nonce,
-                       len(plaintext) + TAG_BYTES)
+    inner = INNER.pack(sender, seq, index, prev_hash, prev_epoch.ljust(EPOCH_BYTES, b"\0"),
+                       epoch_prev, nonce, len(plaintext) + TAG_BYTES)
     key = message_key(chain_key(epoch_key, circle, epoch, sender), index)
     ciphertext = seal(key, nonce, plaintext, _outer_aad(circle, epoch) + inner)
     signature = sign(signing_private, _signed(circle, epoch, inner, ciphertext))
@@ -100,13 +104,14 @@ def parse_envelope_v2(raw: bytes, circle: bytes, epoch: bytes, epoch_key: bytes)
                          raw[PREFIX_BYTES:BODY_START], _outer_aad(circle, epoch),
                          "message header does not decrypt")
     inner, signature = opened[:INNER.size], opened[INNER.size:]
-    sender, seq, index, prev, epoch_prev, nonce, length = INNER.unpack(inner)
+    sender, seq, index, prev, prev_epoch, epoch_prev, nonce, length = INNER.unpack(inner)
     if len(raw) != BODY_START + length:
         raise Rejected("message length does not match its header")
     if not 1 <= seq <= MAX_SEQ or index >= MAX_INDEX:
         raise Rejected("sequence number out of range")
     ciphertext = raw[BODY_START:]
-    return Envelope(Header(circle, epoch, sender, seq, index, prev, nonce, length, epoch_prev),
+    return Envelope(Header(circle, epoch, sender, seq, index, prev, nonce, length, epoch_prev,
+                           prev_epoch),
                     ciphertext,
                     signature, raw, signed=_signed(circle, epoch, inner, ciphertext),
                     aad=_outer_aad(circle, epoch) + inner, version=2)

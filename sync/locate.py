@@ -84,6 +84,7 @@ class Finder:
         self.row, self.roster, self.keys, self.read = row, roster, keys, read
         self.next = {place: slot.next for place, slot in slots.items()}
         self.on_squatted = on_squatted
+        self.wanted: dict[bytes, set[bytes]] = {}  # epochs of messages held ones come after
         self._ops = epoch_ops(roster)
         self._names: dict[bytes, bytes] = {}
         self._cache: dict[str, bytes | None] = {}
@@ -120,6 +121,11 @@ class Finder:
             if (epoch is not None and epoch.id not in ids and epoch.version >= 2
                     and self.keys(epoch.id) is not None):
                 ids.insert(0, epoch.id)
+        # Where the message before a held one is, by its sender's word.
+        for epoch_id in self.wanted.get(member, set()):
+            if epoch_id not in ids and self.version_of(epoch_id) >= 2 \
+                    and self.keys(epoch_id) is not None:
+                ids.insert(0, epoch_id)
         return ids
 
     # -- looking ------------------------------------------------------------------------------
@@ -150,6 +156,7 @@ class Finder:
             return
         place = (member, epoch)
         self.next[place] = max(self.next.get(place, 0), h.index + 1)
+        self.wanted.setdefault(member, set()).add(h.prev_epoch)
 
     def further(self, member: bytes, epoch: bytes, signing: bytes, limit: int) -> list[Found]:
         """Messages past a missing one in `epoch` (a gap that checkpoints revealed)."""

@@ -122,6 +122,9 @@ def add_circle_arguments(parser: argparse.ArgumentParser,
     rotate = command("rotate", "start a new key for the members now, e.g. after a device was "
                                "lost (admins)")
     rotate.add_argument("circle")
+    upgrade = command("upgrade", "move a circle made by an older Companion to protocol version "
+                                 "2, which hides who sent what from the storage (admins)")
+    upgrade.add_argument("circle")
     promote = command("promote", "make a member a co-admin (admins)")
     promote.add_argument("circle")
     promote.add_argument("member")

@@ -180,7 +180,8 @@ def _seal_v2(draft: Draft, plaintext: bytes) -> bytes:
     """Version 2, with every header field as the draft says (the real sealer takes them from
     the vault)."""
     h = draft.header
-    inner = v2.INNER.pack(h.sender, h.seq, h.index, h.prev_hash, h.epoch_prev or bytes(32),
+    inner = v2.INNER.pack(h.sender, h.seq, h.index, h.prev_hash,
+                          (h.prev_epoch or bytes(16)).ljust(16, b"\0"), h.epoch_prev or bytes(32),
                           h.nonce, len(plaintext) + 16)
     aad = v2.MAGIC + b"\x01" + h.circle + h.epoch
     key = message_key(chain_key(draft.epoch_key, h.circle, h.epoch, h.sender), h.index)
@@ -220,7 +221,7 @@ def honest_draft(circle: Circle, sender: str, type_: str = "note",
     slot = engine.state.slots(row.id).get((row.me, epoch.id), EMPTY_SLOT)
     index = slot.next if epoch.version >= 2 else chain.index + 1 if chain.epoch == epoch.id else 0
     header = Header(row.id, epoch.id, row.me, chain.seq + 1, index, chain.hash,
-                    bytes(range(12)), 0, slot.hash if epoch.version >= 2 else b"")
+                    bytes(range(12)), 0, slot.hash if epoch.version >= 2 else b"", chain.epoch)
     return Draft(row.identity.signing_private, engine.state.epoch_keys(row.id)[epoch.id],
                  header, body, type_ == "checkin", version=epoch.version)
 

@@ -28,7 +28,7 @@ from sync.transport import StorageError
 
 SUBCOMMANDS = ("create", "list", "invite", "join", "members", "verify", "checkin", "post",
                "reply", "react", "edit", "delete", "feed", "sync", "remove", "leave", "promote",
-               "rotate",
+               "rotate", "upgrade",
                "mute", "unmute", "guidelines", "status")
 
 
@@ -267,6 +267,12 @@ def _feed_line(item: FeedItem) -> str:
 def _roster(service: Circles, row: CircleRow, args: argparse.Namespace, _stdin: TextIO,
             out: TextIO) -> int:
     command = args.circle_command
+    if command == "upgrade":
+        service.upgrade(row)
+        print(f"{row.name} moves to protocol version 2 with the next sync: from then on the "
+              "storage no longer sees who sent what. Every member needs a Companion that "
+              "reads version 2; this cannot be undone.", file=out)
+        return 0
     if command == "rotate":
         service.rotate(row)
         print(f"Made a new key for {row.name}: what is shared from now on needs it. Sync to "
@@ -385,7 +391,8 @@ _HANDLERS = {
     "invite": _invite, "members": _members, "verify": _verify,
     "checkin": _share, "post": _share, "reply": _share, "react": _share, "edit": _share,
     "delete": _share, "feed": _feed, "remove": _roster, "leave": _roster, "promote": _roster,
-    "mute": _roster, "unmute": _roster, "rotate": _roster, "guidelines": _guidelines,
+    "mute": _roster, "unmute": _roster, "rotate": _roster, "upgrade": _roster,
+    "guidelines": _guidelines,
     "status": _status,
 }
 
