@@ -1,9 +1,10 @@
 """One sync round: fetch what is new, check it, apply it, then send the outbox.
 
 Fetching never lists the storage. Each member's next object has a name this device can
-compute (a keyed hash of member and sequence number), so a round asks for exactly the next name
-of each member until one is missing: a round with nothing new costs one read per member, plus
-one to check that the storage still holds this device's newest message (rollback).
+compute (sync/locate.py: version 1, a keyed hash of member and sequence number; version 2, of
+member and index under a key of the epoch), so a round asks for exactly the next names of each
+member until one is missing, plus one read to check that the storage still holds this
+device's newest message (rollback).
 
 Every object goes through the receiver checks in `_check` (docs/protocol.md lists them); a
 failure is counted with its reason and never stops the round. What was downloaded but cannot be

@@ -24,11 +24,12 @@ from sync.crypto import (
     wrap_key,
     x25519_public,
 )
-from sync.engine import message_name
 from sync.envelope import chain_key, message_hash, message_key, seal_message
+from sync.envelope_v2 import seal_message_v2
 from sync.identity import Identity, safety_number
 from sync.invite import Invite, seal_join_request, seal_welcome
 from sync.invite import Welcome as WelcomeValue
+from sync.locate import epoch_names_key, message_name, message_name_v2
 from sync.roster import make_op, wrap_aad
 
 PATH = Path(__file__).with_name("vectors.json")
@@ -187,6 +188,36 @@ def invites_v2() -> list[dict[str, Any]]:
     return out
 
 
+def envelopes_v2() -> list[dict[str, Any]]:
+    """Two messages of one sender in a version 2 epoch, with their names (§5, §6)."""
+    out = []
+    alice = identity("vector alice")
+    epoch_key, circle, epoch = bytes([0x11]) * 32, bytes([0x22]) * 16, bytes([0x33]) * 16
+    prev, prev_epoch, epoch_prev = bytes(32), bytes(16), bytes(32)
+    names = epoch_names_key(epoch_key, circle, epoch)
+    cases = [("checkin", {"mood": 2, "energy": None, "emotions": [], "note": "v2"}),
+             ("note", {"title": "Hidden", "body": "sender"})]
+    for n, (type_, data) in enumerate(cases):
+        body = encode_body(type_, 1_773_480_700 + n, {}, data)
+        seed = f"envelope v2 {n}"
+        raw = seal_message_v2(signing_private=alice.signing_private, epoch_key=epoch_key,
+                              circle=circle, epoch=epoch, sender=alice.public.member_id,
+                              seq=n + 5, index=n, prev_hash=prev, prev_epoch=prev_epoch,
+                              epoch_prev=epoch_prev, body=body, checkin=type_ == "checkin",
+                              rng=SeededRandomness(seed.encode()))
+        out.append({"seed": seed, "signing_public": alice.public.signing.hex(),
+                    "epoch_key": epoch_key.hex(), "circle": circle.hex(), "epoch": epoch.hex(),
+                    "sender": alice.public.member_id.hex(), "seq": n + 5, "index": n,
+                    "prev_hash": prev.hex(), "prev_epoch": prev_epoch.hex(),
+                    "epoch_prev": epoch_prev.hex(), "checkin": type_ == "checkin",
+                    "body": body.hex(), "names_key": names.hex(),
+                    "name": message_name_v2(names, alice.public.member_id, n, 0),
+                    "name_second_try": message_name_v2(names, alice.public.member_id, n, 1),
+                    "raw": raw.hex(), "hash": message_hash(raw).hex()})
+        prev, prev_epoch, epoch_prev = message_hash(raw), epoch, message_hash(raw)
+    return out
+
+
 def bodies_v2() -> list[dict[str, Any]]:
     """Version 2 bodies: every one declares the sender's view of the roster (§3, §5); a roster
     message may carry operations without one of its own."""
@@ -219,7 +250,8 @@ def generate() -> dict[str, Any]:
             "sealed_boxes": boxes(), "chains": chains(), "object_names": names(),
             "identities": identities(), "safety_numbers": safety_numbers(),
             "envelopes": envelopes(), "roster_ops": roster_ops(), "invites": invites(),
-            "invites_v2": invites_v2(), "bodies_v2": bodies_v2()}
+            "invites_v2": invites_v2(), "bodies_v2": bodies_v2(),
+            "envelopes_v2": envelopes_v2()}
 
 
 def main() -> None:

@@ -25,8 +25,10 @@ from sync.envelope import (
     open_message,
     parse_envelope,
 )
+from sync.envelope_v2 import parse_envelope_v2
 from sync.identity import Identity, PublicIdentity, safety_number
 from sync.invite import Invite, open_join_request, open_welcome, parse_invite
+from sync.locate import epoch_names_key, message_name_v2
 from sync.roster import SignedOp, fold, open_epoch_key, parse_op, wrap_aad
 from tests.sync import make_vectors
 
@@ -46,7 +48,7 @@ def test_code_regenerates_the_stored_vectors(section: str) -> None:
 def test_every_kind_of_vector_is_published() -> None:
     for section in ("key_wrapping", "sealed_boxes", "chains", "object_names", "envelopes",
                     "roster_ops", "safety_numbers", "invites", "invites_v2", "identities",
-                    "bodies_v2"):
+                    "bodies_v2", "envelopes_v2"):
         assert VECTORS[section], section
 
 
@@ -191,3 +193,26 @@ def test_stored_v2_bodies_declare_the_view(v: dict[str, Any]) -> None:
     assert body.view == View(x(v["view_ops"]), tuple(x(h) for h in v["heads"]))
     if body.type == "roster":
         assert body.op is None and len(body.carry) == 1  # carries without an op of its own
+
+
+@pytest.mark.parametrize("v", VECTORS["envelopes_v2"])
+def test_stored_v2_envelopes_open_from_their_names(v: dict[str, Any]) -> None:
+    raw, key = x(v["raw"]), x(v["epoch_key"])
+    names = epoch_names_key(key, x(v["circle"]), x(v["epoch"]))
+    assert names == x(v["names_key"])
+    assert message_name_v2(names, x(v["sender"]), v["index"], 0) == v["name"]
+    assert message_name_v2(names, x(v["sender"]), v["index"], 1) == v["name_second_try"]
+    envelope = parse_envelope_v2(raw, x(v["circle"]), x(v["epoch"]), key)
+    h = envelope.header
+    assert (h.sender, h.seq, h.index, h.prev_hash, h.prev_epoch, h.epoch_prev) == (
+        x(v["sender"]), v["seq"], v["index"], x(v["prev_hash"]), x(v["prev_epoch"]),
+        x(v["epoch_prev"]))
+    check_signature(envelope, x(v["signing_public"]))
+    assert open_message(envelope, key) == x(v["body"])
+    assert message_hash(raw) == x(v["hash"])
+    for value in (x(v["circle"]), x(v["epoch"]), x(v["sender"])):
+        assert value not in raw  # nothing of the header in clear
+    if v["checkin"]:
+        assert len(raw) == 4333
+    with pytest.raises(Rejected, match="message header does not decrypt"):
+        parse_envelope_v2(raw, x(v["circle"]), bytes(16), key)  # looked for in another epoch
