@@ -204,9 +204,13 @@ def _carry(writer: CircleWriter, cur: Any, row: CircleRow, lacking: list[Op],
     """Queue a roster message that carries `lacking` (in fold order, so parents come first)
     in `epoch` (one the member can read), or in the usual epoch if this device lacks its key."""
     keys = writer.state.epoch_keys(row.id)
+    if epoch not in keys:
+        # Pinned now, not at sealing: a roster change queued later this round may start a
+        # newer epoch, and nothing may be sealed in an epoch before the change that starts it.
+        newest = writer.state.roster(row).send_epoch(row.me)
+        epoch = newest.id if newest is not None else b""
     carry = [signed[op.hash].to_json() for op in lacking if op.hash in signed]
-    return queue(writer, cur, row, "roster", {"carry": carry},
-                 epoch=epoch if epoch in keys else None)
+    return queue(writer, cur, row, "roster", {"carry": carry}, epoch=epoch or None)
 
 
 def _sealed_seq(writer: CircleWriter, outbox_id: int) -> int | None:

@@ -165,7 +165,9 @@ def _parse_kind(r: Reader) -> Body:
              if "carry" in r.value else ())
     # A roster message without an operation of its own only carries others' (protocol v2:
     # delivering what a member's view shows they lack, sync/agreement.py).
-    if "op" not in r.value and not carry:
+    # Version 2: one with neither only declares its sender's view (it moves them to a new
+    # epoch, so receivers look for them there alone).
+    if "op" not in r.value and not carry and "view" not in r.value:
         raise Rejected("message body lacks op")
     op = SignedOp.from_json(r.value["op"]) if "op" in r.value else None
     return Body(kind, at, seen, {}, op=op, carry=carry)

@@ -348,6 +348,9 @@ class Engine:
                 if row.me in roster.admins():
                     self._accept_joins(row, roster, transport, report)
                     self._heal(self._row(circle))
+                # Last of all, so it is never sealed before a roster change queued this round
+                # (the epoch that change starts must come first in the chain).
+                self._announce(self._row(circle))
                 self._seal_outbox(self._row(circle), report)
                 self._upload(row, transport, report)
                 self._check_rollback(row, transport, report)
@@ -931,6 +934,21 @@ class Engine:
                     CircleState.set_slot(cur, row.id, row.me, epoch_id, slots[(row.me,
                                                                                epoch_id)])
 
+    def _announce(self, row: CircleRow) -> None:
+        """Version 2: receivers look for a member in every epoch since that member's last
+        message. When this device has a newer epoch to send in and nothing to send, it says so
+        with a message that only declares its view, so the others look in one epoch again."""
+        roster = self.state.roster(row)
+        epoch = roster.send_epoch(row.me)
+        chain = self.state.chains(row.id).get(row.me, ZERO_CHAIN)
+        if epoch is None or epoch.version < 2 or chain.epoch == epoch.id:
+            return
+        if self.db.query_one("SELECT 1 FROM circle_outbox WHERE circle = ? AND sent = 0",
+                             (row.id,)) is not None:
+            return  # what waits goes out first
+        with self.db.transaction() as cur:
+            queue(self, cur, row, "roster", {})
+
     def declared_view(self, roster: Roster) -> View:
         """What this device's messages say its fold applied (a test's liar overrides it)."""
         return agreement.view_of(roster)
@@ -993,7 +1011,25 @@ class Engine:
             else:
                 h = parse_envelope(raw).header
                 chain = Chain(int(last[0]), message_hash(raw), h.epoch, h.index)
+        # This device's chain in each epoch it sealed them in goes back to its last message
+        # there that was sent.
+        slots: dict[bytes, Slot | None] = {}
+        for (taken,) in self.db.query("SELECT DISTINCT sent_epoch FROM circle_outbox WHERE "
+                                      "circle = ? AND sent = 0 AND sent_epoch IS NOT NULL",
+                                      (row.id,)):
+            before = self.db.query_one(
+                "SELECT idx, raw FROM circle_outbox WHERE circle = ? AND sent = 1 AND "
+                "sent_epoch = ? ORDER BY seq DESC LIMIT 1", (row.id, taken))
+            if before is not None and before[1] is None:
+                return False  # its bytes are beyond the kept window: cannot rebuild
+            slots[bytes(taken)] = (None if before is None else
+                                   Slot(int(before[0]) + 1, message_hash(bytes(before[1]))))
         with self.db.transaction() as cur:
+            for taken_epoch, slot in slots.items():
+                cur.execute("DELETE FROM circle_slots WHERE circle = ? AND member = ? AND "
+                            "epoch = ?", (row.id, row.me, taken_epoch))
+                if slot is not None:
+                    CircleState.set_slot(cur, row.id, row.me, taken_epoch, slot)
             cur.execute("DELETE FROM circle_items WHERE circle = ? AND sender = ? AND seq >= ?",
                         (row.id, row.me, first))
             cur.execute("UPDATE circle_outbox SET seq = NULL, name = NULL, raw = NULL, "

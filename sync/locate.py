@@ -85,6 +85,7 @@ class Finder:
         self.next = {place: slot.next for place, slot in slots.items()}
         self.on_squatted = on_squatted
         self.wanted: dict[bytes, set[bytes]] = {}  # epochs of messages held ones come after
+        self._held: set[tuple[bytes, bytes, int]] = set()  # (member, epoch, index) kept
         self._ops = epoch_ops(roster)
         self._names: dict[bytes, bytes] = {}
         self._cache: dict[str, bytes | None] = {}
@@ -139,6 +140,8 @@ class Finder:
         """`member`'s next message in `epoch`, if it is there (the place after it is looked
         at next)."""
         index = self.next.get((member, epoch), 0)
+        while (member, epoch, index) in self._held:
+            index += 1  # kept in the vault already: not read again
         found = self._at(member, epoch, index, signing)
         if found is not None:
             self.next[(member, epoch)] = index + 1
@@ -154,8 +157,8 @@ class Finder:
             h = parse_envelope_v2(raw, self.row.id, epoch, key).header
         except Rejected:
             return
-        place = (member, epoch)
-        self.next[place] = max(self.next.get(place, 0), h.index + 1)
+        # Its place is skipped when looking (a gap before it is still looked at).
+        self._held.add((member, epoch, h.index))
         self.wanted.setdefault(member, set()).add(h.prev_epoch)
 
     def further(self, member: bytes, epoch: bytes, signing: bytes, limit: int) -> list[Found]:
@@ -163,6 +166,8 @@ class Finder:
         out = []
         start = self.next.get((member, epoch), 0)
         for index in range(start + 1, start + 1 + limit):
+            if (member, epoch, index) in self._held:
+                continue
             found = self._at(member, epoch, index, signing)
             if found is None:
                 break

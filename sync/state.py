@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -53,8 +54,9 @@ class CircleRow:
     created_us: int
     last_sync_us: int | None
 
-    @property
+    @functools.cached_property
     def me(self) -> bytes:
+        # Deriving the public keys takes ~0.2 ms; a sync round asks thousands of times.
         return self.identity.public.member_id
 
 
