@@ -495,7 +495,9 @@ class Engine:
                     raw = downloaded[(member, seq)]
                     try:
                         chain, body = batch.check(chain, member, seq, raw, cache)
-                        report.applied += 1
+                        # A message that only declares its sender's view shows nothing new.
+                        if body is None or body.type != "roster" or body.op or body.carry:
+                            report.applied += 1
                     except _VoidEpoch as void:  # a link in the chain, never shown
                         chain, body = self._void_epoch(cur, row, batch, void.envelope, chain,
                                                        cache, report), None

@@ -178,3 +178,21 @@ def test_a_version_1_circle_moves_to_version_2_in_one_step_and_never_back() -> N
         CircleState.add_op(cur, circle.id, back)
     assert ("epoch goes back to an older protocol version" in
             [reason for _h, reason in circle.roster("Ann").invalid])
+
+
+def test_a_member_with_nothing_to_send_says_where_it_sends_now() -> None:
+    """After a rotation, Cat (who has nothing to send) seals one message that only declares
+    her view in the new epoch, so others look for her there alone; it is not "new" to them."""
+    circle = Circle(("Ann", "Bob", "Cat"), seed=b"v2 announce")
+    circle.change("Ann", "rotate")
+    circle.sync("Ann")
+    report = circle.sync("Cat")
+    assert report.sent == 1
+    row = circle.row("Cat")
+    epoch = circle.roster("Cat").send_epoch(row.me)
+    assert epoch is not None
+    assert circle.engines["Cat"].state.chains(row.id)[row.me].epoch == epoch.id
+    assert circle.sync("Cat").sent == 0  # said once
+    report = circle.sync("Bob")
+    assert report.applied == 1  # Ann's rotation; Cat's word is not news
+    assert circle.engines["Bob"].state.chains(circle.id)[row.me].epoch == epoch.id
