@@ -6,10 +6,11 @@ member and index under a key of the epoch), so a round asks for exactly the next
 member until one is missing, plus one read to check that the storage still holds this
 device's newest message (rollback).
 
-Every object goes through the receiver checks in `_check` (docs/protocol.md lists them); a
-failure is counted with its reason and never stops the round. What was downloaded but cannot be
-applied yet (its epoch is not known yet) is kept in the vault, so nothing is fetched twice.
-Each batch is applied in one transaction.
+Every object goes through the receiver checks in `Batch` (sync/batch.py; docs/protocol.md
+lists them); a failure is counted with its reason and never stops the round. What was
+downloaded but cannot be applied yet (its epoch is not known yet, or the message before it is
+missing) is kept in the vault, so nothing is fetched twice. Each batch is applied in one
+transaction.
 """
 
 from __future__ import annotations
