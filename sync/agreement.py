@@ -113,7 +113,8 @@ def _compare(writer: CircleWriter, cur: Any, row: CircleRow, roster: Roster, min
              signed: dict[bytes, SignedOp], chains: dict[bytes, Chain], seen: _Declared) -> None:
     info = roster.members.get(seen.member)
     if info is None or not info.active or seen.member == row.me or seen.ops == mine:
-        _agree(cur, row.id, seen.member)
+        if seen.differs_since is not None or seen.carry_outbox is not None:
+            _agree(cur, row.id, seen.member)  # a split about them, if any, ends here
         return
     since = seen.differs_since
     if since is None or seen.mine_at != mine:

@@ -144,6 +144,7 @@ CREATE TABLE circle_views (
     differs_since INTEGER,
     carry_outbox INTEGER,
     carried TEXT,
+    mine_at BLOB,  -- this device's own view when it first saw theirs differ
     PRIMARY KEY (circle, member)
 ) WITHOUT ROWID;
 CREATE TABLE circle_told (
@@ -153,16 +154,10 @@ CREATE TABLE circle_told (
 ) WITHOUT ROWID;
 """
 
-# Agreement: this device's own view when it first saw a member's differ (a change of its own
-# view starts the wait for the member over, sync/agreement.py).
-_V4 = """
-ALTER TABLE circle_views ADD COLUMN mine_at BLOB;
-"""
-
 # Protocol version 2 envelopes (sync/locate.py): each member's chain in each epoch (the index
 # and hash of their next and last message there), and where this device's own messages went
 # (a slot occupied by junk moves them to the next try).
-_V5 = """
+_V4 = """
 CREATE TABLE circle_slots (
     circle BLOB NOT NULL REFERENCES circles (id) ON DELETE CASCADE,
     member BLOB NOT NULL,
@@ -177,4 +172,4 @@ ALTER TABLE circle_outbox ADD COLUMN attempt INTEGER NOT NULL DEFAULT 0;
 """
 
 CIRCLES = Component(COMPONENT, (sql_step(1, _V1), sql_step(2, _V2), sql_step(3, _V3),
-                                sql_step(4, _V4), sql_step(5, _V5)))
+                                sql_step(4, _V4)))
