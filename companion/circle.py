@@ -121,6 +121,25 @@ class InvitePreview:
         return self.from_code and self.storage_kind == "webdav"
 
 
+@dataclass(frozen=True)
+class KeyLifetime:
+    """Forward secrecy as this device applies it to one circle (sync/forward_secrecy.py)."""
+
+    forget_after_days: int
+    forgotten: int  # epoch keys deleted so far
+    kept: int  # epoch keys this device still holds
+    version: int  # protocol version: version 1 circles keep every key
+
+    def sentence(self, name: str) -> str:
+        if self.version < 2:
+            return (f"{name} uses protocol version 1, whose epoch keys are kept for good; "
+                    "after `companion circle upgrade` they are forgotten "
+                    f"{self.forget_after_days} days after their epoch ends.")
+        return (f"{name}: the key of an epoch that ended is deleted from this device "
+                f"{self.forget_after_days} days later ({self.forgotten} deleted so far, "
+                f"{self.kept} kept). What you read stays in your vault.")
+
+
 class StorageNotConfirmed(InvalidInput):
     default_message = ("The storage address in the invite code was not confirmed; nothing was "
                        "sent to it and nothing was saved.")
@@ -358,6 +377,23 @@ class CircleService:
             raise InvalidInput(f"{row.name} already uses protocol version 2.")
         with self.db.transaction() as cur:
             actions.roster_change(self.engine, cur, row, "rotate", epoch_version=2)
+
+    def key_lifetime(self, row: CircleRow) -> KeyLifetime:
+        """How long this device keeps the keys of epochs that ended, and what it forgot."""
+        forgotten = len(self.engine.state.forgotten_epochs(row.id))
+        kept = len(self.engine.state.epoch_keys(row.id))
+        version = self.roster(row).version() if row.status == "active" else 2
+        return KeyLifetime(row.forget_after_days, forgotten, kept, version)
+
+    def set_forget_after(self, row: CircleRow, days: int) -> None:
+        """Keep the keys of ended epochs `days` days (docs/protocol.md §4); this device only."""
+        from sync.forward_secrecy import MAX_DAYS, MIN_DAYS
+
+        if not MIN_DAYS <= days <= MAX_DAYS:
+            raise InvalidInput(f"Keys can be kept from {MIN_DAYS} to {MAX_DAYS:,} days "
+                               f"(you gave {days}).")
+        with self.db.transaction() as cur:
+            cur.execute("UPDATE circles SET forget_after_days = ? WHERE id = ?", (days, row.id))
 
     def leave(self, row: CircleRow) -> None:
         """Leave the circle; one still waiting to be let in is simply forgotten on this device

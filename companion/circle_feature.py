@@ -20,6 +20,7 @@ if TYPE_CHECKING:
         CircleService,
         CircleSummary,
         InvitePreview,
+        KeyLifetime,
         MemberView,
         SyncReport,
     )
@@ -150,6 +151,13 @@ class Circles:
 
     def upgrade(self, row: CircleRow) -> None:
         self.service.upgrade(row)
+        self._changed()
+
+    def key_lifetime(self, row: CircleRow) -> KeyLifetime:
+        return self.service.key_lifetime(row)
+
+    def set_forget_after(self, row: CircleRow, days: int) -> None:
+        self.service.set_forget_after(row, days)
         self._changed()
 
     def protocol_version(self, row: CircleRow) -> int:

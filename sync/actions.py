@@ -6,7 +6,9 @@ operations are applied locally at once, so this device's view changes immediatel
 
 from __future__ import annotations
 
-from sync.crypto import Rejected
+from typing import Any
+
+from sync.crypto import Rejected, x25519_public
 from sync.engine import Engine
 from sync.identity import Identity
 from sync.invite import Invite, seal_join_request
@@ -33,10 +35,12 @@ def create_circle(engine: Engine, name: str, display_name: str, storage_kind: st
     rng = engine.rng
     circle = rng.token(16)
     me = Identity.generate(rng)
+    receiving = rng.token(32)  # the first epoch's key is wrapped to a receiving key too
     op, key = make_op(me, circle, "create", parents=(), lamport=1,
                       at=engine.now_us() // 1_000_000, rng=rng, wrap_to=(me.public,),
                       member=me.public, member_name=display_name, circle_name=name,
-                      epoch_version=version)
+                      epoch_version=version,
+                      receiving={me.public.member_id: x25519_public(receiving)})
     with engine.db.transaction() as cur:
         cur.execute(
             "INSERT INTO circles (id, name, identity, display_name, names_key, genesis, "
@@ -45,6 +49,7 @@ def create_circle(engine: Engine, name: str, display_name: str, storage_kind: st
             (circle, name, me.to_bytes(), display_name, rng.token(32), op.hash, storage_kind,
              storage_location, webdav_user, webdav_password, engine.now_us()))
         CircleState.add_op(cur, circle, op)
+        _keep_receiving_key(engine, cur, circle, receiving)
         assert key is not None
         row = engine.state.circle(circle)
         assert row is not None
@@ -71,8 +76,9 @@ def begin_join(engine: Engine, invite: Invite, display_name: str, storage_kind: 
     if engine.state.circle(invite.circle) is not None:
         raise ValueError("already in this circle")
     me = Identity.generate(engine.rng)
+    receiving = engine.rng.token(32)  # the admin wraps our first epoch's key to it
     request = seal_join_request(invite, me, display_name, engine.now_us() // 1_000_000,
-                                engine.rng)
+                                engine.rng, recv=x25519_public(receiving))
     transport.check()
     if not transport.write_once(invite.join_name, request):
         raise Rejected("invite already used")
@@ -83,7 +89,14 @@ def begin_join(engine: Engine, invite: Invite, display_name: str, storage_kind: 
             "VALUES (?, '', ?, ?, ?, ?, ?, ?, 'joining', ?, ?)",
             (invite.circle, me.to_bytes(), display_name, storage_kind, storage_location,
              webdav_user, webdav_password, invite.code(), engine.now_us()))
+        _keep_receiving_key(engine, cur, invite.circle, receiving)
     return invite.circle
+
+
+def _keep_receiving_key(engine: Engine, cur: Any, circle: bytes, private: bytes) -> None:
+    cur.execute(
+        "INSERT INTO circle_recv_keys (circle, public, private, created_us) VALUES "
+        "(?, ?, ?, ?)", (circle, x25519_public(private), private, engine.now_us()))
 
 
 def leave(engine: Engine, row: CircleRow) -> None:

@@ -9,10 +9,18 @@ from typing import Any
 
 from sync.content import Body, parse_body
 from sync.crypto import Rejected
-from sync.envelope import ChainCache, Envelope, check_signature, open_message, parse_envelope
+from sync.envelope import (
+    ChainCache,
+    Envelope,
+    Header,
+    check_signature,
+    open_message,
+    parse_envelope,
+)
 from sync.envelope_v2 import parse_envelope_v2, split_held
+from sync.forward_secrecy import FORGOTTEN_EVENT, receiving_private_keys
 from sync.outbox import CircleWriter
-from sync.roster import PAST_CUTOFF, VOID_EPOCH, Roster, SignedOp, open_epoch_key
+from sync.roster import PAST_CUTOFF, VOID_EPOCH, Op, Roster, SignedOp, open_epoch_key
 from sync.state import EMPTY_SLOT, Chain, CircleRow, CircleState, Slot
 
 
@@ -52,7 +60,9 @@ class Batch:
         self.roster = engine.state.roster(row)
         engine.state.store_epoch_keys(cur, row, self.roster, keys)
         self.slots = engine.state.slots(row.id)  # (member, epoch) -> chain there (version 2)
+        self.forgotten = engine.state.forgotten_epochs(row.id)
         self._parsed: dict[bytes, Envelope] = {}
+        self._learnt: set[bytes] = set()  # messages whose carried operations were kept early
         self.dirty = False  # operations were added since the roster was last folded
         self.urgent = False  # and one of them may change who may send what
 
@@ -88,7 +98,8 @@ class Batch:
         void = self.roster.void_epochs.get(epoch)
         if key is None and void is not None:
             try:
-                key = open_epoch_key(void, self.row.identity)
+                key = open_epoch_key(void, self.row.identity,
+                                     receiving_private_keys(self.cur, self.row.id))
             except Rejected:
                 return None
         return key
@@ -144,6 +155,34 @@ class Batch:
                 return False
         return self.key_of(epoch) is None
 
+    def known(self, epoch: bytes) -> bool:
+        return (epoch == bytes(len(epoch)) or epoch in self.roster.epochs
+                or epoch in self.roster.void_epochs)
+
+    def learn_from(self, member: bytes, envelope: Envelope) -> None:
+        """A message waits on an epoch this device has never heard of. If it is a roster
+        message this device can read, the operations it carries are kept now, before it is
+        applied: a sender leaving an epoch whose change was refused carries that change
+        (`engine._link_op`), and without it the wait would never end. The operations are
+        signed by their authors and judged by the fold like any other; the message itself is
+        checked in full when it is applied."""
+        if envelope.raw in self._learnt:
+            return
+        self._learnt.add(envelope.raw)
+        key = self.key_of(envelope.header.epoch)
+        info = self.roster.members.get(member)
+        if key is None or info is None:
+            return
+        try:
+            check_signature(envelope, info.public.signing)
+            body = parse_body(open_message(envelope, key))
+        except Rejected:
+            return
+        if body.type != "roster":
+            return
+        self.note([signed for signed in (*([body.op] if body.op else []), *body.carry)
+                   if store_op(self.cur, self.row, self.roster, signed)])
+
     def next_seq(self, member: bytes, chain: Chain,
                  downloaded: dict[tuple[bytes, int], bytes]) -> int | None:
         """The sequence number of `member`'s message to apply next: the one after the chain,
@@ -151,7 +190,8 @@ class Batch:
         message before it is in an epoch this device cannot read (so it will never come)."""
         if (member, chain.seq + 1) in downloaded:
             return chain.seq + 1
-        best = None
+        best: int | None = None
+        before: Header | None = None
         for (sender, seq), stored in downloaded.items():
             if sender != member or seq <= chain.seq or (best is not None and seq >= best):
                 continue
@@ -166,9 +206,25 @@ class Batch:
                     continue
             h = envelope.header
             slot = self.slots.get((member, h.epoch), EMPTY_SLOT)
-            if h.index == slot.next and self.never_here(h.prev_epoch):
-                best = seq
+            if h.index != slot.next:
+                continue
+            if not self.known(h.prev_epoch):
+                self.learn_from(member, envelope)
+            if self.never_here(h.prev_epoch):
+                best, before = seq, h
+        if best is not None and before is not None and before.prev_epoch in self.forgotten \
+                and before.prev_hash != chain.hash:
+            # The message before it was sealed in an epoch whose key this device deleted and
+            # never arrived in time: it is passed over, and said so (once).
+            self._forgotten_gap(member, best - 1)
         return best
+
+    def _forgotten_gap(self, member: bytes, seq: int) -> None:
+        if self.cur.execute("SELECT 1 FROM circle_events WHERE circle = ? AND kind = 'gap' "
+                            "AND member = ? AND seq = ?", (self.row.id, member, seq)
+                            ).fetchone() is None:
+            CircleState.event(self.cur, self.row.id, "gap", FORGOTTEN_EVENT,
+                              self.engine.now_us(), member, seq)
 
     def authentic(self, stored: bytes, member: bytes, seq: int, signing: bytes) -> bool:
         """Well formed, in its place, and signed by `member` (the chain is checked on
@@ -240,3 +296,17 @@ def check_follows(envelope: Envelope, chain: Chain, index: int) -> None:
         raise Rejected("message does not follow the sender's previous one (fork)")
     if h.index != index:
         raise Rejected("chain index out of order")
+
+
+def store_op(cur: Any, row: CircleRow, roster: Roster, signed: SignedOp) -> bool:
+    """Keep a received roster operation; True if that changed the vault. A copy whose
+    signature fails for an author this device knows is never kept (operations are stored by
+    the hash of their body, so a forged copy kept first would shadow the real one); a forged
+    copy kept before its author was known is replaced by the real one when it comes."""
+    parsed = roster.cache.parse(signed)
+    author = roster.members.get(parsed.author) if isinstance(parsed, Op) else None
+    if author is not None and not roster.cache.signature_holds(author.public.signing, signed):
+        return False
+    if CircleState.add_op(cur, row.id, signed):
+        return True
+    return author is not None and CircleState.replace_signature(cur, row.id, signed)

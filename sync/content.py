@@ -64,11 +64,12 @@ class Body:
     op: SignedOp | None = None
     carry: tuple[SignedOp, ...] = ()  # earlier roster changes some readers may have missed
     view: View | None = None  # absent in messages of protocol version 1
+    recv: bytes | None = None  # version 2: the sender's newest receiving key (forward secrecy)
 
 
 def encode_body(type_: str, at: int, seen: dict[bytes, tuple[int, bytes]],
                 data: dict[str, Any], ref: Ref | None = None,
-                view: View | None = None) -> bytes:
+                view: View | None = None, recv: bytes | None = None) -> bytes:
     value: dict[str, Any] = {"type": type_, "at": at,
                              "seen": {b64(m): [s, b64(h[:CHECKPOINT_HASH_BYTES])]
                                       for m, (s, h) in seen.items()},
@@ -77,6 +78,8 @@ def encode_body(type_: str, at: int, seen: dict[bytes, tuple[int, bytes]],
         value["to"] = ref.to_json()
     if view is not None:
         value["view"] = view.to_json()
+    if recv is not None:
+        value["recv"] = b64(recv)
     return canonical(value)
 
 
@@ -103,8 +106,9 @@ def _ref(reader: Reader) -> Ref:
 def parse_body(data: bytes) -> Body:
     r = Reader(parse_object(data, "message body"), "message body")
     view = _view(r)
+    recv = r.raw("recv", 32) if "recv" in r.value else None
     body = _parse_kind(r)
-    return replace(body, view=view) if view is not None else body
+    return replace(body, view=view, recv=recv) if view is not None or recv else body
 
 
 def _parse_kind(r: Reader) -> Body:
@@ -121,7 +125,7 @@ def _parse_kind(r: Reader) -> Body:
             raise Rejected("message body has a bad checkpoint")
         item = Reader({"s": value[0], "h": value[1]}, "checkpoint")
         seen[member] = (item.require_int("s", 0, 2**40), item.raw("h", CHECKPOINT_HASH_BYTES))
-    common = ("type", "at", "seen", "view")
+    common = ("type", "at", "seen", "view", "recv")
     if kind == "checkin":
         r.only(*common, "mood", "energy", "emotions", "note")
         out = {"mood": r.require_int("mood", 1, 5), "energy": r.integer("energy", 1, 5,

@@ -112,6 +112,15 @@ def x25519_public(private: bytes) -> bytes:
     return X25519PrivateKey.from_private_bytes(private).public_key().public_bytes_raw()
 
 
+def check_x25519_public(public: bytes, reason: str) -> None:
+    """A public key one can agree with: a low-order point gives an all-zero secret, which
+    `wrap_key` would refuse only when it is too late (a stalled roster change)."""
+    try:
+        X25519PrivateKey.generate().exchange(X25519PublicKey.from_public_bytes(public))
+    except ValueError:
+        raise Rejected(reason) from None
+
+
 def wrap_key(secret: bytes, recipient_public: bytes, aad: bytes, rng: Randomness) -> bytes:
     """age-style stanza: a fresh X25519 key agrees with the recipient's, HKDF makes a one-time
     key, ChaCha20-Poly1305 seals `secret` bound to `aad`. Output: ephemeral public ‖ sealed."""

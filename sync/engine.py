@@ -22,9 +22,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from storage.database import Database
-from sync import agreement
-from sync.batch import Batch, Hold, PastCutoff, VoidEpoch, check_follows, check_placed
-from sync.content import Body, Ref, View, encode_body, parse_body
+from sync import agreement, forward_secrecy
+from sync.batch import (
+    Batch,
+    Hold,
+    PastCutoff,
+    VoidEpoch,
+    check_follows,
+    check_placed,
+    store_op,
+)
+from sync.content import MAX_CARRY, Body, Ref, View, encode_body, parse_body
 from sync.crypto import Randomness, Rejected, SystemRandomness
 from sync.envelope import (
     MAX_SEQ,
@@ -143,6 +151,8 @@ class Engine:
                 self._seal_outbox(self._row(circle), report)
                 self._upload(row, transport, report)
                 self._check_rollback(row, transport, report)
+                fresh = self._row(circle)
+                forward_secrecy.forget_old_keys(self, fresh, self.state.roster(fresh))
             elif row.status == "left":
                 self._seal_outbox(row, report)  # the leave message itself
                 self._upload(row, transport, report)
@@ -213,9 +223,10 @@ class Engine:
     def _finder(self, row: CircleRow, roster: Roster, transport: Transport,
                 report: SyncReport) -> Finder:
         keys = self.state.epoch_keys(row.id)
+        receiving = forward_secrecy.receiving_private_keys(self.db, row.id)
 
         def key_of(epoch: bytes) -> bytes | None:
-            return keys.get(epoch) or _void_key(roster, row, epoch)
+            return keys.get(epoch) or _void_key(roster, row, epoch, receiving)
 
         def squatted(member: bytes, reason: str) -> None:
             report.reject(reason)
@@ -436,7 +447,7 @@ class Engine:
         for op in [*own, *(c for c in carried if c.author == sender)]:
             _check_own_op(op, seq, body)
         return [signed for signed in (*([body.op] if body.op else []), *body.carry)
-                if _store_op(cur, row, batch.roster, signed)]
+                if store_op(cur, row, batch.roster, signed)]
 
     def _apply_body(self, cur: Any, row: CircleRow, batch: Batch, sender: bytes, seq: int,
                     body: Body, chains: dict[bytes, Chain]) -> list[SignedOp]:
@@ -447,6 +458,8 @@ class Engine:
         if body.view is not None:
             agreement.record(cur, row.id, sender, seq, body.view,
                              body.seen.get(row.me, (0, b""))[0])
+        if body.recv is not None:
+            forward_secrecy.record_announced(cur, row.id, sender, seq, body.recv)
         if body.type == "roster":
             return self._roster_ops(cur, row, batch, sender, seq, body)
         if body.type in ("edit", "delete") and (body.ref is None or body.ref.member != sender):
@@ -602,7 +615,8 @@ class Engine:
                     continue
                 try:
                     with self.db.transaction() as cur:
-                        add_member(self, cur, row, request.member, request.name)
+                        add_member(self, cur, row, request.member, request.name,
+                                   request.recv)
                         if row.guidelines:
                             # The newcomer cannot read what was said before they joined (a new
                             # epoch), so the guidelines are shared again, in their epoch.
@@ -631,8 +645,11 @@ class Engine:
                             (bytes(secret),))
 
     def _heal(self, row: CircleRow) -> None:
+        """A new epoch when the readers differ from the members, or (the most senior admin's
+        device) when the current epoch is older than the circle keeps ended epochs' keys."""
         roster = self.state.roster(row)
-        if not roster.needs_rotation():
+        if not roster.needs_rotation() and not forward_secrecy.rotation_due(row, roster,
+                                                                             self.now_us()):
             return
         with self.db.transaction() as cur:
             roster_change(self, cur, row, "rotate")
@@ -666,18 +683,33 @@ class Engine:
         with self.db.transaction() as cur:
             chains = self.state.chains(row.id)
             chain = chains.get(row.me, ZERO_CHAIN)
-            for item_id, type_, data_text, ref_sender, ref_seq, pinned, created in pending:
+            items = list(pending)
+            while items:
+                item_id, type_, data_text, ref_sender, ref_seq, pinned, created = items.pop(0)
                 written = created // 1_000_000  # when it was written, not when it was sent
                 epoch_id = bytes(pinned) if pinned is not None else epoch.id
-                key = keys.get(epoch_id) or _void_key(roster, row, epoch_id)
+                key = keys.get(epoch_id) or _void_key(
+                    roster, row, epoch_id, forward_secrecy.receiving_private_keys(cur, row.id))
                 if key is None:
                     report.problems.append("a message waits for an epoch key this device lacks")
                     break
                 seq = chain.seq + 1
                 v2 = versions.get(epoch_id, 1) >= 2
+                link = _link_op(roster, chain, epoch_id) if v2 else None
+                if link is not None and type_ != "roster":
+                    # The link goes first, in a message of its own (only roster messages
+                    # carry operations); this item follows it.
+                    link_id = queue(self, cur, row, "roster", {"carry": [link]}, epoch=epoch_id)
+                    items[:0] = [(link_id, "roster", json.dumps({"carry": [link]}), None, None,
+                                  epoch_id, created),
+                                 (item_id, type_, data_text, ref_sender, ref_seq, pinned,
+                                  created)]
+                    continue
                 slot = slots.get((row.me, epoch_id), EMPTY_SLOT)
                 index = slot.next if v2 else chain.index + 1 if chain.epoch == epoch_id else 0
                 data: dict[str, Any] = json.loads(data_text)
+                if link is not None and link not in data.get("carry", []):
+                    data["carry"] = [link, *data.get("carry", [])][:MAX_CARRY]
                 ref = None
                 if ref_sender is not None:
                     ref = Ref(bytes(ref_sender), ref_seq)
@@ -688,7 +720,9 @@ class Engine:
                         data = {"op": self._leave_op(row, roster, seq)}
                         CircleState.add_op(cur, row.id, SignedOp.from_json(data["op"]))
                 seen = {m: (c.seq, c.hash) for m, c in chains.items()}
-                body = encode_body(body_type, written, seen, data, ref, view)
+                # Version 2 messages announce where the next epoch key is to be wrapped.
+                recv = forward_secrecy.fresh_receiving_key(self, cur, row.id) if v2 else None
+                body = encode_body(body_type, written, seen, data, ref, view, recv)
                 if v2:
                     raw = seal_message_v2(
                         signing_private=row.identity.signing_private, epoch_key=key,
@@ -907,14 +941,15 @@ def _forget_old_bodies(cur: Any, circle: bytes) -> None:
         "ORDER BY seq DESC LIMIT 1 OFFSET ?)", (circle, circle, ROLLBACK_WINDOW - 1))
 
 
-def _void_key(roster: Roster, row: CircleRow, epoch: bytes) -> bytes | None:
+def _void_key(roster: Roster, row: CircleRow, epoch: bytes,
+              receiving: list[bytes] | None = None) -> bytes | None:
     """The key of a void epoch this device was a reader of (to tell whoever that refused
     change admitted that they are not in, sync/agreement.py)."""
     void = roster.void_epochs.get(epoch)
     if void is None:
         return None
     try:
-        return open_epoch_key(void, row.identity)
+        return open_epoch_key(void, row.identity, receiving or ())
     except Rejected:
         return None
 
@@ -924,18 +959,15 @@ def _past_cutoff(roster: Roster, member: bytes, seq: int) -> bool:
     return info is not None and info.last_seq is not None and seq > info.last_seq
 
 
-def _store_op(cur: Any, row: CircleRow, roster: Roster, signed: SignedOp) -> bool:
-    """Keep a received roster operation; True if that changed the vault. A copy whose
-    signature fails for an author this device knows is never kept (operations are stored by
-    the hash of their body, so a forged copy kept first would shadow the real one); a forged
-    copy kept before its author was known is replaced by the real one when it comes."""
-    parsed = roster.cache.parse(signed)
-    author = roster.members.get(parsed.author) if isinstance(parsed, Op) else None
-    if author is not None and not roster.cache.signature_holds(author.public.signing, signed):
-        return False
-    if CircleState.add_op(cur, row.id, signed):
-        return True
-    return author is not None and CircleState.replace_signature(cur, row.id, signed)
+def _link_op(roster: Roster, chain: Chain, epoch: bytes) -> dict[str, str] | None:
+    """Version 2: the operation that started the epoch of this device's previous message,
+    when that epoch is void (its change was refused) and this message is in another one.
+    A reader who never received that refused change would not know the epoch, and would wait
+    for ever for a message it cannot read; carried here, it learns the epoch and passes over
+    it (`Batch.learn_from`)."""
+    if chain.epoch == epoch or chain.epoch not in roster.void_epochs:
+        return None
+    return roster.void_epochs[chain.epoch].signed.to_json()
 
 
 def _check_own_op(op: Op, seq: int, body: Body) -> None:

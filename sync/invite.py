@@ -30,6 +30,7 @@ from sync.crypto import (
     b64,
     box_open,
     box_seal,
+    check_x25519_public,
     hmac_sha256,
     object_name,
     sha256,
@@ -148,6 +149,7 @@ class JoinRequest:
     member: PublicIdentity
     name: str
     at: int
+    recv: bytes | None = None  # where to wrap the first epoch key (sync/forward_secrecy.py)
 
 
 def _join_aad(invite: Invite) -> bytes:
@@ -155,9 +157,13 @@ def _join_aad(invite: Invite) -> bytes:
 
 
 def seal_join_request(invite: Invite, me: Identity, name: str, at: int,
-                      rng: Randomness) -> bytes:
-    body = canonical({"circle": b64(invite.circle), "member": {**me.public.to_json(),
-                                                               "name": name}, "at": at})
+                      rng: Randomness, recv: bytes | None = None) -> bytes:
+    """The joiner's request; `recv` is the receiving key its first epoch key is to be
+    wrapped to (sync/forward_secrecy.py)."""
+    member: dict[str, str] = {**me.public.to_json(), "name": name}
+    if recv is not None:
+        member["recv"] = b64(recv)
+    body = canonical({"circle": b64(invite.circle), "member": member, "at": at})
     signed = canonical({"body": b64(body), "sig": b64(sign(me.signing_private, body))})
     return box_seal(signed, invite.admin.agreement, psk=invite.secret, aad=_join_aad(invite),
                     rng=rng)
@@ -174,11 +180,14 @@ def open_join_request(invite: Invite, admin: Identity, sealed: bytes) -> JoinReq
         raise Rejected("join request for another circle")
     m = r.child("member")
     assert m is not None
-    m.only("sign", "agree", "name")
+    m.only("sign", "agree", "name", "recv")
     member = PublicIdentity(m.raw("sign", 32), m.raw("agree", 32))
     verify(member.signing, signature, body, "bad signature on join request")
+    recv = m.raw("recv", 32) if "recv" in m.value else None
+    if recv is not None:
+        check_x25519_public(recv, "join request's receiving key is not usable")
     return JoinRequest(member, m.name("name", max_len=MAX_NAME),
-                       r.require_int("at", 0, 2**40))
+                       r.require_int("at", 0, 2**40), recv)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sync import forward_secrecy
 from sync.content import MAX_CARRY
 from sync.crypto import Rejected
 from sync.identity import PublicIdentity
@@ -40,7 +41,9 @@ def try_welcome(writer: CircleWriter, row: CircleRow, transport: Transport) -> b
 
 
 def add_member(writer: CircleWriter, cur: Any, row: CircleRow, member: PublicIdentity,
-               name: str) -> None:
+               name: str, recv: bytes | None = None) -> None:
+    """Admit `member`: a new epoch for everyone and them, wrapped to the receiving key their
+    join request announced (`recv`), if any."""
     from sync.display_names import confusable_with, name_problem  # its table loads on use
 
     roster = writer.state.roster(row)
@@ -57,10 +60,13 @@ def add_member(writer: CircleWriter, cur: Any, row: CircleRow, member: PublicIde
     if confusable_with(name, current) is not None:
         raise Rejected("join request refused: the display name looks like a current member's")
     readers = [m.public for m in roster.members.values() if m.active] + [member]
+    if recv is not None:
+        forward_secrecy.record_announced(cur, row.id, member.member_id, 0, recv)
     op, _ = make_op(row.identity, row.id, "add", parents=roster.heads(),
                     lamport=roster.next_lamport(), at=writer.now_us() // 1_000_000,
                     rng=writer.rng, wrap_to=readers, member=member, member_name=name,
-                    replaces=replaces, epoch_version=roster.version())
+                    replaces=replaces, epoch_version=roster.version(),
+                    receiving=forward_secrecy.wrap_targets(writer, cur, row))
     _record_op(writer, cur, row, op)
 
 
@@ -79,7 +85,8 @@ def roster_change(writer: CircleWriter, cur: Any, row: CircleRow, action: str,
     op, _ = make_op(row.identity, row.id, action, parents=roster.heads(),
                     lamport=roster.next_lamport(), at=writer.now_us() // 1_000_000,
                     rng=writer.rng, wrap_to=readers, target=target, cutoff=cutoff,
-                    epoch_version=max(roster.version(), epoch_version or 1))
+                    epoch_version=max(roster.version(), epoch_version or 1),
+                    receiving=forward_secrecy.wrap_targets(writer, cur, row) if readers else None)
     _record_op(writer, cur, row, op)
 
 

@@ -11,7 +11,7 @@ point, say) are skipped identically everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sync.codec import Reader, canonical, parse_object
@@ -144,9 +144,13 @@ def make_op(author: Identity, circle: bytes, action: str, *, parents: Iterable[b
             epoch_key: bytes | None = None, member: PublicIdentity | None = None,
             member_name: str = "", target: bytes = b"", cutoff: int = 0,
             replaces: bytes = b"", circle_name: str = "",
-            epoch_version: int = 1) -> tuple[SignedOp, bytes | None]:
+            epoch_version: int = 1,
+            receiving: Mapping[bytes, bytes] | None = None) -> tuple[SignedOp, bytes | None]:
     """Build and sign an operation. For the epoch-starting actions, a fresh epoch key (or the
-    given one) is wrapped to each member of `wrap_to`; it is returned with the operation."""
+    given one) is wrapped to each member of `wrap_to`: to the receiving key that member last
+    announced (`receiving`, by member id; sync/forward_secrecy.py), else to their identity's
+    agreement key. The key is returned with the operation."""
+    receiving = receiving or {}
     body: dict[str, object] = {
         "v": 1, "circle": b64(circle), "author": b64(author.public.member_id),
         "lamport": lamport, "parents": [b64(p) for p in sorted(set(parents))],
@@ -166,8 +170,8 @@ def make_op(author: Identity, circle: bytes, action: str, *, parents: Iterable[b
         key = epoch_key or rng.token(32)
         epoch_id = rng.token(16)
         epoch: dict[str, object] = {"id": b64(epoch_id), "wraps": {
-            b64(p.member_id): b64(wrap_key(key, p.agreement, wrap_aad(circle, epoch_id,
-                                                                      p.member_id), rng))
+            b64(p.member_id): b64(wrap_key(key, receiving.get(p.member_id, p.agreement),
+                                           wrap_aad(circle, epoch_id, p.member_id), rng))
             for p in wrap_to}}
         if epoch_version > 1:
             epoch["v"] = epoch_version
@@ -180,12 +184,26 @@ def wrap_aad(circle: bytes, epoch_id: bytes, member_id: bytes) -> bytes:
     return b"companion epoch key v1" + circle + epoch_id + member_id
 
 
-def open_epoch_key(op: Op, me: Identity) -> bytes | None:
+def open_epoch_key(op: Op, me: Identity, receiving: Sequence[bytes] = ()) -> bytes | None:
+    """The epoch key wrapped to this device, or None if it is not a reader. It is tried with
+    each receiving private key this device still holds (`receiving`, newest first), then with
+    the identity's agreement key; Rejected if none opens it."""
+    return open_epoch_key_with(op, me, receiving)[0]
+
+
+def open_epoch_key_with(op: Op, me: Identity,
+                        receiving: Sequence[bytes] = ()) -> tuple[bytes | None, int]:
+    """(key, which of `receiving` opened it; -1 for the identity's agreement key)."""
     wrapped = op.wraps.get(me.public.member_id)
     if wrapped is None:
-        return None
-    return unwrap_key(wrapped, me.agreement_private,
-                      wrap_aad(op.circle, op.epoch_id, me.public.member_id))
+        return None, -1
+    aad = wrap_aad(op.circle, op.epoch_id, me.public.member_id)
+    for number, private in enumerate(receiving):
+        try:
+            return unwrap_key(wrapped, private, aad), number
+        except Rejected:
+            continue
+    return unwrap_key(wrapped, me.agreement_private, aad), -1
 
 
 @dataclass

@@ -171,5 +171,32 @@ ALTER TABLE circle_outbox ADD COLUMN idx INTEGER;
 ALTER TABLE circle_outbox ADD COLUMN attempt INTEGER NOT NULL DEFAULT 0;
 """
 
+# Forward secrecy (sync/forward_secrecy.py): this device's receiving keys (a fresh X25519 key
+# for each epoch, so an epoch key cannot be unwrapped again once the private key is deleted),
+# the receiving key each member last announced, when an epoch ended for this device and
+# whether its key was forgotten (the row stays, with an empty key, so it is never reopened),
+# and how long a circle keeps the keys of epochs that ended.
+_V5 = """
+CREATE TABLE circle_recv_keys (
+    circle BLOB NOT NULL REFERENCES circles (id) ON DELETE CASCADE,
+    public BLOB NOT NULL,
+    private BLOB NOT NULL,
+    created_us INTEGER NOT NULL,
+    used INTEGER NOT NULL DEFAULT 0,
+    used_us INTEGER,
+    PRIMARY KEY (circle, public)
+) WITHOUT ROWID;
+CREATE TABLE circle_recv_public (
+    circle BLOB NOT NULL REFERENCES circles (id) ON DELETE CASCADE,
+    member BLOB NOT NULL,
+    public BLOB NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (circle, member)
+) WITHOUT ROWID;
+ALTER TABLE circle_epoch_keys ADD COLUMN ended_us INTEGER;
+ALTER TABLE circle_epoch_keys ADD COLUMN forgotten_us INTEGER;
+ALTER TABLE circles ADD COLUMN forget_after_days INTEGER NOT NULL DEFAULT 30;
+"""
+
 CIRCLES = Component(COMPONENT, (sql_step(1, _V1), sql_step(2, _V2), sql_step(3, _V3),
-                                sql_step(4, _V4)))
+                                sql_step(4, _V4), sql_step(5, _V5)))

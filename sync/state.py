@@ -10,7 +10,7 @@ from typing import Any
 from storage.database import Database
 from sync.crypto import Rejected
 from sync.identity import Identity
-from sync.roster import FoldCache, Roster, SignedOp, fold, open_epoch_key
+from sync.roster import FoldCache, Roster, SignedOp, fold, open_epoch_key_with
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ class CircleRow:
     guidelines: str
     created_us: int
     last_sync_us: int | None
+    forget_after_days: int = 30
 
     @functools.cached_property
     def me(self) -> bytes:
@@ -62,7 +63,7 @@ class CircleRow:
 
 _CIRCLE_COLUMNS = ("id, name, identity, display_name, names_key, genesis, storage_kind, "
                    "storage_location, webdav_user, webdav_password, status, invite_code, "
-                   "guidelines, created_us, last_sync_us")
+                   "guidelines, created_us, last_sync_us, forget_after_days")
 
 
 def _circle(row: Any) -> CircleRow:
@@ -70,7 +71,7 @@ def _circle(row: Any) -> CircleRow:
                      None if row[4] is None else bytes(row[4]),
                      None if row[5] is None else bytes(row[5]),
                      row[6], row[7], row[8], row[9], row[10], row[11], row[12],
-                     row[13], row[14])
+                     row[13], row[14], row[15])
 
 
 class CircleState:
@@ -114,8 +115,16 @@ class CircleState:
         return found
 
     def epoch_keys(self, circle: bytes) -> dict[bytes, bytes]:
+        """The keys of the epochs this device reads (not those it has forgotten)."""
         return {bytes(e): bytes(k) for e, k in self.db.query(
-            "SELECT epoch, key FROM circle_epoch_keys WHERE circle = ?", (circle,))}
+            "SELECT epoch, key FROM circle_epoch_keys WHERE circle = ? AND length(key) > 0",
+            (circle,))}
+
+    def forgotten_epochs(self, circle: bytes) -> set[bytes]:
+        """Epochs whose key this device deleted (sync/forward_secrecy.py)."""
+        return {bytes(e) for (e,) in self.db.query(
+            "SELECT epoch FROM circle_epoch_keys WHERE circle = ? AND length(key) = 0",
+            (circle,))}
 
     def chains(self, circle: bytes) -> dict[bytes, Chain]:
         return {bytes(m): Chain(s, bytes(h), bytes(e), i) for m, s, h, e, i in self.db.query(
@@ -174,13 +183,27 @@ class CircleState:
     @staticmethod
     def store_epoch_keys(cur: Any, row: CircleRow, roster: Roster,
                          known: dict[bytes, bytes]) -> None:
+        """Open and keep the key of every epoch this device reads that it has not yet: with
+        the receiving keys it holds (marking the one that opened it as used, so the next
+        message announces a fresh one) or its identity's agreement key. A forgotten epoch
+        stays forgotten."""
+        rows = cur.execute("SELECT epoch, length(key) FROM circle_epoch_keys WHERE circle = ?",
+                           (row.id,)).fetchall()
+        have = {bytes(e) for e, _ in rows}
+        receiving = [(bytes(p), bytes(k)) for p, k in cur.execute(
+            "SELECT public, private FROM circle_recv_keys WHERE circle = ? "
+            "ORDER BY created_us DESC, public", (row.id,)).fetchall()]
+        privates = [k for _, k in receiving]
         for epoch in roster.epochs.values():
-            if epoch.id in known or row.me not in epoch.members:
+            if epoch.id in known or epoch.id in have or row.me not in epoch.members:
                 continue
             try:
-                key = open_epoch_key(epoch.op, row.identity)
+                key, number = open_epoch_key_with(epoch.op, row.identity, privates)
             except Rejected:
                 continue  # a wrap we cannot open; reported by the fold as nothing to read
+            if number >= 0:
+                cur.execute("UPDATE circle_recv_keys SET used = 1 WHERE circle = ? AND "
+                            "public = ?", (row.id, receiving[number][0]))
             if key is not None:
                 known[epoch.id] = key
                 cur.execute("INSERT OR IGNORE INTO circle_epoch_keys (circle, epoch, key) "

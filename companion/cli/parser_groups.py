@@ -125,6 +125,11 @@ def add_circle_arguments(parser: argparse.ArgumentParser,
     upgrade = command("upgrade", "move a circle made by an older Companion to protocol version "
                                  "2, which hides who sent what from the storage (admins)")
     upgrade.add_argument("circle")
+    keys = command("keys", "how long this device keeps the keys of epochs that ended "
+                           "(forward secrecy), and change it")
+    keys.add_argument("circle")
+    keys.add_argument("--forget-after", type=int, metavar="DAYS",
+                      help="delete an ended epoch's key this many days later (default 30)")
     promote = command("promote", "make a member a co-admin (admins)")
     promote.add_argument("circle")
     promote.add_argument("member")

@@ -339,3 +339,46 @@ def test_the_page_refreshes_after_a_sync_it_did_not_start(qtbot, pair, runner) -
     runner.run(lambda: app.circles.sync(app.circles.rows()[0]))
     qtbot.waitUntil(lambda: "news the page did not fetch itself" in feed_text(ann),
                     timeout=15_000)
+
+
+def test_an_admin_upgrades_a_version_1_circle_from_the_page(  # type: ignore[no-untyped-def]
+        qtbot, tmp_path: Path, app: CompanionApp, clock: FakeClock, runner: TaskRunner,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from sync import actions as circle_actions
+
+    shared = tmp_path / "shared"
+    ann = make_home(qtbot, tmp_path, "Ann", clock, runner, app)
+    bob = make_home(qtbot, tmp_path, "Bob", clock, runner)
+    try:
+        settle(qtbot, runner, ann.page)
+        with monkeypatch.context() as older:
+            older.setattr(circle_actions, "PROTOCOL_VERSION", 1)  # made by an older Companion
+            create_circle(qtbot, runner, ann, shared)
+        join_circle(qtbot, runner, bob, invite_code(qtbot, runner, ann), shared)
+        sync(qtbot, runner, ann)
+        sync(qtbot, runner, bob)
+        assert ann.page.view.version == 1
+        assert not ann.page.upgrade_button.isHidden()
+        assert bob.page.upgrade_button.isHidden()  # not an admin
+        ann.page.upgrade_button.click()
+        assert "cannot be undone" in ann.page.dialog.text()
+        ann.page.dialog.reject()  # Cancel: nothing happens
+        settle(qtbot, runner, ann.page)
+        assert ann.page.view.version == 1
+        ann.page.upgrade_button.click()
+        ann.page.dialog.confirm_button.click()
+        settle(qtbot, runner, ann.page)
+        assert ann.page.view.version == 2
+        assert ann.page.upgrade_button.isHidden()
+        sync(qtbot, runner, ann)
+        sync(qtbot, runner, bob)
+        assert bob.page.view.version == 2
+        share_checkin(qtbot, runner, bob, 4, "after the upgrade")
+        sync(qtbot, runner, bob)
+        sync(qtbot, runner, ann)
+        assert "after the upgrade" in feed_text(ann)
+    finally:
+        runner.wait_idle()
+        for home in (ann, bob):
+            home.close()
+        bob.app.close()

@@ -228,11 +228,15 @@ def bodies_v2() -> list[dict[str, Any]]:
     op, _ = make_op(alice, bytes([0x22]) * 16, "promote", parents=[applied[0]], lamport=2,
                     at=1_773_480_600, rng=SeededRandomness(b"bodies v2"),
                     target=bytes([0x44]) * 16)
+    # Every version 2 message also announces the sender's receiving key (§4).
+    recv = x25519_public(sha256(b"vector receiving key"))
     cases = [encode_body("note", 1_773_480_601, seen, {"title": "Hello", "body": "v2"},
-                         view=view),
-             encode_body("roster", 1_773_480_602, seen, {"carry": [op.to_json()]}, view=view)]
+                         view=view, recv=recv),
+             encode_body("roster", 1_773_480_602, seen, {"carry": [op.to_json()]}, view=view,
+                         recv=recv)]
     return [{"applied": [h.hex() for h in applied], "view_ops": view.ops.hex(),
-             "heads": [h.hex() for h in view.heads], "body": body.decode("utf-8")}
+             "heads": [h.hex() for h in view.heads], "recv": recv.hex(),
+             "body": body.decode("utf-8")}
             for body in cases]
 
 

@@ -222,3 +222,17 @@ def test_the_invite_text_names_the_folder_a_folder_circle_needs(
         admin: Path, cli: Callable[..., CliResult]) -> None:
     out = cli("circle", "invite", "Friends").out
     assert "`companion circle join - --storage folder:PATH`" in out
+
+
+def test_circle_keys_says_and_changes_how_long_ended_epochs_keys_are_kept(
+        admin: Path, cli: Callable[..., CliResult]) -> None:
+    shown = cli("circle", "keys", "Friends")
+    assert shown.code == 0, shown.err
+    assert "deleted from this device 30 days later (0 deleted so far, 1 kept)" in shown.out
+    changed = cli("circle", "keys", "Friends", "--forget-after", "7")
+    assert changed.code == 0 and "7 days later" in changed.out
+    assert "7 days later" in cli("circle", "keys", "Friends").out
+    for days in ("0", "4000"):
+        refused = cli("circle", "keys", "Friends", "--forget-after", days)
+        assert refused.code == 1 and "from 1 to 3,650 days" in refused.err, refused.err
+    assert "7 days later" in cli("circle", "keys", "Friends").out  # nothing changed

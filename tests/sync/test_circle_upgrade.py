@@ -32,6 +32,8 @@ def test_an_admin_upgrades_a_version_1_circle_through_the_cli(
         for member in (ann, bob, cat):
             member.app.close()
 
+        kept = cli("--home", str(bob.app.home), "circle", "keys", "Friends")
+        assert "uses protocol version 1, whose epoch keys are kept for good" in kept.out
         refused = cli("--home", str(bob.app.home), "circle", "upgrade", "Friends")
         assert refused.code == 1 and "Only an admin" in refused.err
         done = cli("--home", str(ann.app.home), "circle", "upgrade", "Friends")
@@ -48,6 +50,8 @@ def test_an_admin_upgrades_a_version_1_circle_through_the_cli(
         for _ in range(2):
             for person in (ann, bob, cat):
                 assert cli("--home", str(person.app.home), "circle", "sync").code == 0
+        kept = cli("--home", str(bob.app.home), "circle", "keys", "Friends")
+        assert "the key of an epoch that ended is deleted from this device 30 days" in kept.out
         feed = cli("--home", str(ann.app.home), "circle", "feed", "Friends").out
         assert "Before" in feed and "After, from Bob" in feed and "After, from Cat" in feed
         after = [p.read_bytes()[:4] for p in shared.iterdir() if p.name not in before]

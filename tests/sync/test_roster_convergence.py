@@ -150,3 +150,21 @@ def test_mutual_removal_by_two_admins_converges() -> None:
         assert circle.row(loser).status == "removed", order
         assert rosters[standing[0]].active() == rosters["Cat"].active(), order
         assert rosters[standing[0]].admins() == rosters["Cat"].admins(), order
+
+
+def test_a_member_who_never_heard_of_a_refused_epoch_still_follows_its_sender() -> None:
+    """Found by the state machine: Bob removes Ann while Ann removes Dan and adds someone;
+    Bob leaves. Ann's changes are refused, but Cat had already told Ann's newcomer so in the
+    epoch Ann's refused addition started, which Dan never heard of; Dan then waited for ever
+    for Cat's message there, missed Cat's healing rotation and disagreed. Cat's next message
+    now carries the refused change, so Dan learns the epoch and passes over it."""
+    machine = Agreement()
+    machine.remove(admin="Bob", whom="Ann")
+    machine.remove(admin="Ann", whom="Dan")
+    machine.add_someone(admin="Ann")
+    machine.leave(member="Bob")
+    machine.teardown()
+    circle = machine.circle
+    assert circle.roster("Dan").active() == circle.roster("Cat").active() == {
+        circle.id_of("Cat"), circle.id_of("Dan")}
+    assert not circle.engines["Dan"].state.held(circle.id)

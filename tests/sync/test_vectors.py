@@ -191,6 +191,7 @@ def test_stored_v2_bodies_declare_the_view(v: dict[str, Any]) -> None:
     assert view_hash(applied) == view_hash(reversed(applied)) == x(v["view_ops"])
     body = parse_body(v["body"].encode("utf-8"))
     assert body.view == View(x(v["view_ops"]), tuple(x(h) for h in v["heads"]))
+    assert body.recv == x(v["recv"])
     if body.type == "roster":
         assert body.op is None and len(body.carry) == 1  # carries without an op of its own
 

@@ -46,6 +46,7 @@ class CircleView:
     readers: int = 0
     admin: bool = False
     pending: list[PendingPost] = field(default_factory=list)
+    version: int = 2  # the circle's protocol version: an admin may upgrade one of version 1
 
 
 def load_view(app: CompanionApp, wanted: bytes | None) -> CircleView:
@@ -60,7 +61,8 @@ def load_view(app: CompanionApp, wanted: bytes | None) -> CircleView:
                       service.feed(row), service.status(row, app.clock.now()),
                       service.readers(row) if row.status == "active" else 0,
                       any(m.you and m.admin and m.active for m in members),
-                      service.pending_posts(row))
+                      service.pending_posts(row),
+                      service.protocol_version(row) if row.status == "active" else 2)
 
 
 class CircleMembers(Page):
@@ -101,10 +103,16 @@ class CircleMembers(Page):
         self.invite_button.clicked.connect(self.invite)
         self.leave_button = QPushButton(self.tr("Leave circle…"))
         self.leave_button.clicked.connect(self.leave)
+        self.upgrade_button = QPushButton(self.tr("Upgrade circle…"))
+        self.upgrade_button.setToolTip(self.tr(
+            "Move this circle to protocol version 2, which hides who sent what from the "
+            "storage"))
+        self.upgrade_button.clicked.connect(self.upgrade)
         for button in (self.verify_button, self.mute_button, self.remove_button,
                        self.promote_button):
             row.addWidget(button)
         row.addStretch(1)
+        row.addWidget(self.upgrade_button)
         row.addWidget(self.invite_button)
         row.addWidget(self.leave_button)
         box.addWidget(hint(self.tr(
@@ -132,6 +140,7 @@ class CircleMembers(Page):
                 item.setSelected(True)
         active = view.row is not None and view.row.status == "active"
         self.invite_button.setVisible(view.admin)
+        self.upgrade_button.setVisible(view.admin and active and view.version < 2)
         self.leave_button.setEnabled(active)
         self._member_buttons()
 
@@ -256,6 +265,18 @@ class CircleMembers(Page):
                     "are told that you left. To come back you need a new invite.").replace(
                 "%1", row.name),
             self.tr("Leave"), lambda: self._with_row(lambda s, r: s.leave(r), sync=True))
+
+    def upgrade(self) -> None:
+        row = self.view.row
+        if row is None:
+            return
+        self._confirm(
+            self.tr("Upgrade %1?").replace("%1", row.name),
+            self.tr("%1 was made by an older Companion. After the upgrade the storage no "
+                    "longer sees who sent what, and old keys are deleted after a while. Every "
+                    "member needs this version of Companion or newer to read what is shared "
+                    "after it. This cannot be undone.").replace("%1", row.name),
+            self.tr("Upgrade"), lambda: self._with_row(lambda s, r: s.upgrade(r), sync=True))
 
     def _confirm(self, title: str, text: str, action: str, then: Callable[[], None]) -> None:
         box = QMessageBox(QMessageBox.Icon.Question, title, text,

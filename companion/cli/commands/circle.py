@@ -28,7 +28,7 @@ from sync.transport import StorageError
 
 SUBCOMMANDS = ("create", "list", "invite", "join", "members", "verify", "checkin", "post",
                "reply", "react", "edit", "delete", "feed", "sync", "remove", "leave", "promote",
-               "rotate", "upgrade",
+               "rotate", "upgrade", "keys",
                "mute", "unmute", "guidelines", "status")
 
 
@@ -314,6 +314,15 @@ def _guidelines(service: Circles, row: CircleRow, args: argparse.Namespace,
     return 0
 
 
+def _keys(service: Circles, row: CircleRow, args: argparse.Namespace, _stdin: TextIO,
+          out: TextIO) -> int:
+    if args.forget_after is not None:
+        service.set_forget_after(row, args.forget_after)
+        row = service.find(row.id.hex())
+    print(service.key_lifetime(row).sentence(row.name), file=out)
+    return 0
+
+
 def _status(service: Circles, row: CircleRow, _args: argparse.Namespace,
             _stdin: TextIO, out: TextIO) -> int:
     problems = service.problems(row)
@@ -392,7 +401,7 @@ _HANDLERS = {
     "checkin": _share, "post": _share, "reply": _share, "react": _share, "edit": _share,
     "delete": _share, "feed": _feed, "remove": _roster, "leave": _roster, "promote": _roster,
     "mute": _roster, "unmute": _roster, "rotate": _roster, "upgrade": _roster,
-    "guidelines": _guidelines,
+    "guidelines": _guidelines, "keys": _keys,
     "status": _status,
 }
 
