@@ -264,8 +264,21 @@ class Engine:
                 if found is None or found.seq > limit:
                     break  # past what is read beyond a cut-off: so is what follows it
                 report.fetched += 1
+                earlier = held.get((member.id, found.seq)) or downloaded.get((member.id,
+                                                                            found.seq))
+                if earlier is not None and earlier != found.stored:
+                    self._equivocation(finder.row, member.id, found.seq)
                 if (member.id, found.seq) not in held:
                     downloaded.setdefault((member.id, found.seq), found.stored)
+
+    def _equivocation(self, row: CircleRow, member: bytes, seq: int) -> None:
+        """Two authentic messages of one member at one sequence number, found in two epochs:
+        the sender showed different readers different things. The first one found is used,
+        and the fork is reported, as checkpoints that disagree are."""
+        with self.db.transaction() as cur:
+            CircleState.event(cur, row.id, "fork", "a member signed two different messages "
+                              "for one place in their chain (in two epochs)", self.now_us(),
+                              member, seq)
 
     def _read(self, transport: Transport, name: str, report: SyncReport,
               circle: bytes) -> bytes | None:

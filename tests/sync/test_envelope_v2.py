@@ -196,3 +196,33 @@ def test_a_member_with_nothing_to_send_says_where_it_sends_now() -> None:
     report = circle.sync("Bob")
     assert report.applied == 1  # Ann's rotation; Cat's word is not news
     assert circle.engines["Bob"].state.chains(circle.id)[row.me].epoch == epoch.id
+
+
+def test_two_messages_for_one_place_in_two_epochs_are_a_fork() -> None:
+    """Bob signs two different messages with one sequence number, one in each of two epochs
+    Cat reads: Cat applies one, and reports the other as a fork instead of passing over it."""
+    from dataclasses import replace
+
+    from tests.sync.protocol_helpers import draft_name, honest_draft
+
+    circle = Circle(seed=b"v2 equivocation")
+    first = honest_draft(circle, "Bob", data={"title": "to the old epoch", "body": "x"})
+    circle.change("Ann", "rotate")
+    circle.sync("Ann")
+    circle.sync("Cat")  # Cat reads the new epoch; Bob has not synced since
+    new = circle.roster("Ann").send_epoch(circle.id_of("Ann"))
+    assert new is not None
+    key = circle.engines["Ann"].state.epoch_keys(circle.id)[new.id]
+    h = first.header
+    second = replace(honest_draft(circle, "Bob", data={"title": "to the new epoch",
+                                                       "body": "y"}),
+                     epoch_key=key, version=2,
+                     header=replace(h, epoch=new.id, index=0, epoch_prev=bytes(32)))
+    assert second.header.seq == first.header.seq
+    for draft in (first, second):
+        circle.store.objects[draft_name(draft, b"")] = draft.seal()
+    circle.sync("Cat")
+    events = circle.events("Cat")
+    assert ("fork", "a member signed two different messages for one place in their chain "
+                    "(in two epochs)") in events, events
+    assert len(_shown(circle, "Cat")) <= 1
