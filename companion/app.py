@@ -20,6 +20,7 @@ from companion.models import (
     Changes,
     CheckIn,
     CheckInDraft,
+    CheckinHit,
     Entry,
     EntryDraft,
     ItemRef,
@@ -337,6 +338,15 @@ class CompanionApp:
         from companion.search import search_entries
 
         return search_entries(self.journal, text, limit=limit, filters=filters)
+
+    def search_checkins(self, text: str, *, limit: int = 50,
+                        filters: SearchFilters | None = None) -> list[CheckinHit]:
+        """Check-ins whose note matches `text`, best first."""
+        if limit < 0:
+            raise InvalidInput("--limit cannot be negative.")
+        from companion.search import search_checkins
+
+        return search_checkins(self.checkins, text, limit=limit, filters=filters)
 
     def tags(self) -> list[TagCount]:
         return self.journal.tags()

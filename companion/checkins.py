@@ -108,6 +108,17 @@ class CheckIns:
                            "Use `companion list --kind checkin` to see ids.")
         return self._hydrate([row])[0]
 
+    def get_many(self, ids: Sequence[int]) -> list[CheckIn]:
+        """The live check-ins among `ids`, in no particular order."""
+        out: list[CheckIn] = []
+        for start in range(0, len(ids), 900):
+            chunk = list(ids[start : start + 900])
+            marks = ",".join("?" * len(chunk))
+            out += self._hydrate(self.db.query(
+                f"SELECT {_COLUMNS} FROM checkins c WHERE c.id IN ({marks})"
+                " AND c.deleted_us IS NULL", chunk))
+        return out
+
     def browse(
         self,
         *,

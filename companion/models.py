@@ -121,6 +121,18 @@ class SearchHit:
 
 
 @dataclass(frozen=True)
+class CheckinHit:
+    """A check-in whose note matches a search, with the matching passage."""
+
+    checkin: CheckIn
+    snippet: tuple[tuple[str, bool], ...]
+    rank: float
+
+    def snippet_text(self, before: str = "[", after: str = "]") -> str:
+        return "".join(f"{before}{text}{after}" if hit else text for text, hit in self.snippet)
+
+
+@dataclass(frozen=True)
 class TagCount:
     name: str
     entries: int

@@ -92,7 +92,28 @@ CREATE TABLE settings (
 ) WITHOUT ROWID;
 """
 
-JOURNAL = Component(COMPONENT, (sql_step(1, _V1),))
+# Check-in notes are found by search too (issue 17): an index over the note, kept by
+# triggers like the entries', filled once from the check-ins already written.
+_V2 = """
+CREATE VIRTUAL TABLE checkins_fts USING fts5 (
+    note,
+    content = 'checkins', content_rowid = 'id',
+    tokenize = 'porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER checkins_fts_insert AFTER INSERT ON checkins BEGIN
+    INSERT INTO checkins_fts (rowid, note) VALUES (new.id, new.note);
+END;
+CREATE TRIGGER checkins_fts_delete AFTER DELETE ON checkins BEGIN
+    INSERT INTO checkins_fts (checkins_fts, rowid, note) VALUES ('delete', old.id, old.note);
+END;
+CREATE TRIGGER checkins_fts_update AFTER UPDATE OF note ON checkins BEGIN
+    INSERT INTO checkins_fts (checkins_fts, rowid, note) VALUES ('delete', old.id, old.note);
+    INSERT INTO checkins_fts (rowid, note) VALUES (new.id, new.note);
+END;
+INSERT INTO checkins_fts (checkins_fts) VALUES ('rebuild');
+"""
+
+JOURNAL = Component(COMPONENT, (sql_step(1, _V1), sql_step(2, _V2)))
 
 
 IMPORTS_COMPONENT = "imports"

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from companion.checkins import CheckIns
 from companion.journal import Journal
-from companion.models import SearchHit, normalize_tag
+from companion.models import CheckinHit, SearchHit, normalize_tag
 from companion.timeutil import period_clauses
 
 _OPEN, _CLOSE = "\x02", "\x03"
@@ -93,6 +94,39 @@ def search_entries(journal: Journal, text: str, *, limit: int = 50,
         for row in rows
         if row[0] in entries
     ]
+
+
+def search_checkins(checkins: CheckIns, text: str, *, limit: int = 50,
+                    filters: SearchFilters | None = None) -> list[CheckinHit]:
+    """Check-ins whose note matches (best first), with the passage highlighted. Check-ins
+    have no tags, so a tag filter finds none."""
+    match = build_match_query(text)
+    filters = filters or SearchFilters()
+    if match is None or limit <= 0 or filters.tag is not None:
+        return []
+    where = ["checkins_fts MATCH ?", "c.deleted_us IS NULL"]
+    params: list[Any] = [match]
+    clauses, bounds = period_clauses("c.at_us", filters.start, filters.end)
+    where += clauses
+    params += bounds
+    if len(where) == 2:  # as for entries: broad queries are ranked among the newest matches
+        threshold = checkins.db.query_one(
+            "SELECT rowid FROM checkins_fts WHERE checkins_fts MATCH ?"
+            " ORDER BY rowid DESC LIMIT 1 OFFSET ?", (match, RANK_WINDOW - 1))
+        if threshold is not None:
+            where.append("checkins_fts.rowid >= ?")
+            params.append(threshold[0])
+    params.append(limit)
+    rows = checkins.db.query(
+        "SELECT checkins_fts.rowid, snippet(checkins_fts, 0, char(2), char(3), '…', "
+        f"{SNIPPET_TOKENS}), checkins_fts.rank FROM checkins_fts"
+        " JOIN checkins c ON c.id = checkins_fts.rowid"
+        f" WHERE {' AND '.join(where)} ORDER BY checkins_fts.rank LIMIT ?",
+        params,
+    )
+    found = {checkin.id: checkin for checkin in checkins.get_many([row[0] for row in rows])}
+    return [CheckinHit(found[row[0]], split_snippet(row[1]), float(row[2]))
+            for row in rows if row[0] in found]
 
 
 def split_snippet(marked: str) -> tuple[tuple[str, bool], ...]:

@@ -183,7 +183,7 @@ def shown_title(home: Path, ref: str) -> str:
 def listed(result: CliResult) -> list[str]:
     """The ids of `list` or `search` output (snippet lines are indented)."""
     out = ok(result)
-    if out in ("Nothing to show.\n", "No entries match.\n", "The trash is empty.\n"):
+    if out in ("Nothing to show.\n", "Nothing matches.\n", "The trash is empty.\n"):
         return []
     return [line.split()[0] for line in out.splitlines()
             if line.strip() and not line.startswith(" ")]
@@ -595,7 +595,7 @@ def test_search_snippet_and_json(cli, journal):
 def test_search_filters(cli, journal, options, expected):
     result = cli("search", "river", *options)
     if expected == []:
-        assert ok(result) == "No entries match.\n"
+        assert ok(result) == "Nothing matches.\n"
     elif isinstance(expected, int):
         assert len(listed(result)) == expected
     else:
@@ -612,11 +612,11 @@ def test_search_hostile_queries_never_error(cli, journal, query):
     result = cli("search", query)
     assert result.code == 0, result
     assert result.err == ""
-    assert "[" in result.out or result.out == "No entries match.\n"
+    assert "[" in result.out or result.out == "Nothing matches.\n"
 
 
 def test_search_only_punctuation_finds_nothing(cli, journal):
-    assert ok(cli("search", "?!.,;")) == "No entries match.\n"
+    assert ok(cli("search", "?!.,;")) == "Nothing matches.\n"
 
 
 def test_search_invalid(cli, journal):
@@ -706,7 +706,7 @@ def test_edit_entry_title_body_star_and_mood(cli, journal):
     ok(cli("edit", "e2", "--unstar"))
     assert shown(cli, "e2")["starred"] is False
     assert listed(cli("search", "well")) == ["e2"]  # the index follows the edit
-    assert ok(cli("search", "project")) == "No entries match.\n"
+    assert ok(cli("search", "project")) == "Nothing matches.\n"
 
 
 def test_edit_entry_body_from_stdin(cli, journal):
@@ -785,7 +785,7 @@ def test_delete_and_restore_an_entry(cli, journal):
     assert ok(cli("delete", "e2")) == (
         "Moved e2 to the trash (`companion restore e2` brings it back).\n")
     assert "e2" not in listed(cli("list"))
-    assert ok(cli("search", "meeting")) == "No entries match.\n"
+    assert ok(cli("search", "meeting")) == "Nothing matches.\n"
     assert listed(cli("list", "--trash")) == ["e2"]
     assert shown(cli, "e2")["deleted"] is not None
     assert "in the trash (`companion restore` brings it back)" in ok(cli("show", "e2"))
@@ -1355,3 +1355,19 @@ def test_terminal_prompt_gives_up_after_three_wrong_passphrases(journal):
     assert result.err == "That passphrase does not open this vault. Try again.\n" * 2 + (
         WRONG_PASSPHRASE)
     assert result.terminal.count("Passphrase: ") == 3
+
+
+def test_search_finds_words_from_check_in_notes(cli, vault):
+    """Issue 17: `companion search` finds a check-in by a word of its note, beside entries."""
+    assert ok(cli("checkin", "--mood", "4", "--note", "-", stdin="saw a heron by the canal\n")
+              ) == "c1\n"
+    assert ok(cli("add", "-", stdin="Canal walk\nThe heron again.\n")) == "e1\n"
+    assert sorted(listed(cli("search", "heron"))) == ["c1", "e1"]
+    out = ok(cli("search", "canal"))
+    assert "check-in, mood 4/5" in out and "[canal]" in out
+    hits = json.loads(ok(cli("search", "heron", "--json")))
+    assert {(h["id"], h["kind"]) for h in hits} == {("c1", "checkin"), ("e1", "entry")}
+    assert next(h for h in hits if h["kind"] == "checkin")["snippet"] == (
+        "saw a [heron] by the canal")
+    assert len(listed(cli("search", "heron", "--limit", "1"))) == 1
+    assert listed(cli("search", "heron", "--tag", "walk")) == []  # check-ins have no tags

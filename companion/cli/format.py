@@ -10,6 +10,7 @@ from companion.models import (
     ENERGY_LABELS,
     MOOD_LABELS,
     CheckIn,
+    CheckinHit,
     Entry,
     SearchHit,
     TimelineItem,
@@ -89,7 +90,11 @@ def item_details(item: TimelineItem) -> str:
     return "\n".join(lines) + "\n"
 
 
-def hit_lines(hit: SearchHit) -> str:
+def hit_lines(hit: SearchHit | CheckinHit) -> str:
+    if isinstance(hit, CheckinHit):
+        checkin = hit.checkin
+        return (f"{checkin.ref!s:<7} {stamp(checkin.at)}  check-in, mood {checkin.mood}/5 "
+                f"({MOOD_LABELS[checkin.mood]})\n        {one_line(hit.snippet_text(), 200)}")
     entry = hit.entry
     tags = "".join(f"  #{tag}" for tag in entry.tags)
     return (f"{entry.ref!s:<7} {stamp(entry.created)}  {entry_headline(entry)}{tags}\n"
@@ -124,5 +129,6 @@ def item_json(item: TimelineItem) -> dict[str, Any]:
     }
 
 
-def hit_json(hit: SearchHit) -> dict[str, Any]:
-    return {**item_json(hit.entry), "snippet": hit.snippet_text(), "rank": hit.rank}
+def hit_json(hit: SearchHit | CheckinHit) -> dict[str, Any]:
+    item = hit.entry if isinstance(hit, SearchHit) else hit.checkin
+    return {**item_json(item), "snippet": hit.snippet_text(), "rank": hit.rank}

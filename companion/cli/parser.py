@@ -175,7 +175,7 @@ def _build(wanted: str | None) -> tuple[argparse.ArgumentParser, set[str]]:
     lst.add_argument("--trash", action="store_true", help="list what is in the trash")
     lst.add_argument("--json", action="store_true", help="JSON output")
 
-    search = command("search", "full-text search of the journal, best matches first")
+    search = command("search", "full-text search of entries and check-in notes, best first")
     search.add_argument("query", metavar="QUERY|-",
                         help='words (all must match), "a phrase", or a prefix*; - reads one '
                              "line of standard input, where other users cannot see it")

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from companion.models import EntryDraft
+from companion.models import CheckInDraft, EntryDraft
 from companion.search import SearchFilters, build_match_query, split_snippet
 
 ZONE = timezone(timedelta(hours=1))
@@ -102,3 +102,45 @@ def test_broad_queries_are_ranked_within_the_newest_matches(app, monkeypatch):
     # Filters turn the window off, so they never hide what they ask for.
     filtered = app.search("harbour", filters=SearchFilters(start=old_title_hit.created))
     assert filtered[0].entry.id == old_title_hit.id and len(filtered) == 5
+
+
+def _checkin(app, note, day=2, mood=3):
+    return app.add_checkin(CheckInDraft(mood=mood, note=note,
+                                        at=datetime(2026, 3, day, 9, tzinfo=ZONE)))
+
+
+def test_check_in_notes_are_found_edited_and_trashed(app, journal):
+    """Issue 17: a word from any check-in note is found, as entries' words are."""
+    walk = _checkin(app, "Long walk to the lighthouse, felt calmer", day=2)
+    _checkin(app, "Tired after work", day=3)
+    hits = app.search_checkins("lighthouse")
+    assert [h.checkin.id for h in hits] == [walk.id]
+    assert "[lighthouse]" in hits[0].snippet_text()
+    assert [h.checkin.id for h in app.search_checkins("calm*")] == [walk.id]
+    assert [h.checkin.id for h in app.search_checkins("walking")] == [walk.id]  # stemmed
+    window = SearchFilters(start=datetime(2026, 3, 3, tzinfo=ZONE))
+    assert app.search_checkins("lighthouse", filters=window) == []
+    assert app.search_checkins("lighthouse", filters=SearchFilters(tag="walk")) == []
+    app.update_checkin(walk.id, note="A quiet evening")
+    assert app.search_checkins("lighthouse") == []
+    assert [h.checkin.id for h in app.search_checkins("quiet")] == [walk.id]
+    app.delete(walk.ref)
+    assert app.search_checkins("quiet") == []
+    app.restore(walk.ref)
+    assert [h.checkin.id for h in app.search_checkins("quiet")] == [walk.id]
+    assert app.search_checkins("NEAR(") == [] and app.search_checkins("quiet", limit=0) == []
+
+
+def test_notes_written_before_the_index_existed_are_indexed_by_the_migration(app):
+    """The step that adds the index fills it from the check-ins already in the vault."""
+    _checkin(app, "written before the upgrade: heron by the canal")
+    db = app.checkins.db
+    with db.transaction() as cur:  # as a vault from before the index: empty, then rebuilt
+        cur.execute("INSERT INTO checkins_fts (checkins_fts) VALUES ('delete-all')")
+    assert app.search_checkins("heron") == []
+    from companion.schema import _V2
+
+    rebuild = [s for s in _V2.split(";") if "'rebuild'" in s][0]
+    with db.transaction() as cur:
+        cur.execute(rebuild)
+    assert len(app.search_checkins("heron")) == 1

@@ -17,9 +17,11 @@ from companion.models import (
     DEFAULT_EMOTIONS,
     CheckIn,
     CheckInDraft,
+    CheckinHit,
     Entry,
     EntryDraft,
     Kind,
+    SearchHit,
     normalize_label,
     normalize_tag,
 )
@@ -96,11 +98,16 @@ def cmd_search(app: CompanionApp, args: argparse.Namespace, stdin: TextIO, out: 
     filters = SearchFilters(tag=args.tag, start=period_start(app, args.start),
                             end=period_end(app, args.end))
     query = TextFromStdin(stdin)(args.query, "QUERY", one_line=True) or ""
-    hits = app.search(query, limit=args.limit, filters=filters)
+    # Entries and check-in notes, best first (one tokenizer and one ranking function, so the
+    # two lists' bm25 ranks compare), at most --limit in all.
+    hits: list[SearchHit | CheckinHit] = [
+        *app.search(query, limit=args.limit, filters=filters),
+        *app.search_checkins(query, limit=args.limit, filters=filters)]
+    hits = sorted(hits, key=lambda hit: hit.rank)[:args.limit]
     if args.json:
         write_json([hit_json(hit) for hit in hits], out)
     elif not hits:
-        print("No entries match.", file=out)
+        print("Nothing matches.", file=out)
     else:
         for hit in hits:
             print(hit_lines(hit), file=out)
