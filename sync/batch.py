@@ -169,7 +169,8 @@ class Batch:
         if envelope.raw in self._learnt:
             return
         self._learnt.add(envelope.raw)
-        key = self.key_of(envelope.header.epoch)
+        h = envelope.header
+        key = self.key_of(h.epoch)
         info = self.roster.members.get(member)
         if key is None or info is None:
             return
@@ -178,10 +179,23 @@ class Batch:
             body = parse_body(open_message(envelope, key))
         except Rejected:
             return
-        if body.type != "roster":
+        if body.type != "roster" or self.roster.may_send(member, h.epoch, h.seq) not in (
+                None, VOID_EPOCH):
             return
-        self.note([signed for signed in (*([body.op] if body.op else []), *body.carry)
-                   if store_op(self.cur, self.row, self.roster, signed)])
+        # Only operations that start an epoch (the one waited on, and the refused changes it
+        # may descend from): a leave, or anything else, waits for the checks a message's
+        # operations get when it is applied.
+        for signed in body.carry:
+            op = self.roster.cache.parse(signed)
+            if isinstance(op, str) or not op.epoch_id:
+                continue
+            if op.author == member:
+                try:
+                    check_own_op(op, h.seq, body)
+                except Rejected:
+                    return
+            if store_op(self.cur, self.row, self.roster, signed):
+                self.note([signed])
 
     def next_seq(self, member: bytes, chain: Chain,
                  downloaded: dict[tuple[bytes, int], bytes]) -> int | None:
@@ -310,3 +324,11 @@ def store_op(cur: Any, row: CircleRow, roster: Roster, signed: SignedOp) -> bool
     if CircleState.add_op(cur, row.id, signed):
         return True
     return author is not None and CircleState.replace_signature(cur, row.id, signed)
+
+
+def check_own_op(op: Op, seq: int, body: Body) -> None:
+    """What a message's sender may say about their own roster operations, main or carried."""
+    if op.action == "leave" and op.cutoff != seq:
+        raise Rejected("leave with a wrong last message")
+    if op.action == "remove" and op.cutoff > body.seen.get(op.target, (0, b""))[0]:
+        raise Rejected("removal's cut-off is beyond what the remover saw")

@@ -29,6 +29,7 @@ from sync.batch import (
     PastCutoff,
     VoidEpoch,
     check_follows,
+    check_own_op,
     check_placed,
     store_op,
 )
@@ -134,8 +135,12 @@ class Engine:
                 report.reject(exc.message)
             row = self._row(circle)
         if row.status != "joining":
+            stale = self._out_of_date(row)
             self._fetch_and_apply(self._row(circle), transport, report)
             row = self._row(circle)
+            if row.status == "active" and stale:
+                self._rebase_stale_changes(row, report)
+                row = self._row(circle)
             if row.status == "active":
                 agreement.reconcile(self, row)
                 split = agreement.splits(self, circle)
@@ -206,8 +211,8 @@ class Engine:
                 self._apply_batch(cur, row, downloaded, was_held, cache, report)
             held = self.state.held(row.id)
             row = self._row(row.id)
-            if row.status != "active":
-                break
+            if row.status not in ("active", "left"):  # left: the leave still goes where
+                break                                 # everyone reads now, so read on
             known = (len(self.state.epoch_keys(row.id))
                      + len(self.state.roster(row).void_epochs))
             if known > epochs_known or set(held) - was_held:
@@ -458,7 +463,7 @@ class Engine:
         # The sender's own operations get the same checks wherever they travel: a leave
         # must name the message that carries it, a cut-off no more than the remover saw.
         for op in [*own, *(c for c in carried if c.author == sender)]:
-            _check_own_op(op, seq, body)
+            check_own_op(op, seq, body)
         return [signed for signed in (*([body.op] if body.op else []), *body.carry)
                 if store_op(cur, row, batch.roster, signed)]
 
@@ -657,12 +662,73 @@ class Engine:
                 cur.execute("UPDATE circle_invites SET welcomed = 1 WHERE secret = ?",
                             (bytes(secret),))
 
+    def _out_of_date(self, row: CircleRow) -> bool:
+        """Whether this device last synced long enough ago that the others may have forgotten
+        the epochs it knows (the shortest setting is a day; sync/forward_secrecy.py), or has
+        never synced."""
+        return (row.last_sync_us is None
+                or self.now_us() - row.last_sync_us >= forward_secrecy.MIN_DAYS
+                * forward_secrecy.DAY_US)
+
+    def _rebase_stale_changes(self, row: CircleRow, report: SyncReport) -> None:
+        """Roster changes made on a device that was out of date and not sent yet are signed
+        again now that it has caught up: made against old knowledge, they would travel in an
+        epoch the others may have forgotten and wrap keys to receiving keys they may have
+        deleted, and nobody would ever read them (a split). Nobody has seen them, so making
+        them again is as if the person had acted now. One that no longer applies (its target
+        left, this device is no longer an admin) is dropped, and said."""
+        for item_id, data_text in self.db.query(
+                "SELECT id, data FROM circle_outbox WHERE circle = ? AND raw IS NULL AND "
+                "type = 'roster' ORDER BY id", (row.id,)):
+            data = json.loads(data_text)
+            if "op" not in data:
+                continue
+            signed = SignedOp.from_json(data["op"])
+            op = parse_op(signed)
+            if op.author != row.me or op.action not in ("add", "remove", "promote", "rotate"):
+                continue
+            with self.db.transaction() as cur:
+                cur.execute("DELETE FROM circle_outbox WHERE id = ?", (item_id,))
+                cur.execute("DELETE FROM circle_ops WHERE circle = ? AND hash = ?",
+                            (row.id, signed.hash))
+                if op.epoch_id:
+                    cur.execute("DELETE FROM circle_epoch_keys WHERE circle = ? AND epoch = ?",
+                                (row.id, op.epoch_id))
+                fresh = self._row(row.id)
+                if not self._make_again(cur, fresh, op):
+                    reason = ("a roster change made while this device was out of date was not "
+                              "sent: it no longer applies")
+                    report.problems.append(reason)
+                    CircleState.event(cur, row.id, "dropped", reason, self.now_us(), row.me)
+
+    def _make_again(self, cur: Any, row: CircleRow, op: Op) -> bool:
+        roster = self.state.roster(row)
+        me = roster.members.get(row.me)
+        if me is None or not me.active or not me.admin:
+            return False
+        if op.action == "rotate":
+            roster_change(self, cur, row, "rotate", epoch_version=op.epoch_version)
+            return True
+        if op.action == "add":
+            assert op.member is not None
+            if op.member.member_id in roster.members:
+                return False
+            try:
+                add_member(self, cur, row, op.member, op.member_name, op.member_recv or None)
+            except Rejected:
+                return False
+            return True
+        target = roster.members.get(op.target)
+        if target is None or not target.active or (op.action == "promote" and target.admin):
+            return False
+        roster_change(self, cur, row, op.action, op.target)
+        return True
+
     def _heal(self, row: CircleRow) -> None:
         """A new epoch when the readers differ from the members, or (the most senior admin's
         device) when the current epoch is older than the circle keeps ended epochs' keys."""
         roster = self.state.roster(row)
-        if not roster.needs_rotation() and not forward_secrecy.rotation_due(row, roster,
-                                                                             self.now_us()):
+        if not roster.needs_rotation() and not forward_secrecy.rotation_due(self, row, roster):
             return
         with self.db.transaction() as cur:
             roster_change(self, cur, row, "rotate")
@@ -708,12 +774,12 @@ class Engine:
                     break
                 seq = chain.seq + 1
                 v2 = versions.get(epoch_id, 1) >= 2
-                link = _link_op(roster, chain, epoch_id) if v2 else None
-                if link is not None and type_ != "roster":
+                link = _link_ops(roster, chain, epoch_id) if v2 else []
+                if link and type_ != "roster":
                     # The link goes first, in a message of its own (only roster messages
                     # carry operations); this item follows it.
-                    link_id = queue(self, cur, row, "roster", {"carry": [link]}, epoch=epoch_id)
-                    items[:0] = [(link_id, "roster", json.dumps({"carry": [link]}), None, None,
+                    link_id = queue(self, cur, row, "roster", {"carry": link}, epoch=epoch_id)
+                    items[:0] = [(link_id, "roster", json.dumps({"carry": link}), None, None,
                                   epoch_id, created),
                                  (item_id, type_, data_text, ref_sender, ref_seq, pinned,
                                   created)]
@@ -721,8 +787,11 @@ class Engine:
                 slot = slots.get((row.me, epoch_id), EMPTY_SLOT)
                 index = slot.next if v2 else chain.index + 1 if chain.epoch == epoch_id else 0
                 data: dict[str, Any] = json.loads(data_text)
-                if link is not None and link not in data.get("carry", []):
-                    data["carry"] = [link, *data.get("carry", [])][:MAX_CARRY]
+                if link:
+                    # The link first; then the newest of what it already carried.
+                    rest = [c for c in data.get("carry", []) if c not in link]
+                    data["carry"] = [*link, *rest[max(0, len(link) + len(rest) - MAX_CARRY):]]
+                    data["carry"] = data["carry"][:MAX_CARRY]
                 ref = None
                 if ref_sender is not None:
                     ref = Ref(bytes(ref_sender), ref_seq)
@@ -972,23 +1041,18 @@ def _past_cutoff(roster: Roster, member: bytes, seq: int) -> bool:
     return info is not None and info.last_seq is not None and seq > info.last_seq
 
 
-def _link_op(roster: Roster, chain: Chain, epoch: bytes) -> dict[str, str] | None:
+def _link_ops(roster: Roster, chain: Chain, epoch: bytes) -> list[dict[str, str]]:
     """Version 2: the operation that started the epoch of this device's previous message,
-    when that epoch is void (its change was refused) and this message is in another one.
-    A reader who never received that refused change would not know the epoch, and would wait
-    for ever for a message it cannot read; carried here, it learns the epoch and passes over
-    it (`Batch.learn_from`)."""
+    when that epoch is void (its change was refused) and this message is in another one, and
+    then the circle's other refused epoch-starting operations (its ancestors may be among
+    them). A reader who never received those refused changes would not know the epoch, and
+    would wait for ever for a message it cannot read; carried here, it learns the epoch and
+    passes over it (`Batch.learn_from`)."""
     if chain.epoch == epoch or chain.epoch not in roster.void_epochs:
-        return None
-    return roster.void_epochs[chain.epoch].signed.to_json()
-
-
-def _check_own_op(op: Op, seq: int, body: Body) -> None:
-    """What a message's sender may say about their own roster operations, main or carried."""
-    if op.action == "leave" and op.cutoff != seq:
-        raise Rejected("leave with a wrong last message")
-    if op.action == "remove" and op.cutoff > body.seen.get(op.target, (0, b""))[0]:
-        raise Rejected("removal's cut-off is beyond what the remover saw")
+        return []
+    first = roster.void_epochs[chain.epoch]
+    others = [op for op in roster.void_epochs.values() if op.hash != first.hash]
+    return [op.signed.to_json() for op in [first, *others]][:MAX_CARRY]
 
 
 def _authentic(raw: bytes, circle: bytes, member: bytes, seq: int, signing: bytes) -> bool:

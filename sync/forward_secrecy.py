@@ -82,12 +82,23 @@ def record_announced(cur: Any, circle: bytes, member: bytes, seq: int, public: b
 
 
 def wrap_targets(writer: CircleWriter, cur: Any, row: CircleRow) -> dict[bytes, bytes]:
-    """For a new epoch: each member's newest announced receiving key, this device's own
-    newest (made now if it has none unused, so its own wrap is never to its identity key)."""
-    targets = {bytes(m): bytes(p) for m, p in cur.execute(
-        "SELECT member, public FROM circle_recv_public WHERE circle = ?", (row.id,)).fetchall()}
+    """For a new epoch: each member's newest announced receiving key (else the one their
+    admission named, which every admin folds), this device's own newest (made now if it has
+    none unused, so its own wrap is never to its identity key)."""
+    roster = writer.state.roster(row)
+    targets = {m.id: m.recv for m in roster.members.values() if m.recv}
+    targets.update({bytes(m): bytes(p) for m, p in cur.execute(
+        "SELECT member, public FROM circle_recv_public WHERE circle = ?", (row.id,)).fetchall()})
     targets[row.me] = fresh_receiving_key(writer, cur, row.id)
     return targets
+
+
+def note_identity_wraps(cur: Any, row: CircleRow, epoch_id: bytes, readers: list[bytes],
+                        targets: dict[bytes, bytes]) -> None:
+    """Remember an epoch this device started with a key wrapped to an identity key."""
+    if epoch_id and any(reader not in targets for reader in readers):
+        cur.execute("INSERT OR IGNORE INTO circle_identity_wraps (circle, epoch) VALUES (?, ?)",
+                    (row.id, epoch_id))
 
 
 def forget_old_keys(writer: CircleWriter, row: CircleRow, roster: Roster) -> int:
@@ -102,26 +113,38 @@ def forget_old_keys(writer: CircleWriter, row: CircleRow, roster: Roster) -> int
     with writer.db.transaction() as cur:
         cur.execute("UPDATE circle_recv_keys SET used_us = ? WHERE circle = ? AND used = 1 "
                     "AND used_us IS NULL", (now, row.id))
+        cur.execute("UPDATE circle_epoch_keys SET learnt_us = ? WHERE circle = ? AND "
+                    "learnt_us IS NULL", (now, row.id))
         needed = {bytes(e) for (e,) in cur.execute(
             "SELECT coalesce(sent_epoch, epoch) FROM circle_outbox WHERE circle = ? AND "
             "sent = 0 AND coalesce(sent_epoch, epoch) IS NOT NULL", (row.id,)).fetchall()}
-        for epoch_id, ended in cur.execute(
-                "SELECT epoch, ended_us FROM circle_epoch_keys WHERE circle = ? AND "
+        for epoch_id, ended, recv in cur.execute(
+                "SELECT epoch, ended_us, recv FROM circle_epoch_keys WHERE circle = ? AND "
                 "length(key) > 0", (row.id,)).fetchall():
             epoch = roster.epochs.get(bytes(epoch_id))
-            if epoch is None or newest is None or epoch.order >= newest.order:
-                continue  # not ended for this device (or not in the fold: kept, unjudged)
+            # An epoch whose change the fold refused after its key was kept (void), or whose
+            # change this device withdrew before sending it, ended as surely as a replaced one.
+            if epoch is not None and (newest is None or epoch.order >= newest.order):
+                continue  # the newest epoch this device reads: current
             if ended is None:
                 cur.execute("UPDATE circle_epoch_keys SET ended_us = ? WHERE circle = ? AND "
-                            "epoch = ?", (now, row.id, epoch.id))
+                            "epoch = ?", (now, row.id, epoch_id))
                 continue
-            if (now - ended < keep_us or epoch.version < 2 or epoch.id in needed
-                    or (send is not None and epoch.id == send.id)):
+            if (now - ended < keep_us or bytes(epoch_id) in needed
+                    or (send is not None and bytes(epoch_id) == send.id)):
                 continue
             cur.execute("UPDATE circle_epoch_keys SET key = x'', forgotten_us = ? WHERE "
-                        "circle = ? AND epoch = ?", (now, row.id, epoch.id))
+                        "circle = ? AND epoch = ?", (now, row.id, epoch_id))
             forgotten += 1
-            _drop_held(cur, row, epoch.id, now)
+            _drop_held(cur, row, bytes(epoch_id), now)
+            if recv is not None:
+                # The receiving key that opened it would open it again: it goes too, once a
+                # newer one has opened an epoch (admins know the newer one, so nothing still
+                # to come is wrapped to this one).
+                cur.execute("DELETE FROM circle_recv_keys AS old WHERE circle = ? AND "
+                            "public = ? AND EXISTS (SELECT 1 FROM circle_recv_keys n WHERE "
+                            "n.circle = old.circle AND n.used = 1 AND n.created_us > "
+                            "old.created_us)", (row.id, recv))
         # A receiving key goes once a newer one opened an epoch long enough ago that an admin
         # who had not heard of the newer one yet is unlikely still to wrap to it.
         newer_used = cur.execute(
@@ -146,13 +169,31 @@ def _drop_held(cur: Any, row: CircleRow, epoch: bytes, now: int) -> None:
             CircleState.event(cur, row.id, "gap", FORGOTTEN_EVENT, now, bytes(member), seq)
 
 
-def rotation_due(row: CircleRow, roster: Roster, now_us: int) -> bool:
+def rotation_due(writer: CircleWriter, row: CircleRow, roster: Roster) -> bool:
     """Whether this device should start a new epoch because the current one is old: only the
-    most senior admin's does, so admins do not rotate at once."""
+    most senior admin's does, so admins do not rotate at once. The epoch's age counts from
+    when it began by its author's clock or when this device learnt of it, whichever is
+    earlier: an admin whose clock runs ahead cannot put rotation off."""
     if roster.version() < 2 or row.status != "active" or not roster.epochs:
         return False
+    newest = max(roster.epochs.values(), key=lambda e: e.order)
+    if newest.op.author == row.me and writer.db.query_one(
+            "SELECT 1 FROM circle_identity_wraps WHERE circle = ? AND epoch = ?",
+            (row.id, newest.id)) is not None:
+        # This device wrapped the current epoch to someone's identity key (the upgrade from
+        # version 1, or a member not heard from yet): once everyone has named a receiving key,
+        # an epoch wrapped only to those replaces it, so forgetting it later means something.
+        announced = {bytes(m) for (m,) in writer.db.query(
+            "SELECT member FROM circle_recv_public WHERE circle = ?", (row.id,))}
+        announced |= {m.id for m in roster.members.values() if m.recv} | {row.me}
+        if roster.active() <= announced:
+            return True
     admins = [m for m in roster.members.values() if m.active and m.admin]
     if not admins or min(admins, key=lambda m: (m.admin_since, m.id)).id != row.me:
         return False
-    newest = max(roster.epochs.values(), key=lambda e: e.order)
-    return now_us - newest.op.at * 1_000_000 >= row.forget_after_days * DAY_US
+    began = newest.op.at * 1_000_000
+    learnt = writer.db.query_one("SELECT learnt_us FROM circle_epoch_keys WHERE circle = ? "
+                                 "AND epoch = ?", (row.id, newest.id))
+    if learnt is not None and learnt[0] is not None:
+        began = min(began, int(learnt[0]))
+    return writer.now_us() - began >= row.forget_after_days * DAY_US

@@ -12,7 +12,7 @@ from sync.crypto import Rejected
 from sync.identity import PublicIdentity
 from sync.invite import open_welcome, parse_invite
 from sync.outbox import CircleWriter, queue
-from sync.roster import SignedOp, concurrent_ops, make_op
+from sync.roster import SignedOp, concurrent_ops, make_op, parse_op
 from sync.state import CircleRow, CircleState
 from sync.transport import Transport
 
@@ -62,11 +62,14 @@ def add_member(writer: CircleWriter, cur: Any, row: CircleRow, member: PublicIde
     readers = [m.public for m in roster.members.values() if m.active] + [member]
     if recv is not None:
         forward_secrecy.record_announced(cur, row.id, member.member_id, 0, recv)
+    targets = forward_secrecy.wrap_targets(writer, cur, row)
     op, _ = make_op(row.identity, row.id, "add", parents=roster.heads(),
                     lamport=roster.next_lamport(), at=writer.now_us() // 1_000_000,
                     rng=writer.rng, wrap_to=readers, member=member, member_name=name,
-                    replaces=replaces, epoch_version=roster.version(),
-                    receiving=forward_secrecy.wrap_targets(writer, cur, row))
+                    replaces=replaces, epoch_version=roster.version(), receiving=targets,
+                    member_recv=recv or b"")
+    forward_secrecy.note_identity_wraps(cur, row, parse_op(op).epoch_id,
+                                        [p.member_id for p in readers], targets)
     _record_op(writer, cur, row, op)
 
 
@@ -82,11 +85,13 @@ def roster_change(writer: CircleWriter, cur: Any, row: CircleRow, action: str,
     if action == "remove":
         chains = writer.state.chains(row.id)
         cutoff = chains[target].seq if target in chains else 0
+    targets = forward_secrecy.wrap_targets(writer, cur, row) if readers else {}
     op, _ = make_op(row.identity, row.id, action, parents=roster.heads(),
                     lamport=roster.next_lamport(), at=writer.now_us() // 1_000_000,
                     rng=writer.rng, wrap_to=readers, target=target, cutoff=cutoff,
-                    epoch_version=max(roster.version(), epoch_version or 1),
-                    receiving=forward_secrecy.wrap_targets(writer, cur, row) if readers else None)
+                    epoch_version=max(roster.version(), epoch_version or 1), receiving=targets)
+    forward_secrecy.note_identity_wraps(cur, row, parse_op(op).epoch_id,
+                                        [p.member_id for p in readers], targets)
     _record_op(writer, cur, row, op)
 
 

@@ -175,7 +175,7 @@ ALTER TABLE circle_outbox ADD COLUMN attempt INTEGER NOT NULL DEFAULT 0;
 # for each epoch, so an epoch key cannot be unwrapped again once the private key is deleted),
 # the receiving key each member last announced, when an epoch ended for this device and
 # whether its key was forgotten (the row stays, with an empty key, so it is never reopened),
-# and how long a circle keeps the keys of epochs that ended.
+# which receiving key opened it, and how long a circle keeps the keys of epochs that ended.
 _V5 = """
 CREATE TABLE circle_recv_keys (
     circle BLOB NOT NULL REFERENCES circles (id) ON DELETE CASCADE,
@@ -193,8 +193,17 @@ CREATE TABLE circle_recv_public (
     seq INTEGER NOT NULL,
     PRIMARY KEY (circle, member)
 ) WITHOUT ROWID;
+-- Epochs this device started with a key wrapped to someone's identity key (nobody had heard
+-- a receiving key of theirs yet): started again once everyone has announced one.
+CREATE TABLE circle_identity_wraps (
+    circle BLOB NOT NULL REFERENCES circles (id) ON DELETE CASCADE,
+    epoch BLOB NOT NULL,
+    PRIMARY KEY (circle, epoch)
+) WITHOUT ROWID;
+ALTER TABLE circle_epoch_keys ADD COLUMN learnt_us INTEGER;
 ALTER TABLE circle_epoch_keys ADD COLUMN ended_us INTEGER;
 ALTER TABLE circle_epoch_keys ADD COLUMN forgotten_us INTEGER;
+ALTER TABLE circle_epoch_keys ADD COLUMN recv BLOB;  -- the receiving key that opened it
 ALTER TABLE circles ADD COLUMN forget_after_days INTEGER NOT NULL DEFAULT 30;
 """
 

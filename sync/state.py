@@ -201,13 +201,14 @@ class CircleState:
                 key, number = open_epoch_key_with(epoch.op, row.identity, privates)
             except Rejected:
                 continue  # a wrap we cannot open; reported by the fold as nothing to read
-            if number >= 0:
+            recv = receiving[number][0] if number >= 0 else None
+            if recv is not None:
                 cur.execute("UPDATE circle_recv_keys SET used = 1 WHERE circle = ? AND "
-                            "public = ?", (row.id, receiving[number][0]))
+                            "public = ?", (row.id, recv))
             if key is not None:
                 known[epoch.id] = key
-                cur.execute("INSERT OR IGNORE INTO circle_epoch_keys (circle, epoch, key) "
-                            "VALUES (?, ?, ?)", (row.id, epoch.id, key))
+                cur.execute("INSERT OR IGNORE INTO circle_epoch_keys (circle, epoch, key, recv) "
+                            "VALUES (?, ?, ?, ?)", (row.id, epoch.id, key, recv))
 
     @staticmethod
     def set_chain(cur: Any, circle: bytes, member: bytes, chain: Chain, heard_us: int) -> None:

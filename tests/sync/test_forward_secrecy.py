@@ -307,3 +307,36 @@ def test_with_the_defaults_a_post_cannot_be_read_from_a_vault_two_months_later()
             assert all(forgotten), day
             assert not any(_can_unwrap(circle, n, epoch) for n in ("Ann", "Bob", "Cat"))
     assert any("a post of day 0" in data for _, _, _, data, _ in circle.items("Cat"))
+
+
+def test_an_epoch_wrapped_to_an_identity_key_is_replaced_once_everyone_named_a_key(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dan joins with an app that names no receiving key (an older Companion): the admin has
+    to wrap his first epoch to his identity key, which forgetting can never protect. As soon
+    as Dan's messages name a receiving key, the admin's device starts a new epoch wrapped only
+    to receiving keys."""
+    circle = Circle()
+    real = actions.seal_join_request
+
+    def older_app(*args: object, recv: bytes | None = None, **kwargs: object) -> bytes:
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(actions, "seal_join_request", older_app)
+    circle.join("Dan")
+    monkeypatch.undo()
+    dan = circle.id_of("Dan")
+    joined = _epochs(circle, "Dan")[-1]
+    op = circle.roster("Ann").epochs[joined].op
+    unwrap_key(op.wraps[dan], circle.identity("Dan").agreement_private,
+               wrap_aad(op.circle, op.epoch_id, dan))  # his identity key opens it
+    circle.sync_all()
+    newest = _epochs(circle, "Dan")[-1]
+    assert newest != joined  # replaced without anyone asking
+    op = circle.roster("Dan").epochs[newest].op
+    with pytest.raises(Rejected):
+        unwrap_key(op.wraps[dan], circle.identity("Dan").agreement_private,
+                   wrap_aad(op.circle, op.epoch_id, dan))
+    for name in ("Ann", "Bob", "Cat", "Dan"):
+        assert circle.roster(name).epochs.keys() == circle.roster("Ann").epochs.keys()
+    circle.sync_all()
+    assert _epochs(circle, "Dan")[-1] == newest  # once, not on every sync

@@ -168,3 +168,16 @@ def test_a_member_who_never_heard_of_a_refused_epoch_still_follows_its_sender() 
     assert circle.roster("Dan").active() == circle.roster("Cat").active() == {
         circle.id_of("Cat"), circle.id_of("Dan")}
     assert not circle.engines["Dan"].state.held(circle.id)
+
+
+def test_refused_changes_that_descend_from_each_other_are_all_carried() -> None:
+    """The same with two refused additions, the second descending from the first: the link
+    carries every refused change, so Dan can fold the one he waits on."""
+    machine = Agreement()
+    machine.remove(admin="Bob", whom="Ann")
+    machine.remove(admin="Ann", whom="Dan")
+    machine.add_someone(admin="Ann")
+    machine.add_someone(admin="Ann")
+    machine.leave(member="Bob")
+    machine.teardown()
+    assert not machine.circle.engines["Dan"].state.held(machine.circle.id)
