@@ -62,7 +62,10 @@ class CheckIns:
         activities: Sequence[str] | None = None,
         sleep_hours: float | None = _UNSET,
         note: str | None = None,
+        at: datetime | None = None,
     ) -> CheckIn:
+        """Change what is given; `at` moves the check-in to another time (a wrong tap an hour
+        late, a check-in made up for the evening before)."""
         current = self.get(checkin_id)
         draft = CheckInDraft(
             mood=current.mood if mood is None else mood,
@@ -73,11 +76,18 @@ class CheckIns:
             note=current.note if note is None else note,
         )
         values = validated_checkin(draft)
+        if at is not None and (at.tzinfo is None or at.utcoffset() is None):
+            raise InvalidInput("A check-in's time needs its time zone.")
+        if at is not None and at > self.clock.now():
+            raise InvalidInput("A check-in cannot be later than now.",
+                               "Choose a time that has passed.")
+        when = Stamp.of(at if at is not None else current.at)
         with self.db.transaction() as cur:
             cur.execute(
                 "UPDATE checkins SET mood = ?, energy = ?, sleep_hours = ?, note = ?,"
-                " updated_us = ? WHERE id = ?",
+                " at_us = ?, at_offset = ?, day = ?, updated_us = ? WHERE id = ?",
                 (values["mood"], values["energy"], values["sleep_hours"], values["note"],
+                 when.utc_us, when.offset_min, when.local_day,
                  Stamp.of(self.clock.now()).utc_us, checkin_id),
             )
             cur.execute("DELETE FROM checkin_labels WHERE checkin_id = ?", (checkin_id,))

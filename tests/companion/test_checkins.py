@@ -68,3 +68,19 @@ def test_timeline_mixes_kinds_in_time_order_and_limits_to_newest(app, clock):
                                                                            tzinfo=zone))
     with pytest.raises(InvalidInput):
         app.timeline(limit=-1)
+
+
+def test_a_check_in_moves_in_time_keeping_its_zone_and_day(app, clock):
+    """Issue 17: the time is one of the things a person corrects."""
+    evening = timezone(timedelta(hours=-5))
+    checkin = app.add_checkin(CheckInDraft(mood=3, note="kept"))
+    earlier = datetime(2026, 3, 13, 22, 30, tzinfo=evening)  # the evening before, elsewhere
+    moved = app.update_checkin(checkin.id, at=earlier)
+    assert moved.at == earlier and moved.at.utcoffset() == timedelta(hours=-5)
+    assert (moved.mood, moved.note) == (3, "kept")
+    assert [c.id for c in app.checkins.list_days("2026-03-13", "2026-03-13")] == [checkin.id]
+    with pytest.raises(InvalidInput, match="later than now"):
+        app.update_checkin(checkin.id, at=clock.now() + timedelta(minutes=5))
+    with pytest.raises(InvalidInput, match="time zone"):
+        app.update_checkin(checkin.id, at=datetime(2026, 3, 13, 12, 0))
+    assert app.checkins.get(checkin.id).at == earlier  # refused changes change nothing

@@ -418,3 +418,110 @@ def test_labels_used_before_become_chips_but_never_bury_the_common_ones(qtbot, c
     extras = [label for label in page.activities.chips if label not in DEFAULT_ACTIVITIES]
     assert extras == list(own[:12])
     assert all(label in page.activities.chips for label in DEFAULT_ACTIVITIES)
+
+
+def _add_checkin(qtbot, ctx, runner, page, **fields):  # type: ignore[no-untyped-def]
+    app = ctx.app
+    runner.run(lambda: app.add_checkin(CheckInDraft(**fields)))
+    qtbot.waitUntil(lambda: page.today_model.rowCount() >= 1)
+
+
+def test_a_wrong_check_in_is_fixed_in_two_clicks_and_undone_in_one(  # type: ignore[no-untyped-def]
+        qtbot, ctx, page, runner, clock, wait_for_tasks):
+    """Issue 17: click the card, pick the right face, Save; Undo puts it back."""
+    _add_checkin(qtbot, ctx, runner, page, mood=1, note="tapped the wrong face",
+                 emotions=("numb",))
+    wait_for_tasks()
+    first = page.today_model.index(0, 0)
+    qtbot.mouseClick(page.today_list.viewport(), LEFT,
+                     pos=page.today_list.visualRect(first).center())
+    dialog = page.dialog
+    assert dialog is not None and dialog.mood.value() == 1
+    assert dialog.note.toPlainText() == "tapped the wrong face"
+    assert dialog.emotions.selected() == ("numb",)
+    qtbot.mouseClick(dialog.mood.button(4), LEFT)
+    qtbot.mouseClick(dialog.save_button, LEFT)
+    wait_for_tasks()
+    checkin = only_checkin(ctx)
+    assert (checkin.mood, checkin.note, checkin.emotions) == (4, "tapped the wrong face",
+                                                              ("numb",))
+    qtbot.waitUntil(lambda: "Good" in list_text(page))
+    assert page.message.isVisible() and page.message.text.text() == "Check-in changed."
+    qtbot.mouseClick(page.message.action, LEFT)  # Undo
+    wait_for_tasks()
+    assert only_checkin(ctx).mood == 1
+    qtbot.waitUntil(lambda: "Awful" in list_text(page))
+
+
+def test_a_check_in_moves_to_another_time_but_never_to_the_future(  # type: ignore[no-untyped-def]
+        qtbot, ctx, page, runner, wait_for_tasks):
+    _add_checkin(qtbot, ctx, runner, page, mood=3)
+    wait_for_tasks()
+    before = only_checkin(ctx)
+    page.edit_checkin(before)
+    dialog = page.dialog
+    assert dialog is not None
+    dialog.when.setDateTime(dialog.when.dateTime().addSecs(-2 * 3600))
+    dialog.accept()
+    wait_for_tasks()
+    moved = only_checkin(ctx)
+    assert int((before.at - moved.at).total_seconds()) == 2 * 3600
+    assert moved.at.utcoffset() == before.at.utcoffset()
+    # The editor does not offer a time later than now.
+    page.edit_checkin(moved)
+    dialog = page.dialog
+    assert dialog is not None
+    dialog.when.setDateTime(dialog.when.dateTime().addSecs(5 * 3600))
+    assert dialog.values()["at"] <= ctx.app.clock.now()
+    dialog.reject()
+    wait_for_tasks()
+
+
+def test_delete_by_menu_and_by_key_with_undo(  # type: ignore[no-untyped-def]
+        qtbot, ctx, page, runner, wait_for_tasks):
+    _add_checkin(qtbot, ctx, runner, page, mood=2, note="by mistake")
+    wait_for_tasks()
+    view = page.today_list
+    first = page.today_model.index(0, 0)
+    view.customContextMenuRequested.emit(view.visualRect(first).center())
+    assert [a.text() for a in view.menu.actions()] == ["Edit…", "Delete"]
+    view.menu.actions()[1].trigger()
+    wait_for_tasks()
+    assert ctx.app.checkins.browse() == []
+    qtbot.waitUntil(lambda: page.today_model.rowCount() == 0)
+    assert page.message.text.text() == "Check-in moved to the trash."
+    page.message.action.click()  # Undo
+    wait_for_tasks()
+    qtbot.waitUntil(lambda: page.today_model.rowCount() == 1)
+    assert only_checkin(ctx).note == "by mistake"
+    # The keyboard: the card has focus, Delete deletes, Enter opens it.
+    view.setFocus()
+    view.setCurrentIndex(page.today_model.index(0, 0))
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert page.dialog is not None
+    page.dialog.reject()
+    wait_for_tasks()
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    wait_for_tasks()
+    assert ctx.app.checkins.browse() == []
+
+
+def test_a_failed_edit_says_nothing_was_changed(  # type: ignore[no-untyped-def]
+        qtbot, ctx, page, runner, wait_for_tasks, monkeypatch):
+    from companion.errors import InvalidInput
+
+    _add_checkin(qtbot, ctx, runner, page, mood=3, note="as it was")
+    wait_for_tasks()
+    checkin = only_checkin(ctx)
+
+    def refuse(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise InvalidInput("The disk said no.")
+
+    monkeypatch.setattr(ctx.app, "update_checkin", refuse)
+    page.edit_checkin(checkin)
+    assert page.dialog is not None
+    page.dialog.mood.setValue(5)
+    page.dialog.accept()
+    wait_for_tasks()
+    assert page.message.text.text().startswith("Nothing was changed: The disk said no.")
+    assert only_checkin(ctx).mood == 3

@@ -36,11 +36,13 @@ from companion.models import (
     normalize_label,
 )
 from ui.context import UiContext
+from ui.dialogs.checkin_edit import CheckinEditDialog
 from ui.icons import icon
 from ui.pages.base import Page
 from ui.widgets.chips import ChipGroup
 from ui.widgets.common import error_label, heading, hint, subheading, user_message
 from ui.widgets.day_list import DayList
+from ui.widgets.message_bar import MessageBar
 from ui.widgets.mood_picker import EnergyPicker, MoodPicker
 
 CONFIRMATION_MS = 8000
@@ -108,6 +110,11 @@ class TodayPage(Page):
 
         self.today_list = DayList()
         self.today_model = self.today_list.day_model
+        self.today_list.edit_requested.connect(self.edit_checkin)
+        self.today_list.delete_requested.connect(self.delete_checkin)
+        self.message = MessageBar()
+        self.dialog: CheckinEditDialog | None = None
+        self._known: tuple[list[str], list[str]] = ([], [])
         self.today_list.setAccessibleName(self.tr("Today so far"))
         self.today_list.setMinimumHeight(200)
         self.today_empty = hint(self.tr("Nothing yet today. Whenever you check in or write, "
@@ -162,6 +169,7 @@ class TodayPage(Page):
         outer.setContentsMargins(32, 28, 32, 28)
         outer.setSpacing(16)
         outer.addWidget(self.date_heading)
+        outer.addWidget(self.message)
         outer.addLayout(self.columns, 1)
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidgetResizable(True)
@@ -220,6 +228,9 @@ class TodayPage(Page):
         self._midnight.stop()
         self._day_busy = self._day_again = self._saving = False
         self._status_timer.stop()
+        self.message.dismiss()
+        if self.dialog is not None:  # nothing of the vault stays on screen after locking
+            self.dialog.reject()
         self._show_day(None)
         self._reset_form()
         self.emotions.reset()
@@ -286,6 +297,7 @@ class TodayPage(Page):
     def _labels_loaded(self, result: tuple[int, list[str], list[str]]) -> None:
         generation, emotions, activities = result
         if generation == self._generation:
+            self._known = (emotions, activities)
             self.emotions.add_known(emotions)
             self.activities.add_known(activities)
 
@@ -361,11 +373,83 @@ class TodayPage(Page):
         self.error.setVisible(False)
         self._update_save_enabled()
 
+    # -- correcting a check-in ---------------------------------------------------------------
+
+    def edit_checkin(self, checkin: CheckIn) -> None:
+        """Open one of today's check-ins to correct or delete it."""
+        if self.dialog is not None:
+            return
+        dialog = CheckinEditDialog(checkin, *self._known, self.ctx.app.clock.now(), self)
+        dialog.accepted.connect(lambda: self._save_edit(checkin, dialog.values()))
+        dialog.delete_requested.connect(lambda: self.delete_checkin(checkin))
+        dialog.finished.connect(self._edit_closed)
+        self.dialog = dialog
+        dialog.open()
+
+    def _edit_closed(self) -> None:
+        if self.dialog is not None:
+            self.dialog.deleteLater()
+        self.dialog = None
+        self.today_list.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _save_edit(self, before: CheckIn, values: dict[str, Any]) -> None:
+        undo = _fields_of(before)
+        if values == undo:
+            return  # saved as it was: nothing to change, nothing to undo
+        app, generation = self.ctx.app, self._generation
+        self.ctx.runner.run(
+            lambda: (generation, app.update_checkin(before.id, **values)),
+            lambda result: self._done(result[0], self.tr("Check-in changed."),
+                                      lambda: self._undo(before.id, undo)),
+            lambda exc: self._failed(generation, exc, self.tr("Nothing was changed")))
+
+    def delete_checkin(self, checkin: CheckIn) -> None:
+        app, generation = self.ctx.app, self._generation
+        self.ctx.runner.run(
+            lambda: (generation, app.delete(checkin.ref)),
+            lambda result: self._done(result[0], self.tr("Check-in moved to the trash."),
+                                      lambda: self._restore(checkin)),
+            lambda exc: self._failed(generation, exc, self.tr("Nothing was deleted")))
+
+    def _undo(self, checkin_id: int, fields: dict[str, Any]) -> None:
+        app, generation = self.ctx.app, self._generation
+        self.ctx.runner.run(
+            lambda: (generation, app.update_checkin(checkin_id, **fields)),
+            lambda result: self._done(result[0], self.tr("Change undone."), None),
+            lambda exc: self._failed(generation, exc, self.tr("The change stays")))
+
+    def _restore(self, checkin: CheckIn) -> None:
+        app, generation = self.ctx.app, self._generation
+        self.ctx.runner.run(
+            lambda: (generation, app.restore(checkin.ref)),
+            lambda result: self._done(result[0], self.tr("Check-in restored."), None),
+            lambda exc: self._failed(generation, exc,
+                                     self.tr("The check-in stays in the trash")))
+
+    def _done(self, generation: int, text: str, undo: Any) -> None:
+        if generation != self._generation:
+            return
+        if undo is None:
+            self.message.show_message(text)
+        else:
+            self.message.show_message(text, self.tr("Undo"), undo)
+
+    def _failed(self, generation: int, exc: BaseException, what: str) -> None:
+        if generation == self._generation:
+            self.message.show_error(f"{what}: {user_message(exc)}")
+
     def _report(self, exc: BaseException, label: QLabel) -> None:
         if self._closed:  # e.g. the vault was locked while this was on its way: not news
             return
         label.setText(user_message(exc))
         label.setVisible(True)
+
+
+def _fields_of(checkin: CheckIn) -> dict[str, Any]:
+    """Everything `update_checkin` needs to put `checkin` back as it was."""
+    return {"mood": checkin.mood, "energy": checkin.energy, "emotions": checkin.emotions,
+            "activities": checkin.activities, "sleep_hours": checkin.sleep_hours,
+            "note": checkin.note, "at": checkin.at}
 
 
 def _section(text: str, buddy: QWidget) -> QLabel:

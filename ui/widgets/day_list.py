@@ -16,15 +16,18 @@ from PySide6.QtCore import (
     QLocale,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     QRect,
     QRectF,
     QSize,
     Qt,
     QTime,
+    Signal,
 )
-from PySide6.QtGui import QFont, QFontMetrics, QIcon, QPainter, QPalette
+from PySide6.QtGui import QFont, QFontMetrics, QIcon, QKeyEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
     QListView,
+    QMenu,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -52,6 +55,7 @@ class DayRow:
     lines: tuple[str, ...]
     tooltip: str
     icon: QIcon
+    checkin: CheckIn | None = None  # a check-in's row can be opened, edited and deleted
 
     @property
     def text(self) -> str:
@@ -150,10 +154,18 @@ class DayCardDelegate(QStyledItemDelegate):
 
 
 class DayList(QListView):
-    """Shows a `DayItems`; `clear()` drops every row (on lock)."""
+    """Shows a `DayItems`; `clear()` drops every row (on lock). A check-in's card opens for
+    editing on a click or Enter, and its context menu (right-click, the menu
+    key or Shift+F10) offers Edit and Delete; the Delete key deletes it."""
+
+    edit_requested = Signal(object)  # the CheckIn
+    delete_requested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._menu)
+        self.clicked.connect(self._open)  # Enter and Return: keyPressEvent
         self.day_model = DayModel(self)
         self.setModel(self.day_model)
         self.setItemDelegate(DayCardDelegate(self))
@@ -174,6 +186,38 @@ class DayList(QListView):
     def clear(self) -> None:
         self.day_model.clear()
 
+    def checkin_at(self, index: QModelIndex) -> CheckIn | None:
+        row = index.data(ROW_ROLE) if index.isValid() else None
+        return row.checkin if isinstance(row, DayRow) else None
+
+    def _open(self, index: QModelIndex) -> None:
+        checkin = self.checkin_at(index)
+        if checkin is not None:
+            self.edit_requested.emit(checkin)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        checkin = self.checkin_at(self.currentIndex())
+        if checkin is not None and event.key() == Qt.Key.Key_Delete:
+            self.delete_requested.emit(checkin)
+            return
+        if checkin is not None and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.edit_requested.emit(checkin)
+            return
+        super().keyPressEvent(event)
+
+    def _menu(self, position: QPoint) -> None:
+        index = self.indexAt(position)
+        if not index.isValid():
+            index = self.currentIndex()
+        checkin = self.checkin_at(index)
+        if checkin is None:
+            return
+        menu = QMenu(self)
+        menu.addAction(_tr("Edit…"), lambda: self.edit_requested.emit(checkin))
+        menu.addAction(_tr("Delete"), lambda: self.delete_requested.emit(checkin))
+        self.menu = menu  # kept for tests; a new one replaces it
+        menu.popup(self.viewport().mapToGlobal(position))
+
     def checkin_row(self, checkin: CheckIn) -> DayRow:
         lines = []
         facts = []
@@ -191,7 +235,7 @@ class DayList(QListView):
             lines.append(elide(checkin.note))
         title = f"{clock_time(checkin.at.hour, checkin.at.minute)}  ·  " \
                 f"{_tr(MOOD_LABELS[checkin.mood].capitalize())}"
-        return DayRow(title, tuple(lines), checkin.note, self._faces[checkin.mood])
+        return DayRow(title, tuple(lines), checkin.note, self._faces[checkin.mood], checkin)
 
     def entry_row(self, entry: Entry) -> DayRow:
         title = entry.title or _tr("Untitled entry")
