@@ -138,7 +138,7 @@ class Engine:
             stale = self._out_of_date(row)
             self._fetch_and_apply(self._row(circle), transport, report)
             row = self._row(circle)
-            if row.status == "active" and stale:
+            if row.status in ("active", "left") and stale:
                 self._rebase_stale_changes(row, report)
                 row = self._row(circle)
             if row.status == "active":
@@ -671,12 +671,16 @@ class Engine:
                 * forward_secrecy.DAY_US)
 
     def _rebase_stale_changes(self, row: CircleRow, report: SyncReport) -> None:
-        """Roster changes made on a device that was out of date and not sent yet are signed
+        """Roster changes made on a device that was out of date and not sealed yet are signed
         again now that it has caught up: made against old knowledge, they would travel in an
         epoch the others may have forgotten and wrap keys to receiving keys they may have
         deleted, and nobody would ever read them (a split). Nobody has seen them, so making
         them again is as if the person had acted now. One that no longer applies (its target
-        left, this device is no longer an admin) is dropped, and said."""
+        left, this device is no longer an admin) is dropped, and said. All in one
+        transaction, in the order they were made (a later one may build on an earlier one).
+        Admissions are left alone: they are made during a sync, on what it fetched, and the
+        newcomer's welcome may already hold them."""
+        changes: list[tuple[int, SignedOp, Op]] = []
         for item_id, data_text in self.db.query(
                 "SELECT id, data FROM circle_outbox WHERE circle = ? AND raw IS NULL AND "
                 "type = 'roster' ORDER BY id", (row.id,)):
@@ -685,17 +689,20 @@ class Engine:
                 continue
             signed = SignedOp.from_json(data["op"])
             op = parse_op(signed)
-            if op.author != row.me or op.action not in ("add", "remove", "promote", "rotate"):
-                continue
-            with self.db.transaction() as cur:
+            if op.author == row.me and op.action in ("remove", "promote", "rotate"):
+                changes.append((item_id, signed, op))
+        if not changes:
+            return
+        with self.db.transaction() as cur:
+            for item_id, signed, op in changes:
                 cur.execute("DELETE FROM circle_outbox WHERE id = ?", (item_id,))
                 cur.execute("DELETE FROM circle_ops WHERE circle = ? AND hash = ?",
                             (row.id, signed.hash))
                 if op.epoch_id:
                     cur.execute("DELETE FROM circle_epoch_keys WHERE circle = ? AND epoch = ?",
                                 (row.id, op.epoch_id))
-                fresh = self._row(row.id)
-                if not self._make_again(cur, fresh, op):
+            for _item_id, _signed, op in changes:
+                if not self._make_again(cur, self._row(row.id), op):
                     reason = ("a roster change made while this device was out of date was not "
                               "sent: it no longer applies")
                     report.problems.append(reason)
@@ -708,15 +715,6 @@ class Engine:
             return False
         if op.action == "rotate":
             roster_change(self, cur, row, "rotate", epoch_version=op.epoch_version)
-            return True
-        if op.action == "add":
-            assert op.member is not None
-            if op.member.member_id in roster.members:
-                return False
-            try:
-                add_member(self, cur, row, op.member, op.member_name, op.member_recv or None)
-            except Rejected:
-                return False
             return True
         target = roster.members.get(op.target)
         if target is None or not target.active or (op.action == "promote" and target.admin):

@@ -82,13 +82,12 @@ def record_announced(cur: Any, circle: bytes, member: bytes, seq: int, public: b
 
 
 def wrap_targets(writer: CircleWriter, cur: Any, row: CircleRow) -> dict[bytes, bytes]:
-    """For a new epoch: each member's newest announced receiving key (else the one their
-    admission named, which every admin folds), this device's own newest (made now if it has
-    none unused, so its own wrap is never to its identity key)."""
-    roster = writer.state.roster(row)
-    targets = {m.id: m.recv for m in roster.members.values() if m.recv}
-    targets.update({bytes(m): bytes(p) for m, p in cur.execute(
-        "SELECT member, public FROM circle_recv_public WHERE circle = ?", (row.id,)).fetchall()})
+    """For a new epoch: each member's newest receiving key that this device has from them
+    (signed by them: in a message, or in the join request it admitted), this device's own
+    newest (made now if it has none unused, so its own wrap is never to its identity key).
+    A member it has none from gets their identity key (`note_identity_wraps`)."""
+    targets = {bytes(m): bytes(p) for m, p in cur.execute(
+        "SELECT member, public FROM circle_recv_public WHERE circle = ?", (row.id,)).fetchall()}
     targets[row.me] = fresh_receiving_key(writer, cur, row.id)
     return targets
 
@@ -145,6 +144,13 @@ def forget_old_keys(writer: CircleWriter, row: CircleRow, roster: Roster) -> int
                             "public = ? AND EXISTS (SELECT 1 FROM circle_recv_keys n WHERE "
                             "n.circle = old.circle AND n.used = 1 AND n.created_us > "
                             "old.created_us)", (row.id, recv))
+        # Checked on every pass, not only when an epoch is forgotten: the newer key may have
+        # opened an epoch only since.
+        cur.execute("DELETE FROM circle_recv_keys AS old WHERE circle = ? AND public IN "
+                    "(SELECT recv FROM circle_epoch_keys WHERE circle = ? AND length(key) = 0 "
+                    "AND recv IS NOT NULL) AND EXISTS (SELECT 1 FROM circle_recv_keys n WHERE "
+                    "n.circle = old.circle AND n.used = 1 AND n.created_us > old.created_us)",
+                    (row.id, row.id))
         # A receiving key goes once a newer one opened an epoch long enough ago that an admin
         # who had not heard of the newer one yet is unlikely still to wrap to it.
         newer_used = cur.execute(
@@ -185,7 +191,7 @@ def rotation_due(writer: CircleWriter, row: CircleRow, roster: Roster) -> bool:
         # an epoch wrapped only to those replaces it, so forgetting it later means something.
         announced = {bytes(m) for (m,) in writer.db.query(
             "SELECT member FROM circle_recv_public WHERE circle = ?", (row.id,))}
-        announced |= {m.id for m in roster.members.values() if m.recv} | {row.me}
+        announced.add(row.me)
         if roster.active() <= announced:
             return True
     admins = [m for m in roster.members.values() if m.active and m.admin]

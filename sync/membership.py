@@ -66,8 +66,7 @@ def add_member(writer: CircleWriter, cur: Any, row: CircleRow, member: PublicIde
     op, _ = make_op(row.identity, row.id, "add", parents=roster.heads(),
                     lamport=roster.next_lamport(), at=writer.now_us() // 1_000_000,
                     rng=writer.rng, wrap_to=readers, member=member, member_name=name,
-                    replaces=replaces, epoch_version=roster.version(), receiving=targets,
-                    member_recv=recv or b"")
+                    replaces=replaces, epoch_version=roster.version(), receiving=targets)
     forward_secrecy.note_identity_wraps(cur, row, parse_op(op).epoch_id,
                                         [p.member_id for p in readers], targets)
     _record_op(writer, cur, row, op)

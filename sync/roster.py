@@ -19,7 +19,6 @@ from sync.crypto import (
     Randomness,
     Rejected,
     b64,
-    check_x25519_public,
     sha256,
     sign,
     unwrap_key,
@@ -80,7 +79,6 @@ class Op:
     wraps: dict[bytes, bytes] = field(default_factory=dict)
     circle_name: str = ""
     epoch_version: int = 1  # the envelope (and names) its epoch's messages use
-    member_recv: bytes = b""  # create, add: the newcomer's first receiving key, if named
 
     @property
     def hash(self) -> bytes:
@@ -98,15 +96,12 @@ def parse_op(signed: SignedOp) -> Op:
     if list(parents) != sorted(set(parents)):
         raise Rejected("roster op parents not sorted")
     action = r.choice("action", ACTIONS)
-    member, name, member_recv = None, "", b""
+    member, name = None, ""
     m = r.child("member", optional=True)
     if m is not None:
-        m.only("sign", "agree", "name", "recv")
+        m.only("sign", "agree", "name")
         member = PublicIdentity(m.raw("sign", 32), m.raw("agree", 32))
         name = m.name("name", max_len=MAX_NAME)
-        member_recv = m.raw("recv", 32, optional=True)
-        if member_recv:
-            check_x25519_public(member_recv, "roster op names an unusable receiving key")
     epoch_id, wraps, epoch_version = b"", {}, 1
     e = r.child("epoch", optional=True)
     if e is not None:
@@ -129,7 +124,7 @@ def parse_op(signed: SignedOp) -> Op:
             replaces=r.raw("replaces", MEMBER_ID_BYTES, optional=True),
             epoch_id=epoch_id, wraps=wraps,
             circle_name=r.text("circle_name", max_len=80, optional=True),
-            epoch_version=epoch_version, member_recv=member_recv)
+            epoch_version=epoch_version)
     needs_member = action in ("create", "add")
     if needs_member != (member is not None) or (action in EPOCH_ACTIONS) != bool(epoch_id):
         raise Rejected("roster op fields do not fit its action")
@@ -149,8 +144,8 @@ def make_op(author: Identity, circle: bytes, action: str, *, parents: Iterable[b
             epoch_key: bytes | None = None, member: PublicIdentity | None = None,
             member_name: str = "", target: bytes = b"", cutoff: int = 0,
             replaces: bytes = b"", circle_name: str = "",
-            epoch_version: int = 1, receiving: Mapping[bytes, bytes] | None = None,
-            member_recv: bytes = b"") -> tuple[SignedOp, bytes | None]:
+            epoch_version: int = 1,
+            receiving: Mapping[bytes, bytes] | None = None) -> tuple[SignedOp, bytes | None]:
     """Build and sign an operation. For the epoch-starting actions, a fresh epoch key (or the
     given one) is wrapped to each member of `wrap_to`: to the receiving key that member last
     announced (`receiving`, by member id; sync/forward_secrecy.py), else to their identity's
@@ -161,10 +156,7 @@ def make_op(author: Identity, circle: bytes, action: str, *, parents: Iterable[b
         "lamport": lamport, "parents": [b64(p) for p in sorted(set(parents))],
         "action": action, "at": at}
     if member is not None:
-        member_json = {**member.to_json(), "name": member_name}
-        if member_recv:  # every admin then wraps the newcomer's next epochs to it
-            member_json["recv"] = b64(member_recv)
-        body["member"] = member_json
+        body["member"] = {**member.to_json(), "name": member_name}
     if target:
         body["target"] = b64(target)
     if action in ("remove", "leave"):
@@ -275,7 +267,6 @@ class Member:
     removed_by: bytes = b""  # the removal that made them inactive
     was_admin: bool = False  # an admin until that removal
     admin_since: int = -1  # when they became an admin, in fold order: lower is senior
-    recv: bytes = b""  # the receiving key their admission named (sync/forward_secrecy.py)
 
 
 @dataclass(frozen=True)
@@ -667,8 +658,7 @@ def _apply_add(roster: Roster, op: Op) -> str | None:
     problem = _epoch_problem(roster, op, new_id)
     if problem:
         return problem
-    member = Member(new_id, op.member, op.member_name, False, len(roster.members),
-                    recv=op.member_recv)
+    member = Member(new_id, op.member, op.member_name, False, len(roster.members))
     if op.replaces and op.replaces in roster.members:
         member.replaced = op.replaces
         roster.key_changes.append((op.replaces, new_id))

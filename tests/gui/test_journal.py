@@ -574,3 +574,59 @@ def test_a_check_in_from_today_shows_in_the_journal(qtbot, window, wait_for_task
     window.lock()
     wait_for_tasks()
     assert not any("Check-ins" in text for text in visible_texts())
+
+
+def test_search_finds_check_in_notes_and_opens_them_to_correct(qtbot, ctx, make_page,
+                                                               wait_for_tasks, sql):
+    """Issue 17: a word from any check-in note is found in the app, shown with its face, and
+    a click opens the check-in to correct or delete it (with Undo)."""
+    page, ids = make_page()
+    with sql.paused():
+        checkin = ctx.app.add_checkin(CheckInDraft(mood=2, note="saw herons & <felt> calm",
+                                                   at=at(1, 6)))
+    page.filters.search.setFocus()
+    qtbot.keyClicks(page.filters.search, "herons")
+    qtbot.keyClick(page.filters.search, Qt.Key.Key_Return)
+    wait_for_tasks()
+    rows = range(page.results.rowCount())
+    kinds = [(page.results.index(r).data(SearchRoles.ENTRY_ID),
+              page.results.index(r).data(SearchRoles.CHECKIN)) for r in rows]
+    row = next(r for r, (_entry, found) in zip(rows, kinds, strict=True) if found is not None)
+    index = page.results.index(row)
+    assert index.data(SearchRoles.CHECKIN).id == checkin.id
+    assert index.data(Qt.ItemDataRole.DisplayRole) == "Check-in · Low"
+    assert "&lt;felt&gt;" in index.data(SearchRoles.SNIPPET_HTML)  # the note, escaped
+    assert "<b>herons</b>" in index.data(SearchRoles.SNIPPET_HTML)
+    assert any(entry == ids["herons"] for entry, _ in kinds)
+    page.results_view.scrollTo(index)
+    qtbot.mouseClick(page.results_view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=page.results_view.visualRect(index).center())
+    dialog = page.checkin_editing.dialog
+    assert dialog is not None and dialog.note.toPlainText() == "saw herons & <felt> calm"
+    dialog.mood.setValue(4)
+    dialog.accept()
+    wait_for_tasks()
+    with sql.paused():
+        assert ctx.app.checkins.get(checkin.id).mood == 4
+    assert page.messages.text.text() == "Check-in changed."
+    # Delete from the results, by key: the results follow, and Undo brings it back.
+    page.results_view.setFocus()
+    qtbot.waitUntil(lambda: any(page.results.checkin_at(r) is not None
+                                for r in range(page.results.rowCount())))
+    row = next(r for r in range(page.results.rowCount())
+               if page.results.checkin_at(r) is not None)
+    page.results_view.setCurrentIndex(page.results.index(row))
+    page.window().activateWindow()  # shortcuts need the active window, even offscreen
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is page.window())
+    page.results_view.setFocus()
+    qtbot.keyClick(page.results_view, Qt.Key.Key_Delete)
+    wait_for_tasks()
+    with sql.paused():
+        assert ctx.app.checkins.browse() == []
+    qtbot.waitUntil(lambda: all(page.results.checkin_at(r) is None
+                                for r in range(page.results.rowCount())))
+    page.messages.action.click()  # Undo
+    wait_for_tasks()
+    with sql.paused():
+        assert [c.id for c in ctx.app.checkins.browse()] == [checkin.id]
+    assert sql.on_gui_thread == []

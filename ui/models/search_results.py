@@ -11,9 +11,16 @@ from collections.abc import Sequence
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 
-from companion.models import SearchHit
+from companion.models import MOOD_LABELS, CheckIn, CheckinHit, SearchHit
 from ui.models.journal_list import entry_label
 
 Index = QModelIndex | QPersistentModelIndex
@@ -24,6 +31,7 @@ class SearchRoles(IntEnum):
     ENTRY_ID = Qt.ItemDataRole.UserRole + 2
     SNIPPET_HTML = Qt.ItemDataRole.UserRole + 3  # the passage, matches in <b>…</b>
     IN_TITLE = Qt.ItemDataRole.UserRole + 4  # bool: the passage is the title itself
+    CHECKIN = Qt.ItemDataRole.UserRole + 5  # a check-in whose note matched (ENTRY is None)
 
 
 def snippet_html(pieces: Sequence[tuple[str, bool]]) -> str:
@@ -39,8 +47,16 @@ def snippet_html(pieces: Sequence[tuple[str, bool]]) -> str:
     return "".join(out)
 
 
-def _is_title(hit: SearchHit) -> bool:
+def checkin_label(checkin: CheckIn) -> str:
+    return QCoreApplication.translate("SearchResults", "Check-in · %1").replace(
+        "%1", QCoreApplication.translate("SearchResults",
+                                         MOOD_LABELS[checkin.mood].capitalize()))
+
+
+def _is_title(hit: SearchHit | CheckinHit) -> bool:
     """FTS5 picks the best column for the passage; often that is the whole title."""
+    if isinstance(hit, CheckinHit):
+        return False
     title = hit.entry.title.strip()
     return bool(title) and hit.snippet_text("", "").strip(" …") == title
 
@@ -48,11 +64,11 @@ def _is_title(hit: SearchHit) -> bool:
 class SearchResultsModel(QAbstractListModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._hits: list[SearchHit] = []
+        self._hits: list[SearchHit | CheckinHit] = []
         self._html: list[str] = []
         self._in_title: list[bool] = []
 
-    def set_hits(self, hits: Sequence[SearchHit]) -> None:
+    def set_hits(self, hits: Sequence[SearchHit | CheckinHit]) -> None:
         self.beginResetModel()
         self._hits = list(hits)
         self._html = [snippet_html(hit.snippet) for hit in self._hits]
@@ -63,7 +79,13 @@ class SearchResultsModel(QAbstractListModel):
         self.set_hits(())
 
     def hit_at(self, row: int) -> SearchHit | None:
-        return self._hits[row] if 0 <= row < len(self._hits) else None
+        """The entry hit at `row` (None for a check-in's)."""
+        hit = self._hits[row] if 0 <= row < len(self._hits) else None
+        return hit if isinstance(hit, SearchHit) else None
+
+    def checkin_at(self, row: int) -> CheckIn | None:
+        hit = self._hits[row] if 0 <= row < len(self._hits) else None
+        return hit.checkin if isinstance(hit, CheckinHit) else None
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
         return 0 if parent.isValid() else len(self._hits)
@@ -78,6 +100,8 @@ class SearchResultsModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < len(self._hits):
             return None
         hit = self._hits[index.row()]
+        if isinstance(hit, CheckinHit):
+            return self._checkin_data(hit, index.row(), role)
         if role == Qt.ItemDataRole.DisplayRole:
             return entry_label(hit.entry)
         if role == SearchRoles.ENTRY:
@@ -91,4 +115,18 @@ class SearchResultsModel(QAbstractListModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             when = hit.entry.created.strftime("%Y-%m-%d %H:%M")
             return f"{entry_label(hit.entry)}, {when}: {hit.snippet_text('', '')}"
+        return None
+
+    def _checkin_data(self, hit: CheckinHit, row: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return checkin_label(hit.checkin)
+        if role == SearchRoles.CHECKIN:
+            return hit.checkin
+        if role == SearchRoles.SNIPPET_HTML:
+            return self._html[row]
+        if role == SearchRoles.IN_TITLE:
+            return False
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            when = hit.checkin.at.strftime("%Y-%m-%d %H:%M")
+            return f"{checkin_label(hit.checkin)}, {when}: {hit.snippet_text('', '')}"
         return None

@@ -36,6 +36,7 @@ from ui.models.journal_list import (
 )
 from ui.models.search_results import SearchResultsModel
 from ui.pages.base import Page
+from ui.pages.checkin_editing import CheckinEditing, focus
 from ui.pages.journal_actions import JournalEditorController
 from ui.pages.journal_search import SEARCH_LIMIT, JournalSearchController
 from ui.widgets.common import heading, hint
@@ -108,6 +109,8 @@ class JournalPage(Page):
         self.results_view.setModel(self.results)
         self.results_view.setItemDelegate(SnippetDelegate(self.results_view))
         self.results_view.setAccessibleName(self.tr("Search results"))
+        self.checkin_editing = CheckinEditing(self.ctx, self, self.messages, lambda: ([], []),
+                                              focus(self.results_view))
         self.empty = hint("")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setAccessibleName(self.tr("Nothing to show"))
@@ -159,6 +162,7 @@ class JournalPage(Page):
             self._result_selection_changed)
         for view in (self.list_view, self.results_view):
             view.activated.connect(self._activated)
+        self.results_view.clicked.connect(self._result_clicked)
         self.filters.search_changed.connect(self.searching.text_changed)
         self.filters.filters_changed.connect(self.apply_filters)
         self.filters.calendar_requested.connect(self.editing.open_calendar)
@@ -185,7 +189,7 @@ class JournalPage(Page):
         for view in (self.list_view, self.results_view):
             delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), view)
             delete.setContext(Qt.ShortcutContext.WidgetShortcut)
-            delete.activated.connect(self.editing.trash_current)
+            delete.activated.connect(self._delete_current)
 
     # -- loading and refreshing -------------------------------------------------------------
 
@@ -335,8 +339,26 @@ class JournalPage(Page):
             if hit is not None:
                 self.open_entry(hit.entry.id, hit.entry)
 
+    def _result_clicked(self, index: QModelIndex) -> None:
+        """A check-in's note matched: a click opens it to correct or delete (an entry opens
+        in the editor on selection already)."""
+        checkin = self.results.checkin_at(index.row())
+        if checkin is not None:
+            self.checkin_editing.edit(checkin)
+
+    def _delete_current(self) -> None:
+        if self.left.currentWidget() is self.results_view:
+            checkin = self.results.checkin_at(self.results_view.currentIndex().row())
+            if checkin is not None:
+                self.checkin_editing.delete(checkin)
+                return
+        self.editing.trash_current()
+
     def _activated(self, index: QModelIndex) -> None:
         """Enter (or a double click): open the entry and go to its text."""
+        if index.model() is self.results and self.results.checkin_at(index.row()) is not None:
+            self._result_clicked(index)
+            return
         if index.model() is self.results:
             hit = self.results.hit_at(index.row())
             if hit is not None:
@@ -390,6 +412,7 @@ class JournalPage(Page):
             return
         self.editing.autosave(on_exit=True)
         self.alive = False
+        self.checkin_editing.close()
         self._refresh_timer.stop()
         self.day_picker.wipe()
         self.model.clear()

@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QAbstractItemView
 
-from companion.models import SearchHit
+from companion.models import CheckinHit, SearchHit
 
 if TYPE_CHECKING:
+    from companion.app import CompanionApp
+    from companion.search import SearchFilters
     from ui.pages.journal import JournalPage
 
 SEARCH_LIMIT = 50
@@ -52,11 +54,10 @@ class JournalSearchController(QObject):
         self._search_busy = True
         text, app = self.search_text, self.page.ctx.app
         filters = self.page.filters.search_filters(self.page.zone())
-        self.page.ctx.runner.run(
-            lambda: (text, app.search(text, limit=SEARCH_LIMIT, filters=filters)),
-            self._search_done, self._search_failed)
+        self.page.ctx.runner.run(lambda: (text, _search(app, text, filters)),
+                                 self._search_done, self._search_failed)
 
-    def _search_done(self, payload: tuple[str, list[SearchHit]]) -> None:
+    def _search_done(self, payload: tuple[str, list[SearchHit | CheckinHit]]) -> None:
         self._search_busy = False
         text, hits = payload
         if not self.page.alive:
@@ -94,3 +95,11 @@ class JournalSearchController(QObject):
             current = view.moveCursor(QAbstractItemView.CursorAction.MoveHome,
                                       Qt.KeyboardModifier.NoModifier)
         view.setCurrentIndex(current)  # and select it, which opens it
+
+
+def _search(app: CompanionApp, text: str, filters: SearchFilters) -> list[SearchHit | CheckinHit]:
+    """Entries and check-in notes, best first (one tokenizer, one ranking), a page in all."""
+    hits: list[SearchHit | CheckinHit] = [
+        *app.search(text, limit=SEARCH_LIMIT, filters=filters),
+        *app.search_checkins(text, limit=SEARCH_LIMIT, filters=filters)]
+    return sorted(hits, key=lambda hit: hit.rank)[:SEARCH_LIMIT]

@@ -39,6 +39,7 @@ from ui.context import UiContext
 from ui.dialogs.checkin_edit import CheckinEditDialog
 from ui.icons import icon
 from ui.pages.base import Page
+from ui.pages.checkin_editing import CheckinEditing, focus
 from ui.widgets.chips import ChipGroup
 from ui.widgets.common import error_label, heading, hint, subheading, user_message
 from ui.widgets.day_list import DayList
@@ -110,11 +111,12 @@ class TodayPage(Page):
 
         self.today_list = DayList()
         self.today_model = self.today_list.day_model
+        self.message = MessageBar()
+        self._known: tuple[list[str], list[str]] = ([], [])
+        self.editing = CheckinEditing(self.ctx, self, self.message, lambda: self._known,
+                                      focus(self.today_list))
         self.today_list.edit_requested.connect(self.edit_checkin)
         self.today_list.delete_requested.connect(self.delete_checkin)
-        self.message = MessageBar()
-        self.dialog: CheckinEditDialog | None = None
-        self._known: tuple[list[str], list[str]] = ([], [])
         self.today_list.setAccessibleName(self.tr("Today so far"))
         self.today_list.setMinimumHeight(200)
         self.today_empty = hint(self.tr("Nothing yet today. Whenever you check in or write, "
@@ -228,9 +230,7 @@ class TodayPage(Page):
         self._midnight.stop()
         self._day_busy = self._day_again = self._saving = False
         self._status_timer.stop()
-        self.message.dismiss()
-        if self.dialog is not None:  # nothing of the vault stays on screen after locking
-            self.dialog.reject()
+        self.editing.close()
         self._show_day(None)
         self._reset_form()
         self.emotions.reset()
@@ -375,81 +375,22 @@ class TodayPage(Page):
 
     # -- correcting a check-in ---------------------------------------------------------------
 
+    @property
+    def dialog(self) -> CheckinEditDialog | None:
+        return self.editing.dialog
+
     def edit_checkin(self, checkin: CheckIn) -> None:
         """Open one of today's check-ins to correct or delete it."""
-        if self.dialog is not None:
-            return
-        dialog = CheckinEditDialog(checkin, *self._known, self.ctx.app.clock.now(), self)
-        dialog.accepted.connect(lambda: self._save_edit(checkin, dialog.values()))
-        dialog.delete_requested.connect(lambda: self.delete_checkin(checkin))
-        dialog.finished.connect(self._edit_closed)
-        self.dialog = dialog
-        dialog.open()
-
-    def _edit_closed(self) -> None:
-        if self.dialog is not None:
-            self.dialog.deleteLater()
-        self.dialog = None
-        self.today_list.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def _save_edit(self, before: CheckIn, values: dict[str, Any]) -> None:
-        undo = _fields_of(before)
-        if values == undo:
-            return  # saved as it was: nothing to change, nothing to undo
-        app, generation = self.ctx.app, self._generation
-        self.ctx.runner.run(
-            lambda: (generation, app.update_checkin(before.id, **values)),
-            lambda result: self._done(result[0], self.tr("Check-in changed."),
-                                      lambda: self._undo(before.id, undo)),
-            lambda exc: self._failed(generation, exc, self.tr("Nothing was changed")))
+        self.editing.edit(checkin)
 
     def delete_checkin(self, checkin: CheckIn) -> None:
-        app, generation = self.ctx.app, self._generation
-        self.ctx.runner.run(
-            lambda: (generation, app.delete(checkin.ref)),
-            lambda result: self._done(result[0], self.tr("Check-in moved to the trash."),
-                                      lambda: self._restore(checkin)),
-            lambda exc: self._failed(generation, exc, self.tr("Nothing was deleted")))
-
-    def _undo(self, checkin_id: int, fields: dict[str, Any]) -> None:
-        app, generation = self.ctx.app, self._generation
-        self.ctx.runner.run(
-            lambda: (generation, app.update_checkin(checkin_id, **fields)),
-            lambda result: self._done(result[0], self.tr("Change undone."), None),
-            lambda exc: self._failed(generation, exc, self.tr("The change stays")))
-
-    def _restore(self, checkin: CheckIn) -> None:
-        app, generation = self.ctx.app, self._generation
-        self.ctx.runner.run(
-            lambda: (generation, app.restore(checkin.ref)),
-            lambda result: self._done(result[0], self.tr("Check-in restored."), None),
-            lambda exc: self._failed(generation, exc,
-                                     self.tr("The check-in stays in the trash")))
-
-    def _done(self, generation: int, text: str, undo: Any) -> None:
-        if generation != self._generation:
-            return
-        if undo is None:
-            self.message.show_message(text)
-        else:
-            self.message.show_message(text, self.tr("Undo"), undo)
-
-    def _failed(self, generation: int, exc: BaseException, what: str) -> None:
-        if generation == self._generation:
-            self.message.show_error(f"{what}: {user_message(exc)}")
+        self.editing.delete(checkin)
 
     def _report(self, exc: BaseException, label: QLabel) -> None:
         if self._closed:  # e.g. the vault was locked while this was on its way: not news
             return
         label.setText(user_message(exc))
         label.setVisible(True)
-
-
-def _fields_of(checkin: CheckIn) -> dict[str, Any]:
-    """Everything `update_checkin` needs to put `checkin` back as it was."""
-    return {"mood": checkin.mood, "energy": checkin.energy, "emotions": checkin.emotions,
-            "activities": checkin.activities, "sleep_hours": checkin.sleep_hours,
-            "note": checkin.note, "at": checkin.at}
 
 
 def _section(text: str, buddy: QWidget) -> QLabel:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape as html_escape
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
@@ -21,9 +21,11 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
-from companion.models import Entry
+from companion.models import MOOD_LABELS, CheckIn, Entry
+from ui.icons import icon
 from ui.models.journal_list import entry_label
-from ui.models.search_results import SearchRoles
+from ui.models.search_results import SearchRoles, checkin_label
+from ui.theme import MOOD_COLOURS
 from ui.widgets.entry_delegate import STAR_COLOUR, is_dark, muted, paint_row_background
 
 Index = QModelIndex | QPersistentModelIndex
@@ -51,6 +53,10 @@ def snippet_document(html: str, font: QFont, width: int, palette: QPalette,
 
 
 class SnippetDelegate(QStyledItemDelegate):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._faces = {n: icon(f"mood-{n}", MOOD_COLOURS[n]) for n in MOOD_LABELS}
+
     def row_height(self, font: QFont) -> int:
         return QFontMetrics(font).lineSpacing() * (1 + SNIPPET_LINES) + 22
 
@@ -59,16 +65,50 @@ class SnippetDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         entry = index.data(SearchRoles.ENTRY)
-        if not isinstance(entry, Entry):
+        checkin = index.data(SearchRoles.CHECKIN)
+        if not isinstance(entry, Entry) and not isinstance(checkin, CheckIn):
             return
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         try:
             selected = paint_row_background(painter, option)
-            self._paint_hit(painter, option, entry, str(index.data(SearchRoles.SNIPPET_HTML)),
-                            bool(index.data(SearchRoles.IN_TITLE)), selected)
+            html = str(index.data(SearchRoles.SNIPPET_HTML))
+            if isinstance(entry, Entry):
+                self._paint_hit(painter, option, entry, html,
+                                bool(index.data(SearchRoles.IN_TITLE)), selected)
+            else:
+                self._paint_checkin(painter, option, checkin, html, selected)
         finally:
             painter.restore()
+
+    def _paint_checkin(self, painter: QPainter, option: QStyleOptionViewItem,
+                       checkin: CheckIn, html: str, selected: bool) -> None:
+        """A check-in whose note matched: its face and mood as the title, the passage below."""
+        palette = option.palette
+        colour = palette.color(QPalette.ColorRole.HighlightedText if selected
+                               else QPalette.ColorRole.Text)
+        rect = option.rect.adjusted(16, 8, -14, -6)
+        metrics = QFontMetrics(option.font)
+        line = metrics.lineSpacing()
+        date = f"{checkin.at.day} {checkin.at:%b %Y}"
+        date_width = metrics.horizontalAdvance(date) + 4
+        painter.setFont(option.font)
+        painter.setPen(muted(palette, selected))
+        painter.drawText(QRect(rect.right() - date_width, rect.top(), date_width, line),
+                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, date)
+        self._faces[checkin.mood].paint(painter, QRect(rect.left(), rect.top(), line, line))
+        x = rect.left() + line + 6
+        title_font = QFont(option.font)
+        title_font.setWeight(QFont.Weight.DemiBold)
+        width = rect.right() - date_width - 12 - x
+        painter.setFont(title_font)
+        painter.setPen(colour)
+        painter.drawText(QRect(x, rect.top(), width, line), Qt.AlignmentFlag.AlignVCenter,
+                         QFontMetrics(title_font).elidedText(checkin_label(checkin),
+                                                             Qt.TextElideMode.ElideRight, width))
+        document = snippet_document(html, option.font, rect.width(), palette, selected)
+        self._draw_rich(painter, document, QRect(rect.left(), rect.top() + line + 4,
+                                                 rect.width(), line * SNIPPET_LINES), colour)
 
     def _paint_hit(self, painter: QPainter, option: QStyleOptionViewItem, entry: Entry,
                    html: str, in_title: bool, selected: bool) -> None:
