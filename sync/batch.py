@@ -182,13 +182,16 @@ class Batch:
         if body.type != "roster" or self.roster.may_send(member, h.epoch, h.seq) not in (
                 None, VOID_EPOCH):
             return
-        # Only operations that start an epoch (the one waited on, and the refused changes it
-        # may descend from): a leave, or anything else, waits for the checks a message's
-        # operations get when it is applied.
-        for signed in body.carry:
+        # Only operations that start an epoch (the one waited on, the refused changes it may
+        # descend from, the message's own): a leave, or anything else, waits for the checks a
+        # message's operations get when it is applied.
+        own = [body.op] if body.op is not None else []
+        for signed in (*own, *body.carry):
             op = self.roster.cache.parse(signed)
             if isinstance(op, str) or not op.epoch_id:
                 continue
+            if signed in own and op.author != member:
+                return  # its main operation is someone else's: refused when applied
             if op.author == member:
                 try:
                     check_own_op(op, h.seq, body)

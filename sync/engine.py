@@ -136,7 +136,7 @@ class Engine:
             row = self._row(circle)
         if row.status != "joining":
             stale = self._out_of_date(row)
-            self._fetch_and_apply(self._row(circle), transport, report)
+            self._fetch_and_apply(self._row(circle), transport, report, read_on=stale)
             row = self._row(circle)
             if row.status in ("active", "left") and stale:
                 self._rebase_stale_changes(row, report)
@@ -181,7 +181,11 @@ class Engine:
 
     # -- fetch and apply ----------------------------------------------------------------------
 
-    def _fetch_and_apply(self, row: CircleRow, transport: Transport, report: SyncReport) -> None:
+    def _fetch_and_apply(self, row: CircleRow, transport: Transport, report: SyncReport,
+                         read_on: bool = False) -> None:
+        """Fetch what is new and apply it, round after round. A device that left stops after
+        the first round, unless it was out of date (`read_on`): its leave must then go into
+        an epoch the others still read, so it reads on to learn of the newest."""
         held = self.state.held(row.id)
         probed: set[bytes] = set()
         cache = ChainCache()
@@ -211,8 +215,8 @@ class Engine:
                 self._apply_batch(cur, row, downloaded, was_held, cache, report)
             held = self.state.held(row.id)
             row = self._row(row.id)
-            if row.status not in ("active", "left"):  # left: the leave still goes where
-                break                                 # everyone reads now, so read on
+            if row.status != "active" and not (row.status == "left" and read_on):
+                break
             known = (len(self.state.epoch_keys(row.id))
                      + len(self.state.roster(row).void_epochs))
             if known > epochs_known or set(held) - was_held:

@@ -181,3 +181,15 @@ def test_refused_changes_that_descend_from_each_other_are_all_carried() -> None:
     machine.leave(member="Bob")
     machine.teardown()
     assert not machine.circle.engines["Dan"].state.held(machine.circle.id)
+
+
+def test_a_member_who_leaves_while_being_removed_still_agrees() -> None:
+    """Found by the state machine: Bob leaves while Ann removes him (and Cat). Bob's device,
+    having left, must not read on and become 'removed' before its leave has gone out."""
+    machine = Agreement()
+    machine.add_someone(admin="Ann")
+    machine.remove(admin="Bob", whom="Ann")
+    machine.leave(member="Bob")
+    machine.remove(admin="Ann", whom="Cat")
+    machine.remove(admin="Ann", whom="Bob")
+    machine.teardown()
