@@ -4,6 +4,7 @@ healing after concurrent changes), so it lives below both (see sync/outbox.py)."
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sync import forward_secrecy
@@ -98,7 +99,21 @@ def _record_op(writer: CircleWriter, cur: Any, row: CircleRow, op: SignedOp) -> 
     # The change travels in the newest epoch this device is in before it, so that everyone
     # who must learn of it (the members, a removed member too) can read it; it reveals nothing
     # the readers may not know (the new epoch's key is wrapped to its own readers only).
-    before = writer.state.roster(row).roster_epoch_of(row.me)
+    roster = writer.state.roster(row)
+    before = roster.roster_epoch_of(row.me)
+    # A change made while an earlier one of this device's waits to be sent goes where that
+    # one goes: whoever the earlier one removed must also learn of the later one, on which
+    # the earlier one's standing may depend (Ann removes Cat, then Bob who concurrently
+    # removed Ann: Cat must see Ann's removal of Bob, or Ann's removal of Cat looks refused).
+    for pinned, data_text in cur.execute(
+            "SELECT epoch, data FROM circle_outbox WHERE circle = ? AND type = 'roster' AND "
+            "raw IS NULL AND epoch IS NOT NULL ORDER BY id", (row.id,)).fetchall():
+        if "op" not in json.loads(data_text):
+            continue  # delivering others' changes to one member: pinned for them alone
+        earlier = roster.epochs.get(bytes(pinned))
+        if earlier is not None and (before is None or earlier.order < before.order):
+            before = earlier
+        break
     CircleState.add_op(cur, row.id, op)
     roster = writer.state.roster(row)
     CircleState.store_epoch_keys(cur, row, roster, writer.state.epoch_keys(row.id))

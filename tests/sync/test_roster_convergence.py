@@ -193,3 +193,16 @@ def test_a_member_who_leaves_while_being_removed_still_agrees() -> None:
     machine.remove(admin="Ann", whom="Cat")
     machine.remove(admin="Ann", whom="Bob")
     machine.teardown()
+
+
+def test_a_removed_member_learns_the_change_its_removal_depends_on() -> None:
+    """Found by the state machine: Bob removes Ann and leaves; Ann, not yet knowing, removes
+    Cat and then Bob. Ann's removal of Cat stands only because her removal of Bob outranks
+    Bob's of her; both now travel where Cat reads, so Cat learns it was removed."""
+    machine = Agreement()
+    machine.remove(admin="Bob", whom="Ann")
+    machine.leave(member="Bob")
+    machine.remove(admin="Ann", whom="Cat")
+    machine.remove(admin="Ann", whom="Bob")
+    machine.teardown()
+    assert machine.circle.row("Cat").status == "removed"
