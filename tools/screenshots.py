@@ -109,9 +109,17 @@ def _render_theme(qt: object, theme: str, folder: Path, out: Path) -> None:
     window = new_window(app)
     window.show_workspace()
     assert window.workspace is not None
-    window.workspace.show_page(TodayPage)
+    today = window.workspace.show_page(TodayPage)
     pump(600)
     shot(window, "today")
+    assert isinstance(today, TodayPage)
+    checkin = next(row.checkin for row in today.today_model.rows if row.checkin is not None)
+    today.edit_checkin(checkin)  # correcting a check-in (issue 17)
+    pump(400)
+    assert today.dialog is not None
+    today.dialog.grab().save(str(out / f"checkin-edit-{theme}.png"))
+    today.dialog.reject()
+    pump(200)
     journal = window.workspace.show_page(JournalPage)
     assert isinstance(journal, JournalPage)
     pump(800)

@@ -16,9 +16,11 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -92,7 +94,9 @@ class CheckinEditDialog(QDialog):
         self.mood.changed.connect(
             lambda value: self.save_button.setEnabled(value is not None))
 
-        layout = QVBoxLayout(self)
+        # The chips wrap to the width, so the form scrolls rather than squeezing them.
+        body = QWidget()
+        layout = QVBoxLayout(body)
         layout.setSpacing(8)
         layout.addWidget(_label(self.tr("Mood"), self.mood))
         layout.addWidget(self.mood)
@@ -113,7 +117,16 @@ class CheckinEditDialog(QDialog):
         time_row.addWidget(self.when)
         time_row.addStretch(1)
         layout.addLayout(time_row)
-        layout.addWidget(buttons)
+        layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.addWidget(scroll, 1)
+        outer.addWidget(buttons)
+        self.resize(600, 680)
         self.mood.setFocus()
 
     def values(self) -> dict[str, Any]:
