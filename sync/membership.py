@@ -111,7 +111,10 @@ def _record_op(writer: CircleWriter, cur: Any, row: CircleRow, op: SignedOp) -> 
         if "op" not in json.loads(data_text):
             continue  # delivering others' changes to one member: pinned for them alone
         earlier = roster.epochs.get(bytes(pinned))
-        if earlier is not None and (before is None or earlier.order < before.order):
+        # Only if it reaches everyone the newer one would (a newcomer since cannot read it,
+        # and must learn of the change).
+        if earlier is not None and (before is None or (earlier.order < before.order
+                                                       and earlier.members >= before.members)):
             before = earlier
         break
     CircleState.add_op(cur, row.id, op)

@@ -236,7 +236,7 @@ def fill_leaving(folder: Path, leave: int) -> Path:
 
 def scenario_create(folder: Path, summary: dict[str, Any]) -> None:
     runs: list[dict[str, Any]] = []
-    for leave in (0, 32768, 98304, 131072, 262144):
+    for leave in (0, 32768, 98304, 131072, 262144, 393216, 524288):
         home = folder / f"create-{leave}"
         filler = fill_leaving(folder, leave)
         run: dict[str, Any] = {"free": free_bytes(folder)}
