@@ -173,6 +173,8 @@ class MainWindow(QMainWindow):
         self.workspace.screen_time.desktop_input.connect(self.idle.note_activity)
         self.states.addWidget(self.workspace)
         self.states.setCurrentWidget(self.workspace)
+        # The unlock screen had the keyboard; now the page's work does (keys 1–5 on Today).
+        QTimer.singleShot(0, self.workspace, self.workspace.focus_work)
         self.idle.set_minutes(self.prefs.current.auto_lock_minutes)
         self.idle.arm()
         self.unlocked.emit()

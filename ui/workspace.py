@@ -4,7 +4,7 @@ outlives the session in any widget or model."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -80,7 +80,13 @@ class Workspace(QWidget):
         if 0 <= row < len(self.pages):
             self.stack.setCurrentIndex(row)
             self.pages[row].shown()
-            self.pages[row].setFocus(Qt.FocusReason.OtherFocusReason)
+            self.pages[row].focus_work()
+
+    def focus_work(self) -> None:
+        """The current page's work gets the keyboard (right after unlock)."""
+        page = self.stack.currentWidget()
+        if isinstance(page, Page):
+            page.focus_work()
 
     def teardown(self) -> None:
         self.session.stop()  # saves the open screen-time span before the vault locks

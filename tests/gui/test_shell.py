@@ -79,6 +79,15 @@ def test_unlock_wrong_then_right(qtbot, app, runner, prefs):
     qtbot.keyClick(screen.field.edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not main.is_locked, timeout=10_000)
     assert screen.field.text() == ""
+    # Issue 17: the keyboard is in Today's check-in at once, so 3 picks a mood, no Tab first.
+    from ui.pages.today import TodayPage
+
+    main.activateWindow()
+    today = main.workspace.stack.currentWidget()
+    assert isinstance(today, TodayPage)
+    qtbot.waitUntil(lambda: today.isAncestorOf(QApplication.focusWidget()), timeout=5_000)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_3)
+    assert today.mood.value() == 3
     main.shutdown()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from ui.context import UiContext
@@ -17,6 +18,11 @@ class Page(QWidget):
 
     def shown(self) -> None:
         """Called each time the page becomes visible."""
+
+    def focus_work(self) -> None:
+        """Put the keyboard where the page's work is (after unlock and on a page switch):
+        the page itself here; a page with one obvious first control overrides it."""
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def teardown(self) -> None:
         """Drop every decrypted value this page holds (called on lock, before deletion)."""

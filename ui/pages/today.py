@@ -218,6 +218,10 @@ class TodayPage(Page):
         self._request_day()
         self._request_labels()
 
+    def focus_work(self) -> None:
+        """Today's work is the check-in: keys 1–5 pick a mood at once."""
+        self.focus_checkin()
+
     def focus_checkin(self) -> None:
         """Put the keyboard in the check-in form (for the tray's "quick check-in")."""
         target = self.mood.button(self.mood.value() or 1)
