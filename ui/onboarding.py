@@ -5,13 +5,16 @@ reminder). Creating the vault (key derivation) runs off the GUI thread."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTime, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
     QStackedWidget,
+    QSystemTrayIcon,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
@@ -152,6 +155,9 @@ class Onboarding(QWidget):
         self.meter = StrengthMeter()
         self.match_label = hint("")
         self.create_error = error_label()
+        self.create_reason = hint("")
+        self.create_reason.setWordWrap(True)
+        self.create_reason.setVisible(False)
         self.create_button = QPushButton(self.tr("Create my vault"))
         self.create_button.setEnabled(False)
         self.create_button.clicked.connect(self._create)
@@ -162,6 +168,7 @@ class Onboarding(QWidget):
         self.pass1.textChanged.connect(self._validate)
         self.pass2.textChanged.connect(self._validate)
         self.pass2.returnPressed.connect(self._create)
+        self.pass1.returnPressed.connect(self.pass2.edit.setFocus)  # Enter moves on
         back = QPushButton(self.tr("Back"))
         back.clicked.connect(lambda: self._go(self.welcome))
         buttons = QHBoxLayout()
@@ -169,8 +176,8 @@ class Onboarding(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.create_button)
         layout = _column(heading(self.tr("Your passphrase")), intro, self.pass1, self.meter,
-                         self.pass2, self.match_label, self.create_error, self.busy,
-                         stretch_end=False)
+                         self.pass2, self.match_label, self.create_reason, self.create_error,
+                         self.busy, stretch_end=False)
         layout.addLayout(buttons)
         step.body.setLayout(layout)
         return step
@@ -186,6 +193,17 @@ class Onboarding(QWidget):
         else:
             self.match_label.setText("")
         self.create_button.setEnabled(strong and matches and not self.is_busy)
+        # Say why the button waits, rather than leave it grey without a reason.
+        if self.is_busy:
+            reason = ""
+        elif not strong:
+            reason = self.tr("“Create my vault” needs a stronger passphrase (see above).")
+        elif not matches:
+            reason = self.tr("“Create my vault” needs the same passphrase typed twice.")
+        else:
+            reason = ""
+        self.create_reason.setText(reason)
+        self.create_reason.setVisible(bool(reason))
 
     def _create(self) -> None:
         if not self.create_button.isEnabled():
@@ -276,8 +294,16 @@ class Onboarding(QWidget):
         done.setDefault(True)
         done.clicked.connect(self._finish)
         self.done_button = done
-        layout = _column(heading(self.tr("Two choices, both optional")), self.remember,
-                         remember_hint, stretch_end=False)
+        # Only what works on this desktop is offered: a reminder needs a tray icon to show
+        # from (Settings says the same), remembering needs a keyring.
+        reminder_ok = QSystemTrayIcon.isSystemTrayAvailable()
+        for widget in (self.reminder, self.reminder_time, no_pressure):
+            widget.setVisible(reminder_ok)
+        offered = int(keyring_ok) + int(reminder_ok)
+        title = (self.tr("Two choices, both optional") if offered == 2
+                 else self.tr("One choice, optional") if offered == 1
+                 else self.tr("You are ready"))
+        layout = _column(heading(title), self.remember, remember_hint, stretch_end=False)
         layout.addSpacing(12)
         layout.addLayout(reminder_row)
         layout.addWidget(no_pressure)
@@ -290,9 +316,22 @@ class Onboarding(QWidget):
         return step
 
     def _finish(self) -> None:
-        reminder = (self.reminder_time.time().toString("HH:mm") if self.reminder.isChecked()
-                    else None)
+        reminder = (self.reminder_time.time().toString("HH:mm")
+                    if self.reminder.isChecked() and not self.reminder.isHidden() else None)
         self.finished.emit(self.remember.isChecked() and self.remember.isVisible(), reminder)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        """Enter presses the focused button (a plain widget, unlike a dialog, does not), and
+        on the recovery code's box, once ticked, moves on."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            focused = QApplication.focusWidget()
+            if isinstance(focused, QPushButton) and focused.isEnabled():
+                focused.click()
+                return
+            if focused is self.stored and self.code_next.isEnabled():
+                self.code_next.click()
+                return
+        super().keyPressEvent(event)
 
     def _go(self, step: QWidget) -> None:
         self.stack.setCurrentWidget(step)

@@ -33,29 +33,40 @@ def test_onboarding_end_to_end(qtbot, private_home, runner, prefs, wait_for_task
     assert "what stays private" in welcome and "what never leaves" in welcome
     qtbot.mouseClick(flow.start_button, Qt.MouseButton.LeftButton)
     assert flow.stack.currentWidget() is flow.passphrase_step
+    main.activateWindow()  # focus is only given in the active window, even offscreen
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is main)
     qtbot.keyClicks(flow.pass1.edit, "short")
+    qtbot.keyClick(flow.pass1.edit, Qt.Key.Key_Return)  # Enter moves on
+    assert flow.pass2.edit.hasFocus()
     qtbot.keyClicks(flow.pass2.edit, "short")
-    assert not flow.create_button.isEnabled()  # too weak
+    assert not flow.create_button.isEnabled()  # too weak, and it says so
+    assert "needs a stronger passphrase" in flow.create_reason.text()
+    assert not flow.create_reason.isHidden()
     flow.pass1.edit.setText(PASSPHRASE)
     flow.pass2.edit.setText(PASSPHRASE + "x")
     assert not flow.create_button.isEnabled()  # does not match
+    assert "the same passphrase typed twice" in flow.create_reason.text()
     flow.pass2.edit.setText(PASSPHRASE)
-    assert flow.create_button.isEnabled()
+    assert flow.create_button.isEnabled() and flow.create_reason.isHidden()
     qtbot.mouseClick(flow.create_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: flow.stack.currentWidget() is flow.code_step, timeout=15_000)
     code = flow.code_label.text()
     assert len(code.split("-")) == 8
     assert not flow.code_next.isEnabled()
     flow.stored.setChecked(True)
-    qtbot.mouseClick(flow.code_next, Qt.MouseButton.LeftButton)
+    flow.code_next.setFocus()
+    qtbot.keyClick(flow.code_next, Qt.Key.Key_Return)  # Enter presses the focused button
     assert flow.stack.currentWidget() is flow.finish_step
     assert code not in " ".join(visible_texts(flow))  # shown once, then dropped
-    assert not flow.remember.isVisible()  # no keyring backend in tests
-    flow.reminder.setChecked(True)
+    # No keyring backend and no tray icon in tests: nothing to offer, and it says so (not
+    # "two choices" above none), and a reminder that could never appear is not offered.
+    assert not flow.remember.isVisible() and not flow.reminder.isVisible()
+    assert "You are ready" in " ".join(visible_texts(flow))
+    assert "choice" not in " ".join(visible_texts(flow)).lower()
     qtbot.mouseClick(flow.done_button, Qt.MouseButton.LeftButton)
     assert isinstance(main.workspace, Workspace)
     wait_for_tasks()
-    assert prefs.current.reminder_enabled
+    assert not prefs.current.reminder_enabled
     # The vault is real: the recovery code shown opens it.
     main.shutdown()
     again = CompanionApp(private_home)
