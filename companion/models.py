@@ -109,6 +109,11 @@ class CheckInDraft:
     at: datetime | None = None
 
 
+def snippet_text(pieces: tuple[tuple[str, bool], ...], before: str, after: str) -> str:
+    """A search passage as text, each match between `before` and `after`."""
+    return "".join(f"{before}{text}{after}" if hit else text for text, hit in pieces)
+
+
 @dataclass(frozen=True)
 class SearchHit:
     entry: Entry
@@ -117,7 +122,7 @@ class SearchHit:
     rank: float
 
     def snippet_text(self, before: str = "[", after: str = "]") -> str:
-        return "".join(f"{before}{text}{after}" if hit else text for text, hit in self.snippet)
+        return snippet_text(self.snippet, before, after)
 
 
 @dataclass(frozen=True)
@@ -129,7 +134,7 @@ class CheckinHit:
     rank: float
 
     def snippet_text(self, before: str = "[", after: str = "]") -> str:
-        return "".join(f"{before}{text}{after}" if hit else text for text, hit in self.snippet)
+        return snippet_text(self.snippet, before, after)
 
 
 @dataclass(frozen=True)

@@ -73,21 +73,9 @@ def search_entries(journal: Journal, text: str, *, limit: int = 50,
             " WHERE t.name = ?)"
         )
         params.append(normalize_tag(filters.tag))
-    if len(where) == 2:  # no date or tag filter: a rowid window cannot hide what they ask for
-        threshold = journal.db.query_one(
-            "SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?"
-            " ORDER BY rowid DESC LIMIT 1 OFFSET ?", (match, RANK_WINDOW - 1))
-        if threshold is not None:
-            where.append("entries_fts.rowid >= ?")
-            params.append(threshold[0])
-    params.append(limit)
-    rows = journal.db.query(
-        "SELECT entries_fts.rowid, snippet(entries_fts, -1, char(2), char(3), '…', "
-        f"{SNIPPET_TOKENS}), entries_fts.rank FROM entries_fts"
-        " JOIN entries e ON e.id = entries_fts.rowid"
-        f" WHERE {' AND '.join(where)} ORDER BY entries_fts.rank LIMIT ?",
-        params,
-    )
+    # no date or tag filter: a rowid window cannot hide what they ask for
+    rows = _ranked(journal.db, "entries_fts", -1, "entries e ON e.id = entries_fts.rowid",
+                   where, params, limit, windowed=len(where) == 2)
     entries = {entry.id: entry for entry in journal.get_many([row[0] for row in rows])}
     return [
         SearchHit(entry=entries[row[0]], snippet=split_snippet(row[1]), rank=float(row[2]))
@@ -109,24 +97,29 @@ def search_checkins(checkins: CheckIns, text: str, *, limit: int = 50,
     clauses, bounds = period_clauses("c.at_us", filters.start, filters.end)
     where += clauses
     params += bounds
-    if len(where) == 2:  # as for entries: broad queries are ranked among the newest matches
-        threshold = checkins.db.query_one(
-            "SELECT rowid FROM checkins_fts WHERE checkins_fts MATCH ?"
-            " ORDER BY rowid DESC LIMIT 1 OFFSET ?", (match, RANK_WINDOW - 1))
-        if threshold is not None:
-            where.append("checkins_fts.rowid >= ?")
-            params.append(threshold[0])
-    params.append(limit)
-    rows = checkins.db.query(
-        "SELECT checkins_fts.rowid, snippet(checkins_fts, 0, char(2), char(3), '…', "
-        f"{SNIPPET_TOKENS}), checkins_fts.rank FROM checkins_fts"
-        " JOIN checkins c ON c.id = checkins_fts.rowid"
-        f" WHERE {' AND '.join(where)} ORDER BY checkins_fts.rank LIMIT ?",
-        params,
-    )
+    rows = _ranked(checkins.db, "checkins_fts", 0, "checkins c ON c.id = checkins_fts.rowid",
+                   where, params, limit, windowed=len(where) == 2)
     found = {checkin.id: checkin for checkin in checkins.get_many([row[0] for row in rows])}
     return [CheckinHit(found[row[0]], split_snippet(row[1]), float(row[2]))
             for row in rows if row[0] in found]
+
+
+def _ranked(db: Any, table: str, column: int, join: str, where: list[str],
+            params: list[Any], limit: int, *, windowed: bool) -> list[Any]:
+    """(rowid, marked snippet, rank) of the best `limit` matches in an FTS5 `table`. A broad
+    query without filters is ranked within the newest RANK_WINDOW matches (see above)."""
+    where, params = list(where), list(params)
+    if windowed:
+        threshold = db.query_one(f"SELECT rowid FROM {table} WHERE {table} MATCH ?"
+                                 " ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+                                 (params[0], RANK_WINDOW - 1))
+        if threshold is not None:
+            where.append(f"{table}.rowid >= ?")
+            params.append(threshold[0])
+    return list(db.query(
+        f"SELECT {table}.rowid, snippet({table}, {column}, char(2), char(3), '…', "
+        f"{SNIPPET_TOKENS}), {table}.rank FROM {table} JOIN {join}"
+        f" WHERE {' AND '.join(where)} ORDER BY {table}.rank LIMIT ?", [*params, limit]))
 
 
 def split_snippet(marked: str) -> tuple[tuple[str, bool], ...]:

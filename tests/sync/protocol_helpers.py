@@ -18,13 +18,13 @@ from companion.clock import FakeClock
 from sync import actions
 from sync import envelope_v2 as v2
 from sync.content import encode_body
-from sync.crypto import SeededRandomness, seal, sha256, sign
+from sync.crypto import Rejected, SeededRandomness, seal, sha256, sign, unwrap_key
 from sync.engine import Engine, SyncReport
 from sync.envelope import Header, chain_key, message_key, pad
 from sync.identity import Identity
 from sync.invite import parse_invite
 from sync.locate import epoch_names_key, message_name, message_name_v2
-from sync.roster import Roster
+from sync.roster import Op, Roster, wrap_aad
 from sync.state import EMPTY_SLOT, ZERO_CHAIN, CircleRow
 from sync.transport import Transport
 from tests.sync.memory import MemoryTransport, memory_database
@@ -235,3 +235,19 @@ def raw_plaintext(length_field: int, body: bytes, total: int, tail: bytes = b"")
 def body_json(draft: Draft) -> dict[str, Any]:
     value: dict[str, Any] = json.loads(draft.body)
     return value
+
+
+def openable_from_vault(circle: Circle, name: str, op: Op) -> bool:
+    """Whether any agreement private key a thief who unlocks `name`'s vault finds (the
+    identity's, and every receiving key kept) still opens `op`'s epoch key for them."""
+    me = circle.id_of(name)
+    privates = [circle.identity(name).agreement_private, *(bytes(k) for (k,) in (
+        circle.engines[name].db.query("SELECT private FROM circle_recv_keys WHERE circle = ?",
+                                      (circle.id,))))]
+    for private in privates:
+        try:
+            unwrap_key(op.wraps[me], private, wrap_aad(op.circle, op.epoch_id, me))
+            return True
+        except Rejected:
+            continue
+    return False

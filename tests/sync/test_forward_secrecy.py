@@ -19,26 +19,11 @@ from sync.identity import Identity
 from sync.invite import open_join_request, parse_invite, seal_join_request
 from sync.roster import wrap_aad
 from tests.sync.memory import MemoryTransport
-from tests.sync.protocol_helpers import Circle, draft_name, honest_draft
-
-
-def _key_material(circle: Circle, name: str) -> list[bytes]:
-    """Every agreement private key a thief who unlocks `name`'s vault finds for the circle."""
-    privates = [bytes(k) for (k,) in circle.engines[name].db.query(
-        "SELECT private FROM circle_recv_keys WHERE circle = ?", (circle.id,))]
-    return [circle.identity(name).agreement_private, *privates]
+from tests.sync.protocol_helpers import Circle, draft_name, honest_draft, openable_from_vault
 
 
 def _can_unwrap(circle: Circle, name: str, epoch_id: bytes) -> bool:
-    op = circle.roster(name).epochs[epoch_id].op
-    me = circle.id_of(name)
-    for private in _key_material(circle, name):
-        try:
-            unwrap_key(op.wraps[me], private, wrap_aad(op.circle, op.epoch_id, me))
-            return True
-        except Rejected:
-            continue
-    return False
+    return openable_from_vault(circle, name, circle.roster(name).epochs[epoch_id].op)
 
 
 def _epochs(circle: Circle, name: str) -> list[bytes]:
@@ -80,7 +65,9 @@ def test_each_epoch_is_wrapped_to_a_receiving_key_announced_for_it() -> None:
             newest = _epochs(circle, name)[-1]
             op = circle.roster(name).epochs[newest].op
             me = circle.id_of(name)
-            for private in _key_material(circle, name)[1:]:
+            for (kept,) in circle.engines[name].db.query(
+                    "SELECT private FROM circle_recv_keys WHERE circle = ?", (circle.id,)):
+                private = bytes(kept)
                 try:
                     unwrap_key(op.wraps[me], private, wrap_aad(op.circle, op.epoch_id, me))
                 except Rejected:

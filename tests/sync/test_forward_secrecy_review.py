@@ -13,23 +13,8 @@ from sync import actions
 from sync.content import encode_body
 from sync.crypto import Rejected, unwrap_key
 from sync.invite import parse_invite
-from sync.roster import Op, make_op, wrap_aad
-from tests.sync.protocol_helpers import Circle, honest_draft
-
-
-def _openable(circle: Circle, name: str, op: Op) -> bool:
-    """Whether anything in `name`'s vault still opens `op`'s wrap for them."""
-    me = circle.id_of(name)
-    privates = [circle.identity(name).agreement_private, *(bytes(k) for (k,) in (
-        circle.engines[name].db.query("SELECT private FROM circle_recv_keys WHERE circle = ?",
-                                      (circle.id,))))]
-    for private in privates:
-        try:
-            unwrap_key(op.wraps[me], private, wrap_aad(op.circle, op.epoch_id, me))
-            return True
-        except Rejected:
-            continue
-    return False
+from sync.roster import make_op, wrap_aad
+from tests.sync.protocol_helpers import Circle, honest_draft, openable_from_vault
 
 
 def _stored(circle: Circle, name: str) -> dict[bytes, bytes]:
@@ -123,7 +108,7 @@ def test_a_receiving_key_that_opened_two_epochs_goes_with_the_first_forgotten() 
     for _ in range(8):
         _away(circle, 5, "Ann", "Bob", "Cat")
         if middle.id in circle.engines["Bob"].state.forgotten_epochs(circle.id):
-            assert not _openable(circle, "Bob", middle.op)
+            assert not openable_from_vault(circle, "Bob", middle.op)
     assert middle.id in circle.engines["Bob"].state.forgotten_epochs(circle.id)
 
 
@@ -154,7 +139,7 @@ def test_an_upgraded_circle_forgets_its_version_1_keys() -> None:
         _away(circle, 10, "Ann", "Bob", "Cat")
     keys = circle.engines["Bob"].state.epoch_keys(circle.id)
     assert v1 and not [e for e in v1 if e.id in keys]
-    assert not any(_openable(circle, "Bob", e.op) for e in v1 if circle.id_of("Bob") in
+    assert not any(openable_from_vault(circle, "Bob", e.op) for e in v1 if circle.id_of("Bob") in
                    e.members and e.op.author != circle.id_of("Bob"))
 
 

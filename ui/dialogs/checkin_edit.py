@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtCore import QDateTime, Qt, QTimeZone, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateTimeEdit,
@@ -146,9 +146,7 @@ class CheckinEditDialog(QDialog):
         self.done(QDialog.DialogCode.Rejected)
 
 
-def _zone(seconds: int) -> Any:
-    from PySide6.QtCore import QTimeZone
-
+def _zone(seconds: int) -> QTimeZone:
     return QTimeZone(seconds)
 
 

@@ -7,6 +7,7 @@ makes them bold on a highlight colour that reads well in light and dark themes.
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape as html_escape
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt
@@ -84,71 +85,69 @@ class SnippetDelegate(QStyledItemDelegate):
     def _paint_checkin(self, painter: QPainter, option: QStyleOptionViewItem,
                        checkin: CheckIn, html: str, selected: bool) -> None:
         """A check-in whose note matched: its face and mood as the title, the passage below."""
-        palette = option.palette
-        colour = palette.color(QPalette.ColorRole.HighlightedText if selected
-                               else QPalette.ColorRole.Text)
-        rect = option.rect.adjusted(16, 8, -14, -6)
-        metrics = QFontMetrics(option.font)
-        line = metrics.lineSpacing()
-        date = f"{checkin.at.day} {checkin.at:%b %Y}"
-        date_width = metrics.horizontalAdvance(date) + 4
-        painter.setFont(option.font)
-        painter.setPen(muted(palette, selected))
-        painter.drawText(QRect(rect.right() - date_width, rect.top(), date_width, line),
-                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, date)
+        rect, line, colour, right = self._dated(painter, option, checkin.at, selected)
         self._faces[checkin.mood].paint(painter, QRect(rect.left(), rect.top(), line, line))
-        x = rect.left() + line + 6
-        title_font = QFont(option.font)
-        title_font.setWeight(QFont.Weight.DemiBold)
-        width = rect.right() - date_width - 12 - x
-        painter.setFont(title_font)
-        painter.setPen(colour)
-        painter.drawText(QRect(x, rect.top(), width, line), Qt.AlignmentFlag.AlignVCenter,
-                         QFontMetrics(title_font).elidedText(checkin_label(checkin),
-                                                             Qt.TextElideMode.ElideRight, width))
-        document = snippet_document(html, option.font, rect.width(), palette, selected)
-        self._draw_rich(painter, document, QRect(rect.left(), rect.top() + line + 4,
-                                                 rect.width(), line * SNIPPET_LINES), colour)
+        self._title_and_passage(painter, option, rect, rect.left() + line + 6, right,
+                                checkin_label(checkin), html, colour, selected)
 
     def _paint_hit(self, painter: QPainter, option: QStyleOptionViewItem, entry: Entry,
                    html: str, in_title: bool, selected: bool) -> None:
+        rect, line, colour, right = self._dated(painter, option, entry.created, selected)
         palette = option.palette
-        colour = palette.color(QPalette.ColorRole.HighlightedText if selected
-                               else QPalette.ColorRole.Text)
-        rect = option.rect.adjusted(16, 8, -14, -6)
-        metrics = QFontMetrics(option.font)
-        line = metrics.lineSpacing()
-        date = f"{entry.created.day} {entry.created:%b %Y}"
-        date_width = metrics.horizontalAdvance(date) + 4
-        painter.setFont(option.font)
-        painter.setPen(muted(palette, selected))
-        painter.drawText(QRect(rect.right() - date_width, rect.top(), date_width, line),
-                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, date)
         x = rect.left()
         if entry.starred:
             painter.setPen(QColor(colour if selected else STAR_COLOUR))
             painter.drawText(QRect(x, rect.top(), 18, line), Qt.AlignmentFlag.AlignVCenter, "★")
             x += 18
+        if not in_title:
+            self._title_and_passage(painter, option, rect, x, right, entry_label(entry) or "…",
+                                    html, colour, selected)
+            return
+        # The match is in the title: highlight it there, show the text below.
         title_font = QFont(option.font)
         title_font.setWeight(QFont.Weight.DemiBold)
-        width = rect.right() - date_width - 12 - x
-        if in_title:  # the match is in the title: highlight it there, show the text below
-            self._draw_rich(painter, snippet_document(html, title_font, 10_000, palette,
-                                                      selected), QRect(x, rect.top(), width, line),
-                            colour)
-            body = " ".join(entry.body[:600].split())
-            below = snippet_document(html_escape(body, quote=False), option.font, rect.width(),
-                                     palette, selected)
-            self._draw_rich(painter, below, QRect(rect.left(), rect.top() + line + 4,
-                                                  rect.width(), line * SNIPPET_LINES),
-                            muted(palette, selected))
-            return
+        self._draw_rich(painter, snippet_document(html, title_font, 10_000, palette, selected),
+                        QRect(x, rect.top(), right - x, line), colour)
+        body = " ".join(entry.body[:600].split())
+        below = snippet_document(html_escape(body, quote=False), option.font, rect.width(),
+                                 palette, selected)
+        self._draw_rich(painter, below, QRect(rect.left(), rect.top() + line + 4,
+                                              rect.width(), line * SNIPPET_LINES),
+                        muted(palette, selected))
+
+    @staticmethod
+    def _dated(painter: QPainter, option: QStyleOptionViewItem, when: datetime,
+               selected: bool) -> tuple[QRect, int, QColor, int]:
+        """Draw the row's date at the top right; (the content rect, the line height, the
+        text colour, where the title must end)."""
+        palette = option.palette
+        colour = palette.color(QPalette.ColorRole.HighlightedText if selected
+                               else QPalette.ColorRole.Text)
+        rect = option.rect.adjusted(16, 8, -14, -6)
+        metrics = QFontMetrics(option.font)
+        line = metrics.lineSpacing()
+        date = f"{when.day} {when:%b %Y}"
+        date_width = metrics.horizontalAdvance(date) + 4
+        painter.setFont(option.font)
+        painter.setPen(muted(palette, selected))
+        painter.drawText(QRect(rect.right() - date_width, rect.top(), date_width, line),
+                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, date)
+        return rect, line, colour, rect.right() - date_width - 12
+
+    def _title_and_passage(self, painter: QPainter, option: QStyleOptionViewItem, rect: QRect,
+                           x: int, right: int, title: str, html: str, colour: QColor,
+                           selected: bool) -> None:
+        """A bold title (elided) from `x` to `right`, the highlighted passage below it."""
+        line = QFontMetrics(option.font).lineSpacing()
+        title_font = QFont(option.font)
+        title_font.setWeight(QFont.Weight.DemiBold)
+        width = right - x
         painter.setFont(title_font)
         painter.setPen(colour)
         painter.drawText(QRect(x, rect.top(), width, line), Qt.AlignmentFlag.AlignVCenter,
-                         QFontMetrics(title_font).elidedText(entry_label(entry) or "…",
-                                                             Qt.TextElideMode.ElideRight, width))
-        document = snippet_document(html, option.font, rect.width(), palette, selected)
+                         QFontMetrics(title_font).elidedText(title, Qt.TextElideMode.ElideRight,
+                                                             width))
+        document = snippet_document(html, option.font, rect.width(), option.palette, selected)
         self._draw_rich(painter, document, QRect(rect.left(), rect.top() + line + 4,
                                                  rect.width(), line * SNIPPET_LINES), colour)
 
