@@ -1,11 +1,16 @@
 """What makes a passphrase acceptable, shared by the CLI and the app's strength meter.
 
 Strength comes from zxcvbn (a maintained estimator of guessing cost), not a home-made rule;
-the only fixed rule is a minimum length.
+the only fixed rules are a minimum length and one zxcvbn cannot know: words anyone can guess
+first — the app's own example passphrase and words, and the person's own name — count for
+nothing. (zxcvbn's `user_inputs` barely helps here: it still rated half the example "Strong".)
 """
 
 from __future__ import annotations
 
+import os
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from storage.errors import PassphraseMismatch, WeakPassphrase
@@ -13,6 +18,10 @@ from storage.errors import PassphraseMismatch, WeakPassphrase
 MIN_LENGTH = 8
 MIN_SCORE = 2  # zxcvbn: 0 too guessable … 4 very unguessable; 2 resists online-scale guessing
 _MAX_SCORED = 100  # zxcvbn slows down on very long inputs; beyond this length, length is enough
+EXAMPLE_PASSPHRASE = "lantern orbit pickle meadow"  # shown in onboarding, so guessed first
+APP_WORDS = frozenset({*EXAMPLE_PASSPHRASE.split(), "companion", "journal", "mood", "diary",
+                       "passphrase", "password", "vault", "circle", "checkin"})
+_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -26,14 +35,61 @@ class Strength:
         return self.score >= MIN_SCORE
 
 
-def estimate(passphrase: str) -> Strength:
+def personal_words() -> frozenset[str]:
+    """This computer's account name and the person's name on it (from the password database),
+    as lower-case words of three letters or more."""
+    names: list[str] = []
+    try:
+        import pwd
+
+        entry = pwd.getpwuid(os.getuid())
+        names += [entry.pw_name, entry.pw_gecos.split(",")[0]]
+    except (ImportError, KeyError, AttributeError):  # not POSIX, or an account without entry
+        names.append(os.environ.get("USERNAME") or os.environ.get("USER") or "")
+    return frozenset(word for name in names for word in _words(name) if len(word) >= 3)
+
+
+def _words(text: str) -> list[str]:
+    return [word.casefold() for word in _WORD.findall(text)]
+
+
+def estimate(passphrase: str, personal: Iterable[str] | None = None) -> Strength:
+    """How hard `passphrase` is to guess; `personal` are the person's own words (their name:
+    by default the account's, see `personal_words`)."""
     if len(passphrase) < MIN_LENGTH:
         return Strength(0, f"Use at least {MIN_LENGTH} characters.", ())
     if len(passphrase) > _MAX_SCORED:
         return Strength(4, "", ())
+    own = {word for name in (personal_words() if personal is None else personal)
+           for word in _words(name) if len(word) >= 3}
+    strength = _zxcvbn(passphrase, sorted(APP_WORDS | own))
+    words = _words(passphrase)
+    guessable = [word for word in words if word in APP_WORDS or word in own]
+    if not guessable:
+        return strength
+    # Someone guessing tries these first, so only the rest of the passphrase counts.
+    rest = " ".join(word for word in words if word not in guessable)
+    rest_score = _zxcvbn(rest, []).score if len(rest) >= MIN_LENGTH else 0
+    if rest_score >= strength.score:
+        return strength
+    said = []
+    for group, why in ((APP_WORDS, "Companion's own words"), (own, "your name")):
+        found = [word for word in dict.fromkeys(guessable) if word in group]
+        if found and not (group is own and all(word in APP_WORDS for word in found)):
+            said.append(f"{_and(f'“{word}”' for word in found)} ({why})")
+    return Strength(rest_score, f"Someone guessing would try {_and(said)} first.",
+                    ("Add words of your own that no one would link to you or to this app.",))
+
+
+def _and(parts: Iterable[str]) -> str:
+    items = list(parts)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _zxcvbn(passphrase: str, user_inputs: list[str]) -> Strength:
     from zxcvbn import zxcvbn  # imported when needed: it costs ~30 ms at every CLI start
 
-    result = zxcvbn(passphrase)
+    result = zxcvbn(passphrase, user_inputs=user_inputs)
     feedback = result.get("feedback", {})
     return Strength(
         score=int(result["score"]),

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 FILE_NAME = "preferences.json"
 THEMES = ("system", "light", "dark")
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+_GEOMETRY = re.compile(r"^[A-Za-z0-9+/=]{0,400}$")  # Qt's saveGeometry(), in base64
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class Preferences:
     questionnaire_reminder: bool = False  # a gentle nudge when questionnaires are 2 weeks old
     circle_sync_minutes: int = 5  # background sync of circles; 0 syncs only on demand
     circle_notify_content: bool = False  # notifications show who and how, not just that
+    # This device's window size and place (Qt's own record of it); never synced elsewhere.
+    window_geometry: str = ""
 
     def validated(self) -> Preferences:
         if self.theme not in THEMES:
@@ -55,6 +58,9 @@ class Preferences:
                      "rest_breaks", "questionnaire_reminder", "circle_notify_content"):
             if not isinstance(getattr(self, name), bool):
                 raise InvalidInput(f"{name} must be true or false.")
+        if not isinstance(self.window_geometry, str) or not _GEOMETRY.match(
+                self.window_geometry):
+            raise InvalidInput("window_geometry is not a saved window geometry.")
         for name, low, high in (("idle_minutes", 1, 60), ("rest_after_minutes", 50, 60),
                                 ("rest_minutes", 5, 10), ("circle_sync_minutes", 0, 1440)):
             value = getattr(self, name)

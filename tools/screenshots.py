@@ -87,8 +87,8 @@ def _render_theme(qt: object, theme: str, folder: Path, out: Path) -> None:
     flow = window.onboarding
     assert flow is not None
     flow.start_button.click()
-    flow.pass1.edit.setText("lantern orbit pickle meadow")
-    flow.pass2.edit.setText("lantern orbit pickle meadow")
+    flow.pass1.edit.setText("quiet river copper tulip")
+    flow.pass2.edit.setText("quiet river copper tulip")
     shot(window, "onboarding-passphrase")
     flow.create_button.click()
     _wait(pump, lambda: flow.stack.currentWidget() is flow.code_step)

@@ -8,10 +8,11 @@ shows the unlock screen.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWidget
 
@@ -26,6 +27,7 @@ from ui.shortcuts import ShortcutsDialog
 from ui.tasks import Lane, TaskRunner
 from ui.theme import apply_theme
 from ui.unlock import UnlockScreen
+from ui.widgets.focus_ring import FocusRings
 
 if TYPE_CHECKING:
     from ui.onboarding import Onboarding
@@ -49,6 +51,8 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(app_icon())
         self.resize(QSize(1100, 720))
         self.setMinimumSize(QSize(760, 520))
+        self._restore_geometry(prefs.current.window_geometry)
+        self._theme = prefs.current.theme
         self.states = QStackedWidget()
         self.setCentralWidget(self.states)
         self.workspace: Workspace | None = None
@@ -60,8 +64,9 @@ class MainWindow(QMainWindow):
         self.idle = IdleWatcher(prefs.current.auto_lock_minutes, parent=self)
         self.idle.idle.connect(self.lock)
         instance = QApplication.instance()
-        if instance is not None:
+        if isinstance(instance, QApplication):
             instance.installEventFilter(self.idle)
+            FocusRings.install(instance)
         prefs.changed.connect(self._preferences_changed)
         self._add_actions()
         self.tray: Tray | None = None  # set by ui.app when a system tray exists
@@ -206,10 +211,24 @@ class MainWindow(QMainWindow):
     def _preferences_changed(self, prefs: Preferences) -> None:
         self.idle.set_minutes(prefs.auto_lock_minutes)
         instance = QApplication.instance()
-        if isinstance(instance, QApplication):
+        if isinstance(instance, QApplication) and prefs.theme != self._theme:
             apply_theme(instance, prefs.theme)
+        self._theme = prefs.theme
+
+    def _restore_geometry(self, saved: str) -> None:
+        """Where the window was last time; Qt keeps it on a screen that still exists, and a
+        record it cannot read leaves the default size."""
+        if saved:
+            self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii")))
+
+    def remember_geometry(self) -> None:
+        saved = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
+        current = self.prefs.current
+        if saved != current.window_geometry and len(saved) <= 400:
+            self.prefs.update(replace(current, window_geometry=saved))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        self.remember_geometry()
         tray = self.tray
         if tray is not None and shiboken6.isValid(tray) and tray.keeps_running():
             # Out of sight must mean locked: nobody should find the journal open in the tray.
@@ -226,6 +245,8 @@ class MainWindow(QMainWindow):
         QApplication.quit()
 
     def shutdown(self) -> None:
+        if self.isVisible():
+            self.remember_geometry()
         if self.workspace is not None:
             self.workspace.teardown()
         self.runner.wait_idle()

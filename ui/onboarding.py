@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from companion.app import CompanionApp
-from companion.passphrase import MIN_LENGTH, estimate
+from companion.passphrase import EXAMPLE_PASSPHRASE, MIN_LENGTH, estimate
 from ui.dialogs.recovery import RecoveryCodeView
 from ui.icons import app_icon
 from ui.tasks import Lane, TaskRunner
@@ -148,7 +148,8 @@ class Onboarding(QWidget):
         step = _Step()
         intro = QLabel(self.tr(
             "Choose a passphrase to lock your journal. A few unrelated words are easy to "
-            "remember and hard to guess, e.g. “lantern orbit pickle meadow”."))
+            "remember and hard to guess — but make up your own: words from an example, "
+            "like “%1”, are the first an attacker tries.").replace("%1", EXAMPLE_PASSPHRASE))
         intro.setWordWrap(True)
         self.pass1 = PassphraseField(self.tr("Passphrase"), self.tr("New passphrase"))
         self.pass2 = PassphraseField(self.tr("The same again"), self.tr("Confirm passphrase"))

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QStyleFactory
+
+from ui.control_style import DARK_BORDER, LIGHT_BORDER, ControlStyle
 
 ACCENT = "#5a6dd4"  # white on it: 4.6:1 (WCAG 2.2 AA); it was 4.48:1
 MOOD_COLOURS = {1: "#c75c5c", 2: "#d9904a", 3: "#c9b458", 4: "#6aa86a", 5: "#3f9a8f"}
@@ -22,11 +24,11 @@ QLabel[role="subheading"] { font-size: 12pt; font-weight: 600; }
 QLabel[role="hint"] { color: palette(placeholder-text); }
 QLabel[role="error"] { color: ERROR; font-weight: 600; }
 QLabel[role="section"] { font-weight: 600; }
-QPushButton[chip="true"] { border: 1px solid palette(mid); border-radius: 12px;
+QPushButton[chip="true"] { border: 1px solid BORDER; border-radius: 12px;
                            padding: 4px 12px; }
 QPushButton[chip="true"]:checked { background: ACCENT; color: white;
                                    border-color: ACCENT; }
-QToolButton[mood="true"] { border: 1px solid palette(mid); border-radius: 10px;
+QToolButton[mood="true"] { border: 1px solid BORDER; border-radius: 10px;
                            padding: 6px; }
 QToolButton[mood="true"]:checked { border: 2px solid ACCENT;
                                    background: palette(alternate-base); }
@@ -85,9 +87,13 @@ def system_prefers_dark() -> bool:
 
 def apply_theme(app: QApplication, theme: str) -> None:
     """`theme` is "system", "light" or "dark"."""
-    if app.style().objectName().lower() not in ("fusion", "windowsvista", "macos", "breeze"):
-        app.setStyle("Fusion")
+    if not isinstance(app.style(), ControlStyle):
+        name = app.style().objectName().lower()
+        keep = name in ("fusion", "windowsvista", "macos", "breeze")
+        base = QStyleFactory.create(name if keep else "Fusion")
+        app.setStyle(ControlStyle(base))
     dark = theme == "dark" or (theme == "system" and system_prefers_dark())
     app.setPalette(dark_palette() if dark else light_palette())
     # A red that reads on both: the light one is too dark on the dark window colour.
-    app.setStyleSheet(_STYLE.replace("ERROR", "#ff7b72" if dark else "#c0392b"))
+    app.setStyleSheet(_STYLE.replace("ERROR", "#ff7b72" if dark else "#c0392b")
+                      .replace("BORDER", DARK_BORDER if dark else LIGHT_BORDER))

@@ -77,6 +77,18 @@ def ctx(app: CompanionApp, runner: TaskRunner, prefs: PreferenceStore) -> Iterat
 
 
 @pytest.fixture
+def restore_theme():  # type: ignore[no-untyped-def]
+    """apply_theme changes the whole QApplication; put it back for the next test."""
+    qt = QApplication.instance()
+    assert isinstance(qt, QApplication)
+    palette, sheet, style = qt.palette(), qt.styleSheet(), qt.style().name()
+    yield
+    qt.setStyle(style)
+    qt.setPalette(palette)
+    qt.setStyleSheet(sheet)
+
+
+@pytest.fixture
 def window(qtbot, app: CompanionApp, runner: TaskRunner,  # type: ignore[no-untyped-def]
            prefs: PreferenceStore) -> Iterator[MainWindow]:
     """The main window, unlocked on an empty vault, showing the workspace."""

@@ -21,7 +21,7 @@ from tests.gui.conftest import visible_texts
 from ui.main_window import MainWindow
 from ui.pages.settings import SettingsPage
 
-NEW_PASSPHRASE = "lantern orbit pickle meadow"
+NEW_PASSPHRASE = "quiet river copper tulip"
 
 # The offscreen platform cannot pass a dialog's size hints on to a window system and says so
 # each time one is shown or resized; it is not a problem of the app.
@@ -65,18 +65,6 @@ def unlock_with(qtbot, window: MainWindow, secret: str) -> None:  # type: ignore
 def patch_file_dialog(monkeypatch: pytest.MonkeyPatch, name: str, path: Path) -> None:
     """Stand in for the OS file picker: it answers `path`."""
     monkeypatch.setattr(QFileDialog, name, staticmethod(lambda *_a, **_k: (str(path), "")))
-
-
-@pytest.fixture
-def restore_theme():  # type: ignore[no-untyped-def]
-    """apply_theme changes the whole QApplication; put it back for the next test."""
-    qt = QApplication.instance()
-    assert isinstance(qt, QApplication)
-    palette, sheet, style = qt.palette(), qt.styleSheet(), qt.style().name()
-    yield
-    qt.setStyle(style)
-    qt.setPalette(palette)
-    qt.setStyleSheet(sheet)
 
 
 # -- passphrase -------------------------------------------------------------------------------

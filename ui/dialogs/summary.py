@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QDir, Qt
-from PySide6.QtGui import QImage, QPalette, QPixmap
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -70,13 +70,6 @@ class SummaryDialog(QDialog):
         self.pdf: bytes | None = None
         self.setWindowTitle(self.tr("Summary for therapy"))
         self.setMinimumSize(980, 660)
-        # Unticked boxes must be plainly visible (in the dark palette Fusion draws them almost
-        # black on black): what is left out should be as visible as what is included.
-        if self.palette().color(QPalette.ColorRole.Window).lightness() < 128:
-            self.setStyleSheet(
-                "QCheckBox::indicator:unchecked, QListView::indicator:unchecked {"
-                " border: 1px solid #8a8b93; border-radius: 3px; background: palette(base);"
-                " width: 13px; height: 13px; }")
         today = ctx.app.clock.now().date()
         self.start = QDateEdit(_qdate(today - timedelta(days=29)))
         self.end = QDateEdit(_qdate(today))

@@ -1,0 +1,41 @@
+"""The window opens where and as large as it was left (issue 17, item 3), on this device only."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSize
+
+from companion.errors import InvalidInput
+from companion.preferences import Preferences, load_preferences
+from ui.context import PreferenceStore
+from ui.main_window import MainWindow
+
+
+def test_size_and_place_are_remembered_across_restarts(qtbot, app, runner, private_home):
+    prefs = PreferenceStore(app, runner, Preferences())
+    first = MainWindow(app, runner, prefs)
+    qtbot.addWidget(first)
+    first.show()
+    qtbot.waitExposed(first)
+    first.resize(QSize(780, 560))
+    first.move(12, 8)
+    qtbot.waitUntil(lambda: first.size() == QSize(780, 560))
+    first.close()  # closing saves it, before the app goes
+    saved = load_preferences(private_home)
+    assert saved.window_geometry
+    second = MainWindow(app, runner, PreferenceStore(app, runner, saved))
+    qtbot.addWidget(second)
+    assert second.size() == QSize(780, 560)  # (the offscreen screen is 800×600)
+
+
+def test_an_unreadable_record_leaves_the_default_size(qtbot, app, runner):
+    prefs = Preferences(window_geometry="AAAA" * 20)  # base64, but not Qt's record
+    window = MainWindow(app, runner, PreferenceStore(app, runner, prefs))
+    qtbot.addWidget(window)
+    assert window.size() == QSize(1100, 720)
+
+
+@pytest.mark.parametrize("value", ["not base64!", "A" * 401, 7])
+def test_a_hostile_preferences_file_cannot_set_anything_else(value: object) -> None:
+    with pytest.raises(InvalidInput):
+        Preferences(window_geometry=value).validated()  # type: ignore[arg-type]
