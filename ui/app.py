@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
-DEMO_PASSPHRASE = "companion demo journal"
+DEMO_PASSPHRASE = "harbour violet sketch demo"
 
 
 def display_problem() -> str | None:

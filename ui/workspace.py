@@ -51,6 +51,7 @@ class Workspace(QWidget):
         self.screen_time: ScreenTimeDriver = self.session.screen_time
         for index, page_type in enumerate(PAGE_TYPES):
             page = page_type(ctx)
+            page.go_to.connect(self.show_page)
             self.pages.append(page)
             self.stack.addWidget(page)
             item = QListWidgetItem(icon(page.icon_name), self.tr(page.title))

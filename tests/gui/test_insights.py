@@ -37,7 +37,9 @@ def fill(app, clock, days: int = 40) -> None:  # type: ignore[no-untyped-def]
                                      at=clock.now() - timedelta(days=i)))
 
 
-def test_an_empty_vault_says_there_is_not_enough_data(window, wait_for_tasks):
+def test_a_period_without_check_ins_says_there_is_not_enough_data(window, app, clock,
+                                                                  wait_for_tasks):
+    app.add_checkin(CheckInDraft(mood=3, at=clock.now() - timedelta(days=200)))  # before it
     page = window.workspace.show_page(InsightsPage)
     wait_for_tasks()
     texts = labels(page)

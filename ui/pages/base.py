@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from ui.context import UiContext
@@ -11,6 +11,7 @@ from ui.context import UiContext
 class Page(QWidget):
     title = ""
     icon_name = ""
+    go_to = Signal(object)  # another page's type: an empty state's first step lives there
 
     def __init__(self, ctx: UiContext) -> None:
         super().__init__()

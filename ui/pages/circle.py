@@ -47,6 +47,7 @@ from ui.pages.circle_members import (
 from ui.pages.circle_text import describe_status, removed_text
 from ui.widgets.circle_feed import FEED_PAGE, Composer, FeedView, ReplyBar, feed_html
 from ui.widgets.common import error_label, heading, hint, user_message
+from ui.widgets.empty_state import EmptyState
 
 
 class CirclePage(CircleMembers):
@@ -117,28 +118,16 @@ class CirclePage(CircleMembers):
         layout.addWidget(self.stack, 1)
 
     def _empty_state(self) -> QWidget:
-        page = QWidget()
-        box = QVBoxLayout(page)
-        box.setContentsMargins(0, 20, 0, 0)
-        text = QLabel(self.tr(
-            "<p>Share check-ins and notes with a small circle of people you trust, end-to-end "
-            "encrypted, over a folder you already sync (Syncthing, Nextcloud, Dropbox) or a "
-            "WebDAV server. Companion runs no server; the storage provider sees nothing but "
-            "sizes and times.</p><p>Start a circle and invite people, or join one with the "
-            "code someone gave you.</p>"))
-        text.setWordWrap(True)
-        box.addWidget(text)
-        row = QHBoxLayout()
-        create = QPushButton(self.tr("Start a circle…"))
-        create.clicked.connect(self.create_circle)
-        join = QPushButton(self.tr("Join with a code…"))
-        join.clicked.connect(self.join_circle)
-        row.addWidget(create)
-        row.addWidget(join)
-        row.addStretch(1)
-        box.addLayout(row)
-        box.addStretch(1)
-        return page
+        self.empty = EmptyState("circle", self.tr("Share with people you trust"), self.tr(
+            "A circle is a few people — friends, family, a support group — who see each "
+            "other's check-ins and notes when you choose to share them. It is end-to-end "
+            "encrypted and travels through a folder you already sync (Syncthing, Nextcloud, "
+            "Dropbox) or a WebDAV server: Companion runs no server, and the storage sees "
+            "nothing but sizes and times. Start one and invite people, or join with the code "
+            "someone gave you."))
+        self.empty.add_action(self.tr("Start a circle…"), self.create_circle, icon_name="plus")
+        self.empty.add_action(self.tr("Join with a code…"), self.join_circle)
+        return self.empty
 
     def _feed_tab(self) -> QWidget:
         page = QWidget()
@@ -199,6 +188,12 @@ class CirclePage(CircleMembers):
     def shown(self) -> None:
         self.refresh()
 
+    def focus_work(self) -> None:
+        if self.stack.currentWidget() is self.empty:
+            self.empty.focus_first_action()
+        else:
+            super().focus_work()
+
     def refresh(self) -> None:
         app, wanted = self.ctx.app, self.current
         self.ctx.runner.run(lambda: load_view(app, wanted), self._render, self._load_failed)
@@ -216,6 +211,8 @@ class CirclePage(CircleMembers):
             self.picker.addItem(name, circle)
         self.picker.setVisible(len(view.circles) > 1)
         self.sync_button.setEnabled(row is not None)
+        for button in (self.sync_button, self.new_button, self.join_button):
+            button.setVisible(row is not None)  # with no circle, the panel offers both
         if row is None:
             self.current = None
             for label in (self.status_line, self.error, self.banner):

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QScrollArea,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +36,7 @@ from ui.icons import icon
 from ui.pages.base import Page
 from ui.widgets.chart_view import ChartView
 from ui.widgets.common import error_label, heading, hint, subheading, user_message
+from ui.widgets.empty_state import EmptyState
 
 PERIODS = (("Last 30 days", 30), ("Last 90 days", 90), ("Last 12 months", 365),
            ("All time", 0))
@@ -88,12 +90,23 @@ class InsightsPage(Page):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.content)
+        self.empty = EmptyState("insights", self.tr("Patterns from your check-ins"), self.tr(
+            "Insights shows how your mood and energy move over weeks, what tends to come with "
+            "your better and harder days, how you slept, and your questionnaire scores over "
+            "time — only from what you record, and only once there is enough of it. Check in "
+            "on a few days to begin."))
+        self.empty.add_action(self.tr("Check in now"), self._go_check_in)
+        self.empty.add_action(self.tr("Take a questionnaire"), menu=menu)
+        self.views = QStackedWidget()
+        self.charts = scroll
+        self.views.addWidget(scroll)
+        self.views.addWidget(self.empty)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 28, 24, 12)
         layout.addLayout(top)
         layout.addWidget(self.status)
         layout.addWidget(self.error)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(self.views, 1)
         ctx.changes.changed.connect(self._changed)
 
     # -- loading ----------------------------------------------------------------------------
@@ -114,11 +127,36 @@ class InsightsPage(Page):
         app, days = self.ctx.app, int(self.period.currentData())
         today = app.clock.now().date()
 
-        def work() -> PeriodData:
+        def work() -> tuple[PeriodData, bool]:
             start, end = period_bounds(app, today, days)
-            return load_period(app, start, end)
+            return load_period(app, start, end), app.first_checkin() is not None
 
-        self.ctx.runner.run(work, self._loaded, self._failed)
+        self.ctx.runner.run(work, self._arrived, self._failed)
+
+    def _arrived(self, payload: tuple[PeriodData, bool]) -> None:
+        data, any_checkins = payload
+        first_use = not any_checkins and not data.results
+        self.views.setCurrentWidget(self.empty if first_use else self.charts)
+        for widget in (self.period, self.summary_button, self.status):
+            widget.setVisible(not first_use)
+        self._loaded(data)
+        if first_use and self.isVisible() and self.focusWidget() is None:
+            self.empty.focus_first_action()
+
+    @property
+    def first_use(self) -> bool:
+        return self.views.currentWidget() is self.empty
+
+    def focus_work(self) -> None:
+        if self.first_use:
+            self.empty.focus_first_action()
+        else:
+            super().focus_work()
+
+    def _go_check_in(self) -> None:
+        from ui.pages.today import TodayPage
+
+        self.go_to.emit(TodayPage)
 
     def _failed(self, exc: BaseException) -> None:
         self.status.setText("")

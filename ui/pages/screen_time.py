@@ -50,6 +50,7 @@ from ui.pages.base import Page
 from ui.screentime_driver import ScreenTimeDriver
 from ui.theme import ACCENT
 from ui.widgets.common import heading, hint, user_message
+from ui.widgets.empty_state import EmptyState
 from ui.widgets.message_bar import MessageBar
 from ui.widgets.usage_chart import UsageChart
 
@@ -72,6 +73,7 @@ class ScreenTimePage(Page):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         outer.addWidget(scroll)
+        self.scroll_area = scroll
         body = QWidget()
         scroll.setWidget(body)
         layout = QVBoxLayout(body)
@@ -85,12 +87,24 @@ class ScreenTimePage(Page):
         layout.addWidget(self.bar)
         self.notice_box = self._notice_box()
         layout.addWidget(self.notice_box)
-        layout.addWidget(self._today_box())
-        layout.addWidget(self._history_box())
-        layout.addWidget(self._budget_box())
+        self.empty = EmptyState("screentime", self.tr("Your time at this computer"), self.tr(
+            "Screen time shows how long you use this computer each day and on what kind of "
+            "app, and warns you gently when you reach a daily budget you set. What it records "
+            "stays in the encrypted vault on this computer. Nothing has been measured yet."))
+        self.empty.setVisible(False)
+        layout.addWidget(self.empty)
+        self.today_box, self.history_box = self._today_box(), self._history_box()
+        self.budget_box, self.aw_box = self._budget_box(), self._activitywatch_box()
+        layout.addWidget(self.today_box)
+        layout.addWidget(self.history_box)
+        layout.addWidget(self.budget_box)
         layout.addWidget(self._rules_box())
         layout.addWidget(self._settings_box())
-        layout.addWidget(self._activitywatch_box())
+        layout.addWidget(self.aw_box)
+        self.empty.add_action(self.tr("Set a daily budget"),
+                              lambda: self._reach(self.budget_box, self.budget_kind))
+        self.empty.add_action(self.tr("Bring in ActivityWatch history"),
+                              lambda: self._reach(self.aw_box, self.aw_url))
         layout.addStretch(1)
         ctx.changes.changed.connect(self._changed)
         if ctx.session is not None:
@@ -325,8 +339,27 @@ class ScreenTimePage(Page):
         self.ctx.runner.run(lambda: app.screen_time_overview(30), self.show_snapshot,
                             self._failed)
 
+    def _reach(self, box: QWidget, first: QWidget) -> None:
+        self.scroll_area.ensureWidgetVisible(box, 0, 0)
+        first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @property
+    def first_use(self) -> bool:
+        return not self.empty.isHidden()
+
+    def focus_work(self) -> None:
+        if self.first_use:
+            self.empty.focus_first_action()
+        else:
+            super().focus_work()
+
     def show_snapshot(self, snapshot: Overview) -> None:
         self.snapshot = snapshot
+        nothing = snapshot.status.totals.total <= timedelta(0) and not any(
+            used > timedelta(0) for day in snapshot.history.values() for used in day.values())
+        self.empty.setVisible(nothing)
+        self.today_box.setVisible(not nothing)
+        self.history_box.setVisible(not nothing)
         totals = snapshot.status.totals
         self.today_total.setText(self.tr("%1 of active use today").replace(
             "%1", format_duration(totals.total)))
