@@ -1,6 +1,6 @@
 """Shared layout pieces: a plot area that maps values to units, axes, legends, empty states.
 
-Text widths are estimated (about 0.62 of the size per character for the sans-serif faces
+Text widths are estimated (about 0.7 of the size per character for the sans-serif faces
 both backends use), which is enough to keep labels from colliding without a font engine.
 """
 
@@ -17,7 +17,7 @@ SMALL_SIZE = 8.0
 
 
 def text_width(text: str, size: float) -> float:
-    return len(text) * size * 0.62
+    return len(text) * size * 0.7
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QProgressBar, QPushButton, QWidget
 
 from ui.tasks import TaskRunner
-from ui.widgets.common import error_label, user_message
+from ui.widgets.common import error_label, grow_to_fit, user_message
 
 
 class SettingsDialog(QDialog):
@@ -36,6 +36,8 @@ class SettingsDialog(QDialog):
     def set_error(self, text: str) -> None:
         self.error.setText(text)
         self.error.setVisible(bool(text))
+        if text:
+            grow_to_fit(self)
 
     def quiet_buttons(self) -> None:
         """Only the OK button answers Enter (not the show-passphrase or Copy buttons)."""

@@ -70,6 +70,7 @@ class InviteDialog(QDialog):
         self.fingerprint.setTextFormat(Qt.TextFormat.PlainText)
         self.fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.fingerprint.setFont(QFont("monospace"))
+        self.fingerprint.setWordWrap(True)  # between its groups, in a narrow window
         layout.addWidget(self.fingerprint)
         self.qr = _qr_label(code, 3, self.tr("Invite QR code"))
         layout.addWidget(self.qr)

@@ -17,7 +17,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QProgressBar, QWidget
 
 from companion.imports import CancelToken
-from ui.widgets.common import error_label
+from ui.widgets.common import error_label, grow_to_fit
 
 
 class ProgressBox:
@@ -67,10 +67,12 @@ class DataDialog(QDialog):
     def set_error(self, text: str) -> None:
         self.error.setText(text)
         self.error.setVisible(bool(text))
+        grow_to_fit(self)
 
     def set_status(self, text: str) -> None:
         self.status.setText(text)
         self.status.setVisible(bool(text))
+        grow_to_fit(self)
 
     def start_running(self, what: str) -> CancelToken:
         """Show the bar (busy until the first count arrives) and hand out a fresh token."""

@@ -23,10 +23,12 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -48,7 +50,7 @@ from companion.imports.jrnl import DEFAULT_TIMEFORMAT
 from companion.models import MOOD_LABELS
 from ui.dialogs.data_common import DataDialog
 from ui.tasks import Lane, TaskRunner
-from ui.widgets.common import hint, user_message
+from ui.widgets.common import grow_to_fit, hint, user_message
 from ui.widgets.passphrase_field import PassphraseField
 
 FILTERS = {
@@ -124,6 +126,16 @@ class ImportDialog(DataDialog):
             "Daylio names moods; Companion counts them from 1 (awful) to 5 (great). Check how "
             "each of your Daylio moods should count:"))
         self.moods = QFormLayout()
+        # Many custom moods scroll in their own box, so the dialog stays on the screen.
+        moods_box = QWidget()
+        moods_box.setLayout(self.moods)
+        self.moods_area = QScrollArea()
+        self.moods_area.setWidget(moods_box)
+        self.moods_area.setWidgetResizable(True)
+        self.moods_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.moods_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.moods_area.setMaximumHeight(240)
+        self.moods_area.setVisible(False)
         self.preview = QLabel()
         self.preview.setWordWrap(True)
         self.preview.setTextFormat(Qt.TextFormat.RichText)
@@ -142,7 +154,7 @@ class ImportDialog(DataDialog):
             "what is new.")))
         layout.addLayout(self.form)
         layout.addWidget(self.moods_title)
-        layout.addLayout(self.moods)
+        layout.addWidget(self.moods_area)
         for widget in (self.preview, self.error, self.status, self.progress):
             layout.addWidget(widget)
         layout.addStretch(1)  # the content stays together at the top when the dialog grows
@@ -230,6 +242,7 @@ class ImportDialog(DataDialog):
             return
         self.preview.setText(preview.text)
         self.preview.setVisible(True)
+        grow_to_fit(self)
         self.import_button.setEnabled(self.plan.total > 0)
 
     def _preview_failed(self, exc: BaseException) -> None:
@@ -259,12 +272,15 @@ class ImportDialog(DataDialog):
             self.mood_choices[label] = combo
             self.moods.addRow(html.escape(label), combo)
         self.moods_title.setVisible(True)
+        self.moods_area.setVisible(True)
+        grow_to_fit(self)
 
     def _clear_moods(self) -> None:
         while self.moods.rowCount():
             self.moods.removeRow(0)
         self.mood_choices.clear()
         self.moods_title.setVisible(False)
+        self.moods_area.setVisible(False)
 
     # -- importing --------------------------------------------------------------------------
 

@@ -192,10 +192,17 @@ class ScreenTimePage(Page):
         add.clicked.connect(self._set_budget)
         remove = QPushButton(self.tr("Remove selected"))
         remove.clicked.connect(self._remove_budget)
+        # Two rows, so the form fits an 800-pixel window without scrolling sideways.
         for widget in (self.budget_kind, self.budget_target, self.budget_day,
-                       self.budget_minutes, add, remove):
+                       self.budget_minutes):
             form.addWidget(widget)
+        form.setStretch(1, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
         layout.addLayout(form)
+        layout.addLayout(buttons)
         return box
 
     def _rules_box(self) -> QGroupBox:

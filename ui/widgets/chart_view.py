@@ -80,15 +80,37 @@ def paint_chart(painter: QPainter, chart: Chart, theme: str, base_font: QFont) -
             else:
                 painter.drawPolygon(QPolygonF([QPointF(x, y) for x, y in item.points]))
         elif isinstance(item, Text):
-            font = QFont(base_font)
-            font.setPixelSize(max(1, round(item.size * 1.15)))  # points → pixels, a little larger
-            font.setBold(item.bold)
+            font = text_font(base_font, item)
             painter.setFont(font)
             painter.setPen(qcolour(item.color))
-            width = QFontMetricsF(font).horizontalAdvance(item.text)
-            x = item.x - (width if item.anchor == "end" else
-                          width / 2 if item.anchor == "middle" else 0)
-            painter.drawText(QPointF(x, item.y), item.text)
+            left, _width = text_span(font, item)
+            painter.drawText(QPointF(left, item.y), item.text)
+
+
+def text_font(base_font: QFont, item: Text) -> QFont:
+    font = QFont(base_font)
+    font.setPixelSize(max(1, round(item.size * 1.15)))  # points → pixels, a little larger
+    font.setBold(item.bold)
+    return font
+
+
+def text_span(font: QFont, item: Text) -> tuple[float, float]:
+    """Where `item` starts on the x axis, and how wide it is, in `font`."""
+    width = QFontMetricsF(font).horizontalAdvance(item.text)
+    return item.x - (width if item.anchor == "end" else
+                     width / 2 if item.anchor == "middle" else 0), width
+
+
+def texts_outside(chart: Chart, base_font: QFont) -> list[str]:
+    """Texts that would be cut off at the chart's edges ("Wednesday" was, at 800 pixels)."""
+    outside = []
+    for item in chart.items:
+        if isinstance(item, Text):
+            left, width = text_span(text_font(base_font, item), item)
+            if left < -0.5 or left + width > chart.width + 0.5:
+                outside.append(f"{item.text!r} spans {left:.0f}..{left + width:.0f} "
+                               f"of 0..{chart.width:.0f}")
+    return outside
 
 
 class ChartView(QWidget):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from companion.errors import UserError
@@ -47,3 +48,27 @@ def show_user_error(parent: QWidget | None, title: str, exc: BaseException) -> N
     box = QMessageBox(QMessageBox.Icon.Warning, title, user_message(exc),
                       QMessageBox.StandardButton.Ok, parent)
     box.open()
+
+
+def grow_to_fit(window: QWidget) -> None:
+    """Make `window` tall enough for what it now shows (an error line, a new section), up to
+    the screen's height, on the next turn of the event loop (once the layout has taken in the
+    change). Seen: an error in the new-circle dialog pushed its help out of view, and the
+    Daylio mood boxes were squashed to 3 px in a dialog that did not grow."""
+
+    def grow() -> None:
+        layout = window.layout()
+        if layout is None:
+            return
+        layout.activate()
+        width = window.width()
+        needed = layout.totalMinimumSize().height()
+        if layout.hasHeightForWidth():
+            needed = max(needed, layout.totalHeightForWidth(width))
+        screen = window.screen()
+        if screen is not None:
+            needed = min(needed, screen.availableGeometry().height())
+        if needed > window.height():
+            window.resize(width, needed)
+
+    QTimer.singleShot(0, window, grow)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
 
 from ui.icons import icon
 from ui.widgets.common import subheading
@@ -44,9 +44,15 @@ class EmptyState(QWidget):
         self._box.addWidget(self.title)
         self._box.addWidget(self.body)
         self._box.addSpacing(4)
+        # Centred by stretches, not by an alignment flag: a widget placed with alignment gets
+        # its size hint, and word-wrapped text then loses its last lines.
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.column, 100)
+        row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        layout.addWidget(self.column, 0, centre)
+        layout.addLayout(row)
         layout.addStretch(2)  # a little above the middle, where the eye lands
         self.setAccessibleName(title)
         self.setAccessibleDescription(body)

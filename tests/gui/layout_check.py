@@ -1,0 +1,131 @@
+"""Finds what a person would see as a broken layout: words cut off, squashed fields, and
+scroll bars where nothing needs to scroll sideways (issue 17, item 3).
+
+Each check compares what a widget needs (its text's width and height in its own font) with the
+room it was given. It reads only visible widgets, in the window's current size.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractScrollArea,
+    QAbstractSpinBox,
+    QCheckBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QTabBar,
+    QTextEdit,
+    QToolButton,
+    QWidget,
+)
+
+SLACK = 2  # pixels of rounding forgiven
+
+
+def _shown(widget: QWidget, root: QWidget) -> bool:
+    return widget.isVisibleTo(root) and widget.width() > 0 and widget.height() > 0 \
+        and not widget.visibleRegion().isEmpty()
+
+
+def _name(widget: QWidget) -> str:
+    text = ""
+    for attribute in ("text", "placeholderText", "currentText", "title"):
+        getter = getattr(widget, attribute, None)
+        if callable(getter):
+            try:
+                text = str(getter())
+            except TypeError:
+                continue
+            if text:
+                break
+    label = (widget.objectName() or widget.accessibleName() or text)[:40]
+    return f"{type(widget).__name__} {label!r}"
+
+
+def _label_problem(label: QLabel) -> str | None:
+    text = label.text()
+    if not text or label.pixmap() is not None and not label.pixmap().isNull():
+        return None
+    rect = label.contentsRect()
+    margin = label.margin() * 2 + label.indent() if label.indent() > 0 else label.margin() * 2
+    if label.wordWrap() or label.textFormat() == Qt.TextFormat.RichText or "<" in text:
+        needed = label.heightForWidth(label.width())
+        if needed > label.height() + SLACK:
+            return f"needs {needed} px of height, has {label.height()}"
+        return None
+    if label.buddy() is not None or "&" in text and label.textFormat() != Qt.TextFormat.PlainText:
+        text = text.replace("&&", "\0").replace("&", "").replace("\0", "&")  # a mnemonic
+    metrics = QFontMetrics(label.font())
+    widest = max((metrics.horizontalAdvance(line) for line in text.splitlines()), default=0)
+    if widest + margin > rect.width() + SLACK:
+        return f"text {widest} px wide in {rect.width()} px"
+    lines = max(1, len(text.splitlines()))
+    if metrics.height() * lines > rect.height() + SLACK:
+        return f"text {metrics.height() * lines} px high in {rect.height()} px"
+    return None
+
+
+def _button_problem(button: QAbstractButton) -> str | None:
+    if not button.text():
+        return None
+    if isinstance(button, QToolButton) and \
+            button.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonIconOnly:
+        return None
+    needed = button.sizeHint()
+    if isinstance(button, (QCheckBox, QRadioButton)):
+        needed = button.minimumSizeHint() if button.sizeHint().width() <= 0 else needed
+    if needed.width() > button.width() + SLACK:
+        return f"needs {needed.width()} px, has {button.width()}"
+    if needed.height() > button.height() + 6:  # styles pad buttons a little
+        return f"needs {needed.height()} px of height, has {button.height()}"
+    return None
+
+
+def _field_problem(widget: QWidget) -> str | None:
+    metrics = QFontMetrics(widget.font())
+    if widget.height() < metrics.height() + 2:
+        return f"squashed to {widget.height()} px high"
+    if isinstance(widget, QLineEdit):
+        wanted = min(metrics.horizontalAdvance(widget.placeholderText() or "M" * 8) + 16, 140)
+        if widget.width() < wanted:
+            return f"squashed to {widget.width()} px wide (wants {wanted})"
+    if isinstance(widget, QComboBox) and widget.currentText():
+        needed = metrics.horizontalAdvance(widget.currentText()) + 28  # the arrow and frame
+        if needed > widget.width() + SLACK:
+            return f"shows {widget.width()} px of {needed}"
+    if isinstance(widget, QAbstractSpinBox):
+        needed = widget.minimumSizeHint().width()
+        if needed > widget.width() + SLACK:
+            return f"needs {needed} px, has {widget.width()}"
+    return None
+
+
+def layout_problems(root: QWidget) -> list[str]:
+    """Every visible widget under `root` (and `root`) that is clipped or squashed."""
+    problems: list[str] = []
+    widgets: list[QWidget] = [root, *root.findChildren(QWidget)]
+    for widget in widgets:
+        if not _shown(widget, root) or widget.objectName() == "qt_scrollarea_hcontainer":
+            continue
+        problem: str | None = None
+        if isinstance(widget, QLabel):
+            problem = _label_problem(widget)
+        elif isinstance(widget, QAbstractButton) and not isinstance(widget.parent(), QTabBar):
+            problem = _button_problem(widget) if isinstance(
+                widget, (QPushButton, QToolButton, QCheckBox, QRadioButton)) else None
+        elif isinstance(widget, (QLineEdit, QComboBox, QAbstractSpinBox)) and \
+                not isinstance(widget.parent(), (QComboBox, QAbstractSpinBox)):
+            problem = _field_problem(widget)
+        if isinstance(widget, QAbstractScrollArea) and not isinstance(widget, QTextEdit):
+            bar = widget.horizontalScrollBar()
+            if bar.isVisible() and bar.maximum() > 0 and not widget.property("scrollsSideways"):
+                problem = f"a sideways scroll bar ({bar.maximum()} px to scroll)"
+        if problem:
+            problems.append(f"{_name(widget)}: {problem}")
+    return problems
