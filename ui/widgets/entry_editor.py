@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from companion.models import MOOD_LABELS, Entry
 from ui.icons import icon
 from ui.widgets.entry_delegate import STAR_COLOUR
+from ui.widgets.markdown_highlighter import MarkdownHighlighter
 from ui.widgets.markdown_view import MarkdownView
 from ui.widgets.tag_edit import TagEdit
 
@@ -79,6 +80,7 @@ class EntryEditor(QWidget):
         self.body.setPlaceholderText(self.tr(
             "Write here. Markdown works: **bold**, *italic*, # headings, - lists."))
         self.body.setTabChangesFocus(True)
+        self.highlighter = MarkdownHighlighter(self.body)
         self.preview = MarkdownView()
         self.pages = QStackedWidget()
         self.pages.addWidget(self.body)
@@ -97,7 +99,9 @@ class EntryEditor(QWidget):
         self._lay_out()
         self.title.textEdited.connect(self._edited)
         self.tags.textEdited.connect(self._edited)
-        self.body.textChanged.connect(self._edited)
+        # Not textChanged: Qt emits that when the highlighter restyles (a palette change, a
+        # fence opened above), and a restyle is not an edit. contentsChange says what changed.
+        self.body.document().contentsChange.connect(self._body_changed)
         self.mood.currentIndexChanged.connect(self._edited)
         self.star.toggled.connect(self._star_toggled)
         self.preview_button.toggled.connect(self.set_preview)
@@ -221,6 +225,10 @@ class EntryEditor(QWidget):
     def is_blank(self) -> bool:
         return not (self.title.text().strip() or self.body.toPlainText().strip()
                     or self.tags.text().strip())
+
+    def _body_changed(self, _position: int, removed: int, added: int) -> None:
+        if removed or added:
+            self._edited()
 
     def _edited(self) -> None:
         if self._loading:

@@ -3,15 +3,36 @@
 It never opens a link and never loads anything: a journal is private, and a click on a link in
 it (or an image address in the text) must not reach the network or read files. A click only
 tells the page, which says so.
+
+It reads Markdown as the editor's highlighter styles it: GitHub's dialect without Qt's
+underline extension (so _this_ is italic, as on GitHub, not underlined), and without raw HTML
+(a journal's "I said <sigh>" shows as typed instead of vanishing as an unknown tag). Headings
+have the editor's sizes, and quotes its italic, muted look.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QTextBlockFormat, QTextCursor, QTextDocument
+from PySide6.QtCore import QEvent, QUrl, Signal
+from PySide6.QtGui import (
+    QFont,
+    QPalette,
+    QTextBlock,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+)
 from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from ui.widgets.markdown_highlighter import HEADING_SCALE
+
+_Feature = QTextDocument.MarkdownFeature
+_MD_FLAG_UNDERLINE = 0x4000  # md4c's: "_" underlines instead of emphasising
+MARKDOWN_FEATURES = _Feature(
+    (_Feature.MarkdownDialectGitHub.value & ~_MD_FLAG_UNDERLINE) | _Feature.MarkdownNoHTML.value)
 
 
 class MarkdownView(QTextBrowser):
@@ -24,29 +45,85 @@ class MarkdownView(QTextBrowser):
         self.setAccessibleName(self.tr("Preview"))
         self.anchorClicked.connect(self.link_clicked)
         self.document().setDocumentMargin(14)
+        self._markdown = ""  # what is shown, to render again when the palette changes
 
     def show_markdown(self, text: str) -> None:
-        self.setMarkdown(text)
-        self._space_out()
-        self.document().clearUndoRedoStacks()
+        self._render(text)
         self.verticalScrollBar().setValue(0)
 
-    def _space_out(self) -> None:
-        """Qt's Markdown import sets blocks tight; a little air makes the text easier to read."""
+    def _render(self, text: str) -> None:
+        self._markdown = text
+        self.document().setMarkdown(text, MARKDOWN_FEATURES)
+        self._restyle_blocks()
+        self.document().clearUndoRedoStacks()
+
+    def _restyle_blocks(self) -> None:
+        """Qt's Markdown import sets blocks tight (a little air reads better), sizes headings
+        its own way, leaves quotes upright and colours links from the application's palette;
+        here they get the editor's look, in this widget's palette."""
         cursor = QTextCursor(self.document())
+        font_size = self.document().defaultFont().pointSizeF()
+        muted = QTextCharFormat()
+        muted.setForeground(self.palette().color(QPalette.ColorRole.PlaceholderText))
+        link = QTextCharFormat()
+        link.setForeground(self.palette().color(QPalette.ColorRole.Link))
         block = self.document().begin()
         while block.isValid():
+            start, end = block.position(), block.position() + block.length() - 1
+            fragments = self._fragments(block)
             spacing = QTextBlockFormat()
             spacing.setBottomMargin(3 if block.textList() is not None else 8)
             spacing.setLineHeight(125, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
-            cursor.setPosition(block.position())
+            cursor.setPosition(start)
             cursor.mergeBlockFormat(spacing)
+            level = block.blockFormat().headingLevel()
+            if level in HEADING_SCALE and font_size > 0:
+                heading = QTextCharFormat()
+                heading.setFontPointSize(font_size * HEADING_SCALE[level])
+                heading.setFontWeight(QFont.Weight.Bold)
+                self._merge(cursor, start, end, heading)
+            quoted = block.blockFormat().intProperty(QTextFormat.Property.BlockQuoteLevel) > 0
+            if quoted:
+                italic = QTextCharFormat()
+                italic.setFontItalic(True)
+                self._merge(cursor, start, end, italic)
+            for fragment_start, fragment_end, is_link in fragments:
+                if is_link or quoted:
+                    self._merge(cursor, fragment_start, fragment_end, link if is_link else muted)
             block = block.next()
+
+    @staticmethod
+    def _fragments(block: QTextBlock) -> list[tuple[int, int, bool]]:
+        """(start, end, is a link) of the block's runs of text, read before anything changes
+        (a change to the document invalidates the fragment iterator)."""
+        found = []
+        fragments = block.begin()
+        while not fragments.atEnd():
+            fragment = fragments.fragment()
+            found.append((fragment.position(), fragment.position() + fragment.length(),
+                          fragment.charFormat().isAnchor()))
+            fragments += 1
+        return found
+
+    @staticmethod
+    def _merge(cursor: QTextCursor, start: int, end: int, look: QTextCharFormat) -> None:
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        cursor.mergeCharFormat(look)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._markdown:
+            # Link and quote colours were taken from the palette when the text was rendered.
+            scrolled = self.verticalScrollBar().value()
+            self._render(self._markdown)
+            self.verticalScrollBar().setValue(scrolled)
 
     def loadResource(self, kind: int, name: QUrl | str) -> Any:  # noqa: N802 - Qt API
         return None  # no images, style sheets or files: nothing outside the text is read
 
     def wipe(self) -> None:
+        self._markdown = ""
         self.clear()
         self.document().clearUndoRedoStacks()
         self.document().setMarkdown("", QTextDocument.MarkdownFeature.MarkdownDialectGitHub)
