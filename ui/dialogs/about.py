@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QTableWidget,
     QTableWidgetItem,
@@ -59,9 +60,9 @@ class AboutDialog(QDialog):
         self.table.setHorizontalHeaderLabels([self.tr(column) for column in COLUMNS])
         self.table.setAccessibleName(self.tr("Components and their licenses"))
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setTabKeyNavigation(False)  # Tab moves on; arrows move between rows
         self.status = hint(self.tr("Reading the list of components…"))
         notice = hint(self.tr(
             "Each package's license text ships with it (its .dist-info folder). Qt is used "
@@ -88,8 +89,17 @@ class AboutDialog(QDialog):
         for row, component in enumerate(rows):
             for column, text in enumerate((component.name, component.version,
                                            component.license, component.note)):
-                self.table.setItem(row, column, QTableWidgetItem(text))
-        self.table.resizeColumnsToContents()
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.table.setItem(row, column, item)
+        # Name and version as wide as they are; license and note share the rest and wrap.
+        # (All fitted to their contents, the table overran and scrolled sideways.)
+        header = self.table.horizontalHeader()
+        for column in range(header.count()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents
+                                        if column < 2 else QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(True)
+        self.table.resizeRowsToContents()
         self.status.setVisible(False)
 
     def _components_failed(self, exc: BaseException) -> None:

@@ -92,6 +92,11 @@ class ScreenTimePage(Page):
             "app, and warns you gently when you reach a daily budget you set. What it records "
             "stays in the encrypted vault on this computer. Nothing has been measured yet."))
         self.empty.setVisible(False)
+        # Made before the boxes below, so Tab reaches them first (Tab follows creation order).
+        self.empty.add_action(self.tr("Set a daily budget"),
+                              lambda: self._reach(self.budget_box, self.budget_kind))
+        self.empty.add_action(self.tr("Bring in ActivityWatch history"),
+                              lambda: self._reach(self.aw_box, self.aw_url))
         layout.addWidget(self.empty)
         self.today_box, self.history_box = self._today_box(), self._history_box()
         self.budget_box, self.aw_box = self._budget_box(), self._activitywatch_box()
@@ -101,10 +106,6 @@ class ScreenTimePage(Page):
         layout.addWidget(self._rules_box())
         layout.addWidget(self._settings_box())
         layout.addWidget(self.aw_box)
-        self.empty.add_action(self.tr("Set a daily budget"),
-                              lambda: self._reach(self.budget_box, self.budget_kind))
-        self.empty.add_action(self.tr("Bring in ActivityWatch history"),
-                              lambda: self._reach(self.aw_box, self.aw_url))
         layout.addStretch(1)
         ctx.changes.changed.connect(self._changed)
         if ctx.session is not None:
@@ -545,6 +546,9 @@ def _table(headers: list[str]) -> QTableWidget:
     table.verticalHeader().setVisible(False)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setMinimumHeight(160)
+    # Tab leaves the table (arrow keys move between cells): Tab from cell to cell kept the
+    # keyboard inside it.
+    table.setTabKeyNavigation(False)
     return table
 
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from companion.errors import UserError
 from ui.icons import icon
 from ui.widgets.common import error_label
+from ui.widgets.roving_focus import RovingFocus
 
 
 class FlowLayout(QLayout):
@@ -141,10 +142,16 @@ class ChipGroup(QWidget):
         layout.setSpacing(4)
         layout.addWidget(self.flow_host)
         layout.addWidget(self.error)
+        self.roving = RovingFocus((), self)  # the chips are one Tab stop; arrows move along
         for label in self.defaults:
             self.add_chip(label)
         if normalize is not None:
             self._build_add()
+        self._rove()
+
+    def _rove(self) -> None:
+        extra = [self.add_button] if self.add_button is not None else []
+        self.roving.set_buttons([*self.chips.values(), *extra])
 
     # -- chips ------------------------------------------------------------------------------
 
@@ -165,6 +172,7 @@ class ChipGroup(QWidget):
             if previous is not None:
                 # Tab follows what the eye sees: right after the last chip, before "Add…".
                 QWidget.setTabOrder(previous, chip)
+            self._rove()
         if checked:
             chip.setChecked(True)
         return chip
@@ -202,6 +210,7 @@ class ChipGroup(QWidget):
             chip = self.chips.pop(label)
             self.flow.removeWidget(chip)
             chip.deleteLater()
+        self._rove()
         self._close_editor()
 
     # -- "Add…" -----------------------------------------------------------------------------

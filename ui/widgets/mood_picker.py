@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QToolButton, QWidget
 from companion.models import ENERGY_LABELS, MOOD_LABELS
 from ui.icons import icon
 from ui.theme import MOOD_COLOURS
+from ui.widgets.roving_focus import RovingFocus
 
 
 class ScalePicker(QWidget):
@@ -52,6 +53,7 @@ class ScalePicker(QWidget):
             button.clicked.connect(lambda _checked=False, n=number: self._clicked(n))
             self.buttons.append(button)
             layout.addWidget(button)
+        self.roving = RovingFocus(self.buttons, self)  # one Tab stop; arrows move along
 
     def value(self) -> int | None:
         return self._value
@@ -61,6 +63,8 @@ class ScalePicker(QWidget):
             raise ValueError(f"{self.name} must be 1–5 or None")
         for button in self.buttons:
             button.setChecked(button.property("value") == value)
+        if not any(button.hasFocus() for button in self.buttons):
+            self.roving.settle()  # Tab comes back in at the chosen one
         if value != self._value:
             self._value = value
             self.changed.emit(value)
