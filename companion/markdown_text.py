@@ -391,7 +391,7 @@ def plain_title(body: str, limit: int = 200) -> str:
     """The first line with any text, without markup: the label of an entry with no title."""
     for line in plain_lines(_head(body, limit)):
         if line.strip():
-            return line.strip()[:limit]
+            return line.strip()[:limit].rstrip()
     return ""
 
 
@@ -410,7 +410,7 @@ def plain_excerpt(body: str, limit: int = 400, *, skip_first_line: bool = False)
             size += len(word) + 1
         if size > limit:
             break
-    return " ".join(words)[:limit]
+    return " ".join(words)[:limit].rstrip()
 
 
 def _head(body: str, limit: int) -> str:

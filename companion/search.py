@@ -15,6 +15,7 @@ from typing import Any
 
 from companion.checkins import CheckIns
 from companion.journal import Journal
+from companion.markdown_text import plain_pieces
 from companion.models import CheckinHit, SearchHit, normalize_tag
 from companion.timeutil import period_clauses
 
@@ -78,16 +79,27 @@ def search_entries(journal: Journal, text: str, *, limit: int = 50,
                    where, params, limit, windowed=len(where) == 2)
     entries = {entry.id: entry for entry in journal.get_many([row[0] for row in rows])}
     return [
-        SearchHit(entry=entries[row[0]], snippet=split_snippet(row[1]), rank=float(row[2]))
+        SearchHit(entry=entries[row[0]], snippet=entry_passage(entries[row[0]].title, row[1]),
+                  rank=float(row[2]))
         for row in rows
         if row[0] in entries
     ]
 
 
+def entry_passage(title: str, marked: str) -> tuple[tuple[str, bool], ...]:
+    """An entry's passage as (text, is_match) pieces, without Markdown: a list shows "Lunch
+    with Sam", not "# Lunch with **Sam**". A passage from the title is left as it is: titles
+    are plain text, and "*nix tips" must not lose its star."""
+    pieces = split_snippet(marked)
+    if "".join(text for text, _ in pieces).strip(" …") in title:
+        return pieces
+    return plain_pieces(pieces)
+
+
 def search_checkins(checkins: CheckIns, text: str, *, limit: int = 50,
                     filters: SearchFilters | None = None) -> list[CheckinHit]:
     """Check-ins whose note matches (best first), with the passage highlighted. Check-ins
-    have no tags, so a tag filter finds none."""
+    have no tags, so a tag filter finds none. A note is plain text, shown as typed."""
     match = build_match_query(text)
     filters = filters or SearchFilters()
     if match is None or limit <= 0 or filters.tag is not None:

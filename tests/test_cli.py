@@ -561,6 +561,16 @@ def test_search_puts_a_title_match_first_and_marks_the_match(cli, vault):
     assert "[river]" in lines[3]
 
 
+def test_search_shows_passages_without_markdown(cli, vault):
+    ok(cli("add", "Notes\n# Lunch with **Sam**\n\n- a walk by the _river_, `slowly`"))
+    lines = ok(cli("search", "river")).splitlines()
+    assert lines[0].startswith("e1      ") and lines[0].endswith("  Notes")
+    assert lines[1] == "        Lunch with Sam a walk by the [river], slowly"
+    [hit] = as_json(cli("search", "sam", "--json"))
+    assert hit["snippet"] == "Lunch with [Sam]\n\na walk by the river, slowly"
+    assert hit["body"].startswith("# Lunch with **Sam**")  # the entry itself is as written
+
+
 def test_search_finds_words_stems_phrases_and_prefixes(cli, journal):
     assert listed(cli("search", "river walk")) == ["e1"]
     assert sorted(listed(cli("search", "walking"))) == ["e1", "e3"]  # stemming

@@ -144,3 +144,27 @@ def test_notes_written_before_the_index_existed_are_indexed_by_the_migration(app
     with db.transaction() as cur:
         cur.execute(rebuild)
     assert len(app.search_checkins("heron")) == 1
+
+
+def test_entry_passages_show_no_markdown_and_the_match_on_its_word(app):
+    """Issue 17: search passages read as text ("Lunch with Sam"), not "# Lunch with **Sam**";
+    the highlight stays on the found word."""
+    app.add_entry(EntryDraft(body="# Lunch with **Sam**\n\n> We talked about the _move_, "
+                                  "see [the flat](https://example.org/flat).",
+                             at=datetime(2026, 3, 2, 12, tzinfo=ZONE)))
+    app.add_entry(EntryDraft(title="*nix tips", body="Nothing to strip here.",
+                             at=datetime(2026, 3, 3, 12, tzinfo=ZONE)))
+    _checkin(app, "felt *meh* about the move", day=4)
+    [lunch] = app.search("sam")
+    assert lunch.snippet_text() == "Lunch with [Sam]\n\nWe talked about the move, see the flat."
+    assert ("Sam", True) in lunch.snippet
+    [moved] = app.search("move")
+    assert "[move]" in moved.snippet_text() and "_" not in moved.snippet_text()
+    [flat] = app.search("flat")
+    assert "[flat]" in flat.snippet_text() and "](" not in flat.snippet_text()
+    [site] = app.search("example")  # found in a link's address: the address stays, readable
+    assert "the flat (https://[example].org/flat)" in site.snippet_text()
+    [tips] = app.search("nix")  # a title is plain text: shown as typed
+    assert tips.snippet_text() == "*[nix] tips"
+    [note] = app.search_checkins("meh")  # a check-in note is plain text too
+    assert note.snippet_text() == "felt *[meh]* about the move"

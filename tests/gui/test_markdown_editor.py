@@ -10,14 +10,16 @@ from datetime import UTC, datetime
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QListView
 
 from companion.markdown_text import MAX_LINE
-from companion.models import Entry
+from companion.models import Entry, EntryDraft
+from ui.models.search_results import SearchResultsModel, SearchRoles
 from ui.pages.journal import JournalPage
 from ui.theme import dark_palette, light_palette
 from ui.widgets.entry_editor import EntryEditor
 from ui.widgets.markdown_highlighter import HEADING_SCALE
+from ui.widgets.snippet_delegate import SnippetDelegate, snippet_document
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 TYPED = (
@@ -291,3 +293,32 @@ def test_a_saved_entry_keeps_the_markdown_byte_for_byte(qtbot, ctx, wait_for_tas
     finally:
         page.teardown()
         wait_for_tasks()
+
+
+def test_search_results_show_text_without_markup_and_highlight_the_word(qtbot, ctx):
+    ctx.app.add_entry(EntryDraft(body="# Lunch with **Sam**\n\n- a walk by the _river_",
+                                 at=datetime(2026, 3, 2, 12, tzinfo=UTC)))
+    ctx.app.add_entry(EntryDraft(title="Herons", body="## Seen\n\n> **three** of them, `grey`",
+                                 at=datetime(2026, 3, 3, 12, tzinfo=UTC)))
+    model = SearchResultsModel()
+    model.set_hits(ctx.app.search("sam") + ctx.app.search("herons"))
+    lunch, herons = model.index(0, 0), model.index(1, 0)
+    html = lunch.data(SearchRoles.SNIPPET_HTML)
+    assert html == "Lunch with <b>Sam</b>  a walk by the river"
+    document = snippet_document(html, QFont(), 400, QApplication.palette(), False)
+    found = document.find("Sam")
+    assert found.charFormat().fontWeight() >= QFont.Weight.Bold
+    assert found.charFormat().background().color().isValid()
+    assert document.find("Lunch").charFormat().fontWeight() < QFont.Weight.Bold
+    assert not set(document.toPlainText()) & set("#*_`>[]")
+    assert "**" not in lunch.data(Qt.ItemDataRole.AccessibleTextRole).split(",", 1)[1]
+    assert herons.data(SearchRoles.IN_TITLE)  # the match is the title: the text shows below
+    assert herons.data(SearchRoles.TEXT_BELOW) == "Seen three of them, grey"
+    view = QListView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.setItemDelegate(SnippetDelegate(view))
+    view.resize(500, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    assert not view.grab().isNull()  # both kinds of row paint

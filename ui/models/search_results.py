@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from companion.markdown_text import plain_excerpt
 from companion.models import MOOD_LABELS, CheckIn, CheckinHit, SearchHit
 from ui.models.journal_list import entry_label
 
@@ -32,6 +33,7 @@ class SearchRoles(IntEnum):
     SNIPPET_HTML = Qt.ItemDataRole.UserRole + 3  # the passage, matches in <b>…</b>
     IN_TITLE = Qt.ItemDataRole.UserRole + 4  # bool: the passage is the title itself
     CHECKIN = Qt.ItemDataRole.UserRole + 5  # a check-in whose note matched (ENTRY is None)
+    TEXT_BELOW = Qt.ItemDataRole.UserRole + 6  # IN_TITLE: the start of the text, no Markdown
 
 
 def snippet_html(pieces: Sequence[tuple[str, bool]]) -> str:
@@ -61,18 +63,26 @@ def _is_title(hit: SearchHit | CheckinHit) -> bool:
     return bool(title) and hit.snippet_text("", "").strip(" …") == title
 
 
+def text_below_title(hit: SearchHit | CheckinHit) -> str:
+    """What a hit whose match is its title shows below it: the text's start, without markup."""
+    return plain_excerpt(hit.entry.body, 600) if isinstance(hit, SearchHit) else ""
+
+
 class SearchResultsModel(QAbstractListModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._hits: list[SearchHit | CheckinHit] = []
         self._html: list[str] = []
         self._in_title: list[bool] = []
+        self._below: list[str] = []
 
     def set_hits(self, hits: Sequence[SearchHit | CheckinHit]) -> None:
         self.beginResetModel()
         self._hits = list(hits)
         self._html = [snippet_html(hit.snippet) for hit in self._hits]
         self._in_title = [_is_title(hit) for hit in self._hits]
+        self._below = [text_below_title(hit) if in_title else ""
+                       for hit, in_title in zip(self._hits, self._in_title, strict=True)]
         self.endResetModel()
 
     def clear(self) -> None:
@@ -112,6 +122,8 @@ class SearchResultsModel(QAbstractListModel):
             return self._html[index.row()]
         if role == SearchRoles.IN_TITLE:
             return self._in_title[index.row()]
+        if role == SearchRoles.TEXT_BELOW:
+            return self._below[index.row()]
         if role == Qt.ItemDataRole.AccessibleTextRole:
             when = hit.entry.created.strftime("%Y-%m-%d %H:%M")
             return f"{entry_label(hit.entry)}, {when}: {hit.snippet_text('', '')}"

@@ -76,7 +76,8 @@ class SnippetDelegate(QStyledItemDelegate):
             html = str(index.data(SearchRoles.SNIPPET_HTML))
             if isinstance(entry, Entry):
                 self._paint_hit(painter, option, entry, html,
-                                bool(index.data(SearchRoles.IN_TITLE)), selected)
+                                bool(index.data(SearchRoles.IN_TITLE)),
+                                str(index.data(SearchRoles.TEXT_BELOW) or ""), selected)
             else:
                 self._paint_checkin(painter, option, checkin, html, selected)
         finally:
@@ -91,7 +92,7 @@ class SnippetDelegate(QStyledItemDelegate):
                                 checkin_label(checkin), html, colour, selected)
 
     def _paint_hit(self, painter: QPainter, option: QStyleOptionViewItem, entry: Entry,
-                   html: str, in_title: bool, selected: bool) -> None:
+                   html: str, in_title: bool, below_text: str, selected: bool) -> None:
         rect, line, colour, right = self._dated(painter, option, entry.created, selected)
         palette = option.palette
         x = rect.left()
@@ -108,9 +109,8 @@ class SnippetDelegate(QStyledItemDelegate):
         title_font.setWeight(QFont.Weight.DemiBold)
         self._draw_rich(painter, snippet_document(html, title_font, 10_000, palette, selected),
                         QRect(x, rect.top(), right - x, line), colour)
-        body = " ".join(entry.body[:600].split())
-        below = snippet_document(html_escape(body, quote=False), option.font, rect.width(),
-                                 palette, selected)
+        below = snippet_document(html_escape(below_text, quote=False), option.font,
+                                 rect.width(), palette, selected)
         self._draw_rich(painter, below, QRect(rect.left(), rect.top() + line + 4,
                                               rect.width(), line * SNIPPET_LINES),
                         muted(palette, selected))
