@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QPalette, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QColor, QFont, QPalette, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import QApplication, QListView
 
 from companion.markdown_text import MAX_LINE
@@ -258,8 +258,11 @@ def test_the_preview_agrees_with_the_editor(qtbot, editor):
         return cursor.charFormat()
 
     size = document.defaultFont().pointSizeF()
-    assert fmt("Big").fontPointSize() == pytest.approx(size * HEADING_SCALE[1])
-    assert fmt("day").fontItalic() and fmt("day").fontWeight() == QFont.Weight.Bold
+    for word in ("Big", "day"):  # one size for the heading, emphasis or not
+        assert fmt(word).fontPointSize() == pytest.approx(size * HEADING_SCALE[1])
+        assert not fmt(word).hasProperty(QTextFormat.Property.FontSizeAdjustment)
+        assert fmt(word).fontWeight() == QFont.Weight.Bold
+    assert fmt("day").fontItalic()
     assert fmt("slow").fontItalic() and not fmt("slow").fontUnderline()
     assert fmt("good").fontWeight() == QFont.Weight.Bold
     quoted = fmt("quoted")

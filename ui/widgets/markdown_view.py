@@ -78,30 +78,36 @@ class MarkdownView(QTextBrowser):
             cursor.mergeBlockFormat(spacing)
             level = block.blockFormat().headingLevel()
             if level in HEADING_SCALE and font_size > 0:
-                heading = QTextCharFormat()
-                heading.setFontPointSize(font_size * HEADING_SCALE[level])
-                heading.setFontWeight(QFont.Weight.Bold)
-                self._merge(cursor, start, end, heading)
+                for fragment_start, fragment_end, look in fragments:
+                    # Qt sizes a heading's plain runs by a relative step that wins over any
+                    # point size (its bold or italic runs have none): one size for them all.
+                    look.clearProperty(QTextFormat.Property.FontSizeAdjustment)
+                    look.setFontPointSize(font_size * HEADING_SCALE[level])
+                    look.setFontWeight(QFont.Weight.Bold)
+                    cursor.setPosition(fragment_start)
+                    cursor.setPosition(fragment_end, QTextCursor.MoveMode.KeepAnchor)
+                    cursor.setCharFormat(look)
             quoted = block.blockFormat().intProperty(QTextFormat.Property.BlockQuoteLevel) > 0
             if quoted:
                 italic = QTextCharFormat()
                 italic.setFontItalic(True)
                 self._merge(cursor, start, end, italic)
-            for fragment_start, fragment_end, is_link in fragments:
+            for fragment_start, fragment_end, look in fragments:
+                is_link = look.isAnchor()
                 if is_link or quoted:
                     self._merge(cursor, fragment_start, fragment_end, link if is_link else muted)
             block = block.next()
 
     @staticmethod
-    def _fragments(block: QTextBlock) -> list[tuple[int, int, bool]]:
-        """(start, end, is a link) of the block's runs of text, read before anything changes
+    def _fragments(block: QTextBlock) -> list[tuple[int, int, QTextCharFormat]]:
+        """(start, end, format) of the block's runs of text, read before anything changes
         (a change to the document invalidates the fragment iterator)."""
         found = []
         fragments = block.begin()
         while not fragments.atEnd():
             fragment = fragments.fragment()
             found.append((fragment.position(), fragment.position() + fragment.length(),
-                          fragment.charFormat().isAnchor()))
+                          fragment.charFormat()))
             fragments += 1
         return found
 
