@@ -448,9 +448,28 @@ def plain_pieces(pieces: Sequence[tuple[str, bool]]) -> tuple[tuple[str, bool], 
         if shown:
             shifted, extra = _show_urls(shifted, shown)
             replaced.update(extra)
-        hidden += _hidden(shifted)
+        hidden += _outside(_hidden(shifted), matches)
         offset += len(line) + 1
     return _cut_pieces(pieces, hidden, replaced)
+
+
+def _outside(hidden: list[tuple[int, int]],
+             matches: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The hidden ranges less the matches: a found word always shows, even where it is
+    markup too (the "12" of a "12." list marker, a fence's "python")."""
+    if not matches:
+        return hidden
+    kept = []
+    for hidden_start, end in hidden:
+        start = hidden_start
+        for match_start, match_end in matches:
+            if match_start < end and start < match_end:
+                if start < match_start:
+                    kept.append((start, match_start))
+                start = max(start, match_end)
+        if start < end:
+            kept.append((start, end))
+    return kept
 
 
 def _urls_with_matches(spans: list[Span], matches: list[tuple[int, int]]) -> set[Span]:
