@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from companion.cli.terminal import write_json as write_json  # the commands' one JSON writer
+from companion.markdown_text import plain_title
 from companion.models import (
     ENERGY_LABELS,
     MOOD_LABELS,
@@ -27,7 +28,7 @@ def one_line(text: str, width: int = 60) -> str:
 
 
 def entry_headline(entry: Entry) -> str:
-    return entry.title or one_line(entry.body) or "(untitled)"
+    return entry.title or one_line(plain_title(entry.body)) or "(untitled)"
 
 
 def item_line(item: TimelineItem) -> str:

@@ -47,6 +47,7 @@ from companion.imports import (
 )
 from companion.imports.daylio import mood_labels
 from companion.imports.jrnl import DEFAULT_TIMEFORMAT
+from companion.markdown_text import plain_title
 from companion.models import MOOD_LABELS
 from ui.dialogs.data_common import DataDialog
 from ui.tasks import Lane, TaskRunner
@@ -334,7 +335,7 @@ def describe(plan: ImportPlan) -> str:
         parts[0] += f", from {first:%-d %B %Y} to {last:%-d %B %Y}."
     else:
         parts[0] += "."
-    titles = [e.title or e.body.strip().split("\n")[0][:60] for e in plan.entries[:PREVIEW_TITLES]]
+    titles = [e.title or plain_title(e.body, 60) for e in plan.entries[:PREVIEW_TITLES]]
     if titles:
         parts.append("First: " + "; ".join(f"“{html.escape(t)}”" for t in titles) +
                      ("…" if len(plan.entries) > PREVIEW_TITLES else ""))

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from companion.errors import UserError
+from companion.markdown_text import plain_title
 from companion.models import Entry
 from companion.summary import (
     PART_LABELS,
@@ -183,7 +184,7 @@ class SummaryDialog(QDialog):
         self.entries.blockSignals(True)
         self.entries.clear()
         for entry in entries:
-            title = entry.title or entry.body.strip().split("\n")[0][:60] or "(untitled)"
+            title = entry.title or plain_title(entry.body, 60) or "(untitled)"
             item = QListWidgetItem(f"{entry.created.strftime('%d %b %Y')} — {title}")
             item.setData(Qt.ItemDataRole.UserRole, entry.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)

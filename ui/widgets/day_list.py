@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from companion.app import DayItems
+from companion.markdown_text import plain_title
 from companion.models import ENERGY_LABELS, MOOD_LABELS, CheckIn, Entry
 from ui.icons import icon
 from ui.theme import MOOD_COLOURS
@@ -238,7 +239,7 @@ class DayList(QListView):
         return DayRow(title, tuple(lines), checkin.note, self._faces[checkin.mood], checkin)
 
     def entry_row(self, entry: Entry) -> DayRow:
-        title = entry.title or _tr("Untitled entry")
+        title = entry.title or plain_title(entry.body, 90) or _tr("Untitled entry")
         heading = f"{clock_time(entry.created.hour, entry.created.minute)}  ·  " \
                   f"{_tr('Journal entry')}"
         face = self._faces[entry.mood] if entry.mood is not None else self._entry_icon
