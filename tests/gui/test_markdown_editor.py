@@ -325,3 +325,19 @@ def test_search_results_show_text_without_markup_and_highlight_the_word(qtbot, c
     view.show()
     qtbot.waitExposed(view)
     assert not view.grab().isNull()  # both kinds of row paint
+
+
+def test_a_pasted_run_without_spaces_wraps_anywhere(qtbot) -> None:
+    """Word wrapping over a long run without spaces took minutes (185 s for a megabyte); such
+    text wraps anywhere, ordinary text between words."""
+    from PySide6.QtGui import QTextOption
+
+    from ui.widgets.entry_editor import LONG_WORD, EntryEditor
+
+    editor = EntryEditor()
+    qtbot.addWidget(editor)
+    editor.body.setPlainText("An ordinary day, with words.")
+    words = QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere
+    assert editor.body.wordWrapMode() == words
+    editor.body.insertPlainText("x" * (LONG_WORD + 5))
+    assert editor.body.wordWrapMode() == QTextOption.WrapMode.WrapAnywhere

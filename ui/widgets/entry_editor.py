@@ -8,10 +8,11 @@ newer text as saved.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from PySide6.QtCore import QDate, QLocale, QTime, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QTextOption
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -31,6 +32,9 @@ from ui.widgets.entry_delegate import STAR_COLOUR
 from ui.widgets.markdown_highlighter import MarkdownHighlighter
 from ui.widgets.markdown_view import MarkdownView
 from ui.widgets.tag_edit import TagEdit
+
+LONG_WORD = 1_000  # characters without a space that make the editor wrap anywhere
+_LONG_RUN = re.compile(rf"\S{{{LONG_WORD}}}")
 
 
 def when_label(when: datetime) -> str:
@@ -162,6 +166,7 @@ class EntryEditor(QWidget):
             self.tags.set_tags(tags)
             self.mood.setCurrentIndex(max(0, self.mood.findData(mood)) if mood else 0)
             self.star.setChecked(starred)
+            self._fit_wrap(body)
             self.body.setPlainText(body)
             self.body.document().clearUndoRedoStacks()
             if self.preview_button.isChecked():
@@ -226,9 +231,24 @@ class EntryEditor(QWidget):
         return not (self.title.text().strip() or self.body.toPlainText().strip()
                     or self.tags.text().strip())
 
-    def _body_changed(self, _position: int, removed: int, added: int) -> None:
+    def _body_changed(self, position: int, removed: int, added: int) -> None:
+        if added > LONG_WORD:  # a paste: is there a word too long to wrap at its edges?
+            document = self.body.document()
+            start = document.findBlock(position).position()
+            end = document.findBlock(position + added)
+            self._fit_wrap(document.toPlainText()[start:end.position() + end.length()])
         if removed or added:
             self._edited()
+
+    def _fit_wrap(self, text: str) -> None:
+        """Qt's word wrapping takes minutes over a long run without spaces (185 s for a
+        pasted megabyte): text with such a run wraps anywhere (about a second for that
+        megabyte), everything else between words. Once chosen for a text, it stays until
+        another entry is opened."""
+        long_run = _LONG_RUN.search(text) is not None
+        if long_run or self._loading:
+            self.body.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere if long_run
+                                      else QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
 
     def _edited(self) -> None:
         if self._loading:
