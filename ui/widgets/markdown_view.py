@@ -12,6 +12,7 @@ have the editor's sizes, and quotes its italic, muted look.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from PySide6.QtCore import QEvent, QUrl, Signal
@@ -24,6 +25,7 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextDocument,
     QTextFormat,
+    QTextOption,
 )
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
@@ -53,6 +55,10 @@ class MarkdownView(QTextBrowser):
 
     def _render(self, text: str) -> None:
         self._markdown = text
+        # As in the editor: a long run without spaces takes Qt's word wrapping minutes.
+        long_run = re.search(r"\S{1000}", text) is not None
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere if long_run
+                             else QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.document().setMarkdown(text, MARKDOWN_FEATURES)
         self._restyle_blocks()
         self.document().clearUndoRedoStacks()
