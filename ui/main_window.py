@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from ui.workspace import Workspace
 
 log = logging.getLogger(__name__)
+FRAME_ALLOWANCE = 24  # pixels a window manager's frame may take on each side and above
 
 
 class MainWindow(QMainWindow):
@@ -216,10 +217,15 @@ class MainWindow(QMainWindow):
         self._theme = prefs.theme
 
     def _restore_geometry(self, saved: str) -> None:
-        """Where the window was last time; Qt keeps it on a screen that still exists, and a
-        record it cannot read leaves the default size."""
-        if saved:
-            self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii")))
+        """Where the window was last time; Qt keeps it on a screen that still exists. The
+        first time (or with a record Qt cannot read), the default size, made smaller to fit
+        a small screen with room for the window's frame (it opened wider than 800×600)."""
+        if saved and self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii"))):
+            return
+        screen = self.screen()
+        if screen is not None:
+            room = screen.availableGeometry().size() - QSize(FRAME_ALLOWANCE, 2 * FRAME_ALLOWANCE)
+            self.resize(self.size().boundedTo(room).expandedTo(self.minimumSize()))
 
     def remember_geometry(self) -> None:
         saved = bytes(self.saveGeometry().toBase64().data()).decode("ascii")

@@ -32,7 +32,24 @@ def test_an_unreadable_record_leaves_the_default_size(qtbot, app, runner):
     prefs = Preferences(window_geometry="AAAA" * 20)  # base64, but not Qt's record
     window = MainWindow(app, runner, PreferenceStore(app, runner, prefs))
     qtbot.addWidget(window)
-    assert window.size() == QSize(1100, 720)
+    assert window.size() == first_size(window)
+
+
+def first_size(window: MainWindow) -> QSize:
+    room = window.screen().availableGeometry().size() - QSize(24, 48)
+    return QSize(1100, 720).boundedTo(room).expandedTo(window.minimumSize())
+
+
+def test_the_first_window_fits_a_small_screen(qtbot, app, runner):
+    """Seen under Xvfb at 800×600: the first window was 1100 wide, its right column off the
+    screen."""
+    window = MainWindow(app, runner, PreferenceStore(app, runner, Preferences()))
+    qtbot.addWidget(window)
+    available = window.screen().availableGeometry()
+    assert available.width() == 800  # the offscreen screen: smaller than the default size
+    assert window.width() <= available.width() - 24
+    assert window.height() <= available.height() - 48
+    assert window.size() == first_size(window)
 
 
 @pytest.mark.parametrize("value", ["not base64!", "A" * 401, 7])
