@@ -360,6 +360,9 @@ class TodayPage(Page):
         self._status_timer.start(CONFIRMATION_MS)
         if self._refocus_after_save:
             self.focus_checkin()
+        else:  # saved with Ctrl+Enter: the confirmation must be in view (it was half hidden
+            # below the fold at 800×600)
+            self.scroll_area.ensureWidgetVisible(self.status, 0, 16)
 
     def _save_failed(self, exc: BaseException) -> None:
         self._saving = False
