@@ -36,6 +36,7 @@ SECTIONS: tuple[tuple[str, tuple[Shortcut, ...]], ...] = (
     )),
     ("Today", (
         (("1", "5"), "Pick a mood, from 1 (awful) to 5 (great)"),
+        (("Left", "Right"), "Move along a row of choices (moods, energy, chips); Space picks"),
         (("Ctrl+Enter",), "Save the check-in"),
         (("Enter",), "Open the selected check-in to correct it"),
         (("Delete",), "Delete the selected check-in (Undo is offered)"),
@@ -57,12 +58,16 @@ SECTIONS: tuple[tuple[str, tuple[Shortcut, ...]], ...] = (
 )
 
 
+def _is_range(combination: tuple[str, ...]) -> bool:
+    return len(combination) == 2 and all(keys[-1].isdigit() for keys in combination)
+
+
 def listed_keys() -> set[str]:
     """Every key combination the sheet names, as Qt writes them (for the test)."""
     keys: set[str] = set()
     for _title, shortcuts in SECTIONS:
         for combination, _action in shortcuts:
-            if len(combination) == 2 and combination[0][-1].isdigit():  # a range: 1 … 5
+            if _is_range(combination):  # 1 … 5
                 prefix = combination[0][:-1]
                 first, last = int(combination[0][-1]), int(combination[1][-1])
                 keys.update(f"{prefix}{n}" for n in range(first, last + 1))
@@ -93,6 +98,7 @@ class ShortcutsDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # nothing in it to operate: Close has it
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         self.about_button = buttons.addButton(self.tr("About Companion…"),
@@ -117,7 +123,8 @@ class ShortcutsDialog(QDialog):
             keys = self._keys(combination)
             words = QLabel(self.tr(action))
             words.setWordWrap(True)
-            said = self.tr(" to ").join(combination) if len(combination) == 2 else combination[0]
+            joiner = self.tr(" to ") if _is_range(combination) else self.tr(" or ")
+            said = joiner.join(combination)
             keys.setAccessibleName(f"{said}: {self.tr(action)}")
             grid.addWidget(keys, row, 0, Qt.AlignmentFlag.AlignTop)
             grid.addWidget(words, row, 1)
@@ -125,7 +132,8 @@ class ShortcutsDialog(QDialog):
         return box
 
     def _keys(self, combination: tuple[str, ...]) -> QWidget:
-        """Each key as a key cap; two combinations are a range (1 … 5)."""
+        """Each key as a key cap; two numbered combinations are a range (1 … 5), two others
+        alternatives (Left / Right)."""
         holder = QWidget()
         row = QHBoxLayout(holder)
         row.setContentsMargins(0, 0, 0, 0)
@@ -133,7 +141,7 @@ class ShortcutsDialog(QDialog):
         edge = border_colour(self.palette()).name()
         for number, keys in enumerate(combination):
             if number:
-                row.addWidget(QLabel("…"))
+                row.addWidget(QLabel("…" if _is_range(combination) else "/"))
             for part, key in enumerate(keys.split("+") if keys != "+" else ["+"]):
                 if part:
                     row.addWidget(QLabel("+"))
