@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -29,7 +30,22 @@ MAX_NOTE = 10_000
 _COLUMNS = "c.id, c.at_us, c.at_offset, c.mood, c.energy, c.sleep_hours, c.note, c.deleted_us"
 _UNSET: Any = object()
 
-DayMood = tuple[str, int, tuple[str, ...]]  # a check-in on a day header: "HH:MM", mood, emotions
+NOTE_PREVIEW = 240  # characters of a note the journal list keeps: it shows one line
+
+
+@dataclass(frozen=True, slots=True)
+class DayMood:
+    """A check-in as the journal list shows it, in a row of its own (and as a face on a day
+    header when a tag filter hides the rows). `note` is the note's start on one line, at most
+    NOTE_PREVIEW characters: opening the check-in loads all of it."""
+
+    id: int
+    time: str  # the writer's local "HH:MM"
+    mood: int
+    energy: int | None = None
+    emotions: tuple[str, ...] = ()
+    activities: tuple[str, ...] = ()
+    note: str = ""
 
 
 class CheckIns:
@@ -161,41 +177,51 @@ class CheckIns:
 
     def day_moods(self, start: datetime | None = None, end: datetime | None = None
                   ) -> dict[str, list[DayMood]]:
-        """Each day's live check-ins in time order, as (local "HH:MM", mood, emotions): what
-        a journal's day header shows. `start`/`end` filter as `Journal.entry_index` does (the
-        moment, start included, end excluded); days are the writer's local days.
+        """Each day's live check-ins in time order, as the journal list shows them (local
+        "HH:MM", mood, energy, emotions, activities, the note's start). `start`/`end` filter
+        as `Journal.entry_index` does (the moment, start included, end excluded); days are the
+        writer's local days.
 
-        One query over the check-ins and their emotion labels, no notes or activities: ten
-        years of daily check-ins come back in a few milliseconds.
+        One query over the check-ins and their labels, with only the start of each note (no
+        sleep): ten years of daily check-ins come back in a few tens of milliseconds. Times
+        and label lists that repeat are one object each.
         """
         where = ["c.deleted_us IS NULL"]
-        params: list[Any] = []
+        params: list[Any] = [NOTE_PREVIEW]
         clauses, bounds = period_clauses("c.at_us", start, end)
         where += clauses
         params += bounds
         rows = self.db.query(
-            "SELECT c.id, c.day, c.at_us, c.at_offset, c.mood, l.label FROM checkins c"
-            " LEFT JOIN checkin_labels l ON l.checkin_id = c.id AND l.kind = 'emotion'"
-            f" WHERE {' AND '.join(where)} ORDER BY c.at_us, c.id, l.position", params)
-        found: list[tuple[str, str, int, list[str]]] = []  # (day, time, mood, emotions)
+            "SELECT c.id, c.day, c.at_us, c.at_offset, c.mood, c.energy, substr(c.note, 1, ?),"
+            " l.kind, l.label FROM checkins c LEFT JOIN checkin_labels l ON l.checkin_id = c.id"
+            f" WHERE {' AND '.join(where)} ORDER BY c.at_us, c.id, l.kind, l.position", params)
+        found: list[tuple[str, list[Any], list[str], list[str]]] = []
         times: dict[int, str] = {}  # one string per minute of the day, shared
         last_id: int | None = None
-        for checkin_id, day, at_us, offset, mood, label in rows:
+        for checkin_id, day, at_us, offset, mood, energy, note, kind, label in rows:
             if checkin_id != last_id:
                 last_id = checkin_id
                 minute = (at_us // 60_000_000 + offset) % 1440
                 time = times.get(minute)
                 if time is None:
                     time = times[minute] = f"{minute // 60:02d}:{minute % 60:02d}"
-                found.append((str(day), time, int(mood), []))
-            if label is not None:
+                found.append((str(day), [int(checkin_id), time, int(mood), energy,
+                                         " ".join(str(note).split())], [], []))
+            if kind == "emotion":
+                found[-1][2].append(str(label))
+            elif kind == "activity":
                 found[-1][3].append(str(label))
         days: dict[str, list[DayMood]] = {}
-        shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # the same emotions, one tuple
-        for day, time, mood, labels in found:
-            emotions = tuple(labels)
-            emotions = shared.setdefault(emotions, emotions)
-            days.setdefault(day, []).append((time, mood, emotions))
+        shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # the same labels, one tuple
+
+        def one(labels: list[str]) -> tuple[str, ...]:
+            kept = tuple(labels)
+            return shared.setdefault(kept, kept)
+
+        for day, (checkin_id, time, mood, energy, note), emotions, activities in found:
+            days.setdefault(day, []).append(DayMood(
+                checkin_id, time, mood, None if energy is None else int(energy),
+                one(emotions), one(activities), note))
         return days
 
     def known_labels(self, kind: str) -> list[str]:

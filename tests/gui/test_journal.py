@@ -5,14 +5,23 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-import shiboken6
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QFont, QTextCursor
 from PySide6.QtWidgets import QAbstractItemView, QApplication
 
 from companion.models import CheckInDraft, EntryDraft
 from tests.gui.conftest import visible_texts
-from tests.gui.journal_helpers import SqlRecorder, add_sample_entries, at
+from tests.gui.journal_helpers import (  # noqa: F401 - the page fixtures
+    SqlRecorder,
+    add_sample_entries,
+    at,
+    click_row,
+    journal_pages_fixture,
+    make_page_fixture,
+    sql_fixture,
+    vault,
+    wait_for_tasks_fixture,
+)
 from ui.models.journal_list import JournalRoles
 from ui.models.search_results import SearchRoles
 from ui.pages.journal import JournalPage
@@ -20,71 +29,6 @@ from ui.widgets.journal_filters import SEARCH_DELAY_MS
 from ui.widgets.snippet_delegate import snippet_document
 
 CTRL = Qt.KeyboardModifier.ControlModifier
-
-
-@pytest.fixture
-def sql(ctx):
-    recorder = SqlRecorder(ctx.app).start()
-    yield recorder
-    recorder.stop()
-
-
-@pytest.fixture
-def journal_pages():
-    return []
-
-
-@pytest.fixture
-def wait_for_tasks(qtbot, runner, journal_pages):
-    """Wait until no task is running and no page has a refresh or search about to start
-    (a change starts its refresh on a timer, after the task that made it has finished)."""
-
-    def quiet():
-        return runner.pending == 0 and not any(
-            page.waiting_on_timer() for page in journal_pages if shiboken6.isValid(page))
-
-    def wait(timeout: int = 10_000) -> None:
-        qtbot.waitUntil(quiet, timeout=timeout)
-        qtbot.wait(5)  # callbacks that just ran may have started more
-        qtbot.waitUntil(quiet, timeout=timeout)
-
-    return wait
-
-
-@pytest.fixture
-def make_page(qtbot, ctx, wait_for_tasks, sql, journal_pages):
-    pages = journal_pages
-
-    def make(*, sample: bool = True) -> tuple[JournalPage, dict[str, int]]:
-        with sql.paused():  # the test's own setup, on the test's thread
-            ids = add_sample_entries(ctx.app) if sample else {}
-        page = JournalPage(ctx)
-        qtbot.addWidget(page)
-        page.resize(1000, 700)
-        page.show()
-        qtbot.waitExposed(page)
-        page.shown()
-        wait_for_tasks()
-        pages.append(page)
-        return page, ids
-
-    yield make
-    for page in pages:
-        page.teardown()
-    wait_for_tasks()
-
-
-def vault(ctx, sql, entry_id):
-    with sql.paused():
-        return ctx.app.journal.get(entry_id, include_deleted=True)
-
-
-def click_row(qtbot, view, row, wait=None):
-    """Click a row; with `wait`, also wait until the entry has come from the vault."""
-    rect = view.visualRect(view.model().index(row, 0))
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    if wait is not None:
-        wait()
 
 
 def row_of(page, entry_id):
@@ -107,7 +51,7 @@ def replace_text(qtbot, widget, text):
 
 def test_write_a_new_entry_with_the_keyboard(qtbot, ctx, make_page, wait_for_tasks, sql):
     page, _ = make_page(sample=False)
-    assert page.empty.isVisible() and "Ctrl+N" in page.empty.text()
+    assert page.empty.isVisible() and page.empty.first_use
     page.list_view.setFocus()
     qtbot.keyClick(page.list_view, Qt.Key.Key_N, CTRL)
     editor = page.editor
@@ -477,63 +421,6 @@ def headers(page):
             for row in range(model.rowCount()) if model.is_header(row)]
 
 
-def test_a_check_in_shows_on_its_days_header_even_on_a_day_without_entries(
-        qtbot, ctx, make_page, wait_for_tasks, sql):
-    page, _ids = make_page()
-    assert headers(page)[0] == (date(2026, 3, 14), None)
-    app = ctx.app
-    ctx.runner.run(lambda: app.add_checkin(CheckInDraft(mood=4)))  # now: the 14th, 09:30
-    wait_for_tasks()
-    assert headers(page)[0] == (date(2026, 3, 14), "Check-ins: good at 09:30")
-    ctx.runner.run(lambda: app.add_checkin(CheckInDraft(
-        mood=3, emotions=("tired", "calm"), at=at(3, 14, 19, 5))))
-    ctx.runner.run(lambda: app.add_checkin(CheckInDraft(mood=2, emotions=("lonely",),
-                                                        at=at(3, 13, 21, 40))))
-    wait_for_tasks()
-    assert headers(page)[:3] == [
-        (date(2026, 3, 14), "Check-ins: good at 09:30, okay at 19:05 (tired, calm)"),
-        (date(2026, 3, 13), "Check-ins: low at 21:40 (lonely)"),  # no entries that day
-        (date(2026, 3, 12), None)]
-    row = page.model.row_for_day(date(2026, 3, 12)) - 1
-    assert page.model.index(row).data(Qt.ItemDataRole.AccessibleTextRole) == \
-        "Friday, 13 March 2026. Check-ins: low at 21:40 (lonely)"
-    assert page.model.entry_count == 5 and page.count.text() == "5 entries"
-    with sql.paused():
-        lonely = next(c for c in app.checkins.browse() if c.emotions == ("lonely",))
-    ctx.runner.run(lambda: app.delete(lonely.ref))  # and it goes again
-    wait_for_tasks()
-    assert [day for day, _tip in headers(page)] == [
-        date(2026, 3, 14), date(2026, 3, 12), date(2026, 3, 10), date(2026, 2, 20)]
-    assert sql.on_gui_thread == []
-
-
-def test_the_keyboard_steps_over_days_with_check_ins_alone(qtbot, ctx, make_page,
-                                                           wait_for_tasks, sql):
-    with sql.paused():
-        for day in (13, 11):  # each a header of its own, without entries
-            ctx.app.add_checkin(CheckInDraft(mood=3, at=at(3, day, 8)))
-    page, ids = make_page()
-    view, model = page.list_view, page.model
-    assert [model.index(r).data(JournalRoles.HEADER) for r in range(model.rowCount())] == [
-        True, False, False, True, True, False, True, True, False, True, False]
-    click_row(qtbot, view, row_of(page, ids["herons"]), wait_for_tasks)  # last of the 14th
-    qtbot.keyClick(view, Qt.Key.Key_Down)
-    wait_for_tasks()
-    assert view.currentIndex().data(JournalRoles.ENTRY_ID) == ids["tea"]  # over two headers
-    qtbot.keyClick(view, Qt.Key.Key_Down)
-    wait_for_tasks()
-    assert view.currentIndex().data(JournalRoles.ENTRY_ID) == ids["untitled"]
-    qtbot.keyClick(view, Qt.Key.Key_Up)
-    qtbot.keyClick(view, Qt.Key.Key_Up)
-    wait_for_tasks()
-    assert view.currentIndex().data(JournalRoles.ENTRY_ID) == ids["herons"]
-    click_row(qtbot, view, 3)  # a click on a day of check-ins alone: its next entry
-    wait_for_tasks()
-    assert view.currentIndex().data(JournalRoles.ENTRY_ID) == ids["tea"]
-    assert page.editor.title.text() == "Tea with Priya"
-    assert sql.on_gui_thread == []
-
-
 def test_teardown_leaves_no_check_in_text_anywhere(qtbot, ctx, make_page, wait_for_tasks,
                                                    sql):
     with sql.paused():
@@ -558,6 +445,7 @@ def test_a_check_in_from_today_shows_in_the_journal(qtbot, window, wait_for_task
     assert isinstance(journal, JournalPage)
     wait_for_tasks()
     assert journal.model.rowCount() == 0 and journal.empty.isVisible()
+    assert journal.empty.first_use
     qtbot.keyClick(window, Qt.Key.Key_1, CTRL)
     today = workspace.stack.currentWidget()
     wait_for_tasks()
@@ -569,11 +457,14 @@ def test_a_check_in_from_today_shows_in_the_journal(qtbot, window, wait_for_task
     qtbot.keyClick(window, Qt.Key.Key_2, CTRL)
     wait_for_tasks()
     assert workspace.stack.currentWidget() is journal
-    assert headers(journal) == [(date(2026, 3, 14), "Check-ins: good at 09:30")]
+    assert headers(journal) == [(date(2026, 3, 14), None)]  # the check-in has its own row
+    assert journal.model.index(1).data(Qt.ItemDataRole.AccessibleTextRole) == \
+        "Check-in at 09:30: good"
     assert journal.left.currentWidget() is journal.list_view  # a day, though no entries
+    assert not journal.empty.isVisible()
     window.lock()
     wait_for_tasks()
-    assert not any("Check-ins" in text for text in visible_texts())
+    assert not any("Check-in" in text for text in visible_texts())
 
 
 def test_search_finds_check_in_notes_and_opens_them_to_correct(qtbot, ctx, make_page,

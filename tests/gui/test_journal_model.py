@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 
-from companion.models import CheckInDraft, EntryDraft, SearchHit
-from tests.gui.journal_helpers import SqlRecorder, add_sample_entries, at
+from companion.checkins import DayMood
+from companion.models import EntryDraft, SearchHit
+from tests.gui.journal_helpers import (  # noqa: F401 - the model fixture
+    SqlRecorder,
+    add_sample_entries,
+    at,
+    fetch_all,
+    journal_model_fixture,
+    load,
+    texts,
+)
 from ui.models.journal_list import (
     BLOCK_ROWS,
     IndexQuery,
@@ -20,39 +27,15 @@ from ui.models.journal_list import (
     JournalRoles,
     build_rows,
 )
+from ui.models.journal_rows import CHECKIN_BASE
 from ui.models.search_results import SearchResultsModel, SearchRoles, snippet_html
-from ui.pages.journal import entries_loader, index_loader, moods_loader
 from ui.tasks import InlineTaskRunner
-from ui.theme import MOOD_COLOURS
-from ui.widgets.entry_delegate import EntryDelegate, JournalListView
+from ui.widgets.entry_delegate import EntryDelegate
+from ui.widgets.journal_list_view import JournalListView
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 TOOLTIP = Qt.ItemDataRole.ToolTipRole
 ACCESSIBLE = Qt.ItemDataRole.AccessibleTextRole
-
-
-@pytest.fixture
-def model(qtbot, ctx, wait_for_tasks):
-    journal_model = JournalListModel(ctx.runner, index_loader(ctx.app), entries_loader(ctx.app),
-                                     load_moods=moods_loader(ctx.app))
-    yield journal_model
-    wait_for_tasks()
-    journal_model.clear()
-
-
-def load(qtbot, model, query=None):
-    with qtbot.waitSignal(model.index_loaded, timeout=10_000):
-        model.reload(query)
-
-
-def texts(model):
-    return [model.index(row).data(DISPLAY) for row in range(model.rowCount())]
-
-
-def fetch_all(qtbot, model, wait_for_tasks):
-    for row in range(model.rowCount()):
-        model.index(row).data(JournalRoles.ENTRY)
-    wait_for_tasks()
 
 
 def test_the_model_passes_qt_model_checks(qtbot, qtmodeltester, ctx, model, wait_for_tasks):
@@ -216,12 +199,14 @@ def test_clear_forgets_everything_and_drops_late_answers(qtbot, ctx, model, wait
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.integers(0, 30), max_size=25), st.lists(st.integers(0, 30), max_size=25),
-       st.lists(st.integers(0, 30), max_size=12), st.lists(st.integers(0, 30), max_size=12))
+       st.lists(st.integers(0, 30), max_size=12), st.lists(st.integers(0, 30), max_size=12),
+       st.integers(0, 4))
 def test_any_change_of_ids_ends_with_exactly_the_new_rows(qtmodeltester, before, after,
-                                                          moods_before, moods_after):
+                                                          moods_before, moods_after, shift):
     """Whatever the diff inserts and removes, the rows end up as a fresh build would make
-    them (and the model tester sees consistent signals on the way), days with check-ins and
-    no entries included, and every header carries its day's check-ins."""
+    them (and the model tester sees consistent signals on the way), check-in rows and days
+    with check-ins and no entries included, and every check-in row says the check-in as it
+    is now (`shift` changes some moods in place)."""
     def day(d):
         return (date(2026, 3, 1) + timedelta(days=d)).isoformat()
 
@@ -229,26 +214,39 @@ def test_any_change_of_ids_ends_with_exactly_the_new_rows(qtmodeltester, before,
         return [(n + 1, day(d))
                 for n, d in sorted(enumerate(days), key=lambda p: (-p[1], -p[0]))]
 
-    def moods_of(days):
+    def moods_of(days, shift=0):
         moods = {}
-        for n, d in enumerate(days):
-            moods.setdefault(day(d), []).append((f"{n:02d}:00", 1 + n % 5, ()))
+        for n, d in sorted(enumerate(days), key=lambda p: p[1]):
+            moods.setdefault(day(d), []).append(
+                DayMood(n + 1, f"{n:02d}:00", 1 + (n + shift * (n % 2)) % 5))
         return moods
+
+    def seen(rows_and_checkins):
+        rows, checkins = rows_and_checkins
+        return [("h", -value) if -CHECKIN_BASE < value < 0 else ("e", value) if value > 0
+                else ("c", checkins[-value - CHECKIN_BASE]) for value in rows]
 
     current = {"index": index_of(before), "moods": moods_of(moods_before)}
     model = JournalListModel(InlineTaskRunner(), lambda _q: current["index"], lambda ids: [],
                              load_moods=lambda _q: current["moods"])
     model.reload()
     qtmodeltester.check(model)
-    current["index"], current["moods"] = index_of(after), moods_of(moods_after)
+    current["index"], current["moods"] = index_of(after), moods_of(moods_after, shift)
     model.reload()
-    rows, _days, _moods = build_rows(current["index"], current["moods"])
-    assert [model.index(r).data(JournalRoles.ENTRY_ID) or -1 for r in range(model.rowCount())] \
-        == [value if value > 0 else -1 for value in rows]
-    headers = {model.index(r).data(JournalRoles.DAY).isoformat(): model.index(r).data(
-        JournalRoles.CHECKINS) for r in range(model.rowCount()) if model.is_header(r)}
-    assert set(headers) == {d for _id, d in current["index"]} | set(current["moods"])
-    assert {d: list(moods) for d, moods in headers.items() if moods} == current["moods"]
+    fresh = build_rows(current["index"], current["moods"])
+    shown = []
+    for r in range(model.rowCount()):
+        index = model.index(r)
+        if model.is_header(r):
+            shown.append(("h", index.data(JournalRoles.DAY).toordinal()))
+        elif index.data(JournalRoles.CHECKIN) is not None:
+            shown.append(("c", index.data(JournalRoles.CHECKIN)))
+        else:
+            shown.append(("e", index.data(JournalRoles.ENTRY_ID)))
+    assert shown == seen((fresh.rows, fresh.checkins))
+    assert all(index.data(JournalRoles.CHECKINS) == () for index in
+               (model.index(r) for r in range(model.rowCount())) if index.data(
+                   JournalRoles.HEADER))  # no faces: the rows say them
 
 
 def test_search_results_model(qtmodeltester, ctx):
@@ -289,206 +287,3 @@ def test_none_and_bools_survive_many_qt_calls(qtbot, ctx, model):
     # counts would have dropped by tens of thousands (and the interpreter likely aborted).
     after = [sys.getrefcount(obj) for obj in singletons]
     assert all(a >= b - 1_000 for a, b in zip(after, before, strict=True)), (before, after)
-
-
-# -- check-ins on the day headers ---------------------------------------------------------
-
-
-def add_sample_checkins(app):
-    """Two check-ins on the 14th (which has entries), one on the 13th (which has none)."""
-    made = {
-        "morning": CheckInDraft(mood=4, at=at(3, 14, 9, 30)),
-        "evening": CheckInDraft(mood=3, emotions=("tired", "calm"), activities=("work",),
-                                note="private", at=at(3, 14, 19, 5)),
-        "alone": CheckInDraft(mood=2, emotions=("lonely",), at=at(3, 13, 21, 40)),
-    }
-    return {name: app.add_checkin(draft) for name, draft in made.items()}
-
-
-def header_rows(model):
-    return [row for row in range(model.rowCount()) if model.is_header(row)]
-
-
-def test_day_headers_carry_their_check_ins_and_days_with_only_check_ins_appear(
-        qtbot, qtmodeltester, ctx, model, wait_for_tasks):
-    add_sample_entries(ctx.app)
-    add_sample_checkins(ctx.app)
-    load(qtbot, model)
-    qtmodeltester.check(model)
-    fetch_all(qtbot, model, wait_for_tasks)
-    assert texts(model) == [
-        "Saturday, 14 March 2026", "Long day", "River walk",
-        "Friday, 13 March 2026",  # check-ins, no entries: a header alone
-        "Thursday, 12 March 2026", "Tea with Priya",
-        "Tuesday, 10 March 2026", "Quiet evening",
-        "Friday, 20 February 2026", "Winter",
-    ]
-    saturday, friday, thursday = model.index(0), model.index(3), model.index(4)
-    assert saturday.data(JournalRoles.CHECKINS) == (("09:30", 4, ()),
-                                                    ("19:05", 3, ("tired", "calm")))
-    assert saturday.data(TOOLTIP) == "Check-ins: good at 09:30, okay at 19:05 (tired, calm)"
-    assert saturday.data(ACCESSIBLE) == ("Saturday, 14 March 2026. Check-ins: good at 09:30,"
-                                         " okay at 19:05 (tired, calm)")
-    assert friday.data(JournalRoles.CHECKINS) == (("21:40", 2, ("lonely",)),)
-    assert friday.data(TOOLTIP) == "Check-ins: low at 21:40 (lonely)"
-    assert friday.data(JournalRoles.DAY) == date(2026, 3, 13)
-    assert not model.flags(friday) & Qt.ItemFlag.ItemIsSelectable
-    assert friday.data(JournalRoles.ENTRY_ID) is None
-    assert thursday.data(JournalRoles.CHECKINS) == () and thursday.data(TOOLTIP) is None
-    assert thursday.data(ACCESSIBLE) == "Thursday, 12 March 2026"
-    assert model.index(1).data(JournalRoles.CHECKINS) is None  # an entry row
-    assert model.entry_count == 5
-    # Going to a day goes to entries: the 13th has none, so the closest day before that does.
-    assert model.row_for_day(date(2026, 3, 13)) == 4
-    assert model.row_for_day(date(2026, 3, 14)) == 0
-    qtmodeltester.check(model)
-
-
-def test_check_in_changes_repaint_or_move_only_their_headers(qtbot, qtmodeltester, ctx, model):
-    add_sample_entries(ctx.app)
-    morning = ctx.app.add_checkin(CheckInDraft(mood=4, at=at(3, 14, 9, 30)))
-    load(qtbot, model)
-    qtmodeltester.check(model)  # and keeps watching the changes below
-    resets, inserted, removed, changed = [], [], [], []
-    model.modelReset.connect(lambda: resets.append(1))
-    model.rowsInserted.connect(lambda _p, first, last: inserted.append((first, last)))
-    model.rowsRemoved.connect(lambda _p, first, last: removed.append((first, last)))
-    model.dataChanged.connect(lambda first, last, _roles: changed.append((first.row(),
-                                                                          last.row())))
-
-    ctx.app.add_checkin(CheckInDraft(mood=5, emotions=("glad",), at=at(3, 14, 12)))
-    load(qtbot, model)
-    assert changed == [(0, 0)] and inserted == [] and removed == []
-    assert model.index(0).data(TOOLTIP) == "Check-ins: good at 09:30, great at 12:00 (glad)"
-
-    alone = ctx.app.add_checkin(CheckInDraft(mood=1, at=at(3, 11, 8)))  # a day without entries
-    load(qtbot, model)
-    assert inserted == [(5, 5)]
-    assert model.index(5).data(DISPLAY) == "Wednesday, 11 March 2026"
-    assert model.index(5).data(TOOLTIP) == "Check-ins: awful at 08:00"
-
-    ctx.app.delete(alone.ref)
-    load(qtbot, model)
-    assert removed == [(5, 5)]
-    changed.clear()
-    ctx.app.delete(morning.ref)
-    load(qtbot, model)
-    assert changed == [(0, 0)]
-    assert model.index(0).data(TOOLTIP) == "Check-ins: great at 12:00 (glad)"
-    assert resets == []
-
-
-def test_the_trash_shows_no_check_ins_and_a_tag_only_its_days(qtbot, ctx, model):
-    ids = add_sample_entries(ctx.app)
-    add_sample_checkins(ctx.app)
-    ctx.app.add_checkin(CheckInDraft(mood=5, at=at(3, 12, 7)))
-    ctx.app.delete(ctx.app.journal.get(ids["work"]).ref)
-    load(qtbot, model, IndexQuery(trash=True))
-    assert model.rowCount() == 2
-    assert model.index(0).data(JournalRoles.CHECKINS) == () and model.index(0).data(
-        TOOLTIP) is None
-    # A tag: the days with matching entries, each with its check-ins; no day of check-ins alone.
-    load(qtbot, model, IndexQuery(tag="outdoors"))
-    assert [model.index(row).data(JournalRoles.DAY) for row in header_rows(model)] == [
-        date(2026, 3, 14), date(2026, 2, 20)]
-    assert model.index(0).data(TOOLTIP) == ("Check-ins: good at 09:30,"
-                                            " okay at 19:05 (tired, calm)")
-    # Dates: the check-ins of the period, on days with or without entries.
-    load(qtbot, model, IndexQuery(start=at(3, 12, 0, 0), end=at(3, 14, 0, 0)))
-    assert [(model.index(row).data(JournalRoles.DAY), model.index(row).data(TOOLTIP))
-            for row in header_rows(model)] == [
-        (date(2026, 3, 13), "Check-ins: low at 21:40 (lonely)"),
-        (date(2026, 3, 12), "Check-ins: great at 07:00")]
-    assert model.entry_count == 1
-
-
-def test_a_busy_days_tooltip_lists_one_check_in_a_line(qtbot, ctx, model):
-    for hour, mood in ((7, 2), (9, 3), (13, 4), (18, 5)):
-        ctx.app.add_checkin(CheckInDraft(mood=mood, emotions=("calm",) if hour == 13 else (),
-                                         at=at(3, 14, hour)))
-    load(qtbot, model)
-    header = model.index(0)
-    assert header.data(TOOLTIP) == ("Check-ins:\nlow at 07:00\nokay at 09:00\n"
-                                    "good at 13:00 (calm)\ngreat at 18:00")
-    assert header.data(ACCESSIBLE) == ("Saturday, 14 March 2026. Check-ins: low at 07:00,"
-                                       " okay at 09:00, good at 13:00 (calm), great at 18:00")
-
-
-def test_painting_check_ins_runs_no_sql_on_the_gui_thread(qtbot, ctx, model, wait_for_tasks):
-    start = at(1, 1, 8)
-    ctx.app.journal.add_many(EntryDraft(title=f"Entry {n}", at=start + timedelta(days=3 * n))
-                             for n in range(60))
-    for n in range(400):  # two check-ins a day, most days without entries
-        ctx.app.checkins.add(CheckInDraft(mood=1 + n % 5, emotions=("calm",),
-                                          at=start + timedelta(hours=12 * n + 1)))
-    load(qtbot, model)
-    assert len(header_rows(model)) == 200
-    view = JournalListView()
-    qtbot.addWidget(view)
-    view.setItemDelegate(EntryDelegate(view))
-    view.setModel(model)
-    view.resize(420, 600)
-    view.show()
-    recorder = SqlRecorder(ctx.app).start()
-    try:
-        bar = view.verticalScrollBar()
-        for value in range(0, bar.maximum() + 1, max(1, view.viewport().height())):
-            bar.setValue(value)
-            view.viewport().repaint()
-            QApplication.processEvents()
-        wait_for_tasks()
-    finally:
-        recorder.stop()
-    assert recorder.on_gui_thread == []
-
-
-def test_a_header_shows_a_face_per_check_in_in_the_moods_colours(qtbot, ctx, model):
-    for minute, mood in enumerate((1, 5)):
-        ctx.app.add_checkin(CheckInDraft(mood=mood, at=at(3, 14, 9, minute)))
-    load(qtbot, model)
-    view = JournalListView()
-    qtbot.addWidget(view)
-    view.setItemDelegate(EntryDelegate(view))
-    view.setModel(model)
-    view.resize(420, 200)
-    view.show()
-    qtbot.waitExposed(view)
-    image = view.viewport().grab().toImage()
-    rect = view.visualRect(model.index(0))
-
-    def seen(colour):
-        target = QColor(colour)
-        return any(
-            abs(pixel.red() - target.red()) + abs(pixel.green() - target.green())
-            + abs(pixel.blue() - target.blue()) < 60
-            for x in range(rect.right() - 80, rect.right()) for y in range(rect.top(),
-                                                                           rect.bottom())
-            for pixel in [image.pixelColor(x, y)])
-
-    assert seen(MOOD_COLOURS[1]) and seen(MOOD_COLOURS[5])
-    assert not seen(MOOD_COLOURS[3])
-
-
-def test_ten_years_of_check_ins_take_about_a_megabyte(qtbot):
-    """Two check-ins a day for ten years, as the core gives them (times and emotion lists
-    shared): what the model keeps for its headers."""
-    import gc
-    import tracemalloc
-
-    tracemalloc.start()
-    try:
-        gc.collect()
-        before = tracemalloc.get_traced_memory()[0]
-        times, emotions = ("09:30", "19:30"), (("calm",), ("tired", "calm"), ())
-        moods = {}
-        for n in range(3650 * 2):
-            day = (date(2016, 1, 1) + timedelta(days=n // 2)).isoformat()
-            moods.setdefault(day, []).append((times[n % 2], 1 + n % 5, emotions[n % 3]))
-        rows, days, kept = build_rows([], moods)
-        del moods
-        gc.collect()
-        used = tracemalloc.get_traced_memory()[0] - before
-    finally:
-        tracemalloc.stop()
-    assert len(kept) == 3650 and len(rows) == 3650
-    assert used < 1_500_000, used

@@ -1,17 +1,22 @@
-"""The journal list: entries grouped under day headers, held as ids, rows fetched in blocks.
+"""The journal list: day headers, each day's check-ins and entries, held as ids; entries are
+fetched in blocks.
 
-The model keeps two arrays: `rows` (an entry id, or minus the day's ordinal for a day header)
-and `days` (the day's ordinal on every row): about 440 kB for 36,500 entries. Entry values
-live in a bounded cache. `data()` on a row that is not cached answers with a placeholder and
-asks the task runner for the block of rows around it; when the block arrives, `dataChanged`
-repaints it. So no SQL ever runs in `data()` or in a delegate's `paint()`.
+The model keeps two arrays: `rows` (an entry id, minus a day's ordinal for its header, or a
+check-in's number: the encoding is in ui/models/journal_rows.py) and `days` (the day's ordinal
+on every row): about 440 kB for 36,500 entries. Entry values live in a bounded cache. `data()`
+on an entry row that is not cached answers with a placeholder and asks the task runner for the
+block of rows around it; when the block arrives, `dataChanged` repaints it. So no SQL ever runs
+in `data()` or in a delegate's `paint()`.
 
-A day header carries that day's check-ins ("HH:MM", mood, emotions), loaded with the ids and
-kept by day ordinal (about 1 MB for ten years of two a day); a day with check-ins and no
-entries is a header alone. The trash shows none; with a tag filter, only days with matches do.
+Check-ins are small (time, mood, energy, labels, the note's start) and come with the ids, kept
+by check-in id (about 1.3 MB for ten years of two a day). Each has a row of its own under its
+day's header, selectable like an entry; a day with check-ins and no entries is a header with
+its check-in rows. The trash shows none; with a tag filter, only days with matching entries
+are listed, and their check-ins are faces on the header, not rows.
 
-Reloading after a change diffs the new ids against the old ones and inserts or removes only
-the rows that differ, so the selection and the scroll position survive a new or deleted entry.
+Reloading after a change diffs the new rows against the old ones and inserts or removes only
+the rows that differ, so the selection and the scroll position survive a new or deleted entry
+or check-in; a check-in changed in place repaints its row.
 """
 
 from __future__ import annotations
@@ -27,7 +32,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
-    QCoreApplication,
     QDate,
     QLocale,
     QModelIndex,
@@ -38,12 +42,36 @@ from PySide6.QtCore import (
 )
 
 from companion.checkins import DayMood
-from companion.models import MOOD_LABELS, Entry
+from companion.models import Entry
+from ui.models.journal_rows import (
+    DayMoods,
+    Rows,
+    build_rows,
+    checkin_id_of,
+    checkin_tooltip,
+    checkin_value,
+    common_prefix,
+    common_suffix,
+    describe_checkin,
+    describe_entry,
+    describe_moods,
+    entry_label,
+    is_header_value,
+    middle_steps,
+    mood_word,
+)
 from ui.tasks import TaskRunner
+
+__all__ = [
+    "BLOCK_ROWS", "CACHE_LIMIT", "DayMoods", "EntryLoader", "IndexLoader", "IndexQuery",
+    "JournalListModel", "JournalRoles", "MoodLoader", "build_rows", "day_label", "entry_label",
+]
 
 BLOCK_ROWS = 200  # rows fetched together when the view meets one that is not cached
 CACHE_LIMIT = 2_000  # entries kept; the oldest fetched go first
 _RESET_ABOVE = 4_000  # a diff bigger than this is shown as a reset (e.g. a new filter)
+_MATCH_ABOVE = 2_000  # a change this big is one block of rows out and one in, not matched
+_REPAINT_EACH = 50  # more rows changed in place than this: repaint them all at once
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -53,7 +81,9 @@ class JournalRoles(IntEnum):
     ENTRY_ID = Qt.ItemDataRole.UserRole + 2  # int, or None on a day header
     DAY = Qt.ItemDataRole.UserRole + 3  # datetime.date, on every row
     HEADER = Qt.ItemDataRole.UserRole + 4  # bool
-    CHECKINS = Qt.ItemDataRole.UserRole + 5  # a header's ("HH:MM", mood, emotions), in order
+    CHECKINS = Qt.ItemDataRole.UserRole + 5  # a header's faces: DayMoods in time order
+    CHECKIN = Qt.ItemDataRole.UserRole + 6  # DayMood, on a check-in's row
+    CHECKIN_ID = Qt.ItemDataRole.UserRole + 7  # int, on a check-in's row
 
 
 @dataclass(frozen=True)
@@ -69,81 +99,10 @@ class IndexQuery:
 IndexLoader = Callable[[IndexQuery], list[tuple[int, str]]]
 EntryLoader = Callable[[list[int]], list[Entry]]
 MoodLoader = Callable[[IndexQuery], Mapping[str, Sequence[DayMood]]]  # day -> its check-ins
-DayMoods = tuple[DayMood, ...]
-Rows = tuple["array[int]", "array[int]", dict[int, DayMoods]]
-
-
-def build_rows(index: Iterable[tuple[int, str]],
-               moods: Mapping[str, Sequence[DayMood]] | None = None, *,
-               entry_days_only: bool = False) -> Rows:
-    """Rows with a header before each day's entries, and the check-ins of each header's day by
-    its ordinal (runs on a worker thread). Days with check-ins and no entries get a header of
-    their own, in date order, unless `entry_days_only`."""
-    rows, days = array("q"), array("i")
-    summaries: dict[int, DayMoods] = {}
-    moods = moods or {}
-    alone = [] if entry_days_only else sorted(moods, reverse=True)  # newest first, like rows
-    taken = 0
-
-    def header(day: str) -> int:
-        ordinal = date.fromisoformat(day).toordinal()
-        rows.append(-ordinal)
-        days.append(ordinal)
-        if day in moods:
-            summaries[ordinal] = tuple(moods[day])
-        return ordinal
-
-    last = ""
-    ordinal = 0
-    for entry_id, day in index:
-        if day != last:
-            while taken < len(alone) and alone[taken] >= day:
-                if alone[taken] > day:
-                    header(alone[taken])
-                taken += 1
-            ordinal = header(day)
-            last = day
-        rows.append(entry_id)
-        days.append(ordinal)
-    for day in alone[taken:]:
-        header(day)
-    return rows, days, summaries
 
 
 def day_label(day: date) -> str:
     return QLocale().toString(QDate(day.year, day.month, day.day), "dddd, d MMMM yyyy")
-
-
-def entry_label(entry: Entry) -> str:
-    """The title, or the first line of the text when there is no title."""
-    if entry.title:
-        return entry.title
-    for line in entry.body.splitlines():
-        if line.strip():
-            return line.strip().lstrip("#").strip()[:200]
-    return ""
-
-
-def describe_moods(moods: Iterable[DayMood]) -> list[str]:
-    """A header's check-ins in words: ["good at 09:30", "okay at 19:05 (tired, calm)"]."""
-    parts = []
-    for time, mood, emotions in moods:
-        feeling = QCoreApplication.translate("JournalListModel", "%1 at %2").replace(
-            "%1", MOOD_LABELS.get(mood, "?")).replace("%2", time)
-        parts.append(f"{feeling} ({', '.join(emotions)})" if emotions else feeling)
-    return parts
-
-
-def describe_entry(entry: Entry) -> str:
-    """One sentence for screen readers."""
-    parts = [f"{entry.created:%H:%M}", entry_label(entry)]
-    if entry.starred:
-        parts.append("starred")
-    if entry.tags:
-        parts.append("tags " + ", ".join(entry.tags))
-    if entry.mood is not None:
-        parts.append(f"mood {MOOD_LABELS[entry.mood]}")
-    return ", ".join(parts)
 
 
 class JournalListModel(QAbstractListModel):
@@ -159,7 +118,8 @@ class JournalListModel(QAbstractListModel):
         self._load_moods = load_moods
         self.query = IndexQuery()
         self._rows, self._days = array("q"), array("i")
-        self._moods: dict[int, DayMoods] = {}  # day ordinal -> its check-ins, in time order
+        self._faces: dict[int, DayMoods] = {}  # day ordinal -> its header's check-in faces
+        self._checkins: dict[int, DayMood] = {}  # check-in id -> what its row shows
         self.entry_count = 0
         self.loaded = False
         self._cache: OrderedDict[int, Entry] = OrderedDict()
@@ -190,19 +150,23 @@ class JournalListModel(QAbstractListModel):
         self._runner.run(load_rows, self._index_arrived, self._load_failed)
 
     def _index_arrived(self, payload: tuple[int, Rows]) -> None:
-        token, (rows, days, moods) = payload
+        token, (rows, days, faces, checkins) = payload
         if token != self._token:
             return
         self._missing.clear()
-        old_moods, self._moods = self._moods, moods
+        old_faces, self._faces = self._faces, faces
+        old_checkins = self._checkins
         if self._reset_due or not self.loaded:
             self._reset_due = False
             self.beginResetModel()
+            self._checkins = checkins
             self._set_rows(rows, days)
             self.endResetModel()
         else:
+            self._checkins = {**old_checkins, **checkins}  # rows going still say what they are
             self._apply_diff(rows, days)
-            self._moods_changed(old_moods)
+            self._checkins = checkins
+            self._repaint_changed(old_faces, old_checkins)
         self.entry_count = sum(1 for value in rows if value > 0) if len(rows) else 0
         self.loaded = True
         self.index_loaded.emit()
@@ -213,35 +177,59 @@ class JournalListModel(QAbstractListModel):
 
     def _apply_diff(self, rows: array[int], days: array[int]) -> None:
         old = self._rows
-        head = _common_prefix(old, rows)
-        tail = _common_suffix(old, rows, min(len(old), len(rows)) - head)
+        head = common_prefix(old, rows)
+        tail = common_suffix(old, rows, min(len(old), len(rows)) - head)
         removed, added = len(old) - head - tail, len(rows) - head - tail
         if removed + added > _RESET_ABOVE:
             self.beginResetModel()
             self._set_rows(rows, days)
             self.endResetModel()
             return
-        if removed:
-            self.beginRemoveRows(QModelIndex(), head, head + removed - 1)
-            keep = len(old) - tail
-            self._set_rows(old[:head] + old[keep:], self._days[:head] + self._days[keep:])
-            self.endRemoveRows()
-        if added:
-            self.beginInsertRows(QModelIndex(), head, head + added - 1)
-            self._set_rows(rows, days)
-            self.endInsertRows()
-        else:
+        if not removed and not added:
             self._rows, self._days = rows, days  # the same values: no row moved
-
-    def _moods_changed(self, old: dict[int, DayMoods]) -> None:
-        """Repaint the headers whose check-ins changed (rows that came or went are done)."""
-        new = self._moods
-        if old == new:
             return
-        for day in old.keys() | new.keys():
-            row = self._header_row(day) if old.get(day) != new.get(day) else -1
-            if row >= 0:
-                self.dataChanged.emit(self.index(row), self.index(row))
+        # Rows that went and rows that came (two changes in one refresh: an undo and an edit,
+        # a sync): the rows between them stay, and so does a selection there.
+        steps = middle_steps(old[head:len(old) - tail], rows[head:len(rows) - tail]) \
+            if removed and added and removed + added <= _MATCH_ABOVE \
+            else [(0, removed, 0, added)]
+        self._generation += 1
+        for gone_from, gone_to, came_from, came_to in reversed(steps):  # from the end: the
+            at = head + gone_from                                    # rows before keep place
+            if gone_to > gone_from:
+                self.beginRemoveRows(QModelIndex(), at, head + gone_to - 1)
+                del self._rows[at:head + gone_to]
+                del self._days[at:head + gone_to]
+                self.endRemoveRows()
+            if came_to > came_from:
+                self.beginInsertRows(QModelIndex(), at, at + came_to - came_from - 1)
+                self._rows[at:at] = rows[head + came_from:head + came_to]
+                self._days[at:at] = days[head + came_from:head + came_to]
+                self.endInsertRows()
+        self._rows, self._days = rows, days  # the same values now
+
+    def _repaint_changed(self, old_faces: dict[int, DayMoods],
+                         old_checkins: dict[int, DayMood]) -> None:
+        """Repaint the headers whose faces changed and the check-ins changed in place (rows
+        that came or went are done); many at once (a sync, an import): every row."""
+        faces, checkins = self._faces, self._checkins
+        rows: set[int] = set()
+        if old_faces != faces:
+            rows.update(self._header_row(day) for day in old_faces.keys() | faces.keys()
+                        if old_faces.get(day) != faces.get(day))
+        if old_checkins != checkins:
+            changed = [checkin_id for checkin_id, checkin in checkins.items()
+                       if old_checkins.get(checkin_id, checkin) != checkin]
+            if len(changed) > _REPAINT_EACH:
+                rows.update(range(len(self._rows)))
+            else:
+                rows.update(self.row_of_checkin(checkin_id) for checkin_id in changed)
+        rows.discard(-1)
+        if len(rows) > _REPAINT_EACH:
+            self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1))
+            return
+        for row in sorted(rows):
+            self.dataChanged.emit(self.index(row), self.index(row))
 
     def _load_failed(self, exc: BaseException) -> None:
         self._pending.clear()
@@ -256,7 +244,7 @@ class JournalListModel(QAbstractListModel):
         self._pending.clear()
         self._missing.clear()
         self._labels.clear()
-        self._moods = {}
+        self._faces, self._checkins = {}, {}
         self.entry_count = 0
         self.loaded = False
         self.endResetModel()
@@ -321,7 +309,7 @@ class JournalListModel(QAbstractListModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        if self._rows[index.row()] < 0:
+        if is_header_value(self._rows[index.row()]):
             return Qt.ItemFlag.ItemIsEnabled  # day headers cannot be selected
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | \
             Qt.ItemFlag.ItemNeverHasChildren
@@ -332,11 +320,14 @@ class JournalListModel(QAbstractListModel):
         row = index.row()
         value = self._rows[row]
         if role == JournalRoles.HEADER:
-            return value < 0
+            return is_header_value(value)
         if role == JournalRoles.DAY:
             return date.fromordinal(self._days[row])
         if value < 0:
-            return self._header_data(-value, role)
+            checkin_id = checkin_id_of(value)
+            if checkin_id is None:
+                return self._header_data(-value, role)
+            return self._checkin_data(checkin_id, role)
         if role == JournalRoles.ENTRY_ID:
             return value
         if role not in (JournalRoles.ENTRY, Qt.ItemDataRole.DisplayRole,
@@ -354,8 +345,9 @@ class JournalListModel(QAbstractListModel):
         return describe_entry(entry)
 
     def _header_data(self, ordinal: int, role: int) -> Any:
-        """A day header: its date, its check-ins, and those in words (tooltip, screen readers)."""
-        moods = self._moods.get(ordinal, ())
+        """A day header: its date, and its faces (with a tag filter) in words for the tooltip
+        and screen readers. Otherwise the check-ins have rows of their own, which say them."""
+        moods = self._faces.get(ordinal, ())
         if role == JournalRoles.CHECKINS:
             return moods
         if role == Qt.ItemDataRole.DisplayRole:
@@ -370,6 +362,22 @@ class JournalListModel(QAbstractListModel):
             return "\n".join([self.tr("Check-ins:"), *parts])
         return said or None
 
+    def _checkin_data(self, checkin_id: int, role: int) -> Any:
+        checkin = self._checkins.get(checkin_id)
+        if checkin is None:
+            return None
+        if role == JournalRoles.CHECKIN:
+            return checkin
+        if role == JournalRoles.CHECKIN_ID:
+            return checkin_id
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.tr("Check-in · %1").replace("%1", mood_word(checkin.mood).capitalize())
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return describe_checkin(checkin)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return checkin_tooltip(checkin)
+        return None
+
     def _day_label(self, ordinal: int) -> str:
         label = self._labels.get(ordinal)
         if label is None:
@@ -379,7 +387,31 @@ class JournalListModel(QAbstractListModel):
     # -- lookups for the page ---------------------------------------------------------------
 
     def is_header(self, row: int) -> bool:
-        return 0 <= row < len(self._rows) and self._rows[row] < 0
+        return 0 <= row < len(self._rows) and is_header_value(self._rows[row])
+
+    def checkin_at(self, row: int) -> DayMood | None:
+        """The check-in on this row, or None (a header or an entry)."""
+        if 0 <= row < len(self._rows):
+            checkin_id = checkin_id_of(self._rows[row])
+            if checkin_id is not None:
+                return self._checkins.get(checkin_id)
+        return None
+
+    def row_of_checkin(self, checkin_id: int) -> int:
+        try:
+            return self._rows.index(checkin_value(checkin_id))
+        except ValueError:
+            return -1
+
+    def entry_row_after(self, row: int) -> int:
+        """The first entry's row after `row` on the same day (after its check-ins), or -1."""
+        rows, count = self._rows, len(self._rows)
+        row += 1
+        while row < count and not is_header_value(rows[row]):
+            if rows[row] > 0:
+                return row
+            row += 1
+        return -1
 
     def entry_id_at(self, row: int) -> int | None:
         if 0 <= row < len(self._rows) and self._rows[row] > 0:
@@ -401,35 +433,17 @@ class JournalListModel(QAbstractListModel):
         wanted = day.toordinal()
         row = bisect.bisect_left(self._days, -wanted, key=lambda ordinal: -ordinal)
         rows, count = self._rows, len(self._rows)
-        while row < count and not (rows[row] < 0 and row + 1 < count and rows[row + 1] > 0):
+        header = -1
+        while row < count:
+            if is_header_value(rows[row]):
+                header = row
+            elif rows[row] > 0 and header >= 0:
+                return header
             row += 1
-        return row if row < count else -1
+        return -1
 
     def _header_row(self, ordinal: int) -> int:
         row = bisect.bisect_left(self._days, -ordinal, key=lambda value: -value)
-        found = row < len(self._rows) and self._days[row] == ordinal and self._rows[row] < 0
+        found = row < len(self._rows) and self._days[row] == ordinal and is_header_value(
+            self._rows[row])
         return row if found else -1
-
-
-def _common_prefix(a: array[int], b: array[int]) -> int:
-    n = min(len(a), len(b))
-    if a[:n] == b[:n]:
-        return n
-    lo, hi = 0, n  # a[:lo] == b[:lo] and a[:hi] != b[:hi]
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if a[lo:mid] == b[lo:mid]:
-            lo = mid
-        else:
-            hi = mid
-    return lo
-
-
-def _common_suffix(a: array[int], b: array[int], limit: int) -> int:
-    """How many values `a` and `b` share at their ends, at most `limit`."""
-    if limit <= 0:
-        return 0
-    ra, rb = a[len(a) - limit:], b[len(b) - limit:]
-    ra.reverse()
-    rb.reverse()
-    return _common_prefix(ra, rb)

@@ -1,9 +1,14 @@
-"""The journal: a list of entries grouped by day (or search results) beside an editor.
+"""The journal: check-ins and entries grouped by day (or search results) beside an editor.
 
 Every vault call runs in the task runner's vault lane; the list model holds ids and fetches
 the rows it shows in blocks. Edits are saved with Ctrl+S and saved automatically when the user
 opens another entry, starts a new one, or locks: nothing typed is lost and no dialog asks.
 Starring is saved at once. Deleting moves to the trash and offers Restore in a message bar.
+
+A check-in's row is selected like an entry's but leaves the editor as it is; Enter, a double
+click or its menu opens it to correct, and Delete deletes it, both with Undo (as on Today).
+An empty journal says what it is for and offers the first entry (or an import); a filter or a
+search that finds nothing says so, and not that the journal is empty.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QMenu,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -26,6 +32,7 @@ from companion.app import CompanionApp
 from companion.checkins import DayMood
 from companion.models import Changes, Entry, Kind, TagCount
 from ui.context import UiContext
+from ui.dialogs.data_common import DataDialog
 from ui.icons import icon
 from ui.models.journal_list import (
     EntryLoader,
@@ -36,14 +43,16 @@ from ui.models.journal_list import (
 )
 from ui.models.search_results import SearchResultsModel
 from ui.pages.base import Page
-from ui.pages.checkin_editing import CheckinEditing, focus
-from ui.pages.journal_actions import JournalEditorController
+from ui.pages.checkin_editing import CheckinEditing
+from ui.pages.journal_actions import JournalCheckinRows, JournalEditorController
 from ui.pages.journal_search import SEARCH_LIMIT, JournalSearchController
 from ui.widgets.common import heading, hint
 from ui.widgets.day_picker import DayPicker
-from ui.widgets.entry_delegate import EntryDelegate, JournalListView, next_entry
+from ui.widgets.entry_delegate import EntryDelegate
 from ui.widgets.entry_editor import EntryEditor
+from ui.widgets.journal_empty import JournalEmptyState
 from ui.widgets.journal_filters import JournalFilterBar
+from ui.widgets.journal_list_view import JournalListView, next_entry
 from ui.widgets.message_bar import MessageBar
 from ui.widgets.snippet_delegate import SnippetDelegate
 
@@ -57,7 +66,7 @@ def index_loader(app: CompanionApp) -> IndexLoader:
 
 def moods_loader(app: CompanionApp) -> MoodLoader:
     def load(query: IndexQuery) -> dict[str, list[DayMood]]:
-        return app.day_moods(query.start, query.end)  # the day headers' check-ins
+        return app.day_moods(query.start, query.end)  # the check-ins' rows
     return load
 
 
@@ -88,6 +97,7 @@ class JournalPage(Page):
         self.results = SearchResultsModel(self)
         self.searching = JournalSearchController(self)
         self.editing = JournalEditorController(self)
+        self.checkin_rows = JournalCheckinRows(self)
         self._build()
         self._connect()
         self._add_shortcuts()
@@ -109,11 +119,10 @@ class JournalPage(Page):
         self.results_view.setModel(self.results)
         self.results_view.setItemDelegate(SnippetDelegate(self.results_view))
         self.results_view.setAccessibleName(self.tr("Search results"))
-        self.checkin_editing = CheckinEditing(self.ctx, self, self.messages, lambda: ([], []),
-                                              focus(self.results_view))
-        self.empty = hint("")
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setAccessibleName(self.tr("Nothing to show"))
+        self.checkin_editing = CheckinEditing(self.ctx, self, self.messages,
+                                              lambda: self.checkin_rows.known,
+                                              self._focus_left)
+        self.empty = JournalEmptyState()
         self.left = QStackedWidget()
         for widget in (self.list_view, self.results_view, self.empty):
             self.left.addWidget(widget)
@@ -148,7 +157,6 @@ class JournalPage(Page):
         layout.addWidget(self.filters)
         layout.addWidget(self.messages)
         layout.addWidget(self.splitter, 1)
-        self.setFocusProxy(self.list_view)
 
     def _connect(self) -> None:
         self.ctx.changes.changed.connect(self._on_changes)
@@ -163,6 +171,10 @@ class JournalPage(Page):
         for view in (self.list_view, self.results_view):
             view.activated.connect(self._activated)
         self.results_view.clicked.connect(self._result_clicked)
+        self.list_view.menu_requested.connect(self.checkin_rows.show_menu)
+        self.empty.write_requested.connect(self.editing.new_entry)
+        self.empty.import_requested.connect(self.editing.open_import)
+        self.empty.clear_filters_requested.connect(self.filters.clear_filters)
         self.filters.search_changed.connect(self.searching.text_changed)
         self.filters.filters_changed.connect(self.apply_filters)
         self.filters.calendar_requested.connect(self.editing.open_calendar)
@@ -259,7 +271,9 @@ class JournalPage(Page):
         self.update_left()
 
     def update_left(self) -> None:
-        """Show the list, the results, or a sentence saying why there is nothing."""
+        """Show the list, the results, or why there is nothing: an empty journal says what it
+        is for; a filter, a search or the trash that shows nothing says that."""
+        first_use = filtered = False
         if self.searching.search_text:
             shown, rows = self.results_view, self.results.rowCount()
             empty = self.tr("Nothing found for “%1”.").replace("%1", self.searching.search_text)
@@ -270,27 +284,33 @@ class JournalPage(Page):
             if self.model.query.trash:
                 empty = self.tr("The trash is empty.")
             elif self.filters.is_filtered():
-                empty = self.tr("No entries match these filters.")
+                empty, filtered = self.tr("No entries match these filters."), True
             else:
-                empty = self.tr("Nothing here yet. Press Ctrl+N to write your first entry.")
+                empty, first_use = "", True
             count = (self._counted(self.model.entry_count, "1 entry", "%1 entries")
                      if self.model.entry_count else
                      self.tr("Check-ins only so far; Ctrl+N writes an entry"))
         if rows == 0 and (self.model.loaded or self.searching.search_text):
-            self.empty.setText(empty)
+            if first_use:
+                self.empty.show_first_use()
+            else:
+                self.empty.show_reason(empty, clear_filters=filtered)
             self.left.setCurrentWidget(self.empty)
-            self.setFocusProxy(self.new_button)
         else:
             if shown is self.list_view and self.left.currentWidget() is not shown:
                 self._select_open_entry()  # back from search: the list follows the editor
             self.left.setCurrentWidget(shown)
-            self.setFocusProxy(shown)
         self.count.setText(count if rows else "")
 
     def _follow_editor(self) -> None:
         """After the ids changed: select what the editor shows (a new entry, once saved), or,
-        when an entry was just moved to the trash, open the one the cursor moved to."""
+        when an entry was just moved to the trash, open the one the cursor moved to. Among
+        the check-ins the list stays: on the chosen one (where it moved to, back after an
+        Undo), or, when it was deleted, where the cursor went."""
         current = self.list_view.currentIndex()
+        if self.checkin_rows.keep_cursor():
+            self._open_cursor_when_listed = False
+            return
         if self.editor.entry is not None:
             row = self.model.row_of(self.editor.entry.id)
             if row >= 0 and row != current.row():
@@ -320,6 +340,8 @@ class JournalPage(Page):
 
     def _list_selection_changed(self) -> None:
         for index in self.list_view.selectionModel().selectedIndexes():
+            if self.checkin_rows.chosen(index.row()):
+                continue  # a check-in: chosen, not opened (the editor stays as it is)
             entry_id = self.model.entry_id_at(index.row())
             if entry_id is not None:
                 self.open_entry(entry_id)
@@ -347,10 +369,17 @@ class JournalPage(Page):
             self.checkin_editing.edit(checkin)
 
     def _delete_current(self) -> None:
+        """The Delete key in a list: the chosen (selected) row's check-in or entry, never a
+        row the cursor merely rests on (after Tab, or after the row under it went)."""
         if self.left.currentWidget() is self.results_view:
             checkin = self.results.checkin_at(self.results_view.currentIndex().row())
             if checkin is not None:
                 self.checkin_editing.delete(checkin)
+                return
+        else:
+            current = self.list_view.currentIndex()
+            if not self.list_view.selectionModel().isSelected(current) \
+                    or self.checkin_rows.delete_at(current.row()):
                 return
         self.editing.trash_current()
 
@@ -364,6 +393,8 @@ class JournalPage(Page):
             if hit is not None:
                 self.open_entry(hit.entry.id, hit.entry)
         else:
+            if self.checkin_rows.open_at(index.row()):
+                return
             entry_id = self.model.entry_id_at(index.row())
             if entry_id is None:
                 return
@@ -405,6 +436,24 @@ class JournalPage(Page):
             return hit.entry.id if hit is not None else None
         return self.model.entry_id_at(self.list_view.currentIndex().row())
 
+    def focus_target(self) -> QWidget:
+        """Where the page's work is: the list (or the search results); in an empty journal,
+        its first step; when a filter or a search shows nothing, what clears it (or New)."""
+        if self.left.currentWidget() is self.empty:
+            return self.empty.focus_target() or self.new_button
+        return self.left.currentWidget() or self.list_view
+
+    def focus_work(self) -> None:
+        # Not a focus proxy: Qt 6 moves a proxy in the Tab chain each time one is set, and
+        # changing it as the pane changes split the chain, so Tab never left the sidebar.
+        self.focus_target().setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _focus_left(self) -> None:
+        """Back to the list (or the results) after the check-in dialog closes."""
+        shown = self.left.currentWidget()
+        if shown is not None:
+            shown.setFocus(Qt.FocusReason.OtherFocusReason)
+
     # -- lock -------------------------------------------------------------------------------
 
     def teardown(self) -> None:
@@ -413,6 +462,10 @@ class JournalPage(Page):
         self.editing.autosave(on_exit=True)
         self.alive = False
         self.checkin_editing.close()
+        for dialog in self.findChildren(DataDialog):
+            dialog.dismiss()
+        for menu in self.list_view.findChildren(QMenu):
+            menu.close()
         self._refresh_timer.stop()
         self.day_picker.wipe()
         self.model.clear()
@@ -422,5 +475,5 @@ class JournalPage(Page):
         self.filters.wipe()
         self.messages.wipe()
         self.searching.search_text = ""
-        self.empty.setText("")
+        self.empty.wipe()
         self.count.setText("")

@@ -1,5 +1,5 @@
 """What the journal page does: save (and autosave), star, new, trash and restore entries, go
-to a day, and say what went wrong.
+to a day, and say what went wrong; and open and delete check-ins from their rows.
 
 Each action runs in the vault lane and reports back to the page. Saves are one at a time: a
 second Ctrl+S while the first is still on its way waits for it, so a new entry is never
@@ -11,11 +11,12 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtCore import QObject, QPoint, Qt
+from PySide6.QtWidgets import QAbstractItemView, QMenu
 
-from companion.models import Changes, Entry, EntryDraft, ItemRef, Kind
+from companion.models import Changes, CheckIn, Entry, EntryDraft, ItemRef, Kind
 from companion.timeutil import month_bounds
+from ui.dialogs.import_dialog import ImportDialog
 from ui.models.journal_list import JournalRoles
 from ui.widgets.common import user_message
 
@@ -118,6 +119,7 @@ class JournalEditorController(QObject):
             self.page.filters.trash.setChecked(False)
         self.autosave()
         self.page.editor.start_new()
+        self.page.checkin_rows.on_checkin = None  # the list follows the new entry when saved
         self.page.list_view.selectionModel().clearCurrentIndex()
         self.page.list_view.clearSelection()
         self.page.results_view.selectionModel().clearCurrentIndex()
@@ -196,6 +198,14 @@ class JournalEditorController(QObject):
             self.page._reveal_when_listed = entry_id
         self.page.messages.show_message(self.page.tr("Restored from the trash."))
 
+    def open_import(self) -> ImportDialog:
+        """Import from jrnl, Daylio, Day One or a Companion export (as Settings does); what
+        it adds comes to the list as a change, like any other."""
+        dialog = ImportDialog(self.page.ctx.app, self.page.ctx.runner, self.page)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
     # -- errors -----------------------------------------------------------------------------
 
     def show_failure(self, exc: BaseException) -> None:
@@ -248,5 +258,99 @@ class JournalEditorController(QObject):
                 "No entries on that day; here is the closest day before it."))
         self.page.list_view.scrollTo(self.page.model.index(row),
                                 QAbstractItemView.ScrollHint.PositionAtTop)
-        self.page.list_view.setCurrentIndex(self.page.model.index(row + 1))
+        # The day's first entry (after its check-ins), which opens in the editor.
+        self.page.list_view.setCurrentIndex(self.page.model.index(
+            self.page.model.entry_row_after(row)))
         self.page.list_view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+class JournalCheckinRows(QObject):
+    """What the page does to a check-in's row: open it to correct it (Enter, a double click,
+    its menu), delete it (the Delete key, its menu), both with Undo in the page's message bar
+    through the same `CheckinEditing` as Today. The row holds a summary; the whole check-in
+    (and the labels used before, for the dialog's chips) is read in the vault lane first.
+
+    Nothing here touches the entry editor: what is typed there stays, unsaved or not."""
+
+    def __init__(self, page: JournalPage) -> None:
+        super().__init__(page)
+        self.page = page
+        self.known: tuple[list[str], list[str]] = ([], [])  # emotions, activities used before
+        self.menu: QMenu | None = None  # the last context menu (kept for tests)
+        self.on_checkin: int | None = None  # the check-in chosen in the list, until an entry is
+
+    # -- the page's list asks ---------------------------------------------------------------
+
+    def chosen(self, row: int) -> bool:
+        """A row was selected: if it is a check-in's, remember it (and open nothing)."""
+        checkin = self.page.model.checkin_at(row)
+        if checkin is None:
+            self.on_checkin = None if self.page.model.entry_id_at(row) is not None \
+                else self.on_checkin
+            return False
+        self.on_checkin = checkin.id
+        return True
+
+    def keep_cursor(self) -> bool:
+        """After the rows changed, among the check-ins the list stays: on the chosen one
+        (where it moved to, or back after an Undo), or, when it went, where the cursor went.
+        False when the list should follow the editor instead."""
+        if self.on_checkin is None:
+            return False
+        view, model = self.page.list_view, self.page.model
+        row = model.row_of_checkin(self.on_checkin)
+        if row >= 0 and row != view.currentIndex().row():
+            view.setCurrentIndex(model.index(row))
+        return True
+
+    def open_at(self, row: int) -> bool:
+        """Enter or a double click on a row: a check-in's opens to correct it."""
+        checkin = self.page.model.checkin_at(row)
+        if checkin is not None:
+            self.open(checkin.id)
+        return checkin is not None
+
+    def delete_at(self, row: int) -> bool:
+        """The Delete key on a chosen row: a check-in's is deleted (with Undo)."""
+        checkin = self.page.model.checkin_at(row)
+        if checkin is not None:
+            self.delete(checkin.id)
+        return checkin is not None
+
+    # -- opening and deleting ---------------------------------------------------------------
+
+    def open(self, checkin_id: int) -> None:
+        app, ref = self.page.ctx.app, ItemRef(Kind.CHECKIN, checkin_id)
+        self.page.ctx.runner.run(
+            lambda: (app.get(ref), app.known_labels("emotion"), app.known_labels("activity")),
+            self._opened, self.page.editing.show_failure)
+
+    def _opened(self, payload: tuple[CheckIn, list[str], list[str]]) -> None:
+        checkin, emotions, activities = payload
+        if self.page.alive:
+            self.known = (emotions, activities)
+            self.page.checkin_editing.edit(checkin)
+
+    def delete(self, checkin_id: int) -> None:
+        app, ref = self.page.ctx.app, ItemRef(Kind.CHECKIN, checkin_id)
+        self.page.ctx.runner.run(lambda: app.get(ref), self._to_delete,
+                                 self.page.editing.show_failure)
+
+    def _to_delete(self, checkin: CheckIn) -> None:
+        if self.page.alive:
+            self.page.checkin_editing.delete(checkin)
+
+    def show_menu(self, row: int, place: QPoint) -> None:
+        """The context menu of a check-in's row (an entry's row has none)."""
+        checkin = self.page.model.checkin_at(row)
+        if checkin is None or not self.page.alive:
+            return
+        view = self.page.list_view
+        view.setCurrentIndex(self.page.model.index(row))  # what the menu is about, marked
+        checkin_id = checkin.id
+        menu = QMenu(view)
+        menu.addAction(self.tr("Edit check-in…"), lambda: self.open(checkin_id))
+        menu.addAction(self.tr("Delete check-in"), lambda: self.delete(checkin_id))
+        menu.aboutToHide.connect(menu.deleteLater)
+        self.menu = menu
+        menu.popup(place)

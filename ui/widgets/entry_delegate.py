@@ -1,7 +1,11 @@
-"""How the journal list looks: a day header, then one compact line per entry.
+"""How the journal list looks: a day header, then one compact line per check-in and entry.
 
-A day header reads: the date, and on the right one small face per check-in that day, in the
-mood's colour and in time order (at most six, then "+n"); its tooltip says them in words.
+A day header reads: the date. With a tag filter (which lists entries only) it also carries,
+on the right, one small face per check-in that day, in the mood's colour and in time order (at
+most six, then "+n"); its tooltip says them in words.
+
+A check-in line reads: time, the mood's face, the mood word, then energy, emotions and
+activities in words (quiet), and the start of the note, cut to the row.
 
 An entry line reads: time, star, title (with the start of the text after it), tags, mood dot.
 Painting only reads what the model already holds: a row whose entry is still on its way is
@@ -15,7 +19,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import (
-    QAbstractItemModel,
     QDate,
     QLocale,
     QModelIndex,
@@ -26,19 +29,25 @@ from PySide6.QtCore import (
     QSize,
     Qt,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPixmap
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPalette,
+    QPixmap,
+)
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QListView,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QWidget,
 )
 
+from companion.checkins import DayMood
 from companion.models import Entry
 from ui.icons import pixmap
-from ui.models.journal_list import DayMoods, JournalRoles, day_label, entry_label
+from ui.models.journal_list import JournalRoles, day_label, entry_label
+from ui.models.journal_rows import DayMoods, checkin_details, mood_word
 from ui.theme import ACCENT, MOOD_COLOURS
 
 STAR_COLOUR = "#e0a526"
@@ -87,6 +96,18 @@ class _RowText:
     excerpt_width: int
 
 
+@dataclass(frozen=True)
+class _CheckinText:
+    title: str
+    title_width: int
+    details: str
+    details_x: int
+    details_width: int
+    note: str
+    note_x: int
+    note_width: int
+
+
 _TEXTS_KEPT = 400
 
 
@@ -96,7 +117,7 @@ class EntryDelegate(QStyledItemDelegate):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._texts: OrderedDict[tuple[object, ...], _RowText] = OrderedDict()
+        self._texts: OrderedDict[tuple[object, ...], _RowText | _CheckinText] = OrderedDict()
         self._faces: dict[tuple[int, int, bool], QPixmap] = {}
         self._widest_dates: dict[tuple[str, bool], int] = {}
 
@@ -112,6 +133,8 @@ class EntryDelegate(QStyledItemDelegate):
         try:
             if index.data(JournalRoles.HEADER):
                 self._paint_header(painter, option, index)
+            elif (checkin := index.data(JournalRoles.CHECKIN)) is not None:
+                self._paint_checkin(painter, option, checkin)
             else:
                 self._paint_entry(painter, option, index.data(JournalRoles.ENTRY))
         finally:
@@ -159,7 +182,7 @@ class EntryDelegate(QStyledItemDelegate):
         """The check-ins' faces, oldest first, right-aligned in `rect`: at most MAX_FACES and
         what fits in `room` (one at least), then "+n"; returns the width used."""
         metrics = QFontMetrics(option.font)
-        size, gap = (16 if metrics.height() < 22 else 20), 3
+        size, gap = face_size(metrics), 3
 
         def needed(count: int) -> tuple[int, str]:
             more = f"+{len(moods) - count}" if count < len(moods) else ""
@@ -173,8 +196,8 @@ class EntryDelegate(QStyledItemDelegate):
         x = rect.right() - width + 1
         top = rect.center().y() - size // 2 + 1
         dark = is_dark(option.palette)
-        for _time, mood, _emotions in moods[:count]:
-            painter.drawPixmap(x, top, self._face(mood, size, dark))
+        for checkin in moods[:count]:
+            painter.drawPixmap(x, top, self._face(checkin.mood, size, dark))
             x += size + gap
         if more:
             painter.setFont(option.font)
@@ -206,6 +229,74 @@ class EntryDelegate(QStyledItemDelegate):
             painter.drawPixmap(0, 0, face)
             painter.end()
             self._faces[key] = found
+        return found
+
+    def _paint_checkin(self, painter: QPainter, option: QStyleOptionViewItem,
+                       checkin: DayMood) -> None:
+        selected = paint_row_background(painter, option)
+        palette = option.palette
+        text_colour = palette.color(QPalette.ColorRole.HighlightedText if selected
+                                    else QPalette.ColorRole.Text)
+        metrics = QFontMetrics(option.font)
+        rect = option.rect.adjusted(16, 0, -14, 0)
+        middle = Qt.AlignmentFlag.AlignVCenter
+        time_width = metrics.horizontalAdvance("00:00") + 10
+        painter.setFont(option.font)
+        painter.setPen(muted(palette, selected))
+        painter.drawText(QRect(rect.left(), rect.top(), time_width, rect.height()), middle,
+                         checkin.time)
+        x = rect.left() + time_width
+        size = face_size(metrics)
+        painter.drawPixmap(x - 1, rect.center().y() - size // 2 + 1,
+                           self._face(checkin.mood, size, is_dark(palette)))
+        x += max(18, size + 4)
+        text = self._checkin_text(checkin, option.font, rect.right() - x)
+        painter.setFont(self._title_font(option.font))
+        painter.setPen(text_colour)
+        painter.drawText(QRect(x, rect.top(), text.title_width, rect.height()), middle,
+                         text.title)
+        painter.setFont(option.font)
+        if text.details:
+            painter.setPen(muted(palette, selected))
+            painter.drawText(QRect(x + text.details_x, rect.top(), text.details_width,
+                                   rect.height()), middle, text.details)
+        if text.note:
+            painter.setPen(text_colour)
+            painter.drawText(QRect(x + text.note_x, rect.top(), text.note_width,
+                                   rect.height()), middle, text.note)
+
+    def _checkin_text(self, checkin: DayMood, font: QFont, width: int) -> _CheckinText:
+        """The mood word, then the details and the note, cut to `width`: the details take at
+        most half of what is left when there is a note, which gets the rest."""
+        key = ("checkin", checkin, width, font.key())
+        found = self._texts.get(key)
+        if isinstance(found, _CheckinText):
+            return found
+        metrics, title_metrics = QFontMetrics(font), QFontMetrics(self._title_font(font))
+        elide = Qt.TextElideMode.ElideRight
+        title = title_metrics.elidedText(mood_word(checkin.mood).capitalize(), elide,
+                                         max(0, width))
+        title_width = title_metrics.horizontalAdvance(title) + 2  # +2: rounding, never elide
+        x = title_width + 8
+        details, details_x, details_width = " · ".join(checkin_details(checkin)), x, 0
+        if details:
+            room = width - x if not checkin.note else (width - x) // 2
+            details_width = min(metrics.horizontalAdvance(details) + 2, room)
+            if room >= 40:  # room for a word at least, or none of them
+                details = metrics.elidedText(details, elide, details_width)
+                x += metrics.horizontalAdvance(details) + 12
+            else:
+                details, details_width = "", 0
+        note, note_width = checkin.note, width - x
+        if note and note_width >= 40:
+            note = metrics.elidedText(note, elide, note_width)
+        else:
+            note, note_width = "", 0
+        found = _CheckinText(title, title_width, details, details_x, details_width, note, x,
+                             note_width)
+        self._texts[key] = found
+        while len(self._texts) > _TEXTS_KEPT:
+            self._texts.popitem(last=False)
         return found
 
     def _paint_entry(self, painter: QPainter, option: QStyleOptionViewItem,
@@ -271,7 +362,7 @@ class EntryDelegate(QStyledItemDelegate):
         most in painting, and scrolling repaints the same rows many times."""
         key = (entry.id, entry.updated, entry.tags, width, font.key())
         found = self._texts.get(key)
-        if found is not None:
+        if isinstance(found, _RowText):
             return found
         metrics = QFontMetrics(font)
         tags, tags_width = "", 0
@@ -304,6 +395,11 @@ class EntryDelegate(QStyledItemDelegate):
         return QColor("#8ea2ff") if is_dark(palette) else QColor(ACCENT)
 
 
+def face_size(metrics: QFontMetrics) -> int:
+    """A check-in face's size beside text of this font."""
+    return 16 if metrics.height() < 22 else 20
+
+
 def short_day_label(day: date) -> str:
     return QLocale().toString(QDate(day.year, day.month, day.day), "ddd, d MMM yyyy")
 
@@ -327,40 +423,3 @@ def _excerpt(entry: Entry, title: str) -> str:
     if not entry.title and text.lstrip("# ").startswith(title):
         text = text.lstrip("# ")[len(title):].strip()
     return text
-
-
-class JournalListView(QListView):
-    """A list that the keyboard moves through entry by entry, stepping over day headers."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setUniformItemSizes(True)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setMouseTracking(True)
-        self.setFrameShape(QListView.Shape.NoFrame)
-
-    def moveCursor(self, action: QAbstractItemView.CursorAction,  # noqa: N802 - Qt API
-                   modifiers: Qt.KeyboardModifier) -> QModelIndex:
-        index = super().moveCursor(action, modifiers)
-        model = self.model()
-        if not index.isValid() or model is None or not index.data(JournalRoles.HEADER):
-            return index
-        Action = QAbstractItemView.CursorAction
-        step = -1 if action in (Action.MoveUp, Action.MovePageUp, Action.MovePrevious,
-                                Action.MoveLeft, Action.MoveEnd) else 1
-        return next_entry(model, index.row(), step) or next_entry(model, index.row(), -step) \
-            or index
-
-
-def next_entry(model: QAbstractItemModel, row: int, step: int) -> QModelIndex | None:
-    """The first row after `row` (going by `step`, 1 or -1) that is not a day header."""
-    row += step
-    while 0 <= row < model.rowCount():
-        index = model.index(row, 0)
-        if not index.data(JournalRoles.HEADER):
-            return index
-        row += step
-    return None

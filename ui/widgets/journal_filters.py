@@ -184,6 +184,23 @@ class JournalFilterBar(QWidget):
     def is_filtered(self) -> bool:
         return self.tag.currentData() is not None or any(self.dates())
 
+    def clear_filters(self) -> None:
+        """All tags, any date (the search and the trash stay as they are): one change."""
+        if not self.is_filtered():
+            return
+        for widget in (self.tag, self.from_check, self.to_check):
+            widget.blockSignals(True)
+        try:
+            self.tag.setCurrentIndex(0)
+            for check, edit in ((self.from_check, self.from_date),
+                                (self.to_check, self.to_date)):
+                check.setChecked(False)
+                edit.setEnabled(False)
+        finally:
+            for widget in (self.tag, self.from_check, self.to_check):
+                widget.blockSignals(False)
+        self.filters_changed.emit()
+
     def wipe(self) -> None:
         self.delay.stop()
         self.search.blockSignals(True)
