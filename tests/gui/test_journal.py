@@ -521,3 +521,18 @@ def test_search_finds_check_in_notes_and_opens_them_to_correct(qtbot, ctx, make_
     with sql.paused():
         assert [c.id for c in ctx.app.checkins.browse()] == [checkin.id]
     assert sql.on_gui_thread == []
+
+
+def test_the_filters_take_two_rows_when_one_would_squash_them(qtbot, make_page,
+                                                               wait_for_tasks):
+    """At 800×600 the search box had shrunk to "S…" beside the tag and date filters."""
+    page, _ids = make_page()
+    filters = page.filters
+    page.resize(620, 560)
+    qtbot.waitUntil(lambda: filters.from_date.y() > filters.search.y() + 10)
+    assert filters.search.width() >= filters.search.sizeHint().width()
+    for edit in (filters.from_date, filters.to_date):
+        assert edit.width() >= edit.sizeHint().width()
+    page.resize(1400, 700)
+    qtbot.waitUntil(lambda: abs(filters.from_date.y() - filters.search.y()) < 10)
+    assert filters.trash.x() > filters.to_date.x() > filters.search.x()

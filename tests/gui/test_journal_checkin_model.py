@@ -304,9 +304,12 @@ def test_a_check_in_rows_words_and_note_are_cut_to_the_row(qtapp=None):
     wide = delegate._checkin_text(checkin, font, 2000)
     assert (wide.title, wide.details) == ("Okay", "energy tired · tired, calm · work")
     assert wide.note == checkin.note and wide.note_x > wide.details_x
-    narrow = delegate._checkin_text(checkin, font, 300)
-    assert narrow.note.endswith("…") and narrow.note_x + narrow.note_width <= 300
-    assert narrow.details_x + narrow.details_width <= narrow.note_x
+    middle = delegate._checkin_text(checkin, font, 320)
+    assert middle.note.endswith("…") and middle.note_x + middle.note_width <= 320
+    assert middle.details.endswith("…")
+    assert middle.details_x + middle.details_width <= middle.note_x
+    narrow = delegate._checkin_text(checkin, font, 180)  # the note alone: its own words
+    assert narrow.details == "" and narrow.note.startswith("Long call")
     only_note = delegate._checkin_text(DayMood(2, "08:00", 4, note="Sun!"), font, 300)
     assert (only_note.details, only_note.note) == ("", "Sun!")
     tiny = delegate._checkin_text(checkin, font, 40)

@@ -109,6 +109,7 @@ class _CheckinText:
 
 
 _TEXTS_KEPT = 400
+_BOTH_ABOVE = 200  # pixels after a check-in's mood word that show both its words and note
 
 
 class EntryDelegate(QStyledItemDelegate):
@@ -267,7 +268,8 @@ class EntryDelegate(QStyledItemDelegate):
 
     def _checkin_text(self, checkin: DayMood, font: QFont, width: int) -> _CheckinText:
         """The mood word, then the details and the note, cut to `width`: the details take at
-        most half of what is left when there is a note, which gets the rest."""
+        most half of what is left when there is a note, which gets the rest; in a narrow list
+        the note alone (its own words first: the details are in the tooltip)."""
         key = ("checkin", checkin, width, font.key())
         found = self._texts.get(key)
         if isinstance(found, _CheckinText):
@@ -279,6 +281,8 @@ class EntryDelegate(QStyledItemDelegate):
         title_width = title_metrics.horizontalAdvance(title) + 2  # +2: rounding, never elide
         x = title_width + 8
         details, details_x, details_width = " · ".join(checkin_details(checkin)), x, 0
+        if details and checkin.note and width - x < _BOTH_ABOVE:
+            details = ""
         if details:
             room = width - x if not checkin.note else (width - x) // 2
             details_width = min(metrics.horizontalAdvance(details) + 2, room)

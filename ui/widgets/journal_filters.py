@@ -2,6 +2,9 @@
 
 Typing in the search box waits for a pause (`SEARCH_DELAY_MS`) before it asks for a search, so
 a fast typist starts one search, not one per key; Enter searches at once, Escape clears.
+
+One row when it fits; in a narrow window (800×600) two, the search and the tag above the dates,
+the calendar and the trash, so no field is squashed (the search box had shrunk to "S…").
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -17,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -79,15 +83,46 @@ class JournalFilterBar(QWidget):
         self.calendar.setAccessibleName(self.tr("Go to a day"))
         self.calendar.setToolTip(self.tr("Go to a day (Ctrl+G)"))
         self.calendar.clicked.connect(self.calendar_requested)
-        layout = QHBoxLayout(self)
+        self._rows = (QHBoxLayout(), QHBoxLayout())
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
-        layout.addWidget(self.search, 1)
-        layout.addWidget(self.tag)
+        for row in self._rows:
+            row.setSpacing(6)
+            layout.addLayout(row)
+        self._one_row: bool | None = None
+        self._arrange(one_row=True)
+
+    def _arrange(self, *, one_row: bool) -> None:
+        """Lay the controls out in one row or two (in reading order either way)."""
+        if one_row == self._one_row:
+            return
+        self._one_row = one_row
+        top, bottom = self._rows
+        for row in self._rows:
+            while row.count():
+                row.takeAt(0)
+        top.addWidget(self.search, 1)
+        top.addWidget(self.tag)
+        second = top if one_row else bottom
         for widget in (self.from_check, self.from_date, self.to_check, self.to_date):
-            layout.addWidget(widget)
-        layout.addWidget(self.calendar)
-        layout.addWidget(self.trash)
+            second.addWidget(widget)
+        if not one_row:
+            second.addStretch(1)
+        second.addWidget(self.calendar)
+        second.addWidget(self.trash)
+
+    def _one_row_width(self) -> int:
+        """What one row needs: every control at its size, the search box at its own."""
+        controls = (self.search, self.tag, self.from_check, self.from_date, self.to_check,
+                    self.to_date, self.calendar, self.trash)
+        spacing = self._rows[0].spacing()
+        return sum(widget.sizeHint().width() for widget in controls) \
+            + spacing * (len(controls) - 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        self._arrange(one_row=event.size().width() >= self._one_row_width())
+        super().resizeEvent(event)
 
     def _date_filter(self, label: str, initial: date) -> tuple[QCheckBox, QDateEdit]:
         check = QCheckBox(label)
