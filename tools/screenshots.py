@@ -96,6 +96,17 @@ def _render_theme(qt: object, theme: str, folder: Path, out: Path) -> None:
     window.shutdown()
     window.deleteLater()
 
+    # A new vault's pages: what each is for, and its first step.
+    empty = CompanionApp(folder / "empty", clock=FakeClock(MOMENT))
+    empty.create_vault(DEMO_PASSPHRASE, DEMO_PASSPHRASE, params=QUICK_KEY_DERIVATION)
+    window = new_window(empty)
+    window.show_workspace()
+    from tools.screenshots_sizes import render_sizes
+
+    render_sizes(window, pump, out, theme, prefix="first-use", sizes=((800, 600),))
+    window.shutdown()
+    window.deleteLater()
+
     # A year of demo data, and one entry with some Markdown to show off the preview.
     app = CompanionApp(folder / "demo", clock=FakeClock(MOMENT))
     app.create_vault(DEMO_PASSPHRASE, DEMO_PASSPHRASE, params=QUICK_KEY_DERIVATION)
@@ -123,7 +134,7 @@ def _render_theme(qt: object, theme: str, folder: Path, out: Path) -> None:
     journal = window.workspace.show_page(JournalPage)
     assert isinstance(journal, JournalPage)
     pump(800)
-    journal.list_view.setCurrentIndex(journal.model.index(1))
+    journal.list_view.setCurrentIndex(journal.model.index(journal.model.entry_row_after(0)))
     shot(window, "journal")
     journal.editor.toggle_preview()
     shot(window, "editor-preview")
@@ -154,6 +165,9 @@ def _render_theme(qt: object, theme: str, folder: Path, out: Path) -> None:
     from tools.screenshots_circle import render_circle_screens
 
     render_circle_screens(window, pump, out, theme, folder / "circle")
+    from tools.screenshots_sizes import render_sizes
+
+    render_sizes(window, pump, out, theme)
     window.lock()
     shot(window, "unlock")
     window.shutdown()

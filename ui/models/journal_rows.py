@@ -28,6 +28,7 @@ from typing import NamedTuple
 from PySide6.QtCore import QCoreApplication
 
 from companion.checkins import DayMood
+from companion.markdown_text import plain_title
 from companion.models import ENERGY_LABELS, MOOD_LABELS, Entry
 
 CHECKIN_BASE = 1 << 32
@@ -175,13 +176,8 @@ def checkin_tooltip(checkin: DayMood) -> str:
 
 
 def entry_label(entry: Entry) -> str:
-    """The title, or the first line of the text when there is no title."""
-    if entry.title:
-        return entry.title
-    for line in entry.body.splitlines():
-        if line.strip():
-            return line.strip().lstrip("#").strip()[:200]
-    return ""
+    """The title, or the first line of the text (without its Markdown) when there is none."""
+    return entry.title or plain_title(entry.body)
 
 
 def describe_entry(entry: Entry) -> str:

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from companion.checkins import DayMood
+from companion.markdown_text import plain_excerpt
 from companion.models import Entry
 from ui.icons import pixmap
 from ui.models.journal_list import JournalRoles, day_label, entry_label
@@ -378,7 +379,7 @@ class EntryDelegate(QStyledItemDelegate):
         title_metrics = QFontMetrics(self._title_font(font))
         title = title_metrics.elidedText(label, Qt.TextElideMode.ElideRight, title_width)
         used = title_metrics.horizontalAdvance(title) + 10
-        excerpt = _excerpt(entry, label)
+        excerpt = plain_excerpt(entry.body, skip_first_line=not entry.title)
         excerpt_width = title_width - used
         if excerpt and excerpt_width >= 60:
             excerpt = metrics.elidedText(excerpt, Qt.TextElideMode.ElideRight, excerpt_width)
@@ -419,11 +420,3 @@ def fit_tags(tags: tuple[str, ...], metrics: QFontMetrics, width: int) -> str:
     more = f" +{len(tags) - 1}" if len(tags) > 1 else ""
     return metrics.elidedText(f"#{tags[0]}", Qt.TextElideMode.ElideRight,
                               max(0, width - metrics.horizontalAdvance(more))) + more
-
-
-def _excerpt(entry: Entry, title: str) -> str:
-    """The start of the text, on one line, after the title (skipping it if it is the title)."""
-    text = " ".join(entry.body[:400].split())
-    if not entry.title and text.lstrip("# ").startswith(title):
-        text = text.lstrip("# ")[len(title):].strip()
-    return text

@@ -49,7 +49,8 @@ class ScalePicker(QWidget):
                 button.setMinimumWidth(icon_size + 36)
             else:
                 button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-                button.setMinimumWidth(64)
+                # Never narrower than its word ("Energised" was cut at 800×600).
+                button.setMinimumWidth(max(64, button.sizeHint().width()))
             button.clicked.connect(lambda _checked=False, n=number: self._clicked(n))
             self.buttons.append(button)
             layout.addWidget(button)

@@ -1,0 +1,67 @@
+"""Run by test_layouts at 1.5× and 2× (QT_SCALE_FACTOR is read once, when Qt starts): every
+page of a journal with a few months in it, at 800×600 and 2560×1440, through the same checks.
+Prints the problems and exits 1 if there are any."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+
+def main() -> int:
+    from PySide6.QtWidgets import QApplication
+
+    qt = QApplication(["companion-layout-check"])
+    from companion.app import QUICK_KEY_DERIVATION, CompanionApp
+    from companion.clock import FakeClock
+    from companion.demo_data import fill_with_demo_data
+    from companion.preferences import Preferences
+    from tests.gui.layout_check import layout_problems
+    from ui.context import PreferenceStore
+    from ui.main_window import MainWindow
+    from ui.tasks import TaskRunner
+    from ui.theme import apply_theme
+    from ui.widgets.chart_view import ChartView, texts_outside
+
+    apply_theme(qt, "light")
+    runner = TaskRunner()
+
+    def pump(ms: int) -> None:
+        end = time.monotonic() + ms / 1000
+        while time.monotonic() < end:
+            qt.processEvents()
+            time.sleep(0.005)
+        runner.wait_idle()
+        qt.processEvents()
+
+    with tempfile.TemporaryDirectory() as folder:
+        app = CompanionApp(Path(folder) / "vault",
+                           clock=FakeClock(datetime(2026, 3, 11, 18, 30, tzinfo=UTC)))
+        passphrase = "harbour violet sketch layout"
+        app.create_vault(passphrase, passphrase, params=QUICK_KEY_DERIVATION)
+        fill_with_demo_data(app, days=90)
+        window = MainWindow(app, runner, PreferenceStore(app, runner, Preferences()))
+        window.show()
+        window.show_workspace()
+        assert window.workspace is not None
+        problems: list[str] = []
+        for width, height in ((800, 600), (2560, 1440)):
+            window.resize(width, height)
+            for index, page in enumerate(window.workspace.pages):
+                window.workspace.show_page(index)
+                pump(250)
+                name = f"{type(page).__name__} at {width}×{height}"
+                problems += [f"{name}: {p}" for p in layout_problems(window)]
+                for view in page.findChildren(ChartView):
+                    problems += [f"{name}: {p}" for p in texts_outside(view.chart, view.font())]
+        print(f"pages checked: {len(window.workspace.pages)}")
+        print("\n".join(problems))
+        window.shutdown()
+        return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,186 @@
+"""Layouts hold from 800×600 to 2560×1440 (issue 17, item 3): every page, full and empty, and
+the dialogs, with no word cut off, no squashed field, no sideways scroll bar, and no chart label
+past the chart's edge. (Seen: "nvite someone.", a search box of "S…", Screen time scrolling
+sideways, "Wednesday" cut on the weekday chart, Daylio's mood boxes 3 px wide.)
+
+The same checks run at 1.5× and 2× scale in a separate process (the scale is fixed when Qt
+starts): tests/gui/layout_at_scale.py.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QDialog, QWidget
+
+from companion.demo_data import fill_with_demo_data
+from companion.questionnaires import QuestionnaireKind
+from tests.gui.layout_check import layout_problems
+from ui.dialogs.about import AboutDialog
+from ui.dialogs.checkin_edit import CheckinEditDialog
+from ui.dialogs.circle_setup import CreateCircleDialog, JoinCircleDialog
+from ui.dialogs.circle_trust import InviteDialog, KeyChangeDialog, VerifyDialog
+from ui.dialogs.crisis import CrisisDialog
+from ui.dialogs.questionnaire import QuestionnaireDialog
+from ui.dialogs.summary import SummaryDialog
+from ui.pages.circle import CirclePage
+from ui.pages.insights import InsightsPage
+from ui.pages.settings import SettingsPage
+from ui.shortcuts import ShortcutsDialog
+from ui.widgets.chart_view import ChartView, texts_outside
+
+SIZES = [(800, 600), (2560, 1440)]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _settle(qtbot, wait_for_tasks) -> None:  # type: ignore[no-untyped-def]
+    wait_for_tasks()
+    qtbot.wait(30)
+    wait_for_tasks()
+
+
+def _page_problems(qtbot, window, wait_for_tasks) -> list[str]:  # type: ignore[no-untyped-def]
+    found: list[str] = []
+    for width, height in SIZES:
+        window.resize(width, height)
+        for index, page in enumerate(window.workspace.pages):
+            window.workspace.show_page(index)
+            _settle(qtbot, wait_for_tasks)
+            name = f"{type(page).__name__} at {width}×{height}"
+            found += [f"{name}: {problem}" for problem in layout_problems(window)]
+            for view in page.findChildren(ChartView):
+                found += [f"{name}, chart {view.chart.title}: {problem}"
+                          for problem in texts_outside(view.chart, view.font())]
+    return found
+
+
+def test_every_page_of_a_full_journal_holds(qtbot, window, app, tmp_path, wait_for_tasks):
+    fill_with_demo_data(app, days=120)
+    circle = window.workspace.show_page(CirclePage)
+    circle.create_circle()
+    dialog = circle.dialog
+    dialog.name.setText("Sunday walkers and the people who bring the thermos")
+    dialog.display_name.setText("Sam")
+    dialog.storage.folder.setText(str(tmp_path / "shared"))
+    dialog.ok_button.click()
+    _settle(qtbot, wait_for_tasks)
+    assert circle.stack.currentWidget() is not circle.empty
+    problems = _page_problems(qtbot, window, wait_for_tasks)
+    assert problems == [], "\n".join(problems)
+    assert window.workspace.page(InsightsPage).findChildren(ChartView)  # charts were checked
+
+
+def test_every_page_of_a_new_vault_holds(qtbot, window, wait_for_tasks):
+    problems = _page_problems(qtbot, window, wait_for_tasks)
+    assert problems == [], "\n".join(problems)
+
+
+def _dialogs(window, app, runner, tmp_path):  # type: ignore[no-untyped-def]
+    """Every dialog a person can open, as it first appears."""
+    from companion.models import CheckInDraft
+
+    checkin = app.add_checkin(CheckInDraft(mood=4, energy=3, emotions=("calm",),
+                                           activities=("walk",), note="A slow morning."))
+    settings = window.workspace.page(SettingsPage)
+    yield "check-in", CheckinEditDialog(checkin, ["calm", "tired"], ["walk", "work"],
+                                        app.clock.now(), window)
+    yield "new circle", CreateCircleDialog(app, runner, window)
+    yield "join circle", JoinCircleDialog(app, runner, window)
+    yield "invite", InviteDialog("Sunday walkers", "WORD " * 12, "ABCD " * 12, window)
+    yield "verify", VerifyDialog("Robin", "12345 " * 12, window)
+    yield "key change", KeyChangeDialog(["Robin", "Alex"], window)
+    yield "shortcuts", ShortcutsDialog(window)
+    yield "about", AboutDialog(runner, window)
+    yield "crisis", CrisisDialog(app.home, runner, window)
+    yield "questionnaire", QuestionnaireDialog(app, runner, QuestionnaireKind.PHQ9, window)
+    yield "summary", SummaryDialog(settings.ctx, window)
+    yield "new recovery code", settings.new_recovery_code()
+    yield "change passphrase", settings.change_passphrase()
+    yield "export", settings.open_export()
+    yield "import", settings.open_import()
+
+
+@pytest.mark.parametrize("size", ["as opened", "800×600", "2560×1440"])
+def test_every_dialog_holds(qtbot, window, app, runner, tmp_path, wait_for_tasks, size):
+    problems: list[str] = []
+    for name, dialog in _dialogs(window, app, runner, tmp_path):
+        assert isinstance(dialog, QDialog)
+        dialog.show()
+        _settle(qtbot, wait_for_tasks)
+        if size != "as opened":
+            width, height = (int(part) for part in size.split("×"))
+            dialog.resize(min(width, dialog.maximumWidth()), min(height, dialog.maximumHeight()))
+            _settle(qtbot, wait_for_tasks)
+        problems += [f"{name}: {problem}" for problem in layout_problems(dialog)]
+        dialog.hide()  # (some delete themselves on close)
+    assert problems == [], "\n".join(problems)
+
+
+def test_an_error_in_the_new_circle_dialog_keeps_its_help_in_view(qtbot, window, app, runner,
+                                                                    wait_for_tasks):
+    dialog = CreateCircleDialog(app, runner, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _settle(qtbot, wait_for_tasks)
+    dialog.ok_button.click()  # no name, no storage: it says what is missing
+    _settle(qtbot, wait_for_tasks)
+    assert layout_problems(dialog) == []
+
+
+def test_the_daylio_mood_mapping_is_not_squashed(qtbot, window, tmp_path, wait_for_tasks):
+    daylio = tmp_path / "daylio_export.csv"
+    daylio.write_text(
+        "full_date,date,weekday,time,mood,activities,note_title,note\n"
+        "2026-03-10,March 10,Tuesday,8:05 pm,rad,walk,,\n"
+        "2026-03-09,March 9,Monday,9:00 pm,so-so,work,,\n"
+        "2026-03-08,March 8,Sunday,7:30 pm,completely exhausted but hopeful,,,\n", "utf-8")
+    dialog = window.workspace.page(SettingsPage).open_import()
+    dialog.set_file(daylio, "daylio")
+    qtbot.waitUntil(lambda: bool(dialog.mood_choices), timeout=10_000)
+    _settle(qtbot, wait_for_tasks)
+    for size in ((dialog.width(), dialog.height()), (800, 600)):
+        dialog.resize(*size)
+        _settle(qtbot, wait_for_tasks)
+        problems = layout_problems(dialog)
+        assert problems == [], f"{size}: " + "\n".join(problems)
+        for combo in dialog.mood_choices.values():
+            assert combo.height() >= combo.sizeHint().height() - 2
+
+
+@pytest.mark.parametrize("scale", ["1.5", "2"])
+def test_pages_hold_at_higher_scale(scale: str, tmp_path: Path) -> None:
+    env = {**os.environ, "QT_SCALE_FACTOR": scale, "QT_QPA_PLATFORM": "offscreen",
+           "COMPANION_HOME": str(tmp_path / "home"), "HOME": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-m", "tests.gui.layout_at_scale"], cwd=ROOT,
+                            env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "pages checked: 6" in result.stdout
+
+
+def test_the_checks_can_fail(qtbot) -> None:
+    """The checker sees a clipped label, a squashed field and a sideways scroll bar."""
+    from PySide6.QtWidgets import QLabel, QLineEdit, QScrollArea, QVBoxLayout
+
+    root = QWidget()
+    column = QVBoxLayout(root)
+    label = QLabel("Wednesday, and a good deal more")
+    label.setFixedWidth(40)
+    field = QLineEdit()
+    field.setPlaceholderText("Search the journal")
+    field.setFixedWidth(30)
+    wide = QLabel("x")
+    wide.setMinimumWidth(900)
+    area = QScrollArea()
+    area.setWidget(wide)
+    area.setFixedWidth(200)
+    for widget in (label, field, area):
+        column.addWidget(widget)
+    qtbot.addWidget(root)
+    root.show()
+    qtbot.waitExposed(root)
+    found = " | ".join(layout_problems(root))
+    assert "Wednesday" in found and "Search the journal" in found and "sideways" in found
