@@ -17,11 +17,14 @@ from storage.errors import PassphraseMismatch, WeakPassphrase
 
 MIN_LENGTH = 8
 MIN_SCORE = 2  # zxcvbn: 0 too guessable … 4 very unguessable; 2 resists online-scale guessing
-_MAX_SCORED = 100  # zxcvbn slows down on very long inputs; beyond this length, length is enough
+_SCORED = 72  # zxcvbn refuses longer input; the first 72 characters are scored
 EXAMPLE_PASSPHRASE = "lantern orbit pickle meadow"  # shown in onboarding, so guessed first
 APP_WORDS = frozenset({*EXAMPLE_PASSPHRASE.split(), "companion", "journal", "mood", "diary",
                        "passphrase", "password", "vault", "circle", "checkin"})
 _WORD = re.compile(r"[^\W_]+")
+# Look-alike digits and signs, read both ways a "1" can be meant ("l4ntern", "p1ckle").
+_AS_I = str.maketrans("4@013$57", "aaoiesst")
+_AS_L = str.maketrans("4@013$57", "aaolesst")
 
 
 @dataclass(frozen=True)
@@ -55,30 +58,43 @@ def _words(text: str) -> list[str]:
 
 def estimate(passphrase: str, personal: Iterable[str] | None = None) -> Strength:
     """How hard `passphrase` is to guess; `personal` are the person's own words (their name:
-    by default the account's, see `personal_words`)."""
+    by default the account's, see `personal_words`). The app's words and the name count for
+    nothing wherever they appear: as words, run together, in capitals or with look-alike
+    digits ("LanternOrbit", "l4ntern")."""
     if len(passphrase) < MIN_LENGTH:
         return Strength(0, f"Use at least {MIN_LENGTH} characters.", ())
-    if len(passphrase) > _MAX_SCORED:
-        return Strength(4, "", ())
     own = {word for name in (personal_words() if personal is None else personal)
            for word in _words(name) if len(word) >= 3}
-    strength = _zxcvbn(passphrase, sorted(APP_WORDS | own))
-    words = _words(passphrase)
-    guessable = [word for word in words if word in APP_WORDS or word in own]
+    strength = _zxcvbn(passphrase[:_SCORED], sorted(APP_WORDS | own))
+    forms = [_letters(passphrase), _letters(passphrase.casefold().translate(_AS_I)),
+             _letters(passphrase.casefold().translate(_AS_L))]
+    guessable = [word for word in sorted(APP_WORDS | own, key=len, reverse=True)
+                 if any(word in form for form in forms)]
     if not guessable:
         return strength
     # Someone guessing tries these first, so only the rest of the passphrase counts.
-    rest = " ".join(word for word in words if word not in guessable)
-    rest_score = _zxcvbn(rest, []).score if len(rest) >= MIN_LENGTH else 0
+    rests = []
+    for form in forms:
+        left = form
+        for word in guessable:
+            left = left.replace(word, " ")
+        rests.append(" ".join(left.split()))
+    rest = min(rests, key=len)
+    rest_score = _zxcvbn(rest[:_SCORED], []).score if len(rest) >= MIN_LENGTH else 0
     if rest_score >= strength.score:
         return strength
     said = []
-    for group, why in ((APP_WORDS, "Companion's own words"), (own, "your name")):
-        found = [word for word in dict.fromkeys(guessable) if word in group]
-        if found and not (group is own and all(word in APP_WORDS for word in found)):
+    for group, why in ((APP_WORDS, "Companion's own words"), (own - APP_WORDS, "your name")):
+        found = [word for word in guessable if word in group]
+        if found:
             said.append(f"{_and(f'“{word}”' for word in found)} ({why})")
     return Strength(rest_score, f"Someone guessing would try {_and(said)} first.",
                     ("Add words of your own that no one would link to you or to this app.",))
+
+
+def _letters(text: str) -> str:
+    """Lower case, letters and digits only, the words run together."""
+    return "".join(_words(text))
 
 
 def _and(parts: Iterable[str]) -> str:

@@ -19,6 +19,10 @@ NAME = ["Ruth Sandoval"]
     "my mood journal 2024",
     "ruth sandoval 1988",     # the person's name
     "Sandoval_Ruth_lantern",
+    "LanternOrbitPickleMeadow",      # run together, in capitals
+    "lanternorbitpickle",
+    "l4ntern 0rbit p1ckle mead0w",   # look-alike digits
+    " ".join([EXAMPLE_PASSPHRASE] * 4),  # long, but only the example
 ])
 def test_guessable_words_do_not_count(passphrase: str) -> None:
     strength = estimate(passphrase, personal=NAME)
@@ -58,3 +62,12 @@ def test_init_refuses_the_apps_own_example(monkeypatch: pytest.MonkeyPatch) -> N
     with pytest.raises(WeakPassphrase) as caught:
         check_new_passphrase(EXAMPLE_PASSPHRASE, EXAMPLE_PASSPHRASE)
     assert "Companion's own words" in str(caught.value.hint)
+
+
+@pytest.mark.parametrize("length", [72, 73, 100, 101, 500])
+def test_any_length_is_judged_and_never_crashes(length: int) -> None:
+    """zxcvbn refuses more than 72 characters (the onboarding meter crashed from 73 to 100),
+    and anything over 100 used to pass unscored."""
+    own_words = ("quiet river copper tulip under amber lanterns " * 20)[:length]
+    assert estimate(own_words, personal=NAME).acceptable
+    assert not estimate("a" * length, personal=NAME).acceptable
