@@ -129,7 +129,7 @@ def test_the_delete_key_deletes_a_check_in_and_undo_brings_it_back(qtbot, ctx, m
     wait_for_tasks()
     assert stored(ctx, sql, walk.id) == []
     assert model.row_of_checkin(walk.id) == -1
-    assert page.messages.text.text() == "Check-in moved to the trash."
+    assert page.messages.text.text() == "Check-in deleted."
     assert page.messages.action.text() == "Undo"
     with sql.paused():  # no entry was touched, and the editor shows what it showed
         assert all(entry.deleted is None for entry in ctx.app.journal.browse())

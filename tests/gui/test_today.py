@@ -129,7 +129,7 @@ def test_a_full_check_in_is_stored_exactly_and_listed(qtbot, ctx, page, wait_for
     assert saved.note == f"Rain, then sun. {CANARY}"
     assert saved.at == ctx.app.clock.now()
 
-    assert page.status.text() == "Saved. Thank you for checking in."
+    assert page.message.text.text() == "Saved. Thank you for checking in."
     assert page.mood.value() is None and page.energy.value() is None
     assert not page.save_button.isEnabled()
     assert page.note.toPlainText() == "" and not page.sleep_check.isChecked()
@@ -142,9 +142,11 @@ def test_a_full_check_in_is_stored_exactly_and_listed(qtbot, ctx, page, wait_for
     assert not page.today_empty.isVisible()
     text = page_text(page).lower()
     assert "streak" not in text and "in a row" not in text
-    # Picking the next mood makes the confirmation go away.
-    qtbot.mouseClick(page.mood.button(3), LEFT)
-    assert page.status.text() == ""
+    # A check-in saved by mistake: Undo takes it away again (and that can be undone too).
+    page.message.action.click()
+    wait_for_tasks()
+    assert ctx.app.checkins.browse() == []
+    assert page.message.text.text() == "Check-in deleted."
 
 
 def test_a_too_long_custom_activity_is_a_sentence_not_a_chip(qtbot, page):
@@ -306,7 +308,7 @@ def test_a_check_in_by_keyboard_alone(qtbot, ctx, page, wait_for_tasks):
     assert (saved.mood, saved.energy, saved.sleep_hours) == (4, 3, 8.0)
     assert saved.emotions == ("hopeful",) and saved.activities == ("dog walk 2",)
     assert saved.note == "slept 8 hours, felt 5/5"
-    assert page.status.text() == "Saved. Thank you for checking in."
+    assert page.message.text.text() == "Saved. Thank you for checking in."
 
 
 def test_tab_order_follows_the_form_from_top_to_bottom(qtbot, ctx, page, runner,
@@ -501,7 +503,7 @@ def test_delete_by_menu_and_by_key_with_undo(  # type: ignore[no-untyped-def]
     wait_for_tasks()
     assert ctx.app.checkins.browse() == []
     qtbot.waitUntil(lambda: page.today_model.rowCount() == 0)
-    assert page.message.text.text() == "Check-in moved to the trash."
+    assert page.message.text.text() == "Check-in deleted."
     page.message.action.click()  # Undo
     wait_for_tasks()
     qtbot.waitUntil(lambda: page.today_model.rowCount() == 1)
@@ -537,3 +539,43 @@ def test_a_failed_edit_says_nothing_was_changed(  # type: ignore[no-untyped-def]
     wait_for_tasks()
     assert page.message.text.text().startswith("Nothing was changed: The disk said no.")
     assert only_checkin(ctx).mood == 3
+
+
+def test_a_double_delete_deletes_once_and_keeps_its_undo(  # type: ignore[no-untyped-def]
+        qtbot, ctx, page, runner, wait_for_tasks):
+    """Seen in a review: a second Delete said "Nothing was deleted" over the first one's
+    Undo, though the check-in was gone."""
+    _add_checkin(qtbot, ctx, runner, page, mood=2, note="twice")
+    wait_for_tasks()
+    activate(qtbot, page)
+    view = page.today_list
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    qtbot.keyClick(view, Qt.Key.Key_Delete)  # before the first has finished
+    wait_for_tasks()
+    assert ctx.app.checkins.browse() == []
+    assert page.message.text.text() == "Check-in deleted."
+    assert page.message.action.isVisibleTo(page.message)  # Undo is still there
+    page.message.action.click()
+    wait_for_tasks()
+    assert only_checkin(ctx).note == "twice"
+
+
+def test_tab_into_the_list_marks_the_card_delete_would_delete(  # type: ignore[no-untyped-def]
+        qtbot, ctx, page, runner, wait_for_tasks):
+    """Tab set the current card without marking it, and Delete deleted that unmarked card."""
+    _add_checkin(qtbot, ctx, runner, page, mood=3, note="first")
+    wait_for_tasks()
+    activate(qtbot, page)
+    view = page.today_list
+    view.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(view.hasFocus)
+    current = view.currentIndex()
+    assert current.isValid() and view.selectionModel().isSelected(current)
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    wait_for_tasks()
+    assert ctx.app.checkins.browse() == []
+    qtbot.waitUntil(lambda: page.today_model.rowCount() == 0)
+    focused = QApplication.focusWidget()
+    assert focused in page.mood.buttons  # the list emptied: back to the check-in, not away

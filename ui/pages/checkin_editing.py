@@ -36,6 +36,7 @@ class CheckinEditing(QObject):
         self._known, self._refocus = known, refocus
         self.dialog: CheckinEditDialog | None = None
         self.generation = 0
+        self._deleting: set[int] = set()  # check-ins whose delete is on its way
 
     def close(self) -> None:
         """On lock: nothing of the vault stays on screen, and late replies are dropped."""
@@ -70,9 +71,20 @@ class CheckinEditing(QObject):
                   lambda: self._put_back(before.id, undo), self.tr("Nothing was changed"))
 
     def delete(self, checkin: CheckIn) -> None:
+        """A second Delete (a double press, key repeat) while the first is on its way is the
+        same wish: it used to reach the vault too and say "Nothing was deleted" over the
+        first one's Undo, though the check-in was gone."""
+        if checkin.id in self._deleting:
+            return
+        self._deleting.add(checkin.id)
         app = self.ctx.app
-        self._run(lambda: app.delete(checkin.ref), self.tr("Check-in moved to the trash."),
-                  lambda: self._restore(checkin), self.tr("Nothing was deleted"))
+        self._run(lambda: app.delete(checkin.ref), self.tr("Check-in deleted."),
+                  lambda: self._restore(checkin), self.tr("Nothing was deleted"),
+                  finally_=lambda: self._deleted(checkin.id))
+
+    def _deleted(self, checkin_id: int) -> None:
+        self._deleting.discard(checkin_id)
+        self._refocus()
 
     def _put_back(self, checkin_id: int, fields: dict[str, Any]) -> None:
         app = self.ctx.app
@@ -85,10 +97,12 @@ class CheckinEditing(QObject):
                   self.tr("The check-in stays in the trash"))
 
     def _run(self, work: Callable[[], object], said: str, undo: Callable[[], None] | None,
-             failed: str) -> None:
+             failed: str, finally_: Callable[[], None] | None = None) -> None:
         generation = self.generation
 
         def done(_result: object) -> None:
+            if finally_ is not None:
+                finally_()
             if generation != self.generation:
                 return
             if undo is None:
@@ -97,6 +111,8 @@ class CheckinEditing(QObject):
                 self.message.show_message(said, self.tr("Undo"), undo)
 
         def fail(exc: BaseException) -> None:
+            if finally_ is not None:
+                finally_()
             if generation == self.generation:
                 self.message.show_error(f"{failed}: {user_message(exc)}")
 

@@ -39,14 +39,13 @@ from ui.context import UiContext
 from ui.dialogs.checkin_edit import CheckinEditDialog
 from ui.icons import icon
 from ui.pages.base import Page
-from ui.pages.checkin_editing import CheckinEditing, focus
+from ui.pages.checkin_editing import CheckinEditing
 from ui.widgets.chips import ChipGroup
 from ui.widgets.common import error_label, heading, hint, subheading, user_message
 from ui.widgets.day_list import DayList
 from ui.widgets.message_bar import MessageBar
 from ui.widgets.mood_picker import EnergyPicker, MoodPicker
 
-CONFIRMATION_MS = 8000
 WIDE_ENOUGH_FOR_TWO_COLUMNS = 860
 
 
@@ -102,11 +101,6 @@ class TodayPage(Page):
         self.save_button.clicked.connect(self.save)
         self.error = error_label()
         self.error.setVisible(False)
-        self.status = QLabel()
-        self.status.setAccessibleName(self.tr("Status"))
-        self._status_timer = QTimer(self)
-        self._status_timer.setSingleShot(True)
-        self._status_timer.timeout.connect(self.status.clear)
         self.mood.changed.connect(self._mood_changed)
 
         self.today_list = DayList()
@@ -114,7 +108,7 @@ class TodayPage(Page):
         self.message = MessageBar()
         self._known: tuple[list[str], list[str]] = ([], [])
         self.editing = CheckinEditing(self.ctx, self, self.message, lambda: self._known,
-                                      focus(self.today_list))
+                                      self._refocus_after_change)
         self.today_list.edit_requested.connect(self.edit_checkin)
         self.today_list.delete_requested.connect(self.delete_checkin)
         self.today_list.setAccessibleName(self.tr("Today so far"))
@@ -145,7 +139,7 @@ class TodayPage(Page):
         form.addWidget(self.error)
         save_row = QHBoxLayout()
         save_row.addWidget(self.save_button)
-        save_row.addWidget(self.status, 1)
+        save_row.addStretch(1)
         form.addLayout(save_row)
         form.addStretch(1)
 
@@ -218,6 +212,14 @@ class TodayPage(Page):
         self._request_day()
         self._request_labels()
 
+    def _refocus_after_change(self) -> None:
+        """Back to the list after a correction or delete, or to the check-in when the list
+        emptied (the keyboard fell through to the sidebar)."""
+        if self.today_model.rowCount() > 0 and not self.today_list.isHidden():
+            self.today_list.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.focus_checkin()
+
     def focus_work(self) -> None:
         """Today's work is the check-in: keys 1–5 pick a mood at once."""
         self.focus_checkin()
@@ -233,13 +235,12 @@ class TodayPage(Page):
         self._closed = True
         self._midnight.stop()
         self._day_busy = self._day_again = self._saving = False
-        self._status_timer.stop()
         self.editing.close()
         self._show_day(None)
         self._reset_form()
         self.emotions.reset()
         self.activities.reset()
-        for label in (self.status, self.error, self.today_error):
+        for label in (self.error, self.today_error):
             label.clear()
 
     def _on_changes(self, changes: Changes) -> None:
@@ -309,6 +310,7 @@ class TodayPage(Page):
         self._report(exc, self.today_error)
 
     def _show_day(self, items: DayItems | None) -> None:
+        had_focus = self.today_list.hasFocus()
         if items is None:
             self.today_list.clear()
         else:
@@ -317,13 +319,12 @@ class TodayPage(Page):
         self.today_empty.setVisible(not rows)
         self.today_list.setVisible(rows)
         self._side.setStretch(self._side.count() - 1, 0 if rows else 1)
+        if had_focus and not rows:
+            self.focus_checkin()  # the last card went: the keyboard must not fall elsewhere
 
     # -- the check-in -----------------------------------------------------------------------
 
-    def _mood_changed(self, value: int | None) -> None:
-        if value is not None:
-            self._status_timer.stop()
-            self.status.clear()
+    def _mood_changed(self, _value: int | None) -> None:
         self._update_save_enabled()
 
     def _update_save_enabled(self) -> None:
@@ -356,13 +357,13 @@ class TodayPage(Page):
             return
         self._saving = False
         self._reset_form()
-        self.status.setText(self.tr("Saved. Thank you for checking in."))
-        self._status_timer.start(CONFIRMATION_MS)
+        checkin = result[1]
+        # In the message bar, always in view (below the form it sat half under the fold at
+        # 800×600), with Undo for a check-in saved by mistake.
+        self.message.show_message(self.tr("Saved. Thank you for checking in."),
+                                  self.tr("Undo"), lambda: self.editing.delete(checkin))
         if self._refocus_after_save:
             self.focus_checkin()
-        else:  # saved with Ctrl+Enter: the confirmation must be in view (it was half hidden
-            # below the fold at 800×600)
-            self.scroll_area.ensureWidgetVisible(self.status, 0, 16)
 
     def _save_failed(self, exc: BaseException) -> None:
         self._saving = False

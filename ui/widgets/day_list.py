@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractListModel,
     QCoreApplication,
+    QItemSelectionModel,
     QLocale,
     QModelIndex,
     QPersistentModelIndex,
@@ -24,7 +25,7 @@ from PySide6.QtCore import (
     QTime,
     Signal,
 )
-from PySide6.QtGui import QFont, QFontMetrics, QIcon, QKeyEvent, QPainter, QPalette
+from PySide6.QtGui import QFocusEvent, QFont, QFontMetrics, QIcon, QKeyEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
     QListView,
     QMenu,
@@ -195,6 +196,18 @@ class DayList(QListView):
         checkin = self.checkin_at(index)
         if checkin is not None:
             self.edit_requested.emit(checkin)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt API
+        """Tab in marks the card it lands on: Delete and Enter act on the current card, which
+        must be the one that looks chosen (Tab used to land on an unmarked card)."""
+        super().focusInEvent(event)
+        current = self.currentIndex()
+        if not current.isValid() and self.model() is not None and self.model().rowCount():
+            current = self.model().index(0, 0)
+        if current.isValid() and not self.selectionModel().isSelected(current):
+            self.setCurrentIndex(current)
+            self.selectionModel().select(current,
+                                         QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
         checkin = self.checkin_at(self.currentIndex())
