@@ -55,3 +55,29 @@ def test_chips_added_later_join_the_row(qtbot, window, wait_for_tasks):
     chip = chips.add_chip("wistful")
     assert chip in chips.roving.buttons
     assert chips.roving.buttons[-1] is chips.add_button  # "Add…" stays last
+
+
+def test_keypad_arrows_move_along_the_row_too(qtbot, window, wait_for_tasks):
+    """Keypad arrows carry the keypad modifier (on macOS every arrow does)."""
+    page = _today(qtbot, window, wait_for_tasks)
+    buttons = page.mood.buttons
+    buttons[0].setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(buttons[0], Qt.Key.Key_Right, Qt.KeyboardModifier.KeypadModifier)
+    assert QApplication.focusWidget() is buttons[1]
+
+
+def test_the_chips_keep_a_tab_stop_while_the_add_field_is_open(qtbot, window, wait_for_tasks):
+    page = _today(qtbot, window, wait_for_tasks)
+    chips = page.emotions
+    chips.open_editor()
+    assert chips.add_edit is not None and QApplication.focusWidget() is chips.add_edit
+    qtbot.keyClick(chips.add_edit, Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget() in chips.chips.values()
+
+
+def test_tab_enters_the_chips_at_the_first_chosen_one(qtbot, window, wait_for_tasks):
+    page = _today(qtbot, window, wait_for_tasks)
+    chips = page.emotions
+    chips.set_selected(["proud"])
+    stops = [b for b in chips.roving.buttons if b.focusPolicy() & Qt.FocusPolicy.TabFocus]
+    assert stops == [chips.chips["proud"]]

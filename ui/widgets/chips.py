@@ -197,6 +197,7 @@ class ChipGroup(QWidget):
             self.add_chip(label)
         for label, chip in self.chips.items():
             chip.setChecked(label in wanted)
+        self.roving.settle()  # Tab comes in at the first chosen chip
 
     def clear_selection(self) -> None:
         for chip in self.chips.values():
@@ -240,7 +241,13 @@ class ChipGroup(QWidget):
             return
         self.add_button.setVisible(False)
         self.add_edit.setVisible(True)
+        self.roving.settle(self._first_shown_chip())  # the hidden "Add…" cannot be the stop
         self.add_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _first_shown_chip(self) -> QPushButton | None:
+        checked = [chip for chip in self.chips.values() if chip.isChecked()]
+        every = checked or list(self.chips.values())
+        return every[0] if every else None
 
     def add_custom(self, text: str) -> QPushButton | None:
         """Add and check the chip for `text`; None (and a sentence shown) if it is not valid."""

@@ -52,7 +52,8 @@ class RovingFocus(QObject):
         if event.type() == QEvent.Type.FocusIn:
             self.settle(watched)
         elif event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
-                and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+                and event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier \
+                == Qt.KeyboardModifier.NoModifier:  # keypad arrows (and macOS's) carry it
             key = event.key()
             if key in _BACK or key in _ON:
                 self._move(watched, -1 if key in _BACK else 1)
