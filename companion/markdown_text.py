@@ -64,7 +64,6 @@ _RULE = re.compile(r" {0,3}+([-*_])[ \t]*+(?:\1[ \t]*+){2,}+")
 _SETEXT = re.compile(r" {0,3}+=++[ \t]*+")
 _QUOTE = re.compile(r" {0,3}+> ?+")
 _HEADING = re.compile(r" {0,3}+(#{1,6}+)(?:[ \t]++|$)")
-_CLOSING_HASHES = re.compile(r"(?:^|[ \t]++)#++[ \t]*+$")
 _LIST = re.compile(r"[ \t]*+([-*+]|\d{1,9}+[.)])(?:[ \t]++|$)")
 _TASK = re.compile(r"\[[ xX]\](?:[ \t]++|$)")
 _BACKTICKS = re.compile(r"`++")
@@ -134,10 +133,10 @@ def _block(text: str, at: int, spans: list[Span], loose: bool) -> None:
     heading = _HEADING.match(text, at)
     if heading:
         end = len(text)
-        closing = _CLOSING_HASHES.search(text, heading.end())
-        if closing:
-            spans.append(Span(closing.start(), end, Kind.MARK))
-            end = closing.start()
+        closing = _closing_hashes(text, heading.end())
+        if closing is not None:
+            spans.append(Span(closing, end, Kind.MARK))
+            end = closing
         spans.append(Span(at, len(text), Kind.HEADING, len(heading[1])))
         spans.append(Span(heading.start(1), heading.end(), Kind.MARK))
         _inline(text, heading.end(), end, spans, loose)
@@ -256,13 +255,35 @@ def _masked(text: str, lo: int, hi: int, masks: list[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
+def _closing_hashes(text: str, start: int) -> int | None:
+    """Where a heading's optional closing #s (with the blanks before them) begin, or None.
+    Scanned back from the line's end once: a regex searched forward was quadratic on a
+    heading followed by a long run of blanks."""
+    end = len(text.rstrip(" \t"))
+    hashes = end
+    while hashes > start and text[hashes - 1] == "#":
+        hashes -= 1
+    if hashes == end or hashes == start:  # none, or no blank between them and the title
+        return None
+    blanks = hashes
+    while blanks > start and text[blanks - 1] in " \t":
+        blanks -= 1
+    return blanks if blanks < hashes else None
+
+
 def _trim_address(text: str, start: int, end: int) -> int:
-    """GitHub's rule: trailing punctuation and an unbalanced ")" are not part of an address."""
+    """GitHub's rule: trailing punctuation and an unbalanced ")" are not part of an address.
+    The brackets are counted once and kept up to date (counting again at each step was
+    quadratic on a run of ")")."""
+    opened, closed = text.count("(", start, end), text.count(")", start, end)
     while end > start:
         last = text[end - 1]
-        if last in _TRAILING_PUNCT or last == _MASK or (
-                last == ")" and text.count("(", start, end) < text.count(")", start, end)):
+        if last in _TRAILING_PUNCT or last == _MASK or (last == ")" and opened < closed):
             end -= 1
+            if last == ")":
+                closed -= 1
+            elif last == "(":
+                opened -= 1
         else:
             break
     return end

@@ -113,6 +113,8 @@ def test_the_scanner_finds_what_the_highlighter_styles():
     "*" * 50_000, "[" * 50_000, "_a " * 20_000, "**a " * 20_000, "` `` ``` " * 5_000,
     "*a _b " * 10_000, "[a](" * 20_000, "<" * 50_000, "\\" * 50_000, "*a" * 25_000,
     "_*" * 25_000, "a" * 1_000_000, "![a](b)" * 10_000, "http://" * 10_000,
+    "# x" + " \t" * 5_000 + "y",  # closing #s were looked for by a quadratic regex
+    "https://a.org/" + ")" * 9_000,  # brackets were counted again at each trimmed ")"
 ])
 def test_hostile_text_costs_little(hostile):
     started = time.perf_counter()
@@ -171,3 +173,15 @@ def test_any_passage_is_safe_and_keeps_its_words(pieces):
     # what was found always shows, all of it, even where it is markup too
     assert "".join(text for text, hit in result if hit) == "".join(
         text for text, hit in pieces if hit)
+
+
+@given(st.text(alphabet="# \tab", min_size=1, max_size=14), st.integers(1, 14))
+def test_closing_hashes_are_found_as_commonmark_says(line: str, start: int) -> None:
+    """The backward scan finds what the old forward regex found (it was quadratic)."""
+    import re
+
+    from companion.markdown_text import _closing_hashes
+
+    start = min(start, len(line))
+    found = re.compile(r"(?:^|[ \t]++)#++[ \t]*+$").search(line, start)
+    assert _closing_hashes(line, start) == (found.start() if found else None)
