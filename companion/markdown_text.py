@@ -263,7 +263,7 @@ def _closing_hashes(text: str, start: int) -> int | None:
     hashes = end
     while hashes > start and text[hashes - 1] == "#":
         hashes -= 1
-    if hashes == end or hashes == start:  # none, or no blank between them and the title
+    if hashes in (end, start):  # none, or no blank between them and the title
         return None
     blanks = hashes
     while blanks > start and text[blanks - 1] in " \t":
