@@ -13,7 +13,11 @@ from PySide6.QtWidgets import QApplication, QStyleFactory
 from ui.control_style import DARK_BORDER, LIGHT_BORDER, ControlStyle
 
 ACCENT = "#5a6dd4"  # white on it: 4.6:1 (WCAG 2.2 AA); it was 4.48:1
-MOOD_COLOURS = {1: "#c75c5c", 2: "#d9904a", 3: "#c9b458", 4: "#6aa86a", 5: "#3f9a8f"}
+# The faces and dots that show a mood: 3:1 or more (WCAG 2.2 AA for graphics) on the window
+# and field colours of both themes; the old orange, yellow and green were 1.8–2.8:1 in light.
+MOOD_COLOURS = {1: "#c75c5c", 2: "#c47529", 3: "#9b8732", 4: "#589658", 5: "#3e968c"}
+STAR_COLOUR = "#b08019"  # the only mark of a starred entry: 3:1 or more in both themes too
+ERROR_COLOURS = {"light": "#c0392b", "dark": "#ff7b72"}  # a red that reads on each window
 
 _STYLE = """
 QListWidget#sidebar { border: none; padding: 8px 4px; font-size: 11pt; outline: 0; }
@@ -94,6 +98,5 @@ def apply_theme(app: QApplication, theme: str) -> None:
         app.setStyle(ControlStyle(base))
     dark = theme == "dark" or (theme == "system" and system_prefers_dark())
     app.setPalette(dark_palette() if dark else light_palette())
-    # A red that reads on both: the light one is too dark on the dark window colour.
-    app.setStyleSheet(_STYLE.replace("ERROR", "#ff7b72" if dark else "#c0392b")
+    app.setStyleSheet(_STYLE.replace("ERROR", ERROR_COLOURS["dark" if dark else "light"])
                       .replace("BORDER", DARK_BORDER if dark else LIGHT_BORDER))

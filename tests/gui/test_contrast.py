@@ -8,10 +8,16 @@ from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QApplication, QCheckBox, QLineEdit, QRadioButton, QWidget
 
 from ui.control_style import border_colour
-from ui.theme import ACCENT, apply_theme, dark_palette, light_palette
+from ui.theme import (
+    ACCENT,
+    ERROR_COLOURS,
+    MOOD_COLOURS,
+    STAR_COLOUR,
+    apply_theme,
+    dark_palette,
+    light_palette,
+)
 from ui.widgets.focus_ring import ring_colour
-
-ERROR_COLOURS = {"light": "#c0392b", "dark": "#ff7b72"}  # as apply_theme sets them
 
 
 def _luminance(colour: QColor) -> float:
@@ -94,3 +100,20 @@ def test_an_unticked_control_is_drawn_with_a_visible_outline(qapp: QApplication,
     best = max(contrast(image.pixelColor(x, y), window)
                for x in range(min(image.width(), 24)) for y in range(image.height()))
     assert best >= 3.0, f"{kind.__name__} in {theme}: strongest edge {best:.2f}:1"
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_mood_faces_and_the_star_reach_three_to_one(qapp: QApplication, theme: str) -> None:
+    """They alone say an entry's mood and that it is starred (WCAG 2.2 AA, 1.4.11): the old
+    star and the orange, yellow and green faces were 1.8–2.8:1 on the light window."""
+    palette = light_palette() if theme == "light" else dark_palette()
+    marks = {f"mood {n}": QColor(c) for n, c in MOOD_COLOURS.items()}
+    marks["star"] = QColor(STAR_COLOUR)
+    low = {}
+    for surface in (QPalette.ColorRole.Window, QPalette.ColorRole.Base,
+                    QPalette.ColorRole.AlternateBase):
+        behind = palette.color(QPalette.ColorGroup.Active, surface)
+        for name, colour in marks.items():
+            if contrast(colour, behind) < 3.0:
+                low[f"{name} on {surface.name}"] = round(contrast(colour, behind), 2)
+    assert low == {}, low

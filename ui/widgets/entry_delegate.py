@@ -49,9 +49,8 @@ from companion.models import Entry
 from ui.icons import pixmap
 from ui.models.journal_list import JournalRoles, day_label, entry_label
 from ui.models.journal_rows import DayMoods, checkin_details, mood_word
-from ui.theme import ACCENT, MOOD_COLOURS
+from ui.theme import ACCENT, MOOD_COLOURS, STAR_COLOUR
 
-STAR_COLOUR = "#e0a526"
 MAX_FACES = 6  # check-in faces on a day header; more are counted ("+3")
 Index = QModelIndex | QPersistentModelIndex
 
