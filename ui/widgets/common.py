@@ -65,10 +65,16 @@ def grow_to_fit(window: QWidget) -> None:
         needed = layout.totalMinimumSize().height()
         if layout.hasHeightForWidth():
             needed = max(needed, layout.totalHeightForWidth(width))
+        if needed <= window.height():
+            return
         screen = window.screen()
         if screen is not None:
-            needed = min(needed, screen.availableGeometry().height())
-        if needed > window.height():
-            window.resize(width, needed)
+            room = screen.availableGeometry()
+            needed = min(needed, room.height())
+            frame = window.frameGeometry()
+            overflow = frame.top() + (frame.height() - window.height()) + needed - room.bottom()
+            if overflow > 0:  # grown in place it would hang off the screen's bottom: move up
+                window.move(window.x(), max(room.top(), window.y() - overflow))
+        window.resize(width, needed)
 
     QTimer.singleShot(0, window, grow)
