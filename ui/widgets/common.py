@@ -65,16 +65,15 @@ def grow_to_fit(window: QWidget) -> None:
         needed = layout.totalMinimumSize().height()
         if layout.hasHeightForWidth():
             needed = max(needed, layout.totalHeightForWidth(width))
-        if needed <= window.height():
-            return
         screen = window.screen()
-        if screen is not None:
-            room = screen.availableGeometry()
+        room = screen.availableGeometry() if screen is not None else None
+        if room is not None:
             needed = min(needed, room.height())
-            frame = window.frameGeometry()
-            overflow = frame.top() + (frame.height() - window.height()) + needed - room.bottom()
-            if overflow > 0:  # grown in place it would hang off the screen's bottom: move up
+        if needed > window.height():
+            window.resize(width, needed)
+        if room is not None:  # grown in place (by us or by Qt), its bottom may hang off
+            overflow = window.frameGeometry().bottom() - room.bottom()
+            if overflow > 0:
                 window.move(window.x(), max(room.top(), window.y() - overflow))
-        window.resize(width, needed)
 
     QTimer.singleShot(0, window, grow)
