@@ -31,7 +31,7 @@ SECTIONS: tuple[tuple[str, tuple[Shortcut, ...]], ...] = (
                                "Settings"),
         (("Tab",), "Move to the next control (Shift+Tab goes back)"),
         (("Ctrl+L",), "Lock now"),
-        (("F1",), "This list"),
+        (("F1", "Ctrl+?"), "This list"),
         (("Ctrl+Q",), "Quit"),
     )),
     ("Today", (
