@@ -32,12 +32,13 @@ def _judge(qtbot, root, start) -> list[str]:  # type: ignore[no-untyped-def]
     return problems
 
 
+@pytest.mark.parametrize("size", [(800, 600), (1100, 720)])
 @pytest.mark.parametrize("name", PAGES)
-def test_tab_walks_each_page_in_reading_order(qtbot, window, app, wait_for_tasks, name):
+def test_tab_walks_each_page_in_reading_order(qtbot, window, app, wait_for_tasks, name, size):
     from companion.demo_data import fill_with_demo_data
 
     fill_with_demo_data(app, days=30)
-    window.resize(1100, 720)
+    window.resize(*size)
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     index = PAGES.index(name)
