@@ -118,6 +118,8 @@ class EntryEditor(QWidget):
         button = QPushButton(icon(icon_name), text)
         button.setToolTip(tip)
         button.setAccessibleName(text)
+        # Never squeezed below its words: at 800×600 "Move to trash" lost its last letter.
+        button.setMinimumWidth(button.sizeHint().width())
         return button
 
     def _lay_out(self) -> None:
