@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
-import shutil
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from companion.app import CompanionApp
+from ui.demo import DEMO_PASSPHRASE as DEMO_PASSPHRASE  # tools/screenshots.py uses it
+from ui.demo import make_demo_vault as make_demo_vault
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
@@ -20,7 +19,6 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
-DEMO_PASSPHRASE = "harbour violet sketch demo"
 
 
 def display_problem() -> str | None:
@@ -60,17 +58,6 @@ def missing_x11_libraries() -> list[str]:
         return []
     return [package for name, package in _XCB_LIBRARIES.items()
             if ctypes.util.find_library(name) is None]
-
-
-def make_demo_vault(folder: Path) -> CompanionApp:
-    """A throwaway vault with a year of sample data (used by --demo and the screenshots)."""
-    from companion.app import QUICK_KEY_DERIVATION
-    from companion.demo_data import fill_with_demo_data
-
-    app = CompanionApp(folder)
-    app.create_vault(DEMO_PASSPHRASE, DEMO_PASSPHRASE, params=QUICK_KEY_DERIVATION)
-    fill_with_demo_data(app)
-    return app
 
 
 # Set to 1, the app quits as soon as its window is shown, after saying so on stdout: how the
@@ -115,7 +102,7 @@ def run_gui(home: Path | None = None, *, demo: bool = False,
         print("companion: the desktop app needs system libraries that are missing here; on "
               f"Debian or Ubuntu: sudo apt install {' '.join(missing)}", file=sys.stderr)
         return 1
-    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtCore import QCoreApplication, QTimer
     from PySide6.QtWidgets import QApplication
 
     from ui.context import PreferenceStore
@@ -138,13 +125,14 @@ def run_gui(home: Path | None = None, *, demo: bool = False,
     # window to its menu entry and icon by it.
     qt_app.setDesktopFileName(DESKTOP_FILE_NAME)
     collector = GuiThreadGarbageCollector(qt_app)  # before any worker thread starts
+    from ui.demo import CIRCLE_DELAY_MS, DemoFolder, open_demo_vault, start_demo_circle
+    from ui.stop_signals import StopOnSignals
 
-    demo_dir: Path | None = None
-    if demo:
-        demo_dir = Path(tempfile.mkdtemp(prefix="companion-demo-"))
-        app = make_demo_vault(demo_dir / f"vault-{secrets.token_hex(3)}")
-    else:
-        app = CompanionApp(home)
+    demo_folder = DemoFolder() if demo else None
+    # SIGTERM/SIGINT/SIGHUP quit the loop so the cleanup below runs; a second one while it
+    # runs ends the process at once, the demo's folder removed first.
+    stop = StopOnSignals(qt_app, demo_folder.remove if demo_folder is not None else None)
+    app = open_demo_vault(demo_folder) if demo_folder is not None else CompanionApp(home)
     prefs = app.preferences  # a small file, read once before the window shows
     apply_theme(qt_app, prefs.theme)
     runner = TaskRunner()
@@ -156,17 +144,25 @@ def run_gui(home: Path | None = None, *, demo: bool = False,
     runner.unhandled = bugs.report
     runner.report_bug = bugs.record
     window.tray = Tray.create(window)
-    if demo:
+    if demo_folder is not None:
+        window.setWindowTitle(window.tr("Companion — demo vault"))
         window.show_workspace()
     else:
         window.start()
     window.show()
+    if demo_folder is not None and stop.received is None:
+        folder = demo_folder
+        QTimer.singleShot(CIRCLE_DELAY_MS, window,
+                          lambda: start_demo_circle(app, runner, folder))
     smoke = start_smoke_test(qt_app, window) if os.environ.get(SMOKE_TEST_ENV) else None
     try:
         code = qt_app.exec()
+        if stop.exit_code is not None:
+            return stop.exit_code
         return code if smoke is None else (smoke[0] if smoke else 1)
     finally:
         window.shutdown()
         collector.stop()
-        if demo_dir is not None:
-            shutil.rmtree(demo_dir, ignore_errors=True)
+        stop.uninstall()
+        if demo_folder is not None:
+            demo_folder.remove()

@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING
 import shiboken6
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from companion.app import CompanionApp
 from companion.preferences import Preferences
@@ -27,6 +34,7 @@ from ui.shortcuts import ShortcutsDialog
 from ui.tasks import Lane, TaskRunner
 from ui.theme import apply_theme
 from ui.unlock import UnlockScreen
+from ui.widgets.demo_banner import DemoBanner
 from ui.widgets.focus_ring import FocusRings
 
 if TYPE_CHECKING:
@@ -55,7 +63,11 @@ class MainWindow(QMainWindow):
         self._restore_geometry(prefs.current.window_geometry)
         self._theme = prefs.current.theme
         self.states = QStackedWidget()
-        self.setCentralWidget(self.states)
+        self.demo_banner: DemoBanner | None = None
+        if demo_passphrase is None:
+            self.setCentralWidget(self.states)
+        else:
+            self._add_demo_banner()
         self.workspace: Workspace | None = None
         self.onboarding: Onboarding | None = None
         self.unlock_screen = UnlockScreen(app, runner, demo_passphrase=demo_passphrase)
@@ -71,6 +83,17 @@ class MainWindow(QMainWindow):
         prefs.changed.connect(self._preferences_changed)
         self._add_actions()
         self.tray: Tray | None = None  # set by ui.app when a system tray exists
+
+    def _add_demo_banner(self) -> None:
+        """Above every screen of a demo (unlock, workspace, each page): what it is."""
+        self.demo_banner = DemoBanner()
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.demo_banner)
+        layout.addWidget(self.states, 1)
+        self.setCentralWidget(body)
 
     # -- actions ----------------------------------------------------------------------------
 
