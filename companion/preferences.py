@@ -22,6 +22,7 @@ FILE_NAME = "preferences.json"
 THEMES = ("system", "light", "dark")
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 _GEOMETRY = re.compile(r"^[A-Za-z0-9+/=]{0,400}$")  # Qt's saveGeometry(), in base64
+_COUNTRY = re.compile(r"^([A-Z]{2})?$")  # ISO 3166 alpha-2, or "" for the locale's
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,9 @@ class Preferences:
     circle_notify_content: bool = False  # notifications show who and how, not just that
     # This device's window size and place (Qt's own record of it); never synced elsewhere.
     window_geometry: str = ""
+    # The country whose support lines the crisis screen shows first ("" follows the system's
+    # locale; "ZZ" is "somewhere else"). A setting, not something the person wrote.
+    crisis_country: str = ""
 
     def validated(self) -> Preferences:
         if self.theme not in THEMES:
@@ -61,6 +65,9 @@ class Preferences:
         if not isinstance(self.window_geometry, str) or not _GEOMETRY.match(
                 self.window_geometry):
             raise InvalidInput("window_geometry is not a saved window geometry.")
+        if not isinstance(self.crisis_country, str) or not _COUNTRY.fullmatch(
+                self.crisis_country):
+            raise InvalidInput("crisis_country must be a two-letter country code, such as GB.")
         for name, low, high in (("idle_minutes", 1, 60), ("rest_after_minutes", 50, 60),
                                 ("rest_minutes", 5, 10), ("circle_sync_minutes", 0, 1440)):
             value = getattr(self, name)

@@ -1,5 +1,9 @@
 """The unlock screen: passphrase or recovery code. Key derivation runs off the GUI thread with
-a busy indicator; a wrong passphrase is said plainly and the field is ready for another try."""
+a busy indicator; a wrong passphrase is said plainly and the field is ready for another try.
+
+"Need help now?" opens the support lines without unlocking: they need nothing from the vault
+(the shipped list, or the person's own in the home folder), so they work offline and even
+while a passphrase is being checked."""
 
 from __future__ import annotations
 
@@ -67,6 +71,11 @@ class UnlockScreen(QWidget):
         self.switch = QPushButton(self.tr("Use my recovery code instead"))
         self.switch.setFlat(True)
         self.switch.clicked.connect(self.toggle_mode)
+        self.help_button = QPushButton(self.tr("Need help now?"))
+        self.help_button.setFlat(True)
+        self.help_button.setAccessibleName(self.tr("Need help now? Open the support lines "
+                                                   "without unlocking"))
+        self.help_button.clicked.connect(self.open_support)
         demo = hint(self.tr("Demo vault: the passphrase is “%1”.").replace(
             "%1", demo_passphrase)) if demo_passphrase else None
 
@@ -74,7 +83,7 @@ class UnlockScreen(QWidget):
         column.setSpacing(10)
         column.addStretch(2)
         for widget in (logo, title, self.note, self.prompt, self.field, self.code_field,
-                       self.busy, self.error, self.button, self.switch):
+                       self.busy, self.error, self.button, self.switch, self.help_button):
             column.addWidget(widget)
         if demo is not None:
             demo.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -87,6 +96,11 @@ class UnlockScreen(QWidget):
         outer.addStretch(1)
         outer.addWidget(box, 3)
         outer.addStretch(1)
+
+    def open_support(self) -> QWidget:
+        from ui.dialogs.crisis import open_support  # only when asked for
+
+        return open_support(self, self.app.home, self.runner)
 
     def reset(self) -> None:
         self.field.clear()

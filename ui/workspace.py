@@ -1,16 +1,21 @@
 """The unlocked app: a sidebar (Today, Journal, Insights, Screen time, Circle, Settings) and
 the page it selects. It is built after each unlock and destroyed on lock, so no decrypted value
-outlives the session in any widget or model."""
+outlives the session in any widget or model.
+
+Below the sections, always in view, "Need help now?" opens the support lines over whatever
+page is showing, in one click, without changing the page."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -40,8 +45,19 @@ class Workspace(QWidget):
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setAccessibleName(self.tr("Sections"))
         self.sidebar.setIconSize(QSize(20, 20))
-        self.sidebar.setFixedWidth(190)
         self.sidebar.setFrameShape(QListWidget.Shape.NoFrame)
+        self.help_button = QPushButton(icon("help"), self.tr("Need help now?"))
+        self.help_button.setObjectName("needHelp")
+        self.help_button.setAccessibleName(self.tr("Need help now? Open the support lines"))
+        self.help_button.setToolTip(self.tr("Support lines you can call, text or visit, "
+                                            "kept on this computer"))
+        self.help_button.setAutoDefault(False)
+        self.help_button.setIconSize(QSize(20, 20))
+        font = QFont(self.help_button.font())
+        font.setPointSizeF(font.pointSizeF() * 1.2)  # as large as the sections above it
+        self.help_button.setFont(font)
+        self.help_button.setMinimumHeight(38)
+        self.help_button.clicked.connect(self.open_support)
         self.stack = QStackedWidget()
         self.pages: list[Page] = []
         # Screen time is measured, and circles sync, while the workspace (the unlocked
@@ -60,13 +76,34 @@ class Workspace(QWidget):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)
             shortcut.activated.connect(lambda i=index: self.show_page(i))
         self.sidebar.currentRowChanged.connect(self._on_row)
+        # The sections, and under them the way to the support lines, on the sidebar's colour.
+        side = QWidget()
+        side.setObjectName("sidebarColumn")
+        side.setFixedWidth(190)
+        side.setBackgroundRole(QPalette.ColorRole.Base)
+        side.setAutoFillBackground(True)
+        column = QVBoxLayout(side)
+        column.setContentsMargins(0, 0, 0, 10)
+        column.setSpacing(0)
+        column.addWidget(self.sidebar, 1)
+        help_row = QHBoxLayout()
+        help_row.setContentsMargins(8, 0, 8, 0)
+        help_row.addWidget(self.help_button)
+        column.addLayout(help_row)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.sidebar)
+        layout.addWidget(side)
         layout.addWidget(self.stack, 1)
+        QWidget.setTabOrder(self.sidebar, self.help_button)  # reading order: down, then right
         self.sidebar.setCurrentRow(0)
         self.session.start()
+
+    def open_support(self) -> QWidget:
+        """The support lines over the current page; the page stays as it is."""
+        from ui.dialogs.crisis import open_support
+
+        return open_support(self, self.ctx.app.home, self.ctx.runner, prefs=self.ctx.prefs)
 
     def page(self, page_type: type[Page]) -> Page:
         return next(p for p in self.pages if isinstance(p, page_type))

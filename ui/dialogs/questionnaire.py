@@ -2,8 +2,10 @@
 
 The texts come from `assets/questionnaires` through `companion.questionnaires`, never retyped
 here. The moment PHQ-9 item 9 is answered above 0 the support lines open, before anything
-is saved or scored, and they open again from the result if closed. Saving and reading the
-history run on the task runner.
+is saved or scored: once for that answer (not again on "See my result", nor when the answer
+moves from one "above 0" to another; again only after it went back to 0 and up again). The
+result page keeps a button to open them. Saving and reading the history run on the task
+runner.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from companion.app import CompanionApp
 from companion.charts.timeline import questionnaire_chart
 from companion.questionnaire_store import SavedResult, Trend, TrendPoint
 from companion.questionnaires import (
+    FLAG_ITEM9,
     FLAG_TEXTS,
     Option,
     Questionnaire,
@@ -45,6 +48,9 @@ from ui.widgets.common import error_label, heading, hint, subheading, user_messa
 
 ITEM9 = 8
 HISTORY = 12  # results shown in the trend after taking one
+# The result page's words for item 9, for a person rather than a form ("item 9 above 0").
+ITEM9_WORDS = ("You said that thoughts of hurting yourself came up. You don't have to carry "
+               "that alone: the support lines are here whenever you want them.")
 
 
 def answer_style(base: str) -> str:
@@ -68,6 +74,8 @@ class QuestionnaireDialog(QDialog):
         self.app, self.runner = app, runner
         self.definition: Questionnaire = load(kind)
         self.crisis: CrisisDialog | None = None
+        # Whether the support lines were shown for the current item-9 answer above 0.
+        self.support_shown_for_answer = False
         self.saved_result: SavedResult | None = None
         self.setWindowTitle(self.definition.title)
         self.setMinimumSize(640, 640)
@@ -135,19 +143,24 @@ class QuestionnaireDialog(QDialog):
         return group
 
     def _answered(self, index: int, value: int) -> None:
-        if (self.definition.kind is QuestionnaireKind.PHQ9 and index == ITEM9 and value > 0):
-            self.show_support()  # at once: before the rest of the form, before any saving
+        if self.definition.kind is QuestionnaireKind.PHQ9 and index == ITEM9:
+            if value > 0 and not self.support_shown_for_answer:
+                self.show_support()  # at once: before the rest of the form, before any saving
+            elif value == 0:
+                self.support_shown_for_answer = False  # a new answer above 0 shows them again
         self._update_submit()
 
     def show_support(self) -> CrisisDialog:
+        self.support_shown_for_answer = True
         if self.crisis is None:
-            self.crisis = show_crisis_dialog(self.app.home, self.runner, self)
-            self.crisis.destroyed.connect(self._support_closed)
+            self.crisis = show_crisis_dialog(self.app.home, self.runner, self,
+                                             after_answer=True)
+            self.crisis.finished.connect(self._support_closed)  # closed, if not yet deleted
         else:
             self.crisis.raise_()
         return self.crisis
 
-    def _support_closed(self) -> None:
+    def _support_closed(self, _result: int = 0) -> None:
         self.crisis = None
 
     def answers(self) -> list[int] | None:
@@ -225,7 +238,8 @@ class QuestionnaireDialog(QDialog):
         else:
             score = f"{result.total} out of {result.max_score} — {result.band}"
         self.score_label.setText(f"{definition.short_title}: {score}")
-        self.flags_label.setText("\n".join(FLAG_TEXTS[f] for f in sorted(result.flags)))
+        self.flags_label.setText("\n".join(ITEM9_WORDS if f == FLAG_ITEM9 else FLAG_TEXTS[f]
+                                           for f in sorted(result.flags)))
         self.flags_label.setVisible(bool(result.flags))
         self.support_button.setVisible(result.needs_crisis_resources)
         self.bands_label.setText("Bands: " + ", ".join(
@@ -249,5 +263,5 @@ class QuestionnaireDialog(QDialog):
                                 "diagnosis.".strip())
         self.stack.setCurrentIndex(1)
         self.saved.emit(saved)
-        if result.needs_crisis_resources and self.crisis is None:
-            self.show_support()
+        if result.needs_crisis_resources and not self.support_shown_for_answer:
+            self.show_support()  # (answered without a click reaching _answered)
