@@ -94,6 +94,31 @@ class Circles:
     def pending_posts(self, row: CircleRow) -> list[PendingPost]:
         return self.service.pending_posts(row)
 
+    def feed_as_shown(self, row: CircleRow, limit: int = 200) -> list[FeedItem]:
+        """The feed with this device's reactions that still wait to be sealed (offline,
+        say) already on their items: what the person did shows at once."""
+        from companion.circle_feed import with_pending_reactions
+        from companion.circle_status import pending_reactions
+
+        items = self.service.feed(row, limit)
+        me = self.service.shown_names(row).get(row.me, row.display_name)
+        with_pending_reactions(items, [(p.target, p.emoji, p.remove)
+                                       for p in pending_reactions(self.service.db, row)], me)
+        return items
+
+    def seen_point(self, row: CircleRow) -> int | None:
+        """The newest feed item this device has shown (None: the feed was never opened)."""
+        from companion.circle_status import seen_point
+
+        return seen_point(self.service.db, row)
+
+    def mark_seen(self, row: CircleRow, item_id: int) -> None:
+        """Remember that the feed was read up to `item_id` on this device. Reading is no
+        change to the circle: listeners are not told."""
+        from companion.circle_status import mark_seen
+
+        mark_seen(self.service.db, row, item_id)
+
     def problems(self, row: CircleRow) -> list[tuple[str, str, int]]:
         return self.service.problems(row)
 

@@ -29,6 +29,9 @@ class FeedItem:
     replies: list[FeedItem] = field(default_factory=list)
     reactions: dict[str, list[str]] = field(default_factory=dict)  # emoji -> names
     mine: bool = False
+    # The reactions this device's member gave, by emoji: a name can be shared with another
+    # member (or shown with a fingerprint beside it), so "is it mine" is never read from names.
+    my_reactions: set[str] = field(default_factory=set)
 
     @property
     def ref(self) -> str:
@@ -97,8 +100,37 @@ def load_feed(db: Database, circle: bytes, names: dict[bytes, str], me: bytes,
         for (emoji, sender), present in sorted(marks.items()):
             if present:
                 target.reactions.setdefault(emoji, []).append(names.get(sender, "someone"))
+                if sender == me:
+                    target.my_reactions.add(emoji)
     for item in by_ref.values():
         item.replies = [r for r in item.replies if (r.sender, r.seq) not in deleted
                         and not r.withdrawn]
     shown = [i for i in top if (i.sender, i.seq) not in deleted and not i.withdrawn]
     return shown[-limit:]
+
+
+def with_pending_reactions(items: list[FeedItem],
+                           pending: list[tuple[tuple[bytes, int], str, bool]],
+                           me_name: str) -> None:
+    """Show this device's reactions that wait to be sealed ((sender, seq) of the item, emoji,
+    taken back?) on `items`, in the order they were given: a reaction appears when it is
+    given, whether or not the storage can be reached."""
+    by_ref: dict[tuple[bytes, int], FeedItem] = {}
+    for item in items:
+        by_ref[(item.sender, item.seq)] = item
+        for reply in item.replies:
+            by_ref[(reply.sender, reply.seq)] = reply
+    for ref, emoji, remove in pending:
+        target = by_ref.get(ref)
+        if target is None or (emoji in target.my_reactions) != remove:
+            continue  # already so
+        names = target.reactions.setdefault(emoji, [])
+        if remove:
+            target.my_reactions.discard(emoji)
+            if me_name in names:
+                names.remove(me_name)
+            if not names:
+                del target.reactions[emoji]
+        else:
+            target.my_reactions.add(emoji)
+            names.append(me_name)

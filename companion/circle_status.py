@@ -1,10 +1,11 @@
-"""Read-only views of a circle that the desktop app shows beside the feed: a storage check
-before creating, who has gone quiet, how many messages wait to be sent, new check-ins since the
-last notification, and what an invite code asks for.
+"""Views of a circle that the desktop app shows beside the feed: a storage check before
+creating, who has gone quiet, how many messages wait to be sent, new check-ins since the last
+notification, what an invite code asks for, and how far this device has read the feed.
 
-Nothing here changes the vault or the storage (the connection test writes and removes one
-probe file, as the transport's own `check()` does). The CLI does not need these; the app polls
-them after each sync round.
+Nothing here changes the circle or the storage (the connection test writes and removes one
+probe file, as the transport's own `check()` does); the one write is the reading point
+(`mark_seen`), which stays on this device. The CLI does not need these; the app polls them
+after each sync round.
 """
 
 from __future__ import annotations
@@ -128,6 +129,34 @@ def new_checkins(db: Database, row: CircleRow, after_id: int, names: dict[bytes,
     return out
 
 
+# How far the person has read each circle's feed on this device: the newest item id shown
+# while the page was open. It lives in the vault's `settings` table (companion/schema.py),
+# which holds this device's own values, so it needs no table of its own and never syncs:
+# another member's device, or this person's other computer, keeps its own.
+_SEEN_KEY = "circle.seen."
+
+
+def seen_point(db: Database, row: CircleRow) -> int | None:
+    """The newest item id this device showed of `row`'s feed (None: never opened here)."""
+    found = db.query_one("SELECT value FROM settings WHERE key = ?",
+                         (_SEEN_KEY + row.id.hex(),))
+    if found is None:
+        return None
+    text = str(found[0])
+    return int(text) if text.isdigit() and len(text) < 19 else None
+
+
+def mark_seen(db: Database, row: CircleRow, item_id: int) -> None:
+    """Items up to `item_id` have been shown. The point only moves forward (two pages, or a
+    late refresh, can never make read items new again)."""
+    seen = seen_point(db, row)
+    if seen is not None and seen >= item_id:
+        return
+    with db.transaction() as cur:
+        cur.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO "
+                    "UPDATE SET value = excluded.value", (_SEEN_KEY + row.id.hex(), str(item_id)))
+
+
 def muted_members(db: Database, row: CircleRow) -> set[bytes]:
     return CircleState(db).muted(row.id)
 
@@ -162,3 +191,27 @@ def pending_posts(db: Database, row: CircleRow) -> list[PendingPost]:
             for type_, data, created in db.query(
                 "SELECT type, data, created_us FROM circle_outbox WHERE circle = ? AND "
                 "seq IS NULL AND type IN ('checkin', 'note', 'reply') ORDER BY id", (row.id,))]
+
+
+@dataclass(frozen=True)
+class PendingReaction:
+    """A reaction given or taken back on this device that no sync round has sealed yet."""
+
+    target: tuple[bytes, int]  # (sender, seq) of the item it is on
+    emoji: str
+    remove: bool
+
+
+def pending_reactions(db: Database, row: CircleRow) -> list[PendingReaction]:
+    """This device's unsealed reactions, oldest first: the feed shows them at once, offline
+    too, as the check-ins and notes waiting beside them."""
+    out = []
+    for data, ref_sender, ref_seq in db.query(
+            "SELECT data, ref_sender, ref_seq FROM circle_outbox WHERE circle = ? AND seq IS "
+            "NULL AND type = 'reaction' AND ref_sender IS NOT NULL ORDER BY id", (row.id,)):
+        body = json.loads(data)
+        emoji = body.get("emoji") if isinstance(body, dict) else None
+        if isinstance(emoji, str) and emoji:
+            out.append(PendingReaction((bytes(ref_sender), int(ref_seq)), emoji,
+                                       bool(body.get("remove"))))
+    return out

@@ -1,9 +1,16 @@
-"""Screenshots of the circle page (called from tools.screenshots): a circle of three over a shared
-folder with a few days of check-ins and notes, the members with one verified, the verify and
-invite dialogs, and the new-circle dialog."""
+"""Screenshots of the circle page (called from tools.screenshots, or alone with
+`python -m tools.screenshots_circle [--out DIR]`): a circle of three over a shared folder with a
+few days of check-ins and notes, the feed with its replies, reactions and new posts (at the
+usual size and at 800×600), the members with one verified, the verify and invite dialogs, and
+the new-circle dialog."""
 
 from __future__ import annotations
 
+import argparse
+import os
+import sys
+import tempfile
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -54,8 +61,10 @@ def build_demo_circle(ann: CompanionApp, folder: Path) -> list[CompanionApp]:
         (sam, lambda a: a.circles.share_checkin(a.circles.rows()[0], 3, 2, ("restless",),
                                                  "Slept badly, but the walk helped.")),
         (noor, lambda a: a.circles.post(a.circles.rows()[0], "Something that helped this week",
-                                        "Writing three small things I did each evening. "
-                                        "Not big things — a call, a walk, cooking.")),
+                                        "Writing **three small things** I did each evening. "
+                                        "Not big things:\n\n- a call\n- a _walk_\n- cooking"
+                                        "\n\nThe idea is from [this short article]"
+                                        "(https://example.org/small-wins).")),
         (ann, lambda a: a.circles.share_checkin(a.circles.rows()[0], 4, 3, ("calm",),
                                                  "Good session today.")),
         (noor, lambda a: a.circles.share_checkin(a.circles.rows()[0], 2, 2, ("anxious",),
@@ -71,12 +80,21 @@ def build_demo_circle(ann: CompanionApp, folder: Path) -> list[CompanionApp]:
     worried = next(i for i in feed if i.data.get("note") == "Big meeting tomorrow.")
     clock.advance(minutes=40)
     ann.clock.set(clock.now())
-    sam.circles.reply(sam.circles.rows()[0], worried.ref, "You've prepared well. Good luck!")
-    sam.circles.react(sam.circles.rows()[0], worried.ref, "♥")
+    def ref_in(app: CompanionApp) -> str:
+        """The post's id on `app`'s device (ids are local to each vault)."""
+        return next(i.ref for i in app.circles.feed(app.circles.rows()[0])
+                    if i.data.get("note") == "Big meeting tomorrow.")
+
+    sam.circles.reply(sam.circles.rows()[0], ref_in(sam), "You've prepared well. **Good "
+                      "luck!**")
+    sam.circles.react(sam.circles.rows()[0], ref_in(sam), "♥")
     ann.circles.react(ann.circles.rows()[0], worried.ref, "♥")
+    noor.circles.react(noor.circles.rows()[0], ref_in(noor), "★")
     everyone_syncs()
     everyone_syncs()
     row = ann.circles.rows()[0]
+    # Ann last looked before Noor's check-in: it and Sam's reply are new to her.
+    ann.circles.mark_seen(row, worried.id - 1)
     ann.circles.set_verified(row, ann.circles.find_member(row, "Sam"))
     ann.clock.set(moment)
     return others
@@ -88,10 +106,16 @@ def render_circle_screens(window: MainWindow, pump: Callable[[int], None], out: 
     assert window.workspace is not None
     page = window.workspace.show_page(CirclePage)
     assert isinstance(page, CirclePage)
-    page.refresh()
+    page.shown()
     pump(600)
     window.grab().save(str(out / f"circle-feed-{theme}.png"))
-    page.tabs.setCurrentIndex(1)
+    before = window.size()
+    window.resize(800, 600)
+    pump(400)
+    window.grab().save(str(out / f"circle-feed-800x600-{theme}.png"))
+    window.resize(before)
+    pump(200)
+    page.show_view(1)
     page.select_member("Noor")
     pump(200)
     window.grab().save(str(out / f"circle-members-{theme}.png"))
@@ -106,7 +130,7 @@ def render_circle_screens(window: MainWindow, pump: Callable[[int], None], out: 
     page.dialog.storage.folder.setText("~/Sync/our-circle")
     _save(page.dialog, out / f"circle-create-{theme}.png", pump)
     _join_confirmation(page, pump, out / f"circle-join-confirm-{theme}.png")
-    page.tabs.setCurrentIndex(0)
+    page.show_view(0)
     for app in others:
         app.close()
 
@@ -137,3 +161,57 @@ def _save(dialog: QWidget, target: Path, pump: Callable[[int], None]) -> None:
     dialog.grab().save(str(target))
     dialog.close()
     pump(50)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The circle's screenshots alone, light and dark."""
+    from tools.screenshots import DEFAULT_OUT, MOMENT, SIZE
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ["COMPANION_KDF_TARGET_SECONDS"] = "0"
+    from PySide6.QtWidgets import QApplication
+
+    from companion.preferences import Preferences
+    from ui.app import DEMO_PASSPHRASE
+    from ui.context import PreferenceStore
+    from ui.models.none_guard import keep_singletons_alive
+    from ui.tasks import TaskRunner
+    from ui.theme import apply_theme
+
+    keep_singletons_alive()
+    qt = QApplication.instance() or QApplication(["companion"])
+    assert isinstance(qt, QApplication)
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="companion-circle-shots-") as tmp:
+        for theme in ("light", "dark"):
+            apply_theme(qt, theme)
+            runner = TaskRunner()
+
+            def pump(ms: int = 300, runner: TaskRunner = runner) -> None:
+                end = time.monotonic() + ms / 1000
+                while time.monotonic() < end:
+                    qt.processEvents()
+                    time.sleep(0.01)
+                runner.wait_idle()
+                qt.processEvents()
+
+            folder = Path(tmp) / theme
+            app = CompanionApp(folder / "ann", clock=FakeClock(MOMENT))
+            app.create_vault(DEMO_PASSPHRASE, DEMO_PASSPHRASE, params=QUICK_KEY_DERIVATION)
+            window = MainWindow(app, runner, PreferenceStore(app, runner, Preferences()))
+            window.resize(*SIZE)
+            window.show()
+            window.show_workspace()
+            render_circle_screens(window, pump, args.out, theme, folder / "circle")
+            window.shutdown()
+            window.deleteLater()
+            pump(100)
+    print(f"circle screenshots written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -74,7 +74,7 @@ def sync(qtbot, runner: TaskRunner, home: Home) -> None:  # type: ignore[no-unty
 
 def create_circle(qtbot, runner: TaskRunner, home: Home, storage: Path,  # type: ignore[no-untyped-def]
                   circle: str = "Friends") -> None:
-    home.page.create_circle()
+    open_create(home)
     dialog = home.page.dialog
     dialog.name.setText(circle)
     dialog.display_name.setText(home.name)
@@ -92,9 +92,28 @@ def invite_code(qtbot, runner: TaskRunner, home: Home) -> str:  # type: ignore[n
     return str(code)
 
 
+def open_join(home: Home) -> None:
+    """Join as a person would: the empty page's button, or the ⋯ menu once in a circle."""
+    page = home.page
+    if page.stack.currentWidget() is page.empty:
+        page.empty.buttons[1].click()
+    else:
+        assert page.join_action in page.menu_button.menu().actions()
+        page.join_action.trigger()
+
+
+def open_create(home: Home) -> None:
+    page = home.page
+    if page.stack.currentWidget() is page.empty:
+        page.empty.buttons[0].click()
+    else:
+        assert page.new_action in page.menu_button.menu().actions()
+        page.new_action.trigger()
+
+
 def join_circle(qtbot, runner: TaskRunner, home: Home, code: str,  # type: ignore[no-untyped-def]
                 storage: Path) -> None:
-    home.page.join_button.click()
+    open_join(home)
     dialog = home.page.dialog
     dialog.code.setPlainText(code)
     dialog.display_name.setText(home.name)
@@ -109,12 +128,20 @@ def join_circle(qtbot, runner: TaskRunner, home: Home, code: str,  # type: ignor
 def share_checkin(qtbot, runner: TaskRunner, home: Home, mood: int,  # type: ignore[no-untyped-def]
                   note: str) -> None:
     composer = home.page.composer
-    composer.tabs.setCurrentIndex(0)
+    composer.checkin_chip.click()
     composer.mood.button(mood).click()
+    assert composer.note.isVisible()  # a picked mood opens the rest of the check-in
     composer.note.setText(note)
     composer.share_button.click()
     settle(qtbot, runner, home.page)
 
 
 def feed_text(home: Home) -> str:
-    return str(home.page.feed_view.toPlainText())
+    """What the feed's cards say, one a line (each card's accessible text)."""
+    return str(home.page.feed_view.feed_model.plain_text())
+
+
+def feed_row(home: Home, text: str) -> int:
+    """The row of the card whose text contains `text`."""
+    model = home.page.feed_view.feed_model
+    return next(n for n in range(model.rowCount()) if text in model.sentence(n))

@@ -22,6 +22,7 @@ from tests.gui.circle_gui_helpers import (
     create_circle,
     invite_code,
     make_home,
+    open_join,
     opened_home,
     settle,
 )
@@ -42,7 +43,7 @@ def home(qtbot, app: CompanionApp, clock: FakeClock, runner: TaskRunner,  # type
 
 
 def _open_join(home: Home, code: str) -> JoinCircleDialog:
-    home.page.join_button.click()
+    open_join(home)
     dialog = home.page.dialog
     assert isinstance(dialog, JoinCircleDialog)
     dialog.code.setPlainText(code)

@@ -13,6 +13,7 @@ from companion.clock import FakeClock
 from tests.gui.circle_gui_helpers import (
     Home,
     create_circle,
+    feed_row,
     feed_text,
     invite_code,
     join_circle,
@@ -79,16 +80,19 @@ def test_two_homes_exchange_checkins_through_a_folder(qtbot, pair, runner) -> No
     # A reply and a reaction from Ann reach Bob.
     item = next(i for i in ann.page.view.feed if i.data.get("note", "").startswith("walked"))
     ann.page.feed_view.action.emit("reply", item.id, "")
-    assert ann.page.reply_bar.isVisible()
-    ann.page.reply_bar.text.setText("glad to hear it")
-    ann.page.reply_bar.send_button.click()
+    field = ann.page.feed_view.reply_field
+    assert field.isVisible() and ann.page.window().focusWidget() is field.text
+    assert field.text.accessibleName() == "Reply to Bob"
+    field.text.setText("glad to hear it")
+    field.send_button.click()
     settle(qtbot, runner, ann.page)
+    assert not field.isVisible()
     ann.page.feed_view.action.emit("react", item.id, "♥")
     settle(qtbot, runner, ann.page)
     sync(qtbot, runner, ann)
     sync(qtbot, runner, bob)
-    assert "glad to hear it" in feed_text(bob)
-    assert "♥ 1" in feed_text(bob)
+    assert "Reply from Ann" in feed_text(bob) and "glad to hear it" in feed_text(bob)
+    assert "Reactions: ♥ 1 (Ann)" in feed_text(bob)
 
 
 def test_a_note_is_shared_and_the_admin_sets_guidelines(qtbot, pair, runner) -> None:  # type: ignore[no-untyped-def]
@@ -100,7 +104,7 @@ def test_a_note_is_shared_and_the_admin_sets_guidelines(qtbot, pair, runner) -> 
     ann.page.save_guidelines_button.click()
     settle(qtbot, runner, ann.page)
     composer = bob.page.composer
-    composer.tabs.setCurrentIndex(1)
+    composer.note_chip.click()
     composer.title.setText("A good book")
     composer.body.setPlainText("Reading <b>Quiet</b> again.")
     composer.share_button.click()
@@ -140,7 +144,8 @@ def test_unverified_member_becomes_verified_through_the_dialog(qtbot, pair, runn
     ann, bob, _shared = pair
     states = {m.name: m.state for m in ann.page.view.members}
     assert states["Bob"] == "unverified"
-    ann.page.tabs.setCurrentIndex(1)
+    ann.page.view_buttons[1].click()
+    assert ann.page.views.currentIndex() == 1
     ann.page.select_member("Bob")
     assert ann.page.verify_button.isEnabled()
     ann.page.verify_button.click()
@@ -261,7 +266,8 @@ def test_locking_leaves_no_circle_text_in_any_widget(qtbot, window, tmp_path,  #
     circles.share_checkin(circles.find("Canary circle"), 3, note="canary-91c2 words")
     page = window.workspace.show_page(CirclePage)
     page.refresh()
-    qtbot.waitUntil(lambda: "canary-91c2" in page.feed_view.toPlainText(), timeout=10_000)
+    qtbot.waitUntil(lambda: "canary-91c2" in page.feed_view.feed_model.plain_text(),
+                    timeout=10_000)
     assert any("Canary circle" in text for text in visible_texts())
     window.lock()
     wait_for_tasks()
@@ -310,8 +316,12 @@ def test_own_posts_can_be_deleted_and_members_promoted(qtbot, pair, runner) -> N
     sync(qtbot, runner, ann)
     assert "said too much" in feed_text(ann)
     item = next(i for i in bob.page.view.feed if i.mine)
-    assert "Delete" in feed_text(bob)
-    bob.page.feed_view.action.emit("delete", item.id, "")
+    feed = bob.page.feed_view
+    own = feed_row(bob, "said too much")
+    assert "delete" in [s.action for s in feed.spots_of(own)]
+    assert "delete" not in [s.action for s in ann.page.feed_view.spots_of(
+        feed_row(ann, "said too much"))]  # only the author's card offers it
+    feed.action.emit("delete", item.id, "")
     bob.page.dialog.confirm_button.click()
     settle(qtbot, runner, bob.page)
     sync(qtbot, runner, bob)

@@ -23,6 +23,8 @@ from tests.gui.circle_gui_helpers import (
     invite_code,
     join_circle,
     make_home,
+    open_create,
+    open_join,
     opened_home,
     settle,
     share_checkin,
@@ -42,7 +44,7 @@ def ann(qtbot, tmp_path: Path, app: CompanionApp, clock: FakeClock,  # type: ign
 
 def create_on_webdav(qtbot, runner: TaskRunner, home: Home, server: WebDavServer,  # type: ignore[no-untyped-def]
                      password: str) -> None:
-    home.page.new_button.click()
+    open_create(home)
     dialog = home.page.dialog
     dialog.name.setText("Friends")
     dialog.display_name.setText(home.name)
@@ -218,7 +220,7 @@ def test_a_large_sync_runs_off_the_gui_thread(  # type: ignore[no-untyped-def]
         assert ticked_during_sync.is_set()
         assert "note 299" in feed_text(ann)
         # Only the newest items are laid out; "Show older" adds more.
-        assert "Show older (" in feed_text(ann) and "note 230" not in feed_text(ann)
+        assert "Show older posts (" in feed_text(ann) and "note 230" not in feed_text(ann)
         ann.page.feed_view.action.emit("older", 0, "")
         assert "note 230" in feed_text(ann)
     finally:
@@ -257,7 +259,7 @@ def test_joining_a_webdav_circle_takes_the_address_from_the_invite(  # type: ign
     bob = make_home(qtbot, tmp_path, "Bob", clock, runner)
     try:
         settle(qtbot, runner, bob.page)
-        bob.page.join_button.click()
+        open_join(bob)
         dialog = bob.page.dialog
         dialog.code.setPlainText(code)
         assert dialog.storage.webdav_choice.isChecked()

@@ -75,7 +75,7 @@ def test_the_circle_page_without_a_circle_has_one_place_to_start(qtbot, window,
     page = _shown(qtbot, window, CirclePage, wait_for_tasks)
     assert page.stack.currentWidget() is page.empty
     assert [b.text() for b in page.empty.buttons] == ["Start a circle…", "Join with a code…"]
-    for button in (page.new_button, page.join_button, page.sync_button):
+    for button in (page.menu_button, page.sync_button):
         assert not button.isVisible()  # not twice, and no "Sync now" with nothing to sync
     assert "the storage sees nothing but sizes and times" in page.empty.body.text()
 

@@ -1,5 +1,9 @@
 """The circle page: a small group's check-ins and notes, its members, and how it syncs.
 
+The page is the circle: its name as the heading, its members in a strip under it, and the feed
+(a list of cards, ui/widgets/feed_view.py) with the composer above it. Members and About are
+reached from the header rather than from tabs; New circle and Join live in one menu (⋯).
+
 Everything the page shows is loaded in one vault-lane call (`load_view`) and rendered on the GUI
 thread; sharing only queues a message in the vault (so it works offline) and then asks the
 background syncer to send it. Trust is explicit: members stay "unverified" until the person
@@ -15,16 +19,18 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QStackedWidget,
-    QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +43,8 @@ from ui.circle_sync import CircleSyncer, SyncOutcome
 from ui.context import UiContext
 from ui.dialogs.circle_setup import CreateCircleDialog, JoinCircleDialog
 from ui.icons import icon
+from ui.models.feed_markdown import shown_characters
+from ui.models.feed_rows import FEED_PAGE, build_rows
 from ui.pages.circle_members import (
     CircleMembers,
     CircleView,
@@ -45,9 +53,13 @@ from ui.pages.circle_members import (
     refuse_on_key_change,
 )
 from ui.pages.circle_text import describe_status, removed_text
-from ui.widgets.circle_feed import FEED_PAGE, Composer, FeedView, ReplyBar, feed_html
+from ui.widgets.circle_feed import Composer
 from ui.widgets.common import error_label, heading, hint, user_message
 from ui.widgets.empty_state import EmptyState
+from ui.widgets.feed_header import MemberStrip
+from ui.widgets.feed_links import OpenAddressDialog, checked_url
+from ui.widgets.feed_view import FeedList
+from ui.widgets.roving_focus import RovingFocus
 
 
 class CirclePage(CircleMembers):
@@ -62,6 +74,11 @@ class CirclePage(CircleMembers):
         self.alerted: set[tuple[bytes, tuple[str, ...]]] = set()
         self.dialog: Any = None  # the dialog open now (tests drive it)
         self.feed_limit = FEED_PAGE
+        self.reply_to: int | None = None  # the post whose reply field is open
+        self.expanded: set[int] = set()  # long posts shown whole
+        # Per circle, the newest item read before this visit: what came after is marked new
+        # for as long as the page stays open (cleared when the page is shown again).
+        self.visit_marks: dict[bytes, int] = {}
         self._build()
         # The session's syncer (it outlives the page's visits); a page built on its own (in a
         # test, say) runs one of its own.
@@ -78,21 +95,52 @@ class CirclePage(CircleMembers):
     # -- building ---------------------------------------------------------------------------
 
     def _build(self) -> None:
+        self.title_label = heading(self.tr(self.title))
         self.picker = QComboBox()
-        self.picker.setAccessibleName(self.tr("Circle"))
+        self.picker.setAccessibleName(self.tr("Switch circle"))
+        self.picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.picker.activated.connect(self._picked)
         self.sync_button = QPushButton(self.tr("Sync now"))
         self.sync_button.clicked.connect(self.sync_now)
-        self.new_button = QPushButton(icon("plus"), self.tr("New circle…"))
-        self.new_button.clicked.connect(self.create_circle)
-        self.join_button = QPushButton(self.tr("Join…"))
-        self.join_button.clicked.connect(self.join_circle)
+        # New circle and Join live in one place: this menu (and the empty state's buttons
+        # when there is no circle yet, when the menu is hidden).
+        self.circles_menu = QMenu(self)
+        self.new_action = self.circles_menu.addAction(icon("plus"), self.tr("New circle…"))
+        self.new_action.triggered.connect(self.create_circle)
+        self.join_action = self.circles_menu.addAction(self.tr("Join a circle…"))
+        self.join_action.triggered.connect(self.join_circle)
+        self.menu_button = QToolButton()
+        self.menu_button.setText("⋯")
+        self.menu_button.setMenu(self.circles_menu)
+        self.menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.menu_button.setAccessibleName(self.tr("More: new circle, join a circle"))
+        self.menu_button.setToolTip(self.tr("Start or join another circle"))
+        # The "⋯" says there is a menu; Fusion's arrow beside it overlapped the dots.
+        self.menu_button.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0; }"
+                                       " QToolButton { padding: 2px 10px; }")
         top = QHBoxLayout()
-        top.addWidget(heading(self.tr(self.title)))
-        top.addWidget(self.picker)
-        top.addStretch(1)
-        for button in (self.sync_button, self.new_button, self.join_button):
-            top.addWidget(button)
+        top.setSpacing(8)
+        top.addWidget(self.title_label, 1)
+        top.addWidget(self.picker, 0, Qt.AlignmentFlag.AlignVCenter)
+        top.addWidget(self.sync_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        top.addWidget(self.menu_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.member_strip = MemberStrip()
+        self.view_buttons = [self._view_chip(self.tr("Feed")),
+                             self._view_chip(self.tr("Members")),
+                             self._view_chip(self.tr("About"))]
+        self.view_buttons[0].setChecked(True)
+        self.view_group = QButtonGroup(self)
+        for number, chip in enumerate(self.view_buttons):
+            self.view_group.addButton(chip, number)
+        self.view_group.idClicked.connect(self.show_view)
+        self.view_focus = RovingFocus(self.view_buttons, self)
+        self.header = QWidget()
+        second = QHBoxLayout(self.header)
+        second.setContentsMargins(0, 0, 0, 0)
+        second.setSpacing(6)
+        second.addWidget(self.member_strip, 1)
+        for chip in self.view_buttons:
+            second.addWidget(chip, 0, Qt.AlignmentFlag.AlignVCenter)
         self.status_line = hint("")
         self.status_line.setAccessibleName(self.tr("Sync status"))
         self.error = error_label()
@@ -103,19 +151,34 @@ class CirclePage(CircleMembers):
         self.banner.setVisible(False)
         self.stack = QStackedWidget()
         self.stack.addWidget(self._empty_state())
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self._feed_tab(), self.tr("Feed"))
-        self.tabs.addTab(self._members_tab(), self.tr("Members"))
-        self.tabs.addTab(self._about_tab(), self.tr("About this circle"))
-        self.stack.addWidget(self.tabs)
+        self.views = QStackedWidget()
+        self.views.addWidget(self._feed_view())
+        self.views.addWidget(self._members_tab())
+        self.views.addWidget(self._about_tab())
+        self.stack.addWidget(self.views)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 14, 12, 8)
         layout.setSpacing(6)
         layout.addLayout(top)
+        layout.addWidget(self.header)
         layout.addWidget(self.status_line)
         layout.addWidget(self.error)
         layout.addWidget(self.banner)
         layout.addWidget(self.stack, 1)
+
+    def _view_chip(self, text: str) -> QPushButton:
+        chip = QPushButton(text)
+        chip.setCheckable(True)
+        chip.setProperty("chip", True)
+        return chip
+
+    def show_view(self, number: int) -> None:
+        """Feed (0), Members (1) or About (2): reached from the header, no tabs."""
+        self.view_buttons[number].setChecked(True)
+        self.views.setCurrentIndex(number)
+        self.view_focus.settle(self.view_buttons[number])
+        if number == 0 and self.current is not None:
+            self.refresh()  # the feed is read now: what it shows counts as seen
 
     def _empty_state(self) -> QWidget:
         self.empty = EmptyState("circle", self.tr("Share with people you trust"), self.tr(
@@ -129,23 +192,26 @@ class CirclePage(CircleMembers):
         self.empty.add_action(self.tr("Join with a code…"), self.join_circle)
         return self.empty
 
-    def _feed_tab(self) -> QWidget:
+    def _feed_view(self) -> QWidget:
         page = QWidget()
         box = QVBoxLayout(page)
+        box.setContentsMargins(0, 4, 0, 0)
+        box.setSpacing(6)
         self.composer = Composer()
         self.composer.share_button.clicked.connect(self.share)
-        self.feed_view = FeedView()
+        self.feed_view = FeedList()
         self.feed_view.action.connect(self._feed_action)
-        self.reply_bar = ReplyBar()
-        self.reply_bar.send_button.clicked.connect(self.send_reply)
+        self.feed_view.link_clicked.connect(self.confirm_link)
+        self.feed_view.reply_field.sent.connect(self.send_reply)
+        self.feed_view.reply_field.cancelled.connect(self.cancel_reply)
         box.addWidget(self.composer)
         box.addWidget(self.feed_view, 1)
-        box.addWidget(self.reply_bar)
         return page
 
     def _about_tab(self) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
+        form.setContentsMargins(0, 8, 0, 0)
         self.storage_label = QLabel("")
         self.storage_label.setWordWrap(True)
         self.storage_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -186,6 +252,7 @@ class CirclePage(CircleMembers):
     # -- loading and showing ----------------------------------------------------------------
 
     def shown(self) -> None:
+        self.visit_marks.clear()  # a new visit: what arrived since the last one is new
         self.refresh()
 
     def focus_work(self) -> None:
@@ -196,7 +263,9 @@ class CirclePage(CircleMembers):
 
     def refresh(self) -> None:
         app, wanted = self.ctx.app, self.current
-        self.ctx.runner.run(lambda: load_view(app, wanted), self._render, self._load_failed)
+        reading = self.isVisible() and self.views.currentIndex() == 0
+        self.ctx.runner.run(lambda: load_view(app, wanted, mark_seen=reading), self._render,
+                            self._load_failed)
 
     def _load_failed(self, exc: BaseException) -> None:
         if self.ctx.app.is_unlocked:
@@ -211,15 +280,27 @@ class CirclePage(CircleMembers):
             self.picker.addItem(name, circle)
         self.picker.setVisible(len(view.circles) > 1)
         self.sync_button.setEnabled(row is not None)
-        for button in (self.sync_button, self.new_button, self.join_button):
-            button.setVisible(row is not None)  # with no circle, the panel offers both
+        for widget in (self.sync_button, self.menu_button, self.header):
+            widget.setVisible(row is not None)  # with no circle, the panel offers both
         if row is None:
             self.current = None
+            self.title_label.setText(self.tr(self.title))
             for label in (self.status_line, self.error, self.banner):
                 label.setVisible(False)
             return
+        if row.id != self.current:
+            self.reply_to = None
+            self.expanded.clear()
+            self.feed_limit = FEED_PAGE
         self.current = row.id
+        name = shown_characters(row.name) or self.tr("A circle you are joining")
+        self.title_label.setText(name)
+        self.title_label.setAccessibleName(self.tr("Circle: %1").replace("%1", name))
         self.picker.setCurrentIndex(self.picker.findData(row.id))
+        self.member_strip.set_members(view.members)
+        if row.id not in self.visit_marks:
+            self.visit_marks[row.id] = (view.seen_before if view.seen_before is not None
+                                        else view.latest)
         status = view.status
         assert status is not None
         outcome = self.syncer.outcomes.get(row.id)
@@ -262,12 +343,18 @@ class CirclePage(CircleMembers):
         view, row = self.view, self.view.row
         if row is None:
             return
-        bar = self.feed_view.verticalScrollBar()
-        position = bar.value()
-        self.feed_view.setHtml(feed_html(view.feed, row.display_name, self.palette(),
-                                         view.pending, self.feed_limit)
-                               or f"<p>{self.tr('Nothing shared yet.')}</p>")
-        bar.setValue(position)  # a redraw after a sync keeps the reader where they were
+        if self.reply_to is not None and _find_item(view.feed, self.reply_to) is None:
+            self.reply_to = None  # the post was deleted (or its author muted) meanwhile
+        rows = build_rows(view.feed, view.pending, limit=self.feed_limit,
+                          new_after=self.visit_marks.get(row.id), reply_to=self.reply_to,
+                          expanded=self.expanded)
+        self.feed_view.placeholder = (
+            self.tr("Nothing shared yet. Invite someone from Members, then share how you "
+                    "are: only the people in this circle can read it.")
+            if view.readers == 0 and view.admin else self.tr("Nothing shared yet."))
+        me = next((m for m in view.members if m.you), None)
+        self.feed_view.show_rows(rows, view.now, (row.me.hex()[:12],
+                                                  me.label if me else row.display_name))
 
     def _picked(self, index: int) -> None:
         self.current = self.picker.itemData(index)
@@ -348,34 +435,74 @@ class CirclePage(CircleMembers):
             self.feed_limit += FEED_PAGE
             self._show_feed()
             return
+        if kind == "more":
+            self.expanded.add(item_id)
+            self._show_feed()
+            return
         item = _find_item(self.view.feed, item_id)
         if item is None:
             return
         if kind == "reply":
-            self.reply_bar.open_reply(item)
+            self.reply_to = item.id
+            self._show_feed()
+            self.feed_view.focus_reply_field()
             return
         if kind == "delete":
+            if not item.mine:
+                return
             ref = item.ref
             self._confirm(self.tr("Delete this for everyone?"), self.tr(
                 "It disappears from everyone's feed after their next sync. Someone who has "
                 "already read it may remember it."), self.tr("Delete"),
                 lambda: self._with_row(lambda s, r: s.delete(r, ref), sync=True))
             return
+        if kind not in ("react", "unreact"):
+            return
+        me = next((m.label for m in self.view.members if m.you), "")
+        # Shown at once; the vault hears of it in its lane, and the refresh after brings the
+        # truth. The toggle decides from what is shown now, so two quick clicks add and take
+        # back, never add twice.
+        given = self.feed_view.feed_model.toggle_reaction(item.id, argument, me)
+        ref = item.ref
+
         def react(service: Any, row: CircleRow) -> None:
             refuse_on_key_change(service, row)
-            service.react(row, item.ref, argument, kind == "unreact")
+            service.react(row, ref, argument, not given)
 
         self._with_row(react, sync=True)
 
-    def send_reply(self) -> None:
-        target, text = self.reply_bar.target, self.reply_bar.text.text()
-        if target is None:
-            return
+    def send_reply(self, target: int, text: str) -> None:
         def reply(service: Any, row: CircleRow) -> None:
             refuse_on_key_change(service, row)
             service.reply(row, f"p{target}", text)
 
-        self._with_row(reply, lambda _r: self.reply_bar.close_reply(), sync=True)
+        def sent(_result: object) -> None:
+            if self.reply_to == target:
+                self.reply_to = None
+                self.feed_view.reply_field.close_field()
+            number = self.feed_view.feed_model.find(("post", target))
+            if number >= 0:
+                self.feed_view.setCurrentIndex(self.feed_view.feed_model.index(number))
+            self.feed_view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+        self.error.setVisible(False)
+        self._with_row(reply, sent, sync=True)
+
+    def cancel_reply(self) -> None:
+        target, self.reply_to = self.reply_to, None
+        self.feed_view.reply_field.close_field()
+        self._show_feed()
+        number = self.feed_view.feed_model.find(("post", target or -1))
+        if number >= 0:
+            self.feed_view.setCurrentIndex(self.feed_view.feed_model.index(number))
+        self.feed_view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def confirm_link(self, address: str, words: str, author: str) -> None:
+        """A link in a post was clicked: say where it goes; open only if asked to."""
+        url = checked_url(address)
+        if url is None:
+            return
+        self._open(OpenAddressDialog(url, words, author, self))
 
     def save_guidelines(self) -> None:
         text = self.guidelines.toPlainText()
@@ -408,12 +535,17 @@ class CirclePage(CircleMembers):
         self.dialog = None
         for label in (self.status_line, self.error, self.banner, self.storage_label):
             label.clear()
+        self.title_label.setText(self.tr(self.title))
+        self.title_label.setAccessibleName(self.tr(self.title))
         self.picker.clear()
+        self.member_strip.clear()
         self.feed_view.clear()
         self.member_list.clear()
         self.guidelines.clear()
         self.composer.clear()
-        self.reply_bar.close_reply()
+        self.reply_to = None
+        self.expanded.clear()
+        self.visit_marks.clear()
 
 
 def _find_item(items: list[FeedItem], item_id: int) -> FeedItem | None:

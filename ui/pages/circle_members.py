@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -34,6 +36,7 @@ from ui.dialogs.circle_trust import InviteDialog, KeyChangeDialog, VerifyDialog
 from ui.icons import icon
 from ui.pages.base import Page
 from ui.widgets.common import hint, user_message
+from ui.widgets.feed_style import paint_avatar
 
 
 @dataclass
@@ -47,22 +50,33 @@ class CircleView:
     admin: bool = False
     pending: list[PendingPost] = field(default_factory=list)
     version: int = 2  # the circle's protocol version: an admin may upgrade one of version 1
+    seen_before: int | None = None  # the newest item read here before this load (None: never)
+    latest: int = 0  # the newest item id of the circle
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
-def load_view(app: CompanionApp, wanted: bytes | None) -> CircleView:
-    """Everything the page shows for circle `wanted` (else the first), in one vault call."""
+def load_view(app: CompanionApp, wanted: bytes | None, *, mark_seen: bool = False
+              ) -> CircleView:
+    """Everything the page shows for circle `wanted` (else the first), in one vault call.
+    With `mark_seen` (the feed is on screen), what it shows counts as read on this device."""
     service = app.circles
     rows = service.rows()
     if not rows:
         return CircleView()
     row = next((r for r in rows if r.id == wanted), rows[0])
     members = service.members(row) if row.genesis else []
+    feed = service.feed_as_shown(row)
+    seen = service.seen_point(row)
+    latest = service.latest_item_id(row)
+    if mark_seen and latest:
+        service.mark_seen(row, latest)
     return CircleView([(r.id, r.name or "(joining)") for r in rows], row, members,
-                      service.feed(row), service.status(row, app.clock.now()),
+                      feed, service.status(row, app.clock.now()),
                       service.readers(row) if row.status == "active" else 0,
                       any(m.you and m.admin and m.active for m in members),
                       service.pending_posts(row),
-                      service.protocol_version(row) if row.status == "active" else 2)
+                      service.protocol_version(row) if row.status == "active" else 2,
+                      seen, latest, app.clock.now())
 
 
 class CircleMembers(Page):
@@ -81,6 +95,7 @@ class CircleMembers(Page):
     def _members_tab(self) -> QWidget:
         page = QWidget()
         box = QVBoxLayout(page)
+        box.setContentsMargins(0, 8, 0, 0)
         self.member_list = QTreeWidget()
         self.member_list.setHeaderLabels([self.tr("Name"), self.tr("Role"), self.tr("Trust"),
                                           self.tr("On this device")])
@@ -133,6 +148,7 @@ class CircleMembers(Page):
                 self.tr("admin") if member.admin else self.tr("member"),
                 self.tr(member.state), self.tr("muted") if member.muted else ""])
             item.setData(0, Qt.ItemDataRole.UserRole, member.id)
+            item.setIcon(0, self._avatar(member))
             if member.verified and not member.key_changed and member.active:
                 item.setIcon(2, icon("shield"))
             self.member_list.addTopLevelItem(item)
@@ -143,6 +159,18 @@ class CircleMembers(Page):
         self.upgrade_button.setVisible(view.admin and active and view.version < 2)
         self.leave_button.setEnabled(active)
         self._member_buttons()
+
+    def _avatar(self, member: MemberView) -> QIcon:
+        """The member's initials in their colour, as on their cards in the feed."""
+        ratio = max(1.0, self.devicePixelRatioF())
+        image = QPixmap(round(20 * ratio), round(20 * ratio))
+        image.setDevicePixelRatio(ratio)
+        image.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(image)
+        paint_avatar(painter, QRectF(0, 0, 20, 20), member.id, member.label,
+                     self.palette(), self.font())
+        painter.end()
+        return QIcon(image)
 
     def _selected_member(self) -> MemberView | None:
         items = self.member_list.selectedItems()
