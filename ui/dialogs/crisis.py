@@ -240,10 +240,10 @@ class CrisisDialog(QDialog):
                 add(emergency_card(country))
             for line in country.lines:
                 add(line_card(line))
-        elif self.country and self.country != SOMEWHERE_ELSE:
+        elif self.country and self.country != SOMEWHERE_ELSE and resources.countries:
             add(hint(self.tr(
-                "This list has no lines for %1 yet. The lines below can help from anywhere, "
-                "and you can add local ones with “Edit my list…”.")
+                "Your country (%1) is not in this list yet. The lines below can help from "
+                "anywhere, and you can add local ones with “Edit my list…”.")
                 .replace("%1", territory_name(self.country))))
         others = international_lines(resources, country)
         if others:

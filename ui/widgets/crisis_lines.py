@@ -10,7 +10,7 @@ than leaving the person wondering whether something happened.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtGui import QAccessible, QAccessibleEvent, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -126,14 +126,10 @@ class LineCard(QFrame):
     def add_action(self, action: Action, line_name: str, *, name: str = "") -> None:
         if not action.target:
             # Shown, never opened: an address of another kind, or a number with no digits.
-            what = {"call": "Call", "text": "Text"}.get(action.kind, "Address")
-            label = QLabel(f"{what}: {action.shown}")
-            label.setWordWrap(True)
-            label.setTextFormat(Qt.TextFormat.PlainText)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            what = {"call": "Phone", "text": "Text"}.get(action.kind, "Address")
+            label = self.add_text(f"{what}: {action.shown}", role="hint")
             label.setToolTip(self.tr("Companion opens only phone, text, https and email "
                                      "addresses; copy this one if you trust it."))
-            self.flow.addWidget(label)
             return
         text, own_name = _action_words(self, action, line_name)
         name = name or own_name
@@ -179,6 +175,9 @@ class LineCard(QFrame):
         self.status.setText(text)
         self.status.setAccessibleName(text)
         self.status.setVisible(bool(text))
+        if text and QAccessible.isActive():  # a screen reader hears it without moving focus
+            QAccessible.updateAccessibility(QAccessibleEvent(self.status,
+                                                             QAccessible.Event.Alert))
 
 
 def _action_words(card: QWidget, action: Action, line_name: str) -> tuple[str, str]:
@@ -231,11 +230,11 @@ def emergency_card(country: Country) -> LineCard:
     card.title.setText(card.tr("In danger right now?"))
     card.setAccessibleName(card.tr("Emergency number"))
     card.add_text(card.tr("If you might act on thoughts of hurting yourself, or you are not "
-                          "safe, call the emergency number in %1: %2.")
-                  .replace("%1", country.name).replace("%2", country.emergency))
+                          "safe, call the emergency number: %1.")
+                  .replace("%1", country.emergency))
     for action in emergency_actions(country):
         card.add_action(action, country.name, name=card.tr(
-            "Call %1, the emergency number in %2").replace("%1", action.shown)
+            "Call %1, the emergency number (%2)").replace("%1", action.shown)
             .replace("%2", country.name))
     card.finish()
     return card
