@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from companion.models import MOOD_LABELS, Entry
 from ui.icons import icon
-from ui.widgets.entry_delegate import STAR_COLOUR
+from ui.theme import STAR_COLOUR
 from ui.widgets.markdown_highlighter import MarkdownHighlighter
 from ui.widgets.markdown_view import MarkdownView
 from ui.widgets.tag_edit import TagEdit

@@ -26,8 +26,8 @@ from companion.models import MOOD_LABELS, CheckIn, Entry
 from ui.icons import icon
 from ui.models.journal_list import entry_label
 from ui.models.search_results import SearchRoles, checkin_label
-from ui.theme import MOOD_COLOURS
-from ui.widgets.entry_delegate import STAR_COLOUR, is_dark, muted, paint_row_background
+from ui.theme import MOOD_COLOURS, STAR_COLOUR
+from ui.widgets.entry_delegate import is_dark, muted, paint_row_background
 
 Index = QModelIndex | QPersistentModelIndex
 SNIPPET_LINES = 2
