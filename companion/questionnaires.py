@@ -36,7 +36,8 @@ FLAG_WHO5_ITEM_LOW = "who5_item_low"  # WHO-5: any item answered 0 or 1
 WHO5_LOW_BELOW = 50
 
 FLAG_TEXTS = {
-    FLAG_ITEM9: "You answered item 9 above 0: please look at the support lines shown.",
+    FLAG_ITEM9: ("You said that thoughts of hurting yourself came up. You don't have to carry "
+                 "that alone: the support lines shown here are there whenever you want them."),
     FLAG_WHO5_LOW: "A WHO-5 score below 50 suggests talking to a health professional.",
     FLAG_WHO5_ITEM_LOW: "An answer of 0 or 1 on any WHO-5 item suggests talking to a health "
                         "professional.",

@@ -185,3 +185,14 @@ def test_crisis_resources_edit_starts_a_copy_and_keeps_it(cli, vault_home):
     assert again.out.startswith(f"Your own list is in {path}.")
     shown = cli("crisis-resources", passphrase=False).out
     assert "My GP: call 1" in shown and "988" not in shown
+
+
+def test_crisis_resources_put_the_country_chosen_in_the_app_first(cli, private_home):
+    """The country picked on the app's support screen is remembered for the CLI too."""
+    from companion.preferences import Preferences, save_preferences
+
+    save_preferences(private_home, Preferences(crisis_country="DE"))
+    result = cli("crisis-resources", passphrase=False)
+    assert result.code == 0
+    first_country = result.out.index("Germany (emergency: 112)")
+    assert first_country < result.out.index("United States")

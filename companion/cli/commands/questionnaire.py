@@ -141,7 +141,7 @@ def _say(out: TextIO, text: str, end: str = "\n") -> None:
 
 def show_crisis(app: CompanionApp, out: TextIO) -> None:
     print("— Support, if you need it now —\n", file=out)
-    out.write(format_resources(app.crisis_resources()))
+    out.write(format_resources(app.crisis_resources(), _country(app.home)))
     print(f"(You can keep your own list in {user_file(app.home)}: "
           "`companion crisis-resources --edit` starts one.)\n", file=out)
 
@@ -154,8 +154,15 @@ def cmd_crisis_resources(home: Path, args: argparse.Namespace, out: TextIO) -> i
         print(f"{state} in {path}. Edit it with any text editor; Companion shows it instead "
               "of the shipped list while it is valid JSON.", file=out)
         return 0
-    out.write(format_resources(load_crisis_resources(home)))
+    out.write(format_resources(load_crisis_resources(home), _country(home)))
     return 0
+
+
+def _country(home: Path) -> str:
+    """The country the person chose on the app's support screen: its lines come first."""
+    from companion.preferences import load_preferences
+
+    return load_preferences(home).crisis_country
 
 
 def print_result(definition: Questionnaire, result: Result, saved: SavedResult | None,
