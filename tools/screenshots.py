@@ -165,6 +165,9 @@ def _render_theme(qt: object, theme: str, folder: Path, out: Path) -> None:
     from tools.screenshots_circle import render_circle_screens
 
     render_circle_screens(window, pump, out, theme, folder / "circle")
+    from tools.screenshots_crisis import render_crisis
+
+    render_crisis(window, pump, out, theme)
     from tools.screenshots_sizes import render_sizes
 
     render_sizes(window, pump, out, theme)
