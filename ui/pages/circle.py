@@ -19,18 +19,14 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QCheckBox,
-    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QMenu,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QStackedWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -42,7 +38,6 @@ from companion.models import Changes
 from ui.circle_sync import CircleSyncer, SyncOutcome
 from ui.context import UiContext
 from ui.dialogs.circle_setup import CreateCircleDialog, JoinCircleDialog
-from ui.icons import icon
 from ui.models.feed_markdown import shown_characters
 from ui.models.feed_rows import FEED_PAGE, build_rows
 from ui.pages.circle_members import (
@@ -54,12 +49,11 @@ from ui.pages.circle_members import (
 )
 from ui.pages.circle_text import describe_status, removed_text
 from ui.widgets.circle_feed import Composer
-from ui.widgets.common import error_label, heading, hint, user_message
+from ui.widgets.common import error_label, hint, user_message
 from ui.widgets.empty_state import EmptyState
-from ui.widgets.feed_header import MemberStrip
+from ui.widgets.feed_header import CircleHeader
 from ui.widgets.feed_links import OpenAddressDialog, checked_url
 from ui.widgets.feed_view import FeedList
-from ui.widgets.roving_focus import RovingFocus
 
 
 class CirclePage(CircleMembers):
@@ -95,52 +89,17 @@ class CirclePage(CircleMembers):
     # -- building ---------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.title_label = heading(self.tr(self.title))
-        self.picker = QComboBox()
-        self.picker.setAccessibleName(self.tr("Switch circle"))
-        self.picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.top = CircleHeader(self.tr(self.title))
+        # The header's controls, by the names the rest of the page (and its tests) use.
+        self.title_label, self.picker = self.top.title, self.top.picker
+        self.sync_button, self.menu_button = self.top.sync_button, self.top.menu_button
+        self.new_action, self.join_action = self.top.new_action, self.top.join_action
+        self.member_strip, self.view_buttons = self.top.members, self.top.view_buttons
         self.picker.activated.connect(self._picked)
-        self.sync_button = QPushButton(self.tr("Sync now"))
         self.sync_button.clicked.connect(self.sync_now)
-        # New circle and Join live in one place: this menu (and the empty state's buttons
-        # when there is no circle yet, when the menu is hidden).
-        self.circles_menu = QMenu(self)
-        self.new_action = self.circles_menu.addAction(icon("plus"), self.tr("New circle…"))
         self.new_action.triggered.connect(self.create_circle)
-        self.join_action = self.circles_menu.addAction(self.tr("Join a circle…"))
         self.join_action.triggered.connect(self.join_circle)
-        self.menu_button = QToolButton()
-        self.menu_button.setText("⋯")
-        self.menu_button.setMenu(self.circles_menu)
-        self.menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.menu_button.setAccessibleName(self.tr("More: new circle, join a circle"))
-        self.menu_button.setToolTip(self.tr("Start or join another circle"))
-        # The "⋯" says there is a menu; Fusion's arrow beside it overlapped the dots.
-        self.menu_button.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0; }"
-                                       " QToolButton { padding: 2px 10px; }")
-        top = QHBoxLayout()
-        top.setSpacing(8)
-        top.addWidget(self.title_label, 1)
-        top.addWidget(self.picker, 0, Qt.AlignmentFlag.AlignVCenter)
-        top.addWidget(self.sync_button, 0, Qt.AlignmentFlag.AlignVCenter)
-        top.addWidget(self.menu_button, 0, Qt.AlignmentFlag.AlignVCenter)
-        self.member_strip = MemberStrip()
-        self.view_buttons = [self._view_chip(self.tr("Feed")),
-                             self._view_chip(self.tr("Members")),
-                             self._view_chip(self.tr("About"))]
-        self.view_buttons[0].setChecked(True)
-        self.view_group = QButtonGroup(self)
-        for number, chip in enumerate(self.view_buttons):
-            self.view_group.addButton(chip, number)
-        self.view_group.idClicked.connect(self.show_view)
-        self.view_focus = RovingFocus(self.view_buttons, self)
-        self.header = QWidget()
-        second = QHBoxLayout(self.header)
-        second.setContentsMargins(0, 0, 0, 0)
-        second.setSpacing(6)
-        second.addWidget(self.member_strip, 1)
-        for chip in self.view_buttons:
-            second.addWidget(chip, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.top.view_chosen.connect(self.show_view)
         self.status_line = hint("")
         self.status_line.setAccessibleName(self.tr("Sync status"))
         self.error = error_label()
@@ -159,24 +118,16 @@ class CirclePage(CircleMembers):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 14, 12, 8)
         layout.setSpacing(6)
-        layout.addLayout(top)
-        layout.addWidget(self.header)
+        layout.addWidget(self.top)
         layout.addWidget(self.status_line)
         layout.addWidget(self.error)
         layout.addWidget(self.banner)
         layout.addWidget(self.stack, 1)
 
-    def _view_chip(self, text: str) -> QPushButton:
-        chip = QPushButton(text)
-        chip.setCheckable(True)
-        chip.setProperty("chip", True)
-        return chip
-
     def show_view(self, number: int) -> None:
         """Feed (0), Members (1) or About (2): reached from the header, no tabs."""
-        self.view_buttons[number].setChecked(True)
+        self.top.set_view(number)
         self.views.setCurrentIndex(number)
-        self.view_focus.settle(self.view_buttons[number])
         if number == 0 and self.current is not None:
             self.refresh()  # the feed is read now: what it shows counts as seen
 
@@ -210,8 +161,9 @@ class CirclePage(CircleMembers):
 
     def _about_tab(self) -> QWidget:
         page = QWidget()
-        form = QFormLayout(page)
-        form.setContentsMargins(0, 8, 0, 0)
+        outer = QVBoxLayout(page)
+        outer.setContentsMargins(0, 8, 0, 0)
+        form = QFormLayout()
         self.storage_label = QLabel("")
         self.storage_label.setWordWrap(True)
         self.storage_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -231,15 +183,20 @@ class CirclePage(CircleMembers):
             "Show who shared a check-in and how they feel in notifications"))
         self.notify_content.setChecked(self.ctx.prefs.current.circle_notify_content)
         self.notify_content.toggled.connect(self._save_preferences)
+        save = QHBoxLayout()
+        save.addStretch(1)
+        save.addWidget(self.save_guidelines_button)
         form.addRow(self.tr("Storage"), self.storage_label)
         form.addRow(self.tr("Guidelines"), self.guidelines)
-        form.addRow("", self.save_guidelines_button)
+        form.addRow("", save)
         form.addRow(self.tr("Sync every"), self.interval)
         form.addRow(self.tr("Notifications"), self.notify_content)
         form.addRow("", hint(self.tr(
             "Without this, a notification says only that a check-in arrived, so nothing "
             "personal shows on a locked or shared screen. These two settings apply to all "
             "your circles on this device.")))
+        outer.addLayout(form)
+        outer.addStretch(1)  # the form keeps its rows together at the top
         return page
 
     def _save_preferences(self) -> None:
@@ -279,12 +236,9 @@ class CirclePage(CircleMembers):
         for circle, name in view.circles:
             self.picker.addItem(name, circle)
         self.picker.setVisible(len(view.circles) > 1)
-        self.sync_button.setEnabled(row is not None)
-        for widget in (self.sync_button, self.menu_button, self.header):
-            widget.setVisible(row is not None)  # with no circle, the panel offers both
         if row is None:
             self.current = None
-            self.title_label.setText(self.tr(self.title))
+            self.top.set_circle(None)  # with no circle, the empty state offers both
             for label in (self.status_line, self.error, self.banner):
                 label.setVisible(False)
             return
@@ -293,9 +247,7 @@ class CirclePage(CircleMembers):
             self.expanded.clear()
             self.feed_limit = FEED_PAGE
         self.current = row.id
-        name = shown_characters(row.name) or self.tr("A circle you are joining")
-        self.title_label.setText(name)
-        self.title_label.setAccessibleName(self.tr("Circle: %1").replace("%1", name))
+        self.top.set_circle(shown_characters(row.name) or self.tr("A circle you are joining"))
         self.picker.setCurrentIndex(self.picker.findData(row.id))
         self.member_strip.set_members(view.members)
         if row.id not in self.visit_marks:
@@ -535,10 +487,8 @@ class CirclePage(CircleMembers):
         self.dialog = None
         for label in (self.status_line, self.error, self.banner, self.storage_label):
             label.clear()
-        self.title_label.setText(self.tr(self.title))
-        self.title_label.setAccessibleName(self.tr(self.title))
+        self.top.set_circle(None)
         self.picker.clear()
-        self.member_strip.clear()
         self.feed_view.clear()
         self.member_list.clear()
         self.guidelines.clear()

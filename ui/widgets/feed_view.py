@@ -371,6 +371,12 @@ class FeedList(QListView):
         menu.popup(where)
         return menu
 
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.PaletteChange,
+                            QEvent.Type.StyleChange):
+            self._rows_changed()  # cards are measured in the font and coloured by the palette
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
         super().paintEvent(event)
         if self.feed_model.rowCount() == 0 and self.placeholder:
