@@ -6,12 +6,15 @@ summary can build on exactly the same numbers. Periods are inclusive local days.
 
 Check-ins from the 30 days before the period are read too, only so that the 7- and 30-day
 averages are already meaningful on the period's first day; every count and every other
-insight uses the period alone.
+insight uses the period alone. Two things deliberately look past the period: each
+questionnaire's newest result (a page can say "last taken in March" rather than nothing), and
+the year in pixels, which always shows a whole calendar year (`load_year`): it followed a
+90-day period once and left January to August blank.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -19,7 +22,7 @@ from companion.errors import InvalidInput
 from companion.insights import DailySeries, InsightsSummary, insights_summary
 from companion.insights._days import prepare
 from companion.insights.screen import ScreenMood, screen_time_from
-from companion.insights.series import series_from
+from companion.insights.series import YearPixels, pixels_from, series_from
 from companion.models import CheckIn
 from companion.questionnaire_store import SavedResult, Trend, TrendPoint
 from companion.questionnaires import QuestionnaireKind
@@ -44,6 +47,8 @@ class PeriodData:
     screen_hours: dict[date, float]  # active hours per tracker day with any screen time
     screen_categories: dict[str, float]  # hours per category over the period
     screen: ScreenMood
+    # Each questionnaire's newest result up to the period's end, in the period or before it.
+    latest: dict[QuestionnaireKind, TrendPoint] = field(default_factory=dict)
 
     @property
     def days(self) -> int:
@@ -66,15 +71,44 @@ def load_period(app: CompanionApp, start: date, end: date, *,
     checkins = tuple(c for c in everything if c.at.date() >= start)
     series = series_from(prepare(everything, day_start_hour), end)
     insights = insights_summary(checkins, end, day_start_hour=day_start_hour)
-    results = tuple(saved for saved in app.questionnaires.history()
-                    if start <= saved.taken_at.date() <= end)
+    history = app.questionnaires.history()
+    results = tuple(saved for saved in history if start <= saved.taken_at.date() <= end)
+    latest: dict[QuestionnaireKind, TrendPoint] = {}
+    for saved in history:  # oldest first: the last one seen up to the end is the newest
+        if saved.taken_at.date() <= end:
+            latest[saved.result.kind] = TrendPoint(saved.taken_at, saved.result.score,
+                                                   saved.result.band)
     trends = {kind: Trend(kind, tuple(TrendPoint(s.taken_at, s.result.score, s.result.band)
                                       for s in results if s.result.kind is kind))
               for kind in QuestionnaireKind}
     hours, categories = read_screen_time(app.screen_time.store, start, end)
     screen = screen_time_from(prepare(checkins, day_start_hour), hours)
     return PeriodData(start, end, checkins, series, insights, results, trends, hours,
-                      categories, screen)
+                      categories, screen, latest)
+
+
+@dataclass(frozen=True)
+class YearView:
+    """One calendar year in pixels, and how far a person can page back and forth."""
+
+    pixels: YearPixels
+    first_year: int  # the year of the first check-in (or this one, without any)
+    last_year: int  # the current year: nothing to show after it
+
+    @property
+    def year(self) -> int:
+        return self.pixels.year
+
+
+def load_year(app: CompanionApp, year: int, today: date, *,
+              day_start_hour: int = 0) -> YearView:
+    """The whole calendar year `year`, whatever period the page shows (runs on a worker)."""
+    first = app.first_checkin()
+    first_year = min(first.at.year if first else today.year, today.year)
+    year = max(1, min(year, today.year))
+    checkins = app.checkins.list_days(f"{year:04d}-01-01", f"{year:04d}-12-31")
+    pixels = pixels_from(prepare(checkins, day_start_hour), year)
+    return YearView(pixels, min(first_year, year), today.year)
 
 
 def read_screen_time(store: ScreenTime, start: date, end: date

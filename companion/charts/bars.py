@@ -1,7 +1,10 @@
 """Bar charts: mood by weekday, time of day, sleep and screen time; label associations.
 
-Every bar carries its number and its count as text, so nothing depends on reading a colour
-or a length exactly, and a group with too little data says so instead of drawing a bar.
+Every bar carries its number and its count as text right at its end, so nothing depends on
+reading a colour or a length exactly, and the eye does not travel from a bar to a number far
+to the right (they were 450 pixels apart on a wide window). A group with too little data says
+so instead of drawing a bar. Sentences under a chart (`Chart.texts`) only say what the bars
+cannot: a correlation, the labels left out for want of days.
 """
 
 from __future__ import annotations
@@ -19,75 +22,88 @@ from companion.charts.layout import (
 )
 from companion.charts.primitives import Chart, Line, Primitive, Rect, Text
 from companion.insights import (
-    CAVEAT,
     MIN_BUCKET,
+    MIN_DAYS_EACH_SIDE,
     Bucket,
     LabelAssociation,
     LabelAssociations,
 )
+from companion.plurals import plural
 
 ROW = 20.0
+# Bars longer than this only make the reader's eye travel: on a wide window the chart keeps a
+# readable size and leaves the rest of the card empty.
+MAX_BAR_LENGTH = 520.0
 
 
 def bucket_chart(title: str, buckets: Sequence[Bucket], unit: str, *, basis: str,
                  meaning: str, enough: bool, reason: str, width: float,
-                 extra: str = "") -> Chart:
-    """One horizontal bar per group: its mean mood on a 1–5 scale, with how many it rests on."""
+                 sentences: Sequence[str] = ()) -> Chart:
+    """One horizontal bar per group: its mean mood on a 1–5 scale, with how many it rests on.
+
+    `unit` is what a bucket counts, singular ("day", "check-in")."""
     if not enough:
         return empty_chart(title, width, 90, reason, basis, meaning)
     label_width = max(text_width(b.label, LABEL_SIZE) for b in buckets) + 10
+    values = [_value_text(b, unit) for b in buckets]
+    room = max(text_width(v, LABEL_SIZE) for v in values) + 10
     top = TITLE_SIZE + 12
-    plot = Plot(label_width, top, width - label_width - 120, ROW * len(buckets), 1, 5, 0, 1)
+    length = max(60.0, min(MAX_BAR_LENGTH, width - label_width - room))
+    plot = Plot(label_width, top, length, ROW * len(buckets), 1, 5, 0, 1)
     items: list[Primitive] = [title_item(title)]
     for value in range(1, 6):  # mood scale gridlines, labelled under the bars
         x = plot.x(value)
         items.append(Line(x, top - 2, x, plot.bottom + 2, "grid", 0.6))
         items.append(Text(x, plot.bottom + 4 + SMALL_SIZE, str(value), SMALL_SIZE, "muted",
                           "middle"))
-    singular = unit[:-1] if unit.endswith("s") else unit
-    for index, bucket in enumerate(buckets):
+    for index, (bucket, text) in enumerate(zip(buckets, values, strict=True)):
         y = top + index * ROW
         mid = y + ROW / 2 + LABEL_SIZE * 0.35
         items.append(Text(label_width - 8, mid, bucket.label, LABEL_SIZE, "text", "end"))
-        count = f"{bucket.count} {singular if bucket.count == 1 else unit}"
         if bucket.mean_mood is None:
-            items.append(Text(plot.left + 4, mid, f"too few ({count}; needs {MIN_BUCKET})",
-                              SMALL_SIZE, "muted"))
+            items.append(Text(plot.left + 4, mid, text, SMALL_SIZE, "muted"))
             continue
         end = plot.x(bucket.mean_mood)
         items.append(Rect(plot.left, y + 4, max(end - plot.left, 1), ROW - 8, "mood"))
-        items.append(Text(plot.right + 6, mid, f"{bucket.mean_mood:.1f}  ({count})",
-                          LABEL_SIZE, "text"))
+        items.append(Text(end + 6, mid, text, LABEL_SIZE, "text"))
     height = plot.bottom + 8 + SMALL_SIZE
-    if extra:
-        items.append(Text(0, height + 12, extra, LABEL_SIZE, "muted"))
-        height += 18
-    return Chart(width, height, tuple(items), title, basis, meaning, True, "")
+    return Chart(width, height, tuple(items), title, basis, meaning, True, "",
+                 tuple(sentences))
+
+
+def _value_text(bucket: Bucket, unit: str) -> str:
+    count = plural(bucket.count, unit)
+    if bucket.mean_mood is None:
+        return f"too few ({count}; needs {MIN_BUCKET})"
+    return f"{bucket.mean_mood:.1f}  ({count})"
 
 
 def association_chart(found: LabelAssociations, width: float, *, limit: int = 8) -> Chart:
     """Labels whose days had higher or lower mood than days without them, largest first."""
     noun = "Activities" if found.kind == "activity" else "Emotions"
     title = f"{noun} and mood"
-    meaning = (f"For each {found.kind} named on at least 3 days (and missing on at least 3), "
-               "the difference between your average mood on days with it and days without "
-               "it. Bars to the right (+) went with better days, to the left (−) with harder "
-               "ones. This is an association, not proof of cause.")
+    meaning = (f"For each {found.kind} named on at least {MIN_DAYS_EACH_SIDE} days (and "
+               f"missing on at least {MIN_DAYS_EACH_SIDE}), how your average mood on days "
+               "with it differs from days without it: bars to the right (+) went with better "
+               "days, to the left (−) with harder ones.")
+    basis = f"Based on {plural(found.based_on.days, 'day')}"
     if not found.enough_data:
-        return empty_chart(title, width, 90, found.reason, found.based_on.text, meaning)
+        return empty_chart(title, width, 90, found.reason, basis, meaning)
     chosen = _top_and_bottom(found, limit)
     label_width = max(text_width(item.label, LABEL_SIZE) for item in chosen) + 10
     scale = max([1.0, *(abs(item.difference) for item in chosen)])
     top = TITLE_SIZE + 12
     # Room for the signed numbers on both sides, so a long bar never runs into a label.
-    room = max(text_width(f"−{abs(i.difference):.1f} ({i.n_with_days} days)", SMALL_SIZE)
-               for i in chosen) + 8
-    plot = Plot(label_width + room, top, width - label_width - 2 * room, ROW * len(chosen),
-                -scale, scale, 0, 1)
+    numbers = [_signed(item) for item in chosen]
+    room = max(text_width(text, SMALL_SIZE) for text in numbers) + 8
+    # One mood point either side at most MAX_BAR_LENGTH / 2.5 long: wider, and a short bar
+    # sat far from its label on a wide window.
+    span = max(80.0, min(MAX_BAR_LENGTH * 0.8, width - label_width - 2 * room))
+    plot = Plot(label_width + room, top, span, ROW * len(chosen), -scale, scale, 0, 1)
     centre = plot.x(0)
     items: list[Primitive] = [title_item(title),
                               Line(centre, top - 2, centre, plot.bottom + 2, "axis", 0.8)]
-    for index, item in enumerate(chosen):
+    for index, (item, text) in enumerate(zip(chosen, numbers, strict=True)):
         y = top + index * ROW
         mid = y + ROW / 2 + LABEL_SIZE * 0.35
         items.append(Text(label_width - 8, mid, item.label, LABEL_SIZE, "text", "end"))
@@ -96,16 +112,34 @@ def association_chart(found: LabelAssociations, width: float, *, limit: int = 8)
         left, right = (centre, end) if better else (end, centre)
         items.append(Rect(left, y + 4, max(right - left, 1), ROW - 8,
                           "better" if better else "worse"))
-        sign = "+" if better else "−"
-        text = f"{sign}{abs(item.difference):.1f} ({item.n_with_days} days)"
         if better:
             items.append(Text(max(end, centre) + 4, mid, text, SMALL_SIZE, "text"))
         else:
             items.append(Text(min(end, centre) - 4, mid, text, SMALL_SIZE, "text", "end"))
-    # Each sentence is already worded as an association; the caveat is said once, at the end.
-    sentences = (*(item.sentence.replace(f" {CAVEAT}", "") for item in chosen), CAVEAT)
-    return Chart(width, plot.bottom + 6, tuple(items), title, found.based_on.text, meaning,
-                 True, "", sentences)
+    return Chart(width, plot.bottom + 6, tuple(items), title, basis, meaning, True, "",
+                 association_notes(found, chosen))
+
+
+def _signed(item: LabelAssociation) -> str:
+    sign = "+" if item.difference >= 0 else "−"
+    return f"{sign}{abs(item.difference):.1f} ({plural(item.n_with_days, 'day')})"
+
+
+def association_notes(found: LabelAssociations, shown: Sequence[LabelAssociation]
+                      ) -> tuple[str, ...]:
+    """What the bars leave out: labels between the largest differences, and labels named on
+    too few days to say anything about (the bars themselves are not retold in words)."""
+    notes: list[str] = []
+    hidden = [item for item in found.items if item not in shown]
+    if hidden:
+        largest = max(abs(item.difference) for item in hidden)
+        notes.append(f"Not shown: {plural(len(hidden), found.kind)} in "
+                     f"between, each within ±{largest:.1f} of other days.")
+    if found.too_rare:
+        names = ", ".join(found.too_rare[:6]) + (", …" if len(found.too_rare) > 6 else "")
+        notes.append(f"Named on too few days to compare yet (each needs {MIN_DAYS_EACH_SIDE} "
+                     f"days with it and {MIN_DAYS_EACH_SIDE} without): {names}.")
+    return tuple(notes)
 
 
 def _top_and_bottom(found: LabelAssociations, limit: int) -> list[LabelAssociation]:

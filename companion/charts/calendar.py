@@ -6,12 +6,12 @@ from companion.charts.layout import LABEL_SIZE, SMALL_SIZE, TITLE_SIZE, text_wid
 from companion.charts.primitives import Chart, Primitive, Rect, Text
 from companion.insights import YearPixels
 from companion.models import MOOD_LABELS
+from companion.plurals import plural
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-MEANING = ("One square per day of the year, coloured by that day's average mood: dark purple "
-           "for 1 (awful) through blue and green to yellow for 5 (great); lighter is better, "
-           "and where the squares are large enough they carry the number too. Empty squares "
-           "are days without a check-in.")
+MEANING = ("One square per day, coloured by that day's average mood: dark purple for 1 "
+           "(awful) through blue and green to yellow for 5 (great), lighter for better. Empty "
+           "squares are days without a check-in.")
 
 
 def year_pixels_chart(pixels: YearPixels, width: float, *, digits: bool = True) -> Chart:
@@ -48,5 +48,6 @@ def year_pixels_chart(pixels: YearPixels, width: float, *, digits: bool = True) 
         x += 14 + text_width(label, LABEL_SIZE) + 12
     items.append(Rect(x, legend_y - 9, 10, 10, "empty"))
     items.append(Text(x + 14, legend_y, "no check-in", LABEL_SIZE, "text"))
-    return Chart(width, legend_y + 6, tuple(items), title, pixels.based_on.text, MEANING,
+    basis = f"Check-ins on {plural(pixels.based_on.days, 'day')} in {pixels.year}"
+    return Chart(width, legend_y + 6, tuple(items), title, basis, MEANING,
                  pixels.enough_data, pixels.reason)

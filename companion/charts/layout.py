@@ -7,13 +7,23 @@ both backends use), which is enough to keep labels from colliding without a font
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from companion.charts.primitives import Chart, Circle, Line, Polygon, Primitive, Rect, Text
+from companion.charts.primitives import (
+    Chart,
+    Circle,
+    Line,
+    Polygon,
+    Polyline,
+    Primitive,
+    Rect,
+    Text,
+)
 
 TITLE_SIZE = 12.0
 LABEL_SIZE = 9.0
 SMALL_SIZE = 8.0
+TEXT_ASCENT = 1.15  # a text's top sits about this many sizes above its baseline on screen
 
 
 def text_width(text: str, size: float) -> float:
@@ -139,3 +149,37 @@ def wrap_text(text: str, x: float, y: float, width: float, size: float,
     if current:
         lines.append(current)
     return [Text(x, y + i * size * 1.35, line, size, role) for i, line in enumerate(lines)]
+
+
+def without_title(chart: Chart) -> Chart:
+    """The chart without its drawn title, moved up into the room the title took.
+
+    On screen a card shows the title as real text (a screen reader reads it, and the card can
+    put controls such as year buttons beside it); on paper the drawn title stays."""
+    items = chart.items[1:] if chart.items and chart.items[0] == title_item(chart.title) else (
+        chart.items)
+    if not items:
+        return replace(chart, items=())
+    shift = max(0.0, min(_top(item) for item in items) - 2)
+    return replace(chart, height=chart.height - shift,
+                   items=tuple(_moved(item, -shift) for item in items))
+
+
+def _top(item: Primitive) -> float:
+    if isinstance(item, Text):
+        return item.y - item.size * TEXT_ASCENT
+    if isinstance(item, Line):
+        return min(item.y1, item.y2) - item.width / 2
+    if isinstance(item, Polyline | Polygon):
+        return min(y for _, y in item.points)
+    if isinstance(item, Circle):
+        return item.y - item.r
+    return item.y
+
+
+def _moved(item: Primitive, dy: float) -> Primitive:
+    if isinstance(item, Line):
+        return replace(item, y1=item.y1 + dy, y2=item.y2 + dy)
+    if isinstance(item, Polyline | Polygon):
+        return replace(item, points=tuple((x, y + dy) for x, y in item.points))
+    return replace(item, y=item.y + dy)

@@ -22,6 +22,7 @@ from companion.charts.layout import (
 from companion.charts.primitives import Chart, Polyline, Primitive, Rect, Text
 from companion.insights import Basis, DailySeries, DayPoint
 from companion.models import ENERGY_LABELS, MOOD_LABELS
+from companion.plurals import plural
 from companion.questionnaire_store import Trend
 from companion.questionnaires import load
 
@@ -35,6 +36,17 @@ MEANINGS = {
     "energy": "Each triangle is one day's average energy (1 drained to 5 energised); the "
               "solid line averages the last 7 days, the dashed line the last 30.",
 }
+# For mood and energy shown together (one card, one x-axis).
+OVER_TIME_MEANING = (
+    "Dots are single days' average mood (1 awful to 5 great), triangles their average energy "
+    "(1 drained to 5 energised). Solid lines average the last 7 days and dashed lines the "
+    "last 30, showing the direction of travel without single days' ups and downs. Gaps are "
+    "days without a check-in.")
+# One left edge for every chart over time, wide enough for either scale's labels, so mood and
+# energy stacked one above the other put the same day at the same x (they did not line up).
+TIME_AXIS_LEFT = max(text_width(f"{v} {labels[v]}", LABEL_SIZE)
+                     for labels in (MOOD_LABELS, ENERGY_LABELS) for v in range(1, 6)) + 10
+TIME_AXIS_RIGHT = 10.0
 
 
 def period_basis(points: Sequence[DayPoint]) -> Basis:
@@ -67,23 +79,35 @@ def time_ticks(start: date, end: date) -> list[tuple[float, str]]:
     return ticks
 
 
+def over_time_basis(points: Sequence[DayPoint], start: date, end: date,
+                    measure: Measure) -> str:
+    """ "175 check-ins on 61 of the 90 days", or for energy the days it was given on."""
+    period = plural((end - start).days + 1, "day")
+    if measure == "energy":
+        days = sum(p.energy is not None for p in points)
+        return f"Energy given on {days} of the {period}"
+    basis = period_basis(points)
+    return f"{plural(basis.checkins, 'check-in')} on {basis.days} of the {period}"
+
+
 def over_time_chart(series: DailySeries, start: date, end: date, measure: Measure,
                     width: float, height: float) -> Chart:
     title = "Mood over time" if measure == "mood" else "Energy over time"
     points = clip(series, start, end)
-    basis = period_basis(points)
     values = [p.mood if measure == "mood" else p.energy for p in points]
-    if sum(v is not None for v in values) < 2:
-        reason = (f"There are check-ins on {basis.days} day{'s' if basis.days != 1 else ''} "
-                  "in this period; a chart needs at least 2.")
-        return empty_chart(title, width, height, reason, basis.text, MEANINGS[measure])
+    basis = over_time_basis(points, start, end, measure)
+    days = sum(v is not None for v in values)
+    if days < 2:
+        what = "check-ins" if measure == "mood" else "energy ratings"
+        reason = f"Not enough {what} in this period for a chart: it needs them on 2 days."
+        return empty_chart(title, width, height, reason, basis, MEANINGS[measure])
     labels = MOOD_LABELS if measure == "mood" else ENERGY_LABELS
-    left = max(text_width(f"{v} {labels[v]}", LABEL_SIZE) for v in range(1, 6)) + 10
-    plot = Plot(left, TITLE_SIZE + 30, width - left - 10, height - TITLE_SIZE - 58,
+    plot = Plot(TIME_AXIS_LEFT, TITLE_SIZE + 30,
+                width - TIME_AXIS_LEFT - TIME_AXIS_RIGHT, height - TITLE_SIZE - 58,
                 start.toordinal() - 0.5, end.toordinal() + 0.5, 0.7, 5.3)
     items: list[Primitive] = [title_item(title)]
     items += legend(plot.left, TITLE_SIZE + 18, [
-        ("daily", f"{measure}_soft", "dot" if measure == "mood" else "triangle", ()),
+        (f"daily {measure}", f"{measure}_soft", "dot" if measure == "mood" else "triangle", ()),
         ("7-day average", measure, "line", ()),
         ("30-day average", measure, "line", DASH_30)])
     items += y_axis(plot, [(v, f"{v} {labels[v]}") for v in range(1, 6)])
@@ -99,8 +123,9 @@ def over_time_chart(series: DailySeries, start: date, end: date, measure: Measur
         for run in _runs(points, averages):
             items.append(Polyline(tuple((plot.x(d), plot.y(v)) for d, v in run), measure,
                                   2.0 if window == 7 else 1.6, dash))
-    return Chart(width, height, tuple(items), title, basis.text, MEANINGS[measure],
-                 series.enough_data, series.reason)
+    # Drawn from 2 days on; the averages may still be missing, and a sentence says why.
+    note = () if series.enough_data else (series.reason,)
+    return Chart(width, height, tuple(items), title, basis, MEANINGS[measure], texts=note)
 
 
 def _runs(points: Sequence[DayPoint], values: Sequence[float | None]
@@ -126,8 +151,7 @@ def questionnaire_chart(trend: Trend, start: date, end: date, width: float,
     definition = load(trend.kind)
     title = f"{definition.short_title} scores"
     points = [p for p in trend.points if start <= p.taken_at.date() <= end]
-    count = len(points)
-    basis = f"Based on {count} result{'s' if count != 1 else ''} in this period."
+    basis = f"{plural(len(points), 'result')} in this period"
     higher = ("Higher means better wellbeing; below 50 suggests talking to a professional."
               if definition.multiplier > 1 else "Higher means more symptoms.")
     meaning = (f"Each marker is one {definition.short_title} you took, on its 0–"

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from companion.models import CheckIn
+from companion.plurals import plural
 
 
 @dataclass(frozen=True)
@@ -27,9 +28,7 @@ class Basis:
 
     @property
     def text(self) -> str:
-        checkins = "1 check-in" if self.checkins == 1 else f"{self.checkins} check-ins"
-        days = "1 day" if self.days == 1 else f"{self.days} days"
-        return f"Based on {checkins} over {days}."
+        return f"Based on {plural(self.checkins, 'check-in')} over {plural(self.days, 'day')}."
 
 
 @dataclass
@@ -106,7 +105,3 @@ def mean(values: Iterable[float]) -> float | None:
         total += value
         count += 1
     return total / count if count else None
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"

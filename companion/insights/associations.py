@@ -2,8 +2,10 @@
 
 Works on days, not check-ins: a day "has" a label when any of its check-ins names it, and its
 mood is the mean of its check-ins. A label is only reported when there are at least
-`MIN_DAYS_EACH_SIDE` days with it and as many without it, and every sentence says it is an
-association: walking on good days does not show that walking makes the days good.
+`MIN_DAYS_EACH_SIDE` days with it and as many without it. Every sentence is worded as an
+association ("on days with walk, your mood averaged ..."): walking on good days does not show
+that walking makes the days good. `CAVEAT` says so in words; a page or a document says it once,
+not after every sentence (it was repeated on every line, and twice on some cards).
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from companion.insights._days import Basis, Prepared, plural, prepare
+from companion.insights._days import Basis, Prepared, prepare
 from companion.models import CheckIn
+from companion.plurals import plural
 
 MIN_DAYS_EACH_SIDE = 3
 LabelKind = Literal["activity", "emotion"]
-CAVEAT = "This is an association, not proof of cause."
+CAVEAT = "These are associations, not proof of cause."
 
 
 @dataclass(frozen=True)
@@ -93,4 +96,4 @@ def _sentence(label: str, difference: float, n_with: int, n_without: int) -> str
     else:
         how = f"{shown:.1f} {'higher' if difference > 0 else 'lower'}"
     return (f"On days with {label}, your mood averaged {how} ({plural(n_with, 'day')} with, "
-            f"{n_without} without). {CAVEAT}")
+            f"{n_without} without).")

@@ -15,8 +15,9 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from companion.insights._days import Basis, Prepared, plural, prepare
+from companion.insights._days import Basis, Prepared, prepare
 from companion.models import CheckIn
+from companion.plurals import plural
 
 MIN_BUCKET = 3
 MIN_CORRELATION_DAYS = 14
@@ -141,7 +142,7 @@ def sleep_from(prepared: Prepared) -> SleepMood:
 def _correlation(pairs: Sequence[tuple[float, float]]) -> tuple[float | None, str]:
     if len(pairs) < MIN_CORRELATION_DAYS:
         return None, (f"A correlation needs at least {MIN_CORRELATION_DAYS} days with both "
-                      f"sleep and mood; there are {plural(len(pairs), 'day')}.")
+                      f"sleep and mood (so far: {plural(len(pairs), 'day')}).")
     n = len(pairs)
     mean_x = sum(x for x, _ in pairs) / n
     mean_y = sum(y for _, y in pairs) / n

@@ -15,8 +15,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from companion.insights._days import Basis, Prepared, plural, prepare
+from companion.insights._days import Basis, Prepared, prepare
 from companion.models import CheckIn
+from companion.plurals import plural
 
 MIN_DAYS_7 = 4  # of 7: more than half the window
 MIN_DAYS_30 = 15  # of 30: half the window
@@ -98,8 +99,8 @@ def series_from(prepared: Prepared, today: date | None = None) -> DailySeries:
     )
     enough = len(days) >= MIN_DAYS_7
     reason = "" if enough else (
-        f"Averages need check-ins on at least {MIN_DAYS_7} days in a week; there are "
-        f"{plural(len(days), 'day')} so far.")
+        f"Averages need check-ins on at least {MIN_DAYS_7} days in a week (so far: "
+        f"{plural(len(days), 'day')}).")
     return DailySeries(points, prepared.basis, enough, reason)
 
 

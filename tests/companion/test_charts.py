@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from companion.charts import PALETTES, colour, period_charts
+from companion.charts import PALETTES, colour, period_charts, year_chart
 from companion.charts.bars import association_chart, bucket_chart
 from companion.charts.calendar import year_pixels_chart
 from companion.charts.primitives import Circle, Line, Polygon, Polyline, Rect, Text
@@ -50,7 +50,7 @@ def test_the_mood_line_breaks_at_gaps_and_dots_sit_on_the_daily_means():
     checkins = [checkin(i, 4) for i in range(10)] + [checkin(i, 2) for i in range(20, 30)]
     series = daily_series(checkins, START + timedelta(days=29))
     chart = over_time_chart(series, START, START + timedelta(days=29), "mood", 600, 240)
-    assert chart.enough_data and chart.basis == "Based on 20 check-ins over 20 days."
+    assert chart.enough_data and chart.basis == "20 check-ins on 20 of the 30 days"
     dots = [item for item in chart.items if isinstance(item, Circle)]
     assert len(dots) == 20 + 1  # one per day with a check-in, plus the legend's sample
     plot_dots = dots[1:]
@@ -65,7 +65,8 @@ def test_too_little_data_draws_no_chart_and_says_why():
     series = daily_series([checkin(0, 3)], START)
     chart = over_time_chart(series, START, START, "mood", 600, 240)
     assert not chart.enough_data
-    assert "a chart needs at least 2" in chart.reason
+    assert chart.reason == ("Not enough check-ins in this period for a chart: it needs them "
+                            "on 2 days.")
     assert not [item for item in chart.items if isinstance(item, Polyline | Circle)]
 
 
@@ -89,8 +90,8 @@ def test_association_bars_point_the_way_of_the_difference_with_signed_numbers():
     assert chart.enough_data
     labels = texts(chart)
     assert "+2.0 (10 days)" in labels and "−2.0 (10 days)" in labels
-    assert chart.texts[0].startswith("On days with walk, your mood averaged 2.0 higher")
-    assert chart.texts[-1] == "This is an association, not proof of cause."
+    assert chart.texts == ()  # the bars say it all: no sentence retells them, no caveat here
+    assert chart.basis == "Based on 20 days"
     bars = {item.fill for item in chart.items if isinstance(item, Rect)}
     assert bars == {"better", "worse"}
 
@@ -106,10 +107,12 @@ def test_association_chart_claims_nothing_with_too_few_days():
 def test_a_bucket_with_too_few_days_says_so_instead_of_drawing_a_bar():
     from companion.insights import Bucket
 
-    chart = bucket_chart("t", (Bucket("a", 5, 3.5), Bucket("b", 2, None)), "days", basis="",
-                         meaning="", enough=True, reason="", width=500)
-    assert "3.5  (5 days)" in texts(chart)
+    chart = bucket_chart("t", (Bucket("a", 5, 3.5), Bucket("b", 2, None), Bucket("c", 1, None),
+                               Bucket("d", 1, 4.0)), "day", basis="", meaning="", enough=True,
+                         reason="", width=500)
+    assert "3.5  (5 days)" in texts(chart) and "4.0  (1 day)" in texts(chart)
     assert "too few (2 days; needs 3)" in texts(chart)
+    assert "too few (1 day; needs 3)" in texts(chart)
 
 
 def test_questionnaire_chart_marks_each_result_with_its_score():
@@ -117,7 +120,7 @@ def test_questionnaire_chart_marks_each_result_with_its_score():
                    for d, score in ((2, 7), (16, 12)))
     chart = questionnaire_chart(Trend(QuestionnaireKind.PHQ9, points), START,
                                 date(2026, 3, 31), 500, 170)
-    assert chart.basis == "Based on 2 results in this period."
+    assert chart.basis == "2 results in this period"
     assert {"7", "12"} <= set(texts(chart))
     assert "20–27 severe" in texts(chart)
 
@@ -201,3 +204,114 @@ def test_the_period_reads_screen_time_through_the_store(app, clock):
     assert "Screen time and mood" in titles
     empty = load_period(app, end - timedelta(days=60), end - timedelta(days=30))
     assert "Screen time and mood" not in [c.title for c in period_charts(empty, 600)]
+
+
+# -- issue 18: labels at their bars, one x-axis, the whole year, sentences that add ----------
+
+def _bars_and_values(chart) -> list[tuple[Rect, Text]]:  # type: ignore[no-untyped-def]
+    """Each bar with the value text on its row."""
+    bars = [i for i in chart.items if isinstance(i, Rect) and i.fill in ("mood", "better",
+                                                                       "worse")]
+    values = [i for i in chart.items if isinstance(i, Text) and i.text[:1] in "0123456789+−"
+              and "(" in i.text]
+    pairs = []
+    for bar in bars:
+        row = [v for v in values if bar.y <= v.y <= bar.y + bar.h + 8]
+        assert len(row) == 1, (bar, row)
+        pairs.append((bar, row[0]))
+    return pairs
+
+
+@pytest.mark.parametrize("width", [420, 900, 2400])
+def test_a_bars_value_sits_right_at_its_end_at_any_width(width):
+    """They were ~450 pixels apart on a wide window: the number stood at the plot's edge."""
+    from companion.insights import Bucket
+
+    chart = bucket_chart("t", (Bucket("Monday", 5, 1.5), Bucket("Tuesday", 9, 4.9),
+                               Bucket("Wednesday", 4, 3.0)), "day", basis="", meaning="",
+                         enough=True, reason="", width=width)
+    for bar, value in _bars_and_values(chart):
+        assert value.anchor == "start" and 0 < value.x - (bar.x + bar.w) <= 8
+    checkins = [checkin(i, 5 if i % 3 == 0 else 2, activities=("walk",) if i % 3 == 0 else
+                        ("work",) if i % 3 == 1 else ("read",)) for i in range(30)]
+    associations = association_chart(label_associations(checkins, "activity"), width)
+    for bar, value in _bars_and_values(associations):
+        gap = (value.x - (bar.x + bar.w)) if value.anchor == "start" else bar.x - value.x
+        assert 0 < gap <= 6
+
+
+def test_mood_and_energy_put_the_same_day_at_the_same_x():
+    """Stacked one above the other they share the plot's left edge and its dates (their
+    y-axis labels differ in width, which used to shift one plot against the other)."""
+    checkins = [checkin(i, 1 + i % 5, energy=1 + (i * 2) % 5) for i in range(40)]
+    series = daily_series(checkins, START + timedelta(days=39))
+    end = START + timedelta(days=39)
+    mood = over_time_chart(series, START, end, "mood", 640, 230)
+    energy = over_time_chart(series, START, end, "energy", 640, 200)
+
+    def axis_and_ticks(chart) -> tuple[Line, list[float]]:  # type: ignore[no-untyped-def]
+        lines = [i for i in chart.items if isinstance(i, Line) and i.color == "axis"]
+        axis = max(lines, key=lambda line: line.x2 - line.x1)  # the x-axis itself
+        ticks = [line.x1 for line in lines if line is not axis]
+        return axis, ticks
+
+    mood_axis, mood_ticks = axis_and_ticks(mood)
+    energy_axis, energy_ticks = axis_and_ticks(energy)
+    assert (mood_axis.x1, mood_axis.x2) == (energy_axis.x1, energy_axis.x2)
+    assert mood_ticks == energy_ticks and mood_ticks
+    mood_x = sorted(i.x for i in mood.items if isinstance(i, Circle))[1:]  # without legend
+    energy_x = sorted(min(x for x, _ in i.points) for i in energy.items
+                      if isinstance(i, Polygon))[1:]
+    assert [round(x) for x in mood_x] == [round(x + 2.4 * 1.1) for x in energy_x]
+
+
+def test_a_chart_without_its_title_moves_up_and_keeps_everything_else():
+    from companion.charts.layout import without_title
+
+    checkins = [checkin(i, 4) for i in range(10)]
+    chart = year_pixels_chart(year_in_pixels(checkins, 2026), 600)
+    bare = without_title(chart)
+    assert chart.title not in texts(bare) and chart.title in texts(chart)
+    assert len(bare.items) == len(chart.items) - 1
+    assert bare.height < chart.height and bare.title == chart.title
+    tops = [i.y - i.size * 1.15 for i in bare.items if isinstance(i, Text)]
+    assert min(tops) >= 0  # nothing pushed above the top edge
+
+
+def test_the_association_chart_says_only_what_its_bars_leave_out():
+    checkins = []
+    for i in range(40):
+        labels = [f"a{i % 10}"] + (["rare"] if i < 2 else [])
+        checkins.append(checkin(i, 1 + i % 5, activities=tuple(labels)))
+    found = label_associations(checkins, "activity")
+    chart = association_chart(found, 600, limit=4)
+    assert len(found.items) == 10
+    assert chart.texts[0].startswith("Not shown: 6 activities in between, each within ±")
+    assert chart.texts[1].endswith("rare.") and "too few days" in chart.texts[1]
+    assert not any("association" in t or t.startswith("On days with") for t in chart.texts)
+
+
+def test_the_year_is_the_whole_calendar_year_whatever_the_period(app, clock):
+    """A 30-day period in March still shows January's check-ins, and a year can be paged."""
+    from companion.period import load_year
+
+    today = clock.now().date()  # 14 March 2026
+    for day in (date(2025, 6, 1), date(2026, 1, 5), today):
+        app.add_checkin(CheckInDraft(mood=4, at=datetime(day.year, day.month, day.day, 9,
+                                                         tzinfo=ZONE)))
+    view = load_year(app, today.year, today)
+    assert view.year == 2026 and (view.first_year, view.last_year) == (2025, 2026)
+    assert view.pixels.pixel(date(2026, 1, 5)) == 4 and view.pixels.pixel(today) == 4
+    last = load_year(app, 2025, today)
+    assert last.pixels.pixel(date(2025, 6, 1)) == 4 and last.pixels.based_on.days == 1
+    assert year_chart(last.pixels, 600).basis == "Check-ins on 1 day in 2025"
+    assert load_year(app, 2030, today).year == 2026  # never a year after this one
+
+
+def test_a_questionnaires_latest_result_is_known_even_before_the_period(app, clock):
+    now = clock.now()
+    app.save_questionnaire("phq9", [1, 1, 1, 1, 1, 1, 0, 0, 0], taken_at=now - timedelta(days=80))
+    data = load_period(app, now.date() - timedelta(days=29), now.date())
+    assert data.trends[QuestionnaireKind.PHQ9].points == ()
+    assert data.latest[QuestionnaireKind.PHQ9].score == 6
+    assert QuestionnaireKind.GAD7 not in data.latest

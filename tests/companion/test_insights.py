@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given, settings
@@ -65,8 +65,10 @@ def test_a_planted_activity_effect_is_found_with_its_sign_and_size():
     assert (walk.n_with_days, walk.n_without_days) == (18, 18)
     assert chores.difference == pytest.approx(-1.0)
     assert walk.sentence == ("On days with walk, your mood averaged 1.0 higher (18 days with, "
-                             f"18 without). {CAVEAT}")
-    assert "1.0 lower" in chores.sentence and chores.sentence.endswith(CAVEAT)
+                             "18 without).")
+    assert "1.0 lower" in chores.sentence
+    # The caveat is said once where the patterns are shown, not after every sentence.
+    assert CAVEAT not in walk.sentence and "association" in CAVEAT
     assert found.based_on.checkins == 36 and found.based_on.days == 36
 
 
@@ -140,6 +142,9 @@ def test_little_or_no_data_is_said_plainly():
     few = daily_series([make(day(0), 3), make(day(1), 4)])
     assert not few.enough_data and "2 days" in few.reason
     assert few.based_on.text == "Based on 2 check-ins over 2 days."
+    one = daily_series([make(day(0), 3)])
+    assert one.based_on.text == "Based on 1 check-in over 1 day."
+    assert one.reason.endswith("(so far: 1 day).")
 
 
 def test_deleted_check_ins_are_left_out():
@@ -329,7 +334,49 @@ def test_summary_properties(checkins: list[CheckIn], rnd: random.Random) -> None
             assert a.n_with_days + a.n_without_days == days
             assert min(a.n_with_days, a.n_without_days) >= 3
             assert _in_scale(a.mood_with) and _in_scale(a.mood_without)
-            assert a.sentence.endswith(CAVEAT)
+            assert a.sentence.startswith(f"On days with {a.label}, your mood averaged ")
     shuffled = list(checkins)
     rnd.shuffle(shuffled)
     assert insights_summary(shuffled, today) == summary
+
+
+# -- questionnaires in words (issue 18: the band explained, not just named) ---------------------
+
+def _points(kind: str, *scores: int) -> tuple:  # type: ignore[type-arg]
+    from companion.questionnaire_store import TrendPoint
+
+    return tuple(TrendPoint(datetime(2026, 3, 1 + 7 * i, 10, tzinfo=UTC), score, "")
+                 for i, score in enumerate(scores))
+
+
+def test_the_latest_score_is_placed_in_its_band_and_the_band_explained():
+    from companion.insights.questionnaire_words import kind_title, latest_sentences
+    from companion.questionnaire_store import Trend
+    from companion.questionnaires import QuestionnaireKind
+
+    phq9 = QuestionnaireKind.PHQ9
+    points = _points("phq9", 9, 12)
+    words = latest_sentences(phq9, Trend(phq9, points), points[-1])
+    assert words.startswith("Latest: 12 of 27 on 8 Mar 2026, in the moderate band (10–14).")
+    assert "From 10, screening guidelines suggest talking it over" in words
+    assert "3 higher than the time before (worse)." in words
+    who5 = QuestionnaireKind.WHO5
+    points = _points("who5", 40, 60)
+    words = latest_sentences(who5, Trend(who5, points), points[-1])
+    assert "in the adequate wellbeing band (50–100)" in words
+    assert "20 higher than the time before (better)." in words  # higher is better on WHO-5
+    assert kind_title(phq9) == "PHQ-9 · low mood"  # not "PHQ-9 — … (PHQ-9)"
+
+
+def test_a_questionnaire_never_taken_or_taken_before_the_period_says_so():
+    from companion.insights.questionnaire_words import latest_sentences
+    from companion.questionnaire_store import Trend
+    from companion.questionnaires import QuestionnaireKind
+
+    gad7 = QuestionnaireKind.GAD7
+    assert latest_sentences(gad7, Trend(gad7, ()), None).startswith("Not taken yet. Seven "
+                                                                   "questions")
+    earlier = _points("gad7", 3)[0]
+    words = latest_sentences(gad7, Trend(gad7, ()), earlier)
+    assert words.startswith("None in this period. The last one: 3 of 21 on 1 Mar 2026, in the "
+                            "minimal band (0–4).")

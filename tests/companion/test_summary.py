@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 from datetime import date, datetime, timedelta, timezone
@@ -92,7 +93,7 @@ def test_the_pdf_holds_the_period_the_scores_and_exactly_the_chosen_entry(
     assert CANARY_NOTE not in text  # check-in notes stay out unless asked for
     assert "2026-04-02" not in text  # the check-in after the period is not in the table
     assert "31 check-ins on 31 of the 31 days." in text
-    assert "association, not proof of cause" in text
+    assert text.count("associations, not proof of cause") == 1  # said once, not per line
 
 
 @needs_poppler
@@ -125,7 +126,7 @@ def test_pages_render_to_png_at_the_chosen_paper_size(app, filled, tmp_path, pap
     subprocess.run(["pdftoppm", "-r", "36", "-png", str(path), str(tmp_path / "page")],
                    check=True)
     pages = sorted(tmp_path.glob("page-*.png"))
-    assert len(pages) >= 5  # cover, mood, questionnaires, labels (+ screen time), table, entry
+    assert len(pages) >= 4  # the cover, then the parts one after another, then the entry
     for page in pages:
         with Image.open(page) as image:
             assert abs(image.width - size[0] / 2) <= 1 and abs(image.height - size[1] / 2) <= 1
@@ -171,6 +172,23 @@ def test_an_empty_period_still_makes_a_clear_pdf(app, tmp_path):
     assert "0 check-ins on 0 of the 31 days." in text
     assert "No questionnaires were taken in this period." in text
     assert "No check-ins in this period." in text
+
+
+@needs_poppler
+def test_a_period_with_little_data_is_two_honest_pages(app, tmp_path):
+    """It was five mostly empty pages of "needs at least 2", with "1 check-ins" and "1 days"."""
+    app.add_checkin(CheckInDraft(mood=3, energy=2, activities=("walk",), emotions=("tired",),
+                                 at=at(5)))
+    data = make_summary_bytes(app, SummaryRequest(*MARCH), SummaryFormat.PDF)
+    text = pdf_text(data, tmp_path)
+    assert "1 check-in on 1 of the 31 days." in text
+    assert "Not enough check-ins in this period for a chart." in text
+    assert "walk" in text and "1 day" in text
+    assert not re.search(r"\b1 (check-ins|days|results|entries)\b", text)
+    assert "needs at least 2" not in text
+    import pypdfium2  # type: ignore[import-untyped]
+
+    assert len(pypdfium2.PdfDocument(data)) == 2  # the cover, and one page for every part
 
 
 @given(st.text(max_size=30))

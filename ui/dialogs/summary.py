@@ -1,9 +1,11 @@
 """Make a summary for therapy: choose the period and the parts, pick entries, preview, save.
 
 Private by default: every journal entry of the period is listed unticked, check-in notes are
-off, and the preview shows the real pages that will be saved. Reading the vault, laying out
-the PDF and rendering the preview run on the task runner; the file is only written when the
-person presses Save and chooses where.
+off, and the preview shows the real pages that will be saved. The preview is there as soon
+as the dialog opens and follows every change (ui/widgets/summary_preview.py); the period
+starts as the one Insights was showing. Reading the vault, laying out the PDF and rendering
+the preview run on the task runner; the file is only written when the person presses Save
+and chooses where.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QDir, Qt
-from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,12 +23,10 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QProgressBar,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -35,22 +34,21 @@ from PySide6.QtWidgets import (
 from companion.errors import UserError
 from companion.markdown_text import plain_title
 from companion.models import Entry
+from companion.plurals import plural
 from companion.summary import (
     PART_LABELS,
     Paper,
     Part,
-    Summary,
     SummaryFormat,
     SummaryRequest,
-    build_summary,
     make_summary_bytes,
-    render_pdf,
     write_summary,
 )
-from companion.summary.preview import page_images
 from ui.context import UiContext
-from ui.tasks import Lane
 from ui.widgets.common import error_label, hint, subheading, user_message
+from ui.widgets.summary_preview import SummaryPreview
+
+DEFAULT_DAYS = 90  # as Insights, when no period is handed in
 
 FILTERS = {SummaryFormat.PDF: "PDF (*.pdf)", SummaryFormat.CSV: "CSV (*.csv)",
            SummaryFormat.JSON: "JSON (*.json)"}
@@ -65,15 +63,18 @@ def _date(value: QDate) -> date:
 
 
 class SummaryDialog(QDialog):
-    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None, *,
+                 period: tuple[date, date] | None = None) -> None:
+        """`period`: the first and last day to start with (Insights passes the one it shows)."""
         super().__init__(parent)
         self.ctx = ctx
-        self.pdf: bytes | None = None
+        self.saving = False
         self.setWindowTitle(self.tr("Summary for therapy"))
         self.setMinimumSize(980, 660)
         today = ctx.app.clock.now().date()
-        self.start = QDateEdit(_qdate(today - timedelta(days=29)))
-        self.end = QDateEdit(_qdate(today))
+        first, last = period or (today - timedelta(days=DEFAULT_DAYS - 1), today)
+        self.start = QDateEdit(_qdate(first))
+        self.end = QDateEdit(_qdate(last))
         for edit, name in ((self.start, "From"), (self.end, "To")):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
@@ -83,6 +84,9 @@ class SummaryDialog(QDialog):
         self.notes = QCheckBox(self.tr("Include check-in notes"))
         self.entries = QListWidget()
         self.entries.setAccessibleName(self.tr("Journal entries to include"))
+        # Long titles end in "…" (full in the tooltip) rather than scroll the list sideways.
+        self.entries.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.entries.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.entries.itemChanged.connect(lambda _item: self._invalidate())
         self.paper = QComboBox()
         self.paper.addItem("A4", Paper.A4.value)
@@ -98,20 +102,20 @@ class SummaryDialog(QDialog):
         self.error = error_label()
         self.error.setVisible(False)
         self.status = hint("")
-        self.pages = QWidget()
-        self.pages_layout = QVBoxLayout(self.pages)
-        self.pages_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        preview = QScrollArea()
-        preview.setWidgetResizable(True)
-        preview.setWidget(self.pages)
-        preview.setMinimumWidth(500)
+        self.preview = SummaryPreview(ctx.app, ctx.runner, self.request)
+        self.preview.setMinimumWidth(500)
+        self.preview.busy.connect(self._preview_busy)
+        self.preview.rendered.connect(self._previewed)
+        self.preview.failed.connect(self._failed)
+        self.pages = self.preview.pages
         layout = QHBoxLayout(self)
         layout.addWidget(self._build_choices(), 0)
         right = QVBoxLayout()
         right.addWidget(subheading(self.tr("Preview")))
-        right.addWidget(preview, 1)
+        right.addWidget(self.preview, 1)
         layout.addLayout(right, 1)
-        self._period_changed()
+        self._load_entries()
+        self.preview.render_now()  # at once: the pages are there when the dialog shows
 
     def _build_choices(self) -> QWidget:
         panel = QWidget()
@@ -133,6 +137,9 @@ class SummaryDialog(QDialog):
         column.addWidget(self.notes)
         column.addWidget(subheading(self.tr("Journal entries")))
         column.addWidget(hint(self.tr("None are included unless you tick them.")))
+        self.no_entries = hint(self.tr("No journal entries in this period."))
+        self.no_entries.setVisible(False)
+        column.addWidget(self.no_entries)
         column.addWidget(self.entries, 1)
         form2 = QFormLayout()
         form2.addRow(self.tr("Paper"), self.paper)
@@ -144,9 +151,6 @@ class SummaryDialog(QDialog):
         column.addWidget(self.status)
         column.addWidget(self.error)
         buttons = QDialogButtonBox()
-        self.preview_button = buttons.addButton(self.tr("Preview"),
-                                                QDialogButtonBox.ButtonRole.ActionRole)
-        self.preview_button.clicked.connect(self.make_preview)
         self.save_button = buttons.addButton(self.tr("Save…"),
                                              QDialogButtonBox.ButtonRole.AcceptRole)
         self.save_button.clicked.connect(self.choose_file)
@@ -170,75 +174,67 @@ class SummaryDialog(QDialog):
             entry_ids=tuple(chosen), checkin_notes=self.notes.isChecked(),
             paper=Paper(self.paper.currentData()), name=self.name.text().strip())
 
+    @property
+    def pdf(self) -> bytes | None:
+        """The previewed PDF, when it still matches the choices."""
+        return self.preview.pdf
+
     def _invalidate(self) -> None:
-        self.pdf = None
+        self.error.setVisible(False)
+        self.preview.schedule()
 
     def _period_changed(self) -> None:
         self._invalidate()
+        self._load_entries()
+
+    def _load_entries(self) -> None:
         first, last = _date(self.start.date()), _date(self.end.date())
         app = self.ctx.app
         self.ctx.runner.run(lambda: app.entries_between(first.isoformat(), last.isoformat()),
                             self._entries_loaded, self._failed)
 
     def _entries_loaded(self, entries: list[Entry]) -> None:
+        if self.request().entry_ids:  # ticked ones of the old period are gone from the list
+            self.preview.schedule()
         self.entries.blockSignals(True)
         self.entries.clear()
         for entry in entries:
             title = entry.title or plain_title(entry.body, 60) or "(untitled)"
             item = QListWidgetItem(f"{entry.created.strftime('%d %b %Y')} — {title}")
+            item.setToolTip(title)
             item.setData(Qt.ItemDataRole.UserRole, entry.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.entries.addItem(item)
         self.entries.blockSignals(False)
-        if not entries:
-            self.status.setText(self.tr("No journal entries in this period."))
+        self.no_entries.setVisible(not entries)
 
     # -- preview and save -------------------------------------------------------------------
 
-    def _set_busy(self, busy: bool, text: str = "") -> None:
+    def make_preview(self) -> None:
+        """Render the preview now rather than after the pause that gathers changes."""
+        self.preview.render_now()
+
+    def _preview_busy(self, busy: bool) -> None:
+        if self.saving:
+            return  # "Saving…" stays until the file is written
         self.busy.setVisible(busy)
-        self.preview_button.setEnabled(not busy)
+        if busy:
+            self.status.setText(self.tr("Updating the preview…"))
+            self.error.setVisible(False)
+
+    def _previewed(self, pages: int) -> None:
+        if self.saving:
+            return
+        self.status.setText(self.tr("%1. Check them, then save.").replace(
+            "%1", plural(pages, self.tr("page"))))
+
+    def _set_busy(self, busy: bool, text: str = "") -> None:
+        self.saving = busy
+        self.busy.setVisible(busy)
         self.save_button.setEnabled(not busy)
         self.status.setText(text)
         self.error.setVisible(False)
-
-    def make_preview(self) -> None:
-        try:
-            request = self.request().checked()
-        except UserError as exc:  # about the period; anything else is a bug for the reporter
-            self._failed(exc)
-            return
-        app, runner = self.ctx.app, self.ctx.runner
-        self._set_busy(True, self.tr("Making the summary…"))
-
-        def draw(summary: Summary) -> None:
-            # Laying out and rasterising take a second or two: off the vault lane, so other
-            # pages' reads do not queue behind them.
-            def work() -> tuple[bytes, list[bytes]]:
-                pdf = render_pdf(summary)
-                return pdf, page_images(pdf)
-
-            runner.run(work, self._previewed, self._failed, lane=Lane.HEAVY)
-
-        runner.run(lambda: build_summary(app, request), draw, self._failed)
-
-    def _previewed(self, payload: tuple[bytes, list[bytes]]) -> None:
-        pdf, images = payload
-        self.pdf = pdf
-        self._set_busy(False, self.tr("%1 pages. Check them, then save.").replace(
-            "%1", str(len(images))))
-        while self.pages_layout.count():
-            item = self.pages_layout.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
-        for number, png in enumerate(images, start=1):
-            label = QLabel()
-            label.setPixmap(QPixmap.fromImage(QImage.fromData(png)))
-            label.setAccessibleName(self.tr("Page %1").replace("%1", str(number)))
-            label.setStyleSheet("border: 1px solid palette(mid); background: white;")
-            self.pages_layout.addWidget(label)
 
     def choose_file(self) -> None:
         request = self.request()

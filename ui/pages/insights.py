@@ -2,8 +2,11 @@
 
 The period's data is read and computed in one task on the runner (companion.period); the
 charts are laid out by companion.charts and painted by ChartView, the same layouts the PDF
-summary draws. Every chart says what it rests on, and a chart without enough data says so
-instead of drawing a pattern that is not there.
+summary draws. The page says each thing once: every card carries its own data basis in a
+footer, the "association, not cause" caution stands once above the patterns, and sentences
+appear only where they add what a chart cannot show. Sections, in reading order: mood and
+energy over time (one x-axis), questionnaires, patterns, and the year in pixels (a whole
+calendar year with its own year buttons, whatever the period).
 """
 
 from __future__ import annotations
@@ -26,17 +29,21 @@ from PySide6.QtWidgets import (
 )
 
 from companion.app import CompanionApp
-from companion.charts import chart_layouts
+from companion.charts import PATTERNS_CAUTION, period_layouts
+from companion.charts.timeline import OVER_TIME_MEANING
+from companion.insights.questionnaire_words import NOT_A_DIAGNOSIS, kind_title
 from companion.models import Changes
-from companion.period import PeriodData, load_period
-from companion.questionnaires import QuestionnaireKind, load
+from companion.period import PeriodData, YearView, load_period, load_year
+from companion.questionnaires import QuestionnaireKind
 from ui.context import UiContext
 from ui.dialogs.questionnaire import QuestionnaireDialog
 from ui.icons import icon
 from ui.pages.base import Page
-from ui.widgets.chart_view import ChartView
 from ui.widgets.common import error_label, heading, hint, subheading, user_message
 from ui.widgets.empty_state import EmptyState
+from ui.widgets.insight_cards import ChartCard, InsightCard, text_label
+from ui.widgets.questionnaire_cards import QuestionnaireCard
+from ui.widgets.year_card import YearCard
 
 PERIODS = (("Last 30 days", 30), ("Last 90 days", 90), ("Last 12 months", 365),
            ("All time", 0))
@@ -58,19 +65,17 @@ class InsightsPage(Page):
         super().__init__(ctx)
         self.data: PeriodData | None = None
         self.stale = True
+        self._load_id = 0  # a reply to an older request never replaces a newer one
+        self._year_id = 0
+        self.wanted_year: int | None = None  # None: the current year
+        self.questionnaire_heading: QLabel | None = None
+        self.patterns_heading: QLabel | None = None
         self.period = QComboBox()
         self.period.setAccessibleName(self.tr("Period"))
         for label, days in PERIODS:
             self.period.addItem(self.tr(label), days)
         self.period.setCurrentIndex(1)
         self.period.activated.connect(lambda _i: self.reload())
-        self.take_button = QPushButton(self.tr("Take a questionnaire"))
-        menu = QMenu(self.take_button)
-        for kind in QuestionnaireKind:
-            definition = load(kind)
-            menu.addAction(f"{definition.short_title} — {definition.title}",
-                           partial(self.take_questionnaire, kind))
-        self.take_button.setMenu(menu)
         self.summary_button = QPushButton(icon("print"), self.tr("Summary for therapy…"))
         self.summary_button.clicked.connect(self.open_summary)
         # The heading above its controls: beside them, they squashed at 800 pixels.
@@ -78,7 +83,6 @@ class InsightsPage(Page):
         top.addWidget(heading(self.tr(self.title)))
         controls = QHBoxLayout()
         controls.addWidget(self.period)
-        controls.addWidget(self.take_button)
         controls.addWidget(self.summary_button)
         controls.addStretch(1)
         top.addLayout(controls)
@@ -88,17 +92,22 @@ class InsightsPage(Page):
         self.content = QWidget()
         self.content_layout = QVBoxLayout(self.content)
         self.content_layout.setContentsMargins(0, 0, 8, 0)
-        self.content_layout.setSpacing(14)
+        self.content_layout.setSpacing(12)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.content)
+        self.year_card = YearCard()
+        self.year_card.year_wanted.connect(self.show_year)
         self.empty = EmptyState("insights", self.tr("Patterns from your check-ins"), self.tr(
             "Insights shows how your mood and energy move over weeks, what tends to come with "
             "your better and harder days, how you slept, and your questionnaire scores over "
             "time — only from what you record, and only once there is enough of it. Check in "
             "on a few days to begin."))
         self.empty.add_action(self.tr("Check in now"), self._go_check_in)
+        menu = QMenu(self)
+        for kind in QuestionnaireKind:
+            menu.addAction(kind_title(kind), partial(self.take_questionnaire, kind))
         self.empty.add_action(self.tr("Take a questionnaire"), menu=menu)
         self.views = QStackedWidget()
         self.charts = scroll
@@ -124,27 +133,53 @@ class InsightsPage(Page):
             if self.isVisible():
                 self.reload()
 
+    @property
+    def period_days(self) -> int:
+        return int(self.period.currentData())
+
     def reload(self) -> None:
         self.stale = False
+        self._load_id += 1
+        self._year_id += 1  # the year comes with this load
+        load_id = self._load_id
         self.status.setText(self.tr("Looking at your check-ins…"))
-        app, days = self.ctx.app, int(self.period.currentData())
+        app, days = self.ctx.app, self.period_days
         today = app.clock.now().date()
+        year = self.wanted_year or today.year
 
-        def work() -> tuple[PeriodData, bool]:
+        def work() -> tuple[int, PeriodData, bool, YearView]:
             start, end = period_bounds(app, today, days)
-            return load_period(app, start, end), app.first_checkin() is not None
+            return (load_id, load_period(app, start, end), app.first_checkin() is not None,
+                    load_year(app, year, today))
 
+        # Bound methods, not partials: the runner drops a reply to a page that is gone.
         self.ctx.runner.run(work, self._arrived, self._failed)
 
-    def _arrived(self, payload: tuple[PeriodData, bool]) -> None:
-        data, any_checkins = payload
+    def _arrived(self, payload: tuple[int, PeriodData, bool, YearView]) -> None:
+        load_id, data, any_checkins, year = payload
+        if load_id != self._load_id:
+            return
         first_use = not any_checkins and not data.results
         self.views.setCurrentWidget(self.empty if first_use else self.charts)
         for widget in (self.period, self.summary_button, self.status):
             widget.setVisible(not first_use)
-        self._loaded(data)
+        self._loaded(data, year)
         if first_use and self.isVisible() and self.focusWidget() is None:
             self.empty.focus_first_action()
+
+    def show_year(self, year: int) -> None:
+        """Load one calendar year for the year in pixels (the buttons ask for this)."""
+        self.wanted_year = year
+        self._year_id += 1
+        year_id, app = self._year_id, self.ctx.app
+        today = app.clock.now().date()
+        self.ctx.runner.run(lambda: (year_id, load_year(app, year, today)), self._year_arrived,
+                            self._failed)
+
+    def _year_arrived(self, payload: tuple[int, YearView]) -> None:
+        year_id, view = payload
+        if year_id == self._year_id:
+            self.year_card.show_year(view)
 
     @property
     def first_use(self) -> bool:
@@ -166,77 +201,53 @@ class InsightsPage(Page):
         self.error.setText(user_message(exc))
         self.error.setVisible(True)
 
-    def _loaded(self, data: PeriodData) -> None:
+    # -- building ---------------------------------------------------------------------------
+
+    def _loaded(self, data: PeriodData, year: YearView) -> None:
         self.error.setVisible(False)
         self.data = data
         self._clear()
-        basis = data.insights.based_on
-        self.status.setText(self.tr("%1 to %2 · %3").replace("%1", data.start.strftime(
-            "%d %b %Y")).replace("%2", data.end.strftime("%d %b %Y")).replace(
-            "%3", basis.text))
-        if basis.checkins == 0:
-            self.content_layout.addWidget(self._card_text(
-                self.tr("Not enough data yet"),
-                self.tr("There are no check-ins in this period. Patterns appear here once "
-                        "you have checked in on a few days; nothing is guessed before that.")))
-        self.content_layout.addWidget(self._questionnaire_card(data))
-        for layout in chart_layouts(data):
-            self.content_layout.addWidget(self._chart_card(layout))
+        self.status.setText(self.tr("%1 to %2").replace("%1", _day(data.start)).replace(
+            "%2", _day(data.end)))
+        layouts = period_layouts(data)
+        add = self.content_layout.addWidget
+        if data.insights.based_on.checkins == 0:
+            add(self._note_card(self.tr("Not enough data yet"), self.tr(
+                "There are no check-ins in this period. Patterns appear here once you have "
+                "checked in on a few days; nothing is guessed before that.")))
+        else:
+            add(ChartCard(layouts.over_time, title=self.tr("Mood and energy over time"),
+                          meaning=self.tr(OVER_TIME_MEANING)))
+        self.questionnaire_heading = subheading(self.tr("Questionnaires"))
+        add(self.questionnaire_heading)
+        add(hint(self.tr(NOT_A_DIAGNOSIS)))
+        for kind in QuestionnaireKind:
+            card = QuestionnaireCard(kind, data)
+            card.take.connect(self.take_questionnaire)
+            add(card)
+        self.patterns_heading = None
+        if data.insights.based_on.checkins:
+            self.patterns_heading = subheading(self.tr("What goes with better and harder days"))
+            add(self.patterns_heading)
+            add(hint(self.tr(PATTERNS_CAUTION)))
+            for layout in layouts.patterns:
+                add(ChartCard([layout]))
+        add(self.year_card)
+        self.year_card.show_year(year)
         self.content_layout.addStretch(1)
 
-    # -- building ---------------------------------------------------------------------------
-
-    def _chart_card(self, layout) -> QFrame:  # type: ignore[no-untyped-def]
-        card = QFrame()
-        card.setProperty("card", True)
-        column = QVBoxLayout(card)
-        column.setContentsMargins(16, 12, 16, 12)
-        view = ChartView(layout)
-        column.addWidget(view)
-        chart = view.chart
-        for sentence in chart.texts:
-            label = QLabel(f"• {sentence}")
-            label.setWordWrap(True)
-            column.addWidget(label)
-        column.addWidget(hint(chart.basis))
-        column.addWidget(hint(chart.meaning))
+    def _note_card(self, title: str, text: str) -> InsightCard:
+        card = InsightCard(title)
+        card.body.addWidget(text_label(text))
         return card
-
-    def _card_text(self, title: str, text: str) -> QFrame:
-        card = QFrame()
-        card.setProperty("card", True)
-        column = QVBoxLayout(card)
-        column.setContentsMargins(16, 12, 16, 12)
-        column.addWidget(subheading(title))
-        label = QLabel(text)
-        label.setWordWrap(True)
-        column.addWidget(label)
-        return card
-
-    def _questionnaire_card(self, data: PeriodData) -> QFrame:
-        lines = []
-        for kind, trend in data.trends.items():
-            definition = load(kind)
-            latest = trend.latest
-            if latest is None:
-                continue
-            line = (f"{definition.short_title}: {latest.score} ({latest.band}) on "
-                    f"{latest.taken_at.strftime('%d %b %Y')}")
-            if trend.change is not None:
-                line += (" — same as the time before" if trend.change == 0 else
-                         f" — {'+' if trend.change > 0 else '−'}{abs(trend.change)} since the "
-                         "time before")
-            lines.append(line)
-        text = "\n".join(lines) if lines else self.tr(
-            "No questionnaires taken in this period. PHQ-9 (mood), GAD-7 (anxiety) and WHO-5 "
-            "(wellbeing) take two or three minutes each; every two weeks is a common rhythm.")
-        return self._card_text(self.tr("Questionnaires"), text)
 
     def _clear(self) -> None:
         while self.content_layout.count():
             item = self.content_layout.takeAt(0)
             widget = item.widget() if item is not None else None
-            if widget is not None:
+            if widget is not None and widget is not self.year_card:
+                widget.hide()
+                widget.setParent(None)
                 widget.deleteLater()
 
     # -- actions ----------------------------------------------------------------------------
@@ -248,9 +259,12 @@ class InsightsPage(Page):
         return dialog
 
     def open_summary(self) -> QWidget:
+        """The summary dialog, starting with the period shown here (it used to start at 30
+        days while Insights showed 90)."""
         from ui.dialogs.summary import SummaryDialog  # only loaded when asked for
 
-        dialog = SummaryDialog(self.ctx, self)
+        period = (self.data.start, self.data.end) if self.data else None
+        dialog = SummaryDialog(self.ctx, self, period=period)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
@@ -258,6 +272,11 @@ class InsightsPage(Page):
     def teardown(self) -> None:
         self.data = None
         self._clear()
+        self.year_card.clear_body()
         for dialog in self.findChildren(QWidget):
             if dialog.isWindow():
                 dialog.close()
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day.strftime('%b %Y')}"

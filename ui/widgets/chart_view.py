@@ -23,6 +23,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from companion.charts.layout import without_title
 from companion.charts.primitives import (
     Chart,
     Circle,
@@ -114,17 +115,22 @@ def texts_outside(chart: Chart, base_font: QFont) -> list[str]:
 
 
 class ChartView(QWidget):
-    """Shows one chart; lays it out again for its own width when resized."""
+    """Shows one chart; lays it out again for its own width when resized.
 
-    def __init__(self, layout: Layout, parent: QWidget | None = None) -> None:
+    With `titled=False` the drawn title is left out (a card above shows it as real text), and
+    the chart moves up into its room; `chart` is always what is painted."""
+
+    def __init__(self, layout: Layout, parent: QWidget | None = None, *,
+                 titled: bool = True) -> None:
         super().__init__(parent)
-        self._layout = layout
-        self.chart = layout(600)
+        self._layout = layout if titled else (lambda width: without_title(layout(width)))
+        self.chart = self._layout(600)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setMinimumWidth(320)
         self.setFixedHeight(int(self.chart.height) + 6)
         self.setAccessibleName(self.chart.title)
-        self.setAccessibleDescription(f"{self.chart.basis} {self.chart.meaning}")
+        # The meaning and the sentences, so a screen reader hears what the picture shows.
+        self.setAccessibleDescription(" ".join((self.chart.meaning, *self.chart.texts)))
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
         return QSize(int(self.chart.width), int(self.chart.height) + 6)
