@@ -1,4 +1,5 @@
-"""The composer above the circle's feed: a check-in or a note, and who will read it.
+"""The composer above the circle's feed: a check-in or a note, and who will read it. (The feed
+itself is ui/widgets/feed_view.py.)
 
 The mood row is Today's own picker (ui/widgets/mood_picker.py), so a mood is picked the same
 way on both pages. The rest of a check-in (energy, a note, Share) opens once a mood is picked:
@@ -25,12 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.models.feed_rows import FEED_PAGE, REACTIONS
-from ui.widgets.feed_view import FeedList, ReplyField
 from ui.widgets.mood_picker import EnergyPicker, MoodPicker
 from ui.widgets.roving_focus import RovingFocus
-
-__all__ = ["FEED_PAGE", "REACTIONS", "Composer", "FeedList", "ReplyField"]
 
 
 class Composer(QFrame):
