@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from companion.charts.bars import association_chart, bucket_chart
 from companion.charts.calendar import year_pixels_chart
@@ -46,36 +47,53 @@ def year_chart(pixels: YearPixels, width: float) -> Chart:
     return year_pixels_chart(pixels, width)
 
 
-def pattern_charts(data: PeriodData, width: float) -> list[Chart]:
-    found = data.insights
-    sleep = found.sleep
-    sleep_notes: tuple[str, ...] = ()
+def weekday_chart(data: PeriodData, width: float) -> Chart:
+    weekdays = data.insights.weekdays
+    return bucket_chart("Mood by weekday", weekdays.buckets, "day",
+                        basis=f"Based on {plural(weekdays.based_on.days, 'day')}, each counted "
+                              "once",
+                        enough=weekdays.enough_data, reason=weekdays.reason, width=width,
+                        meaning="Your average mood on each day of the week (each day counts "
+                                "once, however many check-ins it has).")
+
+
+def time_of_day_chart(data: PeriodData, width: float) -> Chart:
+    times = data.insights.times_of_day
+    return bucket_chart("Mood by time of day", times.buckets, "check-in",
+                        basis=f"Based on {plural(times.based_on.checkins, 'check-in')}",
+                        enough=times.enough_data, reason=times.reason, width=width,
+                        meaning="The average mood of check-ins made in the morning (5–12), "
+                                "afternoon (12–17), evening (17–22) and night, in local time.")
+
+
+def activities_chart(data: PeriodData, width: float) -> Chart:
+    return association_chart(data.insights.activities, width)
+
+
+def emotions_chart(data: PeriodData, width: float) -> Chart:
+    return association_chart(data.insights.emotions, width)
+
+
+def sleep_chart(data: PeriodData, width: float) -> Chart:
+    sleep = data.insights.sleep
+    notes: tuple[str, ...] = ()
     if sleep.correlation is not None:
-        sleep_notes = (f"Hours slept and mood go together with a correlation of "
-                       f"r = {sleep.correlation:.2f} (from −1 to +1; 0 means no straight-line "
-                       "link).",)
-    weekdays, times = found.weekdays, found.times_of_day
-    return [
-        bucket_chart("Mood by weekday", weekdays.buckets, "day",
-                     basis=f"Based on {plural(weekdays.based_on.days, 'day')}, each counted "
-                           "once",
-                     enough=weekdays.enough_data, reason=weekdays.reason, width=width,
-                     meaning="Your average mood on each day of the week (each day counts "
-                             "once, however many check-ins it has)."),
-        bucket_chart("Mood by time of day", times.buckets, "check-in",
-                     basis=f"Based on {plural(times.based_on.checkins, 'check-in')}",
-                     enough=times.enough_data, reason=times.reason, width=width,
-                     meaning="The average mood of check-ins made in the morning (5–12), "
-                             "afternoon (12–17), evening (17–22) and night, in local time."),
-        association_chart(found.activities, width),
-        association_chart(found.emotions, width),
-        bucket_chart("Sleep and mood", sleep.buckets, "day",
-                     basis=f"Based on {plural(sleep.based_on.days, 'day')} with sleep logged",
-                     enough=sleep.enough_data, reason=sleep.reason, width=width,
-                     sentences=sleep_notes,
-                     meaning="Your average mood on days after a night of the given length "
-                             "(sleep is logged for the night before)."),
-    ]
+        notes = (f"Hours slept and mood go together with a correlation of "
+                 f"r = {sleep.correlation:.2f} (from −1 to +1; 0 means no straight-line "
+                 "link).",)
+    return bucket_chart("Sleep and mood", sleep.buckets, "day",
+                        basis=f"Based on {plural(sleep.based_on.days, 'day')} with sleep logged",
+                        enough=sleep.enough_data, reason=sleep.reason, width=width,
+                        sentences=notes,
+                        meaning="Your average mood on days after a night of the given length "
+                                "(sleep is logged for the night before).")
+
+
+PATTERNS = (weekday_chart, time_of_day_chart, activities_chart, emotions_chart, sleep_chart)
+
+
+def pattern_charts(data: PeriodData, width: float) -> list[Chart]:
+    return [chart(data, width) for chart in PATTERNS]
 
 
 def screen_chart(data: PeriodData, width: float) -> Chart | None:
@@ -114,8 +132,7 @@ class PeriodLayouts:
 def period_layouts(data: PeriodData) -> PeriodLayouts:
     over_time: tuple[Layout, ...] = (lambda w: mood_chart(data, w),
                                      lambda w: energy_chart(data, w))
-    patterns: list[Layout] = [
-        lambda w, i=i: pattern_charts(data, w)[i] for i in range(5)]  # type: ignore[misc]
+    patterns: list[Layout] = [partial(chart, data) for chart in PATTERNS]
     if data.screen_hours:
         patterns.append(lambda w: screen_chart(data, w) or _never())
     return PeriodLayouts(over_time, tuple(patterns))
