@@ -7,6 +7,8 @@ room it was given. It reads only visible widgets, in the window's current size.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
@@ -15,11 +17,14 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
     QComboBox,
+    QGroupBox,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
     QTabBar,
+    QTabWidget,
     QTextEdit,
     QToolButton,
     QWidget,
@@ -29,8 +34,9 @@ SLACK = 2  # pixels of rounding forgiven
 
 
 def _shown(widget: QWidget, root: QWidget) -> bool:
-    return widget.isVisibleTo(root) and widget.width() > 0 and widget.height() > 0 \
-        and not widget.visibleRegion().isEmpty()
+    """Shown in the current state of the window, including what a scroll area holds below
+    the fold (scrolling there shows it as laid out now)."""
+    return widget.isVisibleTo(root) and widget.width() > 0 and widget.height() > 0
 
 
 def _name(widget: QWidget) -> str:
@@ -58,6 +64,11 @@ def _label_problem(label: QLabel) -> str | None:
         needed = label.heightForWidth(label.width())
         if needed > label.height() + SLACK:
             return f"needs {needed} px of height, has {label.height()}"
+        if label.wordWrap() and label.textFormat() != Qt.TextFormat.RichText and "<" not in text:
+            metrics = QFontMetrics(label.font())
+            longest = max((metrics.horizontalAdvance(word) for word in text.split()), default=0)
+            if longest > rect.width() + SLACK:  # one word wider than the label cannot wrap
+                return f"a word {longest} px wide in {rect.width()} px"
         return None
     if label.buddy() is not None or "&" in text and label.textFormat() != Qt.TextFormat.PlainText:
         text = text.replace("&&", "\0").replace("&", "").replace("\0", "&")  # a mnemonic
@@ -106,6 +117,37 @@ def _field_problem(widget: QWidget) -> str | None:
     return None
 
 
+def _group_problem(box: QGroupBox) -> str | None:
+    needed = QFontMetrics(box.font()).horizontalAdvance(box.title()) + 16
+    return f"title needs {needed} px, has {box.width()}" if needed > box.width() else None
+
+
+def _tab_bar_problem(bar: QTabBar) -> str | None:
+    metrics = QFontMetrics(bar.font())
+    for index in range(bar.count()):
+        needed = metrics.horizontalAdvance(bar.tabText(index).replace("&", "")) + 16
+        if needed > bar.tabRect(index).width() + SLACK:
+            return f"tab {bar.tabText(index)!r} needs {needed} px, has {bar.tabRect(index).width()}"
+    if bar.count() and bar.tabRect(bar.count() - 1).right() > bar.width() + SLACK:
+        return "tabs run past the bar (they scroll)"
+    return None
+
+
+def _header_problem(header: QHeaderView) -> str | None:
+    model = header.model()
+    if model is None or header.isHidden() or header.orientation() != Qt.Orientation.Horizontal:
+        return None
+    metrics = QFontMetrics(header.font())
+    for section in range(header.count()):
+        if header.isSectionHidden(section):
+            continue
+        text = str(model.headerData(section, Qt.Orientation.Horizontal) or "")
+        needed = metrics.horizontalAdvance(text) + 12
+        if text and needed > header.sectionSize(section) + SLACK:
+            return f"column {text!r} needs {needed} px, has {header.sectionSize(section)}"
+    return None
+
+
 def layout_problems(root: QWidget) -> list[str]:
     """Every visible widget under `root` (and `root`) that is clipped or squashed."""
     problems: list[str] = []
@@ -116,6 +158,12 @@ def layout_problems(root: QWidget) -> list[str]:
         problem: str | None = None
         if isinstance(widget, QLabel):
             problem = _label_problem(widget)
+        elif isinstance(widget, QGroupBox) and widget.title():
+            problem = _group_problem(widget)
+        elif isinstance(widget, QTabBar):
+            problem = _tab_bar_problem(widget)
+        elif isinstance(widget, QHeaderView):
+            problem = _header_problem(widget)
         elif isinstance(widget, QAbstractButton) and not isinstance(widget.parent(), QTabBar):
             problem = _button_problem(widget) if isinstance(
                 widget, (QPushButton, QToolButton, QCheckBox, QRadioButton)) else None
@@ -129,3 +177,21 @@ def layout_problems(root: QWidget) -> list[str]:
         if problem:
             problems.append(f"{_name(widget)}: {problem}")
     return problems
+
+
+def every_tab(root: QWidget, settle: Callable[[], None]) -> list[str]:
+    """`layout_problems` in each tab of each tab widget under `root` (a tab not shown was
+    never checked: the Circle's Members tab clipped its buttons unseen)."""
+    problems = layout_problems(root)
+    for tabs in root.findChildren(QTabWidget):
+        if not tabs.isVisibleTo(root):
+            continue
+        before = tabs.currentIndex()
+        for index in range(tabs.count()):
+            if index == before:
+                continue
+            tabs.setCurrentIndex(index)
+            settle()
+            problems += [f"(tab {tabs.tabText(index)!r}) {p}" for p in layout_problems(root)]
+        tabs.setCurrentIndex(before)
+    return sorted(set(problems))

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from companion.demo_data import fill_with_demo_data
 from companion.questionnaires import QuestionnaireKind
-from tests.gui.layout_check import layout_problems
+from tests.gui.layout_check import every_tab, layout_problems
 from ui.dialogs.about import AboutDialog
 from ui.dialogs.checkin_edit import CheckinEditDialog
 from ui.dialogs.circle_setup import CreateCircleDialog, JoinCircleDialog
@@ -29,6 +29,7 @@ from ui.dialogs.questionnaire import QuestionnaireDialog
 from ui.dialogs.summary import SummaryDialog
 from ui.pages.circle import CirclePage
 from ui.pages.insights import InsightsPage
+from ui.pages.journal import JournalPage
 from ui.pages.settings import SettingsPage
 from ui.shortcuts import ShortcutsDialog
 from ui.widgets.chart_view import ChartView, texts_outside
@@ -50,8 +51,21 @@ def _page_problems(qtbot, window, wait_for_tasks) -> list[str]:  # type: ignore[
         for index, page in enumerate(window.workspace.pages):
             window.workspace.show_page(index)
             _settle(qtbot, wait_for_tasks)
+            if isinstance(page, JournalPage) and page.model.rowCount():
+                entry = page.model.entry_id_at(page.model.entry_row_after(0))
+                if entry is not None:  # an open entry shows the editor's own buttons
+                    page.open_entry(entry)
+                    _settle(qtbot, wait_for_tasks)
             name = f"{type(page).__name__} at {width}×{height}"
-            found += [f"{name}: {problem}" for problem in layout_problems(window)]
+            found += [f"{name}: {problem}" for problem in every_tab(
+                window, lambda: _settle(qtbot, wait_for_tasks))]
+            if isinstance(page, CirclePage) and page.stack.currentWidget() is page.views:
+                for view in (1, 2):  # Members and About, reached from the header
+                    page.show_view(view)
+                    _settle(qtbot, wait_for_tasks)
+                    found += [f"{name} (view {view}): {problem}"
+                              for problem in layout_problems(window)]
+                page.show_view(0)
             for view in page.findChildren(ChartView):
                 found += [f"{name}, chart {view.chart.title}: {problem}"
                           for problem in texts_outside(view.chart, view.font())]
@@ -115,7 +129,8 @@ def test_every_dialog_holds(qtbot, window, app, runner, tmp_path, wait_for_tasks
             width, height = (int(part) for part in size.split("×"))
             dialog.resize(min(width, dialog.maximumWidth()), min(height, dialog.maximumHeight()))
             _settle(qtbot, wait_for_tasks)
-        problems += [f"{name}: {problem}" for problem in layout_problems(dialog)]
+        problems += [f"{name}: {problem}" for problem in every_tab(
+            dialog, lambda: _settle(qtbot, wait_for_tasks))]
         dialog.hide()  # (some delete themselves on close)
     assert problems == [], "\n".join(problems)
 
@@ -184,3 +199,57 @@ def test_the_checks_can_fail(qtbot) -> None:
     qtbot.waitExposed(root)
     found = " | ".join(layout_problems(root))
     assert "Wednesday" in found and "Search the journal" in found and "sideways" in found
+
+
+def test_the_checks_see_titles_tabs_long_words_and_hidden_tabs(qtbot) -> None:
+    from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QTabWidget, QVBoxLayout
+
+    root = QWidget()
+    column = QVBoxLayout(root)
+    box = QGroupBox("Bring your ActivityWatch history")
+    box.setFixedWidth(80)
+    word = QLabel("Supercalifragilisticexpialidocious")
+    word.setWordWrap(True)
+    word.setFixedWidth(60)
+    tabs = QTabWidget()
+    tabs.addTab(QLabel("fine"), "Feed")
+    squeezed = QWidget()
+    QVBoxLayout(squeezed).addWidget(QPushButton("Invite someone to the circle…"))
+    squeezed.layout().itemAt(0).widget().setFixedWidth(40)
+    tabs.addTab(squeezed, "Members")
+    for widget in (box, word, tabs):
+        column.addWidget(widget)
+    qtbot.addWidget(root)
+    root.show()
+    qtbot.waitExposed(root)
+    found = " | ".join(every_tab(root, lambda: qtbot.wait(5)))
+    assert "ActivityWatch" in found and "a word" in found
+    assert "(tab 'Members')" in found and "Invite someone" in found
+
+
+def test_a_dialog_that_grows_near_the_bottom_of_the_screen_moves_up(qtbot) -> None:
+    """grow_to_fit kept a dialog's top where it was and let its bottom fall off the screen."""
+    from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout
+
+    from ui.widgets.common import grow_to_fit
+
+    dialog = QDialog()
+    column = QVBoxLayout(dialog)
+    column.addWidget(QLabel("first line"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    room = dialog.screen().availableGeometry()
+    dialog.move(dialog.x(), room.bottom() - dialog.frameGeometry().height())
+    for number in range(12):
+        label = QLabel(f"a new line {number}")
+        label.setMinimumHeight(30)
+        column.addWidget(label)
+    qtbot.wait(10)  # widgets added to a shown layout show on the next turn of the loop
+    column.activate()
+    needed = column.totalMinimumSize().height()
+    assert needed > 12 * 30
+    grow_to_fit(dialog)
+    qtbot.waitUntil(lambda: dialog.height() >= needed)
+    qtbot.wait(10)
+    assert dialog.frameGeometry().bottom() <= room.bottom() + 1

@@ -17,6 +17,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -103,8 +104,14 @@ class CircleMembers(Page):
         self.member_list.setStyleSheet("QTreeWidget::item { padding: 5px 2px; }")
         self.member_list.setAccessibleName(self.tr("Members"))
         self.member_list.itemSelectionChanged.connect(self._member_buttons)
-        self.member_list.setColumnWidth(0, 220)
-        self.member_list.setColumnWidth(2, 240)
+        # Columns share the width there is (fixed widths scrolled sideways at 800×600).
+        header = self.member_list.header()
+        header.setStretchLastSection(False)
+        for column, mode in enumerate((QHeaderView.ResizeMode.Stretch,
+                                       QHeaderView.ResizeMode.ResizeToContents,
+                                       QHeaderView.ResizeMode.Stretch,
+                                       QHeaderView.ResizeMode.ResizeToContents)):
+            header.setSectionResizeMode(column, mode)
         row = QHBoxLayout()
         self.verify_button = QPushButton(self.tr("Verify…"))
         self.verify_button.clicked.connect(self._verify_selected)
@@ -123,18 +130,26 @@ class CircleMembers(Page):
             "Move this circle to protocol version 2, which hides who sent what from the "
             "storage"))
         self.upgrade_button.clicked.connect(self.upgrade)
+        # What to do with the chosen member on one row, with the circle on the next: on one
+        # row at 800×600 they read "nvite someone." and "ute on this devi".
         for button in (self.verify_button, self.mute_button, self.remove_button,
                        self.promote_button):
             row.addWidget(button)
         row.addStretch(1)
-        row.addWidget(self.upgrade_button)
-        row.addWidget(self.invite_button)
-        row.addWidget(self.leave_button)
+        circle_row = QHBoxLayout()
+        for button in (self.invite_button, self.upgrade_button, self.leave_button):
+            circle_row.addWidget(button)
+        circle_row.addStretch(1)
+        for button in (self.verify_button, self.mute_button, self.remove_button,
+                       self.promote_button, self.invite_button, self.upgrade_button,
+                       self.leave_button):
+            button.setMinimumWidth(button.sizeHint().width())
         box.addWidget(hint(self.tr(
             "Compare safety numbers with each member (in person or on a call) to be sure "
             "nobody is in the middle. Muting hides a member's posts on this device only.")))
         box.addWidget(self.member_list, 1)
         box.addLayout(row)
+        box.addLayout(circle_row)
         return page
 
 
