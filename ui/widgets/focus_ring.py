@@ -14,7 +14,7 @@ the scroll area around it.
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QRect, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QWidget
 
@@ -49,13 +49,24 @@ class _Ring(QWidget):
 
 
 class FocusRings(QObject):
-    """Install once per application: `FocusRings.install(app)`."""
+    """Install once per application: `FocusRings.install(app)`.
+
+    Nothing is done inside Qt's notifications themselves: a focus change or a Hide event can
+    come from a widget in the middle of being destroyed, and touching it then crashed the
+    process. They only ask for the ring to be placed on the next turn of the event loop, when
+    a destroyed widget is gone for good (and several moves cost one placing).
+    """
 
     def __init__(self, app: QApplication) -> None:
         super().__init__(app)
         self.setObjectName("focusRings")
         self._target: QWidget | None = None
         self._watched: list[QWidget] = []
+        self._rings: list[_Ring] = []
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.place)
         app.focusChanged.connect(self._focus_changed)
 
     @classmethod
@@ -73,23 +84,13 @@ class FocusRings(QObject):
         return ring if isinstance(ring, _Ring) else None
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
-        self._unwatch()
-        old_target = self.target
         self._target = new if new is not None and wants_ring(new) else None
-        if old_target is not None and (self._target is None
-                                       or old_target.window() is not self._target.window()):
-            ring = self.ring_of(old_target.window())
-            if ring is not None:
-                ring.hide()
-        if self._target is not None:
-            widget: QWidget | None = self._target
-            while widget is not None:
-                widget.installEventFilter(self)
-                self._watched.append(widget)
-                if widget.isWindow():
-                    break
-                widget = widget.parentWidget()
-        self.place()
+        self._timer.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() in _WATCHED:
+            self._timer.start()
+        return False
 
     def _unwatch(self) -> None:
         for widget in self._watched:
@@ -97,17 +98,28 @@ class FocusRings(QObject):
                 widget.removeEventFilter(self)
         self._watched = []
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if event.type() in _WATCHED:
-            self.place()
-        return False
-
     def place(self) -> None:
+        """Draw the ring around the focused control, and no ring in any other window."""
+        self._unwatch()
         target = self.target
-        if target is None:
+        host = target.window() if target is not None else None
+        self._rings = [ring for ring in self._rings if shiboken6.isValid(ring)]
+        for other in self._rings:
+            if other.parentWidget() is not host:
+                other.hide()
+        if target is None or host is None:
             return
-        host = target.window()
-        ring = self.ring_of(host) or _Ring(host)
+        widget: QWidget | None = target
+        while widget is not None:
+            widget.installEventFilter(self)
+            self._watched.append(widget)
+            if widget.isWindow():
+                break
+            widget = widget.parentWidget()
+        ring = self.ring_of(host)
+        if ring is None:
+            ring = _Ring(host)
+            self._rings.append(ring)
         if not target.isVisible():
             ring.hide()
             return
