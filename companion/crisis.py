@@ -298,11 +298,29 @@ def international_lines(resources: CrisisResources, country: Country | None) -> 
 # -- ways to reach a line ------------------------------------------------------------------------
 
 
+_KEYPAD = {letter: str(digit) for digit, letters in
+           ((2, "ABC"), (3, "DEF"), (4, "GHI"), (5, "JKL"), (6, "MNO"), (7, "PQRS"), (8, "TUV"),
+            (9, "WXYZ")) for letter in letters}
+
+
+_DIGIT_RUN = re.compile(r"\+?\d(?:[\d\s().-]*\d)?")
+_VANITY = re.compile(r"\+?[\d\s().-]*[A-Za-z][A-Za-z\d-]*")  # "1-800-SUICIDE"
+
+
 def dial_string(number: str) -> str:
     """The digits of `number`, with a + kept only where it leads: "+44 (0)116 123" dials
-    "+440116123"; letters, spaces and punctuation are dropped."""
+    "+440116123"; spaces and punctuation are dropped. Letters in a number are the phone
+    keypad's ("1-800-SUICIDE" dials 18007842433: dropping them dialled a different number);
+    in words around a number ("Text HOME to 85258") the number is the last one written."""
+    number = number.strip()
+    if any(c.isalpha() for c in number):
+        if _VANITY.fullmatch(number):
+            number = "".join(_KEYPAD.get(c.upper(), c) for c in number)
+        else:
+            runs = _DIGIT_RUN.findall(number)
+            number = runs[-1] if runs else ""
     digits = "".join(c for c in number if c.isascii() and c.isdigit())
-    return ("+" + digits) if number.strip().startswith("+") and digits else digits
+    return ("+" + digits) if number.startswith("+") and digits else digits
 
 
 def split_numbers(field: str) -> list[str]:

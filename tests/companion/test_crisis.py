@@ -214,3 +214,13 @@ def test_anything_else_is_refused_and_ignored_on_load(tmp_path, code):
     (tmp_path / FILE_NAME).write_text(json.dumps({"crisis_country": code, "theme": "dark"}))
     loaded = load_preferences(tmp_path)
     assert loaded.crisis_country == "" and loaded.theme == "dark"
+
+
+def test_letters_in_a_number_are_the_keypads_and_words_around_one_dial_nothing():
+    """Dropping letters dialled another number: '1-800-SUICIDE' called 1800."""
+    from companion.crisis import dial_string
+
+    assert dial_string("1-800-SUICIDE") == "18007842433"
+    assert dial_string("1-800-273-TALK") == "18002738255"
+    assert dial_string("Text HOME to 741741") == "741741"  # words around it: its number
+    assert dial_string("+44 (0)116 123") == "+440116123"

@@ -186,3 +186,20 @@ def test_the_lines_need_no_vault_at_all(qtbot, private_home, runner, prefs):
     assert lines.line_buttons()
     assert not (private_home / "vault.db").exists()
     close_all(qtbot)
+
+
+def test_the_lines_shown_after_item_9_stay_through_a_lock(qtbot, window, app, runner):
+    """Opened by an answer from a questionnaire on the Insights page, the screen hung on that
+    dialog, and a lock (an auto-lock while on the phone) took the lines away."""
+    from ui.pages.insights import InsightsPage
+
+    page = window.workspace.show_page(InsightsPage)
+    dialog = page.take_questionnaire(QuestionnaireKind.PHQ9)
+    qtbot.waitExposed(dialog)
+    dialog.answer(8, 2)
+    [screen] = open_screens()
+    window.lock()
+    qtbot.wait(30)
+    assert window.workspace is None
+    assert open_screens() == [screen], "the lines shown after item 9 were taken away"
+    close_all(qtbot)

@@ -40,7 +40,7 @@ from companion.questionnaires import (
     QuestionnaireKind,
     load,
 )
-from ui.dialogs.crisis import CrisisDialog, show_crisis_dialog
+from ui.dialogs.crisis import CrisisDialog, show_crisis_dialog, support_host
 from ui.tasks import TaskRunner
 from ui.theme import ACCENT
 from ui.widgets.chart_view import ChartView
@@ -153,7 +153,11 @@ class QuestionnaireDialog(QDialog):
     def show_support(self) -> CrisisDialog:
         self.support_shown_for_answer = True
         if self.crisis is None:
-            self.crisis = show_crisis_dialog(self.app.home, self.runner, self,
+            # Hung on the main window's stack, not on this dialog: a lock closes this dialog
+            # (it holds answers), and must not take the support lines away from someone
+            # who has just said these thoughts came up.
+            host = support_host(self.parentWidget() or self)
+            self.crisis = show_crisis_dialog(self.app.home, self.runner, host,
                                              after_answer=True)
             self.crisis.finished.connect(self._support_closed)  # closed, if not yet deleted
         else:
