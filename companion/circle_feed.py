@@ -45,6 +45,16 @@ class FeedItem:
                 "replies": [r.to_json() for r in self.replies]}
 
 
+_LATEST = 253_402_300_799  # 9999-12-31 23:59:59 UTC, the last second a datetime can hold
+
+
+def _when(at: int) -> datetime:
+    """A post's time as its author's device stated it, kept within what a datetime can hold:
+    a peer may send any number up to 2**40, and one post dated in the year 36812 made every
+    load of the feed fail for every member."""
+    return datetime.fromtimestamp(min(max(int(at), 0), _LATEST), UTC)
+
+
 def load_feed(db: Database, circle: bytes, names: dict[bytes, str], me: bytes,
               muted: set[bytes] | frozenset[bytes] = frozenset(),
               limit: int = 200) -> list[FeedItem]:
@@ -64,7 +74,7 @@ def load_feed(db: Database, circle: bytes, names: dict[bytes, str], me: bytes,
         if type_ not in ("checkin", "note", "reply") or sender in muted:
             continue
         item = FeedItem(item_id, sender, names.get(sender, "someone who left"), seq, type_,
-                        datetime.fromtimestamp(at, UTC), data, withdrawn=state == "withdrawn",
+                        _when(at), data, withdrawn=state == "withdrawn",
                         mine=sender == me)
         by_ref[(sender, seq)] = item
         if type_ == "reply":

@@ -91,3 +91,16 @@ def test_a_reaction_not_yet_sealed_shows_at_once(app: CompanionApp, tmp_path: Pa
     assert shown.reactions == {} and shown.my_reactions == set()
     app.circles.sync(row)
     assert app.circles.feed(row)[0].reactions == {}
+
+
+def test_a_post_dated_past_what_a_date_can_hold_does_not_break_the_feed(
+        app: CompanionApp, tmp_path: Path) -> None:
+    """A peer states its post's time; one dated 2**40 (the year 36812) made every load of the
+    feed fail, for every member."""
+    row = _circle(app, tmp_path)
+    app.circles.share_checkin(row, 4, note="a walk")
+    app.circles.sync(row)
+    with app.vault.database.transaction() as connection:
+        connection.execute("UPDATE circle_items SET at = ?", (2**40,))
+    [item] = app.circles.feed(row)
+    assert item.at.year == 9999 and item.data["note"] == "a walk"
