@@ -159,3 +159,22 @@ def test_initials() -> None:
     assert initials("Ann (3f9a 1c2e 4b5d 6a7b 8c9d)") == "A"  # not the fingerprint
     assert initials("李雷") == "李"
     assert initials("  ") == "?"
+
+
+def test_an_email_link_opens_only_its_address(qtbot, monkeypatch) -> None:
+    """A mailto: link's hidden recipients and text (bcc, body) reached the mail program
+    although the dialog showed only the address."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    from ui.widgets.feed_links import OpenAddressDialog
+
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl",
+                        staticmethod(lambda url: opened.append(url.toString()) or True))
+    link = QUrl("mailto:ann@example.org?bcc=spy@evil.example&body=hello")
+    dialog = OpenAddressDialog(link, "write to Ann", "Noor", None)
+    qtbot.addWidget(dialog)
+    assert "bcc, body" in dialog.text() and "left out" in dialog.text()
+    dialog.open_address()
+    assert opened == ["mailto:ann@example.org"]

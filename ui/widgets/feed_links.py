@@ -9,7 +9,7 @@ the desktop opens it through QDesktopServices, never the app.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import Qt, QUrl, QUrlQuery
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -40,6 +40,14 @@ class OpenAddressDialog(QMessageBox):
         if mail:
             text = self.tr("The post by %1 links to an email address:").replace("%1", author)
             where = url.path(QUrl.ComponentFormattingOption.FullyEncoded)
+            if url.hasQuery():
+                # Only the address is used: a link's own recipients and text (a hidden bcc,
+                # a body) would reach the mail program without being shown here.
+                asked = sorted({key for key, _value in QUrlQuery(url).queryItems()})
+                self.url = QUrl(f"mailto:{where}")
+                encoded = self.url.toString(QUrl.ComponentFormattingOption.FullyEncoded)
+                where += "\n\n" + self.tr("The link also asked to fill in %1; that is left "
+                                            "out.").replace("%1", ", ".join(asked)[:200])
         else:
             text = self.tr("The post by %1 links to this address, which opens in your "
                            "browser:").replace("%1", author)
