@@ -131,3 +131,17 @@ def test_the_circle_arrives_after_the_window_shows(qtbot, demo_window, app, runn
         bridge.detach()
         folder.remove()
     assert not folder.path.exists()
+
+
+def test_the_demo_never_offers_to_remember_its_key(qtbot, demo_window, monkeypatch,  # type: ignore[no-untyped-def]
+                                                   wait_for_tasks) -> None:
+    """'Nothing you do here is kept': a key left in the system keyring would outlive the
+    demo's folder, so Remember on this device stays off even where a keyring exists."""
+    from companion.app import CompanionApp
+    from ui.pages.settings import SettingsPage
+
+    monkeypatch.setattr(CompanionApp, "keyring_available", staticmethod(lambda: True))
+    page = SettingsPage(demo_window.workspace.page(SettingsPage).ctx)  # built with a keyring
+    qtbot.addWidget(page)
+    wait_for_tasks()
+    assert not page.keyring_available and not page.remember.isEnabled()

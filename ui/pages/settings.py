@@ -134,8 +134,15 @@ class SettingsPage(Page):
         self.remember.setStyleSheet("font-weight: 600;")
         self.remember.setEnabled(False)
         self.remember.toggled.connect(self._remember_toggled)
-        self.keyring_available = CompanionApp.keyring_available()
-        if self.keyring_available:
+        # A demo vault is thrown away when it closes; a key it left in the system keyring would
+        # outlive it, so the demo never offers to remember.
+        self.demo = self.ctx.demo_passphrase is not None
+        self.keyring_available = CompanionApp.keyring_available() and not self.demo
+        if self.demo:
+            remember_text = self.tr(
+                "Not in the demo: its vault is deleted when it closes, and a key left in this "
+                "computer's keyring would outlive it.")
+        elif self.keyring_available:
             remember_text = self.tr(
                 "Companion opens without asking for your passphrase, using a key kept in this "
                 "computer's keyring. Convenient, but anyone who can use your logged-in account "
