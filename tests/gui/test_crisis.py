@@ -328,3 +328,21 @@ def test_only_safe_addresses_reach_the_desktop(screen, private_home, desktop):
     assert all(url.split(":", 1)[1].lstrip("+").isdigit() for url in desktop
                if url.startswith(("tel:", "sms:")))
     assert "javascript" not in " ".join(desktop) and "file:" not in " ".join(desktop)
+
+
+def test_a_very_long_country_name_in_ones_own_list_keeps_the_screen_on_the_screen(
+        qtbot, private_home, runner):
+    """The picker grew to the longest name: a 300-character one made the screen 4,000 px."""
+    import json
+
+    from companion.crisis import shipped_text, user_file
+
+    data = json.loads(shipped_text())
+    data["countries"][0]["name"] = "Very long country name " * 13
+    user_file(private_home).parent.mkdir(parents=True, exist_ok=True)
+    user_file(private_home).write_text(json.dumps(data), "utf-8")
+    dialog = CrisisDialog(private_home, runner, None, locale=GB)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.picker.sizeHint().width() < 500
+    assert dialog.minimumSizeHint().width() < 900

@@ -137,7 +137,11 @@ class CrisisDialog(QDialog):
         self.where_label = QLabel(self.tr("&Where you are:"))
         self.picker = QComboBox()
         self.picker.setAccessibleName(self.tr("Where you are: whose lines come first"))
-        self.picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # As wide as a country's name usually is, not as the longest one in the list: a
+        # person's own list with a 300-character name made the screen 4,000 pixels wide.
+        self.picker.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.picker.setMinimumContentsLength(24)
         self.picker.activated.connect(self._picked)
         self.where_label.setBuddy(self.picker)
         where.addWidget(self.where_label)
