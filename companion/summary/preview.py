@@ -14,7 +14,19 @@ import pypdfium2  # type: ignore[import-untyped]  # no stubs; used in this one m
 PREVIEW_SCALE = 0.75  # 72 dpi × 0.75: about 450 × 630 pixels for an A4 page
 
 
-def page_images(pdf: bytes, *, scale: float = PREVIEW_SCALE, limit: int = 40) -> list[bytes]:
+PREVIEW_PAGES = 40  # pages drawn for the preview; a longer summary says how many it has
+
+
+def page_count(pdf: bytes) -> int:
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
+def page_images(pdf: bytes, *, scale: float = PREVIEW_SCALE,
+                limit: int = PREVIEW_PAGES) -> list[bytes]:
     """The first `limit` pages as PNG bytes."""
     document = pypdfium2.PdfDocument(pdf)
     try:

@@ -313,3 +313,25 @@ def test_a_wrong_period_in_the_summary_says_so_instead_of_a_preview(window, app,
     qtbot.waitUntil(lambda: dialog.error.isVisibleTo(dialog), timeout=5_000)
     assert "before it starts" in dialog.error.text() and dialog.pdf is None
     wait_for_tasks(30_000)
+
+
+def test_a_long_summary_says_how_many_pages_it_has_and_a_bad_period_clears_the_pages(
+        window, app, clock, ctx, qtbot, wait_for_tasks, monkeypatch):
+    """The preview draws the first pages only; the status said that number ("40 pages") for
+    a 192-page PDF. And a period From after To left the last period's pages on show."""
+    import companion.summary.preview as preview
+
+    drawn = preview.page_images
+    monkeypatch.setattr(preview, "page_images", lambda pdf: drawn(pdf, limit=1))
+    fill(app, clock, 1)
+    dialog = SummaryDialog(ctx, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.pdf is not None, timeout=30_000)
+    assert "2 pages; the first 1 are shown here" in dialog.status.text()
+    assert len(dialog.preview.page_labels()) == 1
+    dialog.start.setDate(dialog.end.date().addDays(5))  # From after To
+    qtbot.waitUntil(lambda: dialog.error.isVisibleTo(dialog), timeout=10_000)
+    qtbot.wait(50)  # the old pages are deleted on the next turn of the event loop
+    assert dialog.preview.page_labels() == []
+    wait_for_tasks(30_000)

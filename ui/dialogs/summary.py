@@ -223,8 +223,13 @@ class SummaryDialog(QDialog):
             self.status.setText(self.tr("Updating the preview…"))
             self.error.setVisible(False)
 
-    def _previewed(self, pages: int) -> None:
+    def _previewed(self, pages: int, shown: int) -> None:
         if self.saving:
+            return
+        if shown < pages:  # a long summary: the preview draws its first pages only
+            self.status.setText(self.tr("%1; the first %2 are shown here. Check them, then "
+                                        "save.").replace("%1", plural(pages, self.tr("page")))
+                                .replace("%2", str(shown)))
             return
         self.status.setText(self.tr("%1. Check them, then save.").replace(
             "%1", plural(pages, self.tr("page"))))

@@ -25,7 +25,7 @@ DEBOUNCE_MS = 350  # long enough to gather a burst of typing, short enough to fe
 
 class SummaryPreview(QScrollArea):
     busy = Signal(bool)
-    rendered = Signal(int)  # the number of pages
+    rendered = Signal(int, int)  # the document's pages, and how many of them are drawn
     failed = Signal(object)  # a UserError
 
     def __init__(self, app: CompanionApp, runner: TaskRunner,
@@ -65,6 +65,7 @@ class SummaryPreview(QScrollArea):
         try:
             request = self._request().checked()
         except UserError as exc:  # about the period or the name: say so, draw nothing
+            self._show_pages([])  # the last period's pages must not stand for this one
             self.busy.emit(False)
             self.failed.emit(exc)
             return
@@ -80,24 +81,24 @@ class SummaryPreview(QScrollArea):
         if generation != self._generation:
             return  # the choices changed meanwhile; a newer request is on its way
 
-        def work() -> tuple[int, bytes, list[bytes]]:
-            from companion.summary.preview import page_images  # pdfium: loaded when used
+        def work() -> tuple[int, bytes, list[bytes], int]:
+            from companion.summary.preview import page_count, page_images  # pdfium, when used
 
             pdf = render_pdf(summary)
-            return generation, pdf, page_images(pdf)
+            return generation, pdf, page_images(pdf), page_count(pdf)
 
         # Laying out and rasterising take a second or two: off the vault lane, so other
         # pages' reads do not queue behind them.
         self.runner.run(work, self._drawn, self._failed, lane=Lane.HEAVY)
 
-    def _drawn(self, payload: tuple[int, bytes, list[bytes]]) -> None:
-        generation, pdf, images = payload
+    def _drawn(self, payload: tuple[int, bytes, list[bytes], int]) -> None:
+        generation, pdf, images, total = payload
         if generation != self._generation:
             return
         self.pdf = pdf
         self._show_pages(images)
         self.busy.emit(False)
-        self.rendered.emit(len(images))
+        self.rendered.emit(total, len(images))
 
     def _failed(self, exc: BaseException) -> None:
         # Requests are checked before they start, so this is a fault (a full disk, a bug
