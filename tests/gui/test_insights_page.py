@@ -288,6 +288,7 @@ def test_a_slow_old_preview_never_replaces_a_newer_one(window, app, clock, ctx, 
 
     monkeypatch.setattr(summary_preview, "render_pdf", fake_render)
     monkeypatch.setattr("companion.summary.preview.page_images", lambda pdf: [])
+    monkeypatch.setattr("companion.summary.preview.page_count", lambda pdf: 0)
     dialog = SummaryDialog(ctx, window)
     qtbot.addWidget(dialog)
     wait_for_tasks()
