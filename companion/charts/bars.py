@@ -125,6 +125,10 @@ def _signed(item: LabelAssociation) -> str:
     return f"{sign}{abs(item.difference):.1f} ({plural(item.n_with_days, 'day')})"
 
 
+def _difference(item: LabelAssociation) -> str:
+    return f"{'+' if item.difference >= 0 else '−'}{abs(item.difference):.2f}"
+
+
 def association_notes(found: LabelAssociations, shown: Sequence[LabelAssociation]
                       ) -> tuple[str, ...]:
     """What the bars leave out: labels between the largest differences, and labels named on
@@ -132,9 +136,12 @@ def association_notes(found: LabelAssociations, shown: Sequence[LabelAssociation
     notes: list[str] = []
     hidden = [item for item in found.items if item not in shown]
     if hidden:
-        largest = max(abs(item.difference) for item in hidden)
-        notes.append(f"Not shown: {plural(len(hidden), found.kind)} in "
-                     f"between, each within ±{largest:.1f} of other days.")
+        # Named with their differences: "each within ±1.2" hid a −1.23 by its rounding, and
+        # "in between" (in rank) did not mean small.
+        named = ", ".join(f"{item.label} {_difference(item)}" for item in hidden[:8])
+        more = f" and {len(hidden) - 8} more" if len(hidden) > 8 else ""
+        notes.append(f"Not shown, between the largest at each end: "
+                     f"{plural(len(hidden), found.kind)} — {named}{more}.")
     if found.too_rare:
         names = ", ".join(found.too_rare[:6]) + (", …" if len(found.too_rare) > 6 else "")
         notes.append(f"Named on too few days to compare yet (each needs {MIN_DAYS_EACH_SIDE} "

@@ -286,7 +286,10 @@ def test_the_association_chart_says_only_what_its_bars_leave_out():
     found = label_associations(checkins, "activity")
     chart = association_chart(found, 600, limit=4)
     assert len(found.items) == 10
-    assert chart.texts[0].startswith("Not shown: 6 activities in between, each within ±")
+    assert chart.texts[0].startswith("Not shown, between the largest at each end: "
+                                     "6 activities — ")
+    hidden = [item for item in found.items if f"{item.label} " in chart.texts[0]]
+    assert len(hidden) == 6 and all(f"{abs(i.difference):.2f}" in chart.texts[0] for i in hidden)
     assert chart.texts[1].endswith("rare.") and "too few days" in chart.texts[1]
     assert not any("association" in t or t.startswith("On days with") for t in chart.texts)
 
