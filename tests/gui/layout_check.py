@@ -39,9 +39,10 @@ def _shown(widget: QWidget, root: QWidget) -> bool:
     return widget.isVisibleTo(root) and widget.width() > 0 and widget.height() > 0
 
 
-def _name(widget: QWidget) -> str:
-    text = ""
-    for attribute in ("text", "placeholderText", "currentText", "title"):
+def widget_text(widget: QWidget, attributes: tuple[str, ...] = (
+        "text", "placeholderText", "currentText", "title")) -> str:
+    """The first of `attributes` the widget has and fills: how a failure names a control."""
+    for attribute in attributes:
         getter = getattr(widget, attribute, None)
         if callable(getter):
             try:
@@ -49,8 +50,12 @@ def _name(widget: QWidget) -> str:
             except TypeError:
                 continue
             if text:
-                break
-    label = (widget.objectName() or widget.accessibleName() or text)[:40]
+                return text
+    return ""
+
+
+def _name(widget: QWidget) -> str:
+    label = (widget.objectName() or widget.accessibleName() or widget_text(widget))[:40]
     return f"{type(widget).__name__} {label!r}"
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractItemView, QAbstractScrollArea, QApplication, QWidget
 
+from tests.gui.layout_check import widget_text
+
 LIMIT = 300  # Tab presses before a walk counts as stuck
 STAYS = 6  # presses one control may keep (a date's sections) before it counts as a trap
 
@@ -29,16 +31,8 @@ class Stop:
     areas: tuple[tuple[int, tuple[int, int, int, int]], ...] = ()
 
     def __str__(self) -> str:
-        text = ""
-        for attribute in ("text", "accessibleName", "placeholderText", "objectName"):
-            getter = getattr(self.widget, attribute, None)
-            if callable(getter):
-                try:
-                    text = str(getter())
-                except TypeError:
-                    continue
-                if text:
-                    break
+        text = widget_text(self.widget, ("text", "accessibleName", "placeholderText",
+                                         "objectName"))
         return f"{type(self.widget).__name__} {text[:30]!r} at ({self.x}, {self.y})"
 
 
