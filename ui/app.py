@@ -128,10 +128,19 @@ def run_gui(home: Path | None = None, *, demo: bool = False,
     from ui.demo import CIRCLE_DELAY_MS, DemoFolder, open_demo_vault, start_demo_circle
     from ui.stop_signals import StopOnSignals
 
-    demo_folder = DemoFolder() if demo else None
+    demo_folder: DemoFolder | None = None
+
+    def remove_demo_folder() -> None:
+        if demo_folder is not None:
+            demo_folder.remove()
+
     # SIGTERM/SIGINT/SIGHUP quit the loop so the cleanup below runs; a second one while it
-    # runs ends the process at once, the demo's folder removed first.
-    stop = StopOnSignals(qt_app, demo_folder.remove if demo_folder is not None else None)
+    # runs ends the process at once, the demo's folder removed first. Installed before the
+    # demo's folder is made: a signal in between would otherwise end the process by the
+    # default action and leave the folder behind.
+    stop = StopOnSignals(qt_app, remove_demo_folder)
+    if demo:
+        demo_folder = DemoFolder()
     app = open_demo_vault(demo_folder) if demo_folder is not None else CompanionApp(home)
     prefs = app.preferences  # a small file, read once before the window shows
     apply_theme(qt_app, prefs.theme)
