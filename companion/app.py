@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from companion.checkins import CheckIns, DayMood
 from companion.clock import Clock, SystemClock
+from companion.devices.schema import DEVICES
 from companion.errors import InvalidInput
 from companion.journal import Journal
 from companion.models import (
@@ -56,7 +57,7 @@ if TYPE_CHECKING:
 
 # Every table a Companion vault holds, by the package that owns it: the vault brings each up
 # to date when it is unlocked (storage/migrations.py).
-SCHEMA = (JOURNAL, IMPORTS, QUESTIONNAIRES, SCREEN_TIME, CIRCLES)
+SCHEMA = (JOURNAL, IMPORTS, QUESTIONNAIRES, SCREEN_TIME, CIRCLES, DEVICES)
 
 ChangeListener = Callable[[Changes], None]
 # Argon2id at its floor, for throwaway vaults only (the demo, screenshots): a real vault

@@ -54,11 +54,15 @@ class Replica:
         self._require_live(collection, target)
         return self._local(Op("set", collection, target, self.clock.tick(), field_name, value))
 
-    def edit(self, collection: str, target: bytes, field_name: str, text: str) -> Op:
-        """Replace a text field. The new version replaces every version shown now, conflicts
-        included: saving after seeing a conflict is what resolves it."""
+    def edit(self, collection: str, target: bytes, field_name: str, text: str,
+             parents: tuple[Hlc, ...] | None = None) -> Op:
+        """Replace a text field. By default the new version replaces every version shown now,
+        conflicts included: saving after seeing a conflict is what resolves it. A vault that
+        merged other devices' versions since the person began passes the versions the person
+        saw as `parents`, so that an edit neither saw stays beside it as a conflict."""
         self._require_live(collection, target)
-        parents = self.state.heads(collection, target, field_name)
+        if parents is None:
+            parents = self.state.heads(collection, target, field_name)
         return self._local(Op("edit", collection, target, self.clock.tick(), field_name, text,
                               parents))
 

@@ -1,0 +1,251 @@
+"""The vault's rows as device-sync records, and back (docs/protocol.md §11.4, §11.8).
+
+A record is a flat mapping of field names to values: what an operation can set. An entry's
+body is a text field (edits keep both sides of a conflict); everything else is a register
+(last writer wins). Tags are one field each, `tag:` and the tag folded to lower case, whose
+value is the tag as written or None once removed, so tags two devices add are both kept and
+the same tag written "Work" and "work" is one tag. A check-in's emotions and activities are
+lists (the order is the person's), and its sleep is whole minutes: operations carry no
+floats.
+
+Values from other devices are hostile: `check` holds them to exactly what the app itself
+would store (`InvalidRecord` otherwise), before anything is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from companion.checkins import MAX_NOTE, write_labels
+from companion.errors import InvalidInput
+from companion.journal import check_entry_text, link_tags
+from companion.models import normalize_label, normalize_tag
+from sync.devices.ops import Value
+
+Fields = dict[str, Value]
+TAG = "tag:"
+# Times travel in milliseconds: operations carry integers up to 2⁵³, which in microseconds
+# would not reach the years 1–9999 that the app's dates allow.
+MIN_TIME_MS = -62_135_596_800_000
+MAX_TIME_MS = 253_402_300_799_999
+MAX_OFFSET_MIN = 18 * 60
+
+
+class InvalidRecord(Exception):
+    """A merged record the vault cannot hold (a broken or hostile device wrote it)."""
+
+
+def _int(fields: Fields, name: str, low: int, high: int, *, optional: bool = False) -> int | None:
+    value = fields.get(name)
+    if value is None and optional:
+        return None
+    if type(value) is not int or not low <= value <= high:
+        raise InvalidRecord(f"{name} is missing or out of range")
+    return value
+
+
+def _text(fields: Fields, name: str) -> str:
+    value = fields.get(name)
+    if not isinstance(value, str):
+        raise InvalidRecord(f"{name} is missing")
+    return value
+
+
+def _day(fields: Fields) -> str:
+    value = _text(fields, "day")
+    if len(value) != 10 or value[4] != "-" or value[7] != "-" or not (
+            value[:4] + value[5:7] + value[8:]).isdigit():
+        raise InvalidRecord("day is not a date")
+    return value
+
+
+def _ms(us: int | None) -> int | None:
+    return None if us is None else us // 1000
+
+
+def _us(ms: object) -> int | None:
+    return None if ms is None else int(ms) * 1000  # type: ignore[call-overload]
+
+
+def _times(fields: Fields, prefix: str) -> tuple[int, int]:
+    at = _int(fields, f"{prefix}_ms", MIN_TIME_MS, MAX_TIME_MS)
+    offset = _int(fields, f"{prefix}_offset", -MAX_OFFSET_MIN, MAX_OFFSET_MIN)
+    assert at is not None and offset is not None
+    return at, offset
+
+
+class EntryRecords:
+    collection = "entry"
+    text_fields = ("body",)
+
+    @staticmethod
+    def read(cur: Any, ids: Iterable[int]) -> dict[int, Fields]:
+        found: dict[int, Fields] = {}
+        for chunk in _chunks(list(ids)):
+            marks = ",".join("?" * len(chunk))
+            for row in cur.execute(
+                    "SELECT id, title, body, created_us, created_offset, day, updated_us,"
+                    " updated_offset, starred, mood, deleted_us FROM entries"
+                    f" WHERE id IN ({marks})",
+                    chunk).fetchall():
+                found[row[0]] = {
+                    "title": row[1], "body": row[2], "created_ms": _ms(row[3]),
+                    "created_offset": row[4], "day": row[5], "updated_ms": _ms(row[6]),
+                    "updated_offset": row[7], "starred": bool(row[8]), "mood": row[9],
+                    "trashed": _ms(row[10])}
+            for entry_id, name in cur.execute(
+                    "SELECT et.entry_id, t.name FROM entry_tags et JOIN tags t ON t.id = et.tag_id"
+                    f" WHERE et.entry_id IN ({marks})", chunk).fetchall():
+                found[entry_id][TAG + name.casefold()] = name
+        return found
+
+    @staticmethod
+    def check(fields: Fields) -> Fields:
+        try:
+            title, body = check_entry_text(_text(fields, "title"), _text(fields, "body"))
+            tags = {}
+            for name, value in fields.items():
+                if name.startswith(TAG) and value is not None:
+                    if not isinstance(value, str) or normalize_tag(value) != value or (
+                            value.casefold() != name[len(TAG):]):
+                        raise InvalidRecord("a tag is not a tag")
+                    tags[name] = value
+        except InvalidInput as exc:
+            raise InvalidRecord(str(exc)) from None
+        if (title, body) != (fields["title"], fields["body"]):
+            raise InvalidRecord("title or body not as the app stores them")
+        if not isinstance(fields.get("starred"), bool):
+            raise InvalidRecord("starred is not true or false")
+        created = _times(fields, "created")
+        updated = _times(fields, "updated")
+        return {"title": title, "body": body, "created_ms": created[0],
+                "created_offset": created[1], "day": _day(fields), "updated_ms": updated[0],
+                "updated_offset": updated[1], "starred": fields["starred"],
+                "mood": _int(fields, "mood", 1, 5, optional=True),
+                "trashed": _int(fields, "trashed", MIN_TIME_MS, MAX_TIME_MS, optional=True),
+                **tags}
+
+    @staticmethod
+    def write(cur: Any, local_id: int | None, fields: Fields) -> int:
+        values = (fields["title"], fields["body"], _us(fields["created_ms"]),
+                  fields["created_offset"], fields["day"], _us(fields["updated_ms"]),
+                  fields["updated_offset"], int(bool(fields["starred"])), fields["mood"],
+                  _us(fields["trashed"]))
+        tags = sorted((value for name, value in fields.items()
+                       if name.startswith(TAG) and isinstance(value, str)), key=str.casefold)
+        if local_id is None:
+            cur.execute(
+                "INSERT INTO entries (title, body, created_us, created_offset, day, updated_us,"
+                " updated_offset, starred, mood, deleted_us) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                values)
+            local_id = int(cur.lastrowid)
+        else:
+            cur.execute(
+                "UPDATE entries SET title = ?, body = ?, created_us = ?, created_offset = ?,"
+                " day = ?, updated_us = ?, updated_offset = ?, starred = ?, mood = ?,"
+                " deleted_us = ? WHERE id = ?", (*values, local_id))
+            cur.execute("DELETE FROM entry_tags WHERE entry_id = ?", (local_id,))
+        # A tag another entry spells differently ("Work" here, "work" there) is one tag in
+        # the vault: link by the vault's spelling.
+        link_tags(cur, local_id, tags)
+        cur.execute("UPDATE entries SET tags_text = ? WHERE id = ?", (" ".join(tags), local_id))
+        cur.execute("DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM entry_tags)")
+        return local_id
+
+    @staticmethod
+    def remove(cur: Any, local_id: int) -> None:
+        cur.execute("DELETE FROM entries WHERE id = ?", (local_id,))
+        cur.execute("DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM entry_tags)")
+
+
+class CheckinRecords:
+    collection = "checkin"
+    text_fields: tuple[str, ...] = ()
+
+    @staticmethod
+    def read(cur: Any, ids: Iterable[int]) -> dict[int, Fields]:
+        found: dict[int, Fields] = {}
+        for chunk in _chunks(list(ids)):
+            marks = ",".join("?" * len(chunk))
+            for row in cur.execute(
+                    "SELECT id, at_us, at_offset, day, mood, energy, sleep_hours, note,"
+                    f" updated_us, deleted_us FROM checkins WHERE id IN ({marks})",
+                    chunk).fetchall():
+                found[row[0]] = {
+                    "at_ms": _ms(row[1]), "at_offset": row[2], "day": row[3],
+                    "mood": row[4], "energy": row[5],
+                    "sleep_minutes": None if row[6] is None else round(row[6] * 60),
+                    "note": row[7], "updated_ms": _ms(row[8]), "trashed": _ms(row[9]),
+                    "emotions": (), "activities": ()}
+            labels: dict[tuple[int, str], list[str]] = {}
+            for checkin_id, kind, label in cur.execute(
+                    "SELECT checkin_id, kind, label FROM checkin_labels"
+                    f" WHERE checkin_id IN ({marks}) ORDER BY position", chunk).fetchall():
+                labels.setdefault((checkin_id, kind), []).append(label)
+            for (checkin_id, kind), names in labels.items():
+                found[checkin_id]["emotions" if kind == "emotion" else "activities"] = tuple(
+                    names)
+        return found
+
+    @staticmethod
+    def check(fields: Fields) -> Fields:
+        at = _times(fields, "at")
+        note = _text(fields, "note")
+        if len(note) > MAX_NOTE or note != note.strip():
+            raise InvalidRecord("note not as the app stores it")
+        labels: dict[str, tuple[str, ...]] = {}
+        for name in ("emotions", "activities"):
+            value = fields.get(name)
+            if not isinstance(value, tuple):
+                raise InvalidRecord(f"{name} is not a list")
+            try:
+                clean = tuple(normalize_label(label) for label in value)
+            except InvalidInput as exc:
+                raise InvalidRecord(str(exc)) from None
+            if clean != value or len(set(clean)) != len(clean):
+                raise InvalidRecord(f"{name} not as the app stores them")
+            labels[name] = clean
+        return {"at_ms": at[0], "at_offset": at[1], "day": _day(fields),
+                "mood": _int(fields, "mood", 1, 5), "energy": _int(fields, "energy", 1, 5,
+                                                                  optional=True),
+                "sleep_minutes": _int(fields, "sleep_minutes", 0, 24 * 60, optional=True),
+                "note": note,
+                "updated_ms": _int(fields, "updated_ms", MIN_TIME_MS, MAX_TIME_MS),
+                "trashed": _int(fields, "trashed", MIN_TIME_MS, MAX_TIME_MS, optional=True),
+                **labels}
+
+    @staticmethod
+    def write(cur: Any, local_id: int | None, fields: Fields) -> int:
+        minutes = fields["sleep_minutes"]
+        sleep = None if minutes is None else round(int(minutes) / 60, 2)  # type: ignore[arg-type]
+        values = (_us(fields["at_ms"]), fields["at_offset"], fields["day"], fields["mood"],
+                  fields["energy"], sleep, fields["note"], _us(fields["updated_ms"]),
+                  _us(fields["trashed"]))
+        if local_id is None:
+            cur.execute(
+                "INSERT INTO checkins (at_us, at_offset, day, mood, energy, sleep_hours, note,"
+                " updated_us, deleted_us) VALUES (?,?,?,?,?,?,?,?,?)", values)
+            local_id = int(cur.lastrowid)
+        else:
+            cur.execute(
+                "UPDATE checkins SET at_us = ?, at_offset = ?, day = ?, mood = ?, energy = ?,"
+                " sleep_hours = ?, note = ?, updated_us = ?, deleted_us = ? WHERE id = ?",
+                (*values, local_id))
+            cur.execute("DELETE FROM checkin_labels WHERE checkin_id = ?", (local_id,))
+        emotions, activities = fields["emotions"], fields["activities"]
+        assert isinstance(emotions, tuple) and isinstance(activities, tuple)
+        write_labels(cur, local_id, emotions, activities)
+        return local_id
+
+    @staticmethod
+    def remove(cur: Any, local_id: int) -> None:
+        cur.execute("DELETE FROM checkins WHERE id = ?", (local_id,))
+
+
+COLLECTIONS = {kind.collection: kind for kind in (EntryRecords, CheckinRecords)}
+
+
+def _chunks(ids: list[int], size: int = 900) -> Iterable[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]

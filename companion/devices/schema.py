@@ -1,0 +1,84 @@
+"""Device sync's tables in the vault (component "sync_devices", docs/protocol.md §11).
+
+- `device_self`: this device's id and the newest stamp its clock made or saw, so stamps never
+  go back across restarts (one row, made when device sync is set up).
+- `device_ops`: every operation this device holds, its own and other devices', which is what
+  its merged state is made of (`sent` = 0 for its own not yet handed to the storage).
+- `device_records`: which local row each synced record is (a vault's row ids never leave it)
+  and the record as this vault last agreed with the merged state (`base`), so a sync round
+  can tell what the person changed since (docs/protocol.md §11.5: an edit names the versions
+  the person saw, which are the base's).
+- `device_conflicts`: the other versions of a text two devices edited without seeing each
+  other's edit, shown beside the body until the person chooses.
+- `device_dirty`: rows changed since the last round, kept by triggers on the synced tables,
+  so a round looks at what changed and not at the whole journal. Every write path (the app,
+  the command line, imports) goes through the tables, so none can be missed.
+
+The component's name sorts after "journal", "questionnaires" and "screen_time" on purpose:
+components migrate in name order, and the triggers need those tables to exist.
+"""
+
+from __future__ import annotations
+
+from storage.migrations import Component, sql_step
+
+COMPONENT = "sync_devices"
+
+_DIRTY_TRIGGERS = "\n".join(
+    f"""CREATE TRIGGER device_dirty_{name} AFTER {event} ON {table} BEGIN
+    INSERT OR IGNORE INTO device_dirty (collection, local_id) VALUES ('{collection}', {row});
+END;"""
+    for name, event, table, collection, row in (
+        ("entry_insert", "INSERT", "entries", "entry", "new.id"),
+        ("entry_update", "UPDATE", "entries", "entry", "new.id"),
+        ("entry_delete", "DELETE", "entries", "entry", "old.id"),
+        ("entry_tag_insert", "INSERT", "entry_tags", "entry", "new.entry_id"),
+        ("entry_tag_delete", "DELETE", "entry_tags", "entry", "old.entry_id"),
+        ("checkin_insert", "INSERT", "checkins", "checkin", "new.id"),
+        ("checkin_update", "UPDATE", "checkins", "checkin", "new.id"),
+        ("checkin_delete", "DELETE", "checkins", "checkin", "old.id"),
+        ("checkin_label_insert", "INSERT", "checkin_labels", "checkin", "new.checkin_id"),
+        ("checkin_label_delete", "DELETE", "checkin_labels", "checkin", "old.checkin_id"),
+    ))
+
+_V1 = f"""
+CREATE TABLE device_self (
+    only_row INTEGER PRIMARY KEY CHECK (only_row = 1),
+    device BLOB NOT NULL CHECK (length(device) = 16),
+    clock_wall INTEGER NOT NULL,
+    clock_counter INTEGER NOT NULL
+);
+CREATE TABLE device_ops (
+    stamp BLOB PRIMARY KEY,
+    collection TEXT NOT NULL,
+    target BLOB NOT NULL,
+    op BLOB NOT NULL,
+    sent INTEGER NOT NULL DEFAULT 1 CHECK (sent IN (0, 1))
+) WITHOUT ROWID;
+CREATE INDEX device_ops_by_record ON device_ops (collection, target);
+CREATE INDEX device_ops_unsent ON device_ops (sent) WHERE sent = 0;
+CREATE TABLE device_records (
+    collection TEXT NOT NULL,
+    local_id INTEGER NOT NULL,
+    target BLOB NOT NULL,
+    base BLOB NOT NULL,
+    PRIMARY KEY (collection, local_id),
+    UNIQUE (collection, target)
+) WITHOUT ROWID;
+CREATE TABLE device_conflicts (
+    collection TEXT NOT NULL,
+    target BLOB NOT NULL,
+    field TEXT NOT NULL,
+    stamp BLOB NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (collection, target, field, stamp)
+) WITHOUT ROWID;
+CREATE TABLE device_dirty (
+    collection TEXT NOT NULL,
+    local_id INTEGER NOT NULL,
+    PRIMARY KEY (collection, local_id)
+) WITHOUT ROWID;
+{_DIRTY_TRIGGERS}
+"""
+
+DEVICES = Component(COMPONENT, (sql_step(1, _V1),))

@@ -1,0 +1,341 @@
+"""This vault's side of device sync: its replica, kept in the vault (docs/protocol.md §11.5).
+
+A sync round runs in one transaction, so nothing the person writes can fall between its
+steps:
+
+1. what the person changed since the last round (the rows the triggers marked) becomes
+   operations, each text edit naming the versions the person last saw here (the base), so an
+   edit made elsewhere meanwhile stays beside it as a conflict instead of being replaced;
+2. the batches other devices wrote are merged (a batch from a clock too far ahead is held);
+3. every record either step touched is written back to the vault as merged, and becomes the
+   new base.
+
+The operations are kept in `device_ops` and the merged state is rebuilt from them when the
+vault is opened; this device's own ones wait there (`sent` = 0) until the storage has them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from companion.devices.records import COLLECTIONS, Fields, InvalidRecord
+from storage.database import Database
+from sync.codec import canonical, parse_object
+from sync.crypto import b64, unb64
+from sync.devices.hlc import Clock, ClockAhead, Hlc
+from sync.devices.merge import RecordView
+from sync.devices.ops import MAX_PARENTS, RECORD_ID_BYTES, Batch, Op, decode_op, encode_op
+from sync.devices.replica import Replica
+
+RecordKey = tuple[str, bytes]
+
+
+class NotSetUp(Exception):
+    """Device sync has not been set up in this vault."""
+
+
+@dataclass
+class RoundReport:
+    sent_ops: int = 0  # operations made from this vault's changes
+    applied: int = 0  # other devices' operations that changed something here
+    written: int = 0  # records written into the vault
+    removed: int = 0  # records deleted forever on another device, removed here
+    refused: int = 0  # merged records the vault cannot hold (a broken or hostile device)
+    held: list[int] = field(default_factory=list)  # ms ahead, per batch held for its clock
+    own_dropped: int = 0  # this device's edits a delete from elsewhere made void
+    conflicts: int = 0  # texts now shown with another device's version beside them
+
+
+def stamp_key(hlc: Hlc) -> bytes:
+    """Bytes that sort as the stamps do (the ops table's key)."""
+    return hlc.wall_ms.to_bytes(8, "big") + hlc.counter.to_bytes(4, "big") + hlc.device
+
+
+def _stamp_from_key(key: bytes) -> Hlc:
+    return Hlc(int.from_bytes(key[:8], "big"), int.from_bytes(key[8:12], "big"), key[12:])
+
+
+def _encode_base(fields: Fields, heads: dict[str, tuple[Hlc, ...]]) -> bytes:
+    return canonical({
+        "f": {name: list(value) if isinstance(value, tuple) else value
+              for name, value in fields.items()},
+        "h": {name: [b64(stamp_key(h)) for h in stamps] for name, stamps in heads.items()}})
+
+
+def _decode_base(data: bytes) -> tuple[Fields, dict[str, tuple[Hlc, ...]]]:
+    value = parse_object(data, "a record's base")
+    fields = {name: tuple(v) if isinstance(v, list) else v for name, v in value["f"].items()}
+    heads = {name: tuple(_stamp_from_key(unb64(h)) for h in stamps)
+             for name, stamps in value["h"].items()}
+    return fields, heads
+
+
+def _record_fields(view: RecordView) -> Fields:
+    fields = dict(view.fields)
+    fields.update((name, text.text) for name, text in view.texts.items())
+    return fields
+
+
+class VaultReplica:
+    """Device sync's state for one open vault. Not thread-safe: one worker uses it."""
+
+    def __init__(self, db: Database, now_ms: Callable[[], int]) -> None:
+        self.db = db
+        self.now_ms = now_ms
+        self._replica: Replica | None = None
+
+    # -- setting up ---------------------------------------------------------------------------
+
+    @staticmethod
+    def is_set_up(db: Database) -> bool:
+        return db.query_one("SELECT 1 FROM device_self") is not None
+
+    @staticmethod
+    def set_up(db: Database, device: bytes) -> None:
+        """Make this vault a device: everything already in it is sent in the first round."""
+        with db.transaction() as cur:
+            cur.execute("INSERT INTO device_self (only_row, device, clock_wall, clock_counter)"
+                        " VALUES (1, ?, 0, 0)", (device,))
+            cur.execute("INSERT OR IGNORE INTO device_dirty (collection, local_id)"
+                        " SELECT 'entry', id FROM entries")
+            cur.execute("INSERT OR IGNORE INTO device_dirty (collection, local_id)"
+                        " SELECT 'checkin', id FROM checkins")
+
+    def replica(self, cur: Any) -> Replica:
+        if self._replica is None:
+            row = cur.execute(
+                "SELECT device, clock_wall, clock_counter FROM device_self").fetchone()
+            if row is None:
+                raise NotSetUp()
+            device = bytes(row[0])
+            replica = Replica(Clock(device, self.now_ms, Hlc(row[1], row[2], device)))
+            for (data,) in cur.execute("SELECT op FROM device_ops ORDER BY stamp"):
+                replica.state.apply(decode_op(bytes(data)))
+            self._replica = replica
+        return self._replica
+
+    # -- a round ------------------------------------------------------------------------------
+
+    def round(self, incoming: Iterable[Batch] = ()) -> RoundReport:
+        """Record this vault's changes, merge other devices' batches, write back. If anything
+        fails the transaction is rolled back and the in-memory state is dropped with it, so
+        the next round starts again from the vault."""
+        report = RoundReport()
+        try:
+            with self.db.transaction() as cur:
+                replica = self.replica(cur)
+                touched = self._record_local(cur, replica, report)
+                for batch in incoming:
+                    touched.update(self._receive(cur, replica, batch, report))
+                self._write_back(cur, replica, touched, report)
+                last = replica.clock.last
+                cur.execute("UPDATE device_self SET clock_wall = ?, clock_counter = ?",
+                            (last.wall_ms, last.counter))
+        except BaseException:
+            self._replica = None
+            raise
+        return report
+
+    def _store(self, cur: Any, op: Op, *, sent: bool) -> None:
+        cur.execute("INSERT OR IGNORE INTO device_ops (stamp, collection, target, op, sent)"
+                    " VALUES (?,?,?,?,?)", (stamp_key(op.hlc), op.collection, op.target,
+                                            encode_op(op), int(sent)))
+
+    def _record_local(self, cur: Any, replica: Replica, report: RoundReport) -> set[RecordKey]:
+        touched: set[RecordKey] = set()
+        dirty = cur.execute("SELECT collection, local_id FROM device_dirty").fetchall()
+        cur.execute("DELETE FROM device_dirty")
+        by_collection: dict[str, list[int]] = {}
+        for collection, local_id in dirty:
+            by_collection.setdefault(collection, []).append(local_id)
+        for collection, ids in sorted(by_collection.items()):
+            kind = COLLECTIONS[collection]
+            rows = kind.read(cur, ids)
+            for local_id in sorted(ids):
+                mapped = cur.execute(
+                    "SELECT target, base FROM device_records WHERE collection = ?"
+                    " AND local_id = ?", (collection, local_id)).fetchone()
+                fields = rows.get(local_id)
+                if mapped is None and fields is None:
+                    continue  # made and deleted between two rounds
+                if mapped is None:
+                    assert fields is not None
+                    target = os.urandom(RECORD_ID_BYTES)
+                    base: Fields = {}
+                    heads: dict[str, tuple[Hlc, ...]] = {}
+                else:
+                    target = bytes(mapped[0])
+                    base, heads = _decode_base(bytes(mapped[1]))
+                key = (collection, target)
+                if replica.state.is_deleted(*key):
+                    touched.add(key)  # deleted elsewhere: the write-back removes it
+                    continue
+                if fields is None:
+                    op = replica.delete(collection, target)
+                    self._store(cur, op, sent=False)
+                    report.sent_ops += 1
+                    cur.execute("DELETE FROM device_records WHERE collection = ? AND"
+                                " local_id = ?", (collection, local_id))
+                    continue
+                made = self._changes(replica, collection, target, fields, base, heads,
+                                     kind.text_fields)
+                for op in made:
+                    self._store(cur, op, sent=False)
+                report.sent_ops += len(made)
+                if mapped is None:
+                    cur.execute("INSERT INTO device_records (collection, local_id, target, base)"
+                                " VALUES (?,?,?,?)", (collection, local_id, target, b""))
+                if made or mapped is None:
+                    touched.add(key)
+        return touched
+
+    @staticmethod
+    def _changes(replica: Replica, collection: str, target: bytes, fields: Fields,
+                 base: Fields, heads: dict[str, tuple[Hlc, ...]],
+                 text_fields: Sequence[str]) -> list[Op]:
+        made = []
+        for name in sorted(set(fields) | set(base)):
+            value = fields.get(name)
+            if name in base and base[name] == value:
+                continue
+            if name in text_fields:
+                assert isinstance(value, str)
+                parents = heads.get(name, ())[-MAX_PARENTS:]
+                made.append(replica.edit(collection, target, name, value, parents))
+            elif value is not None or name in base:
+                made.append(replica.set(collection, target, name, value))
+        return made
+
+    def _receive(self, cur: Any, replica: Replica, batch: Batch,
+                 report: RoundReport) -> set[RecordKey]:
+        try:
+            outcome = replica.receive(batch.ops)
+        except ClockAhead as ahead:
+            report.held.append(ahead.ahead_ms)
+            return set()
+        for op in batch.ops:
+            self._store(cur, op, sent=True)
+        report.applied += outcome.applied
+        report.own_dropped += len(outcome.own_dropped)
+        return {(op.collection, op.target) for op in batch.ops}
+
+    def _write_back(self, cur: Any, replica: Replica, touched: set[RecordKey],
+                    report: RoundReport) -> None:
+        for collection, target in sorted(touched):
+            kind = COLLECTIONS.get(collection)
+            if kind is None:
+                continue  # a collection this version does not hold: kept, not shown
+            mapped = cur.execute("SELECT local_id, base FROM device_records WHERE collection = ?"
+                                 " AND target = ?", (collection, target)).fetchone()
+            local_id = None if mapped is None else int(mapped[0])
+            if replica.state.is_deleted(collection, target):
+                self._forget(cur, collection, target)
+                if local_id is not None:
+                    kind.remove(cur, local_id)
+                    report.removed += 1
+                continue
+            view = replica.state.record(collection, target)
+            if view is None:
+                continue
+            try:
+                fields = kind.check(_record_fields(view))
+            except (InvalidRecord, KeyError):
+                # Not written: a record still arriving (its first batch only) or one that
+                # a broken device made. The vault keeps what it had.
+                report.refused += int(self._complete(view, kind.text_fields))
+                continue
+            heads = {name: text.heads for name, text in view.texts.items()}
+            current = None if local_id is None else kind.read(cur, [local_id]).get(local_id)
+            if current != fields:
+                local_id = kind.write(cur, local_id, fields)
+                report.written += 1
+                # The base is what the vault holds, which may differ from the merged record
+                # in ways the vault decides (a tag spelled as another entry spells it):
+                # comparing with the record would find that a change of the person's.
+                current = kind.read(cur, [local_id])[local_id]
+            assert local_id is not None
+            cur.execute(
+                "INSERT INTO device_records (collection, local_id, target, base)"
+                " VALUES (?,?,?,?) ON CONFLICT (collection, local_id) DO UPDATE SET"
+                " base = excluded.base", (collection, local_id, target,
+                                          _encode_base(current, heads)))
+            cur.execute("DELETE FROM device_conflicts WHERE collection = ? AND target = ?",
+                        (collection, target))
+            for name, text in view.texts.items():
+                for version in text.conflicts:
+                    cur.execute("INSERT INTO device_conflicts (collection, target, field,"
+                                " stamp, text) VALUES (?,?,?,?,?)",
+                                (collection, target, name, stamp_key(version.hlc),
+                                 version.text))
+                report.conflicts += int(text.in_conflict)
+        # What this round wrote is merged already: it is not a change of the person's.
+        cur.execute("DELETE FROM device_dirty")
+
+    @staticmethod
+    def _complete(view: RecordView, text_fields: Sequence[str]) -> bool:
+        return all(name in view.texts for name in text_fields) and bool(view.fields)
+
+    @staticmethod
+    def _forget(cur: Any, collection: str, target: bytes) -> None:
+        """A record deleted forever: its content leaves this vault; only the delete (which
+        every later copy of its operations must meet) stays."""
+        for stamp, data in cur.execute("SELECT stamp, op FROM device_ops WHERE collection = ?"
+                                       " AND target = ?", (collection, target)).fetchall():
+            if decode_op(bytes(data)).kind != "delete":
+                cur.execute("DELETE FROM device_ops WHERE stamp = ?", (stamp,))
+        cur.execute("DELETE FROM device_records WHERE collection = ? AND target = ?",
+                    (collection, target))
+        cur.execute("DELETE FROM device_conflicts WHERE collection = ? AND target = ?",
+                    (collection, target))
+
+    # -- the outbox and conflicts ---------------------------------------------------------------
+
+    def unsent(self, limit: int = 10_000) -> list[Op]:
+        """This device's operations the storage does not have yet, oldest first."""
+        return [decode_op(bytes(data)) for (data,) in self.db.query(
+            "SELECT op FROM device_ops WHERE sent = 0 ORDER BY stamp LIMIT ?", (limit,))]
+
+    def mark_sent(self, ops: Iterable[Op]) -> None:
+        with self.db.transaction() as cur:
+            cur.executemany("UPDATE device_ops SET sent = 1 WHERE stamp = ?",
+                            [(stamp_key(op.hlc),) for op in ops])
+
+    def conflicts(self) -> list[tuple[str, int, str, list[str]]]:
+        """(collection, local id, field, the other versions' texts) for every text shown
+        with another device's version beside it."""
+        grouped: dict[tuple[str, int, str], list[str]] = {}
+        for collection, local_id, name, text in self.db.query(
+                "SELECT c.collection, r.local_id, c.field, c.text FROM device_conflicts c"
+                " JOIN device_records r ON r.collection = c.collection AND r.target = c.target"
+                " ORDER BY r.local_id, c.field, c.stamp DESC"):
+            grouped.setdefault((collection, local_id, name), []).append(text)
+        return [(*key, texts) for key, texts in grouped.items()]
+
+    def resolve(self, collection: str, local_id: int, field_name: str, text: str) -> None:
+        """The person chose (or combined) the text: it replaces every version shown, which
+        ends the conflict on every device."""
+        kind = COLLECTIONS[collection]
+        with self.db.transaction() as cur:
+            replica = self.replica(cur)
+            row = cur.execute("SELECT target, base FROM device_records WHERE collection = ?"
+                              " AND local_id = ?", (collection, local_id)).fetchone()
+            if row is None:
+                raise NotSetUp()
+            target = bytes(row[0])
+            op = replica.edit(collection, target, field_name, text)
+            self._store(cur, op, sent=False)
+            fields = kind.read(cur, [local_id])[local_id]
+            fields[field_name] = text
+            kind.write(cur, local_id, fields)
+            view = replica.state.record(collection, target)
+            assert view is not None
+            heads = {name: t.heads for name, t in view.texts.items()}
+            cur.execute("UPDATE device_records SET base = ? WHERE collection = ? AND"
+                        " local_id = ?", (_encode_base(fields, heads), collection, local_id))
+            cur.execute("DELETE FROM device_conflicts WHERE collection = ? AND target = ?"
+                        " AND field = ?", (collection, target, field_name))
+            cur.execute("DELETE FROM device_dirty WHERE collection = ? AND local_id = ?",
+                        (collection, local_id))
