@@ -20,6 +20,7 @@ from companion.crisis import (
     chosen_country,
     country_code,
     dial_string,
+    emergency_actions,
     format_resources,
     international_lines,
     line_actions,
@@ -75,6 +76,58 @@ def test_the_text_screen_can_put_a_country_first(tmp_path):
     assert text.index("United Kingdom (emergency: 999)") < text.index("Find A Helpline") \
         < text.index("United States")
     assert format_resources(resources) == format_resources(resources, country="XX")
+
+
+# -- the shipped list ----------------------------------------------------------------------------
+
+
+def _shipped_numbers(resources: crisis.CrisisResources) -> list[tuple[str, crisis.Action]]:
+    """Every call and text the shipped list offers, with whose it is."""
+    found = [(line.name, action) for line in resources.international
+             for action in line_actions(line)]
+    for country in resources.countries:
+        found += [(f"{country.name} emergency", a) for a in emergency_actions(country)]
+        found += [(line.name, a) for line in country.lines for a in line_actions(line)]
+    return [(whose, a) for whose, a in found if a.kind in ("call", "text")]
+
+
+def test_every_shipped_country_has_a_code_an_emergency_number_and_a_line(tmp_path):
+    resources = load_crisis_resources(tmp_path)
+    assert resources.source == "shipped" and resources.problem == ""
+    raw_codes = [c["code"] for c in json.loads(crisis.shipped_text())["countries"]]
+    assert len(raw_codes) == len(set(raw_codes)), "a country listed twice hides the second"
+    assert [c.code for c in resources.countries] == raw_codes  # as written: no aliases
+    for country in resources.countries:
+        assert country_code(country.code) == country.code != SOMEWHERE_ELSE, country.name
+        assert emergency_actions(country), f"{country.name} has no emergency number"
+        assert country.lines, f"{country.name} has no support line"
+        for line in country.lines:
+            assert line.phone or line.text, f"{line.name} ({country.name}) has no number"
+
+
+def test_every_shipped_number_is_dialled_as_the_digits_it_shows(tmp_path):
+    numbers = _shipped_numbers(load_crisis_resources(tmp_path))
+    assert len(numbers) > 27
+    for whose, action in numbers:
+        dialled = action.target.split(":", 1)[1]
+        assert action.target.startswith(("tel:", "sms:")), (whose, action)
+        # Each number in a field ("113 or 0800 0113") is its own call, and what is dialled
+        # is exactly the digits shown: no digit dropped, none taken from a neighbour.
+        assert dialled == dial_string(action.shown) == \
+            "".join(c for c in action.shown if c.isdigit()), (whose, action)
+        assert 3 <= len(dialled) <= 15, (whose, action)  # E.164 allows at most 15 digits
+
+
+def test_every_shipped_address_is_https_and_opens_as_written(tmp_path):
+    resources = load_crisis_resources(tmp_path)
+    lines = [*resources.international, *(line for country in resources.countries
+                                          for line in country.lines)]
+    addresses = [line.url for line in lines if line.url]
+    assert len(addresses) > 20
+    for url in addresses:
+        assert url.startswith("https://") and openable_url(url) == url, url
+    for line in lines:
+        assert [a.kind for a in line_actions(line)].count("link") == 0, line.name
 
 
 # -- numbers and addresses -----------------------------------------------------------------------

@@ -104,6 +104,31 @@ def test_the_lines_are_ordered_by_the_given_locale(screen, locale, expected):
     assert dialog.picker.currentText() in (expected[0][2:], "Somewhere else")
 
 
+def test_every_shipped_country_comes_first_for_its_own_locale_and_fits(qtbot, screen):
+    """Each code in the shipped list is one a system locale gives (so that country's lines
+    come first by themselves), and each country's cards hold at the smallest size."""
+    from companion.crisis import load_crisis_resources
+
+    countries = load_crisis_resources(None).countries
+    for country in countries:
+        territory = QLocale.codeToTerritory(country.code)
+        assert territory != QLocale.Country.AnyTerritory, f"Qt knows no {country.code}"
+        assert locale_country(QLocale(QLocale.Language.AnyLanguage, territory)) == \
+            country.code
+    dialog = screen(NO_COUNTRY)
+    dialog.resize(dialog.minimumSize())
+    for country in countries:
+        index = dialog.picker.findData(country.code)
+        dialog.picker.setCurrentIndex(index)
+        dialog.picker.activated.emit(index)
+        assert shown(dialog)[:2] == [f"# {country.name}", "In danger right now?"]
+        assert button(dialog, f"Call {country.emergency.split(' or ')[0]}")
+        try:  # the new cards are laid out on the next turns of the event loop
+            qtbot.waitUntil(lambda: layout_problems(dialog) == [], timeout=2000)
+        except AssertionError:
+            raise AssertionError((country.name, layout_problems(dialog))) from None
+
+
 def test_a_country_the_list_does_not_have_is_named_and_the_lines_for_anywhere_follow(screen):
     dialog = screen(KENYA)
     assert shown(dialog) == ["# Wherever you are", "Your local emergency number",
