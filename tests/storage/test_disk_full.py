@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.disk_full_child import RESTORE_ENTRIES
 from tests.support.storage_helpers import PROJECT_ROOT, child_env
 from tests.support.tmpfs import in_namespace, require_private_tmpfs
 
@@ -136,7 +137,7 @@ def test_restoring_onto_a_full_disk_keeps_the_vault_there(
         assert run["outcome"] == "DiskFull", run
         assert run["home_unchanged"] is True, run
         assert run["hidden_left"] == [], run
-    assert summary["restored_entries"] == 60
+    assert summary["restored_entries"] == RESTORE_ENTRIES
     assert summary["restored_integrity"] is True
     assert summary["kept_folders"] == 1
     assert summary["kept_entries"] == 3
