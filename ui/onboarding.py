@@ -1,6 +1,10 @@
 """First run: what stays private, a passphrase with a strength meter, the recovery code
 (copy, save, print, "I have stored it"), then the opt-ins (remember on this device, a daily
-reminder). Creating the vault (key derivation) runs off the GUI thread."""
+reminder). Creating the vault (key derivation) runs off the GUI thread.
+
+"Need help now?" stays under every step, as on the unlock screen and under the sidebar: the
+support lines need no vault (the shipped list, or the person's own in the home folder), so they
+open before there is one, and while it is being created."""
 
 from __future__ import annotations
 
@@ -110,6 +114,22 @@ class Onboarding(QWidget):
         self.finish_step = self._build_finish()
         for step in (self.welcome, self.passphrase_step, self.code_step, self.finish_step):
             self.stack.addWidget(step)
+        # Made after the steps, so Tab reaches it after the step's own controls.
+        self.help_button = QPushButton(self.tr("Need help now?"))
+        self.help_button.setFlat(True)
+        self.help_button.setAutoDefault(False)
+        self.help_button.setAccessibleName(self.tr("Need help now? Open the support lines"))
+        self.help_button.clicked.connect(self.open_support)
+        help_row = QHBoxLayout()
+        help_row.addStretch(1)
+        help_row.addWidget(self.help_button)
+        help_row.addStretch(1)
+        layout.addLayout(help_row)
+
+    def open_support(self) -> QWidget:
+        from ui.dialogs.crisis import open_support  # only when asked for
+
+        return open_support(self, self.app.home, self.runner)
 
     # -- step 1 ---------------------------------------------------------------------------
 

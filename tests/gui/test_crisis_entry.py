@@ -1,6 +1,7 @@
 """Ways to the crisis screen (issue 18, item 2): shown once per PHQ-9 item-9 answer (not
 again after "See my result"); "Need help now?" one click from every page without changing the
-page, and from the unlock screen without unlocking; still there after an auto-lock."""
+page, from the unlock screen without unlocking, and under every first-run step before there is
+a vault; still there after an auto-lock."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from PySide6.QtWidgets import QApplication, QLabel
 
 from companion.app import CompanionApp
 from companion.questionnaires import QuestionnaireKind
+from tests.gui.layout_check import layout_problems
+from tests.gui.tab_walk import out_of_reading_order, walk
 from ui.dialogs import questionnaire as questionnaire_module
 from ui.dialogs.crisis import CrisisDialog
 from ui.dialogs.questionnaire import QuestionnaireDialog
@@ -203,3 +206,61 @@ def test_the_lines_shown_after_item_9_stay_through_a_lock(qtbot, window, app, ru
     assert window.workspace is None
     assert open_screens() == [screen], "the lines shown after item 9 were taken away"
     close_all(qtbot)
+
+
+@pytest.fixture
+def first_run(qtbot, private_home, runner, prefs):  # type: ignore[no-untyped-def]
+    """The main window on a folder with no vault: the first-run screens."""
+    main = MainWindow(CompanionApp(private_home), runner, prefs)
+    qtbot.addWidget(main)
+    main.resize(main.minimumSize())
+    main.start()
+    main.show()
+    qtbot.waitExposed(main)
+    yield main
+    main.shutdown()
+
+
+def test_need_help_now_is_under_every_first_run_step_and_needs_no_vault(
+        qtbot, first_run, private_home, desktop):
+    flow = first_run.onboarding
+    assert flow is not None
+    for step in (flow.welcome, flow.passphrase_step, flow.code_step, flow.finish_step):
+        flow.stack.setCurrentWidget(step)
+        qtbot.wait(10)
+        assert flow.help_button.isVisible() and flow.help_button.isEnabled()
+        assert flow.help_button.visibleRegion().boundingRect().size() == \
+            flow.help_button.size(), "in view on the smallest window, not cut off"
+        assert layout_problems(first_run) == []
+    flow.stack.setCurrentWidget(flow.passphrase_step)
+    flow._set_busy(True)  # as while the vault is being created
+    assert flow.help_button.isEnabled()
+    qtbot.mouseClick(flow.help_button, Qt.MouseButton.LeftButton)
+    qtbot.wait(50)
+    [lines] = open_screens()
+    assert lines.line_buttons() and "Need help now?" in flow.help_button.accessibleName()
+    assert not first_run.app.vault_exists() and not (private_home / "vault.db").exists()
+    assert first_run.onboarding is flow and flow.stack.currentWidget() is flow.passphrase_step
+    assert desktop == []  # opening the screen opens nothing on the desktop
+    close_all(qtbot)
+    flow._set_busy(False)
+
+
+def test_tab_reaches_need_help_now_after_the_steps_own_controls(qtbot, first_run):
+    flow = first_run.onboarding
+    assert flow is not None
+    first_run.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is first_run)
+    flow.start_button.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(flow.start_button, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is flow.help_button
+    qtbot.keyClick(flow.help_button, Qt.Key.Key_Return)  # Enter presses it, as Space does
+    assert len(open_screens()) == 1
+    close_all(qtbot)
+    assert flow.stack.currentWidget() is flow.welcome  # the first run goes on where it was
+    flow.start_button.click()  # the step with the most controls: it still reads in order
+    first_run.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is first_run)
+    stops = walk(qtbot, first_run, flow.pass1.edit)
+    assert flow.help_button in [stop.widget for stop in stops]
+    assert out_of_reading_order(stops) == []

@@ -1,5 +1,6 @@
 """The crisis screen: support lines, calmly, the moment a PHQ-9 item-9 answer is above 0, and
-whenever the person asks ("Need help now?" in the sidebar and on the unlock screen).
+whenever the person asks ("Need help now?" in the sidebar, on the unlock screen and under the
+first-run steps).
 
 Everything shown is on this computer (the shipped list, or the person's own copy in the home
 folder), so it works offline, with the vault locked, and with nothing else loaded. The
