@@ -149,7 +149,8 @@ def test_importing_the_app_registers_nothing() -> None:
 
     assert not hasattr(migrations, "_REGISTRY")
     assert {c.name for c in companion.app.SCHEMA} == {
-        "journal", "imports", "questionnaires", "screentime", "circle"}
+        "journal", "imports", "questionnaires", "screentime", "circle",
+        "sync_devices"}
 
 
 # -- migrating a real vault --------------------------------------------------------------------
