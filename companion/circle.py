@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 from urllib.parse import urlsplit
 
-from companion.circle_feed import FeedItem, load_feed
+from companion.circle_feed import FeedItem, FeedKey, FeedPage, load_feed_page
 from companion.circle_names import shown_names
 from companion.clock import Clock
 from companion.errors import InvalidInput, NotFound, UserError
@@ -505,8 +505,15 @@ class CircleService:
     # -- reading and syncing ------------------------------------------------------------------
 
     def feed(self, row: CircleRow, limit: int = 200) -> list[FeedItem]:
-        names = self.shown_names(row)
-        return load_feed(self.db, row.id, names, row.me, self.engine.state.muted(row.id), limit)
+        """The newest `limit` posts, oldest first."""
+        return self.feed_page(row, limit=limit).items
+
+    def feed_page(self, row: CircleRow, *, limit: int, before: FeedKey | None = None,
+                  since: FeedKey | None = None) -> FeedPage:
+        """A page of the feed with the true count of older posts (see `load_feed_page`)."""
+        return load_feed_page(self.db, row.id, self.shown_names(row), row.me,
+                              self.engine.state.muted(row.id), limit=limit, before=before,
+                              since=since)
 
     def transport(self, row: CircleRow) -> AnyTransport:
         return self._transport_factory(row)

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
         MemberView,
         SyncReport,
     )
-    from companion.circle_feed import FeedItem
+    from companion.circle_feed import FeedItem, FeedKey, FeedPage
     from companion.circle_status import CircleStatus, NewCheckin, PendingPost
     from sync.invite import Invite
     from sync.roster import Member, Roster
@@ -97,14 +97,22 @@ class Circles:
     def feed_as_shown(self, row: CircleRow, limit: int = 200) -> list[FeedItem]:
         """The feed with this device's reactions that still wait to be sealed (offline,
         say) already on their items: what the person did shows at once."""
+        return self.feed_page_as_shown(row, limit=limit).items
+
+    def feed_page_as_shown(self, row: CircleRow, *, limit: int, before: FeedKey | None = None,
+                           since: FeedKey | None = None) -> FeedPage:
+        """A page of the feed as `feed_as_shown` shows it, with the true number of older
+        posts: the newest `limit` posts older than `before` (else the newest), of those from
+        `since` on if given (see `load_feed_page`)."""
         from companion.circle_feed import with_pending_reactions
         from companion.circle_status import pending_reactions
 
-        items = self.service.feed(row, limit)
+        page = self.service.feed_page(row, limit=limit, before=before, since=since)
         me = self.service.shown_names(row).get(row.me, row.display_name)
-        with_pending_reactions(items, [(p.target, p.emoji, p.remove)
-                                       for p in pending_reactions(self.service.db, row)], me)
-        return items
+        with_pending_reactions(page.items, [(p.target, p.emoji, p.remove)
+                                            for p in pending_reactions(self.service.db, row)],
+                               me)
+        return page
 
     def seen_point(self, row: CircleRow) -> int | None:
         """The newest feed item this device has shown (None: the feed was never opened)."""

@@ -101,7 +101,7 @@ def test_a_hostile_post_draws_as_text_and_offers_no_unsafe_link(qtbot) -> None: 
     view.resize(700, 900)
     view.show()
     items = [_item(1, HOSTILE + "\n" + "x" * 19_000, name="Eve\u202eevE", title="<h1>T</h1>")]
-    view.show_rows(build_rows(items, [], limit=40, new_after=None, reply_to=None), NOW,
+    view.show_rows(build_rows(items, [], new_after=None, reply_to=None), NOW,
                    ("", "Ann"))
     layout = view.delegate.layout_at(0)
     assert layout is not None
@@ -116,7 +116,7 @@ def test_a_hostile_post_draws_as_text_and_offers_no_unsafe_link(qtbot) -> None: 
     assert "more" in [s.action for s in layout.spots]  # the rest shortened
     assert sum(len(t) for t in drawn) < SHORT_CHARS + 400
     # Asked for the whole post, the card lays all 19,000 characters out (wrapping anywhere).
-    view.show_rows(build_rows(items, [], limit=40, new_after=None, reply_to=None,
+    view.show_rows(build_rows(items, [], new_after=None, reply_to=None,
                               expanded={1}), NOW, ("", "Ann"))
     whole = view.delegate.layout_at(0)
     assert whole is not None and whole.height > layout.height

@@ -22,7 +22,7 @@ from ui.models.feed_markdown import PostText, post_text, shown_characters
 # took the reaction back). Symbols every desktop font has; an emoji font is not everywhere.
 REACTIONS = ("♥", "☺", "★", "✓")
 REACTION_NAMES = {"♥": "heart", "☺": "smile", "★": "star", "✓": "tick"}
-FEED_PAGE = 40  # posts laid out at first; "Show older" adds as many again
+FEED_PAGE = 40  # posts read at first; "Show older posts" reads as many more from the vault
 MAX_EXTRA_REACTIONS = 6  # other reactions (from the command line) shown as well, then "+n"
 
 
@@ -37,7 +37,7 @@ class FeedRow:
     parent: FeedItem | None = None  # a reply's post, or the post a reply field answers
     pending: PendingPost | None = None
     new: bool = False
-    older: int = 0  # posts not shown yet (the "older" row)
+    older: int = 0  # posts still in the vault, older than every one shown (the "older" row)
     last_reply: bool = False  # the last reply under its post: the thread line ends here
     text: PostText = field(default_factory=lambda: post_text(""))
     title: str = ""  # a note's title
@@ -71,20 +71,20 @@ def body_of(item_type: str, data: dict[str, object]) -> tuple[str, str]:
     return "", str(data.get("text") or "")
 
 
-def build_rows(items: list[FeedItem], pending: list[PendingPost], *, limit: int,
+def build_rows(items: list[FeedItem], pending: list[PendingPost], *, older: int = 0,
                new_after: int | None, reply_to: int | None,
                expanded: set[int] | frozenset[int] = frozenset()) -> list[FeedRow]:
-    """Newest first, as a circle's feed reads: pending, then the newest `limit` posts."""
+    """Newest first, as a circle's feed reads: pending, then the posts read (`items`, oldest
+    first), then a row offering the `older` posts still in the vault."""
     rows: list[FeedRow] = []
     for post in reversed(pending):
         title, body = body_of(post.type, post.data)
         rows.append(FeedRow("pending", pending=post, text=post_text(body), title=title))
-    older = max(0, len(items) - limit)
 
     def is_new(item: FeedItem) -> bool:
         return new_after is not None and item.id > new_after and not item.mine
 
-    for item in reversed(items[older:]):
+    for item in reversed(items):
         title, body = body_of(item.type, item.data)
         rows.append(FeedRow("post", item, new=is_new(item), title=title,
                             text=post_text(body, whole=item.id in expanded)))

@@ -32,31 +32,28 @@ from PySide6.QtWidgets import (
 )
 
 from companion.circle import CircleRow
-from companion.circle_feed import FeedItem
 from companion.circle_status import CircleStatus
 from companion.models import Changes
 from ui.circle_sync import CircleSyncer, SyncOutcome
 from ui.context import UiContext
 from ui.dialogs.circle_setup import CreateCircleDialog, JoinCircleDialog
 from ui.models.feed_markdown import shown_characters
-from ui.models.feed_rows import FEED_PAGE, build_rows
 from ui.pages.circle_members import (
-    CircleMembers,
     CircleView,
     FormMessage,
     load_view,
     refuse_on_key_change,
 )
+from ui.pages.circle_reading import CircleReading
 from ui.pages.circle_text import describe_status, removed_text
 from ui.widgets.circle_feed import Composer
 from ui.widgets.common import error_label, hint, user_message
 from ui.widgets.empty_state import EmptyState
 from ui.widgets.feed_header import CircleHeader
-from ui.widgets.feed_links import OpenAddressDialog, checked_url
 from ui.widgets.feed_view import FeedList
 
 
-class CirclePage(CircleMembers):
+class CirclePage(CircleReading):
     title = "Circle"
     icon_name = "circle"
 
@@ -67,9 +64,7 @@ class CirclePage(CircleMembers):
         self.welcomed: set[bytes] = set()  # joined this session: show the guidelines once
         self.alerted: set[tuple[bytes, tuple[str, ...]]] = set()
         self.dialog: Any = None  # the dialog open now (tests drive it)
-        self.feed_limit = FEED_PAGE
-        self.reply_to: int | None = None  # the post whose reply field is open
-        self.expanded: set[int] = set()  # long posts shown whole
+        self._reset_feed()
         # Per circle, the newest item read before this visit: what came after is marked new
         # for as long as the page stays open (cleared when the page is shown again).
         self.visit_marks: dict[bytes, int] = {}
@@ -221,16 +216,22 @@ class CirclePage(CircleMembers):
     def refresh(self) -> None:
         app, wanted = self.ctx.app, self.current
         reading = self.isVisible() and self.views.currentIndex() == 0
-        self.ctx.runner.run(lambda: load_view(app, wanted, mark_seen=reading), self._render,
-                            self._load_failed)
+        since, limit = self.feed_since, self.feed_limit()
+        self.ctx.runner.run(lambda: load_view(app, wanted, mark_seen=reading, since=since,
+                                              limit=limit), self._render, self._load_failed)
 
     def _load_failed(self, exc: BaseException) -> None:
         if self.ctx.app.is_unlocked:
             self.ctx.runner.unhandled(exc)
 
     def _render(self, view: CircleView) -> None:
-        self.view = view
         row = view.row
+        if row is not None:
+            if row.id != self.current:
+                self._reset_feed()
+                self.current = row.id
+            view = self._take_view(view)
+        self.view = view
         self.stack.setCurrentIndex(0 if row is None else 1)
         self.picker.clear()
         for circle, name in view.circles:
@@ -242,10 +243,6 @@ class CirclePage(CircleMembers):
             for label in (self.status_line, self.error, self.banner):
                 label.setVisible(False)
             return
-        if row.id != self.current:
-            self.reply_to = None
-            self.expanded.clear()
-            self.feed_limit = FEED_PAGE
         self.current = row.id
         self.top.set_circle(shown_characters(row.name) or self.tr("A circle you are joining"))
         self.picker.setCurrentIndex(self.picker.findData(row.id))
@@ -291,25 +288,11 @@ class CirclePage(CircleMembers):
             self._show_guidelines(row)
         self._key_alert(row, status)
 
-    def _show_feed(self) -> None:
-        view, row = self.view, self.view.row
-        if row is None:
-            return
-        if self.reply_to is not None and _find_item(view.feed, self.reply_to) is None:
-            self.reply_to = None  # the post was deleted (or its author muted) meanwhile
-        rows = build_rows(view.feed, view.pending, limit=self.feed_limit,
-                          new_after=self.visit_marks.get(row.id), reply_to=self.reply_to,
-                          expanded=self.expanded)
-        self.feed_view.placeholder = (
-            self.tr("Nothing shared yet. Invite someone from Members, then share how you "
-                    "are: only the people in this circle can read it.")
-            if view.readers == 0 and view.admin else self.tr("Nothing shared yet."))
-        me = next((m for m in view.members if m.you), None)
-        self.feed_view.show_rows(rows, view.now, (row.me.hex()[:12],
-                                                  me.label if me else row.display_name))
-
     def _picked(self, index: int) -> None:
-        self.current = self.picker.itemData(index)
+        picked = self.picker.itemData(index)
+        if picked != self.current:
+            self._reset_feed()
+        self.current = picked
         self.refresh()
 
     # -- sync ---------------------------------------------------------------------------------
@@ -382,80 +365,6 @@ class CirclePage(CircleMembers):
         self.error.setVisible(False)
         self._with_row(work, lambda _r: c.clear(), sync=True)
 
-    def _feed_action(self, kind: str, item_id: int, argument: str) -> None:
-        if kind == "older":
-            self.feed_limit += FEED_PAGE
-            self._show_feed()
-            return
-        if kind == "more":
-            self.expanded.add(item_id)
-            self._show_feed()
-            return
-        item = _find_item(self.view.feed, item_id)
-        if item is None:
-            return
-        if kind == "reply":
-            self.reply_to = item.id
-            self._show_feed()
-            self.feed_view.focus_reply_field()
-            return
-        if kind == "delete":
-            if not item.mine:
-                return
-            ref = item.ref
-            self._confirm(self.tr("Delete this for everyone?"), self.tr(
-                "It disappears from everyone's feed after their next sync. Someone who has "
-                "already read it may remember it."), self.tr("Delete"),
-                lambda: self._with_row(lambda s, r: s.delete(r, ref), sync=True))
-            return
-        if kind not in ("react", "unreact"):
-            return
-        me = next((m.label for m in self.view.members if m.you), "")
-        # Shown at once; the vault hears of it in its lane, and the refresh after brings the
-        # truth. The toggle decides from what is shown now, so two quick clicks add and take
-        # back, never add twice.
-        given = self.feed_view.feed_model.toggle_reaction(item.id, argument, me)
-        ref = item.ref
-
-        def react(service: Any, row: CircleRow) -> None:
-            refuse_on_key_change(service, row)
-            service.react(row, ref, argument, not given)
-
-        self._with_row(react, sync=True)
-
-    def send_reply(self, target: int, text: str) -> None:
-        def reply(service: Any, row: CircleRow) -> None:
-            refuse_on_key_change(service, row)
-            service.reply(row, f"p{target}", text)
-
-        def sent(_result: object) -> None:
-            if self.reply_to == target:
-                self.reply_to = None
-                self.feed_view.reply_field.close_field()
-            number = self.feed_view.feed_model.find(("post", target))
-            if number >= 0:
-                self.feed_view.setCurrentIndex(self.feed_view.feed_model.index(number))
-            self.feed_view.setFocus(Qt.FocusReason.OtherFocusReason)
-
-        self.error.setVisible(False)
-        self._with_row(reply, sent, sync=True)
-
-    def cancel_reply(self) -> None:
-        target, self.reply_to = self.reply_to, None
-        self.feed_view.reply_field.close_field()
-        self._show_feed()
-        number = self.feed_view.feed_model.find(("post", target or -1))
-        if number >= 0:
-            self.feed_view.setCurrentIndex(self.feed_view.feed_model.index(number))
-        self.feed_view.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def confirm_link(self, address: str, words: str, author: str) -> None:
-        """A link in a post was clicked: say where it goes; open only if asked to."""
-        url = checked_url(address)
-        if url is None:
-            return
-        self._open(OpenAddressDialog(url, words, author, self))
-
     def save_guidelines(self) -> None:
         text = self.guidelines.toPlainText()
         self._with_row(lambda s, r: s.set_guidelines(r, text), sync=True)
@@ -474,6 +383,8 @@ class CirclePage(CircleMembers):
 
     def _circle_added(self, dialog: CreateCircleDialog | JoinCircleDialog) -> None:
         if dialog.result_row is not None:
+            if dialog.result_row.id != self.current:
+                self._reset_feed()
             self.current = dialog.result_row.id
             self.syncer.sync_circle(self.current)
         self.refresh()
@@ -493,16 +404,6 @@ class CirclePage(CircleMembers):
         self.member_list.clear()
         self.guidelines.clear()
         self.composer.clear()
-        self.reply_to = None
-        self.expanded.clear()
+        self._reset_feed()
         self.visit_marks.clear()
 
-
-def _find_item(items: list[FeedItem], item_id: int) -> FeedItem | None:
-    for item in items:
-        if item.id == item_id:
-            return item
-        for reply in item.replies:
-            if reply.id == item_id:
-                return reply
-    return None

@@ -29,12 +29,13 @@ from PySide6.QtWidgets import (
 
 from companion.app import CompanionApp
 from companion.circle import CircleRow, MemberView
-from companion.circle_feed import FeedItem
+from companion.circle_feed import FeedItem, FeedKey
 from companion.circle_status import CircleStatus, PendingPost
 from companion.errors import UserError
 from ui.circle_sync import CircleSyncer
 from ui.dialogs.circle_trust import InviteDialog, KeyChangeDialog, VerifyDialog
 from ui.icons import icon
+from ui.models.feed_rows import FEED_PAGE
 from ui.pages.base import Page
 from ui.widgets.common import hint, user_message
 from ui.widgets.feed_style import paint_avatar
@@ -54,30 +55,38 @@ class CircleView:
     seen_before: int | None = None  # the newest item read here before this load (None: never)
     latest: int = 0  # the newest item id of the circle
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # The feed's posts are a run from the newest back to `oldest`; `older` more are in the
+    # vault ("Show older posts" reads them). `since` is where this load was asked to reach.
+    older: int = 0
+    oldest: FeedKey | None = None
+    since: FeedKey | None = None
 
 
-def load_view(app: CompanionApp, wanted: bytes | None, *, mark_seen: bool = False
-              ) -> CircleView:
-    """Everything the page shows for circle `wanted` (else the first), in one vault call.
-    With `mark_seen` (the feed is on screen), what it shows counts as read on this device."""
+def load_view(app: CompanionApp, wanted: bytes | None, *, mark_seen: bool = False,
+              since: FeedKey | None = None, limit: int = FEED_PAGE) -> CircleView:
+    """Everything the page shows for circle `wanted` (else the first), in one vault call: the
+    newest `limit` posts of its feed, of those from `since` on if given (what the page holds
+    after "Show older posts"). With `mark_seen` (the feed is on screen), what it shows counts
+    as read on this device."""
     service = app.circles
     rows = service.rows()
     if not rows:
         return CircleView()
     row = next((r for r in rows if r.id == wanted), rows[0])
+    since = since if row.id == wanted else None  # a key says nothing about another circle
     members = service.members(row) if row.genesis else []
-    feed = service.feed_as_shown(row)
+    page = service.feed_page_as_shown(row, limit=limit, since=since)
     seen = service.seen_point(row)
     latest = service.latest_item_id(row)
     if mark_seen and latest:
         service.mark_seen(row, latest)
     return CircleView([(r.id, r.name or "(joining)") for r in rows], row, members,
-                      feed, service.status(row, app.clock.now()),
+                      page.items, service.status(row, app.clock.now()),
                       service.readers(row) if row.status == "active" else 0,
                       any(m.you and m.admin and m.active for m in members),
                       service.pending_posts(row),
                       service.protocol_version(row) if row.status == "active" else 2,
-                      seen, latest, app.clock.now())
+                      seen, latest, app.clock.now(), page.older, page.oldest, since)
 
 
 class CircleMembers(Page):
