@@ -31,6 +31,7 @@ from ui.errors import BugReporter
 from ui.events import ChangeBridge
 from ui.icons import app_icon
 from ui.shortcuts import ShortcutsDialog
+from ui.support_key import SupportShortcut
 from ui.tasks import Lane, TaskRunner
 from ui.theme import apply_theme
 from ui.unlock import UnlockScreen
@@ -114,6 +115,13 @@ class MainWindow(QMainWindow):
         for action in (lock, help_, quit_):
             self.addAction(action)
         self.lock_action, self.help_action, self.quit_action = lock, help_, quit_
+        # The support lines from any state and any window, a modal dialog included.
+        self.support_action = SupportShortcut(self, self.open_support).action
+
+    def open_support(self) -> QWidget:
+        from ui.dialogs.crisis import open_support  # only when asked for
+
+        return open_support(self, self.app.home, self.runner, prefs=self.prefs)
 
     def show_shortcuts(self) -> None:
         ShortcutsDialog(self, runner=self.runner).open()

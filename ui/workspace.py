@@ -30,6 +30,7 @@ from ui.pages.settings import SettingsPage
 from ui.pages.today import TodayPage
 from ui.screentime_driver import ScreenTimeDriver
 from ui.session import Session
+from ui.support_key import support_keys_shown
 
 PAGE_TYPES: tuple[type[Page], ...] = (TodayPage, JournalPage, InsightsPage, ScreenTimePage,
                                       CirclePage, SettingsPage)
@@ -50,7 +51,8 @@ class Workspace(QWidget):
         self.help_button.setObjectName("needHelp")
         self.help_button.setAccessibleName(self.tr("Need help now? Open the support lines"))
         self.help_button.setToolTip(self.tr("Support lines you can call, text or visit, "
-                                            "kept on this computer"))
+                                            "kept on this computer (%1, also from inside a "
+                                            "dialog)").replace("%1", support_keys_shown()))
         self.help_button.setAutoDefault(False)
         self.help_button.setIconSize(QSize(20, 20))
         font = QFont(self.help_button.font())

@@ -1,6 +1,6 @@
 """The crisis screen: support lines, calmly, the moment a PHQ-9 item-9 answer is above 0, and
-whenever the person asks ("Need help now?" in the sidebar, on the unlock screen and under the
-first-run steps).
+whenever the person asks ("Need help now?" in the sidebar, on the unlock screen, under the
+first-run steps and in the summary; Ctrl+Shift+H from any window, ui/support_key.py).
 
 Everything shown is on this computer (the shipped list, or the person's own copy in the home
 folder), so it works offline, with the vault locked, and with nothing else loaded. The
@@ -373,8 +373,10 @@ def support_host(widget: QWidget) -> QWidget:
     """Where the screen opened on request hangs: the main window's central stack, which
     outlives a lock (locking closes the window's own dialogs and deletes the workspace). The
     lines hold nothing from the vault, and an auto-lock must not take them away from someone
-    reading them."""
+    reading them. From inside a dialog (the summary, say), the main window it belongs to."""
     window = widget.window()
+    while not isinstance(window, QMainWindow) and (owner := window.parentWidget()) is not None:
+        window = owner.window()
     central = window.centralWidget() if isinstance(window, QMainWindow) else None
     return central if central is not None else widget
 
@@ -401,9 +403,24 @@ def show_crisis_dialog(home: Path, runner: TaskRunner, parent: QWidget | None, *
 def open_support(widget: QWidget, home: Path, runner: TaskRunner, *,
                  prefs: PreferenceStore | None = None,
                  locale: QLocale | None = None) -> CrisisDialog:
-    """"Need help now?": the screen on request, from anywhere in the window."""
-    return show_crisis_dialog(home, runner, support_host(widget),
-                              prefs=prefs or find_preference_store(widget), locale=locale)
+    """"Need help now?": the screen on request, from anywhere in the window, a modal dialog
+    included (the newest modal window is the one Qt does not block)."""
+    over = QApplication.activeModalWidget()  # the dialog the person is in, if any
+    dialog = show_crisis_dialog(home, runner, support_host(widget),
+                                prefs=prefs or find_preference_store(widget), locale=locale)
+    _keep_above(dialog, over)
+    return dialog
+
+
+def _keep_above(dialog: CrisisDialog, modal: QWidget | None) -> None:
+    """Hung on the main window, the screen would only be kept above the main window: a click
+    on the dialog it was opened from could raise that dialog over the lines. Window managers
+    keep a window above the one it is transient for, so it is made transient for that one."""
+    if modal is None or modal is dialog or not modal.isVisible():
+        return
+    handle, under = dialog.windowHandle(), modal.windowHandle()
+    if handle is not None and under is not None:
+        handle.setTransientParent(under)
 
 
 __all__ = ["CrisisDialog", "locale_country", "open_support", "show_crisis_dialog"]

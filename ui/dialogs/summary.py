@@ -155,10 +155,22 @@ class SummaryDialog(QDialog):
                                              QDialogButtonBox.ButtonRole.AcceptRole)
         self.save_button.clicked.connect(self.choose_file)
         buttons.addButton(QDialogButtonBox.StandardButton.Close).clicked.connect(self.reject)
+        # Reading back weeks of moods, scores and entries can be hard, and while this dialog
+        # is open the sidebar's "Need help now?" cannot be reached: the same way out, here.
+        self.help_button = buttons.addButton(self.tr("Need help now?"),
+                                             QDialogButtonBox.ButtonRole.HelpRole)
+        self.help_button.setAccessibleName(self.tr("Need help now? Open the support lines"))
+        self.help_button.setAutoDefault(False)
+        self.help_button.clicked.connect(self.open_support)
         column.addWidget(buttons)
         column.addWidget(hint(self.tr("The saved file is not encrypted: anyone who can read "
                                       "it can read what you included.")))
         return panel
+
+    def open_support(self) -> QWidget:
+        from ui.dialogs.crisis import open_support  # only when asked for
+
+        return open_support(self, self.ctx.app.home, self.ctx.runner, prefs=self.ctx.prefs)
 
     # -- choices ----------------------------------------------------------------------------
 
