@@ -19,7 +19,7 @@ from PySide6.QtCore import Qt
 
 from companion.circle import CircleRow
 from companion.circle_feed import FEED_START, FeedItem, FeedKey, FeedPage
-from ui.models.feed_rows import FEED_PAGE, build_rows
+from ui.models.feed_rows import FEED_PAGE, REPLIES_SHOWN, REPLY_PAGE, build_rows
 from ui.pages.circle_members import CircleMembers, CircleView, refuse_on_key_change
 from ui.widgets.feed_links import OpenAddressDialog, checked_url
 from ui.widgets.feed_view import FeedList
@@ -37,6 +37,7 @@ class CircleReading(CircleMembers):
         self.loading_older = False
         self.reply_to: int | None = None  # the post whose reply field is open
         self.expanded: set[int] = set()  # long posts shown whole
+        self.replies_shown: dict[int, int] = {}  # post id: the latest replies shown (if more)
 
     def _take_view(self, view: CircleView) -> CircleView:
         """`view` as the page shows it (called once `current` is its circle). A refresh asked
@@ -93,7 +94,7 @@ class CircleReading(CircleMembers):
             self.reply_to = None  # the post was deleted (or its author muted) meanwhile
         rows = build_rows(view.feed, view.pending, older=view.older,
                           new_after=self.visit_marks.get(row.id), reply_to=self.reply_to,
-                          expanded=self.expanded)
+                          expanded=self.expanded, replies_shown=self.replies_shown)
         self.feed_view.placeholder = (
             self.tr("Nothing shared yet. Invite someone from Members, then share how you "
                     "are: only the people in this circle can read it.")
@@ -114,6 +115,9 @@ class CircleReading(CircleMembers):
             return
         item = _find_item(self.view.feed, item_id)
         if item is None:
+            return
+        if kind == "replies":
+            self._show_thread(item, argument == "more")
             return
         if kind == "reply":
             self.reply_to = item.id
@@ -143,6 +147,18 @@ class CircleReading(CircleMembers):
             service.react(row, ref, argument, not given)
 
         self._with_row(react, sync=True)
+
+    def _show_thread(self, post: FeedItem, more: bool) -> None:
+        """The next REPLY_PAGE earlier replies of `post` (all once the rest is short), or back
+        to the latest REPLIES_SHOWN. Replies not shown have no rows: a thread of 10,000
+        costs its shown replies only."""
+        shown = self.replies_shown.get(post.id, REPLIES_SHOWN)
+        left = len(post.replies) - shown
+        if more:
+            self.replies_shown[post.id] = shown + (left if left <= REPLY_PAGE else REPLY_PAGE)
+        else:
+            self.replies_shown.pop(post.id, None)
+        self._show_feed()
 
     def send_reply(self, target: int, text: str) -> None:
         def reply(service: Any, row: CircleRow) -> None:

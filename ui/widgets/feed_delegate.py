@@ -17,7 +17,8 @@ from ui.icons import pixmap
 from ui.models.feed_model import ROW_ROLE, FeedModel
 from ui.models.feed_rows import FeedRow
 from ui.theme import MOOD_COLOURS
-from ui.widgets.feed_layout import CardLayout, card_layout
+from ui.widgets.feed_cards import card_layout
+from ui.widgets.feed_layout import CardLayout
 from ui.widgets.feed_style import (
     accent,
     is_dark,

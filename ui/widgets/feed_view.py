@@ -7,9 +7,9 @@ opens. The reply field is a real line edit placed over its row in the thread, un
 it answers; it survives the refreshes that sync brings (the rows are rebuilt, the field and
 what is typed in it are not).
 
-Keys: Up and Down move between posts and replies, Enter replies, 1–4 give or take back the
-four reactions, Delete deletes your own post, the menu key (or Shift+F10) lists every action
-of the card, links included.
+Keys: Up and Down move between posts and replies, Enter replies (on "Show all N replies" or
+"Show older posts", presses it), 1–4 give or take back the four reactions, Delete deletes your
+own post, the menu key (or Shift+F10) lists every action of the card, links included.
 """
 
 from __future__ import annotations
@@ -97,7 +97,8 @@ class ReplyField(QFrame):
 
 
 class FeedList(QListView):
-    """`action(kind, item_id, argument)`: reply, react, unreact, delete, more, older.
+    """`action(kind, item_id, argument)`: reply, react, unreact, delete, more, older, replies
+    (more or fewer of a thread).
     `link_clicked(address, words, author)`: a link was clicked (nothing is opened here)."""
 
     action = Signal(str, int, str)
@@ -239,6 +240,10 @@ class FeedList(QListView):
         if spot.action == "older":
             self.action.emit("older", 0, "")
             return
+        if spot.action in ("more_replies", "fewer_replies") and row.parent is not None:
+            self.action.emit("replies", row.parent.id,
+                             "more" if spot.action == "more_replies" else "fewer")
+            return
         item = row.item
         if item is None:
             return
@@ -306,8 +311,9 @@ class FeedList(QListView):
             self._step(-1 if key == Qt.Key.Key_Up else 1)
             return
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and row is not None:
-            if row.kind == "older":
-                self.action.emit("older", 0, "")
+            spots = self.spots_of(self.currentIndex().row())
+            if row.kind in ("older", "thread") and spots:
+                self.perform(self.currentIndex().row(), spots[0])
             elif row.reply_target is not None:
                 self.action.emit("reply", row.reply_target.id, "")
             return
