@@ -30,7 +30,8 @@ PROTOCOL_VERSION = 2  # of the circles this app creates (docs/protocol.md §10)
 
 def create_circle(engine: Engine, name: str, display_name: str, storage_kind: str,
                   storage_location: str, webdav_user: str = "",
-                  webdav_password: str = "", version: int | None = None) -> bytes:
+                  webdav_password: str = "", version: int | None = None,
+                  kind: str = "circle") -> bytes:
     version = version or PROTOCOL_VERSION
     rng = engine.rng
     circle = rng.token(16)
@@ -44,10 +45,10 @@ def create_circle(engine: Engine, name: str, display_name: str, storage_kind: st
     with engine.db.transaction() as cur:
         cur.execute(
             "INSERT INTO circles (id, name, identity, display_name, names_key, genesis, "
-            "storage_kind, storage_location, webdav_user, webdav_password, status, created_us) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)",
+            "storage_kind, storage_location, webdav_user, webdav_password, status, created_us,"
+            " kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)",
             (circle, name, me.to_bytes(), display_name, rng.token(32), op.hash, storage_kind,
-             storage_location, webdav_user, webdav_password, engine.now_us()))
+             storage_location, webdav_user, webdav_password, engine.now_us(), kind))
         CircleState.add_op(cur, circle, op)
         _keep_receiving_key(engine, cur, circle, receiving)
         assert key is not None
@@ -57,20 +58,21 @@ def create_circle(engine: Engine, name: str, display_name: str, storage_kind: st
     return circle
 
 
-def make_invite(engine: Engine, row: CircleRow) -> Invite:
+def make_invite(engine: Engine, row: CircleRow,
+                lifetime_us: int = INVITE_DAYS * 86_400_000_000) -> Invite:
     invite = Invite.signed_by(row.identity, row.id, engine.rng.token(32),
                               row.storage_location if row.storage_kind == "webdav" else "")
     now = engine.now_us()
     with engine.db.transaction() as cur:
         cur.execute("INSERT INTO circle_invites (secret, circle, created_us, expires_us) "
                     "VALUES (?, ?, ?, ?)",
-                    (invite.secret, row.id, now, now + INVITE_DAYS * 86_400_000_000))
+                    (invite.secret, row.id, now, now + lifetime_us))
     return invite
 
 
 def begin_join(engine: Engine, invite: Invite, display_name: str, storage_kind: str,
                storage_location: str, transport: Transport, webdav_user: str = "",
-               webdav_password: str = "") -> bytes:
+               webdav_password: str = "", kind: str = "circle") -> bytes:
     """Write the join request and remember the circle as 'joining' (the invite code, which is
     secret, is kept in the vault until the welcome arrives)."""
     if engine.state.circle(invite.circle) is not None:
@@ -85,10 +87,10 @@ def begin_join(engine: Engine, invite: Invite, display_name: str, storage_kind: 
     with engine.db.transaction() as cur:
         cur.execute(
             "INSERT INTO circles (id, name, identity, display_name, storage_kind, "
-            "storage_location, webdav_user, webdav_password, status, invite_code, created_us) "
-            "VALUES (?, '', ?, ?, ?, ?, ?, ?, 'joining', ?, ?)",
+            "storage_location, webdav_user, webdav_password, status, invite_code, created_us,"
+            " kind) VALUES (?, '', ?, ?, ?, ?, ?, ?, 'joining', ?, ?, ?)",
             (invite.circle, me.to_bytes(), display_name, storage_kind, storage_location,
-             webdav_user, webdav_password, invite.code(), engine.now_us()))
+             webdav_user, webdav_password, invite.code(), engine.now_us(), kind))
         _keep_receiving_key(engine, cur, invite.circle, receiving)
     return invite.circle
 

@@ -16,7 +16,15 @@ from sync.crypto import Rejected, b64
 from sync.identity import MEMBER_ID_BYTES
 from sync.roster import MAX_MEMBERS, SignedOp
 
-TYPES = ("checkin", "note", "reply", "reaction", "edit", "delete", "roster", "guidelines")
+TYPES = ("checkin", "note", "reply", "reaction", "edit", "delete", "roster", "guidelines",
+         "ops")
+# What only a group of one person's devices carries (docs/protocol.md §11.1), and what only a
+# circle of people does: each refuses the other's.
+DEVICE_TYPES = ("ops",)
+CIRCLE_TYPES = ("checkin", "note", "reply", "reaction", "edit", "delete", "guidelines")
+# A batch of operations, base64 in the body, must fit the largest padding bucket
+# (sync/envelope.py MAX_PLAINTEXT, 256 KiB) with the body's other fields.
+MAX_OPS_BATCH = 180_000
 CHECKPOINT_HASH_BYTES = 12
 MAX_NOTE_TITLE = 120
 MAX_NOTE_BODY = 20_000
@@ -161,6 +169,12 @@ def _parse_kind(r: Reader) -> Body:
     if kind == "delete":
         r.only(*common, "to")
         return Body(kind, at, seen, {}, _ref(r))
+    if kind == "ops":
+        r.only(*common, "batch")
+        batch = r.raw("batch")
+        if not batch or len(batch) > MAX_OPS_BATCH:
+            raise Rejected("message body has a bad batch")
+        return Body(kind, at, seen, {"batch": r.value["batch"]})
     if kind == "guidelines":
         r.only(*common, "text")
         return Body(kind, at, seen, {"text": r.text("text", max_len=MAX_GUIDELINES)})

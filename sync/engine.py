@@ -33,8 +33,17 @@ from sync.batch import (
     check_placed,
     store_op,
 )
-from sync.content import MAX_CARRY, Body, Ref, View, encode_body, parse_body
-from sync.crypto import Randomness, Rejected, SystemRandomness
+from sync.content import (
+    CIRCLE_TYPES,
+    DEVICE_TYPES,
+    MAX_CARRY,
+    Body,
+    Ref,
+    View,
+    encode_body,
+    parse_body,
+)
+from sync.crypto import Randomness, Rejected, SystemRandomness, unb64
 from sync.envelope import (
     MAX_SEQ,
     ChainCache,
@@ -484,6 +493,15 @@ class Engine:
             forward_secrecy.record_announced(cur, row.id, sender, seq, body.recv)
         if body.type == "roster":
             return self._roster_ops(cur, row, batch, sender, seq, body)
+        if row.kind == "devices":
+            if body.type not in DEVICE_TYPES:
+                raise Rejected("a circle's message in a group of devices")
+            # Merged by the vault's replica (companion/devices), which reads the inbox.
+            cur.execute("INSERT OR IGNORE INTO device_inbox (circle, sender, seq, batch)"
+                        " VALUES (?,?,?,?)", (row.id, sender, seq, unb64(body.data["batch"])))
+            return []
+        if body.type not in CIRCLE_TYPES:
+            raise Rejected("a group of devices' message in a circle")
         if body.type in ("edit", "delete") and (body.ref is None or body.ref.member != sender):
             raise Rejected("edit or delete of someone else's message")
         if body.type == "guidelines":
@@ -829,7 +847,7 @@ class Engine:
                 cur.execute("UPDATE circle_outbox SET seq = ?, name = ?, raw = ?, "
                             "sent_epoch = ?, idx = ? WHERE id = ?",
                             (seq, name, raw, epoch_id if v2 else None, index, item_id))
-                if body_type not in ("roster",):
+                if body_type not in ("roster", *DEVICE_TYPES):
                     CircleState.add_item(cur, row.id, row.me, seq, body_type, written,
                                          data, (ref.member, ref.seq) if ref else None)
                     if body_type == "guidelines":

@@ -207,5 +207,20 @@ ALTER TABLE circle_epoch_keys ADD COLUMN recv BLOB;  -- the receiving key that o
 ALTER TABLE circles ADD COLUMN forget_after_days INTEGER NOT NULL DEFAULT 30;
 """
 
+# Device sync (docs/protocol.md §11.1): a person's devices are a circle of kind "devices",
+# whose messages carry batches of operations. The engine keeps the batches it authenticated
+# here until the vault's replica (companion/devices) has merged them.
+_V6 = """
+ALTER TABLE circles ADD COLUMN kind TEXT NOT NULL DEFAULT 'circle'
+    CHECK (kind IN ('circle', 'devices'));
+CREATE TABLE device_inbox (
+    circle BLOB NOT NULL REFERENCES circles (id) ON DELETE CASCADE,
+    sender BLOB NOT NULL,
+    seq INTEGER NOT NULL,
+    batch BLOB NOT NULL,
+    PRIMARY KEY (circle, sender, seq)
+) WITHOUT ROWID;
+"""
+
 CIRCLES = Component(COMPONENT, (sql_step(1, _V1), sql_step(2, _V2), sql_step(3, _V3),
-                                sql_step(4, _V4), sql_step(5, _V5)))
+                                sql_step(4, _V4), sql_step(5, _V5), sql_step(6, _V6)))

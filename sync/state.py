@@ -54,6 +54,7 @@ class CircleRow:
     created_us: int
     last_sync_us: int | None
     forget_after_days: int = 30
+    kind: str = "circle"  # or "devices": a person's own devices (docs/protocol.md §11)
 
     @functools.cached_property
     def me(self) -> bytes:
@@ -63,7 +64,7 @@ class CircleRow:
 
 _CIRCLE_COLUMNS = ("id, name, identity, display_name, names_key, genesis, storage_kind, "
                    "storage_location, webdav_user, webdav_password, status, invite_code, "
-                   "guidelines, created_us, last_sync_us, forget_after_days")
+                   "guidelines, created_us, last_sync_us, forget_after_days, kind")
 
 
 def _circle(row: Any) -> CircleRow:
@@ -71,7 +72,7 @@ def _circle(row: Any) -> CircleRow:
                      None if row[4] is None else bytes(row[4]),
                      None if row[5] is None else bytes(row[5]),
                      row[6], row[7], row[8], row[9], row[10], row[11], row[12],
-                     row[13], row[14], row[15])
+                     row[13], row[14], row[15], row[16])
 
 
 class CircleState:
@@ -85,9 +86,12 @@ class CircleState:
         self._folds: dict[tuple[bytes, bytes, frozenset[bytes]], Roster] = {}
         self._fold_cache = FoldCache()  # parses and signature checks, shared by every fold
 
-    def circles(self) -> list[CircleRow]:
+    def circles(self, kind: str = "circle") -> list[CircleRow]:
+        """The circles of one kind: people's circles, or (kind "devices") the group of this
+        person's own devices, which no circle list shows."""
         return [_circle(r) for r in self.db.query(
-            f"SELECT {_CIRCLE_COLUMNS} FROM circles ORDER BY created_us")]
+            f"SELECT {_CIRCLE_COLUMNS} FROM circles WHERE kind = ? ORDER BY created_us",
+            (kind,))]
 
     def circle(self, circle: bytes) -> CircleRow | None:
         row = self.db.query_one(f"SELECT {_CIRCLE_COLUMNS} FROM circles WHERE id = ?",

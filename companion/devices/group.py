@@ -1,0 +1,236 @@
+"""A person's devices as one group, kept in step through a folder or WebDAV
+(docs/protocol.md §11.1–11.2).
+
+The group is a circle of kind "devices" whose members are this person's computers; the
+circle engine carries, signs, seals, checks and orders its messages exactly as it does a
+circle's. What differs is what the messages say: batches of operations (`ops`, each device's
+own) and snapshots (`snapshot`, everything a device holds, for a device that joined later and
+cannot read what was written before it). The vault's replica (vault_replica.py) merges them.
+
+A sync round: the engine fetches and sends; the batches it authenticated wait in
+`device_inbox`; the replica records the person's changes and merges the inbox in one
+transaction; what it made is queued as messages in the same transaction it is marked as
+handed over, so a crash between the two can neither lose nor double it; the engine sends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeAlias
+
+from companion.clock import Clock
+from companion.devices.vault_replica import RoundReport, VaultReplica, stamp_key
+from companion.errors import InvalidInput
+from storage.database import Database
+from sync import actions
+from sync.codec import canonical
+from sync.content import MAX_OPS_BATCH
+from sync.crypto import Rejected, b64
+from sync.devices.ops import Batch, Op, decode_batch, decode_op, encode_batch, op_to_json
+from sync.engine import Engine, SyncReport
+from sync.invite import PREFIX, parse_invite
+from sync.state import CircleRow
+from sync.storage_spec import build_transport, parse_storage_spec
+from sync.transport import Transport
+from sync.transport_folder import FolderTransport
+from sync.webdav_address import WebDavCredentials
+
+if TYPE_CHECKING:
+    from sync.transport_webdav import WebDavTransport
+
+    AnyTransport: TypeAlias = FolderTransport | WebDavTransport
+
+PAIRING_PREFIX = "companion-device-1:"
+PAIRING_LIFETIME_US = 3600 * 1_000_000  # a person pairs with both computers in front of them
+GROUP_NAME = "My devices"
+
+
+@dataclass
+class DeviceSyncReport:
+    engine: SyncReport = field(default_factory=SyncReport)
+    merged: RoundReport = field(default_factory=RoundReport)
+    refused_batches: int = 0  # authenticated messages whose batch was broken
+    too_large: int = 0  # changes over a message's size, kept on this computer
+    snapshot_sent: bool = False
+
+
+def pairing_code(invite_code: str) -> str:
+    assert invite_code.startswith(PREFIX)
+    return PAIRING_PREFIX + invite_code[len(PREFIX):]
+
+
+def invite_of(code: str) -> str:
+    """The circle invite inside a pairing code; a circle's own invite is refused here (and a
+    pairing code is refused where a circle invite is asked for)."""
+    text = "".join(code.split())
+    if not text.lower().startswith(PAIRING_PREFIX):
+        raise InvalidInput("That is not a pairing code: it starts with "
+                           f"“{PAIRING_PREFIX}”.",
+                           "On your other computer, choose Add a device and copy the code "
+                           "it shows.")
+    return PREFIX + text[len(PAIRING_PREFIX):]
+
+
+def _chunks(ops: list[Op], limit: int = MAX_OPS_BATCH) -> tuple[list[list[Op]], int]:
+    """Ops in batches whose encoding fits one message; the count of ops too large alone."""
+    batches: list[list[Op]] = []
+    current: list[Op] = []
+    size = 64
+    too_large = 0
+    for op in ops:
+        op_size = len(canonical(op_to_json(op))) + 1
+        if op_size + 64 > limit:
+            too_large += 1
+            continue
+        if current and size + op_size > limit:
+            batches.append(current)
+            current, size = [], 64
+        current.append(op)
+        size += op_size
+    if current:
+        batches.append(current)
+    return batches, too_large
+
+
+class DeviceGroup:
+    """This vault's place in its person's group of devices."""
+
+    def __init__(self, db: Database, clock: Clock, engine: Engine,
+                 transport_for: Callable[[CircleRow], AnyTransport]) -> None:
+        self.db = db
+        self.clock = clock
+        self.engine = engine
+        self.transport_for = transport_for
+        self.replica = VaultReplica(db, lambda: int(clock.now().timestamp() * 1000))
+
+    def row(self) -> CircleRow | None:
+        rows = self.engine.state.circles("devices")
+        return rows[0] if rows else None
+
+    def _require_row(self) -> CircleRow:
+        row = self.row()
+        if row is None:
+            raise InvalidInput("Device sync is not set up on this computer.",
+                               "Run `companion device add` here, or `companion device join "
+                               "CODE` with a code from your other computer.")
+        return row
+
+    # -- setting up ---------------------------------------------------------------------------
+
+    def start(self, storage: str, device_name: str, *, webdav_user: str = "",
+              webdav_password: str = "") -> CircleRow:
+        """Make this computer the group's first device, syncing through `storage`."""
+        if self.row() is not None:
+            raise InvalidInput("Device sync is already set up on this computer.")
+        spec = parse_storage_spec(storage)
+        credentials = (WebDavCredentials(webdav_user, webdav_password)
+                       if webdav_user or webdav_password else None)
+        # Made (a folder, or the WebDAV collection) and tried before anything is saved.
+        with build_transport(spec, credentials, create=True) as transport:
+            transport.check()
+        group = actions.create_circle(self.engine, GROUP_NAME, device_name, spec.kind,
+                                      spec.location, webdav_user, webdav_password,
+                                      kind="devices")
+        row = self.engine.state.circle(group)
+        assert row is not None
+        VaultReplica.set_up(self.db, row.me)
+        return row
+
+    def pairing_code(self) -> str:
+        row = self._require_row()
+        invite = actions.make_invite(self.engine, row, PAIRING_LIFETIME_US)
+        return pairing_code(invite.code())
+
+    def join(self, code: str, device_name: str, storage: str, transport: Transport, *,
+             webdav_user: str = "", webdav_password: str = "") -> CircleRow:
+        """Ask to join with a pairing code from another device of this person's."""
+        if self.row() is not None:
+            raise InvalidInput("Device sync is already set up on this computer.")
+        try:
+            invite = parse_invite(invite_of(code))
+        except Rejected as exc:
+            raise InvalidInput(f"That pairing code cannot be used: {exc.reason}.",
+                               "Copy the whole code exactly as your other computer shows it."
+                               ) from None
+        spec = parse_storage_spec(storage)
+        try:
+            group = actions.begin_join(self.engine, invite, device_name, spec.kind,
+                                       spec.location, transport, webdav_user,
+                                       webdav_password, kind="devices")
+        except Rejected:
+            raise InvalidInput("This pairing code has already been used.",
+                               "Make a new one on your other computer.") from None
+        row = self.engine.state.circle(group)
+        assert row is not None
+        VaultReplica.set_up(self.db, row.me)
+        return row
+
+    # -- a round ------------------------------------------------------------------------------
+
+    def sync(self) -> DeviceSyncReport:
+        row = self._require_row()
+        report = DeviceSyncReport()
+        with self.transport_for(row) as transport:
+            report.engine = self.engine.sync(row.id, transport)
+            row = self._require_row()
+            self._merge(row, report)
+            if row.status == "active":
+                if report.engine.joined:
+                    self._queue_snapshot(row)
+                    report.snapshot_sent = True
+                if self._queue_own(row, report) or report.snapshot_sent:
+                    sent = self.engine.sync(row.id, transport)
+                    report.engine.sent += sent.sent
+                    report.engine.problems += sent.problems
+        return report
+
+    def _merge(self, row: CircleRow, report: DeviceSyncReport) -> None:
+        inbox = self.db.query("SELECT sender, seq, batch FROM device_inbox WHERE circle = ?"
+                              " ORDER BY sender, seq", (row.id,))
+        batches: list[Batch] = []
+        for sender, _seq, raw in inbox:
+            try:
+                batches.append(self._decode(bytes(sender), bytes(raw)))
+            except Rejected:
+                report.refused_batches += 1
+        report.merged = self.replica.round(batches)
+        # A batch held for its clock (another device's clock far ahead) is merged again from
+        # the inbox next round; merging twice changes nothing, so the inbox is kept whole.
+        if not report.merged.held:
+            with self.db.transaction() as cur:
+                cur.executemany("DELETE FROM device_inbox WHERE circle = ? AND sender = ?"
+                                " AND seq = ?", [(row.id, s, q) for s, q, _ in inbox])
+
+    @staticmethod
+    def _decode(sender: bytes, raw: bytes) -> Batch:
+        if raw[:1] == b"S":  # a snapshot: any device's operations, relayed by one of the group
+            ops = [decode_op(line) for line in raw[1:].split(b"\n") if line]
+            return Batch(sender, tuple(ops))
+        return decode_batch(raw, sender)
+
+    def _queue_own(self, row: CircleRow, report: DeviceSyncReport) -> bool:
+        ops = self.replica.unsent()
+        if not ops:
+            return False
+        batches, report.too_large = _chunks(ops)
+        with self.db.transaction() as cur:
+            for ops_in_batch in batches:
+                data = {"batch": b64(encode_batch(row.me, ops_in_batch))}
+                actions.queue(self.engine, cur, row, "ops", data)
+            # Handed over in the same transaction: a crash cannot queue them twice or lose
+            # them between the two.
+            cur.executemany("UPDATE device_ops SET sent = 1 WHERE stamp = ?",
+                            [(stamp_key(op.hlc),) for batch in batches for op in batch])
+        return bool(batches)
+
+    def _queue_snapshot(self, row: CircleRow) -> None:
+        """Everything this device holds, for a device that joined and cannot read what was
+        written before its epoch."""
+        ops = [decode_op(bytes(data)) for (data,) in self.db.query(
+            "SELECT op FROM device_ops ORDER BY stamp")]
+        batches, _ = _chunks(ops)
+        with self.db.transaction() as cur:
+            for part in batches:
+                raw = b"S" + b"\n".join(canonical(op_to_json(op)) for op in part)
+                actions.queue(self.engine, cur, row, "ops", {"batch": b64(raw)})

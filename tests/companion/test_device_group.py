@@ -1,0 +1,206 @@
+"""Two and three computers (homes) keep one journal in step through a shared folder: pairing
+with a one-time code, the history a new device cannot read reaching it as a snapshot, edits
+both ways, concurrent edits kept, hostile batches refused, and the group never shown as a
+circle. Real vaults, the real circle engine, a real folder (docs/protocol.md §11)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from companion.app import CompanionApp
+from companion.clock import FakeClock
+from companion.devices.group import DeviceGroup, invite_of
+from companion.errors import InvalidInput
+from companion.models import CheckInDraft, EntryDraft
+from sync.engine import Engine
+from sync.storage_spec import StorageSpec, build_transport
+from sync.transport import Transport
+from sync.webdav_address import WebDavCredentials
+from tests.support.vault_template import copy_of_empty_vault
+from tests.support.webdav_server import WebDavServer
+
+
+def _transport(row) -> Transport:  # type: ignore[no-untyped-def]
+    credentials = (WebDavCredentials(row.webdav_user, row.webdav_password)
+                   if row.webdav_user else None)
+    return build_transport(StorageSpec.from_dict({"kind": row.storage_kind,
+                                                  "location": row.storage_location}),
+                           credentials)
+
+
+class Computer:
+    def __init__(self, home: Path, clock: FakeClock) -> None:
+        self.app: CompanionApp = copy_of_empty_vault(home, clock)
+        self.clock = clock
+        db = self.app.vault.database
+        engine = Engine(db, lambda: int(clock.now().timestamp() * 1_000_000))
+        self.devices = DeviceGroup(db, clock, engine, _transport)
+
+    def bodies(self) -> list[str]:
+        return sorted(body for (body,) in self.app.vault.database.query(
+            "SELECT body FROM entries"))
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    return shared
+
+
+def pair(first: Computer, second: Computer, folder: Path) -> None:
+    if first.devices.row() is None:
+        first.devices.start(f"folder:{folder}", "Laptop")
+    code = first.devices.pairing_code()
+    with build_transport(StorageSpec.from_dict({"kind": "folder",
+                                                "location": str(folder)})) as transport:
+        second.devices.join(code, "Desktop", f"folder:{folder}", transport)
+    first.devices.sync()  # admits the new device, sends it a snapshot
+    second.devices.sync()  # welcomed; reads the snapshot
+
+
+@pytest.fixture
+def two(tmp_path: Path, clock: FakeClock, folder: Path) -> Iterator[tuple[Computer, Computer]]:
+    a = Computer(tmp_path / "laptop", clock)
+    b = Computer(tmp_path / "desktop", FakeClock(clock.now()))
+    yield a, b
+    a.app.close()
+    b.app.close()
+
+
+def test_a_new_device_gets_the_journal_written_before_it_joined(
+        two: tuple[Computer, Computer], folder: Path) -> None:
+    a, b = two
+    a.devices.start(f"folder:{folder}", "Laptop")
+    for n in range(30):
+        a.app.journal.add(EntryDraft(title=f"t{n}", body=f"entry {n}", tags=["old"]))
+    a.app.checkins.add(CheckInDraft(mood=4, note="fine"))
+    a.devices.sync()  # sent to the storage before the desktop existed
+    pair(a, b, folder)
+    assert b.bodies() == a.bodies() and len(b.bodies()) == 30
+    assert [c.note for c in b.app.checkins.browse()] == ["fine"]
+
+
+def test_edits_travel_both_ways_and_stay_put(two: tuple[Computer, Computer],
+                                             folder: Path) -> None:
+    a, b = two
+    pair(a, b, folder)
+    a.app.journal.add(EntryDraft(body="from the laptop"))
+    a.devices.sync()
+    b.devices.sync()
+    b.app.journal.add(EntryDraft(body="from the desktop"))
+    (entry,) = [e for e in b.app.journal.browse() if e.body == "from the laptop"]
+    b.app.journal.update(entry.id, body="from the laptop, edited on the desktop")
+    b.devices.sync()
+    a.devices.sync()
+    assert a.bodies() == b.bodies() == ["from the desktop",
+                                        "from the laptop, edited on the desktop"]
+    quiet = a.devices.sync()
+    assert quiet.merged.written == 0 and quiet.merged.sent_ops == 0
+
+
+def test_concurrent_edits_through_the_folder_keep_both(two: tuple[Computer, Computer],
+                                                       folder: Path) -> None:
+    a, b = two
+    pair(a, b, folder)
+    made = a.app.journal.add(EntryDraft(body="base"))
+    a.devices.sync()
+    b.devices.sync()
+    (other,) = b.app.journal.browse()
+    a.app.journal.update(made.id, body="laptop")
+    b.clock.advance(seconds=1)
+    b.app.journal.update(other.id, body="desktop")
+    a.devices.sync()
+    b.devices.sync()
+    a.devices.sync()
+    assert a.bodies() == b.bodies() == ["desktop"]
+    assert [c[3] for c in a.devices.replica.conflicts()] == [["laptop"]]
+    assert [c[3] for c in b.devices.replica.conflicts()] == [["laptop"]]
+
+
+def test_three_devices(tmp_path: Path, clock: FakeClock, folder: Path) -> None:
+    a, b, c = (Computer(tmp_path / n, FakeClock(clock.now())) for n in "abc")
+    try:
+        a.app.journal.add(EntryDraft(body="a0"))
+        pair(a, b, folder)
+        b.app.journal.add(EntryDraft(body="b0"))
+        b.devices.sync()
+        pair(a, c, folder)
+        c.app.journal.add(EntryDraft(body="c0"))
+        for _ in range(2):
+            for computer in (a, b, c):
+                computer.devices.sync()
+        assert a.bodies() == b.bodies() == c.bodies() == ["a0", "b0", "c0"]
+    finally:
+        for computer in (a, b, c):
+            computer.app.close()
+
+
+def test_the_group_is_not_a_circle(two: tuple[Computer, Computer], folder: Path) -> None:
+    a, b = two
+    pair(a, b, folder)
+    assert a.app.circles.rows() == [] and b.app.circles.rows() == []
+
+
+def test_codes_are_not_interchangeable(two: tuple[Computer, Computer], folder: Path) -> None:
+    a, b = two
+    a.app.circles.create("Friends", f"folder:{folder}", "Ann")
+    circle_code = a.app.circles.invite(a.app.circles.find("Friends")).code()
+    with pytest.raises(InvalidInput, match="not a pairing code"):
+        invite_of(circle_code)
+    a.devices.start(f"folder:{folder}", "Laptop")
+    device_code = a.devices.pairing_code()
+    with pytest.raises(InvalidInput):
+        b.app.circles.join(device_code, "Bob", f"folder:{folder}")
+
+
+def test_a_broken_batch_is_refused_and_counted(two: tuple[Computer, Computer],
+                                               folder: Path) -> None:
+    a, b = two
+    pair(a, b, folder)
+    row = a.devices.row()
+    assert row is not None
+    from sync import actions
+    from sync.crypto import b64
+    with a.app.vault.database.transaction() as cur:  # a device of the group, lying
+        actions.queue(a.devices.engine, cur, row, "ops", {"batch": b64(os.urandom(300))})
+    a.devices.sync()
+    before = b.bodies()
+    report = b.devices.sync()
+    assert report.refused_batches == 1 and b.bodies() == before
+
+
+CANARY = "zebra-canary-7f3a9c"
+
+
+def test_two_computers_through_webdav_and_nothing_readable_on_it(
+        two: tuple[Computer, Computer], webdav_server: WebDavServer) -> None:
+    a, b = two
+    url = webdav_server.url_for("devices")
+    creds = {"webdav_user": webdav_server.user, "webdav_password": webdav_server.password}
+    a.devices.start(f"webdav:{url}", "Laptop", **creds)
+    a.app.journal.add(EntryDraft(title=CANARY, body=f"{CANARY} body", tags=[CANARY]))
+    a.app.checkins.add(CheckInDraft(mood=3, note=CANARY, emotions=[CANARY]))
+    a.devices.sync()
+    code = a.devices.pairing_code()
+    with build_transport(StorageSpec.from_dict({"kind": "webdav", "location": url}),
+                         WebDavCredentials(webdav_server.user,
+                                           webdav_server.password)) as transport:
+        b.devices.join(code, "Desktop", f"webdav:{url}", transport, **creds)
+    a.devices.sync()
+    b.devices.sync()
+    assert b.bodies() == [f"{CANARY} body"]
+    (entry,) = b.app.journal.browse()
+    b.app.journal.update(entry.id, body="changed on the desktop")
+    b.devices.sync()
+    a.devices.sync()
+    assert a.bodies() == ["changed on the desktop"]
+    stored = [p for p in webdav_server.root.rglob("*") if p.is_file()]
+    assert stored
+    for path in stored:
+        data = path.read_bytes()
+        assert CANARY.encode() not in data and b"changed on the desktop" not in data, path
