@@ -29,13 +29,19 @@ def main() -> int:
     apply_theme(qt, "light")
     runner = TaskRunner()
 
-    def pump(ms: int) -> None:
+    def spin(ms: int) -> None:
         end = time.monotonic() + ms / 1000
         while time.monotonic() < end:
             qt.processEvents()
             time.sleep(0.005)
+
+    def pump(ms: int) -> None:
+        spin(ms)
         runner.wait_idle()
-        qt.processEvents()
+        # A page's results arrive as signals that set texts; the layouts they invalidate are
+        # redone in events posted meanwhile, which one more processEvents may not reach. On
+        # a loaded machine (CI) a wrapped label was once measured before its layout caught up.
+        spin(100)
 
     with tempfile.TemporaryDirectory() as folder:
         app = CompanionApp(Path(folder) / "vault",
