@@ -44,6 +44,7 @@ from sync.schema import CIRCLES
 if TYPE_CHECKING:
     from companion.circle_feature import Circles
     from companion.crisis import CrisisResources
+    from companion.devices.group import DeviceGroup
     from companion.imports.common import CancelToken, ImportPlan, ImportReport, Progress
     from companion.preferences import Preferences
     from companion.questionnaire_store import QuestionnaireService, SavedResult, Trend
@@ -81,6 +82,7 @@ class CompanionApp:
         self._checkins: CheckIns | None = None
         self._questionnaires: QuestionnaireService | None = None
         self._circles: Circles | None = None
+        self._devices: DeviceGroup | None = None
         self._screen_time: ScreenTimeService | None = None
         self._preferences: Preferences | None = None
         self._listeners: list[ChangeListener] = []
@@ -145,6 +147,7 @@ class CompanionApp:
         self._journal = self._checkins = None
         self._questionnaires = None
         self._circles = None
+        self._devices = None
         self._screen_time = None
         self.vault.lock()
 
@@ -420,6 +423,19 @@ class CompanionApp:
 
             self._circles = Circles(CircleService(db, self.clock), self._notify)
         return self._circles
+
+    @property
+    def devices(self) -> DeviceGroup:
+        """Device sync (companion/devices): this vault's place among its person's computers,
+        built on first use like the circles."""
+        if self._devices is None:
+            db = self.vault.database  # raises VaultLocked when locked
+            from companion.devices.group import DeviceGroup, default_transport
+            from sync.engine import Engine
+
+            engine = Engine(db, lambda: int(self.clock.now().timestamp() * 1_000_000))
+            self._devices = DeviceGroup(db, self.clock, engine, default_transport)
+        return self._devices
 
     @property
     def questionnaires(self) -> QuestionnaireService:

@@ -50,6 +50,7 @@ UNLOCKED_COMMANDS: dict[str, tuple[str, str]] = {
     "questionnaire": ("questionnaire", "cmd_questionnaire"),
     "export": ("exports", "cmd_export"), "import": ("exports", "cmd_import"),
     "circle": ("circle", "cmd_circle"), "screentime": ("screentime", "cmd_screentime"),
+    "device": ("devices", "cmd_device"), "sync": ("devices", "cmd_sync"),
 }
 
 

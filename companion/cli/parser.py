@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, cast
 from companion.cli.parser_groups import (
     add_circle_arguments,
     add_crisis_arguments,
+    add_device_arguments,
     add_export_arguments,
     add_import_arguments,
     add_questionnaire_arguments,
@@ -250,12 +251,17 @@ def _build(wanted: str | None) -> tuple[argparse.ArgumentParser, set[str]]:
         "export", "write everything to JSON, Markdown or CSV (plaintext, not encrypted)")
     circle = command(
         "circle", "share check-ins and notes with a small circle, end-to-end encrypted")
+    device = command(
+        "device", "one journal on all your computers, end-to-end encrypted (pair, list, "
+                  "status)")
+    command("sync", "sync this computer's journal with your other computers now")
     imports = command(
         "import", "import from jrnl, Daylio, Day One or a Companion JSON export (all or nothing)")
     screentime = command(
         "screentime", "screen time: status, budgets, ActivityWatch import, a foreground tracker")
     add_export_arguments(export)
     add_circle_arguments(circle, common)
+    add_device_arguments(device, common)
     add_import_arguments(imports)
     add_screentime_arguments(screentime)
     return parser, names

@@ -317,3 +317,38 @@ def add_session_arguments(command: CommandMaker) -> None:
                              "command starts the count again; 0: until `companion lock`)")
     command("lock", "end the unlock session now (the vault is not touched)")
     command("status", "say whether an unlock session is open, and until when")
+
+
+def add_device_arguments(parser: argparse.ArgumentParser,
+                         common: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="device_command", metavar="SUBCOMMAND", required=True)
+
+    def command(name: str, text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=text, description=text, parents=[common])
+
+    def credentials(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--webdav-user", metavar="USER",
+                       help="WebDAV user (default: $COMPANION_WEBDAV_USER)")
+        p.add_argument("--webdav-password-file", metavar="FILE", type=Path,
+                       help="read the WebDAV app password from FILE (else "
+                            "$COMPANION_WEBDAV_PASSWORD, else a prompt)")
+
+    add = command("add", "show a one-time code to pair another computer (the first time, "
+                         "with --storage)")
+    add.add_argument("--storage", metavar="STORAGE",
+                     help="folder:PATH or webdav:URL, which every computer reaches (first "
+                          "time only)")
+    add.add_argument("--name", dest="device_name", help="this computer's name (default: "
+                                                        "its host name)")
+    credentials(add)
+    join = command("join", "join your device group with a code from your other computer")
+    join.add_argument("code", metavar="CODE")
+    join.add_argument("--storage", metavar="STORAGE", required=True,
+                      help="folder:PATH (this computer's copy of the synced folder) or "
+                           "webdav:URL")
+    join.add_argument("--name", dest="device_name", help="this computer's name (default: "
+                                                         "its host name)")
+    credentials(join)
+    command("list", "your computers, with the safety number to compare on each")
+    command("status", "last sync, what waits to be sent, conflicts")
+    command("sync", "sync this computer with your others now (as `companion sync`)")

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeAlias
 
+from companion.circle_names import shown_names
 from companion.clock import Clock
 from companion.devices.vault_replica import RoundReport, VaultReplica, stamp_key
 from companion.errors import InvalidInput
@@ -29,9 +30,10 @@ from sync.content import MAX_OPS_BATCH
 from sync.crypto import Rejected, b64
 from sync.devices.ops import Batch, Op, decode_batch, decode_op, encode_batch, op_to_json
 from sync.engine import Engine, SyncReport
+from sync.identity import safety_number
 from sync.invite import PREFIX, parse_invite
 from sync.state import CircleRow
-from sync.storage_spec import build_transport, parse_storage_spec
+from sync.storage_spec import StorageSpec, build_transport, parse_storage_spec
 from sync.transport import Transport
 from sync.transport_folder import FolderTransport
 from sync.webdav_address import WebDavCredentials
@@ -53,6 +55,25 @@ class DeviceSyncReport:
     refused_batches: int = 0  # authenticated messages whose batch was broken
     too_large: int = 0  # changes over a message's size, kept on this computer
     snapshot_sent: bool = False
+
+
+@dataclass(frozen=True)
+class DeviceView:
+    name: str
+    this_device: bool
+    active: bool
+    safety_number: str  # empty for this device
+
+
+@dataclass(frozen=True)
+class DeviceStatus:
+    state: str  # "joining" (waiting to be let in), "active", "removed"
+    storage_kind: str
+    storage_location: str
+    last_sync_us: int | None
+    changes_waiting: int  # this device's changes not yet handed to the storage's outbox
+    messages_waiting: int  # messages not yet on the storage
+    conflicts: int
 
 
 def pairing_code(invite_code: str) -> str:
@@ -91,6 +112,14 @@ def _chunks(ops: list[Op], limit: int = MAX_OPS_BATCH) -> tuple[list[list[Op]], 
     if current:
         batches.append(current)
     return batches, too_large
+
+
+def default_transport(row: CircleRow) -> AnyTransport:
+    credentials = (WebDavCredentials(row.webdav_user, row.webdav_password)
+                   if row.webdav_user or row.webdav_password else None)
+    return build_transport(StorageSpec.from_dict({"kind": row.storage_kind,
+                                                  "location": row.storage_location}),
+                           credentials)
 
 
 class DeviceGroup:
@@ -165,6 +194,33 @@ class DeviceGroup:
         assert row is not None
         VaultReplica.set_up(self.db, row.me)
         return row
+
+    def devices(self) -> list[DeviceView]:
+        """The group's devices, this one first; each other with the safety number both
+        screens show (compare them to know nobody else joined with the code)."""
+        row = self._require_row()
+        if row.status == "joining":
+            return [DeviceView(row.display_name, True, True, "")]
+        roster = self.engine.state.roster(row)
+        names = shown_names(roster)
+        views = []
+        for member in sorted(roster.members.values(),
+                             key=lambda m: (m.id != row.me, m.added_order)):
+            mine = member.id == row.me
+            views.append(DeviceView(names[member.id], mine, member.active,
+                                    "" if mine else safety_number(row.identity.public,
+                                                                  member.public)))
+        return views
+
+    def status(self) -> DeviceStatus:
+        row = self._require_row()
+        waiting = self.db.query_one("SELECT count(*) FROM device_ops WHERE sent = 0")
+        queued = self.db.query_one("SELECT count(*) FROM circle_outbox WHERE circle = ? AND"
+                                   " sent = 0", (row.id,))
+        return DeviceStatus(row.status, row.storage_kind, row.storage_location,
+                            row.last_sync_us, int(waiting[0]) if waiting else 0,
+                            int(queued[0]) if queued else 0,
+                            len(self.replica.conflicts()))
 
     # -- a round ------------------------------------------------------------------------------
 

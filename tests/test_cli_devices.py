@@ -1,0 +1,55 @@
+"""`companion device …` and `companion sync` on two homes (two computers) through a shared
+folder: pairing with the printed code, the journal reaching the new computer, an edit coming
+back, the safety number the same on both, and the status line telling the truth."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tests.support.vault_template import empty_template, install_vault
+
+
+def test_two_homes_pair_and_keep_one_journal(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    laptop = str(install_vault(empty_template(), tmp_path / "laptop"))
+    desktop = str(install_vault(empty_template(), tmp_path / "desktop"))
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    assert cli("--home", laptop, "add", "Morning pages", stdin="").code == 0
+    added = cli("--home", laptop, "device", "add", "--storage", f"folder:{shared}",
+                "--name", "Laptop")
+    assert added.code == 0, added.err
+    code = re.search(r"companion device join (\S+)", added.out)
+    assert code is not None
+    joined = cli("--home", desktop, "device", "join", code.group(1), "--storage",
+                 f"folder:{shared}", "--name", "Desktop")
+    assert joined.code == 0, joined.err
+    assert "waiting to be let in" in cli("--home", desktop, "device", "status").out
+    let_in = cli("--home", laptop, "sync")
+    assert "let in Desktop" in let_in.out, let_in.out
+    welcomed = cli("--home", desktop, "sync")
+    assert "this computer was let in" in welcomed.out and "received 1 change" in welcomed.out
+    listed = cli("--home", desktop, "list")
+    assert "Morning pages" in listed.out
+    assert cli("--home", desktop, "add", "From the desktop", stdin="").code == 0
+    assert "sent" in cli("--home", desktop, "sync").out
+    cli("--home", laptop, "sync")
+    assert "From the desktop" in cli("--home", laptop, "list").out
+    numbers = [re.findall(r"safety number: ([\d ]+)", cli("--home", home, "device", "list").out)
+               for home in (laptop, desktop)]
+    assert numbers[0] == numbers[1] and len(numbers[0]) == 1
+    status = cli("--home", laptop, "device", "status").out
+    assert "in step" in status and "Waiting to send: 0 changes, 0 messages" in status
+
+
+def test_sync_before_setting_up_says_what_to_do(cli, vault_home: Path) -> None:  # type: ignore[no-untyped-def]
+    result = cli("sync")
+    assert result.code != 0
+    assert "not set up" in result.err and "companion device add" in result.err
+
+
+def test_a_circle_invite_is_not_a_pairing_code(cli, vault_home: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    shared = tmp_path / "s"
+    shared.mkdir()
+    result = cli("device", "join", "companion-invite-2:AAAA", "--storage", f"folder:{shared}")
+    assert result.code != 0 and "not a pairing code" in result.err
