@@ -204,3 +204,17 @@ def test_two_computers_through_webdav_and_nothing_readable_on_it(
     for path in stored:
         data = path.read_bytes()
         assert CANARY.encode() not in data and b"changed on the desktop" not in data, path
+
+
+def test_an_entry_too_large_for_a_message_stays_and_is_reported(
+        two: tuple[Computer, Computer], folder: Path) -> None:
+    a, b = two
+    pair(a, b, folder)
+    a.app.journal.add(EntryDraft(body="word " * 40_000))  # 200,000 bytes
+    a.app.journal.add(EntryDraft(body="small"))
+    report = a.devices.sync()
+    assert report.too_large == 1
+    b.devices.sync()
+    assert "small" in b.bodies() and len(b.bodies()) == 1  # the rest of it travelled
+    assert a.devices.sync().too_large == 1  # said again each round, never dropped
+    assert a.devices.status().changes_waiting == 1
