@@ -5,7 +5,8 @@ on the `Spot` under the pointer in the layout that was painted, so a button is a
 looks like; links go to the page (`link_clicked`), which shows the address before anything
 opens. The reply field is a real line edit placed over its row in the thread, under the post
 it answers; it survives the refreshes that sync brings (the rows are rebuilt, the field and
-what is typed in it are not).
+what is typed in it are not). The current card's buttons are real buttons as well, for the
+keyboard and screen readers (ui/widgets/feed_buttons.py): Tab goes from the list to them.
 
 Keys: Up and Down move between posts and replies, Enter replies (on "Show all N replies" or
 "Show older posts", presses it), 1–4 give or take back the four reactions, Delete deletes your
@@ -16,7 +17,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QEvent, QModelIndex, QPoint, QPointF, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QPointF,
+    QRect,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QContextMenuEvent,
     QGuiApplication,
@@ -42,6 +53,7 @@ from PySide6.QtWidgets import (
 from companion.circle_feed import FeedItem
 from ui.models.feed_model import FeedModel
 from ui.models.feed_rows import REACTIONS, FeedRow, who
+from ui.widgets.feed_buttons import CardButtons
 from ui.widgets.feed_delegate import FeedDelegate
 from ui.widgets.feed_layout import Spot
 
@@ -106,6 +118,8 @@ class FeedList(QListView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.card_buttons = CardButtons(self)
+        self.card_buttons.holding = True  # until the model and delegate are in place
         self.reply_field = ReplyField(self.viewport())
         self._pressed: tuple[int, int] | None = None
         self.feed_model = FeedModel(self)
@@ -124,15 +138,26 @@ class FeedList(QListView):
         self.setAccessibleName(self.tr("Circle feed"))
         self.setAccessibleDescription(self.tr(
             "Up and Down move between posts. Enter replies, 1 to 4 react, Delete removes your "
-            "own post, and the menu key lists every action, links included."))
+            "own post, Tab reaches the post's buttons, and the menu key lists every action, "
+            "links included."))
         self.placeholder = self.tr("Nothing shared yet.")
         self.feed_model.modelReset.connect(self.delegate.forget)
         self.feed_model.dataChanged.connect(lambda *_: self._rows_changed())
+        self.card_buttons.holding = False
 
     # -- rows ---------------------------------------------------------------------------------
 
     def show_rows(self, rows: list[FeedRow], now: datetime, me: tuple[str, str]) -> None:
-        """Show `rows`, keeping the keyboard's card and the reader's place."""
+        """Show `rows`, keeping the keyboard's card and the reader's place (and the keyboard
+        on the card's button that had it)."""
+        self.card_buttons.holding = True
+        try:
+            self._replace_rows(rows, now, me)
+        finally:
+            self.card_buttons.holding = False
+        self.card_buttons.sync()
+
+    def _replace_rows(self, rows: list[FeedRow], now: datetime, me: tuple[str, str]) -> None:
         model = self.feed_model
         current = model.row_at(self.currentIndex().row())
         anchor: tuple[tuple[str, int], int] | None = None
@@ -160,10 +185,17 @@ class FeedList(QListView):
     def clear(self) -> None:
         self.reply_field.close_field()
         self.feed_model.clear()
+        self.card_buttons.sync()
 
     def _rows_changed(self) -> None:
         self.delegate.forget()
         self.scheduleDelayedItemsLayout()
+        self.card_buttons.sync()
+
+    def currentChanged(self, current: QModelIndex | QPersistentModelIndex,  # noqa: N802
+                       previous: QModelIndex | QPersistentModelIndex) -> None:
+        super().currentChanged(current, previous)
+        self.card_buttons.sync()
 
     def current_row(self) -> FeedRow | None:
         return self.feed_model.row_at(self.currentIndex().row())
@@ -204,10 +236,12 @@ class FeedList(QListView):
     def updateGeometries(self) -> None:  # noqa: N802 - Qt API
         super().updateGeometries()
         self._place_reply_field()
+        self.card_buttons.sync()
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802 - Qt API
         super().scrollContentsBy(dx, dy)
         self._place_reply_field()
+        self.card_buttons.sync()
 
     # -- spots: what is under the pointer -----------------------------------------------------
 
