@@ -75,6 +75,23 @@ def test_every_post_is_reached_and_counted_truly(qtbot, ann: Home,  # type: igno
     assert shown_titles(ann) == [f"Post {n:03}" for n in reversed(range(450))]
 
 
+def test_the_keyboard_goes_on_to_the_first_older_post(  # type: ignore[no-untyped-def]
+        qtbot, ann: Home, runner: TaskRunner) -> None:
+    add_posts(ann.app, range(60))
+    ann.page.refresh()
+    settle(qtbot, runner, ann.page)
+    feed = ann.page.feed_view
+    found = older_row(ann)
+    assert found is not None and found[1] == "Show older posts (20 more)"
+    feed.setFocus()
+    feed.setCurrentIndex(feed.feed_model.index(found[0]))
+    qtbot.keyClick(feed, Qt.Key.Key_Return)
+    settle(qtbot, runner, ann.page)
+    current = feed.current_row()
+    assert current is not None and current.item is not None
+    assert current.item.data["title"] == "Post 019" and older_row(ann) is None
+
+
 def test_posts_arriving_while_older_pages_load_are_neither_repeated_nor_lost(  # type: ignore[no-untyped-def]
         qtbot, ann: Home, runner: TaskRunner) -> None:
     add_posts(ann.app, range(150))

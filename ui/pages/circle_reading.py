@@ -75,10 +75,15 @@ class CircleReading(CircleMembers):
                 return  # another circle, or the page moved on: this page is not next
             held = {item.id for item in self.view.feed}
             feed = [item for item in page.items if item.id not in held] + self.view.feed
+            current = self.feed_view.current_row()
             self.feed_since = _reach(page.older, page.oldest)
             self.view = replace(self.view, feed=feed, older=page.older,
                                 oldest=page.oldest, since=self.feed_since)
             self._show_feed()
+            if current is not None and current.kind == "older" and page.items:
+                # The keyboard was on "Show older posts": it goes on to the first post read,
+                # not to the next "Show older posts" below them all.
+                self.feed_view.go_to(("post", page.items[-1].id))
 
         def failed(exc: BaseException) -> None:
             self.loading_older = False

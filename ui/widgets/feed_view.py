@@ -200,6 +200,15 @@ class FeedList(QListView):
     def current_row(self) -> FeedRow | None:
         return self.feed_model.row_at(self.currentIndex().row())
 
+    def go_to(self, key: tuple[str, int]) -> None:
+        """Make the row with `key` the current card and scroll it into view."""
+        number = self.feed_model.find(key)
+        if number >= 0:
+            index = self.feed_model.index(number)
+            self.selectionModel().setCurrentIndex(
+                index, self.selectionModel().SelectionFlag.NoUpdate)
+            self.scrollTo(index)
+
     # -- the reply field ----------------------------------------------------------------------
 
     def _open_reply_field(self) -> None:
