@@ -55,7 +55,7 @@ from sync.envelope import (
     seal_message,
 )
 from sync.envelope_v2 import seal_message_v2, split_held
-from sync.invite import Invite, Welcome, open_join_request, seal_welcome
+from sync.invite import Invite, JoinRequest, Welcome, open_join_request, seal_welcome
 from sync.locate import (
     MAX_ATTEMPTS,
     Finder,
@@ -126,6 +126,11 @@ class Engine:
         self.state = CircleState(db)
         self.now_us = now_us
         self.rng: Randomness = rng or SystemRandomness()
+        # Whether a valid request to join a group of devices may be let in now: the person
+        # compares safety numbers first (companion/devices/group.py; without a gate, none
+        # is). A request not let in yet stays on the storage and is read again next round.
+        # In a circle of people the invite code itself is the permission.
+        self.join_gate: Callable[[CircleRow, bytes, JoinRequest], bool] | None = None
 
     # -- the round ----------------------------------------------------------------------------
 
@@ -652,6 +657,10 @@ class Engine:
                     report.reject(exc.reason)
                     with self.db.transaction() as cur:
                         CircleState.event(cur, row.id, "rejected", exc.reason, now)
+                    continue
+                gate = self.join_gate
+                if row.kind == "devices" and (gate is None or not gate(row, bytes(secret),
+                                                                       request)):
                     continue
                 try:
                     with self.db.transaction() as cur:

@@ -24,7 +24,13 @@ def test_two_homes_pair_and_keep_one_journal(cli, tmp_path: Path) -> None:  # ty
     joined = cli("--home", desktop, "device", "join", code.group(1), "--storage",
                  f"folder:{shared}", "--name", "Desktop")
     assert joined.code == 0, joined.err
+    shown_there = re.search(r"safety number on this computer:\s+([\d ]+)", joined.out)
+    assert shown_there is not None
     assert "waiting to be let in" in cli("--home", desktop, "device", "status").out
+    asked = cli("--home", laptop, "sync")
+    assert "“Desktop” asks to join" in asked.out, asked.out
+    assert shown_there.group(1).strip() in asked.out
+    assert cli("--home", laptop, "device", "allow", "Desktop").code == 0
     let_in = cli("--home", laptop, "sync")
     assert "let in Desktop" in let_in.out, let_in.out
     welcomed = cli("--home", desktop, "sync")
@@ -53,3 +59,13 @@ def test_a_circle_invite_is_not_a_pairing_code(cli, vault_home: Path, tmp_path: 
     shared.mkdir()
     result = cli("device", "join", "companion-invite-2:AAAA", "--storage", f"folder:{shared}")
     assert result.code != 0 and "not a pairing code" in result.err
+
+
+def test_allowing_a_computer_that_did_not_ask_says_who_asks(cli, vault_home: Path,  # type: ignore[no-untyped-def]
+                                                            tmp_path: Path) -> None:
+    shared = tmp_path / "s"
+    shared.mkdir()
+    assert cli("device", "add", "--storage", f"folder:{shared}").code == 0
+    result = cli("device", "allow", "Nobody")
+    assert result.code != 0 and "No single computer asks to join as “Nobody”" in result.err
+    assert "asking: none" in result.err

@@ -349,6 +349,11 @@ def add_device_arguments(parser: argparse.ArgumentParser,
     join.add_argument("--name", dest="device_name", help="this computer's name (default: "
                                                          "its host name)")
     credentials(join)
+    allow = command("allow", "let in a computer asking to join (once both screens show the "
+                             "same safety number)")
+    allow.add_argument("device", metavar="NAME")
+    refuse = command("refuse", "refuse a computer asking to join (its code is spent)")
+    refuse.add_argument("device", metavar="NAME")
     command("list", "your computers, with the safety number to compare on each")
     command("status", "last sync, what waits to be sent, conflicts")
     command("sync", "sync this computer with your others now (as `companion sync`)")

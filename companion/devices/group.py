@@ -30,8 +30,8 @@ from sync.content import MAX_OPS_BATCH
 from sync.crypto import Rejected, b64
 from sync.devices.ops import Batch, Op, decode_batch, decode_op, encode_batch, op_to_json
 from sync.engine import Engine, SyncReport
-from sync.identity import safety_number
-from sync.invite import PREFIX, parse_invite
+from sync.identity import PublicIdentity, safety_number
+from sync.invite import PREFIX, JoinRequest, parse_invite
 from sync.state import CircleRow
 from sync.storage_spec import StorageSpec, build_transport, parse_storage_spec
 from sync.transport import Transport
@@ -63,6 +63,12 @@ class DeviceView:
     this_device: bool
     active: bool
     safety_number: str  # empty for this device
+
+
+@dataclass(frozen=True)
+class JoinAsk:
+    name: str
+    safety_number: str  # what the asking computer shows too, if it is the person's
 
 
 @dataclass(frozen=True)
@@ -132,6 +138,7 @@ class DeviceGroup:
         self.engine = engine
         self.transport_for = transport_for
         self.replica = VaultReplica(db, lambda: int(clock.now().timestamp() * 1000))
+        engine.join_gate = self._gate
 
     def row(self) -> CircleRow | None:
         rows = self.engine.state.circles("devices")
@@ -222,6 +229,66 @@ class DeviceGroup:
                             int(queued[0]) if queued else 0,
                             len(self.replica.conflicts()))
 
+    # -- letting a computer in ----------------------------------------------------------------
+
+    def _now_us(self) -> int:
+        return int(self.clock.now().timestamp() * 1_000_000)
+
+    def _gate(self, row: CircleRow, secret: bytes, request: JoinRequest) -> bool:
+        """Called by the engine for each valid join request: let in only what the person
+        allowed after comparing safety numbers; remember the rest as asking."""
+        member = request.member.member_id
+        found = self.db.query_one("SELECT member, decision FROM device_join_requests"
+                                  " WHERE circle = ? AND secret = ?", (row.id, secret))
+        if found is None:
+            with self.db.transaction() as cur:
+                cur.execute(
+                    "INSERT INTO device_join_requests (circle, secret, member, signing,"
+                    " agreement, name, seen_us) VALUES (?,?,?,?,?,?,?)",
+                    (row.id, secret, member, request.member.signing,
+                     request.member.agreement, request.name, self._now_us()))
+            return False
+        if bytes(found[0]) != member:
+            return False  # not the request the person saw: never let in on its decision
+        if found[1] == "refused":
+            with self.db.transaction() as cur:  # the code is spent: no welcome will come
+                cur.execute("UPDATE circle_invites SET welcomed = 1 WHERE secret = ?",
+                            (secret,))
+            return False
+        return bool(found[1] == "allowed")
+
+    def asking(self) -> list[JoinAsk]:
+        """Computers that used a pairing code and wait for the person to let them in."""
+        row = self._require_row()
+        return [JoinAsk(name, safety_number(row.identity.public,
+                                            PublicIdentity(bytes(signing), bytes(agreement))))
+                for name, signing, agreement in self.db.query(
+                    "SELECT name, signing, agreement FROM device_join_requests WHERE"
+                    " circle = ? AND decision IS NULL ORDER BY seen_us", (row.id,))]
+
+    def decide(self, name: str, allow: bool) -> None:
+        """Let in (or refuse) the computer asking under `name`, once the person has seen
+        the same safety number on both screens. The next sync carries it out."""
+        row = self._require_row()
+        found = [secret for (secret,) in self.db.query(
+            "SELECT secret FROM device_join_requests WHERE circle = ? AND decision IS NULL"
+            " AND name = ?", (row.id, name))]
+        if len(found) != 1:
+            asking = ", ".join(f"“{a.name}”" for a in self.asking()) or "none"
+            raise InvalidInput(f"No single computer asks to join as “{name}” (asking: "
+                               f"{asking}).")
+        with self.db.transaction() as cur:
+            cur.execute("UPDATE device_join_requests SET decision = ? WHERE circle = ? AND"
+                        " secret = ?", ("allowed" if allow else "refused", row.id, found[0]))
+
+    def joining_safety_number(self) -> str:
+        """On a computer that asked to join: the number the other computer shows."""
+        row = self._require_row()
+        if not row.invite_code:
+            return ""
+        invite = parse_invite(row.invite_code)
+        return safety_number(row.identity.public, invite.admin)
+
     # -- a round ------------------------------------------------------------------------------
 
     def sync(self) -> DeviceSyncReport:
@@ -232,9 +299,7 @@ class DeviceGroup:
             row = self._require_row()
             self._merge(row, report)
             if row.status == "active":
-                if report.engine.joined:
-                    self._queue_snapshot(row)
-                    report.snapshot_sent = True
+                report.snapshot_sent = self._greet(row)
                 if self._queue_own(row, report) or report.snapshot_sent:
                     sent = self.engine.sync(row.id, transport)
                     report.engine.sent += sent.sent
@@ -280,13 +345,24 @@ class DeviceGroup:
                             [(stamp_key(op.hlc),) for batch in batches for op in batch])
         return bool(batches)
 
-    def _queue_snapshot(self, row: CircleRow) -> None:
-        """Everything this device holds, for a device that joined and cannot read what was
-        written before its epoch."""
+    def _greet(self, row: CircleRow) -> bool:
+        """Send everything this device holds to the computers it let in that have not had it
+        (they cannot read what was written before they joined). Kept in the vault until done,
+        so a crash between letting in and sending only delays it."""
+        roster = self.engine.state.roster(row)
+        owed = [bytes(secret) for secret, member in self.db.query(
+            "SELECT secret, member FROM device_join_requests WHERE circle = ? AND"
+            " decision = 'allowed' AND greeted = 0", (row.id,))
+            if bytes(member) in roster.members]
+        if not owed:
+            return False
         ops = [decode_op(bytes(data)) for (data,) in self.db.query(
             "SELECT op FROM device_ops ORDER BY stamp")]
         batches, _ = _chunks(ops)
         with self.db.transaction() as cur:
+            cur.executemany("UPDATE device_join_requests SET greeted = 1 WHERE circle = ? AND"
+                            " secret = ?", [(row.id, secret) for secret in owed])
             for part in batches:
                 raw = b"S" + b"\n".join(canonical(op_to_json(op)) for op in part)
                 actions.queue(self.engine, cur, row, "ops", {"batch": b64(raw)})
+        return True

@@ -81,4 +81,24 @@ CREATE TABLE device_dirty (
 {_DIRTY_TRIGGERS}
 """
 
-DEVICES = Component(COMPONENT, (sql_step(1, _V1),))
+# Join requests wait for the person: a pairing code lets a computer ask, and only the person,
+# having compared the safety number on both screens, lets it in (or refuses it, which spends
+# the code).
+_V2 = """
+CREATE TABLE device_join_requests (
+    circle BLOB NOT NULL,
+    secret BLOB NOT NULL,
+    member BLOB NOT NULL,
+    signing BLOB NOT NULL,
+    agreement BLOB NOT NULL,
+    name TEXT NOT NULL,
+    seen_us INTEGER NOT NULL,
+    decision TEXT CHECK (decision IN ('allowed', 'refused')),
+    -- Once let in, it is sent everything this device holds (it cannot read what was written
+    -- before it joined); set in the transaction that queues that snapshot.
+    greeted INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (circle, secret)
+) WITHOUT ROWID;
+"""
+
+DEVICES = Component(COMPONENT, (sql_step(1, _V1), sql_step(2, _V2)))

@@ -59,7 +59,11 @@ def pair(first: Computer, second: Computer, folder: Path) -> None:
     with build_transport(StorageSpec.from_dict({"kind": "folder",
                                                 "location": str(folder)})) as transport:
         second.devices.join(code, "Desktop", f"folder:{folder}", transport)
-    first.devices.sync()  # admits the new device, sends it a snapshot
+    first.devices.sync()  # sees it asking
+    (asking,) = first.devices.asking()
+    assert asking.safety_number == second.devices.joining_safety_number()
+    first.devices.decide(asking.name, allow=True)  # the person compared the numbers
+    first.devices.sync()  # lets the new device in, sends it a snapshot
     second.devices.sync()  # welcomed; reads the snapshot
 
 
@@ -192,6 +196,8 @@ def test_two_computers_through_webdav_and_nothing_readable_on_it(
                                            webdav_server.password)) as transport:
         b.devices.join(code, "Desktop", f"webdav:{url}", transport, **creds)
     a.devices.sync()
+    a.devices.decide("Desktop", allow=True)
+    a.devices.sync()
     b.devices.sync()
     assert b.bodies() == [f"{CANARY} body"]
     (entry,) = b.app.journal.browse()
@@ -218,3 +224,53 @@ def test_an_entry_too_large_for_a_message_stays_and_is_reported(
     assert "small" in b.bodies() and len(b.bodies()) == 1  # the rest of it travelled
     assert a.devices.sync().too_large == 1  # said again each round, never dropped
     assert a.devices.status().changes_waiting == 1
+
+
+def test_a_computer_is_let_in_only_when_the_person_allows_it(
+        two: tuple[Computer, Computer], folder: Path) -> None:
+    """Whoever intercepts a pairing code can ask to join, and gets nothing: not the journal,
+    not the group's key, until the person compares the safety numbers and allows it."""
+    a, b = two
+    a.devices.start(f"folder:{folder}", "Laptop")
+    a.app.journal.add(EntryDraft(body="private"))
+    a.devices.sync()
+    code = a.devices.pairing_code()
+    with build_transport(StorageSpec.from_dict({"kind": "folder",
+                                                "location": str(folder)})) as transport:
+        b.devices.join(code, "Eavesdropper", f"folder:{folder}", transport)
+    for _ in range(3):
+        a.devices.sync()
+        b.devices.sync()
+    assert b.devices.status().state == "joining" and b.bodies() == []
+    assert [ask.name for ask in a.devices.asking()] == ["Eavesdropper"]
+    a.devices.decide("Eavesdropper", allow=False)  # the numbers did not match
+    for _ in range(2):
+        a.devices.sync()
+        b.devices.sync()
+    assert b.devices.status().state == "joining" and b.bodies() == []
+    assert a.devices.asking() == []
+    assert [d.name for d in a.devices.devices()] == ["Laptop"]
+
+
+def test_a_crash_between_letting_in_and_the_snapshot_only_delays_it(
+        two: tuple[Computer, Computer], folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    a, b = two
+    a.devices.start(f"folder:{folder}", "Laptop")
+    a.app.journal.add(EntryDraft(body="history"))
+    code = a.devices.pairing_code()
+    with build_transport(StorageSpec.from_dict({"kind": "folder",
+                                                "location": str(folder)})) as transport:
+        b.devices.join(code, "Desktop", f"folder:{folder}", transport)
+    a.devices.sync()
+    a.devices.decide("Desktop", allow=True)
+
+    def crash(_row):  # type: ignore[no-untyped-def]
+        raise RuntimeError("killed after the welcome")
+
+    monkeypatch.setattr(a.devices, "_greet", crash)
+    with pytest.raises(RuntimeError):
+        a.devices.sync()
+    monkeypatch.undo()
+    a.devices.sync()
+    b.devices.sync()
+    assert b.bodies() == ["history"]

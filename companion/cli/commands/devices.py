@@ -3,9 +3,11 @@ encrypted through a folder or WebDAV (docs/protocol.md §11, README "Your journa
 computer").
 
 Pairing: `device add --storage …` on the computer that has the journal prints a one-time
-code (valid for an hour); `device join CODE --storage …` on the other computer asks to
-join; `companion sync` on the first lets it in and sends it the journal; `companion sync` on
-the second reads it. Both `device list`s show the safety number to compare.
+code (valid for an hour); `device join CODE --storage …` on the other computer asks to join
+and shows a safety number; `companion sync` on the first shows the number the asking
+computer should show; `device allow NAME` once they match; `companion sync` on the first
+lets it in and sends it the journal; `companion sync` on the second reads it. A code someone
+else intercepted gets them nothing unless the person allows the wrong computer.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from companion.plurals import plural as count
 from sync.storage_spec import build_transport, parse_storage_spec
 from sync.webdav_address import WebDavCredentials
 
-SUBCOMMANDS = ("add", "join", "list", "status", "sync")
+SUBCOMMANDS = ("add", "join", "list", "status", "sync", "allow", "refuse")
 
 
 def _device_name(args: argparse.Namespace) -> str:
@@ -52,8 +54,8 @@ def cmd_device(app: CompanionApp, args: argparse.Namespace, stdin: TextIO, out: 
         code = group.pairing_code()
         print("On your other computer, run (within the hour):", file=out)
         print(f"  companion device join {code} --storage STORAGE", file=out)
-        print("Then run `companion sync` here to let it in, and `companion sync` there.",
-              file=out)
+        print("Then run `companion sync` here, compare the safety numbers on both screens, "
+              "and allow it.", file=out)
         return 0
     if command == "join":
         user, password = _credentials(args, args.storage, stdin)
@@ -63,10 +65,30 @@ def cmd_device(app: CompanionApp, args: argparse.Namespace, stdin: TextIO, out: 
             transport.check()
             row = group.join(args.code, _device_name(args), args.storage, transport,
                              webdav_user=user, webdav_password=password)
-        print(f"Asked to join as “{row.display_name}”. Run `companion sync` on your other "
-              "computer to let this one in, then `companion sync` here.", file=out)
+        print(f"Asked to join as “{row.display_name}”. The safety number on this computer:",
+              file=out)
+        print(f"  {group.joining_safety_number()}", file=out)
+        print("Run `companion sync` on your other computer: it shows this computer asking "
+              "with a number. Only if it is the same, allow it there (`companion device "
+              f"allow {_quote(row.display_name)}`), sync there again, then `companion sync` "
+              "here.", file=out)
+        return 0
+    if command in ("allow", "refuse"):
+        group.decide(args.device, allow=command == "allow")
+        if command == "allow":
+            print(f"“{args.device}” will be let in at the next `companion sync` here, and sent "
+                  "your journal.", file=out)
+        else:
+            print(f"“{args.device}” was refused; its code can no longer be used. Make a new "
+                  "code with `companion device add` if you still want to pair a computer.",
+                  file=out)
         return 0
     if command == "list":
+        if group.row() is not None and group.status().state == "joining":
+            print("Waiting to be let in. The safety number your other computer should show:",
+                  file=out)
+            print(f"  {group.joining_safety_number()}", file=out)
+            return 0
         for device in group.devices():
             where = " (this computer)" if device.this_device else ""
             state = "" if device.active else " — removed"
@@ -95,7 +117,19 @@ def cmd_device(app: CompanionApp, args: argparse.Namespace, stdin: TextIO, out: 
 def cmd_sync(app: CompanionApp, args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
     report = app.devices.sync()
     print(_describe(report), file=out)
+    if app.devices.row() is not None and app.devices.status().state == "active":
+        for ask in app.devices.asking():
+            print(f"“{ask.name}” asks to join your devices. Its safety number should be:",
+                  file=out)
+            print(f"  {ask.safety_number}", file=out)
+            print(f"If that computer shows the same number, run `companion device allow "
+                  f"{_quote(ask.name)}`; if not, `companion device refuse "
+                  f"{_quote(ask.name)}`.", file=out)
     return 0
+
+
+def _quote(text: str) -> str:
+    return f'"{text}"' if " " in text else text
 
 
 def _describe(report: DeviceSyncReport) -> str:
