@@ -60,8 +60,8 @@ def bob_sends(bob: Any, messages: int) -> None:
     from sync import actions
 
     bob_row = bob.circles.find("Bench")
-    engine = bob.circles.engine
-    with bob.circles.db.transaction() as cur:
+    engine = bob.circles.service.engine
+    with bob.circles.service.db.transaction() as cur:
         for n in range(messages):
             if n % 2:
                 actions.queue(engine, cur, bob_row, "checkin", {
@@ -132,7 +132,7 @@ def measure(work: Path, quick: bool) -> dict[str, Any]:
         heartbeat.stop()
     longest = max(gaps[1:] or [0])
     shown = len(page.view.feed)
-    from ui.widgets.circle_feed import FEED_PAGE
+    from ui.models.feed_rows import FEED_PAGE
     print(f"1,000-message sync from the page: {took * 1000:.0f} ms, {len(gaps)} heartbeats, "
           f"longest GUI stall {longest} ms (feed shows {shown} items)")
 
