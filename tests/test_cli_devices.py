@@ -46,6 +46,11 @@ def test_two_homes_pair_and_keep_one_journal(cli, tmp_path: Path) -> None:  # ty
     assert numbers[0] == numbers[1] and len(numbers[0]) == 1
     status = cli("--home", laptop, "device", "status").out
     assert "in step" in status and "Waiting to send: 0 changes, 0 messages" in status
+    cli("--home", desktop, "sync")
+    removed = cli("--home", laptop, "device", "remove", "Desktop")
+    assert removed.code == 0 and "nothing can erase that from here" in removed.out
+    assert "Desktop" not in cli("--home", laptop, "device", "list").out.replace(
+        "Desktop — removed", "")
 
 
 def test_sync_before_setting_up_says_what_to_do(cli, vault_home: Path) -> None:  # type: ignore[no-untyped-def]

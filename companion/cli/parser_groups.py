@@ -354,6 +354,9 @@ def add_device_arguments(parser: argparse.ArgumentParser,
     allow.add_argument("device", metavar="NAME")
     refuse = command("refuse", "refuse a computer asking to join (its code is spent)")
     refuse.add_argument("device", metavar="NAME")
+    remove = command("remove", "remove a computer (lost or sold): it reads nothing new and "
+                               "changes nothing")
+    remove.add_argument("device", metavar="NAME")
     command("list", "your computers, with the safety number to compare on each")
     command("status", "last sync, what waits to be sent, conflicts")
     command("sync", "sync this computer with your others now (as `companion sync`)")

@@ -281,6 +281,26 @@ class DeviceGroup:
             cur.execute("UPDATE device_join_requests SET decision = ? WHERE circle = ? AND"
                         " secret = ?", ("allowed" if allow else "refused", row.id, found[0]))
 
+    def remove(self, name: str) -> None:
+        """Remove a computer (lost, sold): a new key the others share and it never gets, and
+        its messages after this point refused everywhere. What it already holds stays in its
+        vault, under its passphrase: nothing can erase that from here."""
+        row = self._require_row()
+        roster = self.engine.state.roster(row)
+        names = shown_names(roster)
+        found = [m for m in roster.members.values()
+                 if m.active and m.id != row.me and names[m.id] == name]
+        if len(found) != 1:
+            others = ", ".join(f"“{names[m.id]}”" for m in roster.members.values()
+                               if m.active and m.id != row.me) or "none"
+            raise InvalidInput(f"No single other computer is called “{name}” (yours: "
+                               f"{others}).")
+        if not roster.members[row.me].admin:
+            raise InvalidInput("This computer cannot remove others yet: sync it once more, "
+                               "then try again.")
+        with self.db.transaction() as cur:
+            actions.roster_change(self.engine, cur, row, "remove", found[0].id)
+
     def joining_safety_number(self) -> str:
         """On a computer that asked to join: the number the other computer shows."""
         row = self._require_row()
@@ -350,10 +370,11 @@ class DeviceGroup:
         (they cannot read what was written before they joined). Kept in the vault until done,
         so a crash between letting in and sending only delays it."""
         roster = self.engine.state.roster(row)
-        owed = [bytes(secret) for secret, member in self.db.query(
+        owed_members = [(bytes(secret), bytes(member)) for secret, member in self.db.query(
             "SELECT secret, member FROM device_join_requests WHERE circle = ? AND"
             " decision = 'allowed' AND greeted = 0", (row.id,))
             if bytes(member) in roster.members]
+        owed = [secret for secret, _ in owed_members]
         if not owed:
             return False
         ops = [decode_op(bytes(data)) for (data,) in self.db.query(
@@ -362,6 +383,11 @@ class DeviceGroup:
         with self.db.transaction() as cur:
             cur.executemany("UPDATE device_join_requests SET greeted = 1 WHERE circle = ? AND"
                             " secret = ?", [(row.id, secret) for secret in owed])
+            for _secret, member in owed_members:
+                # Every device is an admin (docs/protocol.md §11.1): any of them can pair
+                # the next computer or remove a lost one.
+                if not roster.members[member].admin:
+                    actions.roster_change(self.engine, cur, row, "promote", member)
             for part in batches:
                 raw = b"S" + b"\n".join(canonical(op_to_json(op)) for op in part)
                 actions.queue(self.engine, cur, row, "ops", {"batch": b64(raw)})

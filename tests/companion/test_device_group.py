@@ -274,3 +274,37 @@ def test_a_crash_between_letting_in_and_the_snapshot_only_delays_it(
     a.devices.sync()
     b.devices.sync()
     assert b.bodies() == ["history"]
+
+
+def test_a_removed_computer_reads_nothing_new_and_changes_nothing(
+        two: tuple[Computer, Computer], folder: Path) -> None:
+    a, b = two
+    pair(a, b, folder)
+    assert sorted(d.name for d in b.devices.devices()) == ["Desktop", "Laptop"]
+    b.devices.sync()  # the desktop learns it is an admin too
+    a.devices.remove("Desktop")
+    a.devices.sync()
+    b.app.journal.add(EntryDraft(body="written on the lost desktop"))
+    b.devices.sync()
+    a.app.journal.add(EntryDraft(body="after the removal"))
+    a.devices.sync()
+    b.devices.sync()
+    a.devices.sync()
+    assert a.bodies() == ["after the removal"]
+    assert "after the removal" not in b.bodies()
+    assert [d.name for d in a.devices.devices() if d.active] == ["Laptop"]
+    with pytest.raises(InvalidInput, match="No single other computer"):
+        a.devices.remove("Desktop")
+
+
+def test_the_device_a_computer_was_let_in_by_can_be_removed_by_it(
+        two: tuple[Computer, Computer], folder: Path) -> None:
+    """Every device is an admin: the second computer can remove the first (a lost laptop)."""
+    a, b = two
+    pair(a, b, folder)
+    a.devices.sync()
+    b.devices.sync()
+    b.devices.remove("Laptop")
+    b.devices.sync()
+    a.devices.sync()
+    assert [d.name for d in b.devices.devices() if d.active] == ["Desktop"]

@@ -25,7 +25,7 @@ from companion.plurals import plural as count
 from sync.storage_spec import build_transport, parse_storage_spec
 from sync.webdav_address import WebDavCredentials
 
-SUBCOMMANDS = ("add", "join", "list", "status", "sync", "allow", "refuse")
+SUBCOMMANDS = ("add", "join", "list", "status", "sync", "allow", "refuse", "remove")
 
 
 def _device_name(args: argparse.Namespace) -> str:
@@ -82,6 +82,14 @@ def cmd_device(app: CompanionApp, args: argparse.Namespace, stdin: TextIO, out: 
             print(f"“{args.device}” was refused; its code can no longer be used. Make a new "
                   "code with `companion device add` if you still want to pair a computer.",
                   file=out)
+        return 0
+    if command == "remove":
+        group.remove(args.device)
+        group.sync()
+        print(f"“{args.device}” is removed: your other computers share a new key it never "
+              "gets, and anything it writes from now on is refused. What it already holds "
+              "stays in its vault, under its passphrase; nothing can erase that from here.",
+              file=out)
         return 0
     if command == "list":
         if group.row() is not None and group.status().state == "joining":
