@@ -44,7 +44,7 @@ from sync.schema import CIRCLES
 if TYPE_CHECKING:
     from companion.circle_feature import Circles
     from companion.crisis import CrisisResources
-    from companion.devices.group import DeviceGroup
+    from companion.devices.group import DeviceConflict, DeviceGroup, DeviceSyncReport
     from companion.imports.common import CancelToken, ImportPlan, ImportReport, Progress
     from companion.preferences import Preferences
     from companion.questionnaire_store import QuestionnaireService, SavedResult, Trend
@@ -436,6 +436,26 @@ class CompanionApp:
             engine = Engine(db, lambda: int(self.clock.now().timestamp() * 1_000_000))
             self._devices = DeviceGroup(db, self.clock, engine, default_transport)
         return self._devices
+
+    def sync_devices(self) -> DeviceSyncReport:
+        """One round of device sync (off the GUI thread: it reads and writes the storage);
+        pages showing what it wrote are told, as after any change."""
+        report = self.devices.sync()
+        merged = report.merged
+        if merged.written or merged.removed or merged.conflicts:
+            self._notify(Changes(entries=True, checkins=True, tags=True))
+        return report
+
+    def device_conflicts(self) -> list[DeviceConflict]:
+        """Entries whose text was edited on two computers without either seeing the other's
+        edit: the text shown and the other versions kept beside it."""
+        return self.devices.conflicts()
+
+    def resolve_device_conflict(self, entry_id: int, text: str) -> None:
+        """Keep `text` (one version, or the person's combination) as the entry's text on every
+        computer; the conflict ends everywhere."""
+        self.devices.replica.resolve("entry", entry_id, "body", text)
+        self._notify(Changes(entries=True, ids=(ItemRef(Kind.ENTRY, entry_id),)))
 
     @property
     def questionnaires(self) -> QuestionnaireService:

@@ -66,6 +66,15 @@ class DeviceView:
 
 
 @dataclass(frozen=True)
+class DeviceConflict:
+    entry_id: int
+    title: str
+    day: str
+    shown: str  # the body as the journal shows it now (the newest version)
+    others: tuple[str, ...]  # the versions kept beside it, newest first
+
+
+@dataclass(frozen=True)
 class JoinAsk:
     name: str
     safety_number: str  # what the asking computer shows too, if it is the person's
@@ -218,6 +227,17 @@ class DeviceGroup:
                                     "" if mine else safety_number(row.identity.public,
                                                                   member.public)))
         return views
+
+    def conflicts(self) -> list[DeviceConflict]:
+        found = []
+        for collection, local_id, field_name, others in self.replica.conflicts():
+            if collection != "entry" or field_name != "body":
+                continue
+            row = self.db.query_one("SELECT title, day, body FROM entries WHERE id = ?",
+                                    (local_id,))
+            if row is not None:
+                found.append(DeviceConflict(local_id, row[0], row[1], row[2], tuple(others)))
+        return found
 
     def status(self) -> DeviceStatus:
         row = self._require_row()

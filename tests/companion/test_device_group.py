@@ -308,3 +308,43 @@ def test_the_device_a_computer_was_let_in_by_can_be_removed_by_it(
     b.devices.sync()
     a.devices.sync()
     assert [d.name for d in b.devices.devices() if d.active] == ["Desktop"]
+
+
+def test_the_facade_reports_conflicts_and_resolves_them(tmp_path: Path, clock: FakeClock,
+                                                        folder: Path) -> None:
+    """Through CompanionApp, as the desktop app uses it: a sync tells the pages, a conflict is
+    listed with both texts, and keeping one ends it on both computers."""
+    laptop = copy_of_empty_vault(tmp_path / "l", clock)
+    desktop = copy_of_empty_vault(tmp_path / "d", FakeClock(clock.now()))
+    try:
+        told: list[object] = []
+        desktop.subscribe(told.append)
+        laptop.devices.start(f"folder:{folder}", "Laptop")
+        made = laptop.journal.add(EntryDraft(title="Walk", body="base"))
+        code = laptop.devices.pairing_code()
+        with build_transport(StorageSpec.from_dict({"kind": "folder",
+                                                    "location": str(folder)})) as transport:
+            desktop.devices.join(code, "Desktop", f"folder:{folder}", transport)
+        laptop.sync_devices()
+        laptop.devices.decide("Desktop", allow=True)
+        laptop.sync_devices()
+        desktop.sync_devices()
+        assert told and getattr(told[-1], "entries", False)
+        (there,) = desktop.journal.browse()
+        laptop.journal.update(made.id, body="laptop")
+        desktop.clock.advance(seconds=1)  # type: ignore[attr-defined]
+        desktop.journal.update(there.id, body="desktop")
+        laptop.sync_devices()
+        desktop.sync_devices()
+        laptop.sync_devices()
+        (conflict,) = desktop.device_conflicts()
+        assert (conflict.title, conflict.shown, conflict.others) == ("Walk", "desktop",
+                                                                      ("laptop",))
+        desktop.resolve_device_conflict(conflict.entry_id, "laptop")
+        desktop.sync_devices()
+        laptop.sync_devices()
+        assert laptop.device_conflicts() == desktop.device_conflicts() == []
+        assert laptop.journal.get(made.id).body == "laptop"
+    finally:
+        laptop.close()
+        desktop.close()
