@@ -243,7 +243,75 @@ class CheckinRecords:
         cur.execute("DELETE FROM checkins WHERE id = ?", (local_id,))
 
 
-COLLECTIONS = {kind.collection: kind for kind in (EntryRecords, CheckinRecords)}
+class QuestionnaireRecords:
+    """A saved questionnaire result. The answers travel as the JSON text the vault keeps (a
+    list of whole numbers): operations hold lists of texts, not of numbers."""
+
+    collection = "questionnaire"
+    text_fields: tuple[str, ...] = ()
+
+    @staticmethod
+    def read(cur: Any, ids: Iterable[int]) -> dict[int, Fields]:
+        found: dict[int, Fields] = {}
+        for chunk in _chunks(list(ids)):
+            marks = ",".join("?" * len(chunk))
+            for row in cur.execute(
+                    "SELECT id, kind, taken_us, taken_offset, day, answers, followup,"
+                    f" deleted_us FROM questionnaire_results WHERE id IN ({marks})",
+                    chunk).fetchall():
+                found[row[0]] = {"kind": row[1], "taken_ms": _ms(row[2]),
+                                 "taken_offset": row[3], "day": row[4], "answers": row[5],
+                                 "followup": row[6], "trashed": _ms(row[7])}
+        return found
+
+    @staticmethod
+    def check(fields: Fields) -> Fields:
+        import json
+
+        from companion.questionnaires import score
+
+        taken = _times(fields, "taken")
+        kind = _text(fields, "kind")
+        followup = fields.get("followup")
+        if followup is not None and type(followup) is not int:
+            raise InvalidRecord("followup is not a number")
+        try:
+            answers = json.loads(_text(fields, "answers"))
+            result = score(kind, answers, followup)
+        except (InvalidInput, ValueError) as exc:
+            raise InvalidRecord(f"not a questionnaire result: {exc}") from None
+        if json.dumps(list(result.answers)) != fields["answers"]:
+            raise InvalidRecord("answers not as the app stores them")
+        return {"kind": result.kind.value, "taken_ms": taken[0], "taken_offset": taken[1],
+                "day": _day(fields), "answers": fields["answers"], "followup": followup,
+                "trashed": _int(fields, "trashed", MIN_TIME_MS, MAX_TIME_MS, optional=True)}
+
+    @staticmethod
+    def write(cur: Any, local_id: int | None, fields: Fields) -> int:
+        import json
+
+        total = sum(json.loads(str(fields["answers"])))
+        values = (fields["kind"], _us(fields["taken_ms"]), fields["taken_offset"],
+                  fields["day"], fields["answers"], total, fields["followup"],
+                  _us(fields["trashed"]))
+        if local_id is None:
+            cur.execute(
+                "INSERT INTO questionnaire_results (kind, taken_us, taken_offset, day, answers,"
+                " total, followup, deleted_us) VALUES (?,?,?,?,?,?,?,?)", values)
+            return int(cur.lastrowid)
+        cur.execute(
+            "UPDATE questionnaire_results SET kind = ?, taken_us = ?, taken_offset = ?,"
+            " day = ?, answers = ?, total = ?, followup = ?, deleted_us = ? WHERE id = ?",
+            (*values, local_id))
+        return local_id
+
+    @staticmethod
+    def remove(cur: Any, local_id: int) -> None:
+        cur.execute("DELETE FROM questionnaire_results WHERE id = ?", (local_id,))
+
+
+COLLECTIONS = {kind.collection: kind
+               for kind in (EntryRecords, CheckinRecords, QuestionnaireRecords)}
 
 
 def _chunks(ids: list[int], size: int = 900) -> Iterable[list[int]]:

@@ -101,4 +101,13 @@ CREATE TABLE device_join_requests (
 ) WITHOUT ROWID;
 """
 
-DEVICES = Component(COMPONENT, (sql_step(1, _V1), sql_step(2, _V2)))
+# Questionnaire results sync too: their rows are marked like entries' and check-ins'.
+_V3 = "\n".join(
+    f"""CREATE TRIGGER device_dirty_questionnaire_{event.lower()} AFTER {event}
+    ON questionnaire_results BEGIN
+    INSERT OR IGNORE INTO device_dirty (collection, local_id)
+        VALUES ('questionnaire', {row});
+END;"""
+    for event, row in (("INSERT", "new.id"), ("UPDATE", "new.id"), ("DELETE", "old.id")))
+
+DEVICES = Component(COMPONENT, (sql_step(1, _V1), sql_step(2, _V2), sql_step(3, _V3)))

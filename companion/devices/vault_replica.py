@@ -103,6 +103,8 @@ class VaultReplica:
                         " SELECT 'entry', id FROM entries")
             cur.execute("INSERT OR IGNORE INTO device_dirty (collection, local_id)"
                         " SELECT 'checkin', id FROM checkins")
+            cur.execute("INSERT OR IGNORE INTO device_dirty (collection, local_id)"
+                        " SELECT 'questionnaire', id FROM questionnaire_results")
 
     def replica(self, cur: Any) -> Replica:
         if self._replica is None:

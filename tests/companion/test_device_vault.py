@@ -240,3 +240,38 @@ def test_times_before_1970_and_far_ahead_travel(pair: tuple[Device, Device]) -> 
         a.journal.add(EntryDraft(body=str(year), at=datetime(year, 6, 1, 12, tzinfo=tz)))
     exchange(a, b)
     assert [e[1] for e in b.entries()] == ["1", "1969", "9999"]
+
+
+def test_questionnaire_results_travel_and_a_forged_one_is_refused(
+        pair: tuple[Device, Device]) -> None:
+    from companion.questionnaires import score
+
+    a, b = pair
+    saved = a.app.questionnaires.save(score("phq9", [1, 2, 0, 1, 3, 0, 1, 2, 1], 1))
+    exchange(a, b)
+    (got,) = b.app.questionnaires.history("phq9")
+    assert (got.result.answers, got.result.total, got.result.followup, got.taken_at) == (
+        saved.result.answers, saved.result.total, 1, saved.taken_at)
+    a.app.questionnaires.delete(saved.id)
+    exchange(a, b)
+    assert b.app.questionnaires.history("phq9") == []
+    liar = Clock(os.urandom(16), lambda: int(b.clock.now().timestamp() * 1000))
+    target = os.urandom(16)
+    forged = [Op("set", "questionnaire", target, liar.tick(), name, value)
+              for name, value in (("kind", "phq9"), ("taken_ms", 0), ("taken_offset", 0),
+                                  ("day", "1970-01-01"), ("answers", "[9,9,9,9,9,9,9,9,9]"),
+                                  ("followup", None), ("trashed", None))]
+    report = b.sync.round([decode_batch(encode_batch(liar.device, forged), liar.device)])
+    assert report.refused == 1 and b.app.questionnaires.history("phq9") == []
+
+
+def test_a_tag_renamed_on_one_device_is_renamed_on_the_other(
+        pair: tuple[Device, Device]) -> None:
+    a, b = pair
+    a.journal.add(EntryDraft(body="one", tags=["walks"]))
+    a.journal.add(EntryDraft(body="two", tags=["walks", "calm"]))
+    exchange(a, b)
+    a.journal.rename_tag("walks", "outside")
+    exchange(a, b)
+    assert sorted(e[2] for e in b.entries()) == [("calm", "outside"), ("outside",)]
+    assert {t.name for t in b.journal.tags()} == {"outside", "calm"}
