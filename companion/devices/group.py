@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 PAIRING_PREFIX = "companion-device-1:"
 PAIRING_LIFETIME_US = 3600 * 1_000_000  # a person pairs with both computers in front of them
 GROUP_NAME = "My devices"
+KEEP_KEYS_DAYS = 180
 
 
 @dataclass
@@ -177,10 +178,18 @@ class DeviceGroup:
         group = actions.create_circle(self.engine, GROUP_NAME, device_name, spec.kind,
                                       spec.location, webdav_user, webdav_password,
                                       kind="devices")
+        self._keep_keys_longer(group)
         row = self.engine.state.circle(group)
         assert row is not None
         VaultReplica.set_up(self.db, row.me)
         return row
+
+    def _keep_keys_longer(self, group: bytes) -> None:
+        # A laptop left in a drawer for a season must still read what it missed
+        # (docs/protocol.md §11.1): keys of ended epochs are kept 180 days, not a circle's 30.
+        with self.db.transaction() as cur:
+            cur.execute("UPDATE circles SET forget_after_days = ? WHERE id = ?",
+                        (KEEP_KEYS_DAYS, group))
 
     def pairing_code(self) -> str:
         row = self._require_row()
@@ -206,6 +215,7 @@ class DeviceGroup:
         except Rejected:
             raise InvalidInput("This pairing code has already been used.",
                                "Make a new one on your other computer.") from None
+        self._keep_keys_longer(group)
         row = self.engine.state.circle(group)
         assert row is not None
         VaultReplica.set_up(self.db, row.me)

@@ -52,13 +52,13 @@ def folder(tmp_path: Path) -> Path:
     return shared
 
 
-def pair(first: Computer, second: Computer, folder: Path) -> None:
+def pair(first: Computer, second: Computer, folder: Path, name: str = "Desktop") -> None:
     if first.devices.row() is None:
         first.devices.start(f"folder:{folder}", "Laptop")
     code = first.devices.pairing_code()
     with build_transport(StorageSpec.from_dict({"kind": "folder",
                                                 "location": str(folder)})) as transport:
-        second.devices.join(code, "Desktop", f"folder:{folder}", transport)
+        second.devices.join(code, name, f"folder:{folder}", transport)
     first.devices.sync()  # sees it asking
     (asking,) = first.devices.asking()
     assert asking.safety_number == second.devices.joining_safety_number()
@@ -348,3 +348,34 @@ def test_the_facade_reports_conflicts_and_resolves_them(tmp_path: Path, clock: F
     finally:
         laptop.close()
         desktop.close()
+
+
+def test_a_computer_away_for_weeks_catches_up(two: tuple[Computer, Computer],
+                                               folder: Path) -> None:
+    """The desktop stays off for ten weeks while the laptop writes, syncs, and lets in and
+    removes a third computer (new epochs); back, it reads everything and sends what it wrote
+    offline."""
+    a, b = two
+    pair(a, b, folder)
+    b.app.journal.add(EntryDraft(body="written offline on the desktop"))
+    c = Computer(a.app.home.parent / "third", a.clock)
+    try:
+        for week in range(10):
+            a.clock.advance(days=7)
+            a.app.journal.add(EntryDraft(body=f"week {week}"))
+            a.devices.sync()
+            if week == 3:
+                pair(a, c, folder, "Old netbook")
+            if week == 5:
+                a.devices.remove("Old netbook")
+                a.devices.sync()
+        b.clock.advance(days=70)
+        b.devices.sync()
+        b.devices.sync()
+        a.devices.sync()
+        assert b.bodies() == a.bodies()
+        assert len(a.bodies()) == 11 and "written offline on the desktop" in a.bodies()
+        row = b.devices.row()
+        assert row is not None and row.forget_after_days == 180
+    finally:
+        c.app.close()
