@@ -379,3 +379,26 @@ def test_a_computer_away_for_weeks_catches_up(two: tuple[Computer, Computer],
         assert row is not None and row.forget_after_days == 180
     finally:
         c.app.close()
+
+
+def test_hostile_files_on_the_storage_are_refused_and_counted(
+        two: tuple[Computer, Computer], folder: Path) -> None:
+    a, b = two
+    pair(a, b, folder)
+    a.app.journal.add(EntryDraft(body="before the attack"))
+    a.devices.sync()
+    objects = sorted(p for p in folder.rglob("*") if p.is_file())
+    assert objects
+    # Someone with write access to the storage: junk beside the real objects, one object
+    # overwritten with random bytes of its size, one emptied.
+    for n, path in enumerate(objects[:3]):
+        (path.parent / f"zz-junk-{n}").write_bytes(os.urandom(2048))
+    victim = max(objects, key=lambda p: p.stat().st_mtime_ns)  # the newest: not read yet
+    size = victim.stat().st_size
+    victim.write_bytes(os.urandom(size))
+    report = b.devices.sync()
+    assert report.engine.rejected_total >= 1
+    b.app.journal.add(EntryDraft(body="after the attack"))
+    b.devices.sync()
+    a.devices.sync()
+    assert "after the attack" in a.bodies()
