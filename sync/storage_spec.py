@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from sync.transport import StorageAddressInvalid, Transport
+from sync.transport import Deleting, StorageAddressInvalid, Transport
 from sync.transport_folder import FolderTransport
 from sync.webdav_address import (
     WebDavCredentials,
@@ -109,4 +109,9 @@ def build_transport(spec: StorageSpec, credentials: WebDavCredentials | None = N
 
 def _conforms(transport: FolderTransport | WebDavTransport) -> Transport:
     """Never called: mypy checks here that both classes implement the Transport protocol."""
+    return transport
+
+
+def _deletes(transport: FolderTransport | WebDavTransport) -> Deleting:
+    """Never called: mypy checks that both can remove objects too."""
     return transport

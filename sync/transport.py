@@ -161,6 +161,16 @@ class Transport(Protocol):
         ...
 
 
+class Deleting(Protocol):
+    """A transport that can also remove an object (a group of devices prunes the messages
+    every device has read: sync/compaction.py). Both transports implement it."""
+
+    def delete(self, name: str) -> None:
+        """Remove `name`; nothing happens if it is not there. Raises `StorageError` on
+        failure and `ValueError` for a bad name."""
+        ...
+
+
 def check_name(name: str) -> str:
     """`name` if it is an object name; ValueError otherwise (a bug or a hostile caller)."""
     if not isinstance(name, str) or not OBJECT_NAME.fullmatch(name):

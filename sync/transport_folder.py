@@ -195,6 +195,17 @@ class FolderTransport:
         finally:
             _fsync_folder(self.folder)
 
+    def delete(self, name: str) -> None:
+        path = self.folder / check_name(name)
+        self._count()
+        try:
+            os.unlink(path)
+        except OSError as exc:
+            if exc.errno not in _GONE:
+                raise self._error(exc) from exc
+        finally:
+            _fsync_folder(self.folder)
+
     # -- helpers -------------------------------------------------------------------------------
 
     def _count(self) -> None:

@@ -184,6 +184,11 @@ class WebDavTransport:
         self._delete_quietly(temp)
         return False
 
+    def delete(self, name: str) -> None:
+        response = self._send("DELETE", self.url + check_name(name))
+        if response.status_code not in _SUCCESS | {404, 410}:
+            raise self._status_error(response)
+
     # -- helpers -------------------------------------------------------------------------------
 
     def _count(self) -> None:

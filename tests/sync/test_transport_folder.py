@@ -309,3 +309,14 @@ def test_a_read_only_folder_is_forbidden_but_still_readable(
     assert run["read"] == {"result": "bytes", "length": 4}
     assert run["read_missing"] == {"result": None}
     assert run["listing"] == ["a" * 32 + ".cmp"]
+
+
+def test_delete_removes_one_object_and_a_missing_one_is_no_error(
+        transport: FolderTransport, folder: Path) -> None:
+    transport.write_once(NAME, b"a")
+    transport.write_once(OTHER, b"b")
+    transport.delete(NAME)
+    transport.delete(NAME)  # already gone: nothing to do
+    assert names_in(folder) == [OTHER] and transport.read(NAME) is None
+    with pytest.raises(ValueError):
+        transport.delete("../outside")

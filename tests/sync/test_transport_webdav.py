@@ -395,3 +395,28 @@ def test_a_server_that_drips_its_answer_is_cut_off(
         transport.read(NAME)
     assert time.monotonic() - started < 5
     webdav_server.release()
+
+
+def test_delete_removes_one_object_and_a_missing_one_is_no_error(
+    webdav_server: WebDavServer, circle: Path, connect: Callable[..., WebDavTransport],
+) -> None:
+    transport = connect()
+    transport.write_once(NAME, SECRET)
+    transport.write_once(OTHER, b"b")
+    transport.delete(NAME)
+    transport.delete(NAME)  # a 404: already gone
+    assert names_in(circle) == [OTHER] and transport.read(NAME) is None
+    with pytest.raises(ValueError):
+        transport.delete("../outside")
+
+
+def test_a_refused_delete_is_a_storage_error(
+    webdav_server: WebDavServer, circle: Path, connect: Callable[..., WebDavTransport],
+) -> None:
+    transport = connect()
+    transport.write_once(NAME, SECRET)
+    webdav_server.fail(403, "DELETE")
+    with pytest.raises(StorageError) as raised:
+        transport.delete(NAME)
+    assert_honest(raised.value, webdav_server.url_for("circle"), webdav_server)
+    assert names_in(circle) == [NAME]
