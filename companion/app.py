@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from companion.screentime.tracker import Budget, BudgetKind
     from companion.search import SearchFilters
     from storage.backup import RestoreResult as RestoreResult  # the restore dialog's result
+    from sync.state import CircleRow
 
 # Every table a Companion vault holds, by the package that owns it: the vault brings each up
 # to date when it is unlocked (storage/migrations.py).
@@ -445,6 +446,22 @@ class CompanionApp:
         if merged.written or merged.removed or merged.conflicts:
             self._notify(Changes(entries=True, checkins=True, tags=True))
         return report
+
+    def join_devices(self, code: str, device_name: str, storage: str, *, webdav_user: str = "",
+                     webdav_password: str = "") -> CircleRow:
+        """Ask to join the person's other computers with a pairing code from one of them (off
+        the GUI thread: it reaches the storage). The storage is tried first, as `companion
+        device join` does, so a wrong folder or password is said before anything is saved."""
+        from sync.storage_spec import build_transport, parse_storage_spec
+        from sync.webdav_address import WebDavCredentials
+
+        spec = parse_storage_spec(storage)
+        credentials = (WebDavCredentials(webdav_user, webdav_password)
+                       if webdav_user or webdav_password else None)
+        with build_transport(spec, credentials) as transport:
+            transport.check()
+            return self.devices.join(code, device_name, storage, transport,
+                                     webdav_user=webdav_user, webdav_password=webdav_password)
 
     def device_conflicts(self) -> list[DeviceConflict]:
         """Entries whose text was edited on two computers without either seeing the other's

@@ -165,6 +165,7 @@ def _render_theme(qt: object, theme: str, folder: Path, out: Path) -> None:
     from tools.screenshots_circle import render_circle_screens
 
     render_circle_screens(window, pump, out, theme, folder / "circle")
+    _render_devices(window, pump, out, theme, folder / "devices")
     from tools.screenshots_crisis import render_crisis
 
     render_crisis(window, pump, out, theme)
@@ -176,6 +177,84 @@ def _render_theme(qt: object, theme: str, folder: Path, out: Path) -> None:
     window.shutdown()
     window.deleteLater()
     pump(100)
+
+
+def _render_devices(window: object, pump: Callable[[int], None], out: Path, theme: str,
+                    folder: Path) -> None:
+    """Settings → Your computers in step with a desktop, a netbook asking to join and an
+    entry edited on both; the pairing dialog and the conflicts dialog. The other computers are
+    driven through the facade while the window's syncer is idle."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QScrollArea
+
+    from companion.app import QUICK_KEY_DERIVATION, CompanionApp
+    from companion.clock import FakeClock
+    from ui.main_window import MainWindow
+    from ui.pages.settings import SettingsPage
+
+    assert isinstance(window, MainWindow) and window.workspace is not None
+    app = window.app
+    syncer = window.workspace.session.device_sync
+
+    def idle() -> None:
+        _wait(pump, lambda: not syncer.busy)
+        pump(50)
+
+    def computer(name: str) -> CompanionApp:
+        other = CompanionApp(folder / name, clock=FakeClock(app.clock.now()))
+        other.create_vault("screenshot computer", "screenshot computer",
+                           params=QUICK_KEY_DERIVATION)
+        return other
+
+    idle()
+    shared = folder / "shared"
+    shared.mkdir(parents=True, exist_ok=True)
+    storage = f"folder:{shared}"
+    app.devices.start(storage, "Laptop")
+    app.sync_devices()
+    desktop, netbook = computer("desktop"), computer("netbook")
+    desktop.join_devices(app.devices.pairing_code(), "Desktop", storage)
+    app.sync_devices()
+    app.devices.decide("Desktop", allow=True)
+    app.sync_devices()
+    desktop.sync_devices()
+    mine = next(e for e in app.journal.browse() if e.title == "Notes after therapy")
+    theirs = next(e for e in desktop.journal.browse() if e.title == "Notes after therapy")
+    desktop.journal.update(theirs.id, body=theirs.body + "\n\nAdded on the desktop: ask "
+                           "about sleep next time.")
+    app.journal.update(mine.id, body=mine.body + "\n\nAdded on the laptop: the walk helped.")
+    assert isinstance(desktop.clock, FakeClock)
+    desktop.clock.advance(seconds=1)
+    desktop.sync_devices()
+    netbook.join_devices(app.devices.pairing_code(), "Netbook", storage)
+    app.sync_devices()
+    settings = window.workspace.show_page(SettingsPage)
+    assert isinstance(settings, SettingsPage)
+    card = settings.devices_card
+    syncer.refresh()
+    idle()
+    scroll = settings.findChild(QScrollArea)
+    assert scroll is not None and scroll.widget() is not None
+    top = card.mapTo(scroll.widget(), QPoint(0, 0)).y()
+    scroll.verticalScrollBar().setValue(top - 20)
+    pump(150)
+    window.grab().save(str(out / f"settings-devices-{theme}.png"))
+    card.add_computer()
+    idle()
+    assert card.dialog is not None
+    pump(300)
+    card.dialog.grab().save(str(out / f"device-pairing-{theme}.png"))
+    card.dialog.close()
+    idle()
+    dialog = card.review_conflicts()
+    idle()
+    pump(300)
+    dialog.grab().save(str(out / f"device-conflicts-{theme}.png"))
+    dialog.reject()
+    scroll.verticalScrollBar().setValue(0)
+    idle()
+    for other in (desktop, netbook):
+        other.close()
 
 
 def _wait(pump: Callable[[int], None], condition: Callable[[], bool],

@@ -116,6 +116,16 @@ def _dialogs(window, app, runner, tmp_path):  # type: ignore[no-untyped-def]
     yield "change passphrase", settings.change_passphrase()
     yield "export", settings.open_export()
     yield "import", settings.open_import()
+    from ui.dialogs.device_conflicts import DeviceConflictsDialog
+    from ui.dialogs.device_pairing import PairingDialog
+    from ui.dialogs.device_setup import JoinDevicesDialog, SetUpDevicesDialog
+
+    devices = window.workspace.session.device_sync
+    yield "set up device sync", SetUpDevicesDialog(app, devices, window)
+    yield "join with a pairing code", JoinDevicesDialog(app, devices, window)
+    yield "pairing code", PairingDialog("companion-device-1:" + "ABCDEFGH2345" * 24, devices,
+                                        window)
+    yield "device conflicts", DeviceConflictsDialog(devices, window)
 
 
 @pytest.mark.parametrize("size", ["as opened", "800×600", "2560×1440"])

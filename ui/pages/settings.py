@@ -1,5 +1,6 @@
 """Settings: passphrase, recovery code, remember on this device, auto-lock, theme, the daily
-reminder, backup and restore, and "Your data" (import and export).
+reminder, backup and restore, "Your data" (import and export) and "Your computers" (device
+sync, ui/widgets/devices_card.py).
 
 Preferences (theme, auto-lock, reminder) are saved through `ctx.prefs` and take effect at once:
 the main window and the tray listen to its `changed` signal. Everything that touches the vault
@@ -43,6 +44,7 @@ from ui.icons import icon
 from ui.pages.base import Page
 from ui.tasks import Lane
 from ui.widgets.common import error_label, heading, hint, subheading, user_message
+from ui.widgets.devices_card import DevicesCard
 
 AUTO_LOCK_CHOICES = (1, 2, 5, 10, 15, 30, 60, 0)  # 0: never
 THEMES = (("system", "Same as the system"), ("light", "Light"), ("dark", "Dark"))
@@ -100,8 +102,10 @@ class SettingsPage(Page):
         column = QVBoxLayout()
         column.setSpacing(16)
         column.addWidget(heading(self.tr(self.title)))
+        self.devices_card = DevicesCard(ctx)
         for card in (self._build_security(), self._build_appearance(),
-                     self._build_reminder(), self._build_backup(), self._build_data()):
+                     self._build_reminder(), self._build_backup(), self._build_data(),
+                     self.devices_card):
             column.addWidget(card)
         column.addStretch(1)
         content = QWidget()
@@ -442,6 +446,7 @@ class SettingsPage(Page):
         label.setVisible(bool(text))
 
     def teardown(self) -> None:
+        self.devices_card.teardown()
         for dialog in self.findChildren(SettingsDialog):
             dialog.dismiss()
         for data_dialog in self.findChildren(DataDialog):
