@@ -714,7 +714,7 @@ class Engine:
         changes: list[tuple[int, SignedOp, Op]] = []
         for item_id, data_text in self.db.query(
                 "SELECT id, data FROM circle_outbox WHERE circle = ? AND raw IS NULL AND "
-                "type = 'roster' ORDER BY id", (row.id,)):
+                "sent = 0 AND type = 'roster' ORDER BY id", (row.id,)):
             data = json.loads(data_text)
             if "op" not in data:
                 continue
@@ -767,7 +767,7 @@ class Engine:
     def _seal_outbox(self, row: CircleRow, report: SyncReport) -> None:
         pending = self.db.query(
             "SELECT id, type, data, ref_sender, ref_seq, epoch, created_us FROM circle_outbox "
-            "WHERE circle = ? AND raw IS NULL ORDER BY type != 'roster', id",
+            "WHERE circle = ? AND raw IS NULL AND sent = 0 ORDER BY type != 'roster', id",
             (row.id,))
         # Roster changes go first: what is sealed after them may be sealed in the epoch they
         # start, and a receiver must learn of an epoch before a message in it comes next in

@@ -107,7 +107,7 @@ def _record_op(writer: CircleWriter, cur: Any, row: CircleRow, op: SignedOp) -> 
     # removed Ann: Cat must see Ann's removal of Bob, or Ann's removal of Cat looks refused).
     for pinned, data_text in cur.execute(
             "SELECT epoch, data FROM circle_outbox WHERE circle = ? AND type = 'roster' AND "
-            "raw IS NULL AND epoch IS NOT NULL ORDER BY id", (row.id,)).fetchall():
+            "raw IS NULL AND sent = 0 AND epoch IS NOT NULL ORDER BY id", (row.id,)).fetchall():
         if "op" not in json.loads(data_text):
             continue  # delivering others' changes to one member: pinned for them alone
         earlier = roster.epochs.get(bytes(pinned))
