@@ -222,5 +222,12 @@ CREATE TABLE device_inbox (
 ) WITHOUT ROWID;
 """
 
+# A group of devices removes its messages once every device has read them
+# (sync/compaction.py); the row stays (its sequence number and name are part of the chain).
+_V7 = """
+ALTER TABLE circle_outbox ADD COLUMN pruned INTEGER NOT NULL DEFAULT 0;
+"""
+
 CIRCLES = Component(COMPONENT, (sql_step(1, _V1), sql_step(2, _V2), sql_step(3, _V3),
-                                sql_step(4, _V4), sql_step(5, _V5), sql_step(6, _V6)))
+                                sql_step(4, _V4), sql_step(5, _V5), sql_step(6, _V6),
+                                sql_step(7, _V7)))

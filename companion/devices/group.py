@@ -26,6 +26,7 @@ from companion.errors import InvalidInput
 from storage.database import Database
 from sync import actions
 from sync.codec import canonical
+from sync.compaction import prune
 from sync.content import MAX_OPS_BATCH
 from sync.crypto import Rejected, b64
 from sync.devices.ops import Batch, Op, decode_batch, decode_op, encode_batch, op_to_json
@@ -47,6 +48,12 @@ PAIRING_PREFIX = "companion-device-1:"
 PAIRING_LIFETIME_US = 3600 * 1_000_000  # a person pairs with both computers in front of them
 GROUP_NAME = "My devices"
 KEEP_KEYS_DAYS = 180
+# An `ops` message with this batch carries no operations: only its checkpoint, how far its
+# sender has read the others (so they can prune, sync/compaction.py). Sent by a device that
+# read CHECKPOINT_AFTER messages with operations since it last sent anything; checkpoints
+# are not counted, so two idle devices never answer each other's.
+CHECKPOINT = b"C"
+CHECKPOINT_AFTER = 16
 
 
 @dataclass
@@ -56,6 +63,7 @@ class DeviceSyncReport:
     refused_batches: int = 0  # authenticated messages whose batch was broken
     too_large: int = 0  # changes over a message's size, kept on this computer
     snapshot_sent: bool = False
+    pruned: int = 0  # this device's messages removed from the storage: every device read them
 
 
 @dataclass(frozen=True)
@@ -350,11 +358,26 @@ class DeviceGroup:
             self._merge(row, report)
             if row.status == "active":
                 report.snapshot_sent = self._greet(row)
-                if self._queue_own(row, report) or report.snapshot_sent:
+                queued = self._queue_own(row, report) or report.snapshot_sent
+                if not queued and self._owes_checkpoint(row):
+                    with self.db.transaction() as cur:
+                        actions.queue(self.engine, cur, row, "ops",
+                                      {"batch": b64(CHECKPOINT)})
+                    queued = True
+                if queued:
+                    with self.db.transaction() as cur:
+                        cur.execute("UPDATE device_checkpoint SET read_since_sent = 0"
+                                    " WHERE circle = ?", (row.id,))
                     sent = self.engine.sync(row.id, transport)
                     report.engine.sent += sent.sent
                     report.engine.problems += sent.problems
+                report.pruned = prune(self.engine, row, transport)
         return report
+
+    def _owes_checkpoint(self, row: CircleRow) -> bool:
+        found = self.db.query_one("SELECT read_since_sent FROM device_checkpoint"
+                                  " WHERE circle = ?", (row.id,))
+        return found is not None and int(found[0]) >= CHECKPOINT_AFTER
 
     def _merge(self, row: CircleRow, report: DeviceSyncReport) -> None:
         inbox = self.db.query("SELECT sender, seq, batch FROM device_inbox WHERE circle = ?"
@@ -369,12 +392,19 @@ class DeviceGroup:
         # A batch held for its clock (another device's clock far ahead) is merged again from
         # the inbox next round; merging twice changes nothing, so the inbox is kept whole.
         if not report.merged.held:
+            read = sum(1 for _s, _q, raw in inbox if bytes(raw) != CHECKPOINT)
             with self.db.transaction() as cur:
+                cur.execute("INSERT INTO device_checkpoint (circle, read_since_sent)"
+                            " VALUES (?, ?) ON CONFLICT (circle) DO UPDATE SET"
+                            " read_since_sent = read_since_sent + excluded.read_since_sent",
+                            (row.id, read))
                 cur.executemany("DELETE FROM device_inbox WHERE circle = ? AND sender = ?"
                                 " AND seq = ?", [(row.id, s, q) for s, q, _ in inbox])
 
     @staticmethod
     def _decode(sender: bytes, raw: bytes) -> Batch:
+        if raw == CHECKPOINT:
+            return Batch(sender, ())  # says only how far its sender has read
         if raw[:1] == b"S":  # a snapshot: any device's operations, relayed by one of the group
             ops = [decode_op(line) for line in raw[1:].split(b"\n") if line]
             return Batch(sender, tuple(ops))

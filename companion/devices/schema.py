@@ -110,4 +110,15 @@ _V3 = "\n".join(
 END;"""
     for event, row in (("INSERT", "new.id"), ("UPDATE", "new.id"), ("DELETE", "old.id")))
 
-DEVICES = Component(COMPONENT, (sql_step(1, _V1), sql_step(2, _V2), sql_step(3, _V3)))
+# How many messages with operations this device has read from others since it last sent
+# anything: past a threshold it sends a checkpoint, so that the others can prune what it has
+# read (sync/compaction.py).
+_V4 = """
+CREATE TABLE device_checkpoint (
+    circle BLOB PRIMARY KEY,
+    read_since_sent INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+"""
+
+DEVICES = Component(COMPONENT, (sql_step(1, _V1), sql_step(2, _V2), sql_step(3, _V3),
+                                sql_step(4, _V4)))

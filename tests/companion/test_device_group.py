@@ -402,3 +402,35 @@ def test_hostile_files_on_the_storage_are_refused_and_counted(
     b.devices.sync()
     a.devices.sync()
     assert "after the attack" in a.bodies()
+
+
+def test_the_storage_stays_bounded_as_history_grows(two: tuple[Computer, Computer],
+                                                    folder: Path) -> None:
+    """Every message both computers have read is removed by its writer (but the newest 50,
+    which the rollback check reads back): the number of objects stops growing, and both
+    journals stay whole."""
+    from sync.engine import ROLLBACK_WINDOW
+
+    a, b = two
+    pair(a, b, folder)
+    made = a.app.journal.add(EntryDraft(body="day 0"))
+    counts = []
+    for day in range(1, 301):
+        a.app.journal.update(made.id, body=f"day {day}")
+        if day % 3 == 0:
+            b.app.journal.add(EntryDraft(body=f"desktop {day}"))
+        a.devices.sync()
+        b.devices.sync()
+        if day % 100 == 0:
+            counts.append(len([p for p in folder.rglob("*") if p.is_file()]))
+    # Without pruning: 300 of the laptop's and 100 of the desktop's, and growing.
+    assert counts[1] == counts[2] and counts[2] <= 2 * ROLLBACK_WINDOW + 20, counts
+    a.devices.sync()
+    assert a.bodies() == b.bodies() and "day 300" in a.bodies() and len(a.bodies()) == 101
+    # A third computer let in now still gets everything (from a snapshot, not the history).
+    c = Computer(a.app.home.parent / "third", FakeClock(a.clock.now()))
+    try:
+        pair(a, c, folder, "Tablet")
+        assert c.bodies() == a.bodies()
+    finally:
+        c.app.close()
