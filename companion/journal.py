@@ -304,7 +304,11 @@ def _browse_filters(start: datetime | None, end: datetime | None, tag: str | Non
     return " AND ".join(where), params
 
 
-def check_entry_text(title: str, body: str) -> tuple[str, str]:
+def check_entry_text(title: str, body: str, *, require_content: bool = True
+                     ) -> tuple[str, str]:
+    """`require_content=False` is for entries merged from other devices: one may have cleared
+    the title while another cleared the text, and every device must then hold the same empty
+    entry (for the person to fill or trash) rather than each keep its own."""
     title = title.strip()
     if "\n" in title or "\r" in title:
         raise InvalidInput("A title is one line.")
@@ -314,7 +318,7 @@ def check_entry_text(title: str, body: str) -> tuple[str, str]:
         raise InvalidInput(f"An entry can have at most {MAX_BODY:,} characters.")
     check_storable(title, "title")
     check_storable(body, "text")
-    if not title and not body.strip():
+    if require_content and not title and not body.strip():
         raise InvalidInput("An entry needs a title or some text.")
     return title, body
 

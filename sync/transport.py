@@ -30,7 +30,7 @@ class StorageError(UserError):
     the storage fails, says "try again. Nothing was saved." after it instead of the hint's
     "sync again"."""
 
-    default_message = "The circle's storage could not be reached."
+    default_message = "The shared storage could not be reached."
     check = "Check the connection"
     default_hint = "Check the connection and try again; nothing was lost."
 
@@ -42,13 +42,13 @@ class StorageAuthFailed(StorageError):
 
 
 class StorageForbidden(StorageError):
-    default_message = "The server refused access to the circle's folder (403)."
+    default_message = "The server refused access to the shared folder (403)."
     check = "Check that this account may read and write that folder"
     default_hint = "Check that this account may read and write that folder."
 
 
 class StorageMissing(StorageError):
-    default_message = "The circle's folder does not exist (404)."
+    default_message = "The shared folder does not exist (404)."
     check = "Check the address or folder"
     default_hint = "Check the address or folder; if it moved, set the new one."
 
@@ -60,19 +60,19 @@ class StorageConflict(StorageError):
 
 
 class StorageFull(StorageError):
-    default_message = "The circle's storage is full (507 or no space left)."
+    default_message = "The shared storage is full (507 or no space left)."
     check = "Free some space there"
     default_hint = "Free some space there; the outbox keeps your messages until then."
 
 
 class StorageTimeout(StorageError):
-    default_message = "The circle's storage did not answer in time."
+    default_message = "The shared storage did not answer in time."
     check = "Check the connection"
     default_hint = "Check the connection and sync again; nothing was lost."
 
 
 class StorageUnreachable(StorageError):
-    default_message = "The circle's storage cannot be reached."
+    default_message = "The shared storage cannot be reached."
     check = "Check the network or the address"
     default_hint = "Check the network or the address and sync again; nothing was lost."
 
@@ -97,17 +97,17 @@ class ObjectRejected(StorageError):
 
     The sync engine counts these with their reason and goes on with the next name."""
 
-    default_message = "A file on the circle's storage was refused."
+    default_message = "A file on the shared storage was refused."
     default_hint = "It was ignored."
 
 
 class ObjectTooLarge(ObjectRejected):
-    default_message = "A file on the circle's storage is larger than any Companion message."
+    default_message = "A file on the shared storage is larger than any Companion message."
     default_hint = "It was ignored."
 
 
 class ObjectNotAFile(ObjectRejected):
-    default_message = ("A file on the circle's storage is a link, a folder or a device, "
+    default_message = ("A file on the shared storage is a link, a folder or a device, "
                        "not a plain file.")
     default_hint = "It was ignored."
 

@@ -107,7 +107,7 @@ class FolderTransport:
             info = os.stat(self.folder)
         if not stat.S_ISDIR(info.st_mode):
             raise StorageMissing(f"{self._place()} is not a folder.",
-                                 "Choose a folder for the circle.")
+                                 "Choose the shared folder again.")
         # Write for real rather than trusting access(): network and FUSE file systems, read-
         # only mounts and quotas only show themselves when something is written.
         probe = self.folder / temp_name()
@@ -213,7 +213,7 @@ class FolderTransport:
             self._requests += 1
 
     def _place(self) -> str:
-        return f"The circle's folder {self.folder}"
+        return f"The shared folder {self.folder}"
 
     def _create_folder(self) -> None:
         parent = self.folder.parent
@@ -237,7 +237,7 @@ class FolderTransport:
             raise self._error(exc) from exc
         if not is_folder:
             raise StorageMissing(f"{self._place()} is not a folder.",
-                                 "Choose a folder for the circle.")
+                                 "Choose the shared folder again.")
 
     def _write_new(self, path: Path, data: bytes) -> None:
         """Create `path` (which must not exist), write `data`, fsync; on failure remove it."""

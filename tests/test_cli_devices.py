@@ -74,3 +74,14 @@ def test_allowing_a_computer_that_did_not_ask_says_who_asks(cli, vault_home: Pat
     result = cli("device", "allow", "Nobody")
     assert result.code != 0 and "No single computer asks to join as “Nobody”" in result.err
     assert "asking: none" in result.err
+
+
+def test_a_name_the_other_computer_would_refuse_is_refused_here(cli, vault_home: Path,  # type: ignore[no-untyped-def]
+                                                                tmp_path: Path) -> None:
+    shared = tmp_path / "s"
+    shared.mkdir()
+    long_name = cli("device", "add", "--storage", f"folder:{shared}", "--name", "x" * 41)
+    assert long_name.code != 0 and "at most 40 characters" in long_name.err
+    blank = cli("device", "add", "--storage", f"folder:{shared}", "--name", "   ")
+    assert blank.code != 0 and "Give this computer a name" in blank.err
+    assert cli("device", "add", "--storage", f"folder:{shared}", "--name", "Laptop").code == 0

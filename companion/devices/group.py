@@ -33,6 +33,7 @@ from sync.devices.ops import Batch, Op, decode_batch, decode_op, encode_batch, o
 from sync.engine import Engine, SyncReport
 from sync.identity import PublicIdentity, safety_number
 from sync.invite import PREFIX, JoinRequest, parse_invite
+from sync.roster import MAX_NAME
 from sync.state import CircleRow
 from sync.storage_spec import StorageSpec, build_transport, parse_storage_spec
 from sync.transport import Transport
@@ -98,6 +99,7 @@ class DeviceStatus:
     changes_waiting: int  # this device's changes not yet handed to the storage's outbox
     messages_waiting: int  # messages not yet on the storage
     conflicts: int
+    unsendable: int = 0  # records holding characters an operation cannot carry
 
 
 def pairing_code(invite_code: str) -> str:
@@ -146,6 +148,25 @@ def default_transport(row: CircleRow) -> AnyTransport:
                            credentials)
 
 
+def _device_name(text: str) -> str:
+    """A computer's name every other device will accept (the circle's rules for display
+    names): refused here, before anything is written, rather than dropped by the device that
+    reads the join request."""
+    from sync.display_names import name_problem  # its table loads on first use
+
+    name = " ".join(text.split())
+    if not name:
+        raise InvalidInput("Give this computer a name (such as Laptop), so that your other "
+                           "computers can tell it apart.")
+    if len(name) > MAX_NAME:
+        raise InvalidInput(f"A computer's name can have at most {MAX_NAME} characters.")
+    problem = name_problem(name)
+    if problem:
+        raise InvalidInput(f"That name cannot be used: {problem}",
+                           "Choose another, written in one alphabet.")
+    return name
+
+
 class DeviceGroup:
     """This vault's place in its person's group of devices."""
 
@@ -177,6 +198,7 @@ class DeviceGroup:
         """Make this computer the group's first device, syncing through `storage`."""
         if self.row() is not None:
             raise InvalidInput("Device sync is already set up on this computer.")
+        device_name = _device_name(device_name)
         spec = parse_storage_spec(storage)
         credentials = (WebDavCredentials(webdav_user, webdav_password)
                        if webdav_user or webdav_password else None)
@@ -209,6 +231,7 @@ class DeviceGroup:
         """Ask to join with a pairing code from another device of this person's."""
         if self.row() is not None:
             raise InvalidInput("Device sync is already set up on this computer.")
+        device_name = _device_name(device_name)
         try:
             invite = parse_invite(invite_of(code))
         except Rejected as exc:
@@ -259,13 +282,20 @@ class DeviceGroup:
 
     def status(self) -> DeviceStatus:
         row = self._require_row()
-        waiting = self.db.query_one("SELECT count(*) FROM device_ops WHERE sent = 0")
+        # Records changed here and not yet handed to the storage: those a round has made
+        # operations of, and those changed since the last round.
+        waiting = self.db.query_one(
+            "SELECT (SELECT count(*) FROM (SELECT DISTINCT collection, target FROM device_ops"
+            " WHERE sent = 0)) + (SELECT count(*) FROM device_dirty)"
+            " + (SELECT count(*) FROM device_deleted)")
+        unsendable = self.db.query_one("SELECT count(*) FROM device_unsendable")
         queued = self.db.query_one("SELECT count(*) FROM circle_outbox WHERE circle = ? AND"
                                    " sent = 0", (row.id,))
         return DeviceStatus(row.status, row.storage_kind, row.storage_location,
                             row.last_sync_us, int(waiting[0]) if waiting else 0,
                             int(queued[0]) if queued else 0,
-                            len(self.replica.conflicts()))
+                            len(self.replica.conflicts()), int(unsendable[0]) if unsendable
+                            else 0)
 
     # -- letting a computer in ----------------------------------------------------------------
 

@@ -5,8 +5,9 @@ body is a text field (edits keep both sides of a conflict); everything else is a
 (last writer wins). Tags are one field each, `tag:` and the tag folded to lower case, whose
 value is the tag as written or None once removed, so tags two devices add are both kept and
 the same tag written "Work" and "work" is one tag. A check-in's emotions and activities are
-lists (the order is the person's), and its sleep is whole minutes: operations carry no
-floats.
+lists (the order is the person's), and its sleep is hundredths of an hour (the app keeps two
+decimals): operations carry no floats. A time and its zone are one field, and the day is
+worked out from them.
 
 Values from other devices are hostile: `check` holds them to exactly what the app itself
 would store (`InvalidRecord` otherwise), before anything is written.
@@ -21,6 +22,7 @@ from companion.checkins import MAX_NOTE, write_labels
 from companion.errors import InvalidInput
 from companion.journal import check_entry_text, link_tags
 from companion.models import normalize_label, normalize_tag
+from companion.timeutil import Stamp
 from sync.devices.ops import Value
 
 Fields = dict[str, Value]
@@ -30,6 +32,9 @@ TAG = "tag:"
 MIN_TIME_MS = -62_135_596_800_000
 MAX_TIME_MS = 253_402_300_799_999
 MAX_OFFSET_MIN = 18 * 60
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 class InvalidRecord(Exception):
@@ -52,14 +57,6 @@ def _text(fields: Fields, name: str) -> str:
     return value
 
 
-def _day(fields: Fields) -> str:
-    value = _text(fields, "day")
-    if len(value) != 10 or value[4] != "-" or value[7] != "-" or not (
-            value[:4] + value[5:7] + value[8:]).isdigit():
-        raise InvalidRecord("day is not a date")
-    return value
-
-
 def _ms(us: int | None) -> int | None:
     return None if us is None else us // 1000
 
@@ -68,11 +65,41 @@ def _us(ms: object) -> int | None:
     return None if ms is None else int(ms) * 1000  # type: ignore[call-overload]
 
 
-def _times(fields: Fields, prefix: str) -> tuple[int, int]:
-    at = _int(fields, f"{prefix}_ms", MIN_TIME_MS, MAX_TIME_MS)
-    offset = _int(fields, f"{prefix}_offset", -MAX_OFFSET_MIN, MAX_OFFSET_MIN)
-    assert at is not None and offset is not None
+def _moment(ms: int | None, offset: int) -> str:
+    """A time and its zone in one field ("milliseconds offset-minutes"), so that moving a
+    check-in on two devices ends where one of them put it, never one's time in the other's
+    zone; the day is worked out from it, not carried."""
+    return f"{ms} {offset}"
+
+
+def _times(fields: Fields, name: str) -> tuple[int, int]:
+    value = _text(fields, name)
+    parts = value.split(" ")
+    try:
+        if len(parts) != 2 or any(p != str(int(p)) for p in parts):
+            raise ValueError
+        at, offset = int(parts[0]), int(parts[1])
+    except ValueError:
+        raise InvalidRecord(f"{name} is not a time") from None
+    if not MIN_TIME_MS <= at <= MAX_TIME_MS or not -MAX_OFFSET_MIN <= offset <= MAX_OFFSET_MIN:
+        raise InvalidRecord(f"{name} is out of range")
     return at, offset
+
+
+def _day_of(moment: object) -> str:
+    at, offset = (int(p) for p in str(moment).split(" "))
+    return Stamp(at * 1000, offset).local_day
+
+
+def _split(moment: object) -> tuple[int, int]:
+    at, offset = (int(p) for p in str(moment).split(" "))
+    return at * 1000, offset
+
+
+def tag_key(name: str) -> str:
+    """The field of a tag: its name with A–Z lowered, which is how the vault tells tags apart
+    (COLLATE NOCASE); never longer than the tag (str.casefold can double it)."""
+    return TAG + name.translate(_ASCII_LOWER)
 
 
 class EntryRecords:
@@ -90,25 +117,25 @@ class EntryRecords:
                     f" WHERE id IN ({marks})",
                     chunk).fetchall():
                 found[row[0]] = {
-                    "title": row[1], "body": row[2], "created_ms": _ms(row[3]),
-                    "created_offset": row[4], "day": row[5], "updated_ms": _ms(row[6]),
-                    "updated_offset": row[7], "starred": bool(row[8]), "mood": row[9],
-                    "trashed": _ms(row[10])}
+                    "title": row[1], "body": row[2], "created": _moment(_ms(row[3]), row[4]),
+                    "updated": _moment(_ms(row[6]), row[7]), "starred": bool(row[8]),
+                    "mood": row[9], "trashed": _ms(row[10])}
             for entry_id, name in cur.execute(
                     "SELECT et.entry_id, t.name FROM entry_tags et JOIN tags t ON t.id = et.tag_id"
                     f" WHERE et.entry_id IN ({marks})", chunk).fetchall():
-                found[entry_id][TAG + name.casefold()] = name
+                found[entry_id][tag_key(name)] = name
         return found
 
     @staticmethod
     def check(fields: Fields) -> Fields:
         try:
-            title, body = check_entry_text(_text(fields, "title"), _text(fields, "body"))
+            title, body = check_entry_text(_text(fields, "title"), _text(fields, "body"),
+                                           require_content=False)
             tags = {}
             for name, value in fields.items():
                 if name.startswith(TAG) and value is not None:
                     if not isinstance(value, str) or normalize_tag(value) != value or (
-                            value.casefold() != name[len(TAG):]):
+                            tag_key(value) != name):
                         raise InvalidRecord("a tag is not a tag")
                     tags[name] = value
         except InvalidInput as exc:
@@ -119,19 +146,17 @@ class EntryRecords:
             raise InvalidRecord("starred is not true or false")
         created = _times(fields, "created")
         updated = _times(fields, "updated")
-        return {"title": title, "body": body, "created_ms": created[0],
-                "created_offset": created[1], "day": _day(fields), "updated_ms": updated[0],
-                "updated_offset": updated[1], "starred": fields["starred"],
+        return {"title": title, "body": body, "created": _moment(*created),
+                "updated": _moment(*updated), "starred": fields["starred"],
                 "mood": _int(fields, "mood", 1, 5, optional=True),
                 "trashed": _int(fields, "trashed", MIN_TIME_MS, MAX_TIME_MS, optional=True),
                 **tags}
 
     @staticmethod
     def write(cur: Any, local_id: int | None, fields: Fields) -> int:
-        values = (fields["title"], fields["body"], _us(fields["created_ms"]),
-                  fields["created_offset"], fields["day"], _us(fields["updated_ms"]),
-                  fields["updated_offset"], int(bool(fields["starred"])), fields["mood"],
-                  _us(fields["trashed"]))
+        values = (fields["title"], fields["body"], *_split(fields["created"]),
+                  _day_of(fields["created"]), *_split(fields["updated"]),
+                  int(bool(fields["starred"])), fields["mood"], _us(fields["trashed"]))
         tags = sorted((value for name, value in fields.items()
                        if name.startswith(TAG) and isinstance(value, str)), key=str.casefold)
         if local_id is None:
@@ -173,9 +198,8 @@ class CheckinRecords:
                     f" updated_us, deleted_us FROM checkins WHERE id IN ({marks})",
                     chunk).fetchall():
                 found[row[0]] = {
-                    "at_ms": _ms(row[1]), "at_offset": row[2], "day": row[3],
-                    "mood": row[4], "energy": row[5],
-                    "sleep_minutes": None if row[6] is None else round(row[6] * 60),
+                    "at": _moment(_ms(row[1]), row[2]), "mood": row[4], "energy": row[5],
+                    "sleep_hundredths": None if row[6] is None else round(row[6] * 100),
                     "note": row[7], "updated_ms": _ms(row[8]), "trashed": _ms(row[9]),
                     "emotions": (), "activities": ()}
             labels: dict[tuple[int, str], list[str]] = {}
@@ -206,10 +230,10 @@ class CheckinRecords:
             if clean != value or len(set(clean)) != len(clean):
                 raise InvalidRecord(f"{name} not as the app stores them")
             labels[name] = clean
-        return {"at_ms": at[0], "at_offset": at[1], "day": _day(fields),
+        return {"at": _moment(*at),
                 "mood": _int(fields, "mood", 1, 5), "energy": _int(fields, "energy", 1, 5,
                                                                   optional=True),
-                "sleep_minutes": _int(fields, "sleep_minutes", 0, 24 * 60, optional=True),
+                "sleep_hundredths": _int(fields, "sleep_hundredths", 0, 2400, optional=True),
                 "note": note,
                 "updated_ms": _int(fields, "updated_ms", MIN_TIME_MS, MAX_TIME_MS),
                 "trashed": _int(fields, "trashed", MIN_TIME_MS, MAX_TIME_MS, optional=True),
@@ -217,9 +241,9 @@ class CheckinRecords:
 
     @staticmethod
     def write(cur: Any, local_id: int | None, fields: Fields) -> int:
-        minutes = fields["sleep_minutes"]
-        sleep = None if minutes is None else round(int(minutes) / 60, 2)  # type: ignore[arg-type]
-        values = (_us(fields["at_ms"]), fields["at_offset"], fields["day"], fields["mood"],
+        hundredths = fields["sleep_hundredths"]
+        sleep = None if hundredths is None else int(hundredths) / 100  # type: ignore[arg-type]
+        values = (*_split(fields["at"]), _day_of(fields["at"]), fields["mood"],
                   fields["energy"], sleep, fields["note"], _us(fields["updated_ms"]),
                   _us(fields["trashed"]))
         if local_id is None:
@@ -259,8 +283,8 @@ class QuestionnaireRecords:
                     "SELECT id, kind, taken_us, taken_offset, day, answers, followup,"
                     f" deleted_us FROM questionnaire_results WHERE id IN ({marks})",
                     chunk).fetchall():
-                found[row[0]] = {"kind": row[1], "taken_ms": _ms(row[2]),
-                                 "taken_offset": row[3], "day": row[4], "answers": row[5],
+                found[row[0]] = {"kind": row[1], "taken": _moment(_ms(row[2]), row[3]),
+                                 "answers": row[5],
                                  "followup": row[6], "trashed": _ms(row[7])}
         return found
 
@@ -282,8 +306,8 @@ class QuestionnaireRecords:
             raise InvalidRecord(f"not a questionnaire result: {exc}") from None
         if json.dumps(list(result.answers)) != fields["answers"]:
             raise InvalidRecord("answers not as the app stores them")
-        return {"kind": result.kind.value, "taken_ms": taken[0], "taken_offset": taken[1],
-                "day": _day(fields), "answers": fields["answers"], "followup": followup,
+        return {"kind": result.kind.value, "taken": _moment(*taken),
+                "answers": fields["answers"], "followup": followup,
                 "trashed": _int(fields, "trashed", MIN_TIME_MS, MAX_TIME_MS, optional=True)}
 
     @staticmethod
@@ -291,8 +315,8 @@ class QuestionnaireRecords:
         import json
 
         total = sum(json.loads(str(fields["answers"])))
-        values = (fields["kind"], _us(fields["taken_ms"]), fields["taken_offset"],
-                  fields["day"], fields["answers"], total, fields["followup"],
+        values = (fields["kind"], *_split(fields["taken"]), _day_of(fields["taken"]),
+                  fields["answers"], total, fields["followup"],
                   _us(fields["trashed"]))
         if local_id is None:
             cur.execute(

@@ -120,5 +120,32 @@ CREATE TABLE device_checkpoint (
 ) WITHOUT ROWID;
 """
 
+# A row deleted forever: its record is remembered for the next round (which sends the
+# delete) and its mapping dropped at once, so a row that gets the freed id (SQLite hands it
+# out again) is a new record, not the deleted one coming back. Rows the round itself removes
+# (deleted on another device) have lost their mapping first, so nothing is recorded for them.
+_V5 = """
+CREATE TABLE device_deleted (
+    collection TEXT NOT NULL,
+    target BLOB NOT NULL,
+    PRIMARY KEY (collection, target)
+) WITHOUT ROWID;
+-- Rows holding what an operation cannot carry (control characters the app accepts): kept on
+-- this computer, tried again each round and counted in the status, never a stopped sync.
+CREATE TABLE device_unsendable (
+    collection TEXT NOT NULL,
+    local_id INTEGER NOT NULL,
+    PRIMARY KEY (collection, local_id)
+) WITHOUT ROWID;
+""" + "\n".join(
+    f"""CREATE TRIGGER device_forget_{collection} AFTER DELETE ON {table} BEGIN
+    INSERT OR IGNORE INTO device_deleted (collection, target)
+        SELECT collection, target FROM device_records
+        WHERE collection = '{collection}' AND local_id = old.id;
+    DELETE FROM device_records WHERE collection = '{collection}' AND local_id = old.id;
+END;"""
+    for collection, table in (("entry", "entries"), ("checkin", "checkins"),
+                              ("questionnaire", "questionnaire_results")))
+
 DEVICES = Component(COMPONENT, (sql_step(1, _V1), sql_step(2, _V2), sql_step(3, _V3),
-                                sql_step(4, _V4)))
+                                sql_step(4, _V4), sql_step(5, _V5)))

@@ -22,12 +22,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from companion.devices.records import COLLECTIONS, Fields, InvalidRecord
+from companion.errors import NotFound
 from storage.database import Database
 from sync.codec import canonical, parse_object
-from sync.crypto import b64, unb64
+from sync.crypto import Rejected, b64, unb64
 from sync.devices.hlc import Clock, ClockAhead, Hlc
 from sync.devices.merge import RecordView
-from sync.devices.ops import MAX_PARENTS, RECORD_ID_BYTES, Batch, Op, decode_op, encode_op
+from sync.devices.ops import (
+    MAX_PARENTS,
+    RECORD_ID_BYTES,
+    Batch,
+    Op,
+    check_field,
+    check_value,
+    decode_op,
+    encode_op,
+)
 from sync.devices.replica import Replica
 
 RecordKey = tuple[str, bytes]
@@ -47,6 +57,9 @@ class RoundReport:
     held: list[int] = field(default_factory=list)  # ms ahead, per batch held for its clock
     own_dropped: int = 0  # this device's edits a delete from elsewhere made void
     conflicts: int = 0  # texts now shown with another device's version beside them
+    # Records holding what an operation cannot carry (control characters): kept here, tried
+    # again each round.
+    unsendable: int = 0
 
 
 def stamp_key(hlc: Hlc) -> bytes:
@@ -71,6 +84,18 @@ def _decode_base(data: bytes) -> tuple[Fields, dict[str, tuple[Hlc, ...]]]:
     heads = {name: tuple(_stamp_from_key(unb64(h)) for h in stamps)
              for name, stamps in value["h"].items()}
     return fields, heads
+
+
+def _sendable(fields: Fields) -> bool:
+    """Whether every field and value can travel in an operation (the app stores some text an
+    operation refuses, such as a form feed pasted from a PDF)."""
+    try:
+        for name, value in fields.items():
+            check_field(name)
+            check_value(value)
+    except Rejected:
+        return False
+    return True
 
 
 def _record_fields(view: RecordView) -> Fields:
@@ -133,9 +158,7 @@ class VaultReplica:
                 for batch in incoming:
                     touched.update(self._receive(cur, replica, batch, report))
                 self._write_back(cur, replica, touched, report)
-                last = replica.clock.last
-                cur.execute("UPDATE device_self SET clock_wall = ?, clock_counter = ?",
-                            (last.wall_ms, last.counter))
+                self._save_clock(cur, replica)
         except BaseException:
             self._replica = None
             raise
@@ -148,8 +171,17 @@ class VaultReplica:
 
     def _record_local(self, cur: Any, replica: Replica, report: RoundReport) -> set[RecordKey]:
         touched: set[RecordKey] = set()
-        dirty = cur.execute("SELECT collection, local_id FROM device_dirty").fetchall()
+        for collection, gone in cur.execute(
+                "SELECT collection, target FROM device_deleted").fetchall():
+            if not replica.state.is_deleted(collection, bytes(gone)):
+                self._store(cur, replica.delete(collection, bytes(gone)), sent=False)
+                report.sent_ops += 1
+            self._forget(cur, collection, bytes(gone))
+        cur.execute("DELETE FROM device_deleted")
+        dirty = cur.execute("SELECT collection, local_id FROM device_dirty UNION"
+                            " SELECT collection, local_id FROM device_unsendable").fetchall()
         cur.execute("DELETE FROM device_dirty")
+        cur.execute("DELETE FROM device_unsendable")
         by_collection: dict[str, list[int]] = {}
         for collection, local_id in dirty:
             by_collection.setdefault(collection, []).append(local_id)
@@ -174,6 +206,11 @@ class VaultReplica:
                 key = (collection, target)
                 if replica.state.is_deleted(*key):
                     touched.add(key)  # deleted elsewhere: the write-back removes it
+                    continue
+                if fields is not None and not _sendable(fields):
+                    cur.execute("INSERT OR IGNORE INTO device_unsendable (collection,"
+                                " local_id) VALUES (?, ?)", (collection, local_id))
+                    report.unsendable += 1
                     continue
                 if fields is None:
                     op = replica.delete(collection, target)
@@ -318,26 +355,39 @@ class VaultReplica:
 
     def resolve(self, collection: str, local_id: int, field_name: str, text: str) -> None:
         """The person chose (or combined) the text: it replaces every version shown, which
-        ends the conflict on every device."""
+        ends the conflict on every device. Only that field becomes agreed: anything else the
+        person changed since the last round is still sent by the next one."""
         kind = COLLECTIONS[collection]
-        with self.db.transaction() as cur:
-            replica = self.replica(cur)
-            row = cur.execute("SELECT target, base FROM device_records WHERE collection = ?"
-                              " AND local_id = ?", (collection, local_id)).fetchone()
-            if row is None:
-                raise NotSetUp()
-            target = bytes(row[0])
-            op = replica.edit(collection, target, field_name, text)
-            self._store(cur, op, sent=False)
-            fields = kind.read(cur, [local_id])[local_id]
-            fields[field_name] = text
-            kind.write(cur, local_id, fields)
-            view = replica.state.record(collection, target)
-            assert view is not None
-            heads = {name: t.heads for name, t in view.texts.items()}
-            cur.execute("UPDATE device_records SET base = ? WHERE collection = ? AND"
-                        " local_id = ?", (_encode_base(fields, heads), collection, local_id))
-            cur.execute("DELETE FROM device_conflicts WHERE collection = ? AND target = ?"
-                        " AND field = ?", (collection, target, field_name))
-            cur.execute("DELETE FROM device_dirty WHERE collection = ? AND local_id = ?",
-                        (collection, local_id))
+        try:
+            with self.db.transaction() as cur:
+                replica = self.replica(cur)
+                row = cur.execute("SELECT target, base FROM device_records WHERE"
+                                  " collection = ? AND local_id = ?",
+                                  (collection, local_id)).fetchone()
+                fields = kind.read(cur, [local_id]).get(local_id)
+                if (row is None or fields is None
+                        or replica.state.is_deleted(collection, bytes(row[0]))):
+                    raise NotFound("That entry is no longer in this journal: it was deleted "
+                                   "forever, here or on another computer.")
+                target = bytes(row[0])
+                base, heads = _decode_base(bytes(row[1]))
+                op = replica.edit(collection, target, field_name, text)
+                self._store(cur, op, sent=False)
+                fields[field_name] = text
+                kind.write(cur, local_id, fields)
+                base[field_name] = text
+                heads[field_name] = (op.hlc,)
+                cur.execute("UPDATE device_records SET base = ? WHERE collection = ? AND"
+                            " local_id = ?", (_encode_base(base, heads), collection, local_id))
+                cur.execute("DELETE FROM device_conflicts WHERE collection = ? AND target = ?"
+                            " AND field = ?", (collection, target, field_name))
+                self._save_clock(cur, replica)
+        except BaseException:
+            self._replica = None  # the in-memory state may hold what was rolled back
+            raise
+
+    @staticmethod
+    def _save_clock(cur: Any, replica: Replica) -> None:
+        last = replica.clock.last
+        cur.execute("UPDATE device_self SET clock_wall = ?, clock_counter = ?",
+                    (last.wall_ms, last.counter))

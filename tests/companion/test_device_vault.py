@@ -194,8 +194,8 @@ def test_a_hostile_record_is_refused_and_the_vault_kept(pair: tuple[Device, Devi
     hostile = [Op("set", "entry", target, liar.tick(), "title", "x"),
                Op("edit", "entry", target, liar.tick(), "body", "y"),
                Op("set", "entry", target, liar.tick(), "mood", 99)]
-    for name, value in (("starred", False), ("created_ms", 0), ("created_offset", 0),
-                        ("day", "1970-01-01"), ("updated_ms", 0), ("updated_offset", 0)):
+    for name, value in (("starred", False), ("created", "0 0"), ("updated", "0 0"),
+                        ("trashed", None)):
         hostile.append(Op("set", "entry", target, liar.tick(), name, value))
     report = b.sync.round([decode_batch(encode_batch(liar.device, hostile), liar.device)])
     assert report.refused == 1 and report.written == 0
@@ -258,8 +258,8 @@ def test_questionnaire_results_travel_and_a_forged_one_is_refused(
     liar = Clock(os.urandom(16), lambda: int(b.clock.now().timestamp() * 1000))
     target = os.urandom(16)
     forged = [Op("set", "questionnaire", target, liar.tick(), name, value)
-              for name, value in (("kind", "phq9"), ("taken_ms", 0), ("taken_offset", 0),
-                                  ("day", "1970-01-01"), ("answers", "[9,9,9,9,9,9,9,9,9]"),
+              for name, value in (("kind", "phq9"), ("taken", "0 0"),
+                                  ("answers", "[9,9,9,9,9,9,9,9,9]"),
                                   ("followup", None), ("trashed", None))]
     report = b.sync.round([decode_batch(encode_batch(liar.device, forged), liar.device)])
     assert report.refused == 1 and b.app.questionnaires.history("phq9") == []

@@ -29,8 +29,10 @@ SUBCOMMANDS = ("add", "join", "list", "status", "sync", "allow", "refuse", "remo
 
 
 def _device_name(args: argparse.Namespace) -> str:
-    name = (args.device_name or socket.gethostname() or "This computer").strip()
-    return name[:60] or "This computer"
+    if args.device_name:
+        return str(args.device_name)  # checked, with a clear error, by the group
+    name = (socket.gethostname() or "").split(".")[0].strip()
+    return name[:40] or "This computer"
 
 
 def cmd_device(app: CompanionApp, args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
@@ -118,6 +120,9 @@ def cmd_device(app: CompanionApp, args: argparse.Namespace, stdin: TextIO, out: 
         print(f"Waiting to send: {count(status.changes_waiting, 'change')}, "
               f"{count(status.messages_waiting, 'message')}", file=out)
         print(f"Conflicts: {status.conflicts}", file=out)
+        if status.unsendable:
+            print(f"Kept on this computer: {count(status.unsendable, 'entry', 'entries')} or "
+                  "check-ins holding control characters that cannot be sent yet", file=out)
         return 0
     return cmd_sync(app, args, stdin, out)
 
@@ -156,6 +161,9 @@ def _describe(report: DeviceSyncReport) -> str:
     if merged.held:
         parts.append(f"{count(len(merged.held), 'batch', 'batches')} wait: another computer's "
                      "clock is over an hour ahead")
+    if merged.unsendable:
+        parts.append(f"{count(merged.unsendable, 'item')} with control characters (such as a "
+                     "form feed) cannot be sent yet and stay on this computer")
     if report.too_large:
         parts.append(f"{count(report.too_large, 'change')} too large to send (over "
                      "180,000 bytes) stay on this computer")
