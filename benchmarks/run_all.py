@@ -1,6 +1,6 @@
 """Run every benchmark, then (re)write docs/benchmarks.md from their results.
 
-    python3 benchmarks/run_all.py                 # everything (about 15–25 minutes here)
+    python3 benchmarks/run_all.py                 # everything (about 25–35 minutes here)
     python3 benchmarks/run_all.py --quick         # smoke run; writes benchmarks/.work/ only
     python3 benchmarks/run_all.py --only core cli # some of them, then rewrite the doc
     python3 benchmarks/run_all.py --report-only   # rewrite the doc from the last results
@@ -26,6 +26,7 @@ import bench_circle
 import bench_circle_gui
 import bench_cli
 import bench_core
+import bench_device_sync
 import bench_gui
 import bench_hostile
 import bench_imports
@@ -62,6 +63,7 @@ FEATURES: dict[str, Any] = {
     "circle_gui": bench_circle_gui,
     "imports": bench_imports,
     "hostile": bench_hostile,
+    "device_sync": bench_device_sync,
 }
 BENCHMARKS.update({name: f"{module.__name__}.py" for name, module in FEATURES.items()})
 DOC = _bootstrap.ROOT / "docs" / "benchmarks.md"
