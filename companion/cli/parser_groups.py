@@ -28,6 +28,16 @@ ACTIVITYWATCH_IMPORT_DAYS = 365  # companion.cli.commands.screentime.IMPORT_DAYS
 CommandMaker = Callable[[str, str], argparse.ArgumentParser]
 
 
+def _webdav_credentials(p: argparse.ArgumentParser) -> None:
+    """Where a WebDAV user and app password come from: never the command line itself, which
+    other users can read in the process list (companion/cli/commands/circle.py)."""
+    p.add_argument("--webdav-user", metavar="USER",
+                   help="WebDAV user (default: $COMPANION_WEBDAV_USER)")
+    p.add_argument("--webdav-password-file", metavar="FILE", type=Path,
+                   help="read the WebDAV app password from FILE (else "
+                        "$COMPANION_WEBDAV_PASSWORD, else a prompt)")
+
+
 def add_circle_arguments(parser: argparse.ArgumentParser,
                          common: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="circle_command", metavar="SUBCOMMAND", required=True)
@@ -35,18 +45,11 @@ def add_circle_arguments(parser: argparse.ArgumentParser,
     def command(name: str, text: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, help=text, description=text, parents=[common])
 
-    def credentials(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--webdav-user", metavar="USER",
-                       help="WebDAV user (default: $COMPANION_WEBDAV_USER)")
-        p.add_argument("--webdav-password-file", metavar="FILE", type=Path,
-                       help="read the WebDAV app password from FILE (else "
-                            "$COMPANION_WEBDAV_PASSWORD, else a prompt)")
-
     create = command("create", "create a circle on a shared folder or a WebDAV server")
     create.add_argument("name")
     create.add_argument("--storage", required=True, metavar="folder:PATH|webdav:URL")
     create.add_argument("--name", dest="display_name", help="your name in this circle")
-    credentials(create)
+    _webdav_credentials(create)
     lst = command("list", "your circles")
     lst.add_argument("--json", action="store_true")
     invite = command("invite", "make a one-time invite code (valid 7 days); printed last")
@@ -65,7 +68,7 @@ def add_circle_arguments(parser: argparse.ArgumentParser,
                       help="do not ask before sending your WebDAV user and password to the "
                            "address in the invite code (it is still printed); without a "
                            "terminal to ask at, nothing is sent unless this is given")
-    credentials(join)
+    _webdav_credentials(join)
     members = command("members", "who is in the circle, and whom you have verified")
     members.add_argument("circle")
     members.add_argument("--json", action="store_true")
@@ -326,13 +329,6 @@ def add_device_arguments(parser: argparse.ArgumentParser,
     def command(name: str, text: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, help=text, description=text, parents=[common])
 
-    def credentials(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--webdav-user", metavar="USER",
-                       help="WebDAV user (default: $COMPANION_WEBDAV_USER)")
-        p.add_argument("--webdav-password-file", metavar="FILE", type=Path,
-                       help="read the WebDAV app password from FILE (else "
-                            "$COMPANION_WEBDAV_PASSWORD, else a prompt)")
-
     add = command("add", "show a one-time code to pair another computer (the first time, "
                          "with --storage)")
     add.add_argument("--storage", metavar="STORAGE",
@@ -340,7 +336,7 @@ def add_device_arguments(parser: argparse.ArgumentParser,
                           "time only)")
     add.add_argument("--name", dest="device_name", help="this computer's name (default: "
                                                         "its host name)")
-    credentials(add)
+    _webdav_credentials(add)
     join = command("join", "join your device group with a code from your other computer")
     join.add_argument("code", metavar="CODE")
     join.add_argument("--storage", metavar="STORAGE", required=True,
@@ -348,7 +344,7 @@ def add_device_arguments(parser: argparse.ArgumentParser,
                            "webdav:URL")
     join.add_argument("--name", dest="device_name", help="this computer's name (default: "
                                                          "its host name)")
-    credentials(join)
+    _webdav_credentials(join)
     allow = command("allow", "let in a computer asking to join (once both screens show the "
                              "same safety number)")
     allow.add_argument("device", metavar="NAME")

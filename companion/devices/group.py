@@ -401,6 +401,7 @@ class DeviceGroup:
                     sent = self.engine.sync(row.id, transport)
                     report.engine.sent += sent.sent
                     report.engine.problems += sent.problems
+                    report.engine.requests += sent.requests
                 report.pruned = prune(self.engine, row, transport)
         return report
 
