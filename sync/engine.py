@@ -1005,11 +1005,17 @@ class Engine:
         from an old snapshot, a frozen view), say so and upload again what went missing."""
         missing = []
         displaced = moved = 0
-        for item_id, name, raw, epoch, index, attempt in self.db.query(
-                "SELECT id, name, raw, sent_epoch, idx, attempt FROM circle_outbox WHERE "
+        # The sealed bytes are read one message at a time: the newest is nearly always on
+        # the storage, and the window's bodies can be megabytes (a device group's batches).
+        for item_id, name, epoch, index, attempt in self.db.query(
+                "SELECT id, name, sent_epoch, idx, attempt FROM circle_outbox WHERE "
                 "circle = ? AND sent = 1 AND raw IS NOT NULL ORDER BY seq DESC LIMIT ?",
                 (row.id, ROLLBACK_WINDOW)):
             found = self._read_back(transport, name)
+            kept = self.db.query_one("SELECT raw FROM circle_outbox WHERE id = ?", (item_id,))
+            if kept is None or kept[0] is None:
+                continue
+            raw = kept[0]
             if found == bytes(raw):
                 break
             if found is None:

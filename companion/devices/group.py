@@ -21,15 +21,15 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from companion.circle_names import shown_names
 from companion.clock import Clock
-from companion.devices.vault_replica import RoundReport, VaultReplica, stamp_key
+from companion.devices.vault_replica import RoundReport, VaultReplica
 from companion.errors import InvalidInput
 from storage.database import Database
 from sync import actions
-from sync.codec import canonical
 from sync.compaction import prune
 from sync.content import MAX_OPS_BATCH
 from sync.crypto import Rejected, b64
-from sync.devices.ops import Batch, Op, decode_batch, decode_op, encode_batch, op_to_json
+from sync.devices.ops import Batch, decode_batch, decode_op
+from sync.devices.wire import CHECKPOINT, SNAPSHOT, batch_bytes, pack, snapshot_bytes, unpack
 from sync.engine import Engine, SyncReport
 from sync.identity import PublicIdentity, safety_number
 from sync.invite import PREFIX, JoinRequest, parse_invite
@@ -49,12 +49,13 @@ PAIRING_PREFIX = "companion-device-1:"
 PAIRING_LIFETIME_US = 3600 * 1_000_000  # a person pairs with both computers in front of them
 GROUP_NAME = "My devices"
 KEEP_KEYS_DAYS = 180
-# An `ops` message with this batch carries no operations: only its checkpoint, how far its
-# sender has read the others (so they can prune, sync/compaction.py). Sent by a device that
-# read CHECKPOINT_AFTER messages with operations since it last sent anything; checkpoints
-# are not counted, so two idle devices never answer each other's.
-CHECKPOINT = b"C"
+# A checkpoint (sync/devices/wire.py) is sent by a device that read CHECKPOINT_AFTER messages
+# with operations since it last sent anything; checkpoints are not counted, so two idle
+# devices never answer each other's.
 CHECKPOINT_AFTER = 16
+# This device's operations handed to the storage's outbox in one round at most: a first
+# upload of a long journal takes a few rounds, each one transaction of bounded size.
+OWN_OPS_PER_ROUND = 50_000
 
 
 @dataclass
@@ -117,27 +118,6 @@ def invite_of(code: str) -> str:
                            "On your other computer, choose Add a device and copy the code "
                            "it shows.")
     return PREFIX + text[len(PAIRING_PREFIX):]
-
-
-def _chunks(ops: list[Op], limit: int = MAX_OPS_BATCH) -> tuple[list[list[Op]], int]:
-    """Ops in batches whose encoding fits one message; the count of ops too large alone."""
-    batches: list[list[Op]] = []
-    current: list[Op] = []
-    size = 64
-    too_large = 0
-    for op in ops:
-        op_size = len(canonical(op_to_json(op))) + 1
-        if op_size + 64 > limit:
-            too_large += 1
-            continue
-        if current and size + op_size > limit:
-            batches.append(current)
-            current, size = [], 64
-        current.append(op)
-        size += op_size
-    if current:
-        batches.append(current)
-    return batches, too_large
 
 
 def default_transport(row: CircleRow) -> AnyTransport:
@@ -436,25 +416,29 @@ class DeviceGroup:
     def _decode(sender: bytes, raw: bytes) -> Batch:
         if raw == CHECKPOINT:
             return Batch(sender, ())  # says only how far its sender has read
-        if raw[:1] == b"S":  # a snapshot: any device's operations, relayed by one of the group
-            ops = [decode_op(line) for line in raw[1:].split(b"\n") if line]
-            return Batch(sender, tuple(ops))
+        raw = unpack(raw)
+        if raw[:1] == SNAPSHOT:  # any device's operations, relayed by one of the group
+            lines = tuple(line for line in raw[1:].split(b"\n") if line)
+            return Batch(sender, tuple(decode_op(line) for line in lines), lines)
         return decode_batch(raw, sender)
 
     def _queue_own(self, row: CircleRow, report: DeviceSyncReport) -> bool:
-        ops = self.replica.unsent()
-        if not ops:
+        unsent = self.replica.unsent_encoded(OWN_OPS_PER_ROUND)
+        if not unsent:
             return False
-        batches, report.too_large = _chunks(ops)
+        stamps = [stamp for stamp, _ in unsent]
+        packed, too_large = pack([data for _, data in unsent],
+                                 lambda ops: batch_bytes(row.me, ops), MAX_OPS_BATCH)
+        report.too_large = len(too_large)
+        left_out = set(too_large)
         with self.db.transaction() as cur:
-            for ops_in_batch in batches:
-                data = {"batch": b64(encode_batch(row.me, ops_in_batch))}
-                actions.queue(self.engine, cur, row, "ops", data)
+            for field, _count in packed:
+                actions.queue(self.engine, cur, row, "ops", {"batch": b64(field)})
             # Handed over in the same transaction: a crash cannot queue them twice or lose
             # them between the two.
             cur.executemany("UPDATE device_ops SET sent = 1 WHERE stamp = ?",
-                            [(stamp_key(op.hlc),) for batch in batches for op in batch])
-        return bool(batches)
+                            [(stamp,) for n, stamp in enumerate(stamps) if n not in left_out])
+        return bool(packed)
 
     def _greet(self, row: CircleRow) -> bool:
         """Send everything this device holds to the computers it let in that have not had it
@@ -468,9 +452,11 @@ class DeviceGroup:
         owed = [secret for secret, _ in owed_members]
         if not owed:
             return False
-        ops = [decode_op(bytes(data)) for (data,) in self.db.query(
+        # The operations as the vault keeps them, each checked when it was made or received:
+        # relayed without decoding and encoding each again.
+        held = [bytes(data) for (data,) in self.db.query(
             "SELECT op FROM device_ops ORDER BY stamp")]
-        batches, _ = _chunks(ops)
+        packed, _too_large = pack(held, snapshot_bytes, MAX_OPS_BATCH)
         with self.db.transaction() as cur:
             cur.executemany("UPDATE device_join_requests SET greeted = 1 WHERE circle = ? AND"
                             " secret = ?", [(row.id, secret) for secret in owed])
@@ -479,7 +465,6 @@ class DeviceGroup:
                 # the next computer or remove a lost one.
                 if not roster.members[member].admin:
                     actions.roster_change(self.engine, cur, row, "promote", member)
-            for part in batches:
-                raw = b"S" + b"\n".join(canonical(op_to_json(op)) for op in part)
-                actions.queue(self.engine, cur, row, "ops", {"batch": b64(raw)})
+            for field, _count in packed:
+                actions.queue(self.engine, cur, row, "ops", {"batch": b64(field)})
         return True

@@ -27,7 +27,7 @@ from storage.database import Database
 from sync.codec import canonical, parse_object
 from sync.crypto import Rejected, b64, unb64
 from sync.devices.hlc import Clock, ClockAhead, Hlc
-from sync.devices.merge import RecordView
+from sync.devices.merge import MergedState, RecordView
 from sync.devices.ops import (
     MAX_PARENTS,
     RECORD_ID_BYTES,
@@ -104,6 +104,28 @@ def _record_fields(view: RecordView) -> Fields:
     return fields
 
 
+def _local_ids(cur: Any, collection: str, targets: list[bytes]) -> dict[bytes, int]:
+    found: dict[bytes, int] = {}
+    for start in range(0, len(targets), 900):
+        chunk = targets[start:start + 900]
+        found.update((bytes(target), int(local_id)) for target, local_id in cur.execute(
+            "SELECT target, local_id FROM device_records WHERE collection = ? AND target IN"
+            f" ({','.join('?' * len(chunk))})", (collection, *chunk)).fetchall())
+    return found
+
+
+def _records_of(cur: Any, collection: str, ids: list[int]) -> dict[int, tuple[bytes, bytes]]:
+    """(record id, base) of each of these rows that is a synced record."""
+    found: dict[int, tuple[bytes, bytes]] = {}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start:start + 900]
+        found.update((int(local_id), (bytes(target), bytes(base)))
+                     for local_id, target, base in cur.execute(
+            "SELECT local_id, target, base FROM device_records WHERE collection = ? AND"
+            f" local_id IN ({','.join('?' * len(chunk))})", (collection, *chunk)).fetchall())
+    return found
+
+
 class VaultReplica:
     """Device sync's state for one open vault. Not thread-safe: one worker uses it."""
 
@@ -138,11 +160,26 @@ class VaultReplica:
             if row is None:
                 raise NotSetUp()
             device = bytes(row[0])
-            replica = Replica(Clock(device, self.now_ms, Hlc(row[1], row[2], device)))
-            for (data,) in cur.execute("SELECT op FROM device_ops ORDER BY stamp"):
-                replica.state.apply(decode_op(bytes(data)))
-            self._replica = replica
+            # Each record's operations are read when a round first touches it, not all at
+            # once: opening a vault with a long journal costs nothing, and a round pays for
+            # the records it changes.
+            self._replica = Replica(Clock(device, self.now_ms, Hlc(row[1], row[2], device)),
+                                    MergedState(self._held_ops))
         return self._replica
+
+    @staticmethod
+    def merged_from_all(db: Database) -> MergedState:
+        """The merged state of every operation the vault holds, built whole (what tests
+        compare between devices; a round loads only the records it touches)."""
+        state = MergedState()
+        for (data,) in db.query("SELECT op FROM device_ops ORDER BY stamp"):
+            state.apply(decode_op(bytes(data)))
+        return state
+
+    def _held_ops(self, collection: str, target: bytes) -> list[Op]:
+        return [decode_op(bytes(data)) for (data,) in self.db.query(
+            "SELECT op FROM device_ops WHERE collection = ? AND target = ?",
+            (collection, target))]
 
     # -- a round ------------------------------------------------------------------------------
 
@@ -188,10 +225,9 @@ class VaultReplica:
         for collection, ids in sorted(by_collection.items()):
             kind = COLLECTIONS[collection]
             rows = kind.read(cur, ids)
+            known = _records_of(cur, collection, ids)
             for local_id in sorted(ids):
-                mapped = cur.execute(
-                    "SELECT target, base FROM device_records WHERE collection = ?"
-                    " AND local_id = ?", (collection, local_id)).fetchone()
+                mapped = known.get(local_id)
                 fields = rows.get(local_id)
                 if mapped is None and fields is None:
                     continue  # made and deleted between two rounds
@@ -255,21 +291,35 @@ class VaultReplica:
         except ClockAhead as ahead:
             report.held.append(ahead.ahead_ms)
             return set()
-        for op in batch.ops:
-            self._store(cur, op, sent=True)
+        cur.executemany(
+            "INSERT OR IGNORE INTO device_ops (stamp, collection, target, op, sent)"
+            " VALUES (?,?,?,?,1)", [(stamp_key(op.hlc), op.collection, op.target,
+                                     batch.encoded[n] if batch.encoded else encode_op(op))
+                                    for n, op in enumerate(batch.ops)])
         report.applied += outcome.applied
         report.own_dropped += len(outcome.own_dropped)
         return {(op.collection, op.target) for op in batch.ops}
 
     def _write_back(self, cur: Any, replica: Replica, touched: set[RecordKey],
                     report: RoundReport) -> None:
+        by_collection: dict[str, list[bytes]] = {}
         for collection, target in sorted(touched):
+            by_collection.setdefault(collection, []).append(target)
+        for collection, targets in by_collection.items():
             kind = COLLECTIONS.get(collection)
-            if kind is None:
-                continue  # a collection this version does not hold: kept, not shown
-            mapped = cur.execute("SELECT local_id, base FROM device_records WHERE collection = ?"
-                                 " AND target = ?", (collection, target)).fetchone()
-            local_id = None if mapped is None else int(mapped[0])
+            if kind is not None:  # else a collection this version does not hold: kept, not shown
+                self._write_collection(cur, replica, kind, collection, targets, report)
+        # What this round wrote is merged already: it is not a change of the person's.
+        cur.execute("DELETE FROM device_dirty")
+
+    def _write_collection(self, cur: Any, replica: Replica, kind: Any, collection: str,
+                          targets: list[bytes], report: RoundReport) -> None:
+        """Each record as merged, into the vault: read and compared in bulk (a new computer's
+        first round writes the whole journal), written only where it differs."""
+        mapped = _local_ids(cur, collection, targets)
+        ready: list[tuple[bytes, int | None, Fields, RecordView]] = []
+        for target in targets:
+            local_id = mapped.get(target)
             if replica.state.is_deleted(collection, target):
                 self._forget(cur, collection, target)
                 if local_id is not None:
@@ -286,32 +336,38 @@ class VaultReplica:
                 # a broken device made. The vault keeps what it had.
                 report.refused += int(self._complete(view, kind.text_fields))
                 continue
-            heads = {name: text.heads for name, text in view.texts.items()}
-            current = None if local_id is None else kind.read(cur, [local_id]).get(local_id)
-            if current != fields:
-                local_id = kind.write(cur, local_id, fields)
+            ready.append((target, local_id, fields, view))
+        held = kind.read(cur, [local_id for _, local_id, _, _ in ready if local_id is not None])
+        agreed: list[tuple[bytes, int, RecordView]] = []
+        written: list[int] = []
+        for target, known, fields, view in ready:
+            local_id = known
+            if local_id is None or held.get(local_id) != fields:
+                local_id = kind.write(cur, known, fields)
+                written.append(local_id)
                 report.written += 1
-                # The base is what the vault holds, which may differ from the merged record
-                # in ways the vault decides (a tag spelled as another entry spells it):
-                # comparing with the record would find that a change of the person's.
-                current = kind.read(cur, [local_id])[local_id]
-            assert local_id is not None
-            cur.execute(
-                "INSERT INTO device_records (collection, local_id, target, base)"
-                " VALUES (?,?,?,?) ON CONFLICT (collection, local_id) DO UPDATE SET"
-                " base = excluded.base", (collection, local_id, target,
-                                          _encode_base(current, heads)))
-            cur.execute("DELETE FROM device_conflicts WHERE collection = ? AND target = ?",
-                        (collection, target))
+            agreed.append((target, local_id, view))
+        # The base is what the vault holds, which may differ from the merged record in ways
+        # the vault decides (a tag spelled as another entry spells it): comparing with the
+        # record would find that a change of the person's.
+        held.update(kind.read(cur, written))
+        cur.executemany(
+            "INSERT INTO device_records (collection, local_id, target, base)"
+            " VALUES (?,?,?,?) ON CONFLICT (collection, local_id) DO UPDATE SET"
+            " base = excluded.base",
+            [(collection, local_id, target,
+              _encode_base(held[local_id], {name: text.heads
+                                            for name, text in view.texts.items()}))
+             for target, local_id, view in agreed])
+        cur.executemany("DELETE FROM device_conflicts WHERE collection = ? AND target = ?",
+                        [(collection, target) for target, _, view in agreed])
+        for target, _local_id, view in agreed:
             for name, text in view.texts.items():
-                for version in text.conflicts:
-                    cur.execute("INSERT INTO device_conflicts (collection, target, field,"
-                                " stamp, text) VALUES (?,?,?,?,?)",
-                                (collection, target, name, stamp_key(version.hlc),
-                                 version.text))
+                cur.executemany(
+                    "INSERT INTO device_conflicts (collection, target, field, stamp, text)"
+                    " VALUES (?,?,?,?,?)", [(collection, target, name, stamp_key(version.hlc),
+                                             version.text) for version in text.conflicts])
                 report.conflicts += int(text.in_conflict)
-        # What this round wrote is merged already: it is not a change of the person's.
-        cur.execute("DELETE FROM device_dirty")
 
     @staticmethod
     def _complete(view: RecordView, text_fields: Sequence[str]) -> bool:
@@ -334,8 +390,13 @@ class VaultReplica:
 
     def unsent(self, limit: int = 10_000) -> list[Op]:
         """This device's operations the storage does not have yet, oldest first."""
-        return [decode_op(bytes(data)) for (data,) in self.db.query(
-            "SELECT op FROM device_ops WHERE sent = 0 ORDER BY stamp LIMIT ?", (limit,))]
+        return [decode_op(data) for _stamp, data in self.unsent_encoded(limit)]
+
+    def unsent_encoded(self, limit: int) -> list[tuple[bytes, bytes]]:
+        """The same as (stamp key, canonical encoding), as the vault keeps them."""
+        return [(bytes(stamp), bytes(data)) for stamp, data in self.db.query(
+            "SELECT stamp, op FROM device_ops WHERE sent = 0 ORDER BY stamp LIMIT ?",
+            (limit,))]
 
     def mark_sent(self, ops: Iterable[Op]) -> None:
         with self.db.transaction() as cur:

@@ -18,7 +18,7 @@ deleted record keeps only its tombstone.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from sync.codec import canonical
@@ -119,12 +119,36 @@ def _value_bytes(value: Value) -> bytes:
     return canonical(list(value) if isinstance(value, tuple) else value)
 
 
+# Reads the operations held for one record (collection, record id), for a state that loads
+# records as they are first touched.
+Loader = Callable[[str, bytes], Iterable[Op]]
+
+
 class MergedState:
-    def __init__(self) -> None:
+    def __init__(self, loader: Loader | None = None) -> None:
+        """With a `loader`, a record's held operations are applied the first time anything
+        touches it (a vault holds far more records than a round changes); `records`,
+        `tombstones` and `export` then refuse, as they would see only the loaded ones."""
         self._records: dict[RecordKey, _Record] = {}
         self._tombstones: dict[RecordKey, Hlc] = {}
+        self._loader = loader
+        self._loaded: set[RecordKey] = set()
+
+    def _load(self, key: RecordKey) -> None:
+        if self._loader is not None and key not in self._loaded:
+            self._loaded.add(key)
+            for op in self._loader(*key):
+                self._apply(op)
+
+    def _whole(self) -> None:
+        if self._loader is not None:
+            raise RuntimeError("a state that loads records as touched cannot list them all")
 
     def apply(self, op: Op) -> Outcome:
+        self._load((op.collection, op.target))
+        return self._apply(op)
+
+    def _apply(self, op: Op) -> Outcome:
         key = (op.collection, op.target)
         tombstone = self._tombstones.get(key)
         if op.kind == "delete":
@@ -164,9 +188,11 @@ class MergedState:
     # What the app and the tests read.
 
     def is_deleted(self, collection: str, target: bytes) -> bool:
+        self._load((collection, target))
         return (collection, target) in self._tombstones
 
     def record(self, collection: str, target: bytes) -> RecordView | None:
+        self._load((collection, target))
         found = self._records.get((collection, target))
         if found is None:
             return None
@@ -176,6 +202,7 @@ class MergedState:
             {name: text.view() for name, text in sorted(found.texts.items()) if text.heads})
 
     def records(self, collection: str | None = None) -> Iterator[RecordView]:
+        self._whole()
         for coll, target in sorted(self._records):
             if collection is None or coll == collection:
                 view = self.record(coll, target)
@@ -184,16 +211,19 @@ class MergedState:
 
     def heads(self, collection: str, target: bytes, field_name: str) -> tuple[Hlc, ...]:
         """The parents of an edit made now: every version the person sees, conflicts too."""
+        self._load((collection, target))
         record = self._records.get((collection, target))
         text = record.texts.get(field_name) if record else None
         return text.view().heads if text is not None and text.heads else ()
 
     def tombstones(self) -> dict[RecordKey, Hlc]:
+        self._whole()
         return dict(sorted(self._tombstones.items()))
 
     def export(self) -> dict[str, object]:
         """Everything that decides the state, in one plain comparable value: two replicas
         that hold the same operations export equal values (what the tests compare)."""
+        self._whole()
         records = {}
         for key, record in sorted(self._records.items()):
             records[key] = (

@@ -42,9 +42,11 @@ _NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
 # Text may hold tab, line feed and carriage return, no other control character.
 _CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _CONTROL_IN_ELEMENT = re.compile("[\x00-\x1f\x7f-\x9f]")
-# What the depth scan must look at: quotes and backslashes (to know what is inside a string)
-# and brackets. Jumping between them keeps the scan fast over a long entry's text.
-_STRUCTURE = re.compile(rb'["\\\[\]{}]')
+# A JSON string (its escapes included), and every byte but a bracket: what the depth scan
+# removes before it counts. A quote left unclosed is not a string; the brackets after it then
+# count, which can only refuse text the JSON parser would refuse anyway.
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 
 
 class TooLarge(Rejected):
@@ -78,6 +80,9 @@ class Op:
 class Batch:
     device: bytes
     ops: tuple[Op, ...]
+    # Each op's canonical encoding, when the reader had it at hand (a snapshot's lines):
+    # kept as they came instead of encoding each again.
+    encoded: tuple[bytes, ...] = ()
 
 
 def named_record_id(collection: str, name: str) -> bytes:
@@ -236,24 +241,19 @@ def check_batch(device: bytes, ops: tuple[Op, ...]) -> None:
 
 
 def _check_depth(data: bytes, limit: int, what: str) -> None:
-    depth, in_string, skip_until = 0, False, -1
-    for found in _STRUCTURE.finditer(data):
-        pos = found.start()
-        if pos < skip_until:
-            continue  # the character after a backslash inside a string
-        char = data[pos]
-        if in_string:
-            if char == 0x5C:  # backslash
-                skip_until = pos + 2
-            elif char == 0x22:  # quote
-                in_string = False
-        elif char == 0x22:
-            in_string = True
-        elif char in b"[{":
+    """Refuse nesting deeper than `limit` before any parser recurses. Strings are cut out
+    first by one regular expression (a long entry's text is one match, in C), so only the
+    brackets that are structure are counted, in Python."""
+    skeleton = _STRING.sub(b"", data).translate(None, _NOT_BRACKETS)
+    if len(skeleton) <= limit:
+        return  # fewer brackets than the limit: no nesting can exceed it
+    depth = 0
+    for char in skeleton:
+        if char in b"[{":
             depth += 1
             if depth > limit:
                 raise TooDeep(f"{what} is nested too deeply")
-        elif char in b"]}":
+        else:
             depth -= 1
 
 

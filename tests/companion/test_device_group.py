@@ -5,7 +5,9 @@ circle. Real vaults, the real circle engine, a real folder (docs/protocol.md §1
 
 from __future__ import annotations
 
+import base64
 import os
+import random
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -212,11 +214,26 @@ def test_two_computers_through_webdav_and_nothing_readable_on_it(
         assert CANARY.encode() not in data and b"changed on the desktop" not in data, path
 
 
+def test_a_long_entry_travels_compressed(two: tuple[Computer, Computer],
+                                        folder: Path) -> None:
+    """Words compress: an entry of 600,000 bytes fits a message of 180,000."""
+    a, b = two
+    pair(a, b, folder)
+    long_body = " ".join(f"line {n} of a long letter" for n in range(25_000))
+    assert len(long_body) > 600_000
+    a.app.journal.add(EntryDraft(body=long_body))
+    assert a.devices.sync().too_large == 0
+    b.devices.sync()
+    assert b.bodies() == [long_body]
+
+
 def test_an_entry_too_large_for_a_message_stays_and_is_reported(
         two: tuple[Computer, Computer], folder: Path) -> None:
     a, b = two
     pair(a, b, folder)
-    a.app.journal.add(EntryDraft(body="word " * 40_000))  # 200,000 bytes
+    # Random letters compress to about three quarters: still over a message's 180,000 bytes.
+    noise = base64.b64encode(random.Random(7).randbytes(240_000)).decode()
+    a.app.journal.add(EntryDraft(body=noise))
     a.app.journal.add(EntryDraft(body="small"))
     report = a.devices.sync()
     assert report.too_large == 1
