@@ -2,27 +2,37 @@
 scroll bars where nothing needs to scroll sideways (issue 17, item 3).
 
 Each check compares what a widget needs (its text's width and height in its own font) with the
-room it was given. It reads only visible widgets, in the window's current size.
+room it was given. It reads only visible widgets, in the window's current size. Three checks
+look at widgets together rather than alone, because a layout squeezed below its minimum draws
+every widget at its full size and lets them pile up (seen: the Journal editor's "Save" drawn
+over "Move to trash" in a window 23 px narrower than it needed):
+
+- siblings in one layout that overlap each other,
+- a widget that reaches past its parent's edge, where it is cut off (outside scroll areas),
+- a window smaller than its own minimum size hint.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractScrollArea,
     QAbstractSpinBox,
+    QApplication,
     QCheckBox,
     QComboBox,
     QGroupBox,
     QHeaderView,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QRadioButton,
+    QStackedLayout,
     QTabBar,
     QTabWidget,
     QTextEdit,
@@ -153,9 +163,95 @@ def _header_problem(header: QHeaderView) -> str | None:
     return None
 
 
+def _laid_out(layout: QLayout) -> list[QWidget]:
+    """The widgets `layout` places, through its nested layouts (a stacked layout shows one
+    at a time, so its pages never meet)."""
+    if isinstance(layout, QStackedLayout):
+        return []
+    found: list[QWidget] = []
+    for index in range(layout.count()):
+        item = layout.itemAt(index)
+        if item is None:
+            continue
+        if item.widget() is not None:
+            found.append(item.widget())
+        elif item.layout() is not None:
+            found += _laid_out(item.layout())
+    return found
+
+
+def _solid(widget: QWidget, root: QWidget) -> bool:
+    return _shown(widget, root) and not widget.testAttribute(
+        Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+
+
+def overlap_problems(parent: QWidget, root: QWidget) -> list[str]:
+    """Widgets of `parent`'s layout drawn over each other."""
+    layout = parent.layout()
+    if layout is None:
+        return []
+    widgets = [w for w in _laid_out(layout) if w.parentWidget() is parent and _solid(w, root)]
+    problems = []
+    for i, first in enumerate(widgets):
+        for second in widgets[i + 1:]:
+            both = first.geometry().intersected(second.geometry())
+            if both.width() > SLACK and both.height() > SLACK:
+                problems.append(f"{_name(first)} and {_name(second)} overlap by "
+                                f"{both.width()}×{both.height()} px")
+    return problems
+
+
+def _scrolls(parent: QWidget) -> bool:
+    """Whether `parent` shows its children through a scroll area's window (there they may
+    reach past its edge: that is what scrolling is for)."""
+    area = parent.parentWidget()
+    return isinstance(parent, QAbstractScrollArea) or (
+        isinstance(area, QAbstractScrollArea) and parent is area.viewport())
+
+
+def cut_off_problem(widget: QWidget, root: QWidget) -> str | None:
+    """`widget` reaches past its shown parent's edge, so what lies there is not drawn."""
+    parent = widget.parentWidget()
+    if widget is root or widget.isWindow() or parent is None or not _shown(parent, root) \
+            or _scrolls(parent) or isinstance(parent, (QTabBar, QComboBox, QAbstractSpinBox)):
+        return None
+    inside = parent.rect().adjusted(-SLACK, -SLACK, SLACK, SLACK)
+    if inside.contains(widget.geometry()):
+        return None
+    seen = widget.geometry().intersected(parent.rect())
+    return (f"cut off by {_name(parent)}: {seen.width()}×{seen.height()} px of "
+            f"{widget.width()}×{widget.height()} shown")
+
+
+def window_problem(root: QWidget) -> str | None:
+    """A window smaller than its minimum size hint squeezes its layouts below what their
+    widgets need: they overlap or are cut off."""
+    if not root.isWindow():
+        return None
+    needed = root.minimumSizeHint()
+    if needed.width() > root.width() + SLACK or needed.height() > root.height() + SLACK:
+        return (f"the window is {root.width()}×{root.height()} px but its layout needs "
+                f"{needed.width()}×{needed.height()}")
+    return None
+
+
+def catch_up_layouts() -> None:
+    """Deliver the layout requests still waiting, so widgets are measured where their
+    layouts put them: a chart that changes its height when made wider asks for a new layout,
+    and until that arrives it overlaps the next one. Three rounds: a layout that moves a
+    widget can make it ask again."""
+    for _ in range(3):
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+
+
 def layout_problems(root: QWidget) -> list[str]:
-    """Every visible widget under `root` (and `root`) that is clipped or squashed."""
+    """Every visible widget under `root` (and `root`) that is clipped, squashed, drawn over
+    another or cut off by its parent, and a window too small for its layout."""
+    catch_up_layouts()
     problems: list[str] = []
+    squeezed = window_problem(root)
+    if squeezed:
+        problems.append(f"{_name(root)}: {squeezed}")
     widgets: list[QWidget] = [root, *root.findChildren(QWidget)]
     for widget in widgets:
         if not _shown(widget, root) or widget.objectName() == "qt_scrollarea_hcontainer":
@@ -181,6 +277,10 @@ def layout_problems(root: QWidget) -> list[str]:
                 problem = f"a sideways scroll bar ({bar.maximum()} px to scroll)"
         if problem:
             problems.append(f"{_name(widget)}: {problem}")
+        problems += overlap_problems(widget, root)
+        cut_off = cut_off_problem(widget, root) if _solid(widget, root) else None
+        if cut_off:
+            problems.append(f"{_name(widget)}: {cut_off}")
     return problems
 
 

@@ -52,10 +52,14 @@ def _page_problems(qtbot, window, wait_for_tasks) -> list[str]:  # type: ignore[
             window.workspace.show_page(index)
             _settle(qtbot, wait_for_tasks)
             if isinstance(page, JournalPage) and page.model.rowCount():
-                entry = page.model.entry_id_at(page.model.entry_row_after(0))
-                if entry is not None:  # an open entry shows the editor's own buttons
-                    page.open_entry(entry)
-                    _settle(qtbot, wait_for_tasks)
+                # An open entry shows the editor's own buttons. (The first row was once
+                # asked for, a check-in: no entry opened, and "Save" drawn over "Move to
+                # trash" at 800×600 went unseen.)
+                entry = next(entry for row in range(page.model.rowCount())
+                             if (entry := page.model.entry_id_at(row)) is not None)
+                page.open_entry(entry)
+                _settle(qtbot, wait_for_tasks)
+                assert page.editor.trash_button.isVisible()
             name = f"{type(page).__name__} at {width}×{height}"
             found += [f"{name}: {problem}" for problem in every_tab(
                 window, lambda: _settle(qtbot, wait_for_tasks))]
@@ -263,3 +267,141 @@ def test_a_dialog_that_grows_near_the_bottom_of_the_screen_moves_up(qtbot) -> No
     qtbot.waitUntil(lambda: dialog.height() >= needed)
     qtbot.wait(10)
     assert dialog.frameGeometry().bottom() <= room.bottom() + 1
+
+
+def _journal_like(qtbot, width: int) -> tuple[QWidget, QWidget]:  # type: ignore[no-untyped-def]
+    """The Journal's old condition in small: a window whose minimum size was set by hand
+    (MainWindow says 760×520) holds a list and an editor whose buttons may not be narrower
+    than their words, in a row that cannot wrap. Made narrower than the row needs, the layout
+    squeezes the row and each button keeps its width: they are drawn over each other."""
+    from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QPushButton, QVBoxLayout
+
+    root = QWidget()
+    root.setMinimumSize(100, 100)
+    listing = QListWidget()
+    listing.setMinimumWidth(200)
+    editor = QWidget()
+    row = QHBoxLayout()
+    row.addWidget(QLabel("Saved"), 1)
+    for text in ("Preview", "Move to trash", "Save"):
+        button = QPushButton(text)
+        button.setMinimumWidth(button.sizeHint().width())
+        row.addWidget(button)
+    column = QVBoxLayout(editor)
+    column.addStretch(1)
+    column.addLayout(row)
+    QHBoxLayout(root).addWidget(listing)
+    root.layout().addWidget(editor, 1)
+    qtbot.addWidget(root)
+    root.resize(width, 300)
+    root.show()
+    qtbot.waitExposed(root)
+    return root, editor
+
+
+def test_the_checks_see_widgets_drawn_over_each_other_in_a_window_too_small(qtbot) -> None:
+    root, _editor = _journal_like(qtbot, 2000)
+    assert layout_problems(root) == []  # with room, the same widgets are fine
+    root.resize(root.minimumSizeHint().width() - 23, 300)  # 23 px short, as in the Journal
+    qtbot.waitUntil(lambda: root.width() < root.minimumSizeHint().width())
+    found = " | ".join(layout_problems(root))
+    assert "'Move to trash' and QPushButton 'Save' overlap" in found
+    assert "the window is" in found and "but its layout needs" in found
+
+
+def test_the_checks_see_a_widget_cut_off_by_its_parent(qtbot) -> None:
+    from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout
+
+    root = QWidget()
+    column = QVBoxLayout(root)
+    panel = QWidget()
+    panel.setFixedSize(160, 40)
+    cut = QLabel("Remind me every day at", panel)
+    cut.move(100, 8)  # its words run on past the panel's right edge, where nothing is drawn
+    tall = QLabel("a long list")
+    tall.setMinimumHeight(2000)  # below the fold of a scroll area: scrolled to, not cut off
+    area = QScrollArea()
+    area.setWidget(tall)
+    area.setFixedHeight(100)
+    column.addWidget(panel)
+    column.addWidget(area)
+    qtbot.addWidget(root)
+    root.show()
+    qtbot.waitExposed(root)
+    found = layout_problems(root)
+    assert len(found) == 1 and "'Remind me every day at': cut off by QWidget" in found[0], found
+    cut.move(4, 8)
+    cut.resize(150, cut.height())
+    assert layout_problems(root) == []
+
+
+def test_an_action_row_folds_instead_of_overlapping(qtbot) -> None:
+    """The Journal editor's row: one line where it fits; else the status on a line of its
+    own and the buttons below it, right-aligned, wrapping whole."""
+    from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout
+
+    from ui.widgets.action_row import ActionRow
+
+    root = QWidget()
+    status = QLabel("Unsaved changes")
+    row = ActionRow(status)
+    buttons = [QPushButton(text) for text in ("Preview", "Move to trash", "Save")]
+    for button in buttons:
+        row.addWidget(button)
+    column = QVBoxLayout(root)
+    column.addStretch(1)
+    column.addLayout(row)
+    qtbot.addWidget(root)
+    root.show()
+    margins = column.contentsMargins().left() + column.contentsMargins().right()
+    one_line = row.sizeHint().width() + margins + 10
+    two_buttons = buttons[0].sizeHint().width() + 6 + buttons[1].sizeHint().width()
+    lines = []
+    for width in (one_line, one_line - status.sizeHint().width(), two_buttons + margins + 10):
+        root.resize(width, 300)
+        qtbot.waitUntil(lambda w=width: root.width() == w)  # type: ignore[misc]
+        assert layout_problems(root) == [], width
+        lines.append(len({button.y() for button in buttons}) + (status.y() < buttons[0].y()))
+        right = max(button.geometry().right() for button in buttons)
+        assert all(button.width() >= button.sizeHint().width() for button in buttons)
+        assert right == row.geometry().right()  # right-aligned
+    assert lines == [1, 2, 3]  # all on one line; the status above; the buttons wrapped too
+
+
+@pytest.mark.parametrize("size", [(800, 600), (1440, 900)])
+def test_the_journal_editor_buttons_read_fully(qtbot, window, app, wait_for_tasks, size):
+    """Seen at 800×600: "Save" (x=692) drawn over "Move to trash" (590–707): the window
+    needed 823 px. With an entry open and with one in the trash, every button shows its
+    words whole, beside the others, inside the editor."""
+    from dataclasses import replace
+
+    from PySide6.QtWidgets import QPushButton
+
+    fill_with_demo_data(app, days=30)
+    window.resize(*size)
+    page = window.workspace.show_page(JournalPage)
+    _settle(qtbot, wait_for_tasks)
+    entry = next(entry for row in range(page.model.rowCount())
+                 if (entry := page.model.entry_id_at(row)) is not None)
+    page.open_entry(entry)
+    _settle(qtbot, wait_for_tasks)
+    assert page.editor.entry is not None
+    for state in ("open", "in the trash"):
+        if state == "in the trash":
+            page.editor.load(replace(page.editor.entry, deleted=app.clock.now()))
+            _settle(qtbot, wait_for_tasks)
+        buttons = [b for b in page.editor.findChildren(QPushButton) if b.isVisible()]
+        # Preview, Move to trash, Save; in the trash Preview and Restore
+        assert len(buttons) == (3 if state == "open" else 2), state
+        room = page.editor.rect()
+        for i, button in enumerate(buttons):
+            place = button.geometry().translated(button.parentWidget().mapTo(
+                page.editor, button.parentWidget().rect().topLeft()))
+            assert room.contains(place), (state, button.text(), place, room)
+            assert button.width() >= button.sizeHint().width(), (state, button.text())
+            for other in buttons[i + 1:]:
+                assert not button.geometry().intersects(other.geometry()), \
+                    (state, button.text(), other.text())
+        assert page.editor.status.isVisible() and page.editor.status.text()
+        problems = layout_problems(window)
+        assert problems == [], f"{state}: " + "\n".join(problems)

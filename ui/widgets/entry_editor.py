@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from companion.models import MOOD_LABELS, Entry
 from ui.icons import icon
 from ui.theme import STAR_COLOUR
+from ui.widgets.action_row import ActionRow
 from ui.widgets.markdown_highlighter import MarkdownHighlighter
 from ui.widgets.markdown_view import MarkdownView
 from ui.widgets.tag_edit import TagEdit
@@ -129,8 +130,10 @@ class EntryEditor(QWidget):
         meta = QHBoxLayout()
         meta.addWidget(self.tags, 1)
         meta.addWidget(self.mood)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.status, 1)
+        # Where the row does not fit on one line (at 800×600 it needed 23 px more, and
+        # "Save" was drawn over "Move to trash"), the status takes a line of its own and the
+        # buttons wrap, words whole.
+        buttons = ActionRow(self.status, spacing=6)
         for button in (self.preview_button, self.trash_button, self.restore_button,
                        self.save_button):
             buttons.addWidget(button)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QToolButton,
     QVBoxLayout,
     QWidget,
+    QWidgetItem,
 )
 
 from companion.models import TagCount
@@ -119,6 +120,22 @@ class JournalFilterBar(QWidget):
         spacing = self._rows[0].spacing()
         return sum(widget.sizeHint().width() for widget in controls) \
             + spacing * (len(controls) - 1)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        """As narrow as the two rows go, in either arrangement: laid out in one row (a wide
+        window) the bar would otherwise ask the window for that row's width, and a window
+        made narrower later found itself "too small" for a bar that would have wrapped."""
+        hint = super().minimumSizeHint()
+        spacing = self._rows[0].spacing()
+
+        def row_width(widgets: tuple[QWidget, ...]) -> int:
+            return sum(QWidgetItem(w).minimumSize().width() for w in widgets) \
+                + spacing * (len(widgets) - 1)
+
+        narrow = max(row_width((self.search, self.tag)),
+                     row_width((self.from_check, self.from_date, self.to_check, self.to_date,
+                                self.calendar, self.trash)))
+        return QSize(min(hint.width(), narrow), hint.height())
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
         self._arrange(one_row=event.size().width() >= self._one_row_width())
