@@ -30,9 +30,11 @@ from ui.dialogs.recovery import RecoveryCodeView
 from ui.icons import app_icon
 from ui.tasks import Lane, TaskRunner
 from ui.widgets.common import error_label, heading, hint
+from ui.widgets.level_bar import LevelBar
 from ui.widgets.passphrase_field import PassphraseField
 
 STRENGTH_WORDS = ("Very weak", "Weak", "Fair", "Strong", "Very strong")
+STRENGTH_LEVELS = ("red", "orange", "amber", "green", "teal")  # ui.theme.LEVEL_COLOURS
 
 
 def _column(*widgets: QWidget, stretch_end: bool = True) -> QVBoxLayout:
@@ -68,10 +70,8 @@ class StrengthMeter(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.bar = QProgressBar()
+        self.bar = LevelBar(8)
         self.bar.setRange(0, 4)
-        self.bar.setTextVisible(False)
-        self.bar.setMaximumHeight(8)
         self.bar.setAccessibleName(self.tr("Passphrase strength"))
         self.label = hint("")
         self.label.setWordWrap(True)
@@ -88,8 +88,7 @@ class StrengthMeter(QWidget):
             return False
         strength = estimate(passphrase)
         self.bar.setValue(max(strength.score, 0))
-        colour = ("#c0392b", "#d35400", "#c9a227", "#4e9a4e", "#2e8b57")[strength.score]
-        self.bar.setStyleSheet(f"QProgressBar::chunk {{ background: {colour}; }}")
+        self.bar.set_level(STRENGTH_LEVELS[strength.score])
         advice = " ".join(p for p in (strength.warning, *strength.suggestions[:1]) if p)
         self.label.setText(f"{STRENGTH_WORDS[strength.score]}. {advice}".strip())
         return strength.acceptable

@@ -18,6 +18,17 @@ ACCENT = "#5a6dd4"  # white on it: 4.6:1 (WCAG 2.2 AA); it was 4.48:1
 MOOD_COLOURS = {1: "#c75c5c", 2: "#c47529", 3: "#9b8732", 4: "#589658", 5: "#3e968c"}
 STAR_COLOUR = "#b08019"  # the only mark of a starred entry: 3:1 or more in both themes too
 ERROR_COLOURS = {"light": "#c0392b", "dark": "#ff7b72"}  # a red that reads on each window
+# Bars that show a level (a passphrase's strength, a day's screen-time budget) fill with these
+# over LEVEL_TRACK. The filled part is what says the level, so it reaches 3:1 (WCAG 2.2 AA,
+# 1.4.11) against the track and the window in each theme: the old amber was 2.1:1 on the light
+# window, the old red 2.8:1 and the accent 2.4:1 on the dark track.
+LEVEL_TRACK = (128, 128, 128, 60)  # grey over the window, as rgba
+LEVEL_COLOURS = {
+    "light": {"red": "#c0392b", "orange": "#b34700", "amber": "#9a6a00", "green": "#3d7d3d",
+              "teal": "#287a56", "accent": ACCENT},
+    "dark": {"red": "#ff7b72", "orange": "#f0883e", "amber": "#e69f00", "green": "#5fb85f",
+             "teal": "#3fb58a", "accent": "#8ea2ff"},
+}
 
 _STYLE = """
 QListWidget#sidebar { border: none; padding: 8px 4px; font-size: 11pt; outline: 0; }

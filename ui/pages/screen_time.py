@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -48,9 +47,9 @@ from companion.screentime.tracker import WEEKDAYS, Budget, BudgetKind
 from ui.context import UiContext
 from ui.pages.base import Page
 from ui.screentime_driver import ScreenTimeDriver
-from ui.theme import ACCENT
 from ui.widgets.common import heading, hint, user_message
 from ui.widgets.empty_state import EmptyState
+from ui.widgets.level_bar import LevelBar
 from ui.widgets.message_bar import MessageBar
 from ui.widgets.usage_chart import UsageChart
 
@@ -379,18 +378,13 @@ class ScreenTimePage(Page):
                 widget.deleteLater()
         for row, use in enumerate(snapshot.status.budgets):
             label = QLabel(self.tr(use.budget.label))
-            bar = QProgressBar()
+            bar = LevelBar(12)
             bar.setRange(0, 100)
             bar.setValue(min(100, round(use.fraction * 100)))
-            bar.setTextVisible(False)
-            bar.setMaximumHeight(12)
             bar.setAccessibleName(self.tr("Budget for %1").replace("%1", use.budget.label))
-            # Amber from 80%, a soft red past the budget: information, not alarm.
-            colour = "#C8553D" if use.fraction >= 1 else "#E69F00" if use.fraction >= 0.8 \
-                else ACCENT
-            bar.setStyleSheet(f"QProgressBar {{ border: none; border-radius: 6px; "
-                              f"background: rgba(128, 128, 128, 60); }} QProgressBar::chunk "
-                              f"{{ border-radius: 6px; background: {colour}; }}")
+            # Amber from 80%, red past the budget: information, not alarm.
+            bar.set_level("red" if use.fraction >= 1 else "amber" if use.fraction >= 0.8
+                          else "accent")
             amount = QLabel(self.tr("%1 of %2").replace("%1", format_duration(use.used))
                             .replace("%2", format_duration(use.budget.limit)))
             bar.setToolTip(amount.text())

@@ -56,10 +56,8 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 def muted(palette: QPalette, selected: bool) -> QColor:
-    if selected:
-        colour = QColor(palette.color(QPalette.ColorRole.HighlightedText))
-        colour.setAlphaF(0.75)
-        return colour
+    if selected:  # at full strength: white at 75 % on the accent was 3.3:1, under AA's 4.5:1
+        return QColor(palette.color(QPalette.ColorRole.HighlightedText))
     return palette.color(QPalette.ColorRole.PlaceholderText)
 
 

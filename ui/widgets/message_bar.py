@@ -8,24 +8,31 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
-from ui.theme import ACCENT
+from ui.theme import ACCENT, ERROR_COLOURS
+from ui.widgets.level_bar import theme_name
 
 HIDE_AFTER_MS = 12_000
 
 _STYLE = """
 QFrame#messageBar { border: 1px solid ACCENT; border-radius: 8px; }
-QFrame#messageBar[error="true"] { border-color: #c0392b; }
+QFrame#messageBar[error="true"] { border-color: ERROR; }
 """.replace("ACCENT", ACCENT)
+
+
+def bar_style(theme: str) -> str:
+    """The border is the bar's edge (a control's boundary, WCAG 2.2 AA 1.4.11: 3:1): an
+    error's is the theme's own red (#c0392b was 2.8:1 on the dark window)."""
+    return _STYLE.replace("ERROR", ERROR_COLOURS[theme])
 
 
 class MessageBar(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("messageBar")
-        self.setStyleSheet(_STYLE)
+        self._restyle()
         self.setAccessibleName(self.tr("Message"))
         self.text = QLabel()
         self.text.setWordWrap(True)
@@ -53,6 +60,7 @@ class MessageBar(QFrame):
     def show_message(self, text: str, action: str | None = None,
                      callback: Callable[[], None] | None = None, *, error: bool = False) -> None:
         self.text.setText(text)
+        self._restyle()
         self.setProperty("error", error)
         self.text.setProperty("role", "error" if error else "")
         for widget in (self, self.text):
@@ -64,6 +72,16 @@ class MessageBar(QFrame):
         self.action.setVisible(bool(action and callback))
         self.setVisible(True)
         self._timer.start(HIDE_AFTER_MS * (2 if error else 1))
+
+    def _restyle(self) -> None:
+        sheet = bar_style(theme_name())
+        if sheet != self.styleSheet():  # (setting a sheet can itself change the palette)
+            self.setStyleSheet(sheet)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._restyle()
 
     def show_error(self, text: str) -> None:
         self.show_message(text, error=True)
