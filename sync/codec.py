@@ -23,17 +23,23 @@ _NOT_IN_NAMES = re.compile("[\n\t\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def canonical(value: object) -> bytes:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False, allow_nan=False).encode("utf-8")
+    return _ENCODER.encode(value).encode("utf-8")
 
 
 def _reject_constant(token: str) -> Any:
     raise Rejected("not canonical JSON")
 
 
+# Made once: json.dumps and json.loads with options make a new encoder or decoder per call,
+# which is a third of decoding a device sync operation. Neither keeps state between calls.
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                            allow_nan=False)
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
 def parse_object(data: bytes, what: str) -> dict[str, Any]:
     try:
-        value = json.loads(data.decode("utf-8"), parse_constant=_reject_constant)
+        value = _DECODER.decode(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise Rejected(f"{what} is not JSON") from None
     if not isinstance(value, dict):

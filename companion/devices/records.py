@@ -159,23 +159,27 @@ class EntryRecords:
                   int(bool(fields["starred"])), fields["mood"], _us(fields["trashed"]))
         tags = sorted((value for name, value in fields.items()
                        if name.startswith(TAG) and isinstance(value, str)), key=str.casefold)
+        # One statement writes the row and its tags' text, so the full-text index is
+        # updated once (a new computer's first round writes every entry).
+        replaced = local_id is not None
         if local_id is None:
             cur.execute(
                 "INSERT INTO entries (title, body, created_us, created_offset, day, updated_us,"
-                " updated_offset, starred, mood, deleted_us) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                values)
+                " updated_offset, starred, mood, deleted_us, tags_text)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?)", (*values, " ".join(tags)))
             local_id = int(cur.lastrowid)
         else:
             cur.execute(
                 "UPDATE entries SET title = ?, body = ?, created_us = ?, created_offset = ?,"
                 " day = ?, updated_us = ?, updated_offset = ?, starred = ?, mood = ?,"
-                " deleted_us = ? WHERE id = ?", (*values, local_id))
+                " deleted_us = ?, tags_text = ? WHERE id = ?",
+                (*values, " ".join(tags), local_id))
             cur.execute("DELETE FROM entry_tags WHERE entry_id = ?", (local_id,))
         # A tag another entry spells differently ("Work" here, "work" there) is one tag in
         # the vault: link by the vault's spelling.
         link_tags(cur, local_id, tags)
-        cur.execute("UPDATE entries SET tags_text = ? WHERE id = ?", (" ".join(tags), local_id))
-        cur.execute("DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM entry_tags)")
+        if replaced:  # only a row that had tags can leave one unused
+            cur.execute("DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM entry_tags)")
         return local_id
 
     @staticmethod
