@@ -12,9 +12,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDialog, QWidget
 
 from companion.demo_data import fill_with_demo_data
@@ -26,6 +28,7 @@ from ui.dialogs.circle_setup import CreateCircleDialog, JoinCircleDialog
 from ui.dialogs.circle_trust import InviteDialog, KeyChangeDialog, VerifyDialog
 from ui.dialogs.crisis import CrisisDialog
 from ui.dialogs.questionnaire import QuestionnaireDialog
+from ui.dialogs.restore import RestoreDialog
 from ui.dialogs.summary import SummaryDialog
 from ui.pages.circle import CirclePage
 from ui.pages.insights import InsightsPage
@@ -33,6 +36,7 @@ from ui.pages.journal import JournalPage
 from ui.pages.settings import SettingsPage
 from ui.shortcuts import ShortcutsDialog
 from ui.widgets.chart_view import ChartView, texts_outside
+from ui.widgets.day_picker import DayPicker
 
 SIZES = [(800, 600), (2560, 1440)]
 ROOT = Path(__file__).resolve().parents[2]
@@ -120,6 +124,13 @@ def _dialogs(window, app, runner, tmp_path):  # type: ignore[no-untyped-def]
     yield "change passphrase", settings.change_passphrase()
     yield "export", settings.open_export()
     yield "import", settings.open_import()
+    backup = tmp_path / "companion-backup-2026-03-10.cvb"
+    backup.write_bytes(b"")
+    yield "restore a backup", RestoreDialog(backup, app.home, runner, window)
+    picker = DayPicker(window)
+    picker.calendar.setSelectedDate(QDate(2026, 3, 11))
+    picker.mark_days({date(2026, 3, 2), date(2026, 3, 10)})
+    yield "go to a day", picker
     from ui.dialogs.device_conflicts import DeviceConflictsDialog
     from ui.dialogs.device_pairing import PairingDialog
     from ui.dialogs.device_setup import JoinDevicesDialog, SetUpDevicesDialog

@@ -5,11 +5,15 @@ cells.)"""
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog, QPushButton
 
 from tests.gui.tab_walk import focusable, out_of_reading_order, walk
 from tests.gui.test_layouts import _dialogs
+from ui.widgets.day_picker import DayPicker
 
 
 def control_name(widget) -> str:  # type: ignore[no-untyped-def]
@@ -65,18 +69,90 @@ def test_tab_walks_each_dialog_in_reading_order(qtbot, window, app, runner, tmp_
     assert problems == [], "\n".join(problems)
 
 
+def _default_of(dialog: QDialog) -> list[QPushButton]:
+    return [b for b in dialog.findChildren(QPushButton) if b.isVisibleTo(dialog) and b.isDefault()]
+
+
 def test_every_dialog_has_a_default_button_for_enter(qtbot, window, app, runner, tmp_path,
                                                      wait_for_tasks):
-    """Enter presses the dialog's main button (issue 17, item 2)."""
-    from PySide6.QtWidgets import QPushButton
-
+    """Enter presses the dialog's main button (issue 17, item 2). The day picker has no
+    buttons: Enter picks the day (tested below)."""
     missing = []
     for name, dialog in _dialogs(window, app, runner, tmp_path):
         dialog.show()
         wait_for_tasks()
-        defaults = [b.text() for b in dialog.findChildren(QPushButton)
-                    if b.isVisibleTo(dialog) and b.isDefault()]
-        if len(defaults) != 1:
+        defaults = [b.text() for b in _default_of(dialog)]
+        if len(defaults) != 1 and not isinstance(dialog, DayPicker):
             missing.append(f"{name}: {defaults}")
         dialog.hide()
     assert missing == [], "\n".join(missing)
+
+
+def _count_clicks(button: QPushButton, *, only: bool) -> list[str]:
+    """Record `button`'s clicks; with `only`, instead of what it does (so Enter on "Export"
+    or "Create circle" is seen without exporting or creating)."""
+    clicks: list[str] = []
+    if only:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            button.clicked.disconnect()
+    button.clicked.connect(lambda: clicks.append(button.text()))
+    return clicks
+
+
+def test_enter_presses_the_default_button(qtbot, window, app, runner, tmp_path, wait_for_tasks):
+    """Enter, pressed where the keyboard is when a dialog opens, presses its default button,
+    and no other (seen: Cancel, and in the check-in dialog the first emotion chip, had become
+    the default: a button marked default before it was inside its dialog was forgotten). A
+    default that waits for input (a passphrase, a file) is pressed by nothing.
+
+    KNOWN lists dialogs that still fail, each with why; one that passes must leave the list."""
+    problems, known = [], []
+    for name, dialog in _dialogs(window, app, runner, tmp_path):
+        if isinstance(dialog, DayPicker):
+            continue
+        dialog.show()
+        dialog.activateWindow()
+        qtbot.waitUntil(lambda d=dialog: QApplication.activeWindow() is d)
+        wait_for_tasks()
+        [default] = _default_of(dialog)
+        pressed = _count_clicks(default, only=True)
+        others = [click for button in dialog.findChildren(QPushButton) if button is not default
+                  for click in [_count_clicks(button, only=False)]]
+        focus = QApplication.focusWidget()
+        assert focus is not None and (focus is dialog or dialog.isAncestorOf(focus)), name
+        qtbot.keyClick(focus, Qt.Key.Key_Return)
+        wrong = [text for clicks in others for text in clicks]
+        expected = [default.text()] if default.isEnabled() else []
+        if pressed != expected or wrong:
+            (known if name in KNOWN_ENTER_FAILURES else problems).append(
+                f"{name}: Enter in {type(focus).__name__} pressed {pressed + wrong}, "
+                f"not {expected}")
+        dialog.hide()
+    assert problems == [], "\n".join(problems)
+    assert len(known) == len(KNOWN_ENTER_FAILURES), f"now passing: {KNOWN_ENTER_FAILURES}, {known}"
+
+
+# Their code boxes are plain QPlainTextEdits, where Enter types a line break: they could use
+# ui.widgets.code_box.CodeBox (both files are being changed by other work just now).
+KNOWN_ENTER_FAILURES = {"join circle", "join with a pairing code"}
+
+
+def test_enter_in_the_day_picker_goes_to_the_day(qtbot, window, wait_for_tasks):
+    from datetime import date
+
+    from ui.pages.journal import JournalPage
+
+    page = window.workspace.show_page(JournalPage)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    picked: list[date] = []
+    page.day_picker.day_picked.connect(picked.append)
+    page.day_picker.open_at(page.filters.calendar, date(2026, 3, 2))
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is page.day_picker)
+    assert page.day_picker.calendar.isAncestorOf(QApplication.focusWidget())
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert picked == [date(2026, 3, 3)]
+    assert not page.day_picker.isVisible()
+    wait_for_tasks()

@@ -14,6 +14,31 @@ from ui.tasks import TaskRunner
 from ui.widgets.common import error_label, grow_to_fit, user_message
 
 
+def claim_default(dialog: QDialog) -> None:
+    """Make the button marked default the one Enter presses. Call once the buttons are inside
+    `dialog` (before it shows): a button marked default while it was still outside (in a
+    QDialogButtonBox not yet laid out) is forgotten when the dialog shows, and Qt gives Enter
+    to the first button in Tab order instead (seen: Cancel, and an emotion chip).
+
+    Where the dialog would open with the keyboard on another button (Enter presses the
+    focused button), it opens on the default one instead: what Qt itself does when the window
+    manager activates the dialog after it shows, done here so it does not depend on when."""
+    default = next((button for button in dialog.findChildren(QPushButton)
+                    if button.isDefault() and button.window() is dialog), None)
+    if default is None:
+        return
+    default.setDefault(False)
+    default.setDefault(True)  # now the dialog's main default
+    if dialog.focusWidget() is None:
+        first = dialog.nextInFocusChain()
+        while first is not None and first is not dialog and not (
+                first.focusPolicy() & Qt.FocusPolicy.TabFocus and first.isEnabled()
+                and first.isVisibleTo(dialog)):
+            first = first.nextInFocusChain()
+        if isinstance(first, QPushButton) and first is not default and default.isEnabled():
+            default.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
 class SettingsDialog(QDialog):
     def __init__(self, title: str, runner: TaskRunner, parent: QWidget | None) -> None:
         super().__init__(parent)
@@ -69,6 +94,11 @@ class SettingsDialog(QDialog):
         if layout is not None and layout.hasHeightForWidth():
             layout.activate()
             self.resize(self.width(), layout.totalHeightForWidth(self.width()))
+
+    def setVisible(self, visible: bool) -> None:  # noqa: N802 - Qt API
+        if visible:
+            claim_default(self)
+        super().setVisible(visible)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)

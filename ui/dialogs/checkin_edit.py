@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from companion.models import DEFAULT_ACTIVITIES, DEFAULT_EMOTIONS, CheckIn, normalize_label
+from ui.dialogs.base import claim_default
 from ui.widgets.chips import ChipGroup
 from ui.widgets.mood_picker import EnergyPicker, MoodPicker
 
@@ -127,6 +128,7 @@ class CheckinEditDialog(QDialog):
         outer.addWidget(scroll, 1)
         outer.addWidget(buttons)
         self.resize(600, 680)
+        claim_default(self)  # Save, not the first chip
         self.mood.setFocus()
 
     def values(self) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.dialogs.base import claim_default
 from ui.widgets.common import hint, subheading
 
 
@@ -131,6 +132,7 @@ class VerifyDialog(QDialog):
         buttons.addWidget(self.mismatch_button)
         buttons.addWidget(self.match_button)
         layout.addLayout(buttons)
+        claim_default(self)
 
     def _side(self, title: str, number: str) -> QFrame:
         frame = QFrame()
@@ -182,6 +184,7 @@ class KeyChangeDialog(QDialog):
         buttons.accepted.connect(self._verify)
         layout.addWidget(buttons)
         self.setMinimumWidth(440)
+        claim_default(self)
 
     def _verify(self) -> None:
         self.accept()

@@ -17,6 +17,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QProgressBar, QWidget
 
 from companion.imports import CancelToken
+from ui.dialogs.base import claim_default
 from ui.widgets.common import error_label, grow_to_fit
 
 
@@ -63,6 +64,11 @@ class DataDialog(QDialog):
         self._timer = QTimer(self)
         self._timer.setInterval(100)
         self._timer.timeout.connect(self._show_progress)
+
+    def setVisible(self, visible: bool) -> None:  # noqa: N802 - Qt API
+        if visible:
+            claim_default(self)  # the subclass's own button (Export, Import), set before
+        super().setVisible(visible)
 
     def set_error(self, text: str) -> None:
         self.error.setText(text)
