@@ -119,9 +119,9 @@ def _value_bytes(value: Value) -> bytes:
     return canonical(list(value) if isinstance(value, tuple) else value)
 
 
-# Reads the operations held for one record (collection, record id), for a state that loads
+# Reads the operations held for some records (collection, record id), for a state that loads
 # records as they are first touched.
-Loader = Callable[[str, bytes], Iterable[Op]]
+Loader = Callable[[list[RecordKey]], Iterable[Op]]
 
 
 class MergedState:
@@ -136,8 +136,16 @@ class MergedState:
 
     def _load(self, key: RecordKey) -> None:
         if self._loader is not None and key not in self._loaded:
-            self._loaded.add(key)
-            for op in self._loader(*key):
+            self.load([key])
+
+    def load(self, keys: Iterable[RecordKey]) -> None:
+        """Load these records now, together (a batch touches many at once)."""
+        if self._loader is None:
+            return
+        fresh = sorted(set(keys) - self._loaded)
+        if fresh:
+            self._loaded.update(fresh)
+            for op in self._loader(fresh):
                 self._apply(op)
 
     def _whole(self) -> None:
