@@ -6,15 +6,16 @@ after every mutation (plain callbacks; the desktop app turns them into Qt signal
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from companion.checkins import CheckIns, DayMood
 from companion.clock import Clock, SystemClock
-from companion.devices.schema import DEVICES
+from companion.devices.schema import DEVICES, SCREEN_TIME_COLLECTIONS
 from companion.errors import InvalidInput
 from companion.journal import Journal
 from companion.models import (
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     from companion.circle_feature import Circles
     from companion.crisis import CrisisResources
     from companion.devices.group import DeviceConflict, DeviceGroup, DeviceSyncReport
+    from companion.devices.person_settings import PreferenceLink
     from companion.imports.common import CancelToken, ImportPlan, ImportReport, Progress
     from companion.preferences import Preferences
     from companion.questionnaire_store import QuestionnaireService, SavedResult, Trend
@@ -86,6 +88,8 @@ class CompanionApp:
         self._devices: DeviceGroup | None = None
         self._screen_time: ScreenTimeService | None = None
         self._preferences: Preferences | None = None
+        # Keeps a save of the preferences out of the middle of a device-sync round.
+        self._preferences_lock = threading.RLock()
         self._listeners: list[ChangeListener] = []
 
     # -- vault lifecycle ----------------------------------------------------------------------
@@ -436,15 +440,45 @@ class CompanionApp:
 
             engine = Engine(db, lambda: int(self.clock.now().timestamp() * 1_000_000))
             self._devices = DeviceGroup(db, self.clock, engine, default_transport)
+            self._devices.replica.preferences = self.preference_link()
         return self._devices
+
+    def preference_link(self) -> PreferenceLink:
+        """How device sync reads the person's preferences (the file, which is the truth) and
+        writes what another computer changed (atomically, through this facade, so its copy
+        and the screen-time service follow)."""
+        from companion.devices.person_settings import PreferenceLink
+        from companion.preferences import load_preferences
+
+        return PreferenceLink(lambda: load_preferences(self.home),
+                              self._adopt_synced_preferences, self._preferences_lock)
+
+    def _adopt_synced_preferences(self, prefs: Preferences) -> None:
+        from companion.preferences import save_preferences
+
+        with self._preferences_lock:
+            save_preferences(self.home, prefs)
+            self._preferences = prefs
+            if self._screen_time is not None:
+                self._screen_time.apply_preferences(prefs)
 
     def sync_devices(self) -> DeviceSyncReport:
         """One round of device sync (off the GUI thread: it reads and writes the storage);
-        pages showing what it wrote are told, as after any change."""
+        pages showing what it wrote are told, as after any change, and the window hears of
+        preferences another computer changed (`preferences_synced`)."""
         report = self.devices.sync()
         merged = report.merged
+        changes = Changes()
         if merged.written or merged.removed or merged.conflicts:
-            self._notify(Changes(entries=True, checkins=True, tags=True))
+            changes |= Changes(entries=True, checkins=True, tags=True, questionnaires=True)
+        if merged.collections & SCREEN_TIME_COLLECTIONS:
+            if self._screen_time is not None:
+                self._screen_time.reload_settings()  # budgets and categories from elsewhere
+            changes |= Changes(screen_time=True)
+        if merged.preferences:
+            changes |= Changes(preferences=True, preferences_synced=True)
+        if changes != Changes():
+            self._notify(changes)
         return report
 
     def join_devices(self, code: str, device_name: str, storage: str, *, webdav_user: str = "",
@@ -541,8 +575,15 @@ class CompanionApp:
         return saved
 
     def screen_time_overview(self, days: int) -> Overview:
-        """Today (live) and the last `days` days of screen time, with budgets and rules."""
-        return self.screen_time.overview(self.clock.now(), days)
+        """Today (live) and the last `days` days of screen time, with budgets and rules, and
+        what the person's other computers measured, by their names."""
+        overview = self.screen_time.overview(self.clock.now(), days)
+        if not overview.others:
+            return overview
+        from companion.devices.screen_use import device_names
+
+        names, mine = device_names(self.devices)
+        return replace(overview, device_names=names, this_device=mine or overview.this_device)
 
     def set_screen_time_budget(self, kind: BudgetKind, target: str, minutes: int,
                                weekday: int | None = None) -> Budget:
@@ -578,10 +619,11 @@ class CompanionApp:
         from companion.preferences import save_preferences
 
         prefs = prefs.validated()
-        save_preferences(self.home, prefs)
-        self._preferences = prefs
-        if self._screen_time is not None:
-            self._screen_time.apply_preferences(prefs)
+        with self._preferences_lock:
+            save_preferences(self.home, prefs)
+            self._preferences = prefs
+            if self._screen_time is not None:
+                self._screen_time.apply_preferences(prefs)
         return self._notify(Changes(preferences=True))
 
     # -- circles (companion/circle.py) ---------------------------------------------------------

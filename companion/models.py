@@ -155,6 +155,9 @@ class Changes:
     screen_time: bool = False  # measured or imported use, budgets, category rules
     circles: bool = False  # a circle's feed, members or status (after a sync or an action)
     preferences: bool = False
+    # Another of the person's computers changed the preferences (device sync wrote the file):
+    # the window takes them up again (theme, reminders …) without saving them.
+    preferences_synced: bool = False
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(
@@ -166,6 +169,7 @@ class Changes:
             self.screen_time or other.screen_time,
             self.circles or other.circles,
             self.preferences or other.preferences,
+            self.preferences_synced or other.preferences_synced,
         )
 
 

@@ -23,6 +23,9 @@ from __future__ import annotations
 from storage.migrations import Component, sql_step
 
 COMPONENT = "sync_devices"
+# The collections whose records are screen time (companion/devices/screen_records.py): a round
+# that wrote one tells the screen-time pages and service.
+SCREEN_TIME_COLLECTIONS = frozenset({"budget", "screen_category", "screen_rules", "screen_day"})
 
 _DIRTY_TRIGGERS = "\n".join(
     f"""CREATE TRIGGER device_dirty_{name} AFTER {event} ON {table} BEGIN
@@ -147,5 +150,50 @@ END;"""
     for collection, table in (("entry", "entries"), ("checkin", "checkins"),
                               ("questionnaire", "questionnaire_results")))
 
+# Screen time syncs (docs/protocol.md §11.8): budgets, per-app categories and the category
+# rules are the person's (last writer wins; a removal is a field set to nothing, not a
+# delete, so the same budget can be set again), and each new span of this device's own use
+# is marked for its day's record, which only this device writes. The rules are one row of
+# `screen_settings`, one record (local id 1). `adopt_settings`: this device joined a group,
+# so its preferences and rules as they were are not a change of the person's (the group's
+# win); a first device sends its own.
+#
+# The triggers test before they insert instead of INSERT OR IGNORE: a statement's own
+# conflict clause overrides a trigger's, and the store's upserts (ON CONFLICT … DO UPDATE)
+# would otherwise fail on a row already marked.
+_V6 = "\n".join(
+    f"""CREATE TRIGGER device_dirty_{name} AFTER {event} ON {table}{when} BEGIN
+    INSERT INTO device_dirty (collection, local_id) SELECT '{collection}', {row}
+        WHERE NOT EXISTS (SELECT 1 FROM device_dirty
+                          WHERE collection = '{collection}' AND local_id = {row});
+END;"""
+    for name, event, table, when, collection, row in (
+        ("budget_insert", "INSERT", "screen_budgets", "", "budget", "new.id"),
+        ("budget_update", "UPDATE", "screen_budgets", "", "budget", "new.id"),
+        ("budget_delete", "DELETE", "screen_budgets", "", "budget", "old.id"),
+        ("category_insert", "INSERT", "screen_categories", "", "screen_category", "new.id"),
+        ("category_update", "UPDATE", "screen_categories", "", "screen_category", "new.id"),
+        ("category_delete", "DELETE", "screen_categories", "", "screen_category", "old.id"),
+        ("rules_insert", "INSERT", "screen_settings", " WHEN new.key = 'rules'",
+         "screen_rules", "1"),
+        ("rules_update", "UPDATE", "screen_settings", " WHEN new.key = 'rules'",
+         "screen_rules", "1"),
+        ("rules_delete", "DELETE", "screen_settings", " WHEN old.key = 'rules'",
+         "screen_rules", "1"),
+        ("span_insert", "INSERT", "screen_spans", "", "screen_day", "new.id"),
+    )) + """
+ALTER TABLE device_self ADD COLUMN adopt_settings INTEGER NOT NULL DEFAULT 0;
+-- A vault that already syncs sends what it holds of the new collections at its next round.
+INSERT OR IGNORE INTO device_dirty (collection, local_id)
+    SELECT 'budget', id FROM screen_budgets WHERE EXISTS (SELECT 1 FROM device_self);
+INSERT OR IGNORE INTO device_dirty (collection, local_id)
+    SELECT 'screen_category', id FROM screen_categories
+    WHERE EXISTS (SELECT 1 FROM device_self);
+INSERT OR IGNORE INTO device_dirty (collection, local_id)
+    SELECT 'screen_rules', 1 WHERE EXISTS (SELECT 1 FROM device_self);
+INSERT OR IGNORE INTO device_dirty (collection, local_id)
+    SELECT 'screen_day', id FROM screen_spans WHERE EXISTS (SELECT 1 FROM device_self);
+"""
+
 DEVICES = Component(COMPONENT, (sql_step(1, _V1), sql_step(2, _V2), sql_step(3, _V3),
-                                sql_step(4, _V4), sql_step(5, _V5)))
+                                sql_step(4, _V4), sql_step(5, _V5), sql_step(6, _V6)))

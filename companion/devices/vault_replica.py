@@ -16,12 +16,16 @@ vault is opened; this device's own ones wait there (`sent` = 0) until the storag
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from companion.devices.records import COLLECTIONS, Fields, InvalidRecord
+from companion.devices.person_settings import PreferenceLink, PreferenceRecords
+from companion.devices.records import COLLECTIONS as JOURNAL_COLLECTIONS
+from companion.devices.records import Fields, InvalidRecord
+from companion.devices.screen_records import SCREEN_COLLECTIONS
 from companion.errors import NotFound
 from storage.database import Database
 from sync.codec import canonical, parse_object
@@ -41,6 +45,9 @@ from sync.devices.ops import (
 from sync.devices.replica import Replica
 
 RecordKey = tuple[str, bytes]
+COLLECTIONS: dict[str, Any] = {**JOURNAL_COLLECTIONS, **SCREEN_COLLECTIONS}
+SETTINGS = PreferenceRecords.collection
+_ANY = object()
 
 
 class NotSetUp(Exception):
@@ -60,6 +67,8 @@ class RoundReport:
     # Records holding what an operation cannot carry (control characters): kept here, tried
     # again each round.
     unsendable: int = 0
+    preferences: bool = False  # the person's preferences file was changed by this round
+    collections: set[str] = field(default_factory=set)  # where records were written or removed
 
 
 def stamp_key(hlc: Hlc) -> bytes:
@@ -133,6 +142,29 @@ class VaultReplica:
         self.db = db
         self.now_ms = now_ms
         self._replica: Replica | None = None
+        self._settings: PreferenceRecords | None = None
+
+    @property
+    def preferences(self) -> PreferenceLink | None:
+        """How this replica reads and writes the person's preferences (companion/devices/
+        person_settings.py); without one (a vault opened without its facade) they are
+        neither sent nor written, and what other devices sent waits in the vault."""
+        return self._settings.link if self._settings is not None else None
+
+    @preferences.setter
+    def preferences(self, link: PreferenceLink | None) -> None:
+        self._settings = PreferenceRecords(link) if link is not None else None
+
+    def _kind(self, collection: str) -> Any:
+        if collection == SETTINGS:
+            return self._settings
+        return COLLECTIONS.get(collection)
+
+    def _keep_titles(self) -> bool:
+        """Titles are sent only where the preferences say privacy mode is off; a replica
+        that cannot read them sends none."""
+        link = self.preferences
+        return link is not None and not link.read().privacy_mode
 
     # -- setting up ---------------------------------------------------------------------------
 
@@ -142,10 +174,29 @@ class VaultReplica:
 
     @staticmethod
     def set_up(db: Database, device: bytes) -> None:
-        """Make this vault a device: everything already in it is sent in the first round."""
+        """Make this vault a device: everything already in it is sent in the first round.
+        A device joining a group adopts the group's preferences and category rules (they are
+        not sent unless the person changes them here); its budgets and categories join the
+        group's, and its measured use is its own."""
         with db.transaction() as cur:
-            cur.execute("INSERT INTO device_self (only_row, device, clock_wall, clock_counter)"
-                        " VALUES (1, ?, 0, 0)", (device,))
+            joining = cur.execute("SELECT 1 FROM circles WHERE kind = 'devices' AND"
+                                  " status = 'joining'").fetchone() is not None
+            cur.execute("INSERT INTO device_self (only_row, device, clock_wall, clock_counter,"
+                        " adopt_settings) VALUES (1, ?, 0, 0, ?)", (device, int(joining)))
+            if joining:
+                rules = COLLECTIONS["screen_rules"]
+                fields = rules.read(cur, [1])[1]
+                cur.execute("INSERT INTO device_records (collection, local_id, target, base)"
+                            " VALUES ('screen_rules', 1, ?, ?)",
+                            (rules.record_id(fields), _encode_base(fields, {})))
+            else:
+                cur.execute("INSERT OR IGNORE INTO device_dirty (collection, local_id)"
+                            " VALUES ('screen_rules', 1)")
+            for collection, table in (("budget", "screen_budgets"),
+                                      ("screen_category", "screen_categories"),
+                                      ("screen_day", "screen_spans")):
+                cur.execute("INSERT OR IGNORE INTO device_dirty (collection, local_id)"
+                            f" SELECT '{collection}', id FROM {table}")
             cur.execute("INSERT OR IGNORE INTO device_dirty (collection, local_id)"
                         " SELECT 'entry', id FROM entries")
             cur.execute("INSERT OR IGNORE INTO device_dirty (collection, local_id)"
@@ -196,16 +247,22 @@ class VaultReplica:
         fails the transaction is rolled back and the in-memory state is dropped with it, so
         the next round starts again from the vault."""
         report = RoundReport()
+        settings = self._settings
         try:
-            with self.db.transaction() as cur:
+            with (settings.link.lock if settings is not None else contextlib.nullcontext()
+                  ), self.db.transaction() as cur:
                 replica = self.replica(cur)
                 touched = self._record_local(cur, replica, report)
                 for batch in incoming:
                     touched.update(self._receive(cur, replica, batch, report))
                 self._write_back(cur, replica, touched, report)
                 self._save_clock(cur, replica)
+                if settings is not None:
+                    report.preferences = settings.finish()
         except BaseException:
             self._replica = None
+            if settings is not None:
+                settings.pending = None
             raise
         return report
 
@@ -230,8 +287,19 @@ class VaultReplica:
         by_collection: dict[str, list[int]] = {}
         for collection, local_id in dirty:
             by_collection.setdefault(collection, []).append(local_id)
+        if self._settings is not None:
+            # The file has no triggers: it is compared with what was agreed every round, and
+            # what other devices merged is written to it whenever it differs.
+            by_collection.setdefault(SETTINGS, []).append(1)
+            self._adopt_settings(cur)
+            touched.add((SETTINGS, self._settings.record_id({})))
         for collection, ids in sorted(by_collection.items()):
-            kind = COLLECTIONS[collection]
+            kind = self._kind(collection)
+            if kind is None:
+                continue  # preferences marked by an older round, with no file to read here
+            if hasattr(kind, "own_parts"):
+                self._record_own_days(cur, replica, kind, ids, report)
+                continue
             rows = kind.read(cur, ids)
             known = _records_of(cur, collection, ids)
             for local_id in sorted(ids):
@@ -239,9 +307,18 @@ class VaultReplica:
                 fields = rows.get(local_id)
                 if mapped is None and fields is None:
                     continue  # made and deleted between two rounds
+                named = getattr(kind, "record_id", None)
+                if mapped is not None and fields is not None and named is not None and (
+                        named(fields) != mapped[0]):
+                    # The row's key changed (or SQLite gave a removed row's id to another):
+                    # the record it was is removed, and the row is a new record.
+                    self._remove_named(cur, replica, kind, collection, local_id, mapped,
+                                       report)
+                    mapped = None
                 if mapped is None:
                     assert fields is not None
-                    target = os.urandom(RECORD_ID_BYTES)
+                    target = (named(fields) if named is not None
+                              else os.urandom(RECORD_ID_BYTES))
                     base: Fields = {}
                     heads: dict[str, tuple[Hlc, ...]] = {}
                 else:
@@ -257,6 +334,11 @@ class VaultReplica:
                     report.unsendable += 1
                     continue
                 if fields is None:
+                    assert mapped is not None
+                    if hasattr(kind, "removal"):
+                        self._remove_named(cur, replica, kind, collection, local_id, mapped,
+                                           report)
+                        continue
                     op = replica.delete(collection, target)
                     self._store(cur, op, sent=False)
                     report.sent_ops += 1
@@ -268,12 +350,59 @@ class VaultReplica:
                 for op in made:
                     self._store(cur, op, sent=False)
                 report.sent_ops += len(made)
-                if mapped is None:
+                if mapped is None and made:
+                    # A named record's id may still be mapped to a row that is gone.
+                    cur.execute("DELETE FROM device_records WHERE collection = ? AND"
+                                " target = ?", (collection, target))
                     cur.execute("INSERT INTO device_records (collection, local_id, target, base)"
                                 " VALUES (?,?,?,?)", (collection, local_id, target, b""))
-                if made or mapped is None:
+                if made:
                     touched.add(key)
         return touched
+
+    def _remove_named(self, cur: Any, replica: Replica, kind: Any, collection: str,
+                      local_id: int, mapped: tuple[bytes, bytes], report: RoundReport) -> None:
+        """A budget or category the person removed: the fields that say so are set (not a
+        delete forever, so it can be set again), and the row is no longer that record."""
+        target = bytes(mapped[0])
+        if not replica.state.is_deleted(collection, target):
+            for name, value in sorted(kind.removal.items()):
+                self._store(cur, replica.set(collection, target, name, value), sent=False)
+                report.sent_ops += 1
+        cur.execute("DELETE FROM device_records WHERE collection = ? AND local_id = ?",
+                    (collection, local_id))
+
+    def _adopt_settings(self, cur: Any) -> None:
+        """A device that joined takes its preferences as they are for agreed (not a change
+        of the person's), so the group's win; done once, when a round can first read them."""
+        assert self._settings is not None
+        if not cur.execute("SELECT adopt_settings FROM device_self").fetchone()[0]:
+            return
+        fields = self._settings.read(cur, [1])[1]
+        cur.execute("INSERT OR IGNORE INTO device_records (collection, local_id, target, base)"
+                    " VALUES (?, 1, ?, ?)", (SETTINGS, self._settings.record_id(fields),
+                                             _encode_base(fields, {})))
+        cur.execute("UPDATE device_self SET adopt_settings = 0")
+
+    def _record_own_days(self, cur: Any, replica: Replica, kind: Any, span_ids: list[int],
+                         report: RoundReport) -> None:
+        """This device's new spans, a part per day per round (each part is written once)."""
+        device = replica.device
+        for day, parts in kind.own_parts(cur, span_ids, self._keep_titles()).items():
+            target = kind.record_id({"device": b64(device), "day": day})
+            if replica.state.is_deleted(kind.collection, target):
+                continue
+            view = replica.state.record(kind.collection, target)
+            have = view.fields if view is not None else {}
+            made = [replica.set(kind.collection, target, name, value)
+                    for name, value in (("device", b64(device)), ("day", day))
+                    if have.get(name) != value]
+            number = sum(1 for name in have if name.startswith("part:"))
+            for n, part in enumerate(parts, number):
+                made.append(replica.set(kind.collection, target, f"part:{n}", part))
+            for op in made:
+                self._store(cur, op, sent=False)
+            report.sent_ops += len(made)
 
     @staticmethod
     def _changes(replica: Replica, collection: str, target: bytes, fields: Fields,
@@ -294,8 +423,15 @@ class VaultReplica:
 
     def _receive(self, cur: Any, replica: Replica, batch: Batch,
                  report: RoundReport) -> set[RecordKey]:
+        # A budget, a setting or a day of screen time is never deleted forever (a removal
+        # is a field set to nothing): such a delete, which only a broken or hostile device
+        # makes, is refused before it can void the record on every device.
+        kept = [(n, op) for n, op in enumerate(batch.ops)
+                if op.kind != "delete" or getattr(self._kind(op.collection) or
+                                                  _ANY, "deletable", True)]
+        report.refused += len(batch.ops) - len(kept)
         try:
-            outcome = replica.receive(batch.ops)
+            outcome = replica.receive(op for _, op in kept)
         except ClockAhead as ahead:
             report.held.append(ahead.ahead_ms)
             return set()
@@ -303,10 +439,10 @@ class VaultReplica:
             "INSERT OR IGNORE INTO device_ops (stamp, collection, target, op, sent)"
             " VALUES (?,?,?,?,1)", [(stamp_key(op.hlc), op.collection, op.target,
                                      batch.encoded[n] if batch.encoded else encode_op(op))
-                                    for n, op in enumerate(batch.ops)])
+                                    for n, op in kept])
         report.applied += outcome.applied
         report.own_dropped += len(outcome.own_dropped)
-        return {(op.collection, op.target) for op in batch.ops}
+        return {(op.collection, op.target) for _, op in kept}
 
     def _write_back(self, cur: Any, replica: Replica, touched: set[RecordKey],
                     report: RoundReport) -> None:
@@ -314,7 +450,7 @@ class VaultReplica:
         for collection, target in sorted(touched):
             by_collection.setdefault(collection, []).append(target)
         for collection, targets in by_collection.items():
-            kind = COLLECTIONS.get(collection)
+            kind = self._kind(collection)
             if kind is not None:  # else a collection this version does not hold: kept, not shown
                 self._write_collection(cur, replica, kind, collection, targets, report)
         # What this round wrote is merged already: it is not a change of the person's.
@@ -333,16 +469,29 @@ class VaultReplica:
                 if local_id is not None:
                     kind.remove(cur, local_id)
                     report.removed += 1
+                    report.collections.add(collection)
                 continue
             view = replica.state.record(collection, target)
             if view is None:
                 continue
             try:
                 fields = kind.check(_record_fields(view))
+                self._check_named(cur, kind, collection, target, fields)
             except (InvalidRecord, KeyError):
                 # Not written: a record still arriving (its first batch only) or one that
                 # a broken device made. The vault keeps what it had.
                 report.refused += int(self._complete(view, kind.text_fields))
+                continue
+            if getattr(kind, "owned", False) and kind.author(fields) == replica.device:
+                continue  # this device's own use: its spans are the vault's own
+            if getattr(kind, "removal", None) and kind.removed(fields):
+                # Removed (on any device): the row goes, the record stays, to be set again.
+                if local_id is not None:
+                    kind.remove(cur, local_id)
+                    cur.execute("DELETE FROM device_records WHERE collection = ? AND"
+                                " local_id = ?", (collection, local_id))
+                    report.removed += 1
+                    report.collections.add(collection)
                 continue
             ready.append((target, local_id, fields, view))
         held = kind.read(cur, [local_id for _, local_id, _, _ in ready if local_id is not None])
@@ -354,6 +503,7 @@ class VaultReplica:
                 local_id = kind.write(cur, known, fields)
                 written.append(local_id)
                 report.written += 1
+                report.collections.add(collection)
             agreed.append((target, local_id, view))
         # The base is what the vault holds, which may differ from the merged record in ways
         # the vault decides (a tag spelled as another entry spells it): comparing with the
@@ -364,8 +514,9 @@ class VaultReplica:
             " VALUES (?,?,?,?) ON CONFLICT (collection, local_id) DO UPDATE SET"
             " base = excluded.base",
             [(collection, local_id, target,
-              _encode_base(held[local_id], {name: text.heads
-                                            for name, text in view.texts.items()}))
+              # Another device's day is read-only here: no change of the person's to find.
+              _encode_base({} if getattr(kind, "owned", False) else held[local_id],
+                           {name: text.heads for name, text in view.texts.items()}))
              for target, local_id, view in agreed])
         cur.executemany("DELETE FROM device_conflicts WHERE collection = ? AND target = ?",
                         [(collection, target) for target, _, view in agreed])
@@ -376,6 +527,22 @@ class VaultReplica:
                     " VALUES (?,?,?,?,?)", [(collection, target, name, stamp_key(version.hlc),
                                              version.text) for version in text.conflicts])
                 report.conflicts += int(text.in_conflict)
+
+    @staticmethod
+    def _check_named(cur: Any, kind: Any, collection: str, target: bytes,
+                     fields: Fields) -> None:
+        """A record named by its key must be the one its fields name (else two records
+        could claim one budget); one written only by its device must hold no operation of
+        another device (a stamp key ends with its device id)."""
+        named = getattr(kind, "record_id", None)
+        if named is not None and named(fields) != target:
+            raise InvalidRecord("a record under another record's name")
+        if getattr(kind, "owned", False):
+            authors = {bytes(device) for (device,) in cur.execute(
+                "SELECT DISTINCT substr(stamp, 13) FROM device_ops WHERE collection = ? AND"
+                " target = ?", (collection, target)).fetchall()}
+            if authors != {kind.author(fields)}:
+                raise InvalidRecord("a day of screen time written by another device")
 
     @staticmethod
     def _complete(view: RecordView, text_fields: Sequence[str]) -> bool:
@@ -426,7 +593,7 @@ class VaultReplica:
         """The person chose (or combined) the text: it replaces every version shown, which
         ends the conflict on every device. Only that field becomes agreed: anything else the
         person changed since the last round is still sent by the next one."""
-        kind = COLLECTIONS[collection]
+        kind = self._kind(collection)
         try:
             with self.db.transaction() as cur:
                 replica = self.replica(cur)

@@ -50,6 +50,34 @@ class Overview:
     history: dict[str, dict[str, timedelta]]  # day -> category -> time
     budgets: tuple[Budget, ...]
     rules: tuple[CategoryRule, ...]
+    # The person's other computers (device sync): device id -> day -> time, and their names
+    # (the facade adds them; an unnamed one is "Another computer").
+    others: dict[bytes, dict[str, timedelta]] = field(default_factory=dict)
+    device_names: dict[bytes, str] = field(default_factory=dict)
+    this_device: str = "This computer"
+
+    def own_daily(self) -> dict[str, timedelta]:
+        """This computer's use per day (today live)."""
+        days = {day: sum(by_category.values(), timedelta())
+                for day, by_category in self.history.items()}
+        days[self.today.isoformat()] = self.status.totals.total
+        return days
+
+    def by_device(self, days: int) -> tuple[tuple[str, ...],
+                                            list[tuple[str, list[timedelta], timedelta]]]:
+        """(computer names, this one first; and per day of the last `days`, newest first,
+        each computer's use and their sum), for the page's "On each computer" table."""
+        others = sorted(self.others.items(),
+                        key=lambda item: (self.device_names.get(item[0], ""), item[0]))
+        names = (self.this_device, *(self.device_names.get(device, "Another computer")
+                                     for device, _ in others))
+        columns = [self.own_daily(), *(days_of for _, days_of in others)]
+        rows = []
+        for back in range(days):
+            day = (self.today - timedelta(days=back)).isoformat()
+            used = [column.get(day, timedelta()) for column in columns]
+            rows.append((day, used, sum(used, timedelta())))
+        return names, rows
 
 
 @dataclass(frozen=True)
@@ -95,6 +123,15 @@ class ScreenTimeService:
                 tracker.preload(day, f"category:{category.lower()}", used)
             tracker.preload(day, "total:", totals.total)
             self.tracker = tracker
+
+    def reload_settings(self) -> None:
+        """Budgets and categories changed outside this service (device sync wrote what
+        another computer set): the running tracker follows (SQL: off the GUI thread)."""
+        categorize = self.store.categorizer()
+        budgets = self.store.budgets()
+        with self._lock:
+            self.tracker.categorize = categorize
+            self.tracker.set_budgets(budgets)
 
     def apply_preferences(self, prefs: Preferences) -> None:
         with self._lock:
@@ -182,7 +219,8 @@ class ScreenTimeService:
         first = (today - timedelta(days=days - 1)).isoformat()
         return Overview(today, self.status(today.isoformat(), now),
                         self.store.daily_by_category(first, today.isoformat()),
-                        self.store.budgets(), self.store.rules())
+                        self.store.budgets(), self.store.rules(),
+                        self.store.other_devices_daily(first, today.isoformat()))
 
     def _open_keys(self) -> list[str]:
         span = self.tracker.open_span

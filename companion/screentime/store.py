@@ -41,7 +41,9 @@ class DayTotals:
         return sum(self.by_app.values(), timedelta())
 
 
-def _name(raw: str, what: str) -> str:
+def clean_name(raw: str, what: str) -> str:
+    """An app, category or budget target as the store keeps it: spaces joined, 1–200
+    characters (an `InvalidInput` otherwise)."""
     name = " ".join(check_storable(raw, what).split())
     if not name:
         raise InvalidInput(f"The {what} cannot be empty.")
@@ -112,6 +114,17 @@ class ScreenTime:
             result.setdefault(day, {})[category] = timedelta(microseconds=micros)
         return result
 
+    def other_devices_daily(self, first: str, last: str) -> dict[bytes, dict[str, timedelta]]:
+        """device id → day → active time the person's other computers measured (device
+        sync brings them; this computer's own use is in `daily_by_category`)."""
+        result: dict[bytes, dict[str, timedelta]] = {}
+        for device, day, micros in self.db.query(
+                "SELECT d.device, d.day, SUM(s.end_us - s.start_us) FROM screen_device_days d"
+                " JOIN screen_device_spans s ON s.day_id = d.id WHERE d.day BETWEEN ? AND ?"
+                " GROUP BY d.device, d.day ORDER BY d.day", (first, last)):
+            result.setdefault(bytes(device), {})[day] = timedelta(microseconds=micros)
+        return result
+
     # -- categories ------------------------------------------------------------------------
 
     def category_overrides(self) -> dict[str, str]:
@@ -120,7 +133,7 @@ class ScreenTime:
 
     def set_category(self, app: str, category: str | None) -> None:
         """Put `app` in `category` for this user; None goes back to the rules."""
-        app = _name(app, "app name")
+        app = clean_name(app, "app name")
         with self.db.transaction() as cur:
             if category is None:
                 cur.execute("DELETE FROM screen_categories WHERE app = ?", (app,))
@@ -128,7 +141,7 @@ class ScreenTime:
                 cur.execute(
                     "INSERT INTO screen_categories (app, category) VALUES (?, ?)"
                     " ON CONFLICT (app) DO UPDATE SET category = excluded.category",
-                    (app, _name(category, "category").lower()))
+                    (app, clean_name(category, "category").lower()))
 
     def rules(self) -> tuple[CategoryRule, ...]:
         """The user's category rules, or the shipped ones until they edit them."""
@@ -167,7 +180,7 @@ class ScreenTime:
             raise InvalidInput("A daily budget is a whole number of minutes from 1 to 1440.")
         if weekday is not None and weekday not in range(7):
             raise InvalidInput("A weekday is 0 (Monday) to 6 (Sunday).")
-        target = "" if kind == "total" else _name(target, "budget target")
+        target = "" if kind == "total" else clean_name(target, "budget target")
         with self.db.transaction() as cur:
             cur.execute(
                 "INSERT INTO screen_budgets (kind, target, weekday, minutes) VALUES (?,?,?,?)"
