@@ -15,7 +15,7 @@ handed over, so a crash between the two can neither lose nor double it; the engi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -393,13 +393,19 @@ class DeviceGroup:
     def _merge(self, row: CircleRow, report: DeviceSyncReport) -> None:
         inbox = self.db.query("SELECT sender, seq, batch FROM device_inbox WHERE circle = ?"
                               " ORDER BY sender, seq", (row.id,))
-        batches: list[Batch] = []
-        for sender, _seq, raw in inbox:
-            try:
-                batches.append(self._decode(bytes(sender), bytes(raw)))
-            except Rejected:
-                report.refused_batches += 1
-        report.merged = self.replica.round(batches)
+
+        def batches() -> Iterator[Batch]:
+            # Decoded one at a time as the round takes them in: a new computer's first round
+            # would otherwise hold every operation of the journal at once.
+            for sender, _seq, raw in inbox:
+                try:
+                    batch = self._decode(bytes(sender), bytes(raw))
+                except Rejected:
+                    report.refused_batches += 1
+                    continue
+                yield batch
+
+        report.merged = self.replica.round(batches())
         # A batch held for its clock (another device's clock far ahead) is merged again from
         # the inbox next round; merging twice changes nothing, so the inbox is kept whole.
         if not report.merged.held:
