@@ -1,6 +1,7 @@
 """Run by test_layouts at 1.5× and 2× (QT_SCALE_FACTOR is read once, when Qt starts): every
-page of a journal with a few months in it, at 800×600 and 2560×1440, through the same checks.
-Prints the problems and exits 1 if there are any."""
+page of a journal with a few months in it, at 800×600 and 2560×1440, and every dialog, as it
+opens and at 800×600, through the same checks. Prints the problems and exits 1 if there are
+any."""
 
 from __future__ import annotations
 
@@ -63,10 +64,32 @@ def main() -> int:
                 problems += [f"{name}: {p}" for p in layout_problems(window)]
                 for view in page.findChildren(ChartView):
                     problems += [f"{name}: {p}" for p in texts_outside(view.chart, view.font())]
+        problems += dialog_problems(window, app, runner, Path(folder), pump)
         print(f"pages checked: {len(window.workspace.pages)}")
         print("\n".join(problems))
         window.shutdown()
         return 1 if problems else 0
+
+
+def dialog_problems(window, app, runner, folder: Path, pump) -> list[str]:  # type: ignore[no-untyped-def]
+    """Each dialog of test_layouts' list, as it opens and at 800×600 (as far as it may
+    shrink): its words scale with the rest, its screen does not."""
+    from tests.gui.layout_check import layout_problems
+    from tests.gui.test_layouts import _dialogs
+
+    problems: list[str] = []
+    count = 0
+    for name, dialog in _dialogs(window, app, runner, folder):
+        dialog.show()
+        pump(150)
+        problems += [f"{name} as opened: {p}" for p in layout_problems(dialog)]
+        dialog.resize(min(800, dialog.maximumWidth()), min(600, dialog.maximumHeight()))
+        pump(150)
+        problems += [f"{name} at 800×600: {p}" for p in layout_problems(dialog)]
+        dialog.hide()
+        count += 1
+    print(f"dialogs checked: {count}")
+    return problems
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 from companion.demo_data import fill_with_demo_data
 from companion.questionnaires import QuestionnaireKind
 from tests.gui.layout_check import every_tab, layout_problems
+from tests.gui.test_circle_page import pair
 from ui.dialogs.about import AboutDialog
 from ui.dialogs.checkin_edit import CheckinEditDialog
 from ui.dialogs.circle_setup import CreateCircleDialog, JoinCircleDialog
@@ -39,6 +40,7 @@ from ui.widgets.chart_view import ChartView, texts_outside
 from ui.widgets.day_picker import DayPicker
 
 SIZES = [(800, 600), (2560, 1440)]
+__all__ = ["pair"]  # the fixture (Ann and Bob in one circle), used by name below
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -143,6 +145,16 @@ def _dialogs(window, app, runner, tmp_path):  # type: ignore[no-untyped-def]
     yield "device conflicts", DeviceConflictsDialog(devices, window)
 
 
+DIALOG_COUNT = 21  # what _dialogs yields: the scale run must see them all
+
+
+def test_the_dialog_list_is_counted_right(window, app, runner, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    dialogs = list(_dialogs(window, app, runner, tmp_path))
+    assert len(dialogs) == DIALOG_COUNT, [name for name, _dialog in dialogs]
+    for _name, dialog in dialogs:
+        dialog.deleteLater()
+
+
 @pytest.mark.parametrize("size", ["as opened", "800×600", "2560×1440"])
 def test_every_dialog_holds(qtbot, window, app, runner, tmp_path, wait_for_tasks, size):
     problems: list[str] = []
@@ -199,6 +211,7 @@ def test_pages_hold_at_higher_scale(scale: str, tmp_path: Path) -> None:
                             env=env, capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "pages checked: 6" in result.stdout
+    assert f"dialogs checked: {DIALOG_COUNT}" in result.stdout
 
 
 def test_the_checks_can_fail(qtbot) -> None:
@@ -416,3 +429,51 @@ def test_the_journal_editor_buttons_read_fully(qtbot, window, app, wait_for_task
         assert page.editor.status.isVisible() and page.editor.status.text()
         problems = layout_problems(window)
         assert problems == [], f"{state}: " + "\n".join(problems)
+
+
+# -- the circle with people in it, the screens before the workspace ------------------------------
+
+def _at_each_size(qtbot, root: QWidget, name: str, settle) -> list[str]:  # type: ignore[no-untyped-def]
+    found = []
+    for width, height in SIZES:
+        root.resize(width, height)
+        settle()
+        found += [f"{name} at {width}×{height}: {p}" for p in layout_problems(root)]
+    return found
+
+
+def test_the_circle_page_of_a_circle_holds(qtbot, pair, runner):  # type: ignore[no-untyped-def]
+    """A feed with check-ins from two people, Members with someone to verify, and About."""
+    from tests.gui.circle_gui_helpers import settle, share_checkin
+
+    ann, _bob, _shared = pair
+    share_checkin(qtbot, runner, ann, 4, "a walk by the river, and tea after " * 3)
+    page = ann.page
+    problems = []
+    for view, name in enumerate(("feed", "Members", "About")):
+        page.show_view(view)
+        problems += _at_each_size(qtbot, page, name, lambda: settle(qtbot, runner, page))
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_unlock_screen_holds(qtbot, app, runner, prefs, wait_for_tasks):  # type: ignore[no-untyped-def]
+    from tests.gui.first_screens import unlock_modes, unlock_window
+
+    main = unlock_window(qtbot, app, runner, prefs)
+    problems = []
+    for name in unlock_modes(qtbot, main):
+        problems += _at_each_size(qtbot, main, name, lambda: _settle(qtbot, wait_for_tasks))
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("offered", ["everything", "nothing"])
+def test_every_onboarding_step_holds(qtbot, private_home, runner, prefs, wait_for_tasks,  # type: ignore[no-untyped-def]
+                                     monkeypatch, offered):
+    from tests.gui.first_screens import offer, onboarding_steps, onboarding_window
+
+    offer(monkeypatch, keyring=offered == "everything", tray=offered == "everything")
+    main = onboarding_window(qtbot, private_home, runner, prefs)
+    problems = []
+    for name in onboarding_steps(qtbot, main):
+        problems += _at_each_size(qtbot, main, name, lambda: _settle(qtbot, wait_for_tasks))
+    assert problems == [], "\n".join(problems)

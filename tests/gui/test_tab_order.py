@@ -11,9 +11,20 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QPushButton
 
+from tests.gui.circle_gui_helpers import settle, share_checkin
+from tests.gui.first_screens import (
+    offer,
+    onboarding_steps,
+    onboarding_window,
+    unlock_modes,
+    unlock_window,
+)
 from tests.gui.tab_walk import focusable, out_of_reading_order, walk
+from tests.gui.test_circle_page import pair
 from tests.gui.test_layouts import _dialogs
 from ui.widgets.day_picker import DayPicker
+
+__all__ = ["pair"]  # the fixture (Ann and Bob in one circle), used by name below
 
 
 def control_name(widget) -> str:  # type: ignore[no-untyped-def]
@@ -156,3 +167,50 @@ def test_enter_in_the_day_picker_goes_to_the_day(qtbot, window, wait_for_tasks):
     assert picked == [date(2026, 3, 3)]
     assert not page.day_picker.isVisible()
     wait_for_tasks()
+
+
+# -- the circle with people in it, the screens before the workspace ------------------------------
+
+def _activate(qtbot, widget) -> None:  # type: ignore[no-untyped-def]
+    widget.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is widget)
+
+
+def test_tab_walks_the_circle_page_of_a_circle(qtbot, pair, runner):  # type: ignore[no-untyped-def]
+    """The Circle page as a member sees it: a feed with check-ins from both, Members with
+    someone to verify, About with the guidelines (the page tests walk only the empty page)."""
+    ann, _bob, _shared = pair
+    share_checkin(qtbot, runner, ann, 4, "a walk by the river")
+    page = ann.page
+    _activate(qtbot, page)
+    problems = []
+    for view, name in enumerate(("feed", "Members", "About")):
+        page.show_view(view)
+        settle(qtbot, runner, page)
+        assert page.views.currentIndex() == view
+        problems += [f"{name}: {p}" for p in _judge(qtbot, page, focusable(page)[0])]
+    assert problems == [], "\n".join(problems)
+
+
+def test_tab_walks_the_unlock_screen(qtbot, app, runner, prefs):  # type: ignore[no-untyped-def]
+    main = unlock_window(qtbot, app, runner, prefs)
+    _activate(qtbot, main)
+    problems = []
+    for name in unlock_modes(qtbot, main):
+        problems += [f"{name}: {p}" for p in _judge(qtbot, main, focusable(main)[0])]
+    assert problems == [], "\n".join(problems)
+    runner.wait_idle()
+
+
+def test_tab_walks_every_onboarding_step(qtbot, private_home, runner, prefs,  # type: ignore[no-untyped-def]
+                                         monkeypatch):
+    offer(monkeypatch, keyring=True, tray=True)  # the last step with all it can offer
+    main = onboarding_window(qtbot, private_home, runner, prefs)
+    _activate(qtbot, main)
+    problems = []
+    for name in onboarding_steps(qtbot, main):
+        if name == "choices":
+            assert main.onboarding is not None
+            main.onboarding.reminder.setChecked(True)  # the time becomes a stop too
+        problems += [f"{name}: {p}" for p in _judge(qtbot, main, focusable(main)[0])]
+    assert problems == [], "\n".join(problems)

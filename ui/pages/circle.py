@@ -165,6 +165,7 @@ class CirclePage(CircleReading):
         self.guidelines = QPlainTextEdit()
         self.guidelines.setAccessibleName(self.tr("Circle guidelines"))
         self.guidelines.setMaximumHeight(160)
+        self.guidelines.setTabChangesFocus(True)  # Tab moves on, as everywhere else; it typed a tab
         self.save_guidelines_button = QPushButton(self.tr("Save guidelines"))
         self.save_guidelines_button.clicked.connect(self.save_guidelines)
         self.interval = QSpinBox()
