@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import weakref
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from companion.app import CompanionApp
+from companion.models import Changes
 from companion.preferences import Preferences
 from ui.events import ChangeBridge
 from ui.tasks import TaskRunner
@@ -18,9 +20,12 @@ if TYPE_CHECKING:
 
 class PreferenceStore(QObject):
     """The app's preferences with a change signal: pages see a change at once; the facade
-    saves it in the vault lane (disk I/O) and tells its listeners."""
+    saves it in the vault lane (disk I/O) and tells its listeners. Preferences another of
+    the person's computers changed (device sync wrote the file) are taken up the same way,
+    without saving them again: the theme, reminders and the rest follow at once."""
 
     changed = Signal(object)
+    _synced = Signal()
 
     def __init__(self, app: CompanionApp, runner: TaskRunner,
                  current: Preferences | None = None) -> None:
@@ -28,6 +33,34 @@ class PreferenceStore(QObject):
         self.app, self.runner = app, runner
         # Read at start-up, before the window shows (a small file); tests may start elsewhere.
         self.current = current if current is not None else app.preferences
+        # The facade tells its listeners on the sync's worker thread: the signal crosses to
+        # this object's (the GUI) thread. A weak reference, so the facade keeps no store
+        # alive that the window has dropped.
+        self._synced.connect(self._adopt_synced)
+        heard = weakref.WeakMethod(self._emit_if_synced)
+
+        def listener(changes: Changes) -> None:
+            method = heard()
+            if method is not None:
+                method(changes)
+
+        app.subscribe(listener)
+
+    def _emit_if_synced(self, changes: Changes) -> None:
+        if changes.preferences_synced:
+            self._synced.emit()
+
+    def _adopt_synced(self) -> None:
+        """The person's settings as synced; this computer's own (auto-lock, window geometry,
+        a change still being saved) stay as this window has them."""
+        from companion.devices.person_settings import PERSON_SETTINGS
+
+        synced = self.app.preferences
+        prefs = replace(self.current, **{name: getattr(synced, name)
+                                         for name in PERSON_SETTINGS})
+        if prefs != self.current:
+            self.current = prefs
+            self.changed.emit(prefs)
 
     def update(self, prefs: Preferences) -> None:
         prefs = prefs.validated()
