@@ -497,6 +497,15 @@ class CompanionApp:
             return self.devices.join(code, device_name, storage, transport,
                                      webdav_user=webdav_user, webdav_password=webdav_password)
 
+    def cancel_device_join(self) -> None:
+        """Stop waiting to be let in by the person's other computer: the group asked to join
+        is forgotten here, so device sync can be set up again (companion/devices/setup_undo.py).
+        The journal is not touched."""
+        from companion.devices.setup_undo import give_up_joining
+
+        give_up_joining(self.vault.database)
+        self._devices = None  # its engine and replica were made for the group given up
+
     def device_conflicts(self) -> list[DeviceConflict]:
         """Entries whose text was edited on two computers without either seeing the other's
         edit: the text shown and the other versions kept beside it."""
