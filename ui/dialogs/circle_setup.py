@@ -13,17 +13,13 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QCheckBox,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QRadioButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -31,137 +27,25 @@ from PySide6.QtWidgets import (
 
 from companion.app import CompanionApp
 from companion.circle import CircleRow, InvitePreview
-from companion.circle_status import invite_webdav_url, test_connection
+from companion.circle_status import invite_webdav_url
 from companion.errors import InvalidInput
 from ui.dialogs.base import SettingsDialog
 from ui.tasks import Lane, TaskRunner
-from ui.widgets.common import hint, user_message
+from ui.widgets.common import hint
+from ui.widgets.storage_form import StorageForm, StorageTexts
 
-FOLDER_HINTS = (
-    "<b>Syncthing</b>: share one folder between your devices and the others' "
-    "(Syncthing → Add Folder), then choose it here.<br>"
-    "<b>Nextcloud</b> or <b>ownCloud</b> desktop client: a folder inside your synced "
-    "Nextcloud folder, shared with the others.<br>"
-    "<b>Dropbox</b>: a shared folder inside your Dropbox folder.<br>"
-    "Everything written there is encrypted; the provider sees only sizes and times.")
-WEBDAV_HINT = ("For Nextcloud: https://SERVER/remote.php/dav/files/USER/Circle/ — make an app "
-               "password in Settings → Security, never use your main password.")
-
-
-class StorageForm(QWidget):
-    """A shared folder (with a folder dialog) or a WebDAV address, user and app password."""
-
-    def __init__(self, runner: TaskRunner, *, allow_webdav: bool = True,
-                 allow_test: bool = True) -> None:
-        super().__init__()
-        self.runner = runner
-        self.folder_choice = QRadioButton(self.tr("A shared folder on this computer"))
-        self.webdav_choice = QRadioButton(self.tr("A WebDAV server (Nextcloud, ownCloud…)"))
-        self.folder_choice.setChecked(True)
-        group = QButtonGroup(self)
-        group.addButton(self.folder_choice)
-        group.addButton(self.webdav_choice)
-        self.folder = QLineEdit()
-        self.folder.setPlaceholderText(self.tr("e.g. ~/Sync/our-circle"))
-        self.folder.setAccessibleName(self.tr("Shared folder"))
-        self.browse_button = QPushButton(self.tr("Choose…"))
-        self.browse_button.clicked.connect(self.choose_folder)
-        folder_row = QHBoxLayout()
-        folder_row.addWidget(self.folder, 1)
-        folder_row.addWidget(self.browse_button)
-        folder_page = QWidget()
-        folder_box = QVBoxLayout(folder_page)
-        folder_box.setContentsMargins(0, 0, 0, 0)
-        folder_box.addLayout(folder_row)
-        folder_hints = QLabel(self.tr(FOLDER_HINTS))
-        folder_hints.setWordWrap(True)
-        folder_hints.setProperty("role", "hint")
-        folder_box.addWidget(folder_hints)
-        self.url = QLineEdit()
-        self.url.setPlaceholderText("https://cloud.example.org/remote.php/dav/files/me/Circle/")
-        self.url.setAccessibleName(self.tr("WebDAV address"))
-        self.user = QLineEdit()
-        self.user.setAccessibleName(self.tr("WebDAV user"))
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setAccessibleName(self.tr("App password"))
-        self.test_button = QPushButton(self.tr("Test connection"))
-        self.test_button.clicked.connect(self.test)
-        self.test_result = QLabel("")
-        self.test_result.setWordWrap(True)
-        webdav_page = QWidget()
-        form = QFormLayout(webdav_page)
-        form.setContentsMargins(0, 0, 0, 0)
-        form.addRow(self.tr("Address"), self.url)
-        form.addRow(self.tr("User"), self.user)
-        form.addRow(self.tr("App password"), self.password)
-        test_row = QHBoxLayout()
-        test_row.addWidget(self.test_button)
-        test_row.addWidget(self.test_result, 1)
-        form.addRow("", test_row)
-        form.addRow("", hint(self.tr(WEBDAV_HINT)))
-        # Shown one at a time (not stacked), so the dialog is as tall as the choice made.
-        self.folder_page, self.webdav_page = folder_page, webdav_page
-        webdav_page.setVisible(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.folder_choice)
-        layout.addWidget(self.webdav_choice)
-        layout.addWidget(folder_page)
-        layout.addWidget(webdav_page)
-        self.webdav_choice.toggled.connect(self._switch)
-        if not allow_webdav:
-            self.webdav_choice.setVisible(False)
-        if not allow_test:
-            self.test_button.setVisible(False)
-            self.test_result.setVisible(False)
-
-    def _switch(self, webdav: bool) -> None:
-        self.webdav_page.setVisible(webdav)
-        self.folder_page.setVisible(not webdav)
-
-    def use_webdav(self, url: str) -> None:
-        self.webdav_choice.setChecked(True)
-        self.url.setText(url)
-
-    def choose_folder(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, self.tr("Choose the shared folder"),
-                                                  self.folder.text())
-        if chosen:
-            self.folder.setText(chosen)
-
-    def storage(self) -> str:
-        if self.webdav_choice.isChecked():
-            return f"webdav:{self.url.text().strip()}"
-        return f"folder:{self.folder.text().strip()}"
-
-    def credentials(self) -> tuple[str, str]:
-        if not self.webdav_choice.isChecked():
-            return "", ""
-        return self.user.text().strip(), self.password.text()
-
-    def test(self) -> None:
-        storage = self.storage()
-        user, password = self.credentials()
-        self.test_button.setEnabled(False)
-        self.test_result.setProperty("role", "hint")
-        self.test_result.setText(self.tr("Connecting…"))
-        self.runner.run(lambda: test_connection(storage, user, password), self._tested,
-                        self._test_failed, lane=Lane.HEAVY)
-
-    def _tested(self, _result: object) -> None:
-        self.test_button.setEnabled(True)
-        self.test_result.setText(self.tr("Connected: Companion can read and write there."))
-
-    def _test_failed(self, exc: BaseException) -> None:
-        self.test_button.setEnabled(True)
-        self.test_result.setProperty("role", "error")
-        self.test_result.style().unpolish(self.test_result)
-        self.test_result.style().polish(self.test_result)
-        self.test_result.setText(user_message(exc))
-
-    def wipe(self) -> None:
-        self.password.clear()
+CIRCLE_STORAGE = StorageTexts(
+    folder_placeholder="e.g. ~/Sync/our-circle",
+    url_placeholder="https://cloud.example.org/remote.php/dav/files/me/Circle/",
+    folder_hints=(
+        "<b>Syncthing</b>: share one folder between your devices and the others' "
+        "(Syncthing → Add Folder), then choose it here.<br>"
+        "<b>Nextcloud</b> or <b>ownCloud</b> desktop client: a folder inside your synced "
+        "Nextcloud folder, shared with the others.<br>"
+        "<b>Dropbox</b>: a shared folder inside your Dropbox folder.<br>"
+        "Everything written there is encrypted; the provider sees only sizes and times."),
+    webdav_hint=("For Nextcloud: https://SERVER/remote.php/dav/files/USER/Circle/ — make an "
+                 "app password in Settings → Security, never use your main password."))
 
 
 class _CircleDialog(SettingsDialog):
@@ -201,7 +85,7 @@ class CreateCircleDialog(_CircleDialog):
         self.name = QLineEdit()
         self.name.setAccessibleName(self.tr("Circle name"))
         self.name.setPlaceholderText(self.tr("e.g. Tuesday group"))
-        self.storage = StorageForm(runner)
+        self.storage = StorageForm(runner, CIRCLE_STORAGE)
         form = QFormLayout()
         form.addRow(self.tr("Circle name"), self.name)
         form.addRow(self.tr("Your name in it"), self.display_name)
@@ -316,7 +200,7 @@ class JoinCircleDialog(_CircleDialog):
         self.code.textChanged.connect(self._code_changed)
         # Testing a connection sends the password; here joining tests it, after the address
         # is confirmed.
-        self.storage = StorageForm(runner, allow_test=False)
+        self.storage = StorageForm(runner, CIRCLE_STORAGE, allow_test=False)
         self.storage_hint = hint("")
         form = QFormLayout()
         form.addRow(self.tr("Invite code"), self.code)

@@ -8,17 +8,14 @@ Only the person can say they match; nothing here marks anyone verified on its ow
 
 from __future__ import annotations
 
-import io
-
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QGuiApplication, QPixmap, QTextOption
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFrame,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -26,32 +23,9 @@ from PySide6.QtWidgets import (
 
 from ui.dialogs.base import claim_default
 from ui.widgets.common import hint, subheading
-
-
-def qr_pixmap(text: str, scale: int = 4) -> QPixmap:
-    """`text` as a QR code (segno, pure Python), dark on white whatever the theme: scanners
-    need the contrast. segno loads here, when a dialog first shows a code."""
-    import segno
-
-    buffer = io.BytesIO()
-    segno.make(text, error="m").save(buffer, kind="png", scale=scale, border=3)
-    pixmap = QPixmap()
-    pixmap.loadFromData(buffer.getvalue(), "PNG")
-    return pixmap
-
-
-def _qr_label(text: str, scale: int, name: str) -> QLabel:
-    label = QLabel()
-    label.setPixmap(qr_pixmap(text, scale))
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setAccessibleName(name)
-    return label
-
-
-def number_lines(number: str) -> str:
-    """Twelve groups of five digits as three lines of four, the way people read them out."""
-    groups = number.split()
-    return "\n".join(" ".join(groups[i:i + 4]) for i in range(0, len(groups), 4))
+from ui.widgets.one_time_code import OneTimeCode
+from ui.widgets.qr_code import qr_label
+from ui.widgets.safety_number import SafetyNumberLabel
 
 
 class InviteDialog(QDialog):
@@ -73,29 +47,22 @@ class InviteDialog(QDialog):
         self.fingerprint.setFont(QFont("monospace"))
         self.fingerprint.setWordWrap(True)  # between its groups, in a narrow window
         layout.addWidget(self.fingerprint)
-        self.qr = _qr_label(code, 3, self.tr("Invite QR code"))
-        layout.addWidget(self.qr)
-        self.code_view = QPlainTextEdit(code)
-        self.code_view.setReadOnly(True)
-        self.code_view.setMaximumHeight(96)
-        self.code_view.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere)
-        self.code_view.setFont(QFont("monospace"))
-        self.code_view.setAccessibleName(self.tr("Invite code"))
-        layout.addWidget(self.code_view)
+        self.invite = OneTimeCode(code, self.tr("Invite code"), self.tr("Invite QR code"),
+                                  self.tr("The invite code beside it, for a phone's camera"))
+        self.qr, self.code_view = self.invite.qr, self.invite.code_view
+        self.copy_button = self.invite.copy_button
+        layout.addWidget(self.invite)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.copy_button = buttons.addButton(self.tr("Copy code"),
-                                             QDialogButtonBox.ButtonRole.ActionRole)
-        self.copy_button.clicked.connect(self.copy)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.setMinimumWidth(520)
 
     def copy(self) -> None:
-        QGuiApplication.clipboard().setText(self.code)
-        self.copy_button.setText(self.tr("Copied"))
+        self.invite.copy()
 
     def done(self, result: int) -> None:
-        self.code_view.clear()  # the code is a secret until used: do not keep it around
+        self.invite.clear()  # the code is a secret until used: do not keep it around
+        self.code = ""
         super().done(result)
 
 
@@ -142,13 +109,10 @@ class VerifyDialog(QDialog):
         label.setProperty("role", "section")
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         box.addWidget(label)
-        digits = QLabel(number_lines(number))
-        digits.setFont(QFont("monospace", 13))
-        digits.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        digits.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        digits.setAccessibleName(self.tr("Safety number"))
-        box.addWidget(digits)
-        box.addWidget(_qr_label(number, 3, self.tr("Safety number QR code")))
+        box.addWidget(SafetyNumberLabel(number, self.tr("Safety number"), point_size=13,
+                                        centred=True))
+        box.addWidget(qr_label(number, 3, self.tr("Safety number QR code"), self.tr(
+            "The safety number above, for comparing the two screens side by side")))
         return frame
 
     def _answer(self, match: bool) -> None:

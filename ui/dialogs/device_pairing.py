@@ -9,14 +9,13 @@ shows up without pressing anything.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QGuiApplication, QShowEvent, QTextOption
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFrame,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -24,18 +23,9 @@ from PySide6.QtWidgets import (
 
 from companion.devices.group import JoinAsk
 from ui.device_sync import DeviceSnapshot, DeviceSyncer
-from ui.dialogs.circle_trust import number_lines
 from ui.widgets.common import hint, subheading, user_message
-
-
-def safety_number_label(number: str, name: str) -> QLabel:
-    """Twelve groups of digits, as three lines of four, selectable, never read as markup."""
-    label = QLabel(number_lines(number))
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setFont(QFont("monospace"))
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setAccessibleName(name)
-    return label
+from ui.widgets.one_time_code import OneTimeCode
+from ui.widgets.safety_number import SafetyNumberLabel
 
 
 def plain_label(text: str, role: str = "") -> QLabel:
@@ -89,8 +79,8 @@ class AskingPanel(QWidget):
         box.addWidget(plain_label(self.tr(
             "Allow it only if its screen shows this same safety number, digit for digit. "
             "If it does not, or you did not ask to add a computer, refuse it."), "hint"))
-        box.addWidget(safety_number_label(ask.safety_number, self.tr("Safety number of %1")
-                                          .replace("%1", ask.name)))
+        box.addWidget(SafetyNumberLabel(ask.safety_number, self.tr("Safety number of %1")
+                                        .replace("%1", ask.name)))
         row = QHBoxLayout()
         row.addStretch(1)
         refuse = QPushButton(self.tr("Refuse"))
@@ -128,17 +118,16 @@ class PairingDialog(QDialog):
             "On your other computer, open Companion's Settings → Your computers → Join with a "
             "code…, paste this code and choose the same storage. The code works once, for one "
             "hour. Anyone who has it can only ask to join: nothing is shared until you allow "
-            "the computer that asks.")))
+            "the computer that asks. Your journal goes across; your circles stay on this "
+            "computer.")))
         self.storage = plain_label("", "hint")
         layout.addWidget(self.storage)
-        self.code_view = QPlainTextEdit(code)
-        self.code_view.setReadOnly(True)
-        self.code_view.setMaximumHeight(96)
-        self.code_view.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere)
-        self.code_view.setFont(QFont("monospace"))
-        self.code_view.setAccessibleName(self.tr("Pairing code"))
-        self.code_view.setTabChangesFocus(True)
-        layout.addWidget(self.code_view)
+        self.pairing = OneTimeCode(code, self.tr("Pairing code"),
+                                   self.tr("Pairing code QR code"),
+                                   self.tr("The pairing code beside it, as a QR code"))
+        self.qr, self.code_view = self.pairing.qr, self.pairing.code_view
+        self.copy_button = self.pairing.copy_button
+        layout.addWidget(self.pairing)
         self.waiting = plain_label(self.tr(
             "Waiting for your other computer to ask to join. Companion checks every few "
             "seconds while this window is open."), "hint")
@@ -152,10 +141,6 @@ class PairingDialog(QDialog):
         self.message.setVisible(False)
         layout.addWidget(self.message)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.copy_button = self.buttons.addButton(self.tr("Copy code"),
-                                                  QDialogButtonBox.ButtonRole.ActionRole)
-        self.copy_button.setAutoDefault(False)
-        self.copy_button.clicked.connect(self.copy)
         close = self.buttons.button(QDialogButtonBox.StandardButton.Close)
         close.setDefault(True)
         self.buttons.rejected.connect(self.reject)
@@ -173,8 +158,7 @@ class PairingDialog(QDialog):
             self.syncer.sync_now()
 
     def copy(self) -> None:
-        QGuiApplication.clipboard().setText(self.code)
-        self.copy_button.setText(self.tr("Copied"))
+        self.pairing.copy()
 
     def show_snapshot(self, snapshot: DeviceSnapshot) -> None:
         status = snapshot.status
@@ -218,9 +202,9 @@ class PairingDialog(QDialog):
         self.message.setVisible(bool(text))
 
     def _order_tabs(self) -> None:
-        """Reading order: the code, the asking computers' buttons (made later), then the
-        dialog's buttons."""
-        chain: list[QWidget] = [self.code_view, *self.asking.buttons, self.copy_button,
+        """Reading order: the code and Copy, the asking computers' buttons (made later),
+        then the dialog's buttons."""
+        chain: list[QWidget] = [self.code_view, self.copy_button, *self.asking.buttons,
                                 self.buttons.button(QDialogButtonBox.StandardButton.Close)]
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
@@ -229,6 +213,6 @@ class PairingDialog(QDialog):
         if self._hurrying:
             self._hurrying = False
             self.syncer.hurry(False)
-        self.code_view.clear()  # the code is a secret until used: do not keep it around
+        self.pairing.clear()  # the code is a secret until used: do not keep it around
         self.code = ""
         super().done(result)

@@ -12,24 +12,15 @@ import socket
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QFormLayout, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
 from companion.app import CompanionApp
 from ui.device_sync import DeviceSyncer, describe_setup_failure, storage_check
 from ui.dialogs.base import SettingsDialog
-from ui.dialogs.circle_setup import FOLDER_HINTS, WEBDAV_HINT, StorageForm
 from ui.widgets.common import hint, user_message
+from ui.widgets.storage_form import StorageForm, StorageTexts
 
-DEVICE_FOLDER_HINTS = (
-    "<b>Syncthing</b>: share one folder between your computers, then choose it here on "
-    "each.<br>"
-    "<b>Nextcloud</b>, <b>ownCloud</b> or <b>Dropbox</b>: a folder inside the folder their "
-    "desktop app keeps in step on each computer.<br>"
-    "Everything written there is encrypted; the storage sees only how many files there are, "
-    "their sizes and when they were written.")
-DEVICE_WEBDAV_HINT = ("For Nextcloud: https://SERVER/remote.php/dav/files/USER/Companion/ — "
-                      "make an app password in Settings → Security, never use your main "
-                      "password.")
 NAME_LIMIT = 40  # what the other computers accept (sync.roster.MAX_NAME)
 
 
@@ -38,27 +29,28 @@ def this_computer_name() -> str:
     return (socket.gethostname() or "").strip()[:NAME_LIMIT]
 
 
-class DeviceStorageForm(StorageForm):
-    """The circle's storage form, speaking of your computers instead of a circle's members."""
+def _storage_test_failure(exc: BaseException) -> str:
+    check = storage_check(exc)
+    if check is None:
+        return user_message(exc)
+    # The transports' sentences speak of "the circle's" storage.
+    return QCoreApplication.translate("DeviceSetup", "Companion could not use that storage. "
+                                      "%1.").replace("%1", check)
 
-    def __init__(self, runner: Any) -> None:
-        super().__init__(runner)
-        self.folder.setPlaceholderText(self.tr("e.g. ~/Sync/companion"))
-        self.url.setPlaceholderText("https://cloud.example.org/remote.php/dav/files/me/Companion/")
-        for label in self.findChildren(QLabel):
-            if label.text() == self.tr(FOLDER_HINTS):
-                label.setText(self.tr(DEVICE_FOLDER_HINTS))
-            elif label.text() == self.tr(WEBDAV_HINT):
-                label.setText(self.tr(DEVICE_WEBDAV_HINT))
 
-    def _test_failed(self, exc: BaseException) -> None:
-        super()._test_failed(exc)
-        check = storage_check(exc)
-        if check is not None:  # the transports' sentences speak of "the circle's" storage
-            self.test_result.setText(self.tr("Companion could not use that storage. %1.")
-                                     .replace("%1", check))
-        else:
-            self.test_result.setText(user_message(exc))
+DEVICE_STORAGE = StorageTexts(
+    folder_placeholder="e.g. ~/Sync/companion",
+    url_placeholder="https://cloud.example.org/remote.php/dav/files/me/Companion/",
+    folder_hints=(
+        "<b>Syncthing</b>: share one folder between your computers, then choose it here on "
+        "each.<br>"
+        "<b>Nextcloud</b>, <b>ownCloud</b> or <b>Dropbox</b>: a folder inside the folder their "
+        "desktop app keeps in step on each computer.<br>"
+        "Everything written there is encrypted; the storage sees only how many files there "
+        "are, their sizes and when they were written."),
+    webdav_hint=("For Nextcloud: https://SERVER/remote.php/dav/files/USER/Companion/ — make an "
+                 "app password in Settings → Security, never use your main password."),
+    describe_test_failure=_storage_test_failure)
 
 
 class _DeviceDialog(SettingsDialog):
@@ -71,19 +63,30 @@ class _DeviceDialog(SettingsDialog):
         self.device_name.setMaxLength(NAME_LIMIT)
         self.device_name.setAccessibleName(self.tr("This computer's name"))
         self.device_name.setPlaceholderText(self.tr("e.g. Laptop"))
-        self.storage = DeviceStorageForm(syncer.ctx.runner)
+        self.storage = StorageForm(syncer.ctx.runner, DEVICE_STORAGE)
         self.ok_button = self.add_ok("")
 
     def missing(self) -> str:
         """What the form still needs, said before anything runs ("" when complete)."""
         if not self.device_name.text().strip():
             return self.tr("Give this computer a name, so you can tell your computers apart.")
-        if self.storage.webdav_choice.isChecked():
-            if not self.storage.url.text().strip():
-                return self.tr("Enter the WebDAV address your computers share.")
-        elif not self.storage.folder.text().strip():
-            return self.tr("Choose the folder your computers share.")
+        if not self.storage.is_filled():
+            return (self.tr("Enter the WebDAV address your computers share.")
+                    if self.storage.webdav_choice.isChecked()
+                    else self.tr("Choose the folder your computers share."))
         return ""
+
+    def _lay_out(self, intro: str, form: QFormLayout, *after: QWidget) -> None:
+        """What it is for, its own fields, the storage, then what follows, the error line,
+        the busy bar and the buttons."""
+        layout = QVBoxLayout(self)
+        layout.addWidget(hint(intro))
+        layout.addLayout(form)
+        layout.addWidget(self.storage)
+        for widget in (*after, self.error, self.busy, self.buttons):
+            layout.addWidget(widget)
+        self.setMinimumWidth(560)
+        self.quiet_buttons()
 
     def _run(self, work: Callable[[], Any], what: str) -> None:
         missing = self.missing()
@@ -118,18 +121,10 @@ class SetUpDevicesDialog(_DeviceDialog):
         self.ok_button.clicked.connect(self.set_up)
         form = QFormLayout()
         form.addRow(self.tr("This computer's name"), self.device_name)
-        layout = QVBoxLayout(self)
-        layout.addWidget(hint(self.tr(
+        self._lay_out(self.tr(
             "This computer becomes the first to keep your journal in step. Choose storage your "
             "other computers can reach too; once it is set up, add them with a pairing code "
-            "(Add a computer…).")))
-        layout.addLayout(form)
-        layout.addWidget(self.storage)
-        layout.addWidget(self.error)
-        layout.addWidget(self.busy)
-        layout.addWidget(self.buttons)
-        self.setMinimumWidth(560)
-        self.quiet_buttons()
+            "(Add a computer…)."), form)
 
     def set_up(self) -> None:
         app = self.app
@@ -155,22 +150,14 @@ class JoinDevicesDialog(_DeviceDialog):
         form = QFormLayout()
         form.addRow(self.tr("Pairing code"), self.code)
         form.addRow(self.tr("This computer's name"), self.device_name)
-        layout = QVBoxLayout(self)
-        layout.addWidget(hint(self.tr(
+        self._lay_out(self.tr(
             "On the computer that has your journal, open Settings → Your computers → Add a "
             "computer… and copy the code it shows (it works once, for an hour). Paste it "
             "here, and choose the storage that computer uses: the same shared folder, as "
-            "synced on this computer, or the same WebDAV address.")))
-        layout.addLayout(form)
-        layout.addWidget(self.storage)
-        layout.addWidget(hint(self.tr(
-            "Entries and check-ins already on this computer join the shared journal once "
-            "this computer is let in.")))
-        layout.addWidget(self.error)
-        layout.addWidget(self.busy)
-        layout.addWidget(self.buttons)
-        self.setMinimumWidth(560)
-        self.quiet_buttons()
+            "synced on this computer, or the same WebDAV address."), form, hint(self.tr(
+                "Entries and check-ins already on this computer join the shared journal once "
+                "this computer is let in. Circles do not: each circle stays on the computer "
+                "that joined it.")))
 
     def missing(self) -> str:
         if not self.code.toPlainText().strip():

@@ -36,12 +36,12 @@ from ui.device_sync import (
     describe_schedule,
     describe_status,
 )
-from ui.dialogs.circle_trust import number_lines
 from ui.dialogs.device_conflicts import DeviceConflictsDialog
-from ui.dialogs.device_pairing import AskingPanel, PairingDialog, plain_label, safety_number_label
+from ui.dialogs.device_pairing import AskingPanel, PairingDialog, plain_label
 from ui.dialogs.device_setup import JoinDevicesDialog, SetUpDevicesDialog
 from ui.icons import icon
 from ui.widgets.common import error_label, hint, subheading, user_message
+from ui.widgets.safety_number import SafetyNumberLabel
 
 CONTROL_WIDTH = 190
 
@@ -111,7 +111,7 @@ class DevicesCard(QFrame):
             "Keep one journal on every computer you own: entries and check-ins go both ways, "
             "end-to-end encrypted, through a folder your computers keep in step or a WebDAV "
             "server. Each computer keeps its own vault and passphrase. Circles stay on the "
-            "computer that joined them.")))
+            "computer that joined them: they are not shared with your other computers.")))
         # Not set up.
         self.set_up_button = QPushButton(self.tr("Set up on this computer…"))
         self.set_up_button.clicked.connect(self.set_up)
@@ -138,7 +138,7 @@ class DevicesCard(QFrame):
             "it shows this computer asking to join, with a safety number. Allow it there only "
             "if the number is the same as this one. This computer then reads your journal at "
             "its next sync.")))
-        self.joining_number = safety_number_label("", self.tr("This computer's safety number"))
+        self.joining_number = SafetyNumberLabel("", self.tr("This computer's safety number"))
         joining.addWidget(self.joining_number)
         layout.addWidget(self.joining_section)
         # In step.
@@ -187,10 +187,13 @@ class DevicesCard(QFrame):
         self.add_button.clicked.connect(self.add_computer)
         self.sync_button = QPushButton(self.tr("Sync now"))
         self.sync_button.clicked.connect(self.sync_now)
+        self.cancel_join_button = QPushButton(self.tr("Cancel joining…"))
+        self.cancel_join_button.clicked.connect(self.cancel_join)
         self.button_row = QWidget()
         buttons = QHBoxLayout(self.button_row)
         buttons.setContentsMargins(0, 0, 0, 0)
         buttons.addStretch(1)
+        buttons.addWidget(self.cancel_join_button)
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.sync_button)
         layout.addWidget(self.button_row)
@@ -209,7 +212,7 @@ class DevicesCard(QFrame):
         self.removed_notice.setVisible(state == "removed")
         in_group = state in ("active", "removed")
         if snapshot is not None and state == "joining":
-            self.joining_number.setText(number_lines(snapshot.joining_number))
+            self.joining_number.set_number(snapshot.joining_number)
         self.asking.set_asking(snapshot.asking if snapshot is not None and state == "active"
                                else ())
         conflicts = len(snapshot.conflicts) if snapshot is not None else 0
@@ -220,6 +223,7 @@ class DevicesCard(QFrame):
         self._show_computers(snapshot.devices if snapshot is not None and in_group else ())
         self.computers.setVisible(in_group)
         self.add_button.setVisible(state == "active")
+        self.cancel_join_button.setVisible(state == "joining")
         self.sync_button.setVisible(state in ("active", "joining"))
         self.button_row.setVisible(state in ("active", "joining"))
         self.lines.setVisible(snapshot is not None and snapshot.set_up)
@@ -278,13 +282,13 @@ class DevicesCard(QFrame):
         self.remove_buttons.append(remove)
         return _row(_bold(device.name), [
             hint(self.tr("Safety number (the same on both screens):")),
-            safety_number_label(device.safety_number,
-                                self.tr("Safety number of %1").replace("%1", device.name))],
+            SafetyNumberLabel(device.safety_number,
+                              self.tr("Safety number of %1").replace("%1", device.name))],
             remove)
 
     def _enable(self) -> None:
         for button in (self.set_up_button, self.join_button, self.add_button,
-                       self.review_button, *self.remove_buttons):
+                       self.cancel_join_button, self.review_button, *self.remove_buttons):
             button.setEnabled(not self._working)
         self.asking.set_enabled(not self._working)
 
@@ -292,7 +296,8 @@ class DevicesCard(QFrame):
         """Reading order: rows made after the buttons below them still come before them."""
         chain: list[QWidget] = [self, self.set_up_button, self.join_button,
                                 *self.asking.buttons, self.review_button,
-                                *self.remove_buttons, self.add_button, self.sync_button]
+                                *self.remove_buttons, self.cancel_join_button,
+                                self.add_button, self.sync_button]
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
 
@@ -374,6 +379,32 @@ class DevicesCard(QFrame):
             "“%1” is removed: from this computer's next sync on, your computers share a new "
             "key it never gets. What it already holds stays in its vault.").replace(
             "%1", name)), sync_after=True)
+
+    def cancel_join(self) -> QMessageBox:
+        """Stop waiting to be let in (a wrong folder, the wrong computer, a change of mind),
+        once the person confirms: the group asked to join is forgotten here."""
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Cancel joining?"),
+                          self.tr(
+            "This computer stops asking to join your other computer and forgets its pairing "
+            "code; nothing was shared with it yet. Your journal here stays as it is, and you "
+            "can set up device sync again, with a new code or other storage. If your other "
+            "computer lists this one as asking to join, refuse it there."),
+                          QMessageBox.StandardButton.NoButton, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        keep = box.addButton(self.tr("Keep waiting"), QMessageBox.ButtonRole.RejectRole)
+        stop = box.addButton(self.tr("Cancel joining"), QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.buttonClicked.connect(lambda button: self._cancelling() if button is stop else None)
+        box.confirm_button = stop  # type: ignore[attr-defined]
+        self._open(box)
+        return box
+
+    def _cancelling(self) -> None:
+        app = self.ctx.app
+        self._start_work(app.cancel_device_join, lambda _none: self._tell(self.tr(
+            "This computer no longer waits to join. Set up device sync again whenever you "
+            "like.")))
 
     def review_conflicts(self) -> DeviceConflictsDialog:
         dialog = DeviceConflictsDialog(self.syncer, self)
