@@ -55,7 +55,15 @@ from sync.envelope import (
     seal_message,
 )
 from sync.envelope_v2 import seal_message_v2, split_held
-from sync.invite import Invite, JoinRequest, Welcome, open_join_request, seal_welcome
+from sync.invite import (
+    Invite,
+    JoinRefused,
+    JoinRequest,
+    Welcome,
+    open_join_request,
+    seal_refusal,
+    seal_welcome,
+)
 from sync.locate import (
     MAX_ATTEMPTS,
     Finder,
@@ -101,6 +109,7 @@ class SyncReport:
     problems: list[str] = field(default_factory=list)
     joined: list[str] = field(default_factory=list)
     welcomed: bool = False
+    refused: bool = False  # this device asked to join and the inviting device refused it
     removed: bool = False
     requests: int = 0
 
@@ -130,7 +139,9 @@ class Engine:
         # compares safety numbers first (companion/devices/group.py; without a gate, none
         # is). A request not let in yet stays on the storage and is read again next round.
         # In a circle of people the invite code itself is the permission.
-        self.join_gate: Callable[[CircleRow, bytes, JoinRequest], bool] | None = None
+        # Its answer: "allow", "wait" (asked again next round) or "refuse" (the asking device
+        # is told, sync/invite.py seal_refusal, and the code is spent).
+        self.join_gate: Callable[[CircleRow, bytes, JoinRequest], str] | None = None
 
     # -- the round ----------------------------------------------------------------------------
 
@@ -141,6 +152,10 @@ class Engine:
         if row.status == "joining":
             try:
                 report.welcomed = try_welcome(self, row, transport)
+            except JoinRefused as exc:  # signed by the inviting device: said, not counted
+                report.refused = True
+                with self.db.transaction() as cur:
+                    CircleState.event(cur, circle, "refused", exc.reason, self.now_us())
             except Rejected as exc:  # a damaged or forged welcome: count it, keep waiting
                 report.reject(exc.reason)
                 with self.db.transaction() as cur:
@@ -658,10 +673,17 @@ class Engine:
                     with self.db.transaction() as cur:
                         CircleState.event(cur, row.id, "rejected", exc.reason, now)
                     continue
-                gate = self.join_gate
-                if row.kind == "devices" and (gate is None or not gate(row, bytes(secret),
-                                                                       request)):
-                    continue
+                if row.kind == "devices":
+                    verdict = ("wait" if self.join_gate is None
+                               else self.join_gate(row, bytes(secret), request))
+                    if verdict == "refuse":
+                        transport.write_once(invite.welcome_name, seal_refusal(
+                            invite, row.identity, request.member, self.rng))
+                        with self.db.transaction() as cur:  # spent: no welcome will come
+                            cur.execute("UPDATE circle_invites SET welcomed = 1 WHERE"
+                                        " secret = ?", (bytes(secret),))
+                    if verdict != "allow":
+                        continue
                 try:
                     with self.db.transaction() as cur:
                         add_member(self, cur, row, request.member, request.name,

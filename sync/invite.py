@@ -212,7 +212,26 @@ def seal_welcome(invite: Invite, admin: Identity, member: PublicIdentity, welcom
                     aad=_welcome_aad(invite, member), rng=rng)
 
 
+class JoinRefused(Rejected):
+    """The inviting device answered this join request with a refusal (signed by it, sealed
+    to the asking device): the person chose not to let this device in."""
+
+
+def seal_refusal(invite: Invite, admin: Identity, member: PublicIdentity,
+                 rng: Randomness) -> bytes:
+    """What a device group's admin writes in the welcome's place when the person refuses a
+    device that used the pairing code: the asking device learns it, nobody else can read
+    it, and nobody but the admin can make it."""
+    body = canonical({"circle": b64(invite.circle), "member": b64(member.member_id),
+                      "refused": True})
+    signed = canonical({"body": b64(body), "sig": b64(sign(admin.signing_private, body))})
+    return box_seal(signed, member.agreement, psk=invite.secret,
+                    aad=_welcome_aad(invite, member), rng=rng)
+
+
 def open_welcome(invite: Invite, me: Identity, sealed: bytes) -> Welcome:
+    """The welcome the inviting admin left for this device; `JoinRefused` if it left a
+    refusal instead."""
     outer = Reader(parse_object(box_open(sealed, me.agreement_private, psk=invite.secret,
                                          aad=_welcome_aad(invite, me.public)), "welcome"),
                    "welcome")
@@ -220,6 +239,12 @@ def open_welcome(invite: Invite, me: Identity, sealed: bytes) -> Welcome:
     body, signature = outer.raw("body"), outer.raw("sig", 64)
     verify(invite.admin.signing, signature, body, "welcome not signed by the inviting admin")
     r = Reader(parse_object(body, "welcome"), "welcome")
+    if "refused" in r.value:
+        r.only("circle", "member", "refused")
+        if (r.raw("circle", 16) != invite.circle or r.raw("member", 16) != me.public.member_id
+                or r.value["refused"] is not True):
+            raise Rejected("refusal for another circle or member")
+        raise JoinRefused("the other device did not let this one in")
     r.only("circle", "names", "genesis", "member", "ops")
     if r.raw("circle", 16) != invite.circle or r.raw("member", 16) != me.public.member_id:
         raise Rejected("welcome for another circle or member")

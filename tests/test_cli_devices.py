@@ -85,3 +85,23 @@ def test_a_name_the_other_computer_would_refuse_is_refused_here(cli, vault_home:
     blank = cli("device", "add", "--storage", f"folder:{shared}", "--name", "   ")
     assert blank.code != 0 and "Give this computer a name" in blank.err
     assert cli("device", "add", "--storage", f"folder:{shared}", "--name", "Laptop").code == 0
+
+
+def test_a_refused_computer_is_told(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    laptop = str(install_vault(empty_template(), tmp_path / "laptop"))
+    desktop = str(install_vault(empty_template(), tmp_path / "desktop"))
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    added = cli("--home", laptop, "device", "add", "--storage", f"folder:{shared}",
+                "--name", "Laptop")
+    code = re.search(r"companion device join (\S+)", added.out)
+    assert code is not None
+    assert cli("--home", desktop, "device", "join", code.group(1), "--storage",
+               f"folder:{shared}", "--name", "Stranger").code == 0
+    cli("--home", laptop, "sync")
+    assert cli("--home", laptop, "device", "refuse", "Stranger").code == 0
+    cli("--home", laptop, "sync")
+    told = cli("--home", desktop, "sync")
+    assert "refused to let this one in (nothing was shared)" in told.out, told.out
+    status = cli("--home", desktop, "device", "status").out
+    assert "not let in: your other computer refused this one" in status

@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 
 PAIRING_PREFIX = "companion-device-1:"
 PAIRING_LIFETIME_US = 3600 * 1_000_000  # a person pairs with both computers in front of them
+# Once a computer has asked with the code, how long the person has to allow or refuse it.
+DECIDE_WITHIN_US = 30 * 86_400_000_000
 GROUP_NAME = "My devices"
 KEEP_KEYS_DAYS = 180
 # A checkpoint (sync/devices/wire.py) is sent by a device that read CHECKPOINT_AFTER messages
@@ -101,6 +103,7 @@ class DeviceStatus:
     messages_waiting: int  # messages not yet on the storage
     conflicts: int
     unsendable: int = 0  # records holding characters an operation cannot carry
+    refused: bool = False  # joining, and the other computer answered that it refused this one
 
 
 def pairing_code(invite_code: str) -> str:
@@ -271,18 +274,21 @@ class DeviceGroup:
         unsendable = self.db.query_one("SELECT count(*) FROM device_unsendable")
         queued = self.db.query_one("SELECT count(*) FROM circle_outbox WHERE circle = ? AND"
                                    " sent = 0", (row.id,))
+        refused = row.status == "joining" and self.db.query_one(
+            "SELECT 1 FROM circle_events WHERE circle = ? AND kind = 'refused'",
+            (row.id,)) is not None
         return DeviceStatus(row.status, row.storage_kind, row.storage_location,
                             row.last_sync_us, int(waiting[0]) if waiting else 0,
                             int(queued[0]) if queued else 0,
                             len(self.replica.conflicts()), int(unsendable[0]) if unsendable
-                            else 0)
+                            else 0, refused)
 
     # -- letting a computer in ----------------------------------------------------------------
 
     def _now_us(self) -> int:
         return int(self.clock.now().timestamp() * 1_000_000)
 
-    def _gate(self, row: CircleRow, secret: bytes, request: JoinRequest) -> bool:
+    def _gate(self, row: CircleRow, secret: bytes, request: JoinRequest) -> str:
         """Called by the engine for each valid join request: let in only what the person
         allowed after comparing safety numbers; remember the rest as asking."""
         member = request.member.member_id
@@ -295,15 +301,16 @@ class DeviceGroup:
                     " agreement, name, seen_us) VALUES (?,?,?,?,?,?,?)",
                     (row.id, secret, member, request.member.signing,
                      request.member.agreement, request.name, self._now_us()))
-            return False
+                # The code is now this request's alone (nobody else is let in on it), so the
+                # person may take longer than its hour to compare the numbers and decide.
+                cur.execute("UPDATE circle_invites SET expires_us = max(expires_us, ?)"
+                            " WHERE secret = ?", (self._now_us() + DECIDE_WITHIN_US, secret))
+            return "wait"
         if bytes(found[0]) != member:
-            return False  # not the request the person saw: never let in on its decision
+            return "wait"  # not the request the person saw: never let in on its decision
         if found[1] == "refused":
-            with self.db.transaction() as cur:  # the code is spent: no welcome will come
-                cur.execute("UPDATE circle_invites SET welcomed = 1 WHERE secret = ?",
-                            (secret,))
-            return False
-        return bool(found[1] == "allowed")
+            return "refuse"
+        return "allow" if found[1] == "allowed" else "wait"
 
     def asking(self) -> list[JoinAsk]:
         """Computers that used a pairing code and wait for the person to let them in."""

@@ -9,6 +9,7 @@ import base64
 import os
 import random
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,10 @@ from companion.clock import FakeClock
 from companion.devices.group import DeviceGroup, invite_of
 from companion.errors import InvalidInput
 from companion.models import CheckInDraft, EntryDraft
+from sync.crypto import SystemRandomness
 from sync.engine import Engine
+from sync.identity import Identity
+from sync.invite import parse_invite, seal_refusal
 from sync.storage_spec import StorageSpec, build_transport
 from sync.transport import Transport
 from sync.webdav_address import WebDavCredentials
@@ -265,8 +269,65 @@ def test_a_computer_is_let_in_only_when_the_person_allows_it(
         a.devices.sync()
         b.devices.sync()
     assert b.devices.status().state == "joining" and b.bodies() == []
+    assert b.devices.status().refused  # told, by a refusal only the laptop could sign
     assert a.devices.asking() == []
     assert [d.name for d in a.devices.devices()] == ["Laptop"]
+
+
+def test_a_computer_that_asked_can_be_allowed_after_the_codes_hour(
+        two: tuple[Computer, Computer], folder: Path, clock: FakeClock) -> None:
+    """The code lives an hour, but once a computer has asked with it the code is that
+    computer's alone: the person may compare the numbers and allow it later."""
+    a, b = two
+    a.devices.start(f"folder:{folder}", "Laptop")
+    a.app.journal.add(EntryDraft(body="history"))
+    code = a.devices.pairing_code()
+    with build_transport(StorageSpec.from_dict({"kind": "folder",
+                                                "location": str(folder)})) as transport:
+        b.devices.join(code, "Desktop", f"folder:{folder}", transport)
+    a.devices.sync()
+    for computer_clock in (clock, b.clock):
+        computer_clock.advance(hours=5)
+    a.devices.decide("Desktop", allow=True)
+    a.devices.sync()
+    b.devices.sync()
+    assert b.devices.status().state == "active" and b.bodies() == ["history"]
+
+
+def test_a_code_nobody_asked_with_expires_after_its_hour(
+        two: tuple[Computer, Computer], folder: Path, clock: FakeClock) -> None:
+    a, b = two
+    a.devices.start(f"folder:{folder}", "Laptop")
+    code = a.devices.pairing_code()
+    clock.advance(hours=2)
+    b.clock.advance(hours=2)
+    with build_transport(StorageSpec.from_dict({"kind": "folder",
+                                                "location": str(folder)})) as transport:
+        b.devices.join(code, "Desktop", f"folder:{folder}", transport)
+    a.devices.sync()
+    assert a.devices.asking() == []  # too late: the laptop no longer reads it
+
+
+def test_a_refusal_not_signed_by_the_inviting_computer_is_refused(
+        two: tuple[Computer, Computer], folder: Path) -> None:
+    """Someone who can write to the storage (and even knows the code) cannot make a waiting
+    computer believe it was refused: only the inviting computer's key signs a refusal."""
+    a, b = two
+    a.devices.start(f"folder:{folder}", "Laptop")
+    code = a.devices.pairing_code()
+    with build_transport(StorageSpec.from_dict({"kind": "folder",
+                                                "location": str(folder)})) as transport:
+        b.devices.join(code, "Desktop", f"folder:{folder}", transport)
+        row = b.devices.row()
+        assert row is not None
+        invite = parse_invite(row.invite_code)
+        forger = Identity.generate(SystemRandomness())
+        forged = seal_refusal(replace(invite, admin=forger.public), forger,
+                              row.identity.public, SystemRandomness())
+        assert transport.write_once(invite.welcome_name, forged)
+    report = b.devices.sync()
+    assert not b.devices.status().refused and b.devices.status().state == "joining"
+    assert report.engine.rejected_total == 1
 
 
 def test_a_crash_between_letting_in_and_the_snapshot_only_delays_it(

@@ -114,6 +114,9 @@ def cmd_device(app: CompanionApp, args: argparse.Namespace, stdin: TextIO, out: 
         state = {"joining": "waiting to be let in by your other computer",
                  "active": "in step", "removed": "removed from the group"}.get(status.state,
                                                                              status.state)
+        if status.refused:
+            state = ("not let in: your other computer refused this one (nothing was shared; "
+                     "pair again with a new code if that was a mistake)")
         print(f"Device sync: {state}, through {status.storage_kind} "
               f"{status.storage_location}", file=out)
         print(f"Last sync: {last}", file=out)
@@ -151,6 +154,8 @@ def _describe(report: DeviceSyncReport) -> str:
              f"received {count(merged.written + merged.removed, 'change')}"]
     if report.engine.welcomed:
         parts.insert(0, "this computer was let in")
+    if report.engine.refused:
+        parts.insert(0, "your other computer refused to let this one in (nothing was shared)")
     if report.engine.joined:
         parts.insert(0, f"let in {', '.join(report.engine.joined)}")
     if merged.conflicts:
@@ -166,7 +171,7 @@ def _describe(report: DeviceSyncReport) -> str:
                      "form feed) cannot be sent yet and stay on this computer")
     if report.too_large:
         parts.append(f"{count(report.too_large, 'change')} too large to send (over "
-                     "180,000 bytes) stay on this computer")
+                     "180,000 bytes even compressed) stay on this computer")
     for problem in report.engine.problems:
         parts.append(problem)
     return "Device sync: " + "; ".join(parts) + "."
