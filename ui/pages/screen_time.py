@@ -1,5 +1,6 @@
-"""Screen time: today against budgets, the last 7 or 30 days by category, editors for budgets
-and categories, break and privacy settings, and what this desktop lets Companion measure.
+"""Screen time: today against budgets, the last 7 or 30 days by category (and, once device sync
+brings another computer's history, per computer and summed per day), editors for budgets and
+categories, break and privacy settings, and what this desktop lets Companion measure.
 
 Everything is read in one task on the vault lane and shown when it arrives; edits go back the
 same way. Warnings and break reminders arrive from the driver; this page shows the latest with
@@ -98,9 +99,11 @@ class ScreenTimePage(Page):
                               lambda: self._reach(self.aw_box, self.aw_url))
         layout.addWidget(self.empty)
         self.today_box, self.history_box = self._today_box(), self._history_box()
+        self.devices_box = self._devices_box()
         self.budget_box, self.aw_box = self._budget_box(), self._activitywatch_box()
         layout.addWidget(self.today_box)
         layout.addWidget(self.history_box)
+        layout.addWidget(self.devices_box)
         layout.addWidget(self.budget_box)
         layout.addWidget(self._rules_box())
         layout.addWidget(self._settings_box())
@@ -158,6 +161,49 @@ class ScreenTimePage(Page):
         self.chart = UsageChart()
         layout.addWidget(self.chart)
         return box
+
+    def _devices_box(self) -> QGroupBox:
+        """Use per computer and summed per day, shown once another of the person's computers
+        has sent its history (device sync); each computer's budgets count its own use."""
+        box = QGroupBox(self.tr("On each computer"))
+        layout = QVBoxLayout(box)
+        layout.addWidget(hint(self.tr(
+            "Each computer measures its own use; together they are your day. Budgets and "
+            "warnings on this computer count the time spent on it.")))
+        self.devices_table = _table([self.tr("Day")])
+        self.devices_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.devices_table.setAccessibleName(self.tr("Screen time per computer and day"))
+        # A column per computer, each as wide as its name: with many computers the table
+        # scrolls sideways inside itself instead of cutting names short.
+        header = self.devices_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(False)
+        self.devices_table.setProperty("scrollsSideways", True)
+        layout.addWidget(self.devices_table)
+        box.setVisible(False)
+        return box
+
+    def _show_devices(self) -> None:
+        snapshot = self.snapshot
+        if snapshot is None or not snapshot.others:
+            self.devices_box.setVisible(False)
+            self.devices_table.setRowCount(0)
+            return
+        names, rows = snapshot.by_device(self.days)
+        table = self.devices_table
+        table.setColumnCount(len(names) + 2)
+        table.setHorizontalHeaderLabels([self.tr("Day"), *names, self.tr("Together")])
+        table.setRowCount(len(rows))
+        for row, (day, used, total) in enumerate(rows):
+            cells = [day, *(format_duration(t) if t else "–" for t in used),
+                     format_duration(total) if total else "–"]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                table.setItem(row, column, item)
+        self.devices_box.setVisible(True)
 
     def _budget_box(self) -> QGroupBox:
         box = QGroupBox(self.tr("Daily budgets"))
@@ -363,7 +409,8 @@ class ScreenTimePage(Page):
     def show_snapshot(self, snapshot: Overview) -> None:
         self.snapshot = snapshot
         nothing = snapshot.status.totals.total <= timedelta(0) and not any(
-            used > timedelta(0) for day in snapshot.history.values() for used in day.values())
+            used > timedelta(0) for day in snapshot.history.values() for used in day.values()
+        ) and not snapshot.others
         self.empty.setVisible(nothing)
         self.today_box.setVisible(not nothing)
         self.history_box.setVisible(not nothing)
@@ -398,6 +445,7 @@ class ScreenTimePage(Page):
         self.top_apps.setText(" · ".join(f"{app} {format_duration(used)}" for app, used in top)
                               if top else self.tr("Nothing measured yet today."))
         self._show_chart()
+        self._show_devices()
         self._fill_budgets(snapshot.budgets)
         self._fill_rules(snapshot.rules)
 
@@ -408,6 +456,7 @@ class ScreenTimePage(Page):
     def _set_range(self, days: int) -> None:
         self.days = days
         self._show_chart()
+        self._show_devices()
 
     def _failed(self, exc: BaseException) -> None:
         self.bar.show_error(user_message(exc))
@@ -527,6 +576,8 @@ class ScreenTimePage(Page):
     def teardown(self) -> None:
         self.snapshot = None
         self.budget_table.setRowCount(0)
+        self.devices_table.setRowCount(0)
+        self.devices_box.setVisible(False)
         self.rules_table.setRowCount(0)
         self.top_apps.setText("")
         self.notice_text.setText("")
