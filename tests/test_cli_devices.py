@@ -105,3 +105,8 @@ def test_a_refused_computer_is_told(cli, tmp_path: Path) -> None:  # type: ignor
     assert "refused to let this one in (nothing was shared)" in told.out, told.out
     status = cli("--home", desktop, "device", "status").out
     assert "not let in: your other computer refused this one" in status
+    cancelled = cli("--home", desktop, "device", "cancel")
+    assert cancelled.code == 0 and "stopped waiting" in cancelled.out
+    assert "not set up" in cli("--home", desktop, "device", "status").err
+    again = cli("--home", desktop, "device", "cancel")
+    assert again.code != 0 and "no join to cancel" in again.err

@@ -350,6 +350,8 @@ def add_device_arguments(parser: argparse.ArgumentParser,
     allow.add_argument("device", metavar="NAME")
     refuse = command("refuse", "refuse a computer asking to join (its code is spent)")
     refuse.add_argument("device", metavar="NAME")
+    command("cancel", "stop waiting to be let in (this computer's join is forgotten; its "
+                      "journal stays)")
     remove = command("remove", "remove a computer (lost or sold): it reads nothing new and "
                                "changes nothing")
     remove.add_argument("device", metavar="NAME")

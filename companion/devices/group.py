@@ -176,11 +176,18 @@ class DeviceGroup:
 
     # -- setting up ---------------------------------------------------------------------------
 
+    def _require_none(self) -> None:
+        row = self.row()
+        if row is not None and row.status == "removed":
+            raise InvalidInput("This computer was removed from your devices, so it cannot "
+                               "join them again yet. Its journal stays here.")
+        if row is not None:
+            raise InvalidInput("Device sync is already set up on this computer.")
+
     def start(self, storage: str, device_name: str, *, webdav_user: str = "",
               webdav_password: str = "") -> CircleRow:
         """Make this computer the group's first device, syncing through `storage`."""
-        if self.row() is not None:
-            raise InvalidInput("Device sync is already set up on this computer.")
+        self._require_none()
         device_name = _device_name(device_name)
         spec = parse_storage_spec(storage)
         credentials = (WebDavCredentials(webdav_user, webdav_password)
@@ -212,8 +219,7 @@ class DeviceGroup:
     def join(self, code: str, device_name: str, storage: str, transport: Transport, *,
              webdav_user: str = "", webdav_password: str = "") -> CircleRow:
         """Ask to join with a pairing code from another device of this person's."""
-        if self.row() is not None:
-            raise InvalidInput("Device sync is already set up on this computer.")
+        self._require_none()
         device_name = _device_name(device_name)
         try:
             invite = parse_invite(invite_of(code))
@@ -305,6 +311,12 @@ class DeviceGroup:
                 # person may take longer than its hour to compare the numbers and decide.
                 cur.execute("UPDATE circle_invites SET expires_us = max(expires_us, ?)"
                             " WHERE secret = ?", (self._now_us() + DECIDE_WITHIN_US, secret))
+                # A computer that gave up waiting and asked again with a new code asks under
+                # the same name: the newer request replaces the older, which is refused, so
+                # the person decides about one computer per name (they compare its number).
+                cur.execute("UPDATE device_join_requests SET decision = 'refused' WHERE"
+                            " circle = ? AND name = ? AND secret != ? AND decision IS NULL",
+                            (row.id, request.name, secret))
             return "wait"
         if bytes(found[0]) != member:
             return "wait"  # not the request the person saw: never let in on its decision

@@ -373,6 +373,33 @@ def test_a_removed_computer_reads_nothing_new_and_changes_nothing(
     assert [d.name for d in a.devices.devices() if d.active] == ["Laptop"]
     with pytest.raises(InvalidInput, match="No single other computer"):
         a.devices.remove("Desktop")
+    assert b.devices.status().state == "removed"
+    with pytest.raises(InvalidInput, match="was removed from your devices"):
+        b.devices.start(f"folder:{folder}", "Desktop")
+
+
+def test_a_computer_that_gave_up_and_asked_again_is_asked_about_once(
+        two: tuple[Computer, Computer], folder: Path) -> None:
+    """Cancelled, then asked again with a new code under the same name: the older request is
+    refused, so the person decides about one computer called Desktop, not two."""
+    a, b = two
+    a.devices.start(f"folder:{folder}", "Laptop")
+    a.app.journal.add(EntryDraft(body="history"))
+    spec = StorageSpec.from_dict({"kind": "folder", "location": str(folder)})
+    with build_transport(spec) as transport:
+        b.devices.join(a.devices.pairing_code(), "Desktop", f"folder:{folder}", transport)
+    a.devices.sync()
+    b.app.cancel_device_join()
+    b.devices = b.app.devices
+    with build_transport(spec) as transport:
+        b.devices.join(a.devices.pairing_code(), "Desktop", f"folder:{folder}", transport)
+    a.devices.sync()
+    (asking,) = a.devices.asking()
+    assert asking.safety_number == b.devices.joining_safety_number()
+    a.devices.decide("Desktop", allow=True)
+    a.devices.sync()
+    b.devices.sync()
+    assert b.devices.status().state == "active" and b.bodies() == ["history"]
 
 
 def test_the_device_a_computer_was_let_in_by_can_be_removed_by_it(

@@ -25,7 +25,8 @@ from companion.plurals import plural as count
 from sync.storage_spec import build_transport, parse_storage_spec
 from sync.webdav_address import WebDavCredentials
 
-SUBCOMMANDS = ("add", "join", "list", "status", "sync", "allow", "refuse", "remove")
+SUBCOMMANDS = ("add", "join", "list", "status", "sync", "allow", "refuse", "cancel",
+               "remove")
 
 
 def _device_name(args: argparse.Namespace) -> str:
@@ -84,6 +85,11 @@ def cmd_device(app: CompanionApp, args: argparse.Namespace, stdin: TextIO, out: 
             print(f"“{args.device}” was refused; its code can no longer be used. Make a new "
                   "code with `companion device add` if you still want to pair a computer.",
                   file=out)
+        return 0
+    if command == "cancel":
+        app.cancel_device_join()
+        print("This computer stopped waiting to be let in; nothing was shared, and its "
+              "journal is as it was. Pair again with a new code whenever you like.", file=out)
         return 0
     if command == "remove":
         group.remove(args.device)
