@@ -39,7 +39,7 @@ PART = "part:"
 MAX_TITLE = 500  # the probes' and ActivityWatch import's longest title
 MAX_APP = 500
 # A part holds the spans one round found, cut so an operation stays far below a message.
-PART_CHARS = 200_000
+PART_CHARS = 100_000
 MAX_SPAN_MS = 25 * 3600 * 1000  # a span never runs past a day start (a DST day has 25 h)
 
 
