@@ -237,8 +237,14 @@ def test_refusing_spends_the_code(qtbot, two, runner, folder) -> None:  # type: 
     settle(qtbot, runner, laptop)
     assert "its code can no longer be used" in laptop.card.message.text()
     assert not laptop.card.asking.isVisible()
+    sync(qtbot, runner, laptop)  # writes the refusal for the desktop to find
     sync(qtbot, runner, desktop)
     assert desktop.card.snapshot is not None and desktop.card.snapshot.state == "joining"
+    card = desktop.card
+    assert card.joining_title.text() == "Not let in"
+    assert card.refused_hint.isVisible() and not card.waiting_hint.isVisible()
+    assert "refused to let this one in" in card.refused_hint.text()
+    assert card.cancel_join_button.isVisible() and not card.sync_button.isVisible()
     with laptop.sql.paused():
         assert [d.name for d in laptop.app.devices.devices()] == ["Laptop"]
 

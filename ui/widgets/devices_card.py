@@ -132,12 +132,18 @@ class DevicesCard(QFrame):
         self.joining_section = QWidget()
         joining = QVBoxLayout(self.joining_section)
         joining.setContentsMargins(0, 0, 0, 0)
-        joining.addWidget(_bold(self.tr("Waiting to be let in")))
-        joining.addWidget(hint(self.tr(
+        self.joining_title = _bold(self.tr("Waiting to be let in"))
+        joining.addWidget(self.joining_title)
+        self.waiting_hint = hint(self.tr(
             "On your other computer, open Settings → Your computers and press Sync now there: "
             "it shows this computer asking to join, with a safety number. Allow it there only "
             "if the number is the same as this one. This computer then reads your journal at "
-            "its next sync.")))
+            "its next sync."))
+        joining.addWidget(self.waiting_hint)
+        self.refused_hint = hint(self.tr(
+            "Your other computer refused to let this one in, so nothing was shared with it. "
+            "If that was a mistake, cancel joining here and pair again with a new code."))
+        joining.addWidget(self.refused_hint)
         self.joining_number = SafetyNumberLabel("", self.tr("This computer's safety number"))
         joining.addWidget(self.joining_number)
         layout.addWidget(self.joining_section)
@@ -213,6 +219,13 @@ class DevicesCard(QFrame):
         in_group = state in ("active", "removed")
         if snapshot is not None and state == "joining":
             self.joining_number.set_number(snapshot.joining_number)
+        refused = bool(snapshot is not None and snapshot.status is not None
+                       and snapshot.status.refused)
+        self.joining_title.setText(self.tr("Not let in") if refused
+                                   else self.tr("Waiting to be let in"))
+        self.waiting_hint.setVisible(not refused)
+        self.joining_number.setVisible(not refused)
+        self.refused_hint.setVisible(refused)
         self.asking.set_asking(snapshot.asking if snapshot is not None and state == "active"
                                else ())
         conflicts = len(snapshot.conflicts) if snapshot is not None else 0
@@ -224,7 +237,7 @@ class DevicesCard(QFrame):
         self.computers.setVisible(in_group)
         self.add_button.setVisible(state == "active")
         self.cancel_join_button.setVisible(state == "joining")
-        self.sync_button.setVisible(state in ("active", "joining"))
+        self.sync_button.setVisible(state == "active" or (state == "joining" and not refused))
         self.button_row.setVisible(state in ("active", "joining"))
         self.lines.setVisible(snapshot is not None and snapshot.set_up)
         self._render_status()
