@@ -8,6 +8,7 @@ directly, as in test_device_vault.py (the folder and WebDAV are in test_device_s
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -16,6 +17,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from companion.app import CompanionApp
 from companion.clock import FakeClock
@@ -356,3 +359,65 @@ def test_hostile_days_of_screen_time_are_refused(pair: tuple[Device, Device]) ->
     # The same, written by the computer it names, is taken.
     assert day_of(liar.device, [encode_spans([tuple(good)])]).written == 1  # type: ignore[list-item]
     assert b.others()[liar.device] == {day: timedelta(minutes=1)}
+
+
+# -- any interleaving settles ------------------------------------------------------------------
+
+_STEP = st.one_of(
+    st.tuples(st.just("set"), st.sampled_from("ab"), st.sampled_from(["total", "app"]),
+              st.integers(1, 1440)),
+    st.tuples(st.just("remove"), st.sampled_from("ab"), st.sampled_from(["total", "app"]),
+              st.just(0)),
+    st.tuples(st.just("theme"), st.sampled_from("ab"),
+              st.sampled_from(["system", "light", "dark"]), st.just(0)),
+    st.tuples(st.just("sync"), st.sampled_from(["a", "b", "ab"]), st.just(""), st.just(0)),
+)
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(steps=st.lists(_STEP, max_size=12))
+def test_budgets_and_settings_settle_whatever_the_order(
+        tmp_path_factory: pytest.TempPathFactory, clock: FakeClock,
+        steps: list[tuple[str, str, str, int]]) -> None:
+    from companion.errors import NotFound
+
+    root = tmp_path_factory.mktemp("pair")
+    devices = {"a": Device(root / "a", FakeClock(clock.now())),
+               "b": Device(root / "b", FakeClock(clock.now()))}
+    outbox: dict[str, list[Batch]] = {"a": [], "b": []}
+    try:
+        for action, who, what, minutes in steps:
+            if action == "sync":  # the named devices send, then read what waits for them
+                for name in who:
+                    batch, ops = devices[name].outgoing()
+                    devices[name].sync.mark_sent(ops)
+                    if batch is not None:
+                        outbox["b" if name == "a" else "a"].append(batch)
+                for name in who:
+                    devices[name].sync.round(outbox[name])
+                    outbox[name] = []
+                continue
+            device = devices[who]
+            device.clock.advance(seconds=1)
+            target = "" if what == "total" else "firefox"
+            if action == "set":
+                device.app.set_screen_time_budget(what, target, minutes)  # type: ignore[arg-type]
+            elif action == "remove":
+                with contextlib.suppress(NotFound):  # none to remove: fine
+                    device.app.remove_screen_time_budget(what, target)  # type: ignore[arg-type]
+            else:
+                device.app.save_preferences(replace(device.app.preferences, theme=what))
+        for _ in range(2):  # everything delivered
+            exchange(devices["a"], devices["b"])
+        a, b = devices["a"], devices["b"]
+        for name in "ab":
+            devices[name].sync.round(outbox[name])
+        exchange(a, b)
+        assert a.budgets() == b.budgets()
+        assert load_preferences(a.app.home).theme == load_preferences(b.app.home).theme
+        assert VaultReplica.merged_from_all(a.db).export() == \
+            VaultReplica.merged_from_all(b.db).export()
+    finally:
+        for device in devices.values():
+            device.app.close()
