@@ -469,7 +469,7 @@ class CompanionApp:
         report = self.devices.sync()
         merged = report.merged
         changes = Changes()
-        if merged.written or merged.removed or merged.conflicts:
+        if merged.collections & {"entry", "checkin", "questionnaire"} or merged.conflicts:
             changes |= Changes(entries=True, checkins=True, tags=True, questionnaires=True)
         if merged.collections & SCREEN_TIME_COLLECTIONS:
             if self._screen_time is not None:
