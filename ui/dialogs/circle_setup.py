@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -31,6 +30,7 @@ from companion.circle_status import invite_webdav_url
 from companion.errors import InvalidInput
 from ui.dialogs.base import SettingsDialog
 from ui.tasks import Lane, TaskRunner
+from ui.widgets.code_box import CodeBox
 from ui.widgets.common import hint
 from ui.widgets.storage_form import StorageForm, StorageTexts
 
@@ -192,11 +192,10 @@ class JoinCircleDialog(_CircleDialog):
     def __init__(self, app: CompanionApp, runner: TaskRunner, parent: QWidget | None) -> None:
         super().__init__(self.tr("Join a circle"), app, runner, parent)
         self.preview: InvitePreview | None = None
-        self.code = QPlainTextEdit()
+        self.code = CodeBox()  # Enter continues, as in a one-line field
         self.code.setAccessibleName(self.tr("Invite code"))
         self.code.setPlaceholderText("companion-invite-2:…")
         self.code.setMaximumHeight(80)
-        self.code.setTabChangesFocus(True)
         self.code.textChanged.connect(self._code_changed)
         # Testing a connection sends the password; here joining tests it, after the address
         # is confirmed.
