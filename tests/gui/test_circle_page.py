@@ -163,6 +163,14 @@ def test_unverified_member_becomes_verified_through_the_dialog(qtbot, pair, runn
     assert len(ann_digits) == 2 and len(set(ann_digits)) == 1
     assert ann_digits == bob_digits
     assert len(ann_digits[0].split()) == 12
+    # Enter is never "They match": it closes to compare later and marks nothing.
+    assert dialog.later_button.isDefault() and not dialog.match_button.isDefault()
+    bob.page.dialog.later_button.click()
+    settle(qtbot, runner, bob.page)
+    assert {m.name: m.state for m in bob.page.view.members}["Ann"] == "unverified"
+    bob.page.select_member("Ann")
+    bob.page.verify_button.click()
+    settle(qtbot, runner, bob.page)
     bob.page.dialog.mismatch_button.click()
     settle(qtbot, runner, bob.page)
     assert "do not match" in bob.page.error.text()

@@ -144,10 +144,7 @@ def test_enter_presses_the_default_button(qtbot, window, app, runner, tmp_path, 
     assert len(known) == len(KNOWN_ENTER_FAILURES), f"now passing: {KNOWN_ENTER_FAILURES}, {known}"
 
 
-# Its pairing-code box is a plain QPlainTextEdit, where Enter types a line break: it could use
-# ui.widgets.code_box.CodeBox, as the circle's invite code does (ui/dialogs/device_setup.py
-# belongs to the device-sync work).
-KNOWN_ENTER_FAILURES = {"join with a pairing code"}
+KNOWN_ENTER_FAILURES: set[str] = set()
 
 
 def test_enter_in_the_day_picker_goes_to_the_day(qtbot, window, wait_for_tasks):

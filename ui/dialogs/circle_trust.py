@@ -91,11 +91,16 @@ class VerifyDialog(QDialog):
         layout.addLayout(sides)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
+        self.later_button = QPushButton(self.tr("Compare later"))
         self.mismatch_button = QPushButton(self.tr("They don't match"))
         self.match_button = QPushButton(self.tr("They match"))
-        self.match_button.setDefault(True)
+        # Enter answers nothing: saying the numbers match must be a choice made after
+        # comparing them, never a key pressed out of habit.
+        self.later_button.setDefault(True)
+        self.later_button.clicked.connect(self.reject)
         self.mismatch_button.clicked.connect(lambda: self._answer(False))
         self.match_button.clicked.connect(lambda: self._answer(True))
+        buttons.addWidget(self.later_button)
         buttons.addWidget(self.mismatch_button)
         buttons.addWidget(self.match_button)
         layout.addLayout(buttons)

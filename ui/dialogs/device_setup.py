@@ -13,11 +13,12 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QFormLayout, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QLineEdit, QVBoxLayout, QWidget
 
 from companion.app import CompanionApp
 from ui.device_sync import DeviceSyncer, describe_setup_failure, storage_check
 from ui.dialogs.base import SettingsDialog
+from ui.widgets.code_box import CodeBox
 from ui.widgets.common import hint, user_message
 from ui.widgets.storage_form import StorageForm, StorageTexts
 
@@ -142,7 +143,7 @@ class JoinDevicesDialog(_DeviceDialog):
         super().__init__(self.tr("Join your other computer"), app, syncer, parent)
         self.ok_button.setText(self.tr("Ask to join"))
         self.ok_button.clicked.connect(self.join)
-        self.code = QPlainTextEdit()
+        self.code = CodeBox()  # Enter presses "Ask to join", not a line break
         self.code.setAccessibleName(self.tr("Pairing code"))
         self.code.setPlaceholderText("companion-device-1:…")
         self.code.setMaximumHeight(80)
