@@ -581,6 +581,8 @@ def _midway(edits: dict[str, Any]) -> dict[str, Any]:
 
 
 def section(result: dict[str, Any]) -> list[str]:
+    from companion.devices.group import OWN_OPS_PER_ROUND
+
     f, e = result["first"], result["edits"]
     n = f"{f['entries']:,}"
     up, join = f["upload"], f["join"]
@@ -597,7 +599,8 @@ def section(result: dict[str, Any]) -> list[str]:
         *([f"**Note.** {result['note']}", ""] if result.get("note") else []),
         f"**The adding device's first upload.** {n} entries are {up['ops']:,} operations; "
         f"sending them took {up['seconds']:.1f} s in {_rounds(len(up['rounds']))} (a round "
-        f"sends at most 10,000 operations): {up['messages']:,} messages, "
+        f"hands at most {OWN_OPS_PER_ROUND:,} operations to the outbox, compressed): "
+        f"{up['messages']:,} messages, "
         f"{up['requests']:,} requests ({_methods(up['by_method'])}), "
         f"{_mb(up['sent_bytes'])} sent, {_mb(up['received_bytes'])} received (the server "
         f"used {up['server_cpu_s']:.1f} s of CPU). This is what `companion device add` "
@@ -658,8 +661,9 @@ def section(result: dict[str, Any]) -> list[str]:
         "The sender makes two engine rounds when it has something to send (fetch, seal, "
         "upload, read back its newest message; then all of it again after queuing its "
         "batch), so it reads twice what an idle round reads; `DeviceSyncReport.engine."
-        f"requests` counts only the first ({first['a_engine_requests']:.0f} of "
-        f"{first['a_requests']:.0f}).",
+        f"requests` counts both ({first['a_engine_requests']:.0f} of "
+        f"{first['a_requests']:.0f}: the rest are compaction's deletions, counted in "
+        "`pruned`).",
         "",
         f"**An idle round** (nothing new on either side): {idle['a_requests']:.0f} requests "
         f"({_methods(idle['a_by_method'])}), {fmt_ms(idle['a_ms']['median'])} on the adding "
@@ -671,12 +675,13 @@ def section(result: dict[str, Any]) -> list[str]:
     cold = result.get("cold")
     if cold:
         lines += [
-            f"**The first round after unlocking** rebuilds the merged state from every "
-            f"operation the vault holds ({cold['ops']:,} here): "
+            f"**The first round after unlocking**, with {cold['ops']:,} operations held: "
             f"{fmt_ms(cold['first_ms'])}, then {fmt_ms(cold['second_ms'])} for the next "
-            f"(idle) round. Every `companion sync` is a new process (an unlock session keeps "
-            f"only the key), so it pays this each time, and the desktop app once per unlock "
-            f"(the unlock itself, at the Argon2id floor, took {fmt_ms(cold['unlock_ms'])}).",
+            f"(idle) round. A round loads a record's operations from the vault when it "
+            f"first touches it, so this does not grow with the journal. Every `companion "
+            f"sync` is a new process (an unlock session keeps only the key), and the desktop "
+            f"app starts afresh at each unlock (the unlock itself, at the Argon2id floor, "
+            f"took {fmt_ms(cold['unlock_ms'])}).",
             "",
         ]
     s, after_up, after_pair = e["storage"], f["storage_after_upload"], \
