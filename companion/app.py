@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +34,7 @@ from companion.models import (
 from companion.questionnaire_schema import QUESTIONNAIRES
 from companion.schema import IMPORTS, JOURNAL
 from companion.screentime.schema import SCREEN_TIME
+from companion.template_schema import TEMPLATES
 from companion.timeutil import month_bounds
 from storage import keyring_store
 from storage.errors import VaultLocked
@@ -48,7 +49,9 @@ if TYPE_CHECKING:
     from companion.devices.group import DeviceConflict, DeviceGroup, DeviceSyncReport
     from companion.devices.person_settings import PreferenceLink
     from companion.imports.common import CancelToken, ImportPlan, ImportReport, Progress
+    from companion.on_this_day import OnThisDay
     from companion.preferences import Preferences
+    from companion.prompts import Template
     from companion.questionnaire_store import QuestionnaireService, SavedResult, Trend
     from companion.questionnaires import QuestionnaireKind, Result
     from companion.screentime.activitywatch import ImportResult
@@ -61,7 +64,7 @@ if TYPE_CHECKING:
 
 # Every table a Companion vault holds, by the package that owns it: the vault brings each up
 # to date when it is unlocked (storage/migrations.py).
-SCHEMA = (JOURNAL, IMPORTS, QUESTIONNAIRES, SCREEN_TIME, CIRCLES, DEVICES)
+SCHEMA = (JOURNAL, IMPORTS, QUESTIONNAIRES, SCREEN_TIME, CIRCLES, DEVICES, TEMPLATES)
 
 ChangeListener = Callable[[Changes], None]
 # Argon2id at its floor, for throwaway vaults only (the demo, screenshots): a real vault
@@ -391,6 +394,55 @@ class CompanionApp:
     def first_checkin(self) -> CheckIn | None:
         first = self.checkins.browse(limit=1, newest_first=False)
         return first[0] if first else None
+
+    def on_this_day(self, day: date | None = None) -> OnThisDay:
+        """What was written and felt on this date in earlier years and a month ago
+        (companion/on_this_day.py), leaving out hard days if the person chose so. Asked for,
+        it is given even when Today's card is turned off."""
+        from companion.on_this_day import on_this_day
+
+        return on_this_day(self.journal, self.checkins, day or self.clock.now().date(),
+                           skip_hard_days=self.preferences.on_this_day_skip_hard_days)
+
+    # -- templates and the question for today (companion/templates.py, prompts.py) -----------
+
+    def templates(self) -> list[Template]:
+        """The templates that ship, then the person's own (read from the vault)."""
+        from companion.templates import Templates
+
+        return Templates(self.vault.database, self.clock).all()
+
+    def find_template(self, name: str) -> Template:
+        from companion.templates import Templates
+
+        return Templates(self.vault.database, self.clock).find(name)
+
+    def add_template(self, name: str, body: str) -> Template:
+        from companion.templates import Templates
+
+        return Templates(self.vault.database, self.clock).add(name, body)
+
+    def update_template(self, own_id: int, *, name: str | None = None,
+                        body: str | None = None) -> Template:
+        from companion.templates import Templates
+
+        return Templates(self.vault.database, self.clock).update(own_id, name=name, body=body)
+
+    def delete_template(self, own_id: int) -> None:
+        from companion.templates import Templates
+
+        Templates(self.vault.database, self.clock).delete(own_id)
+
+    def question_for_today(self) -> str | None:
+        """Today's reflective question, or None when the person turned it off or set it
+        aside for today (needs no vault: the questions ship with the app)."""
+        from companion.prompts import question_for
+
+        prefs = self.preferences
+        today = self.clock.now().date()
+        if not prefs.question_of_the_day or prefs.question_set_aside_on == today.isoformat():
+            return None
+        return question_for(today)
 
     def rename_tag(self, old: str, new: str) -> Changes:
         return self._notify(self.journal.rename_tag(old, new))

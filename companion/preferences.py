@@ -22,6 +22,7 @@ FILE_NAME = "preferences.json"
 THEMES = ("system", "light", "dark")
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 _GEOMETRY = re.compile(r"^[A-Za-z0-9+/=]{0,400}$")  # Qt's saveGeometry(), in base64
+_DAY = re.compile(r"^(\d{4}-\d{2}-\d{2})?$")  # a local day, or "" for none
 _COUNTRY = re.compile(r"^([A-Z]{2})?$")  # ISO 3166 alpha-2, or "" for the locale's
 
 
@@ -48,6 +49,14 @@ class Preferences:
     # The country whose support lines the crisis screen shows first ("" follows the system's
     # locale; "ZZ" is "somewhere else"). A setting, not something the person wrote.
     crisis_country: str = ""
+    # Today's "On this day" (companion/on_this_day.py): shown unless turned off, and it can
+    # leave out hard days (a mood of 1 or 2) for a person who would rather not be reminded.
+    on_this_day: bool = True
+    on_this_day_skip_hard_days: bool = False
+    # Today's "A question for today" (companion/prompts.py): gentle and optional; set aside
+    # for one day (the day it was set aside on) or for good.
+    question_of_the_day: bool = True
+    question_set_aside_on: str = ""
 
     def validated(self) -> Preferences:
         if self.theme not in THEMES:
@@ -59,7 +68,8 @@ class Preferences:
             if not isinstance(value, str) or not _TIME.match(value):
                 raise InvalidInput(f"'{value}' is not a time of day.", "Use HH:MM, e.g. 20:00.")
         for name in ("reminder_enabled", "screen_time_enabled", "privacy_mode", "eye_breaks",
-                     "rest_breaks", "questionnaire_reminder", "circle_notify_content"):
+                     "rest_breaks", "questionnaire_reminder", "circle_notify_content",
+                     "on_this_day", "on_this_day_skip_hard_days", "question_of_the_day"):
             if not isinstance(getattr(self, name), bool):
                 raise InvalidInput(f"{name} must be true or false.")
         if not isinstance(self.window_geometry, str) or not _GEOMETRY.match(
@@ -68,6 +78,9 @@ class Preferences:
         if not isinstance(self.crisis_country, str) or not _COUNTRY.fullmatch(
                 self.crisis_country):
             raise InvalidInput("crisis_country must be a two-letter country code, such as GB.")
+        if not isinstance(self.question_set_aside_on, str) or not _DAY.fullmatch(
+                self.question_set_aside_on):
+            raise InvalidInput("question_set_aside_on must be a date (YYYY-MM-DD) or empty.")
         for name, low, high in (("idle_minutes", 1, 60), ("rest_after_minutes", 50, 60),
                                 ("rest_minutes", 5, 10), ("circle_sync_minutes", 0, 1440)):
             value = getattr(self, name)

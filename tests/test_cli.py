@@ -376,7 +376,8 @@ def test_add_nothing_to_write(cli, vault):
 
 
 def test_add_without_text_is_usage(cli, vault):
-    usage_error(cli("add"), "add", "the following arguments are required: TEXT|-")
+    usage_error(cli("add"), "add", "give the entry as TEXT or - (standard input), or start "
+                                   "from a --template")
 
 
 # -- checkin ----------------------------------------------------------------------------------

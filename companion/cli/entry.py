@@ -51,6 +51,8 @@ UNLOCKED_COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("exports", "cmd_export"), "import": ("exports", "cmd_import"),
     "circle": ("circle", "cmd_circle"), "screentime": ("screentime", "cmd_screentime"),
     "device": ("devices", "cmd_device"), "sync": ("devices", "cmd_sync"),
+    "on-this-day": ("prompts_cmd", "cmd_on_this_day"),
+    "templates": ("prompts_cmd", "cmd_templates"),
 }
 
 

@@ -22,6 +22,7 @@ from companion.cli.parser_groups import (
     add_questionnaire_arguments,
     add_screentime_arguments,
     add_session_arguments,
+    add_template_arguments,
 )
 from companion.cli.terminal import CommandParser, RawDescriptionFormatter
 from companion.version import VersionAction
@@ -47,6 +48,8 @@ examples:
   companion init
   companion add - --tag walk --mood 4 < today.txt
   echo "Slept badly. Big meeting." | companion add - --tag work
+  companion add --template "three good things"     # asks each part in turn
+  companion on-this-day
   companion checkin --mood 3 --energy 2 --emotion tired --activity work --sleep 6.5
   echo "Long day" | companion checkin --mood 3 --note -
   companion list --from 2026-03-01 --to 2026-03-31 --kind entry
@@ -143,7 +146,7 @@ def _build(wanted: str | None) -> tuple[argparse.ArgumentParser, set[str]]:
     command("init", "create a new vault; prints the recovery code once")
 
     add = command("add", "write a journal entry; prints its id")
-    add.add_argument("text", metavar="TEXT|-",
+    add.add_argument("text", metavar="TEXT|-", nargs="?",
                      help="the entry: first line is the title, the rest the body; - reads "
                           "it from standard input, where other users cannot see it")
     add.add_argument("--title", help="a title (then TEXT is all body)")
@@ -151,6 +154,16 @@ def _build(wanted: str | None) -> tuple[argparse.ArgumentParser, set[str]]:
     add.add_argument("--mood", type=int, help="mood 1–5")
     add.add_argument("--star", action="store_true", help="star the entry")
     add.add_argument("--at", metavar="ISO-DATETIME", help="when it was written (default: now)")
+    add.add_argument("--template", metavar="NAME",
+                     help="start from a template (`companion templates list`): each of its "
+                          "parts is asked in turn on standard input, an answer ending at an "
+                          "empty line")
+
+    on_this_day = command("on-this-day", "what you wrote and how you felt on this date in "
+                                         "earlier years, and a month ago")
+    on_this_day.add_argument("--date", metavar="YYYY-MM-DD", help="another date (default: "
+                                                                  "today)")
+    on_this_day.add_argument("--json", action="store_true", help="JSON output")
 
     checkin = command("checkin", "record a mood check-in; prints its id")
     checkin.add_argument("--mood", type=int, required=True, help="mood 1 (awful) – 5 (great)")
@@ -259,6 +272,9 @@ def _build(wanted: str | None) -> tuple[argparse.ArgumentParser, set[str]]:
         "import", "import from jrnl, Daylio, Day One or a Companion JSON export (all or nothing)")
     screentime = command(
         "screentime", "screen time: status, budgets, ActivityWatch import, a foreground tracker")
+    add_template_arguments(command("templates", "entry templates: those that come with "
+                                                "Companion and your own (list, show, add, "
+                                                "edit, delete)"), common)
     add_export_arguments(export)
     add_circle_arguments(circle, common)
     add_device_arguments(device, common)

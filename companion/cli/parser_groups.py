@@ -358,3 +358,26 @@ def add_device_arguments(parser: argparse.ArgumentParser,
     command("list", "your computers, with the safety number to compare on each")
     command("status", "last sync, what waits to be sent, conflicts")
     command("sync", "sync this computer with your others now (as `companion sync`)")
+
+
+def add_template_arguments(parser: argparse.ArgumentParser,
+                           common: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="templates_command", metavar="ACTION", required=True)
+
+    def action(name: str, text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=text, description=text, parents=[common])
+
+    lst = action("list", "the templates: those that come with Companion, then yours")
+    lst.add_argument("--json", action="store_true", help="JSON output")
+    show = action("show", "print a template's Markdown")
+    show.add_argument("name", metavar="NAME")
+    add = action("add", "keep a template of your own (in the vault)")
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("body", metavar="BODY|-",
+                     help="its Markdown; - reads it from standard input")
+    edit = action("edit", "change one of your templates")
+    edit.add_argument("name", metavar="NAME")
+    edit.add_argument("--body", metavar="BODY|-", help="new Markdown (- reads standard input)")
+    edit.add_argument("--rename", metavar="NEW", help="a new name")
+    delete = action("delete", "delete one of your templates (entries written from it stay)")
+    delete.add_argument("name", metavar="NAME")

@@ -2,11 +2,12 @@
 
 Preferences live in preferences.json beside the vault (companion/preferences.py), readable
 before unlock. Those that belong to the person travel, one field per setting, last writer
-wins: the theme, reminders, the day start, the crisis country, and how screen time counts use
-and suggests breaks (so every computer counts a day alike). Those that belong to the computer
-stay: window geometry, auto-lock (a laptop in a café is not a desktop at home), whether this
-computer measures screen time at all, and how often and how loudly it syncs circles (circles
-stay with the computer that joined them).
+wins: the theme, reminders, the day start, the crisis country, how screen time counts use
+and suggests breaks (so every computer counts a day alike), and what Today offers (on this
+day, leaving out hard days, the question for today and the day it was set aside). Those that
+belong to the computer stay: window geometry, auto-lock (a laptop in a café is not a desktop
+at home), whether this computer measures screen time at all, and how often and how loudly it
+syncs circles (circles stay with the computer that joined them).
 
 The file is the truth: a round reads it (so a change made with the vault closed, or by a
 dialog that writes the file itself, is seen) and compares it with what was last agreed, and a
@@ -30,7 +31,9 @@ from sync.devices.ops import named_record_id
 # The person's settings; every other field of Preferences stays on its computer.
 PERSON_SETTINGS = ("theme", "reminder_enabled", "reminder_time", "day_starts_at",
                    "questionnaire_reminder", "crisis_country", "privacy_mode", "idle_minutes",
-                   "eye_breaks", "rest_breaks", "rest_after_minutes", "rest_minutes")
+                   "eye_breaks", "rest_breaks", "rest_after_minutes", "rest_minutes",
+                   "on_this_day", "on_this_day_skip_hard_days", "question_of_the_day",
+                   "question_set_aside_on")
 DEVICE_SETTINGS = tuple(f.name for f in fields(Preferences) if f.name not in PERSON_SETTINGS)
 LOCAL_ID = 1
 

@@ -30,6 +30,13 @@ from companion.timeutil import parse_datetime
 
 
 def cmd_add(app: CompanionApp, args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
+    if args.template is not None:
+        from companion.cli.commands.prompts_cmd import add_from_template
+
+        return add_from_template(app, args, stdin, out)
+    if args.text is None:
+        raise UsageError("give the entry as TEXT or - (standard input), or start from a "
+                         "--template")
     from_stdin = TextFromStdin(stdin)
     text = from_stdin(args.text, "TEXT") or ""
     title_given = from_stdin(args.title, "--title")
