@@ -939,7 +939,10 @@ class Engine:
                                       self.now_us(), row.me)
                 return
             with self.db.transaction() as cur:
-                cur.execute("UPDATE circle_outbox SET sent = 1 WHERE id = ?", (item_id,))
+                # Its body is read by nothing once sent (only unsealed rows are read): emptied,
+                # so later columns are not behind a quarter megabyte of overflow pages.
+                cur.execute("UPDATE circle_outbox SET sent = 1, data = '' WHERE id = ?",
+                            (item_id,))
                 _forget_old_bodies(cur, row.id)
             report.sent += 1
 
@@ -1027,17 +1030,19 @@ class Engine:
         from an old snapshot, a frozen view), say so and upload again what went missing."""
         missing = []
         displaced = moved = 0
-        # The sealed bytes are read one message at a time: the newest is nearly always on
-        # the storage, and the window's bodies can be megabytes (a device group's batches).
-        for item_id, name, epoch, index, attempt in self.db.query(
-                "SELECT id, name, sent_epoch, idx, attempt FROM circle_outbox WHERE "
-                "circle = ? AND sent = 1 AND raw IS NOT NULL ORDER BY seq DESC LIMIT ?",
-                (row.id, ROLLBACK_WINDOW)):
-            found = self._read_back(transport, name)
-            kept = self.db.query_one("SELECT raw FROM circle_outbox WHERE id = ?", (item_id,))
-            if kept is None or kept[0] is None:
+        # Each message is read one at a time: the newest is nearly always on the storage. The
+        # list names only ids: columns stored after a message's body and sealed bytes (its
+        # epoch, index and try) are reached through their overflow pages, megabytes for a
+        # window of a device group's batches.
+        for (item_id,) in self.db.query(
+                "SELECT id FROM circle_outbox WHERE circle = ? AND sent = 1 AND raw IS NOT NULL"
+                " ORDER BY seq DESC LIMIT ?", (row.id, ROLLBACK_WINDOW)):
+            kept = self.db.query_one("SELECT name, raw, sent_epoch, idx, attempt FROM"
+                                     " circle_outbox WHERE id = ?", (item_id,))
+            if kept is None or kept[1] is None:
                 continue
-            raw = kept[0]
+            name, raw, epoch, index, attempt = kept
+            found = self._read_back(transport, name)
             if found == bytes(raw):
                 break
             if found is None:
