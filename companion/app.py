@@ -13,6 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from companion.attachment_schema import ATTACHMENTS
 from companion.checkins import CheckIns, DayMood
 from companion.clock import Clock, SystemClock
 from companion.devices.schema import DEVICES, SCREEN_TIME_COLLECTIONS
@@ -44,6 +45,7 @@ from storage.vault import Vault
 from sync.schema import CIRCLES
 
 if TYPE_CHECKING:
+    from companion.attachments import Attachment, AttachmentLimits, Attachments, PreparedFile
     from companion.circle_feature import Circles
     from companion.crisis import CrisisResources
     from companion.devices.group import DeviceConflict, DeviceGroup, DeviceSyncReport
@@ -64,7 +66,8 @@ if TYPE_CHECKING:
 
 # Every table a Companion vault holds, by the package that owns it: the vault brings each up
 # to date when it is unlocked (storage/migrations.py).
-SCHEMA = (JOURNAL, IMPORTS, QUESTIONNAIRES, SCREEN_TIME, CIRCLES, DEVICES, TEMPLATES)
+SCHEMA = (JOURNAL, IMPORTS, QUESTIONNAIRES, SCREEN_TIME, CIRCLES, DEVICES, TEMPLATES,
+          ATTACHMENTS)
 
 ChangeListener = Callable[[Changes], None]
 # Argon2id at its floor, for throwaway vaults only (the demo, screenshots): a real vault
@@ -94,6 +97,8 @@ class CompanionApp:
         # Keeps a save of the preferences out of the middle of a device-sync round.
         self._preferences_lock = threading.RLock()
         self._listeners: list[ChangeListener] = []
+        # None: the defaults of companion/attachments.py.
+        self.attachment_limits: AttachmentLimits | None = None
 
     # -- vault lifecycle ----------------------------------------------------------------------
 
@@ -403,6 +408,47 @@ class CompanionApp:
 
         return on_this_day(self.journal, self.checkins, day or self.clock.now().date(),
                            skip_hard_days=self.preferences.on_this_day_skip_hard_days)
+
+    # -- attachments (companion/attachments.py; the bytes stay in the vault) ------------------
+
+    def _attachments(self) -> Attachments:
+        from companion.attachments import Attachments
+
+        return Attachments(self.vault.database, self.clock, self.attachment_limits)
+
+    def prepare_attachment(self, path: Path, *, keep_location: bool = False) -> PreparedFile:
+        """Read and check a file to attach (type from its bytes, size limits, an image's
+        location removed unless kept); nothing is written yet."""
+        return self._attachments().prepare_file(path, keep_location=keep_location)
+
+    def prepare_attachment_bytes(self, name: str, data: bytes, *,
+                                 keep_location: bool = False) -> PreparedFile:
+        """The same for bytes pasted or dropped into the editor."""
+        from companion.attachments import AttachmentLimits, prepare
+
+        return prepare(name, data, self.attachment_limits or AttachmentLimits(),
+                       keep_location=keep_location)
+
+    def attach(self, entry_id: int, files: Sequence[PreparedFile]) -> list[Attachment]:
+        """Attach prepared files to an entry: all of them or none."""
+        added = self._attachments().add(entry_id, files)
+        self._notify(Changes(entries=True, ids=(ItemRef(Kind.ENTRY, entry_id),)))
+        return added
+
+    def attachments(self, entry_id: int) -> list[Attachment]:
+        return self._attachments().list(entry_id)
+
+    def attachment_bytes(self, entry_id: int, position: int) -> bytes:
+        return self._attachments().read(entry_id, position)
+
+    def attachment_thumbnail(self, entry_id: int, position: int,
+                             max_side: int = 256) -> bytes | None:
+        """PNG bytes made in memory (no cache on disk), or None for what is not an image."""
+        return self._attachments().thumbnail(entry_id, position, max_side)
+
+    def remove_attachment(self, entry_id: int, position: int) -> None:
+        self._attachments().remove(entry_id, position)
+        self._notify(Changes(entries=True, ids=(ItemRef(Kind.ENTRY, entry_id),)))
 
     # -- templates and the question for today (companion/templates.py, prompts.py) -----------
 
