@@ -53,6 +53,8 @@ UNLOCKED_COMMANDS: dict[str, tuple[str, str]] = {
     "device": ("devices", "cmd_device"), "sync": ("devices", "cmd_sync"),
     "on-this-day": ("prompts_cmd", "cmd_on_this_day"),
     "templates": ("prompts_cmd", "cmd_templates"),
+    "attachments": ("attachments", "cmd_attachments"),
+    "attachment": ("attachments", "cmd_attachment"),
 }
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+from companion.cli.parser_attachments import add_attachment_arguments
 from companion.cli.parser_groups import (
     add_circle_arguments,
     add_crisis_arguments,
@@ -49,6 +50,8 @@ examples:
   companion add - --tag walk --mood 4 < today.txt
   echo "Slept badly. Big meeting." | companion add - --tag work
   companion add --template "three good things"     # asks each part in turn
+  companion add "A day at the sea" --attach beach.jpg --attach tickets.pdf
+  companion attachment save e12 1 -o beach.jpg
   companion on-this-day
   companion checkin --mood 3 --energy 2 --emotion tired --activity work --sleep 6.5
   echo "Long day" | companion checkin --mood 3 --note -
@@ -154,6 +157,11 @@ def _build(wanted: str | None) -> tuple[argparse.ArgumentParser, set[str]]:
     add.add_argument("--mood", type=int, help="mood 1–5")
     add.add_argument("--star", action="store_true", help="star the entry")
     add.add_argument("--at", metavar="ISO-DATETIME", help="when it was written (default: now)")
+    add.add_argument("--attach", action="append", default=[], type=Path, metavar="FILE",
+                     help="attach a file: a photo, a PDF, audio … (repeatable; kept "
+                          "encrypted in the vault)")
+    add.add_argument("--keep-location", action="store_true",
+                     help="keep where an attached photo was taken (removed by default)")
     add.add_argument("--template", metavar="NAME",
                      help="start from a template (`companion templates list`): each of its "
                           "parts is asked in turn on standard input, an answer ending at an "
@@ -272,6 +280,7 @@ def _build(wanted: str | None) -> tuple[argparse.ArgumentParser, set[str]]:
         "import", "import from jrnl, Daylio, Day One or a Companion JSON export (all or nothing)")
     screentime = command(
         "screentime", "screen time: status, budgets, ActivityWatch import, a foreground tracker")
+    add_attachment_arguments(command, common, item_id)
     add_template_arguments(command("templates", "entry templates: those that come with "
                                                 "Companion and your own (list, show, add, "
                                                 "edit, delete)"), common)

@@ -30,6 +30,15 @@ from companion.timeutil import parse_datetime
 
 
 def cmd_add(app: CompanionApp, args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
+    files = []
+    if args.attach:
+        if args.template is not None:
+            raise UsageError("--attach cannot be used with --template yet: add the entry, "
+                             "then `companion attachment add ID FILE`")
+        from companion.cli.commands.attachments import prepare_files
+
+        # Every file is read and checked before the entry is written.
+        files = prepare_files(app, args.attach, keep_location=args.keep_location)
     if args.template is not None:
         from companion.cli.commands.prompts_cmd import add_from_template
 
@@ -49,6 +58,12 @@ def cmd_add(app: CompanionApp, args: argparse.Namespace, stdin: TextIO, out: Tex
         title=title, body=body.strip("\n"), tags=tuple(args.tag), mood=args.mood,
         starred=args.star, at=when(app, args.at),
     ))
+    if files:
+        import sys
+
+        from companion.cli.commands.attachments import attach_and_report
+
+        attach_and_report(app, entry.id, files, sys.stderr, entry_is_new=True)
     print(entry.ref, file=out)
     return EXIT_OK
 
