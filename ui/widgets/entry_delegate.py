@@ -367,13 +367,20 @@ class EntryDelegate(QStyledItemDelegate):
         if isinstance(found, _RowText):
             return found
         metrics = QFontMetrics(font)
-        tags, tags_width = "", 0
-        if entry.tags:
-            tags = fit_tags(entry.tags, metrics, width * 2 // 5)
-            tags_width = metrics.horizontalAdvance(tags) + 2  # +2: rounding, never elide
-        title_width = max(0, width - (tags_width + 12 if tags else 0))
         label = entry_label(entry) or "…"
         title_metrics = QFontMetrics(self._title_font(font))
+        tags, tags_width = "", 0
+        if entry.tags:
+            # The title comes first: tags take at most two fifths of the row, and of a title
+            # that fits the row only what the whole title leaves (a narrow list showed
+            # "River …" beside "#walk"). A title longer than the row is cut either way.
+            needed = title_metrics.horizontalAdvance(label)
+            room = width * 2 // 5 if needed + 12 > width else min(width * 2 // 5,
+                                                                   width - needed - 12)
+            if room >= metrics.horizontalAdvance("#…") + 2:
+                tags = fit_tags(entry.tags, metrics, room - 2)
+                tags_width = metrics.horizontalAdvance(tags) + 2  # +2: rounding, never elide
+        title_width = max(0, width - (tags_width + 12 if tags else 0))
         title = title_metrics.elidedText(label, Qt.TextElideMode.ElideRight, title_width)
         used = title_metrics.horizontalAdvance(title) + 10
         excerpt = plain_excerpt(entry.body, skip_first_line=not entry.title)
