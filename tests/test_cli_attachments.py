@@ -99,3 +99,22 @@ def test_the_commands_load_no_image_code_until_needed(vault_home: Path, files: P
                             capture_output=True, check=False, cwd=Path(__file__).parents[1])
     assert result.stderr.strip().splitlines()[-1] == "False", result.stderr
     assert run_companion("--help").stdout.count("attachment") >= 2
+
+
+def test_a_full_disk_after_the_entry_says_what_was_saved(cli, vault_home: Path, files: Path,  # type: ignore[no-untyped-def]
+                                                         monkeypatch) -> None:
+    # A simulated full disk at the attach step (the real one, with a tmpfs, is
+    # tests/companion/test_attachments_disk_full.py): the entry's own text was saved.
+    from companion.app import CompanionApp
+    from storage.errors import DiskFull
+
+    def full(*_args: object) -> None:
+        raise DiskFull()
+
+    with monkeypatch.context() as patched:
+        patched.setattr(CompanionApp, "attach", full)
+        result = cli("add", "Saved text", "--attach", str(files / "tickets.pdf"))
+    assert result.code == 1
+    assert "saved as e1, but the disk is full" in result.err
+    assert "companion attachment add e1 FILE" in result.err
+    assert json.loads(cli("list", "--json").out)[0]["title"] == "Saved text"

@@ -13,6 +13,7 @@ from companion.cli.exits import EXIT_OK, UsageError
 from companion.cli.format import write_json
 from companion.errors import UserError
 from companion.models import ItemRef, Kind
+from storage.errors import DiskFull
 
 if TYPE_CHECKING:
     from companion.attachments import Attachment, PreparedFile
@@ -38,6 +39,10 @@ def attach_and_report(app: CompanionApp, entry_id: int, files: Sequence[Prepared
     except UserError as exc:
         if not entry_is_new:
             raise
+        if isinstance(exc, DiskFull):
+            raise UserError(f"The entry was saved as e{entry_id}, but the disk is full, so "
+                            "its files were not attached.", "Free some space, then `companion "
+                            f"attachment add e{entry_id} FILE`.") from exc
         raise UserError(f"The entry was saved as e{entry_id}, but its files were not "
                         f"attached: {exc.message}", exc.hint) from exc
     for file in files:
