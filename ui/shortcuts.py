@@ -30,6 +30,7 @@ SECTIONS: tuple[tuple[str, tuple[Shortcut, ...]], ...] = (
         (("Ctrl+1", "Ctrl+6"), "Go to a page: Today, Journal, Insights, Screen time, Circle, "
                                "Settings"),
         (("Tab",), "Move to the next control (Shift+Tab goes back)"),
+        (("Ctrl+Shift+N",), "New entry from a template, in the Journal"),
         (("Ctrl+Shift+H",), "Need help now? The support lines, also from inside a dialog"),
         (("Ctrl+L",), "Lock now"),
         (("F1", "Ctrl+?"), "This list"),

@@ -78,6 +78,12 @@ class Workspace(QWidget):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)
             shortcut.activated.connect(lambda i=index: self.show_page(i))
         self.sidebar.currentRowChanged.connect(self._on_row)
+        today = self.page(TodayPage)
+        assert isinstance(today, TodayPage)
+        today.entry_requested.connect(self.open_entry)
+        today.write_requested.connect(self.write_entry)
+        from_template = QShortcut(QKeySequence("Ctrl+Shift+N"), self)
+        from_template.activated.connect(self.choose_template)
         # The sections, and under them the way to the support lines, on the sidebar's colour.
         side = QWidget()
         side.setObjectName("sidebarColumn")
@@ -115,6 +121,25 @@ class Workspace(QWidget):
                  else PAGE_TYPES.index(index_or_type))
         self.sidebar.setCurrentRow(index)
         return self.pages[index]
+
+    def _journal(self) -> JournalPage:
+        journal = self.show_page(JournalPage)
+        assert isinstance(journal, JournalPage)
+        return journal
+
+    def open_entry(self, entry_id: int) -> None:
+        """An entry from elsewhere (Today's "On this day") opens in the Journal."""
+        journal = self._journal()
+        journal.open_entry(entry_id)
+        journal.editor.focus_text()
+
+    def write_entry(self, title: str, body: str) -> None:
+        """A new entry from elsewhere (Today's question) starts in the Journal."""
+        self._journal().editing.new_entry_from(title, body)
+
+    def choose_template(self) -> None:
+        """Ctrl+Shift+N, from any page: the Journal, and the template chooser over it."""
+        self._journal().editing.choose_template()
 
     def _on_row(self, row: int) -> None:
         if 0 <= row < len(self.pages):

@@ -126,6 +126,21 @@ class JournalEditorController(QObject):
         self.page.results_view.clearSelection()
         self.page.editor.title.setFocus()
 
+    def new_entry_from(self, title: str, body: str) -> None:
+        """A new entry from a template or Today's question, the keyboard in its text."""
+        self.new_entry()
+        self.page.editor.start_from(title, body)
+        self.page.editor.focus_text()
+
+    def choose_template(self) -> None:
+        """Ctrl+Shift+N: pick a template, and a new entry starts from it."""
+        from ui.dialogs.template_chooser import TemplateChooser
+
+        chooser = TemplateChooser(self.page.ctx, self.page)
+        chooser.chosen.connect(lambda template: self.new_entry_from(template.name,
+                                                                    template.body))
+        chooser.open()
+
     def star_toggled(self, starred: bool) -> None:
         entry = self.page.editor.entry
         if entry is None or entry.deleted is not None:

@@ -1,6 +1,6 @@
 """Settings: passphrase, recovery code, remember on this device, auto-lock, theme, the daily
-reminder, backup and restore, "Your data" (import and export) and "Your computers" (device
-sync, ui/widgets/devices_card.py).
+reminder, what Today shows (ui/widgets/today_settings_card.py), backup and restore, "Your
+data" (import and export) and "Your computers" (device sync, ui/widgets/devices_card.py).
 
 Preferences (theme, auto-lock, reminder) are saved through `ctx.prefs` and take effect at once:
 the main window and the tray listen to its `changed` signal. Everything that touches the vault
@@ -45,6 +45,7 @@ from ui.pages.base import Page
 from ui.tasks import Lane
 from ui.widgets.common import error_label, heading, hint, subheading, user_message
 from ui.widgets.devices_card import DevicesCard
+from ui.widgets.today_settings_card import TodaySettingsCard
 
 AUTO_LOCK_CHOICES = (1, 2, 5, 10, 15, 30, 60, 0)  # 0: never
 THEMES = (("system", "Same as the system"), ("light", "Light"), ("dark", "Dark"))
@@ -103,9 +104,10 @@ class SettingsPage(Page):
         column.setSpacing(16)
         column.addWidget(heading(self.tr(self.title)))
         self.devices_card = DevicesCard(ctx)
+        self.today_card = TodaySettingsCard(ctx)
         for card in (self._build_security(), self._build_appearance(),
-                     self._build_reminder(), self._build_backup(), self._build_data(),
-                     self.devices_card):
+                     self._build_reminder(), self.today_card, self._build_backup(),
+                     self._build_data(), self.devices_card):
             column.addWidget(card)
         column.addStretch(1)
         content = QWidget()

@@ -1,5 +1,9 @@
 """Today: a check-in in a few seconds, and what today holds so far. No streaks, no counts.
 
+Beside today's list, two quiet cards: "On this day" (what was written and felt on this date in
+earlier years, and a month ago) and "A question for today"; each can be turned off in
+Settings, and the question set aside for the day.
+
 Every vault call goes through the task runner. Each reply carries the generation it was asked
 in; `teardown` (lock) starts a new one, so a reply that arrives late cannot put decrypted text
 back on the screen.
@@ -7,9 +11,11 @@ back on the screen.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, QLocale, Qt, QTimer
+from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -33,8 +39,14 @@ from companion.models import (
     Changes,
     CheckIn,
     CheckInDraft,
+    ItemRef,
+    Kind,
+    TimelineItem,
     normalize_label,
 )
+from companion.on_this_day import OnThisDay
+from companion.preferences import Preferences
+from companion.prompts import question_entry_body, question_for
 from ui.context import UiContext
 from ui.dialogs.checkin_edit import CheckinEditDialog
 from ui.icons import icon
@@ -45,6 +57,8 @@ from ui.widgets.common import error_label, heading, hint, subheading, user_messa
 from ui.widgets.day_list import DayList
 from ui.widgets.message_bar import MessageBar
 from ui.widgets.mood_picker import EnergyPicker, MoodPicker
+from ui.widgets.on_this_day_card import OnThisDayCard
+from ui.widgets.question_card import QuestionCard
 
 WIDE_ENOUGH_FOR_TWO_COLUMNS = 860
 
@@ -52,6 +66,8 @@ WIDE_ENOUGH_FOR_TWO_COLUMNS = 860
 class TodayPage(Page):
     title = "Today"
     icon_name = "today"
+    entry_requested = Signal(int)  # open this entry in the Journal
+    write_requested = Signal(str, str)  # a new entry in the Journal: title, body
 
     def __init__(self, ctx: UiContext) -> None:
         super().__init__(ctx)
@@ -62,6 +78,7 @@ class TodayPage(Page):
         self._build()
         self._wire_keys()
         ctx.changes.changed.connect(self._on_changes)
+        ctx.prefs.changed.connect(self._prefs_changed)
         self._update_save_enabled()
         self._midnight = QTimer(self)  # a page left open overnight moves on to the new day
         self._midnight.setInterval(60_000)
@@ -117,6 +134,15 @@ class TodayPage(Page):
                                         "it shows up here."))
         self.today_error = error_label()
         self.today_error.setVisible(False)
+        self.memories = OnThisDayCard()
+        self.memories.open_requested.connect(self.open_memory)
+        self.memories.setVisible(False)
+        self._memories_generation = 0
+        self.question = QuestionCard()
+        self.question.write_requested.connect(self.write_about)
+        self.question.set_aside.connect(self.set_question_aside)
+        self.question.turned_off.connect(self.turn_question_off)
+        self.question.setVisible(False)
 
         form = QVBoxLayout()
         form.setSpacing(8)
@@ -145,6 +171,8 @@ class TodayPage(Page):
 
         side = QVBoxLayout()
         side.setSpacing(8)
+        side.addWidget(self.memories)
+        side.addWidget(self.question)
         side.addWidget(subheading(self.tr("Today so far")))
         side.addWidget(self.today_error)
         side.addWidget(self.today_empty)
@@ -211,6 +239,8 @@ class TodayPage(Page):
             self._midnight.start()
         self._request_day()
         self._request_labels()
+        self._request_memories()
+        self._show_question()
 
     def _refocus_after_change(self) -> None:
         """Back to the list after a correction or delete, or to the check-in when the list
@@ -237,6 +267,9 @@ class TodayPage(Page):
         self._day_busy = self._day_again = self._saving = False
         self.editing.close()
         self._show_day(None)
+        self.memories.clear()
+        self.memories.setVisible(False)
+        self.question.setVisible(False)
         self._reset_form()
         self.emotions.reset()
         self.activities.reset()
@@ -250,6 +283,7 @@ class TodayPage(Page):
             self._stale = True
             return
         self._request_day()
+        self._request_memories()
         if changes.checkins:
             self._request_labels()
 
@@ -321,6 +355,87 @@ class TodayPage(Page):
         self._side.setStretch(self._side.count() - 1, 0 if rows else 1)
         if had_focus and not rows:
             self.focus_checkin()  # the last card went: the keyboard must not fall elsewhere
+
+    # -- on this day, and a question for today ------------------------------------------------
+
+    def _prefs_changed(self, _prefs: Preferences) -> None:
+        if not self._closed:
+            self._request_memories()
+            self._show_question()
+
+    def _request_memories(self) -> None:
+        if not self.ctx.prefs.current.on_this_day:
+            self._memories_generation += 1  # a reply on its way is no longer wanted
+            self._show_memories(None)
+            return
+        self._memories_generation += 1
+        app, generation = self.ctx.app, (self._generation, self._memories_generation)
+        day = self.ctx.app.clock.now().date()
+        self.ctx.runner.run(lambda: (generation, app.on_this_day(day)),
+                            self._memories_loaded, self._memories_failed)
+
+    def _memories_loaded(self, result: tuple[tuple[int, int], OnThisDay]) -> None:
+        generation, found = result
+        if generation == (self._generation, self._memories_generation):
+            self._show_memories(found)
+
+    def _memories_failed(self, exc: BaseException) -> None:
+        self._report(exc, self.today_error)
+
+    def _show_memories(self, found: OnThisDay | None) -> None:
+        had_focus = self.memories.isAncestorOf(self.focusWidget()) \
+            if self.focusWidget() is not None else False
+        self.memories.show_memories(found if self.ctx.prefs.current.on_this_day else None)
+        self.memories.setVisible(not self.memories.empty)
+        if had_focus:
+            self.focus_checkin()
+
+    def open_memory(self, ref: ItemRef) -> None:
+        """An entry opens in the Journal; a check-in opens here, as today's do."""
+        if ref.kind is Kind.ENTRY:
+            self.entry_requested.emit(ref.number)
+            return
+        app, generation = self.ctx.app, self._generation
+        self.ctx.runner.run(lambda: (generation, app.get(ref)), self._memory_loaded,
+                            self._memories_failed)
+
+    def _memory_loaded(self, result: tuple[int, TimelineItem]) -> None:
+        generation, item = result
+        if generation == self._generation and isinstance(item, CheckIn):
+            self.editing.edit(item)
+
+    def _show_question(self) -> None:
+        prefs = self.ctx.prefs.current
+        today = self.ctx.app.clock.now().date()
+        wanted = prefs.question_of_the_day and prefs.question_set_aside_on != today.isoformat()
+        had_focus = self.question.isAncestorOf(self.focusWidget()) \
+            if self.focusWidget() is not None else False
+        if wanted:
+            self.question.show_question(self.tr(question_for(today)))
+        self.question.setVisible(wanted)
+        if had_focus and not wanted:
+            self.focus_checkin()
+
+    def question_today(self) -> str:
+        return question_for(self.ctx.app.clock.now().date())
+
+    def write_about(self, question: str) -> None:
+        self.write_requested.emit("", question_entry_body(question))
+
+    def set_question_aside(self) -> None:
+        today: date = self.ctx.app.clock.now().date()
+        self.ctx.prefs.update(replace(self.ctx.prefs.current,
+                                      question_set_aside_on=today.isoformat()))
+        self.message.show_message(self.tr("Set aside until tomorrow."))
+
+    def turn_question_off(self) -> None:
+        self.ctx.prefs.update(replace(self.ctx.prefs.current, question_of_the_day=False))
+        self.message.show_message(
+            self.tr("No more questions here. Settings → Today brings them back."),
+            self.tr("Undo"), self._question_back_on)
+
+    def _question_back_on(self) -> None:
+        self.ctx.prefs.update(replace(self.ctx.prefs.current, question_of_the_day=True))
 
     # -- the check-in -----------------------------------------------------------------------
 

@@ -154,6 +154,15 @@ class EntryEditor(QWidget):
     def start_new(self) -> None:
         self._fill(None, "", (), None, False, "")
 
+    def start_from(self, title: str, body: str) -> None:
+        """A new entry that starts from a template or a question. Untouched, it is not worth
+        saving (a template alone is not an entry); the first change makes it one. The cursor
+        waits where the first answer goes."""
+        self._fill(None, title, (), None, False, body)
+        cursor = self.body.textCursor()
+        cursor.setPosition(first_answer_position(body))
+        self.body.setTextCursor(cursor)
+
     def show_opening(self) -> None:
         """Blank and read-only until `load` brings the entry (typing now would go nowhere)."""
         self._fill(None, "", (), None, False, "")
@@ -314,3 +323,25 @@ class EntryEditor(QWidget):
         self.preview.wipe()
         self.when.setText("")
         self.status.setText("")
+
+
+def first_answer_position(body: str) -> int:
+    """Where a template's first answer goes: the line after its first heading and the hint
+    under it (a line in _italics_), or the end when there is no heading."""
+    lines = body.split("\n")
+    position = 0
+    for number, line in enumerate(lines):
+        if line.lstrip().startswith("#"):
+            index = number + 1
+            position += len(line) + 1
+            while index < len(lines) and not lines[index].strip():
+                position += len(lines[index]) + 1
+                index += 1
+            if index < len(lines) and lines[index].strip().startswith("_"):
+                position += len(lines[index]) + 1
+                if index + 1 < len(lines):
+                    position += len(lines[index + 1]) + 1 if not lines[index + 1].strip() \
+                        else 0
+            return min(position, len(body))
+        position += len(line) + 1
+    return len(body)
