@@ -504,6 +504,12 @@ class CompanionApp:
 
         report = write_plan(self.vault.database, self.clock, plan, dry_run=dry_run,
                             progress=progress, cancel=cancel)
+        if plan.attachments and not dry_run:
+            from companion.attachment_export import import_attachments
+
+            notes = import_attachments(self, plan.path, plan.source, plan.own_ids,
+                                       plan.attachments)
+            report = replace(report, notes=(*report.notes, *notes))
         if report.imported and not dry_run:
             self._notify(report.changes)
         return report

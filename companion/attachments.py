@@ -196,10 +196,11 @@ class Attachments:
         data = read_file(Path(path), self.limits)
         return prepare(Path(path).name, data, self.limits, keep_location=keep_location)
 
-    def add(self, entry_id: int, files: Sequence[PreparedFile]) -> list[Attachment]:
+    def add(self, entry_id: int, files: Sequence[PreparedFile], *,
+            into_trash: bool = False) -> list[Attachment]:
         """Attach `files` to the entry, after those it has: all of them, or (a limit, a full
-        disk) none."""
-        self._live_entry(entry_id)
+        disk) none. An entry in the trash takes none unless `into_trash` (an import)."""
+        self._live_entry(entry_id, into_trash=into_trash)
         now = Stamp.of(self.clock.now()).utc_us
         added: list[Attachment] = []
         with self.db.transaction() as cur:
@@ -289,11 +290,11 @@ class Attachments:
                 cur.execute("UPDATE attachments SET position = ? WHERE id = ?",
                             (new_position, attachment_id))
 
-    def _live_entry(self, entry_id: int) -> None:
+    def _live_entry(self, entry_id: int, *, into_trash: bool = False) -> None:
         row = self.db.query_one("SELECT deleted_us FROM entries WHERE id = ?", (entry_id,))
         if row is None:
             raise NotFound(f"There is no entry e{entry_id}.", "Use `companion list` to see ids.")
-        if row[0] is not None:
+        if row[0] is not None and not into_trash:
             raise InvalidInput(f"Entry e{entry_id} is in the trash.",
                                f"Restore it first: `companion restore e{entry_id}`.")
 

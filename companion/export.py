@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -81,11 +81,15 @@ def checkin_json(checkin: CheckIn) -> dict[str, Any]:
 
 
 def export_document(app: CompanionApp, *, progress: Progress | None = None,
-                    cancel: CancelToken | None = None) -> dict[str, Any]:
+                    cancel: CancelToken | None = None,
+                    attachments: Callable[[int], list[dict[str, Any]]] | None = None
+                    ) -> dict[str, Any]:
     """The complete export as a JSON-ready value (schema: docs/export-format.md).
 
     `progress(done, total)` is called every few hundred items; a set `cancel` token stops
-    with `ExportCancelled` before anything is written."""
+    with `ExportCancelled` before anything is written. `attachments(entry id)` lists (and
+    writes beside the JSON) an entry's attached files; an entry without any has no
+    "attachments" key."""
     data = collect(app)
     total = len(data.entries) + len(data.checkins)
     done = 0
@@ -105,12 +109,21 @@ def export_document(app: CompanionApp, *, progress: Progress | None = None,
         "version": VERSION,
         "exported_at": _iso(app.clock.now()),
         "vault_id": app.vault.vault_id,
-        "entries": [counted(entry_json(e)) for e in data.entries],
+        "entries": [counted(_with_files(entry_json(e), e.id, attachments))
+                    for e in data.entries],
         "checkins": [counted(checkin_json(c)) for c in data.checkins],
     }
     if cancel is not None and cancel.cancelled:
         raise ExportCancelled()
     return document
+
+
+def _with_files(item: dict[str, Any], entry_id: int,
+                attachments: Callable[[int], list[dict[str, Any]]] | None) -> dict[str, Any]:
+    listed = attachments(entry_id) if attachments is not None else []
+    if listed:
+        item["attachments"] = listed
+    return item
 
 
 def json_text(document: dict[str, Any]) -> str:
@@ -133,7 +146,10 @@ def json_text(document: dict[str, Any]) -> str:
 def export_json(app: CompanionApp, path: Path, *, progress: Progress | None = None,
                 cancel: CancelToken | None = None) -> int:
     """Write the JSON export to `path`; return the number of items written."""
-    document = export_document(app, progress=progress, cancel=cancel)
+    from companion.attachment_export import AttachmentWriter
+
+    document = export_document(app, progress=progress, cancel=cancel,
+                               attachments=AttachmentWriter(app, path))
     atomic_write_bytes(path, json_text(document).encode("utf-8"))
     count = len(document["entries"]) + len(document["checkins"])
     if progress is not None:
@@ -303,7 +319,10 @@ def export_to(app: CompanionApp, fmt: str, target: Path, *, per_day: bool = Fals
     the CLI and the desktop app (never inside the vault's folder, nothing replaced without
     `force`), and say what was written."""
     if fmt == "json":
+        from companion.attachment_export import check_files_folder
+
         check_target(app, target, force=force)
+        check_files_folder(target, force=force)
         count = export_json(app, target, progress=progress, cancel=cancel)
         return ExportResult("items", count, target)
     if cancel is not None and cancel.cancelled:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from companion.app import CompanionApp
+from companion.attachment_export import parse_attachments
 from companion.checkins import validated_checkin
 from companion.errors import InvalidInput
 from companion.export import FORMAT, VERSION
@@ -143,6 +144,12 @@ def read_json_plan(path: Path, app: CompanionApp | None = None) -> ImportPlan:
     plan.entries = _parse_all(path, document["entries"], "entries", _entry)
     plan.checkins = _parse_all(path, document["checkins"], "checkins", _checkin)
     plan.own_ids = app is not None and document["vault_id"] == app.vault_id
+    for index, item in enumerate(document["entries"]):
+        try:
+            plan.attachments += parse_attachments(item, str(item["id"]))
+        except InvalidInput as exc:
+            raise InvalidInput(f"{path}: entries[{index}]: {exc.message}",
+                               "Nothing was imported.") from None
     return plan
 
 

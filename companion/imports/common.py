@@ -97,6 +97,9 @@ class ImportPlan:
     checkins: list[ImportedCheckIn] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what is left out, and why
     own_ids: bool = False  # the source ids are the ids of items in this very vault
+    # Files to attach to the imported entries once their rows are written
+    # (companion.attachment_export.PendingFile; the JSON export's, for now).
+    attachments: list[Any] = field(default_factory=list)
 
     @property
     def total(self) -> int:
