@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 
 from companion.prompts import shipped_templates
+from tests.conftest import PASSPHRASE
+from tests.support.cli_tty import run_in_tty
 
 pytestmark = pytest.mark.usefixtures("vault_home")
 
@@ -62,6 +65,14 @@ def test_add_from_a_template_takes_answers_in_order(cli) -> None:  # type: ignor
     assert "## A more balanced thought" in entry["body"]  # parts not answered stay, empty
 
 
+def test_more_answers_than_parts_are_kept_at_the_end(cli) -> None:  # type: ignore[no-untyped-def]
+    cli("templates", "add", "Two", "-", stdin="## One\n\n## Two\n")
+    result = cli("add", "--template", "two", stdin="first\n\nsecond\n\nthird\n")
+    assert result.code == 0, result.err
+    assert json.loads(cli("show", "e1", "--json").out)["body"] == \
+        "## One\n\nfirst\n\n## Two\n\nsecond\n\nthird\n"
+
+
 def test_add_from_a_template_refusals(cli) -> None:  # type: ignore[no-untyped-def]
     result = cli("add", "--template", "three good things", stdin="\n\n")
     assert result.code == 1 and "Nothing was written, so no entry was saved" in result.err
@@ -102,3 +113,22 @@ def test_shipped_templates_cannot_be_changed(cli) -> None:  # type: ignore[no-un
     assert result.code == 1 and "comes with Companion" in result.err
     result = cli("templates", "edit", "Weekly review")
     assert result.code == 1
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_add_from_a_template_at_a_terminal_asks_each_part(cli) -> None:  # type: ignore[no-untyped-def]
+    """In a terminal each part is shown with its hint and asked in turn; Enter at once
+    leaves a part blank."""
+    result = run_in_tty(["add", "--template", "Three good things"], [
+        ("Passphrase: ", PASSPHRASE),
+        ("## The first good thing", "A walk by the river\n"),
+        ("## The second good thing", ""),
+        ("## The third good thing", "Slept well\n")], stderr_on_terminal=True)
+    assert result.code == 0, result
+    assert "an empty line moves on to the next" in result.terminal
+    assert "_What happened, and why do you think it did?_" in result.terminal
+    assert "e1" in result.terminal and PASSPHRASE not in result.terminal
+    body = json.loads(cli("show", "e1", "--json").out)["body"]
+    assert "## The first good thing\n\n_What happened, and why do you think it did?_\n\n" \
+           "A walk by the river\n\n## The second good thing\n\n_What happened, and why?_\n\n" \
+           "## The third good thing\n\n_What happened, and why?_\n\nSlept well\n" in body

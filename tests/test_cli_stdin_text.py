@@ -61,7 +61,8 @@ def test_standard_input_has_a_bound(cli, monkeypatch) -> None:  # type: ignore[n
 # What a person writes, by command: these arguments must be `-` (or absent) in every example.
 CONTENT = {"add": ("text", "title"), "search": ("query",), "checkin": ("note",),
            "edit": ("title", "body", "note", "text"), "post": ("title", "body"),
-           "reply": ("text",), "join": ("code",), "guidelines": ("text",)}
+           "reply": ("text",), "join": ("code",), "guidelines": ("text",),
+           "templates": ("body",)}
 
 
 def readme_commands() -> list[list[str]]:

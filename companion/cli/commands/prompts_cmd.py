@@ -92,7 +92,9 @@ def fill_template(template: Template, stdin: TextIO, *, asking: bool) -> str:
         answer = _answer(lines, asking)
         answered = answered or bool(answer)
         parts.append("\n\n".join(p for p in (heading, hint, answer) if p))
-    rest = "\n".join(lines).strip()  # more paragraphs than parts: kept at the end
+    # From a pipe, more paragraphs than parts are kept at the end; at a terminal the last
+    # part's empty line ends it all (nobody is made to press Ctrl+D).
+    rest = "" if asking else "\n".join(lines).strip()
     if rest:
         parts.append(rest)
         answered = True
