@@ -12,7 +12,7 @@ attached; importing the same export again attaches nothing twice.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +20,7 @@ from companion.attachments import (
     AttachmentLimits,
     Attachments,
     FileUnreadable,
+    PreparedFile,
     prepare,
     read_file,
 )
@@ -74,12 +75,16 @@ class AttachmentWriter:
 
 @dataclass(frozen=True)
 class PendingFile:
-    """An attachment an imported entry lists, checked for shape (not yet read)."""
+    """An attachment an imported entry lists, checked for shape: a file beside the export
+    (`file`, relative to its folder) not yet read, or bytes already taken from a zip."""
 
     source_id: str
-    file: str
+    file: str  # where it is, as the person can find it (named in the report)
     name: str
-    sha256: str
+    sha256: str = ""  # the expected SHA-256 (hex), if the source gives one
+    data: bytes | None = field(default=None, repr=False)
+    md5: str = ""  # the expected MD5 (hex; Day One names its media by it)
+    keep_location: bool = True  # a Companion export's files are already as the person kept
 
 
 def parse_attachments(item: dict[str, Any], source_id: str) -> list[PendingFile]:
@@ -99,45 +104,36 @@ def import_attachments(app: CompanionApp, json_path: Path, source: str, own_ids:
                        pending: list[PendingFile],
                        limits: AttachmentLimits | None = None) -> list[str]:
     """Attach the listed files to the entries the import made (or found); return notes on
-    those left out."""
+    those left out. A file already attached to its entry (the same bytes) is not again."""
     if not pending:
         return []
     service = Attachments(app.vault.database, app.clock, limits or app.attachment_limits)
     base = json_path.parent.resolve()
     notes: list[str] = []
     attached = 0
-    by_entry: dict[int, list[Any]] = {}
+    by_entry: dict[int, list[PreparedFile]] = {}
     for file in pending:
         entry_id = _target_entry(app, source, own_ids, file.source_id)
         if entry_id is None:
             continue
-        path = (base / file.file).resolve()
-        if not path.is_relative_to(base):
-            notes.append(f"'{file.file}' points outside the export's folder: left out.")
-            continue
-        if not path.exists():
-            notes.append(f"{file.file} ('{file.name}' of entry {file.source_id}) is missing: "
-                         "left out.")
+        data = _bytes_of(file, base, service.limits)
+        if isinstance(data, str):
+            notes.append(data)
             continue
         try:
-            data = read_file(path, service.limits)
-        except (FileUnreadable, UserError) as exc:
+            prepared = prepare(file.name, data, service.limits,
+                               keep_location=file.keep_location)
+        except UserError as exc:
             notes.append(f"{file.file} (of entry {file.source_id}): {exc.message} Left out.")
             continue
-        if hashlib.sha256(data).hexdigest() != file.sha256:
-            notes.append(f"{file.file} (of entry {file.source_id}) is not the file that was "
-                         "exported (it changed since): left out.")
-            continue
-        existing = {a.sha256 for a in service.list(entry_id)}
-        if file.sha256 in existing:
-            continue  # imported before
-        by_entry.setdefault(entry_id, []).append((file.name, data))
+        digest = hashlib.sha256(prepared.data).hexdigest()
+        taken = {a.sha256 for a in service.list(entry_id)}
+        taken |= {hashlib.sha256(p.data).hexdigest() for p in by_entry.get(entry_id, [])}
+        if digest not in taken:
+            by_entry.setdefault(entry_id, []).append(prepared)
     for entry_id, files in by_entry.items():
-        # The bytes are the stored ones already: the location is as the person left it.
-        prepared = [prepare(name, data, service.limits, keep_location=True)
-                    for name, data in files]
         try:
-            attached += len(service.add(entry_id, prepared, into_trash=True))
+            attached += len(service.add(entry_id, files, into_trash=True))
         except UserError as exc:
             notes.append(f"The files of entry e{entry_id} were not attached: {exc}")
     if attached:
@@ -145,11 +141,33 @@ def import_attachments(app: CompanionApp, json_path: Path, source: str, own_ids:
     return notes
 
 
+def _bytes_of(file: PendingFile, base: Path, limits: AttachmentLimits) -> bytes | str:
+    """The file's bytes, or a note saying why it is left out."""
+    if file.data is not None:
+        data = file.data
+    else:
+        path = (base / file.file).resolve()
+        if not path.is_relative_to(base):
+            return f"'{file.file}' points outside the export's folder: left out."
+        if not path.exists():
+            return (f"{file.file} ('{file.name}' of entry {file.source_id}) is missing: left "
+                    "out.")
+        try:
+            data = read_file(path, limits)
+        except (FileUnreadable, UserError) as exc:
+            return f"{file.file} (of entry {file.source_id}): {exc.message} Left out."
+    if (file.sha256 and hashlib.sha256(data).hexdigest() != file.sha256) or (
+            file.md5 and hashlib.md5(data, usedforsecurity=False).hexdigest() != file.md5):
+        return (f"{file.file} (of entry {file.source_id}) is not the file that was exported "
+                "(it changed since): left out.")
+    return data
+
+
 def _target_entry(app: CompanionApp, source: str, own_ids: bool, source_id: str
                   ) -> int | None:
     row = app.vault.database.query_one(
         "SELECT item_id FROM import_sources WHERE source = ? AND source_id = ? AND kind = "
-        "'entry'", (source, source_id))
+        "'entry'", (source, f"entry:{source_id}"))
     if row is not None:
         return int(row[0])
     if own_ids:

@@ -8,8 +8,12 @@ was written in), `text` (Markdown, with punctuation escaped and photos as
 `audios`, `pdfAttachments`.
 
 Times are kept as they were lived: the UTC moment shown at the entry's own zone's offset, so an
-entry written at 08:00 in Tokyo reads 08:00. Companion has no attachments yet: media are
-counted in the report as not imported. The entry's `uuid` is its stable id.
+entry written at 08:00 in Tokyo reads 08:00. The entry's `uuid` is its stable id.
+
+Media (photos, videos, audio, PDFs) are attached to their entries once the entries are written
+(companion/attachment_export.py; a photo's location removed, as for any attached photo). Day
+One names each file in the zip by its MD5 (`photos/<md5>.jpeg`): one that is listed but not in
+the zip is named in the report, and the rest are imported.
 """
 
 from __future__ import annotations
@@ -34,45 +38,85 @@ from companion.imports.zip_reader import open_bounded_zip
 SOURCE = "dayone"
 MEDIA_KEYS = {"photos": "photos", "videos": "videos", "audios": "audio recordings",
               "pdfAttachments": "PDF attachments"}
+MEDIA_NAMES = {"photos": "photo", "videos": "video", "audios": "audio recording",
+               "pdfAttachments": "PDF"}
 MAX_TITLE = 500
 
 
 def read_dayone_plan(path: Path) -> ImportPlan:
     path = Path(path)
     plan = ImportPlan(SOURCE, path)
-    media = dict.fromkeys(MEDIA_KEYS, 0)
     unknown_zones = empty = 0
-    for name, document in _journals(read_limited(path, "a Day One export"), path):
+    wanted: list[tuple[str, str, str]] = []  # (entry uuid, media key, md5)
+    data = read_limited(path, "a Day One export")
+    for name, document in _journals(data, path):
         for index, item in enumerate(document["entries"]):
             where = f"{name}: entries[{index}]"
             try:
                 entry, counts, zone_known = _entry(item)
             except (BadItem, InvalidInput) as exc:
                 raise item_error(path, where, exc) from None
-            for key, count in counts.items():
-                media[key] += count
             unknown_zones += not zone_known
             if entry is None:
                 empty += 1
             else:
                 plan.entries.append(entry)
+                wanted += [(entry.source_id, key, md5) for key, md5 in _media(item)]
     seen: set[str] = set()
     for entry in plan.entries:
         if entry.source_id in seen:
             raise InvalidInput(f"{path}: the entry {entry.source_id} appears twice.",
                                "Nothing was imported.")
         seen.add(entry.source_id)
-    missing = [f"{count} {MEDIA_KEYS[key]}" for key, count in media.items() if count]
-    if missing:
-        plan.notes.append(f"{', '.join(missing)} not imported: Companion cannot hold "
-                          "attachments yet (the entries' text is imported).")
+    if wanted:
+        plan.notes += _collect_media(data, path, plan, wanted)
     if unknown_zones:
         plan.notes.append(f"{unknown_zones} entries had no known time zone and are shown in "
                           "UTC.")
     if empty:
         plan.notes.append(f"{empty} entries had no text (only media or nothing) and were "
-                          "skipped.")
+                          "skipped, with their media.")
     return plan
+
+
+def _media(item: dict[str, Any]) -> list[tuple[str, str]]:
+    """(media key, md5) of each file the entry lists, in order."""
+    found = []
+    for key in MEDIA_KEYS:
+        for media in item.get(key, []):
+            md5 = media.get("md5") if isinstance(media, dict) else None
+            if isinstance(md5, str) and md5.strip():
+                found.append((key, md5.strip().lower()))
+    return found
+
+
+def _collect_media(data: bytes, path: Path, plan: ImportPlan,
+                   wanted: list[tuple[str, str, str]]) -> list[str]:
+    """Take the listed media out of the zip for the import to attach; say which are not
+    there."""
+    from companion.attachment_export import PendingFile
+
+    damaged = f"{path} is damaged (truncated?). Export again with Day One → Export → JSON."
+    missing: list[str] = []
+    with open_bounded_zip(data, path, damaged=damaged) as archive:
+        by_md5 = {PurePosixPath(info.filename).stem.lower(): info
+                  for info in archive.members()
+                  if not info.is_dir() and len(PurePosixPath(info.filename).parts) == 2}
+        for uuid, key, md5 in wanted:
+            info = by_md5.get(md5)
+            if info is None:
+                missing.append(f"{MEDIA_NAMES[key]} {md5} (entry {uuid})")
+                continue
+            plan.attachments.append(PendingFile(
+                uuid, info.filename, PurePosixPath(info.filename).name,
+                data=archive.read(info), keep_location=False))
+    if not missing:
+        return []
+    shown = "; ".join(missing[:5]) + (f"; and {len(missing) - 5} more" if len(missing) > 5
+                                      else "")
+    return [f"{len(missing)} media file{'s' if len(missing) != 1 else ''} listed in the export "
+            f"{'are' if len(missing) != 1 else 'is'} not in the zip, so not imported: {shown}. "
+            "The rest was imported."]
 
 
 def _journals(data: bytes, path: Path) -> list[tuple[str, dict[str, Any]]]:

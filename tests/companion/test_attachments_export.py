@@ -60,6 +60,10 @@ def test_reimport_keeps_every_file_byte_for_byte(exported: tuple[Path, list[byte
                                                  tmp_path: Path, clock) -> None:  # type: ignore[no-untyped-def]
     target, contents = exported
     fresh = copy_of_empty_vault(tmp_path / "other-home", clock)
+    # Another vault's export (copies of the test template share its id).
+    document = json.loads(target.read_text())
+    document["vault_id"] = "another-vault"
+    target.write_text(json.dumps(document))
     try:
         report = import_file(fresh, "json", target)
         assert report.entries_imported == 3

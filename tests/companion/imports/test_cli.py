@@ -69,7 +69,8 @@ def test_dayone_says_what_was_left_out(vault_home: Path, cli, tmp_path: Path):
     path.write_bytes(dayone_zip(ENTRIES))
     done = cli("import", "dayone", str(path))
     assert done.code == 0 and "Imported 4 entries" in done.out
-    assert "Note: 2 photos not imported" in done.out
+    assert "Note: Attached 1 file." in done.out
+    assert "were skipped, with their media" in done.out
 
 
 def test_long_imports_count_on_stderr(vault_home: Path, cli, tmp_path: Path):

@@ -74,7 +74,7 @@ def test_export_zip(app: CompanionApp, tmp_path: Path):
     ]
     assert app.journal.browse(newest_first=False)[0].updated.isoformat() == \
         "2026-03-01T09:00:00+01:00"
-    assert any("2 photos not imported" in note for note in report.notes)
+    assert "Attached 1 file." in report.notes  # the skipped entry's photo goes with it
     assert any("1 entries had no known time zone" in note for note in report.notes)
     assert any("1 entries had no text" in note for note in report.notes)
     again = import_file(app, "dayone", path)
