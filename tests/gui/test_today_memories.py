@@ -99,6 +99,17 @@ def test_on_this_day_turned_off_and_hard_days_left_out(qtbot, window, app, wait_
     assert app.preferences.on_this_day_skip_hard_days is True
 
 
+def test_locking_leaves_no_memory_on_the_page(qtbot, window, app, wait_for_tasks) -> None:  # type: ignore[no-untyped-def]
+    from tests.gui.conftest import visible_texts
+
+    fill_memories(app)
+    page = today_page(window, qtbot, wait_for_tasks)
+    assert any("Lantern walk" in text for text in visible_texts(page))
+    page.teardown()
+    assert not any("Lantern walk" in text or "Sunny" in text for text in visible_texts(page))
+    assert page.memories.empty and not page.memories.isVisible()
+
+
 def test_nothing_to_remember_shows_no_card(qtbot, window, wait_for_tasks) -> None:  # type: ignore[no-untyped-def]
     page = today_page(window, qtbot, wait_for_tasks)
     assert not page.memories.isVisible()

@@ -416,9 +416,6 @@ class TodayPage(Page):
         if had_focus and not wanted:
             self.focus_checkin()
 
-    def question_today(self) -> str:
-        return question_for(self.ctx.app.clock.now().date())
-
     def write_about(self, question: str) -> None:
         self.write_requested.emit("", question_entry_body(question))
 
