@@ -52,6 +52,9 @@ def check_every_path(tmp_path, home, clock, cli):  # type: ignore[no-untyped-def
     app.add_entry(EntryDraft(title="tagged", body="short", tags=(QUOKKA, LIGHTHOUSE)))
     checkin = app.add_checkin(CheckInDraft(mood=3, energy=2, emotions=(MARMALADE, "tired"),
                                            activities=(LIGHTHOUSE,), note=CANARY))
+    template = app.add_template(f"{QUOKKA} template", f"## {CANARY}\n")  # issue 20
+    assert template.own_id is not None
+    app.update_template(template.own_id, body=f"## {CANARY} edited\n")
     clock.advance(minutes=5)
     plain = app.add_entry(EntryDraft(title="plain", body="plain"))
     app.update_entry(plain.id, title=f"edited {CANARY}", body=f"{CANARY} edited",
@@ -98,6 +101,8 @@ def check_every_path(tmp_path, home, clock, cli):  # type: ignore[no-untyped-def
     ok("edit", added, "--title", f"{CANARY} again", "--body", "-", "--add-tag", LIGHTHOUSE,
        stdin=f"rewritten {CANARY}\n")
     ok("edit", cid, "--note", f"{CANARY} later", "--emotion", LIGHTHOUSE, "--new-label")
+    ok("templates", "add", "kept-in-the-vault", "-", stdin=f"## {CANARY} part\n")
+    ok("add", "--template", "kept-in-the-vault", stdin=f"{CANARY} answered\n")
     assert CANARY in ok("search", CANARY)
     assert QUOKKA in ok("search", QUOKKA, "--json")
     assert CANARY in ok("show", piped)
