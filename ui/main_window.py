@@ -179,7 +179,7 @@ class MainWindow(QMainWindow):
     def show_onboarding(self) -> None:
         from ui.onboarding import Onboarding  # a first run only: not before the unlock screen
 
-        self.onboarding = Onboarding(self.app, self.runner)
+        self.onboarding = Onboarding(self.app, self.runner, self.prefs)
         self.onboarding.finished.connect(self._onboarded)
         self.states.addWidget(self.onboarding)
         self.states.setCurrentWidget(self.onboarding)
@@ -222,6 +222,8 @@ class MainWindow(QMainWindow):
     def lock(self) -> None:
         """Drop everything decrypted from the screen and memory, then close the database."""
         self.idle.disarm()
+        if self.onboarding is not None:
+            self.onboarding.stop_sync()  # a computer waiting to be let in stops looking
         workspace, self.workspace = self.workspace, None
         if workspace is not None:
             workspace.teardown()
@@ -289,6 +291,8 @@ class MainWindow(QMainWindow):
             self.remember_geometry()
         if self.workspace is not None:
             self.workspace.teardown()
+        if self.onboarding is not None:
+            self.onboarding.stop_sync()
         self.runner.wait_idle()
         self.app.close()
 

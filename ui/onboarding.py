@@ -2,21 +2,29 @@
 (copy, save, print, "I have stored it"), then the opt-ins (remember on this device, a daily
 reminder). Creating the vault (key derivation) runs off the GUI thread.
 
+Someone who already uses Companion on another computer makes this computer's vault the same
+way (its passphrase and recovery code are this computer's own), then joins the other instead
+of the opt-ins (ui/onboarding_join.py): the person's settings come from there.
+
 "Need help now?" stays under every step, as on the unlock screen and under the sidebar: the
 support lines need no vault (the shipped list, or the person's own in the home folder), so they
 open before there is one, and while it is being created."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, QTime, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QSystemTrayIcon,
     QTimeEdit,
@@ -26,12 +34,16 @@ from PySide6.QtWidgets import (
 
 from companion.app import CompanionApp
 from companion.passphrase import EXAMPLE_PASSPHRASE, MIN_LENGTH, estimate
+from ui.context import PreferenceStore
 from ui.dialogs.recovery import RecoveryCodeView
 from ui.icons import app_icon
 from ui.tasks import Lane, TaskRunner
 from ui.widgets.common import error_label, heading, hint
 from ui.widgets.level_bar import LevelBar
 from ui.widgets.passphrase_field import PassphraseField
+
+if TYPE_CHECKING:
+    from ui.onboarding_join import JoinOnboarding
 
 STRENGTH_WORDS = ("Very weak", "Weak", "Fair", "Strong", "Very strong")
 STRENGTH_LEVELS = ("red", "orange", "amber", "green", "teal")  # ui.theme.LEVEL_COLOURS
@@ -48,21 +60,39 @@ def _column(*widgets: QWidget, stretch_end: bool = True) -> QVBoxLayout:
 
 
 class _Step(QWidget):
-    """A centred column, like a dialog's body, in the middle of the window."""
+    """A centred column, like a dialog's body, in the middle of the window. `scrolls`: for
+    a step that can be taller than the smallest window (the join form with WebDAV chosen and
+    an error said), which then scrolls rather than squeezes its text."""
 
-    def __init__(self) -> None:
+    def __init__(self, body: QWidget | None = None, *, scrolls: bool = False) -> None:
         super().__init__()
         row = QHBoxLayout()
         row.addStretch(1)
-        self.body = QWidget()
+        self.body = body if body is not None else QWidget()
         self.body.setMaximumWidth(560)
         self.body.setMinimumWidth(420)
         row.addWidget(self.body, 4)
         row.addStretch(1)
+        column = QVBoxLayout()
+        column.addStretch(1)
+        column.addLayout(row)
+        column.addStretch(2)
         outer = QVBoxLayout(self)
-        outer.addStretch(1)
-        outer.addLayout(row)
-        outer.addStretch(2)
+        if not scrolls:
+            outer.addLayout(column)
+            return
+        # The whole step scrolls, so the column is centred as on the others while it fits.
+        outer.setContentsMargins(0, 0, 0, 0)
+        column.setContentsMargins(11, 4, 11, 4)
+        holder = QWidget()
+        holder.setLayout(column)
+        area = QScrollArea()
+        area.setWidget(holder)
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer.addWidget(area)
 
 
 class StrengthMeter(QWidget):
@@ -95,15 +125,18 @@ class StrengthMeter(QWidget):
 
 
 class Onboarding(QWidget):
-    """Emits `finished(remember, reminder_time_or_None)` once the vault exists and is open."""
+    """Emits `finished(remember, reminder_time_or_None)` once the vault exists and is open
+    (and, on a computer joining another, once it is let in or the person goes on without)."""
 
     finished = Signal(bool, object)
 
-    def __init__(self, app: CompanionApp, runner: TaskRunner) -> None:
+    def __init__(self, app: CompanionApp, runner: TaskRunner,
+                 prefs: PreferenceStore | None = None) -> None:
         super().__init__()
-        self.app, self.runner = app, runner
+        self.app, self.runner, self.prefs = app, runner, prefs
         self.recovery_code = ""
         self.is_busy = False
+        self.joining = False  # "I already use Companion on another computer"
         self.stack = QStackedWidget()
         layout = QVBoxLayout(self)
         layout.addWidget(self.stack)
@@ -113,6 +146,7 @@ class Onboarding(QWidget):
         self.finish_step = self._build_finish()
         for step in (self.welcome, self.passphrase_step, self.code_step, self.finish_step):
             self.stack.addWidget(step)
+        self._join: tuple[JoinOnboarding, _Step, _Step] | None = None  # built when chosen
         # Made after the steps, so Tab reaches it after the step's own controls.
         self.help_button = QPushButton(self.tr("Need help now?"))
         self.help_button.setFlat(True)
@@ -150,26 +184,63 @@ class Onboarding(QWidget):
         start = QPushButton(self.tr("Get started"))
         start.setDefault(True)
         start.setAccessibleName(self.tr("Get started"))
-        start.clicked.connect(lambda: self._go(self.passphrase_step))
+        start.clicked.connect(lambda: self._begin(joining=False))
         self.start_button = start
+        other = QPushButton(self.tr("I already use Companion on another computer"))
+        other.setFlat(True)
+        other.setAccessibleName(self.tr("I already use Companion on another computer: make "
+                                        "this computer's vault, then join the other"))
+        other.clicked.connect(lambda: self._begin(joining=True))
+        self.other_computer_button = other
         layout = _column(logo, heading(self.tr("Welcome to Companion")), text,
                          stretch_end=False)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(start)
         layout.addLayout(row)
+        other_row = QHBoxLayout()
+        other_row.addStretch(1)
+        other_row.addWidget(other)
+        layout.addLayout(other_row)
         step.body.setLayout(layout)
         return step
+
+    def _begin(self, *, joining: bool) -> None:
+        """A first computer, or one joining the person's others: the vault is made the same
+        way; what is said about its passphrase and code, and what follows, differ."""
+        self.joining = joining
+        if joining:
+            self._join_steps()
+            self.pass_heading.setText(self.tr("This computer's passphrase"))
+            self.pass_intro.setText(self.tr(
+                "First, this computer gets its own vault, locked with its own passphrase. It "
+                "can be the same as on your other computer or a different one: each computer "
+                "keeps its own, and changing one never changes the other. A few unrelated "
+                "words of your own work well. Then you join your other computer, and your "
+                "journal comes here."))
+            self.code_intro.setText(self.tr(
+                "This is this computer's recovery code. If you ever forget this computer's "
+                "passphrase, it is the only way back into the vault here (your other "
+                "computer has its own). It is shown only now: write it down, or save or "
+                "print it, and keep it somewhere safe and offline."))
+        else:
+            self.pass_heading.setText(self.tr("Your passphrase"))
+            self.pass_intro.setText(self.first_pass_intro)
+            self.code_intro.setText(self.first_code_intro)
+        self._go(self.passphrase_step)
 
     # -- step 2 ---------------------------------------------------------------------------
 
     def _build_passphrase(self) -> _Step:
         step = _Step()
-        intro = QLabel(self.tr(
+        self.first_pass_intro = self.tr(
             "Choose a passphrase to lock your journal. A few unrelated words are easy to "
             "remember and hard to guess — but make up your own: words from an example, "
-            "like “%1”, are the first an attacker tries.").replace("%1", EXAMPLE_PASSPHRASE))
+            "like “%1”, are the first an attacker tries.").replace("%1", EXAMPLE_PASSPHRASE)
+        intro = QLabel(self.first_pass_intro)
         intro.setWordWrap(True)
+        self.pass_intro = intro
+        self.pass_heading = heading(self.tr("Your passphrase"))
         self.pass1 = PassphraseField(self.tr("Passphrase"), self.tr("New passphrase"))
         self.pass2 = PassphraseField(self.tr("The same again"), self.tr("Confirm passphrase"))
         self.meter = StrengthMeter()
@@ -195,7 +266,7 @@ class Onboarding(QWidget):
         buttons.addWidget(back)
         buttons.addStretch(1)
         buttons.addWidget(self.create_button)
-        layout = _column(heading(self.tr("Your passphrase")), intro, self.pass1, self.meter,
+        layout = _column(self.pass_heading, intro, self.pass1, self.meter,
                          self.pass2, self.match_label, self.create_reason, self.create_error,
                          self.busy, stretch_end=False)
         layout.addLayout(buttons)
@@ -257,11 +328,13 @@ class Onboarding(QWidget):
 
     def _build_code(self) -> _Step:
         step = _Step()
-        intro = QLabel(self.tr(
+        self.first_code_intro = self.tr(
             "This is your recovery code. If you ever forget your passphrase, it is the only "
             "way back into your journal. It is shown only now: write it down, or save or "
-            "print it, and keep it somewhere safe and offline."))
+            "print it, and keep it somewhere safe and offline.")
+        intro = QLabel(self.first_code_intro)
         intro.setWordWrap(True)
+        self.code_intro = intro
         self.code_view = RecoveryCodeView()
         self.code_label = self.code_view.code_label
         self.stored = QCheckBox(self.tr("I have stored my recovery code somewhere safe"))
@@ -281,7 +354,46 @@ class Onboarding(QWidget):
     def _leave_code_step(self) -> None:
         self.recovery_code = ""
         self.code_view.clear()
-        self._go(self.finish_step)
+        self._go(self.join_step if self.joining else self.finish_step)
+
+    # -- joining another computer (ui/onboarding_join.py) -----------------------------------
+
+    def _join_steps(self) -> tuple[JoinOnboarding, _Step, _Step]:
+        """Made when first needed: they load device sync (about a third of a second of
+        imports), which a first computer's welcome should not wait for."""
+        if self._join is None:
+            from ui.onboarding_join import JoinOnboarding
+
+            join = JoinOnboarding(self.app, self.runner, self.prefs, self)
+            join_step, waiting_step = _Step(join.form, scrolls=True), _Step(join.waiting)
+            join.show_step.connect(self._show_join_step)
+            join.done.connect(lambda: self.finished.emit(False, None))
+            for step in (join_step, waiting_step):
+                self.stack.addWidget(step)
+            # Made after "Need help now?", yet read before it.
+            QWidget.setTabOrder(join.waiting.open_button, self.help_button)
+            self._join = (join, join_step, waiting_step)
+        return self._join
+
+    @property
+    def join(self) -> JoinOnboarding:
+        return self._join_steps()[0]
+
+    @property
+    def join_step(self) -> _Step:
+        return self._join_steps()[1]
+
+    @property
+    def waiting_step(self) -> _Step:
+        return self._join_steps()[2]
+
+    def _show_join_step(self, view: QWidget) -> None:
+        self._go(self.waiting_step if view is self.join.waiting else self.join_step)
+
+    def stop_sync(self) -> None:
+        """The window locks or closes: a computer waiting to be let in stops looking."""
+        if self._join is not None:
+            self._join[0].stop()
 
     # -- step 4 ---------------------------------------------------------------------------
 
@@ -351,9 +463,22 @@ class Onboarding(QWidget):
             if focused is self.stored and self.code_next.isEnabled():
                 self.code_next.click()
                 return
+            # In the join form's fields (the code, the name, the storage), Enter asks.
+            if self._join is not None and self.stack.currentWidget() is self.join_step \
+                    and self.join.form.ask_button.isEnabled():
+                self.join.form.ask_button.click()
+                return
         super().keyPressEvent(event)
 
     def _go(self, step: QWidget) -> None:
         self.stack.setCurrentWidget(step)
         if step is self.passphrase_step:
             self.pass1.setFocus()
+        elif step is self.welcome:
+            self.start_button.setFocus()
+        elif step is self.code_step:
+            self.code_view.copy_button.setFocus()  # where reading starts (the fields left)
+        elif self._join is not None and step is self.join_step:
+            self.join.form.fields.code.setFocus()
+        elif self._join is not None and step is self.waiting_step:
+            self.join.waiting.open_button.setFocus()

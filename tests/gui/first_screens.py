@@ -9,6 +9,7 @@ test platform has neither), so the step shows every control it can have.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -64,7 +65,9 @@ def onboarding_window(qtbot, home: Path, runner: TaskRunner,  # type: ignore[no-
 
 def onboarding_steps(qtbot, main: MainWindow) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """Show each step in turn, as it looks partway through: a weak passphrase typed (the
-    meter and the reason the button waits are showing), a recovery code to store."""
+    meter and the reason the button waits are showing), a recovery code to store; then, for
+    a computer joining another, its passphrase, the pairing form (with an error, and with
+    WebDAV chosen) and the wait to be let in (and refused)."""
     flow = main.onboarding
     assert flow is not None
     yield "welcome"
@@ -80,3 +83,41 @@ def onboarding_steps(qtbot, main: MainWindow) -> Iterator[str]:  # type: ignore[
     flow.code_next.click()
     assert flow.stack.currentWidget() is flow.finish_step
     yield "choices"
+    yield from joining_steps(qtbot, main)
+
+
+A_SAFETY_NUMBER = " ".join(f"{n:05d}" for n in range(30517, 30529))
+A_JOIN_ERROR = ("That pairing code cannot be used: its signature does not match. Copy the whole "
+                "code exactly as your other computer shows it. Nothing was shared with your "
+                "other computer.")
+
+
+def joining_steps(qtbot, main: MainWindow) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """The steps of "I already use Companion on another computer" after the recovery code,
+    shown without a vault (as the recovery code is above): the form, then the wait."""
+    from companion.devices.group import DeviceStatus
+    from ui.device_sync import DeviceSnapshot
+
+    flow = main.onboarding
+    assert flow is not None
+    flow.stack.setCurrentWidget(flow.welcome)
+    flow.other_computer_button.click()
+    assert flow.stack.currentWidget() is flow.passphrase_step
+    yield "this computer's passphrase"
+    flow.joining = True
+    flow.stack.setCurrentWidget(flow.code_step)
+    flow.stored.setChecked(True)
+    flow.code_next.click()
+    assert flow.stack.currentWidget() is flow.join_step
+    form = flow.join.form
+    yield "join"
+    form.say(form.error, A_JOIN_ERROR)
+    form.fields.storage.webdav_choice.setChecked(True)
+    yield "join over WebDAV, refused"
+    status = DeviceStatus("joining", "folder", "/media/sync", None, 0, 1, 0)
+    flow.join.waiting.show_snapshot(DeviceSnapshot(True, status,
+                                                   joining_number=A_SAFETY_NUMBER))
+    flow.stack.setCurrentWidget(flow.waiting_step)
+    yield "waiting to be let in"
+    flow.join.waiting.show_snapshot(DeviceSnapshot(True, replace(status, refused=True)))
+    yield "not let in"

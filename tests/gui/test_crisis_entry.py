@@ -225,7 +225,8 @@ def test_need_help_now_is_under_every_first_run_step_and_needs_no_vault(
         qtbot, first_run, private_home, desktop):
     flow = first_run.onboarding
     assert flow is not None
-    for step in (flow.welcome, flow.passphrase_step, flow.code_step, flow.finish_step):
+    for step in (flow.welcome, flow.passphrase_step, flow.code_step, flow.finish_step,
+                 flow.join_step, flow.waiting_step):
         flow.stack.setCurrentWidget(step)
         qtbot.wait(10)
         assert flow.help_button.isVisible() and flow.help_button.isEnabled()
@@ -253,6 +254,8 @@ def test_tab_reaches_need_help_now_after_the_steps_own_controls(qtbot, first_run
     qtbot.waitUntil(lambda: QApplication.activeWindow() is first_run)
     flow.start_button.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.keyClick(flow.start_button, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is flow.other_computer_button  # the welcome's other way
+    qtbot.keyClick(flow.other_computer_button, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is flow.help_button
     qtbot.keyClick(flow.help_button, Qt.Key.Key_Return)  # Enter presses it, as Space does
     assert len(open_screens()) == 1
