@@ -37,4 +37,12 @@ CREATE TABLE attachment_parts (
 );
 """
 
-ATTACHMENTS = Component(COMPONENT, (sql_step(1, _V1),))
+# v2: an image's thumbnail (PNG, at most THUMBNAIL_SIDE pixels a side), made in memory when it
+# is attached and kept encrypted with it, so that an entry with twenty photos opens without
+# decoding twenty photos (about 100 ms each for a 5 MB one).
+_V2 = """
+ALTER TABLE attachments ADD COLUMN thumbnail BLOB;
+"""
+THUMBNAIL_SIDE = 256
+
+ATTACHMENTS = Component(COMPONENT, (sql_step(1, _V1), sql_step(2, _V2)))

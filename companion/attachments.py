@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from companion import media
-from companion.attachment_schema import PART_BYTES
+from companion.attachment_schema import PART_BYTES, THUMBNAIL_SIDE
 from companion.clock import Clock
 from companion.errors import InvalidInput, NotFound
 from companion.timeutil import Stamp
@@ -63,6 +63,7 @@ class PreparedFile:
     height: int | None = None
     # Sentences for the person: the type differs from the name, the location was removed …
     notes: tuple[str, ...] = ()
+    thumbnail: bytes | None = field(default=None, repr=False)  # PNG, images only
 
     @property
     def size(self) -> int:
@@ -180,7 +181,13 @@ def prepare(name: str, data: bytes, limits: AttachmentLimits, *,
             data, removed = media.strip_location(data, media_type)
             if removed:
                 notes.append(f"'{name}': the location it was taken at was removed.")
-    return PreparedFile(name, media_type, data, width, height, tuple(notes))
+    thumbnail = None
+    if media_type in media.DECODABLE_IMAGES:
+        try:
+            thumbnail = media.thumbnail_png(data, THUMBNAIL_SIDE, limits.max_image_pixels)
+        except (OSError, ValueError, SyntaxError):  # damaged after its header: shown as a file
+            thumbnail = None
+    return PreparedFile(name, media_type, data, width, height, tuple(notes), thumbnail)
 
 
 class Attachments:
@@ -221,9 +228,10 @@ class Attachments:
                 digest = hashlib.sha256(file.data).digest()
                 cur.execute(
                     "INSERT INTO attachments (entry_id, position, name, media_type, size,"
-                    " sha256, width, height, added_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " sha256, width, height, added_us, thumbnail)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (entry_id, position, file.name, file.media_type, file.size, digest,
-                     file.width, file.height, now))
+                     file.width, file.height, now, file.thumbnail))
                 attachment_id = cur.lastrowid
                 view = memoryview(file.data)
                 for part, start in enumerate(range(0, max(file.size, 1), PART_BYTES)):
@@ -270,13 +278,24 @@ class Attachments:
                                "damaged in the vault.", "Restore a backup to get it back.")
         return data
 
-    def thumbnail(self, entry_id: int, position: int, max_side: int = 256) -> bytes | None:
-        """A PNG thumbnail made in memory, or None for what is not an image we can show."""
+    def thumbnail(self, entry_id: int, position: int,
+                  max_side: int = THUMBNAIL_SIDE) -> bytes | None:
+        """A PNG thumbnail (the one kept with the image, made smaller in memory if asked),
+        or None for what is not an image we can show. Never cached on disk."""
         attachment = self.get(entry_id, position)
         if not attachment.is_image:
             return None
-        return media.thumbnail_png(self.read(entry_id, position), max_side,
-                                   self.limits.max_image_pixels)
+        row = self.db.query_one("SELECT thumbnail FROM attachments WHERE entry_id = ? AND"
+                                " position = ?", (entry_id, position))
+        kept = None if row is None or row[0] is None else bytes(row[0])
+        if kept is not None and max_side == THUMBNAIL_SIDE:
+            return kept
+        source = kept if kept is not None and max_side < THUMBNAIL_SIDE else self.read(
+            entry_id, position)
+        try:
+            return media.thumbnail_png(source, max_side, self.limits.max_image_pixels)
+        except (OSError, ValueError, SyntaxError):
+            return None
 
     def remove(self, entry_id: int, position: int) -> None:
         """Remove one attachment; those after it move up one place."""

@@ -221,7 +221,7 @@ _GPS_IFD_TAG = 0x8825
 _TYPE_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8}
 _EXIF_MARK = re.compile(rb"Exif\x00\x00(?=II\*\x00|MM\x00\*)")
 # XMP keeps the location as exif:GPSLatitude="…" or <exif:GPSLatitude>…</exif:GPSLatitude>.
-_XMP_GPS = re.compile(rb'(exif:GPS\w+="([^"]*)")|(<exif:GPS(\w+)>([^<]*)</exif:GPS\4>)')
+_XMP_GPS_AT = re.compile(rb'exif:GPS(\w+)(?:="([^"]*)"|>([^<]*)</exif:GPS\1>)')
 
 
 def strip_location(data: bytes, media_type: str) -> tuple[bytes, bool]:
@@ -242,12 +242,16 @@ def strip_location(data: bytes, media_type: str) -> tuple[bytes, bool]:
 
 def _blank_xmp(buf: bytearray, start: int, end: int) -> bool:
     found = False
-    for match in list(_XMP_GPS.finditer(buf, start, end)):
-        group = 2 if match.group(1) else 5
-        value_start, value_end = match.span(group)
-        if value_end > value_start:
-            buf[value_start:value_end] = b" " * (value_end - value_start)
-            found = True
+    at = buf.find(b"exif:GPS", start, end)  # a C search first: most files have no XMP GPS
+    while at != -1:
+        match = _XMP_GPS_AT.match(buf, at, end)
+        if match is not None:
+            group = 2 if match.group(2) is not None else 3
+            value_start, value_end = match.span(group)
+            if value_end > value_start:
+                buf[value_start:value_end] = b" " * (value_end - value_start)
+                found = True
+        at = buf.find(b"exif:GPS", at + 8, end)
     return found
 
 

@@ -240,3 +240,32 @@ def test_backup_and_restore_keep_every_attachment(app: CompanionApp, entry_id: i
         assert [restored.attachment_bytes(entry_id, n) for n in (1, 2)] == before
     finally:
         restored.close()
+
+
+def test_the_thumbnail_is_kept_with_the_image(app: CompanionApp, entry_id: int, files: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    # Made once when attached, kept encrypted beside the image: showing an entry's photos
+    # decodes none of them.
+    from companion.attachments import Attachments
+
+    attach(app, entry_id, write(files, "big.jpg", photo(size=(1200, 800))))
+    with monkeypatch.context() as patched:
+        patched.setattr(Attachments, "read", lambda *_: pytest.fail("the photo was decoded"))
+        thumb = app.attachment_thumbnail(entry_id, 1)
+        smaller = app.attachment_thumbnail(entry_id, 1, max_side=64)
+    assert thumb is not None and smaller is not None
+    with Image.open(io.BytesIO(thumb)) as image:
+        assert image.size == (256, 171)
+    with Image.open(io.BytesIO(smaller)) as image:
+        assert max(image.size) == 64
+
+
+def test_an_image_damaged_after_its_header_is_kept_without_a_thumbnail(
+        app: CompanionApp, entry_id: int, files: Path) -> None:
+    whole = photo(size=(300, 200), gps=False)
+    cut = whole[: len(whole) // 2]  # the header is there, half the picture is not
+    prepared = app.prepare_attachment(write(files, "cut.jpg", cut))
+    assert prepared.media_type == "image/jpeg" and prepared.thumbnail is None
+    app.attach(entry_id, [prepared])
+    assert app.attachment_bytes(entry_id, 1) == cut
+    assert app.attachment_thumbnail(entry_id, 1) is None

@@ -150,7 +150,7 @@ def test_importing_the_app_registers_nothing() -> None:
     assert not hasattr(migrations, "_REGISTRY")
     assert {c.name for c in companion.app.SCHEMA} == {
         "journal", "imports", "questionnaires", "screentime", "circle",
-        "sync_devices"}
+        "sync_devices", "templates", "attachments"}
 
 
 # -- migrating a real vault --------------------------------------------------------------------
