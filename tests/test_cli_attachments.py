@@ -118,3 +118,16 @@ def test_a_full_disk_after_the_entry_says_what_was_saved(cli, vault_home: Path, 
     assert "saved as e1, but the disk is full" in result.err
     assert "companion attachment add e1 FILE" in result.err
     assert json.loads(cli("list", "--json").out)[0]["title"] == "Saved text"
+
+
+def test_show_names_the_files(cli, vault_home: Path, files: Path) -> None:  # type: ignore[no-untyped-def]
+    assert cli("add", "Shown", "--attach", str(files / "tickets.pdf")).code == 0
+    shown = cli("show", "e1")
+    assert "Attached: tickets.pdf (`companion attachments e1`)" in shown.out
+    as_json = json.loads(cli("show", "e1", "--json").out)
+    assert as_json["attachments"] == [{"position": 1, "name": "tickets.pdf",
+                                       "media_type": "application/pdf",
+                                       "size": len(pdf(b"tickets"))}]
+    assert cli("add", "Plain").code == 0
+    assert "Attached" not in cli("show", "e2").out
+    assert "attachments" not in json.loads(cli("show", "e2", "--json").out)

@@ -269,3 +269,35 @@ def test_an_image_damaged_after_its_header_is_kept_without_a_thumbnail(
     app.attach(entry_id, [prepared])
     assert app.attachment_bytes(entry_id, 1) == cut
     assert app.attachment_thumbnail(entry_id, 1) is None
+
+
+def test_location_removed_from_a_heic_photo_too(app: CompanionApp, entry_id: int,
+                                                files: Path) -> None:
+    # A HEIC (an iPhone's photos) keeps its EXIF as an item in the file: "Exif\0\0" and a
+    # TIFF structure, found and blanked like a JPEG's. Pillow cannot decode HEIC: it is
+    # kept as a HEIC file (no thumbnail) with its location gone.
+    exif = Image.Exif()
+    exif[0x010F] = "CanaryPhone"
+    exif[0x8825] = {1: "N", 2: (52.0, 22.0, 33.5), 3: "E", 4: (4.0, 53.0, 12.25)}
+    ftyp = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"
+    payload = b"\x00\x00\x00\x06" + exif.tobytes()
+    heic = ftyp + (8 + len(payload)).to_bytes(4, "big") + b"mdat" + payload
+    _, (prepared,) = attach(app, entry_id, write(files, "IMG_0001.HEIC", heic))
+    assert prepared.media_type == "image/heic" and prepared.thumbnail is None
+    stored = app.attachment_bytes(entry_id, 1)
+    assert len(stored) == len(heic)
+    found = Image.Exif()
+    found.load(stored[stored.index(b"Exif\x00\x00"):])
+    assert found[0x010F] == "CanaryPhone" and found.get_ifd(0x8825) == {}
+    original = Image.Exif()
+    original.load(heic[heic.index(b"Exif\x00\x00"):])
+    assert original.get_ifd(0x8825)  # the control
+
+
+def test_thumbnails_never_carry_the_location(app: CompanionApp, entry_id: int,
+                                             files: Path) -> None:
+    attach(app, entry_id, write(files, "kept.jpg", photo()), keep_location=True)
+    thumb = app.attachment_thumbnail(entry_id, 1)
+    assert thumb is not None
+    with Image.open(io.BytesIO(thumb)) as image:
+        assert image.getexif().get_ifd(0x8825) == {} and not image.info.get("exif")

@@ -138,10 +138,19 @@ def cmd_search(app: CompanionApp, args: argparse.Namespace, stdin: TextIO, out: 
 
 def cmd_show(app: CompanionApp, args: argparse.Namespace, _stdin: TextIO, out: TextIO) -> int:
     item = app.get(args.id, include_deleted=True)
+    files = app.attachments(item.id) if isinstance(item, Entry) else []
     if args.json:
-        write_json(item_json(item), out)
+        shown = item_json(item)
+        if files:
+            shown["attachments"] = [{"position": a.position, "name": a.name,
+                                     "media_type": a.media_type, "size": a.size}
+                                    for a in files]
+        write_json(shown, out)
     else:
         out.write(item_details(item))
+        if files:
+            names = ", ".join(a.name for a in files)
+            print(f"\nAttached: {names} (`companion attachments {item.ref}`)", file=out)
     return EXIT_OK
 
 
