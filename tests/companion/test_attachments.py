@@ -301,3 +301,13 @@ def test_thumbnails_never_carry_the_location(app: CompanionApp, entry_id: int,
     assert thumb is not None
     with Image.open(io.BytesIO(thumb)) as image:
         assert image.getexif().get_ifd(0x8825) == {} and not image.info.get("exif")
+
+
+def test_pasted_bytes_are_checked_the_same_way(app: CompanionApp, entry_id: int) -> None:
+    prepared = app.prepare_attachment_bytes("clipboard.png", photo("PNG"))
+    assert prepared.media_type == "image/png" and prepared.thumbnail is not None
+    assert any("location" in n for n in prepared.notes)
+    app.attach(entry_id, [prepared])
+    assert gps_in(app.attachment_bytes(entry_id, 1)) == {}
+    with pytest.raises(AttachmentTooLarge, match="20,000 × 20,000"):
+        app.prepare_attachment_bytes("pasted.png", huge_png())
