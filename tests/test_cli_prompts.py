@@ -37,6 +37,18 @@ def test_on_this_day(cli) -> None:  # type: ignore[no-untyped-def]
                                          "text": "Felt great: sunny", "mood": 5}]
 
 
+def test_on_this_day_leaves_out_hard_days_when_asked(cli, vault_home) -> None:  # type: ignore[no-untyped-def]
+    from companion.preferences import Preferences, save_preferences
+
+    cli("checkin", "--mood", "2", "--at", "2025-03-14T08:00+01:00")
+    cli("add", "-", "--at", "2025-03-14T21:00+01:00", stdin="After a hard day\n")
+    cli("add", "-", "--at", "2024-03-14T21:00+01:00", stdin="An easy one\n")
+    assert "After a hard day" in cli("on-this-day", "--date", "2026-03-14").out
+    save_preferences(vault_home, Preferences(on_this_day_skip_hard_days=True))
+    result = cli("on-this-day", "--date", "2026-03-14")
+    assert result.out == "2 years ago · 2024-03-14\n  e2      21:00  An easy one\n"
+
+
 def test_on_this_day_nothing_and_bad_date(cli) -> None:  # type: ignore[no-untyped-def]
     result = cli("on-this-day", "--date", "2026-03-14")
     assert (result.code, result.out) == (0, "Nothing from this date in earlier years, or a "
