@@ -112,3 +112,17 @@ def test_at_most_so_many_own_templates(app: CompanionApp) -> None:
                         " VALUES (?, 'b', 0, 0)", (f"t{n}",))
     with pytest.raises(InvalidInput, match=f"up to {MAX_OWN_TEMPLATES}"):
         app.add_template("One more", "body")
+
+
+def test_own_templates_are_in_backups(app: CompanionApp, tmp_path, clock) -> None:  # type: ignore[no-untyped-def]
+    app.add_template("Gratitude", "## Today I'm grateful for\n")
+    app.backup(tmp_path / "journal.cbak")
+    home = tmp_path / "restored"
+    CompanionApp.restore_backup(home, tmp_path / "journal.cbak", PASSPHRASE)
+    restored = CompanionApp(home, clock=clock)
+    restored.open()
+    restored.unlock(PASSPHRASE)
+    try:
+        assert restored.find_template("gratitude").body == "## Today I'm grateful for\n"
+    finally:
+        restored.close()
