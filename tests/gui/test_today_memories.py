@@ -285,3 +285,19 @@ def test_settings_today_card(qtbot, window, app, wait_for_tasks) -> None:  # typ
     wait_for_tasks()
     page = today_page(window, qtbot, wait_for_tasks)
     assert page.question.isVisible()
+
+
+def test_a_long_day_shows_so_many_lines_and_says_how_many_more(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QLabel
+
+    from companion.models import ItemRef, Kind
+    from companion.on_this_day import Memory, MemoryDay, OnThisDay
+    from ui.widgets.on_this_day_card import MAX_LINES, OnThisDayCard
+
+    items = tuple(Memory(ItemRef(Kind.ENTRY, n), "2025-03-14", "10:00", f"line {n}", None)
+                  for n in range(MAX_LINES + 3))
+    card = OnThisDayCard()
+    qtbot.addWidget(card)
+    card.show_memories(OnThisDay("2026-03-14", (MemoryDay("2025-03-14", 1, items),)))
+    assert len(card.buttons) == MAX_LINES
+    assert card.findChildren(QLabel)[-1].text() == "3 more from these days, in the Journal."
