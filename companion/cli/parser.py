@@ -50,7 +50,7 @@ examples:
   companion add - --tag walk --mood 4 < today.txt
   echo "Slept badly. Big meeting." | companion add - --tag work
   companion add --template "three good things"     # asks each part in turn
-  companion add "A day at the sea" --attach beach.jpg --attach tickets.pdf
+  companion add - --attach beach.jpg --attach tickets.pdf < sea.txt
   companion attachment save e12 1 -o beach.jpg
   companion on-this-day
   companion checkin --mood 3 --energy 2 --emotion tired --activity work --sleep 6.5
