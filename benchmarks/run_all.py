@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import _bootstrap
+import bench_attachments
 import bench_circle
 import bench_circle_gui
 import bench_cli
@@ -64,6 +65,7 @@ FEATURES: dict[str, Any] = {
     "imports": bench_imports,
     "hostile": bench_hostile,
     "device_sync": bench_device_sync,
+    "attachments": bench_attachments,
 }
 BENCHMARKS.update({name: f"{module.__name__}.py" for name, module in FEATURES.items()})
 DOC = _bootstrap.ROOT / "docs" / "benchmarks.md"
