@@ -438,6 +438,9 @@ class CompanionApp:
     def attachments(self, entry_id: int) -> list[Attachment]:
         return self._attachments().list(entry_id)
 
+    def attachment(self, entry_id: int, position: int) -> Attachment:
+        return self._attachments().get(entry_id, position)
+
     def attachment_bytes(self, entry_id: int, position: int) -> bytes:
         return self._attachments().read(entry_id, position)
 

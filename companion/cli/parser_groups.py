@@ -194,6 +194,10 @@ def add_summary_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--include-entry", dest="summary_entries", action="append", default=[],
                        metavar="ID", help="summary: a journal entry to include (e.g. e12); "
                                           "repeat for more. None are included otherwise")
+    group.add_argument("--include-photo", dest="summary_photos", action="append", default=[],
+                       metavar="ID:N", help="summary: a photo of an included entry (e.g. "
+                                            "e12:1, as `companion attachments e12` lists "
+                                            "them); repeat for more. None otherwise")
     group.add_argument("--format", dest="summary_format", default="pdf",
                        choices=SUMMARY_FORMATS,
                        help="summary: pdf (default), or csv/json of the check-ins and "

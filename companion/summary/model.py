@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from companion.errors import InvalidInput
 from companion.models import Entry, ItemRef, Kind
 from companion.period import PeriodData, check_period, load_period
+from companion.summary.images import SummaryImage, check_images, load_images
 
 if TYPE_CHECKING:
     from companion.app import CompanionApp
@@ -48,6 +49,8 @@ class SummaryRequest:
     end: date
     parts: frozenset[Part] = ALL_PARTS
     entry_ids: tuple[int, ...] = ()  # journal entries to include, in this order; none by default
+    # Photos of included entries, (entry id, place among its attachments); none by default.
+    images: tuple[tuple[int, int], ...] = ()
     checkin_notes: bool = False
     paper: Paper = Paper.A4
     name: str = ""  # shown on the cover when given
@@ -58,6 +61,7 @@ class SummaryRequest:
             raise InvalidInput("The name on the cover can have at most 200 characters.")
         if len(set(self.entry_ids)) != len(self.entry_ids):
             raise InvalidInput("An entry was chosen twice.", "Give each --include-entry once.")
+        check_images(self.entry_ids, self.images)
         return self
 
 
@@ -76,6 +80,7 @@ class Summary:
     top_activities: tuple[LabelCount, ...]
     top_emotions: tuple[LabelCount, ...]
     notes: tuple[str, ...] = field(default=())  # remarks for the cover (e.g. font fallback)
+    images: dict[int, tuple[SummaryImage, ...]] = field(default_factory=dict)  # by entry
 
     def has(self, part: Part) -> bool:
         return part in self.request.parts
@@ -98,8 +103,10 @@ def build_summary(app: CompanionApp, request: SummaryRequest, *,
     request = request.checked()
     data = load_period(app, request.start, request.end, day_start_hour=day_start_hour)
     entries = tuple(app.journal.get(entry_id) for entry_id in request.entry_ids)
+    images = load_images(app, request.images) if request.images else {}
     return Summary(request, app.clock.now(), data, entries,
-                   top_labels(data, "activities"), top_labels(data, "emotions"))
+                   top_labels(data, "activities"), top_labels(data, "emotions"),
+                   images=images)
 
 
 def top_labels(data: PeriodData, which: str, limit: int = 8) -> tuple[LabelCount, ...]:

@@ -10,6 +10,7 @@ atomically to the file the person chose. Nothing but the chosen parts is ever la
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from datetime import date
 
@@ -25,7 +26,8 @@ from companion.charts.pdf import FontChoice, find_font
 from companion.models import ENERGY_LABELS, MOOD_LABELS
 from companion.plurals import plural
 from companion.questionnaires import FLAG_ITEM9, FLAG_WHO5_ITEM_LOW, FLAG_WHO5_LOW, load
-from companion.summary.document import BODY, SMALL, Document
+from companion.summary.document import BODY, MARGIN, SMALL, Document
+from companion.summary.images import SummaryImage
 from companion.summary.model import PART_LABELS, Part, Summary
 
 FLAG_SHORT = {FLAG_ITEM9: "item 9 above 0", FLAG_WHO5_LOW: "below 50",
@@ -97,8 +99,10 @@ def _cover(pdf: Document, summary: Summary, font: FontChoice) -> None:
         if summary.has(part):
             pdf.paragraph(f"•  {PART_LABELS[part]}", BODY, gap=1)
     count = len(summary.entries)
-    pdf.paragraph(f"•  {plural(count, 'journal entry')} chosen by the person" if count
-                  else "•  No journal entries (none were chosen)", BODY, gap=14)
+    photos = sum(len(images) for images in summary.images.values())
+    with_photos = f", with {plural(photos, 'photo')} they chose" if photos else ""
+    pdf.paragraph(f"•  {plural(count, 'journal entry')} chosen by the person{with_photos}"
+                  if count else "•  No journal entries (none were chosen)", BODY, gap=14)
     pdf.paragraph(
         "This summary was made by the person it describes, with Companion, a private journal "
         "that keeps everything encrypted on their own computer. It holds only the parts they "
@@ -227,3 +231,22 @@ def _entries(pdf: Document, summary: Summary) -> None:
         pdf.paragraph(details, SMALL, grey=True, gap=4)
         if entry.body.strip():
             pdf.paragraph(entry.body.strip(), BODY, gap=14)
+        for image in summary.images.get(entry.id, ()):
+            _photo(pdf, image)
+
+
+def _photo(pdf: Document, image: SummaryImage) -> None:
+    """A chosen photo at most the page's width and a third of its height, with its name
+    under it; one that cannot be printed is named instead."""
+    if image.jpeg is None:
+        pdf.paragraph(f"(A photo, “{image.name}”, is a kind of image this summary cannot "
+                      "show.)", SMALL, grey=True, gap=8)
+        return
+    scale = min(pdf.content_width / image.width, (pdf.h / 3) / image.height, 1.0)
+    width, height = image.width * scale, image.height * scale
+    if pdf.get_y() + height + 24 > pdf.h - MARGIN - 10:
+        pdf.add_page()
+    top = pdf.get_y()
+    pdf.image(io.BytesIO(image.jpeg), x=MARGIN, y=top, w=width, h=height)
+    pdf.set_y(top + height + 3)
+    pdf.paragraph(image.name, SMALL, grey=True, gap=10)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QDate, QDir, Qt
 from PySide6.QtWidgets import (
@@ -87,7 +88,18 @@ class SummaryDialog(QDialog):
         # Long titles end in "…" (full in the tooltip) rather than scroll the list sideways.
         self.entries.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.entries.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.entries.itemChanged.connect(lambda _item: self._invalidate())
+        self.entries.itemChanged.connect(lambda _item: self._entries_changed())
+        # Photos of the ticked entries: none goes in unless ticked too.
+        self.photos = QListWidget()
+        self.photos.setAccessibleName(self.tr("Photos of the chosen entries to include"))
+        self.photos.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.photos.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.photos.setMaximumHeight(110)
+        self.photos.itemChanged.connect(lambda _item: self._invalidate())
+        self.photos_title = subheading(self.tr("Photos"))
+        self.photos_hint = hint(self.tr("Photos of the entries you ticked. None are included "
+                                        "unless you tick them; they go in without their "
+                                        "location or camera details."))
         self.paper = QComboBox()
         self.paper.addItem("A4", Paper.A4.value)
         self.paper.addItem("Letter", Paper.LETTER.value)
@@ -141,6 +153,10 @@ class SummaryDialog(QDialog):
         self.no_entries.setVisible(False)
         column.addWidget(self.no_entries)
         column.addWidget(self.entries, 1)
+        column.addWidget(self.photos_title)
+        column.addWidget(self.photos_hint)
+        column.addWidget(self.photos)
+        self._show_photos(False)
         form2 = QFormLayout()
         form2.addRow(self.tr("Paper"), self.paper)
         form2.addRow(self.tr("Name on the cover"), self.name)
@@ -180,10 +196,17 @@ class SummaryDialog(QDialog):
             item = self.entries.item(row)
             if item.checkState() == Qt.CheckState.Checked:
                 chosen.append(int(item.data(Qt.ItemDataRole.UserRole)))
+        photos = []
+        for row in range(self.photos.count()):
+            item = self.photos.item(row)
+            entry_id, position = item.data(Qt.ItemDataRole.UserRole)
+            if item.checkState() == Qt.CheckState.Checked and entry_id in chosen:
+                photos.append((int(entry_id), int(position)))
         return SummaryRequest(
             start=_date(self.start.date()), end=_date(self.end.date()),
             parts=frozenset(p for p, box in self.parts.items() if box.isChecked()),
-            entry_ids=tuple(chosen), checkin_notes=self.notes.isChecked(),
+            entry_ids=tuple(chosen), images=tuple(photos),
+            checkin_notes=self.notes.isChecked(),
             paper=Paper(self.paper.currentData()), name=self.name.text().strip())
 
     @property
@@ -194,6 +217,44 @@ class SummaryDialog(QDialog):
     def _invalidate(self) -> None:
         self.error.setVisible(False)
         self.preview.schedule()
+
+    def _show_photos(self, shown: bool) -> None:
+        for widget in (self.photos_title, self.photos_hint, self.photos):
+            widget.setVisible(shown)
+
+    def _entries_changed(self) -> None:
+        self._invalidate()
+        self._load_photos()
+
+    def _load_photos(self) -> None:
+        """The photos of the ticked entries, read off the window's thread."""
+        chosen = self.request().entry_ids
+        app = self.ctx.app
+
+        def photos_of() -> list[tuple[int, list[Any]]]:
+            return [(entry_id, [a for a in app.attachments(entry_id) if a.is_image])
+                    for entry_id in chosen]
+
+        self.ctx.runner.run(photos_of, self._photos_loaded, self._failed)
+
+    def _photos_loaded(self, found: list[tuple[int, list[Any]]]) -> None:
+        ticked = set(self.request().images)
+        titles = {int(self.entries.item(row).data(Qt.ItemDataRole.UserRole)):
+                  self.entries.item(row).toolTip() for row in range(self.entries.count())}
+        self.photos.blockSignals(True)
+        self.photos.clear()
+        for entry_id, attachments in found:
+            for attachment in attachments:
+                key = (entry_id, attachment.position)
+                item = QListWidgetItem(f"{titles.get(entry_id, '')} — {attachment.name}")
+                item.setToolTip(f"{attachment.name}, {attachment.description}")
+                item.setData(Qt.ItemDataRole.UserRole, key)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Checked if key in ticked
+                                   else Qt.CheckState.Unchecked)
+                self.photos.addItem(item)
+        self.photos.blockSignals(False)
+        self._show_photos(self.photos.count() > 0)
 
     def _period_changed(self) -> None:
         self._invalidate()
@@ -220,6 +281,7 @@ class SummaryDialog(QDialog):
             self.entries.addItem(item)
         self.entries.blockSignals(False)
         self.no_entries.setVisible(not entries)
+        self._load_photos()  # none ticked any more: the list empties
 
     # -- preview and save -------------------------------------------------------------------
 
