@@ -97,8 +97,8 @@ class CompanionApp:
         # Keeps a save of the preferences out of the middle of a device-sync round.
         self._preferences_lock = threading.RLock()
         self._listeners: list[ChangeListener] = []
-        # None: the defaults of companion/attachments.py.
-        self.attachment_limits: AttachmentLimits | None = None
+        # Set (tests, imports): these limits; None: the person's preferences.
+        self._attachment_limits: AttachmentLimits | None = None
 
     # -- vault lifecycle ----------------------------------------------------------------------
 
@@ -411,6 +411,22 @@ class CompanionApp:
 
     # -- attachments (companion/attachments.py; the bytes stay in the vault) ------------------
 
+    @property
+    def attachment_limits(self) -> AttachmentLimits:
+        """How much may be attached: the sizes the person chose in Settings (25 MB a file and
+        100 MB an entry unless changed), or limits set here directly."""
+        if self._attachment_limits is not None:
+            return self._attachment_limits
+        from companion.attachments import MB, AttachmentLimits
+
+        prefs = self.preferences
+        return AttachmentLimits(max_file_bytes=prefs.attachment_file_mb * MB,
+                                max_entry_bytes=prefs.attachment_entry_mb * MB)
+
+    @attachment_limits.setter
+    def attachment_limits(self, limits: AttachmentLimits | None) -> None:
+        self._attachment_limits = limits
+
     def _attachments(self) -> Attachments:
         from companion.attachments import Attachments
 
@@ -424,10 +440,9 @@ class CompanionApp:
     def prepare_attachment_bytes(self, name: str, data: bytes, *,
                                  keep_location: bool = False) -> PreparedFile:
         """The same for bytes pasted or dropped into the editor."""
-        from companion.attachments import AttachmentLimits, prepare
+        from companion.attachments import prepare
 
-        return prepare(name, data, self.attachment_limits or AttachmentLimits(),
-                       keep_location=keep_location)
+        return prepare(name, data, self.attachment_limits, keep_location=keep_location)
 
     def attach(self, entry_id: int, files: Sequence[PreparedFile]) -> list[Attachment]:
         """Attach prepared files to an entry: all of them or none."""

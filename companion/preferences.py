@@ -23,6 +23,9 @@ THEMES = ("system", "light", "dark")
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 _GEOMETRY = re.compile(r"^[A-Za-z0-9+/=]{0,400}$")  # Qt's saveGeometry(), in base64
 _DAY = re.compile(r"^(\d{4}-\d{2}-\d{2})?$")  # a local day, or "" for none
+# Whole files are read into memory to be checked before they are stored: bounded.
+MAX_ATTACHMENT_FILE_MB = 200
+MAX_ATTACHMENT_ENTRY_MB = 2000
 _COUNTRY = re.compile(r"^([A-Z]{2})?$")  # ISO 3166 alpha-2, or "" for the locale's
 
 
@@ -57,6 +60,10 @@ class Preferences:
     # for one day (the day it was set aside on) or for good.
     question_of_the_day: bool = True
     question_set_aside_on: str = ""
+    # How large one attached file, and all of one entry's files, may be (companion/
+    # attachments.py), in megabytes: this computer's disk, not the person's, so not synced.
+    attachment_file_mb: int = 25
+    attachment_entry_mb: int = 100
 
     def validated(self) -> Preferences:
         if self.theme not in THEMES:
@@ -82,7 +89,9 @@ class Preferences:
                 self.question_set_aside_on):
             raise InvalidInput("question_set_aside_on must be a date (YYYY-MM-DD) or empty.")
         for name, low, high in (("idle_minutes", 1, 60), ("rest_after_minutes", 50, 60),
-                                ("rest_minutes", 5, 10), ("circle_sync_minutes", 0, 1440)):
+                                ("rest_minutes", 5, 10), ("circle_sync_minutes", 0, 1440),
+                                ("attachment_file_mb", 1, MAX_ATTACHMENT_FILE_MB),
+                                ("attachment_entry_mb", 1, MAX_ATTACHMENT_ENTRY_MB)):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
                 raise InvalidInput(f"{name} must be a whole number from {low} to {high}.")

@@ -43,6 +43,7 @@ from ui.dialogs.restore import BackupRestorer, RestoreDialog
 from ui.icons import icon
 from ui.pages.base import Page
 from ui.tasks import Lane
+from ui.widgets.attachment_settings_card import AttachmentSettingsCard
 from ui.widgets.common import error_label, heading, hint, subheading, user_message
 from ui.widgets.devices_card import DevicesCard
 from ui.widgets.today_settings_card import TodaySettingsCard
@@ -105,9 +106,10 @@ class SettingsPage(Page):
         column.addWidget(heading(self.tr(self.title)))
         self.devices_card = DevicesCard(ctx)
         self.today_card = TodaySettingsCard(ctx)
+        self.attachments_card = AttachmentSettingsCard(ctx)
         for card in (self._build_security(), self._build_appearance(),
-                     self._build_reminder(), self.today_card, self._build_backup(),
-                     self._build_data(), self.devices_card):
+                     self._build_reminder(), self.today_card, self.attachments_card,
+                     self._build_backup(), self._build_data(), self.devices_card):
             column.addWidget(card)
         column.addStretch(1)
         content = QWidget()
