@@ -96,6 +96,23 @@ def _render_theme(qt: object, theme: str, folder: Path, out: Path) -> None:
     window.shutdown()
     window.deleteLater()
 
+    # First run on a second computer: its own vault, then the pairing code (issue 19).
+    second = CompanionApp(folder / "second", clock=FakeClock(MOMENT))
+    window = new_window(second)
+    window.start()
+    flow = window.onboarding
+    assert flow is not None
+    flow.other_computer_button.click()
+    flow.pass1.edit.setText("quiet river copper tulip")
+    flow.pass2.edit.setText("quiet river copper tulip")
+    flow.create_button.click()
+    _wait(pump, lambda: flow.stack.currentWidget() is flow.code_step)
+    flow.code_next.click()
+    _wait(pump, lambda: flow.stack.currentWidget() is flow.join_step)
+    shot(window, "onboarding-join")
+    window.shutdown()
+    window.deleteLater()
+
     # A new vault's pages: what each is for, and its first step.
     empty = CompanionApp(folder / "empty", clock=FakeClock(MOMENT))
     empty.create_vault(DEMO_PASSPHRASE, DEMO_PASSPHRASE, params=QUICK_KEY_DERIVATION)
