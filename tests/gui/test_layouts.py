@@ -63,6 +63,8 @@ def _page_problems(qtbot, window, wait_for_tasks) -> list[str]:  # type: ignore[
                 # trash" at 800×600 went unseen.)
                 entry = next(entry for row in range(page.model.rowCount())
                              if (entry := page.model.entry_id_at(row)) is not None)
+                if not page.ctx.app.attachments(entry):  # the strip is checked too
+                    _attach_photos_and_a_pdf(page.ctx.app, entry)
                 page.open_entry(entry)
                 _settle(qtbot, wait_for_tasks)
                 assert page.editor.trash_button.isVisible()
@@ -392,6 +394,22 @@ def test_an_action_row_folds_instead_of_overlapping(qtbot) -> None:
     assert lines == [1, 2, 3]  # all on one line; the status above; the buttons wrapped too
 
 
+def _attach_photos_and_a_pdf(app, entry_id: int) -> None:  # type: ignore[no-untyped-def]
+    """Three photos and a PDF, so the editor shows its strip of attachments too."""
+    import io
+
+    from PIL import Image
+
+    files = []
+    for number, colour in enumerate(((40, 120, 200), (200, 90, 20), (60, 160, 80)), 1):
+        out = io.BytesIO()
+        Image.new("RGB", (640, 480), colour).save(out, format="JPEG")
+        files.append(app.prepare_attachment_bytes(f"walk {number}.jpg", out.getvalue()))
+    files.append(app.prepare_attachment_bytes("Letter from the clinic.pdf",
+                                              b"%PDF-1.4\n" + bytes(40_000) + b"%%EOF\n"))
+    app.attach(entry_id, files)
+
+
 @pytest.mark.parametrize("size", [(800, 600), (1440, 900)])
 def test_the_journal_editor_buttons_read_fully(qtbot, window, app, wait_for_tasks, size):
     """Seen at 800×600: "Save" (x=692) drawn over "Move to trash" (590–707): the window
@@ -407,16 +425,18 @@ def test_the_journal_editor_buttons_read_fully(qtbot, window, app, wait_for_task
     _settle(qtbot, wait_for_tasks)
     entry = next(entry for row in range(page.model.rowCount())
                  if (entry := page.model.entry_id_at(row)) is not None)
+    _attach_photos_and_a_pdf(app, entry)
     page.open_entry(entry)
     _settle(qtbot, wait_for_tasks)
     assert page.editor.entry is not None
+    assert page.editor.attachments.isVisible() and page.editor.attachments.count() == 4
     for state in ("open", "in the trash"):
         if state == "in the trash":
             page.editor.load(replace(page.editor.entry, deleted=app.clock.now()))
             _settle(qtbot, wait_for_tasks)
         buttons = [b for b in page.editor.findChildren(QPushButton) if b.isVisible()]
-        # Preview, Move to trash, Save; in the trash Preview and Restore
-        assert len(buttons) == (3 if state == "open" else 2), state
+        # Attach…, Preview, Move to trash, Save; in the trash Preview and Restore
+        assert len(buttons) == (4 if state == "open" else 2), state
         room = page.editor.rect()
         for i, button in enumerate(buttons):
             place = button.geometry().translated(button.parentWidget().mapTo(

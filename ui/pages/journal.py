@@ -45,6 +45,7 @@ from ui.models.search_results import SearchResultsModel
 from ui.pages.base import Page
 from ui.pages.checkin_editing import CheckinEditing
 from ui.pages.journal_actions import JournalCheckinRows, JournalEditorController
+from ui.pages.journal_attachments import JournalAttachments
 from ui.pages.journal_search import SEARCH_LIMIT, JournalSearchController
 from ui.widgets.common import heading, hint
 from ui.widgets.day_picker import DayPicker
@@ -99,6 +100,7 @@ class JournalPage(Page):
         self.editing = JournalEditorController(self)
         self.checkin_rows = JournalCheckinRows(self)
         self._build()
+        self.attaching = JournalAttachments(self)
         self._connect()
         self._add_shortcuts()
         self._refresh_timer = QTimer(self)
@@ -467,6 +469,7 @@ class JournalPage(Page):
             return
         self.editing.autosave(on_exit=True)
         self.alive = False
+        self.attaching.teardown()
         self.checkin_editing.close()
         for dialog in self.findChildren(DataDialog):
             dialog.dismiss()

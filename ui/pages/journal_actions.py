@@ -18,6 +18,7 @@ from companion.models import Changes, CheckIn, Entry, EntryDraft, ItemRef, Kind
 from companion.timeutil import month_bounds
 from ui.dialogs.import_dialog import ImportDialog
 from ui.models.journal_list import JournalRoles
+from ui.pages.journal_attachments import add_entry_with_files
 from ui.widgets.common import user_message
 
 if TYPE_CHECKING:
@@ -32,11 +33,16 @@ class JournalEditorController(QObject):
         self.page = page         # result for a locked (deleted) page is never delivered
         self._save_in_flight = False
         self._save_queued = False
+        self._saving_files = False
 
     # -- saving -----------------------------------------------------------------------------
 
     def _draft(self) -> EntryDraft:
         values: dict[str, Any] = self.page.editor.values()
+        if not (values["title"].strip() or values["body"].strip()):
+            # Files alone: the vault wants a title or some text, so their names become
+            # the title (a new entry's files are never dropped for want of words).
+            values["title"] = self.page.attaching.title_for_files() or values["title"]
         return EntryDraft(title=values["title"], body=values["body"], tags=values["tags"],
                           mood=values["mood"], starred=values["starred"])
 
@@ -53,7 +59,8 @@ class JournalEditorController(QObject):
         editor = self.page.editor
         if not self.page.alive or not self._has_unsaved() or (
                 editor.entry is None and not (editor.title.text().strip()
-                                              or editor.body.toPlainText().strip())):
+                                              or editor.body.toPlainText().strip()
+                                              or editor.attachments.shown)):
             return
         if not on_exit:
             self.save()
@@ -64,7 +71,8 @@ class JournalEditorController(QObject):
         draft, app = self._draft(), self.page.ctx.app
         entry = self.page.editor.entry
         if entry is None:
-            self.page.ctx.runner.run(lambda: app.add_entry(draft))
+            files = self.page.attaching.files_to_save()
+            self.page.ctx.runner.run(lambda: add_entry_with_files(app, draft, files))
         else:
             entry_id = entry.id
             self.page.ctx.runner.run(lambda: app.update_entry(
@@ -81,8 +89,12 @@ class JournalEditorController(QObject):
         editor, app = self.page.editor, self.page.ctx.app
         draft, session, revision = self._draft(), editor.session, editor.revision
         if editor.entry is None:
-            self.page.ctx.runner.run(lambda: (session, revision, app.add_entry(draft)),
-                                self._saved, self._save_failed)
+            # Files attached to the new entry are saved with it (until then, in memory).
+            files = self.page.attaching.files_to_save()
+            self.page.ctx.runner.run(
+                lambda: (session, revision, add_entry_with_files(app, draft, files)),
+                self._saved, self._save_failed)
+            self._saving_files = bool(files)  # one save at a time: read back in _saved
             return
         entry_id = editor.entry.id
         self.page.ctx.runner.run(
@@ -94,16 +106,18 @@ class JournalEditorController(QObject):
     def _saved(self, payload: tuple[int, int, Entry]) -> None:
         session, revision, entry = payload
         self._save_in_flight = False
+        with_files, self._saving_files = self._saving_files, False
         if not self.page.alive:
             return
         if self.page.editor.session == session:
             self.page.editor.mark_saved(entry, revision)
+            self.page.attaching.entry_saved(entry, with_files)
             if not self.page.searching.search_text:
                 self.page._follow_editor()  # a new entry: selected now, or once it is listed
         self._save_next()
 
     def _save_failed(self, exc: BaseException) -> None:
-        self._save_in_flight = False
+        self._save_in_flight = self._saving_files = False
         self.show_failure(exc)
         self._save_next()
 

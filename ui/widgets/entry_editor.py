@@ -4,6 +4,10 @@ It knows nothing of the vault. The page loads an entry into it, asks it for the 
 and tells it when they were saved. Each load or new draft starts a new `session` and every edit
 bumps `revision`, so a save that finishes after the user moved on or typed more never marks
 newer text as saved.
+
+Below the text, the strip of the entry's attachments (ui/widgets/attachment_strip.py) and an
+"Attach…" button; files dropped anywhere on the editor, or pasted into the text, are handed
+on (`files_given`, `image_pasted`) to whoever attaches them (ui/pages/journal_attachments.py).
 """
 
 from __future__ import annotations
@@ -12,13 +16,12 @@ import re
 from datetime import datetime
 
 from PySide6.QtCore import QDate, QLocale, QTime, Signal
-from PySide6.QtGui import QFont, QTextOption
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFont, QImage, QTextOption
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QStackedWidget,
     QToolButton,
@@ -30,6 +33,8 @@ from companion.models import MOOD_LABELS, Entry
 from ui.icons import icon
 from ui.theme import STAR_COLOUR
 from ui.widgets.action_row import ActionRow
+from ui.widgets.attachment_strip import AttachmentStrip
+from ui.widgets.entry_text_edit import EntryTextEdit, local_files
 from ui.widgets.markdown_highlighter import MarkdownHighlighter
 from ui.widgets.markdown_view import MarkdownView
 from ui.widgets.tag_edit import TagEdit
@@ -50,6 +55,9 @@ class EntryEditor(QWidget):
     restore_requested = Signal()
     star_toggled = Signal(bool)
     dirty_changed = Signal(bool)
+    opened = Signal()  # an entry was loaded, or a new one started: its attachments follow
+    files_given = Signal(list)  # list[Path]: dropped on the editor or pasted into the text
+    image_pasted = Signal(QImage)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,7 +88,7 @@ class EntryEditor(QWidget):
         self.mood.addItem(self.tr("No mood"), None)
         for value, label in MOOD_LABELS.items():
             self.mood.addItem(f"{value} · {self.tr(label)}", value)
-        self.body = QPlainTextEdit()
+        self.body = EntryTextEdit()
         self.body.setAccessibleName(self.tr("Entry text"))
         self.body.setPlaceholderText(self.tr(
             "Write here. Markdown works: **bold**, *italic*, # headings, - lists."))
@@ -90,6 +98,8 @@ class EntryEditor(QWidget):
         self.pages = QStackedWidget()
         self.pages.addWidget(self.body)
         self.pages.addWidget(self.preview)
+        self.attachments = AttachmentStrip()
+        self._photos: list[tuple[str, QImage]] = []  # for the preview
         self.status = QLabel()
         self.status.setProperty("role", "hint")
         self.preview_button = self._button("eye", self.tr("Preview"),
@@ -99,6 +109,8 @@ class EntryEditor(QWidget):
                                          self.tr("Move this entry to the trash"))
         self.restore_button = self._button("restore", self.tr("Restore"),
                                            self.tr("Take this entry out of the trash"))
+        self.attach_button = self._button("paperclip", self.tr("Attach…"), self.tr(
+            "Attach photos or files (or drop them here, or paste an image)"))
         self.save_button = self._button("save", self.tr("Save"), self.tr("Save (Ctrl+S)"))
         self.save_button.setDefault(True)
         self._lay_out()
@@ -113,6 +125,9 @@ class EntryEditor(QWidget):
         self.save_button.clicked.connect(self.save_requested)
         self.trash_button.clicked.connect(self.trash_requested)
         self.restore_button.clicked.connect(self.restore_requested)
+        self.body.files_given.connect(self.files_given)
+        self.body.image_pasted.connect(self.image_pasted)
+        self.setAcceptDrops(True)
         self.start_new()
 
     def _button(self, icon_name: str, text: str, tip: str) -> QPushButton:
@@ -134,8 +149,8 @@ class EntryEditor(QWidget):
         # "Save" was drawn over "Move to trash"), the status takes a line of its own and the
         # buttons wrap, words whole.
         buttons = ActionRow(self.status, spacing=6)
-        for button in (self.preview_button, self.trash_button, self.restore_button,
-                       self.save_button):
+        for button in (self.attach_button, self.preview_button, self.trash_button,
+                       self.restore_button, self.save_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 6, 16, 12)
@@ -144,6 +159,7 @@ class EntryEditor(QWidget):
         layout.addLayout(top)
         layout.addLayout(meta)
         layout.addWidget(self.pages, 1)
+        layout.addWidget(self.attachments)
         layout.addLayout(buttons)
 
     # -- what is shown ----------------------------------------------------------------------
@@ -183,12 +199,16 @@ class EntryEditor(QWidget):
             self._fit_wrap(body)
             self.body.setPlainText(body)
             self.body.document().clearUndoRedoStacks()
+            self.attachments.wipe()
+            self._photos = []
             if self.preview_button.isChecked():
+                self.preview.set_images([])
                 self.preview.show_markdown(body)
         finally:
             self._loading = False
         self._set_dirty(False)
         self._show_state()
+        self.opened.emit()
 
     def _show_state(self) -> None:
         deleted = self.entry is not None and self.entry.deleted is not None
@@ -198,6 +218,8 @@ class EntryEditor(QWidget):
         self.body.setReadOnly(locked)
         self.mood.setEnabled(not locked)
         self.star.setEnabled(not locked)
+        self.attach_button.setVisible(not locked)
+        self.body.takes_files = not locked
         self.save_button.setVisible(not locked)
         self.trash_button.setVisible(self.entry is not None and not deleted)
         self.restore_button.setVisible(deleted)
@@ -243,7 +265,31 @@ class EntryEditor(QWidget):
 
     def is_blank(self) -> bool:
         return not (self.title.text().strip() or self.body.toPlainText().strip()
-                    or self.tags.text().strip())
+                    or self.tags.text().strip() or self.attachments.shown)
+
+    def mark_edited(self) -> None:
+        """Something not typed changed what Save will keep (files attached to a new entry)."""
+        self._edited()
+
+    def show_photos(self, photos: list[tuple[str, QImage]]) -> None:
+        """The entry's photos (name, thumbnail), for the preview below the text."""
+        self._photos = list(photos)
+        if self.preview_button.isChecked():
+            self.preview.set_images(self._photos)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt API
+        if not self.read_only and local_files(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt API
+        files = local_files(event.mimeData())
+        if not self.read_only and files:
+            event.acceptProposedAction()
+            self.files_given.emit(files)
+        else:
+            super().dropEvent(event)
 
     def _body_changed(self, position: int, removed: int, added: int) -> None:
         if added > LONG_WORD:  # a paste: is there a word too long to wrap at its edges?
@@ -301,6 +347,7 @@ class EntryEditor(QWidget):
             self.preview_button.setChecked(on)
             return
         if on:
+            self.preview.set_images(self._photos)
             self.preview.show_markdown(self.body.toPlainText())
         else:
             self.preview.wipe()
@@ -321,6 +368,8 @@ class EntryEditor(QWidget):
         self.body.document().clearUndoRedoStacks()
         self.tags.wipe()
         self.preview.wipe()
+        self.attachments.wipe()
+        self._photos = []
         self.when.setText("")
         self.status.setText("")
 

@@ -2,7 +2,8 @@
 
 It never opens a link and never loads anything: a journal is private, and a click on a link in
 it (or an image address in the text) must not reach the network or read files. A click only
-tells the page, which says so.
+tells the page, which says so. The entry's attached photos are shown below the text from
+images handed over in memory (`set_images`), added to the document as its own resources.
 
 It reads Markdown as the editor's highlighter styles it: GitHub's dialect without Qt's
 underline extension (so _this_ is italic, as on GitHub, not underlined), and without raw HTML
@@ -18,6 +19,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QUrl, Signal
 from PySide6.QtGui import (
     QFont,
+    QImage,
     QPalette,
     QTextBlock,
     QTextBlockFormat,
@@ -25,6 +27,7 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextDocument,
     QTextFormat,
+    QTextImageFormat,
     QTextOption,
 )
 from PySide6.QtWidgets import QTextBrowser, QWidget
@@ -48,6 +51,7 @@ class MarkdownView(QTextBrowser):
         self.anchorClicked.connect(self.link_clicked)
         self.document().setDocumentMargin(14)
         self._markdown = ""  # what is shown, to render again when the palette changes
+        self._images: list[tuple[str, QImage]] = []  # attached photos, shown below the text
 
     def show_markdown(self, text: str) -> None:
         self._render(text)
@@ -61,7 +65,37 @@ class MarkdownView(QTextBrowser):
                              else QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.document().setMarkdown(text, MARKDOWN_FEATURES)
         self._restyle_blocks()
+        self._add_images()
         self.document().clearUndoRedoStacks()
+
+    def set_images(self, images: list[tuple[str, QImage]]) -> None:
+        """The entry's photos (name, decoded thumbnail) to show below its text."""
+        self._images = list(images)
+        if self._markdown or self._images:
+            scrolled = self.verticalScrollBar().value()
+            self._render(self._markdown)
+            self.verticalScrollBar().setValue(scrolled)
+
+    def _add_images(self) -> None:
+        """Each photo on a line of its own below the text, from memory (the document's own
+        resources: `loadResource` is never asked for them)."""
+        if not self._images:
+            return
+        cursor = QTextCursor(self.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        for number, (name, image) in enumerate(self._images):
+            url = QUrl(f"companion-attachment:{number}")
+            self.document().addResource(QTextDocument.ResourceType.ImageResource.value, url,
+                                        image)
+            spacing = QTextBlockFormat()  # a block of its own: not in a list or a quote
+            spacing.setTopMargin(10 if number == 0 else 6)
+            cursor.insertBlock(spacing, QTextCharFormat())
+            look = QTextImageFormat()
+            look.setName(url.toString())
+            look.setWidth(image.width())
+            look.setHeight(image.height())
+            look.setToolTip(name)
+            cursor.insertImage(look)
 
     def _restyle_blocks(self) -> None:
         """Qt's Markdown import sets blocks tight (a little air reads better), sizes headings
@@ -136,6 +170,7 @@ class MarkdownView(QTextBrowser):
 
     def wipe(self) -> None:
         self._markdown = ""
+        self._images = []
         self.clear()
         self.document().clearUndoRedoStacks()
         self.document().setMarkdown("", QTextDocument.MarkdownFeature.MarkdownDialectGitHub)
