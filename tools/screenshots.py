@@ -189,6 +189,9 @@ def _render_theme(qt: object, theme: str, folder: Path, out: Path) -> None:
     from tools.screenshots_sizes import render_sizes
 
     render_sizes(window, pump, out, theme)
+    from tools.screenshots_attachments import render_attachments
+
+    render_attachments(window, pump, out, theme)
     from tools.screenshots_prompts import render_prompts
 
     render_prompts(window, pump, out, theme)  # last: it adds earlier years to the journal
