@@ -107,6 +107,7 @@ def _render_theme(qt: object, theme: str, folder: Path, out: Path) -> None:
     flow.pass2.edit.setText("quiet river copper tulip")
     flow.create_button.click()
     _wait(pump, lambda: flow.stack.currentWidget() is flow.code_step)
+    flow.stored.setChecked(True)
     flow.code_next.click()
     _wait(pump, lambda: flow.stack.currentWidget() is flow.join_step)
     shot(window, "onboarding-join")
