@@ -16,6 +16,8 @@ from companion.preferences import (
 from ui.context import UiContext
 from ui.widgets.common import hint, subheading
 
+CONTROL_WIDTH = 190  # as wide as the other controls in Settings (ui/pages/settings.py)
+
 
 class AttachmentSettingsCard(QFrame):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
@@ -59,6 +61,7 @@ class AttachmentSettingsCard(QFrame):
         spin.setSuffix(" MB")
         spin.setAccessibleName(name)
         spin.setKeyboardTracking(False)  # saved when typing ends, not at each digit
+        spin.setMinimumWidth(CONTROL_WIDTH)
         return spin
 
     def load_preferences(self, prefs: Preferences) -> None:
