@@ -2,11 +2,11 @@
 
 1. First sync of a new device from a 36,500-entry journal (a hundred years of daily
    writing; --quick: 3,650). First the adding device sends its journal to the storage
-   (`companion device add` starts this; it takes several rounds, 10,000 operations a round),
-   counted on its own. Then, end to end: the new device asks to join with the pairing code,
-   the adding device sees it asking, the person allows it, the adding device lets it in and
-   sends it the snapshot, and the new device syncs until it holds every entry (target
-   ≤ 60 s). Requests and bytes sent and received on each side.
+   (`companion device add` starts this; it takes several rounds, at most 50,000 operations
+   a round), counted on its own. Then, end to end: the new device asks to join with the
+   pairing code, the adding device sees it asking, the person allows it, the adding device
+   lets it in and sends it the snapshot, and the new device syncs until it holds every
+   entry (target ≤ 60 s). Requests and bytes sent and received on each side.
 2. One edit reaching the other device: the adding device edits one entry and syncs, the
    other syncs and has it (target ≤ 1 s of sync work); an idle round on each (target: a
    handful of requests). Also the first round after unlocking, which rebuilds the merged
@@ -328,7 +328,7 @@ def first_sync(a: Computer, b: Computer, server: Server, count: int,
     out: dict[str, Any] = {"entries": count, "fill_s": fill_s}
 
     # The adding device's first upload of its journal: `device add` starts it; the rounds
-    # after it send the rest (10,000 operations a round).
+    # after it send the rest (at most 50,000 operations a round).
     with phase("device sync: first upload"), profiler.step("upload"):
         before, server_before = a.meter.snapshot(), server.stats()
         start = time.perf_counter()

@@ -58,13 +58,20 @@ def folder(tmp_path: Path) -> Path:
     return shared
 
 
-def pair(first: Computer, second: Computer, folder: Path, name: str = "Desktop") -> None:
+def ask_to_join(first: Computer, second: Computer, folder: Path, name: str = "Desktop",
+                code: str | None = None) -> None:
+    """`second` asks to join `first`'s group through `folder` (set up there if need be), with
+    a fresh pairing code unless one is given."""
     if first.devices.row() is None:
         first.devices.start(f"folder:{folder}", "Laptop")
-    code = first.devices.pairing_code()
+    code = code if code is not None else first.devices.pairing_code()
     with build_transport(StorageSpec.from_dict({"kind": "folder",
                                                 "location": str(folder)})) as transport:
         second.devices.join(code, name, f"folder:{folder}", transport)
+
+
+def pair(first: Computer, second: Computer, folder: Path, name: str = "Desktop") -> None:
+    ask_to_join(first, second, folder, name)
     first.devices.sync()  # sees it asking
     (asking,) = first.devices.asking()
     assert asking.safety_number == second.devices.joining_safety_number()
@@ -255,10 +262,7 @@ def test_a_computer_is_let_in_only_when_the_person_allows_it(
     a.devices.start(f"folder:{folder}", "Laptop")
     a.app.journal.add(EntryDraft(body="private"))
     a.devices.sync()
-    code = a.devices.pairing_code()
-    with build_transport(StorageSpec.from_dict({"kind": "folder",
-                                                "location": str(folder)})) as transport:
-        b.devices.join(code, "Eavesdropper", f"folder:{folder}", transport)
+    ask_to_join(a, b, folder, "Eavesdropper")
     for _ in range(3):
         a.devices.sync()
         b.devices.sync()
@@ -281,10 +285,7 @@ def test_a_computer_that_asked_can_be_allowed_after_the_codes_hour(
     a, b = two
     a.devices.start(f"folder:{folder}", "Laptop")
     a.app.journal.add(EntryDraft(body="history"))
-    code = a.devices.pairing_code()
-    with build_transport(StorageSpec.from_dict({"kind": "folder",
-                                                "location": str(folder)})) as transport:
-        b.devices.join(code, "Desktop", f"folder:{folder}", transport)
+    ask_to_join(a, b, folder, "Desktop")
     a.devices.sync()
     for computer_clock in (clock, b.clock):
         computer_clock.advance(hours=5)
@@ -314,16 +315,15 @@ def test_a_refusal_not_signed_by_the_inviting_computer_is_refused(
     computer believe it was refused: only the inviting computer's key signs a refusal."""
     a, b = two
     a.devices.start(f"folder:{folder}", "Laptop")
-    code = a.devices.pairing_code()
+    ask_to_join(a, b, folder, "Desktop")
+    row = b.devices.row()
+    assert row is not None
+    invite = parse_invite(row.invite_code)
+    forger = Identity.generate(SystemRandomness())
+    forged = seal_refusal(replace(invite, admin=forger.public), forger,
+                          row.identity.public, SystemRandomness())
     with build_transport(StorageSpec.from_dict({"kind": "folder",
                                                 "location": str(folder)})) as transport:
-        b.devices.join(code, "Desktop", f"folder:{folder}", transport)
-        row = b.devices.row()
-        assert row is not None
-        invite = parse_invite(row.invite_code)
-        forger = Identity.generate(SystemRandomness())
-        forged = seal_refusal(replace(invite, admin=forger.public), forger,
-                              row.identity.public, SystemRandomness())
         assert transport.write_once(invite.welcome_name, forged)
     report = b.devices.sync()
     assert not b.devices.status().refused and b.devices.status().state == "joining"
@@ -335,10 +335,7 @@ def test_a_crash_between_letting_in_and_the_snapshot_only_delays_it(
     a, b = two
     a.devices.start(f"folder:{folder}", "Laptop")
     a.app.journal.add(EntryDraft(body="history"))
-    code = a.devices.pairing_code()
-    with build_transport(StorageSpec.from_dict({"kind": "folder",
-                                                "location": str(folder)})) as transport:
-        b.devices.join(code, "Desktop", f"folder:{folder}", transport)
+    ask_to_join(a, b, folder, "Desktop")
     a.devices.sync()
     a.devices.decide("Desktop", allow=True)
 
@@ -385,14 +382,11 @@ def test_a_computer_that_gave_up_and_asked_again_is_asked_about_once(
     a, b = two
     a.devices.start(f"folder:{folder}", "Laptop")
     a.app.journal.add(EntryDraft(body="history"))
-    spec = StorageSpec.from_dict({"kind": "folder", "location": str(folder)})
-    with build_transport(spec) as transport:
-        b.devices.join(a.devices.pairing_code(), "Desktop", f"folder:{folder}", transport)
+    ask_to_join(a, b, folder)
     a.devices.sync()
     b.app.cancel_device_join()
     b.devices = b.app.devices
-    with build_transport(spec) as transport:
-        b.devices.join(a.devices.pairing_code(), "Desktop", f"folder:{folder}", transport)
+    ask_to_join(a, b, folder)
     a.devices.sync()
     (asking,) = a.devices.asking()
     assert asking.safety_number == b.devices.joining_safety_number()
